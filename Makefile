@@ -1,0 +1,40 @@
+# The two commands of the README: `make demo` and `make test`. Everything they need is installed here.
+VENV    ?= .venv
+PYTHON  ?= python3
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+# Debian packages the test suite talks to (real servers, not mocks).
+DEB_PACKAGES := dovecot-imapd postfix openssl tmux
+
+.PHONY: demo test venv system-deps lint format clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+system-deps:
+	@sh .ci/system-deps.sh $(DEB_PACKAGES)
+
+demo: venv
+	$(BIN)/mailtui --demo
+
+test: venv system-deps
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache snapshot_report.html

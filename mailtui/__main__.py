@@ -1,0 +1,5 @@
+"""`python -m mailtui`."""
+
+from mailtui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Mailbox backends, picked by URL scheme: maildir://, mbox://, imap://, imaps:// (or a plain path)."""

@@ -1,0 +1,146 @@
+"""Command line: `mailtui [-f PATH|URL] [--demo]` opens the UI; subcommands run headless.
+
+One small function per subcommand. Heavy modules are imported inside those functions, so
+headless commands never load textual (tests/test_architecture.py checks this).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from mailtui import __version__
+from mailtui.core.errors import EX_USAGE, MailtuiError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mailtui",
+        description="A terminal mail console for system administrators.",
+    )
+    parser.add_argument("--version", action="version", version=f"mailtui {__version__}")
+    parser.add_argument("--config", metavar="PATH", type=Path, help="config file (default: XDG config dir)")
+    parser.add_argument("-f", "--folder", dest="open_url", metavar="PATH|URL", help="open this Maildir, mbox or URL")
+    parser.add_argument("--account", metavar="NAME", help="the account to open (default: the first)")
+    parser.add_argument("--demo", action="store_true", help="open a generated demo mailbox; needs no config")
+    parser.add_argument("--lang", choices=["en", "zh"], help="language of explanations")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    config_p = sub.add_parser("config", help="configuration tools")
+    config_sub = config_p.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    config_sub.add_parser("check", help="validate the config and print it with secrets masked")
+    config_sub.add_parser("path", help="print where the config file is looked for")
+
+    passwd_p = sub.add_parser("passwd", help="store a password in the system keyring")
+    passwd_p.add_argument("account")
+    passwd_p.add_argument("server", nargs="?", choices=["imap", "smtp"], default=None)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handlers: dict[str | None, Callable[[argparse.Namespace], int]] = {
+        None: cmd_ui,
+        "config": cmd_config,
+        "passwd": cmd_passwd,
+    }
+    try:
+        return handlers[args.command](args)
+    except MailtuiError as err:
+        print(f"mailtui: {err.title}: {err.message}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+def _load_config(args: argparse.Namespace, *, required: bool = False):  # -> Config
+    from mailtui.config import load_config
+
+    return load_config(args.config, required=required)
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    from mailtui.config import format_config
+    from mailtui.paths import config_path
+
+    if args.config_command == "path":
+        print(args.config or config_path())
+        return 0
+    config = _load_config(args, required=True)
+    print(f"# {config.path}: OK")
+    print(format_config(config))
+    return 0
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    import getpass
+
+    from mailtui.credentials import store_password
+
+    config = _load_config(args, required=True)
+    account = config.account(args.account)
+    servers = [s for s in (account.imap, account.smtp) if s is not None]
+    if args.server:
+        servers = [s for s in servers if s.kind == args.server]
+    if not servers:
+        print(f"mailtui: account {account.name!r} has no server to store a password for", file=sys.stderr)
+        return EX_USAGE
+    for server in servers:
+        password = getpass.getpass(f"Password for {server.keyring_user} ({server.user}@{server.host}): ")
+        store_password(server, password)
+        print(f"stored in the keyring as service 'mailtui', user {server.keyring_user!r}")
+    return 0
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    from mailtui.config import AccountConfig
+
+    if args.demo:
+        from mailtui.demo import demo_config
+
+        config = demo_config()
+        account = config.accounts[0]
+    elif args.open_url:
+        config = _load_config(args)
+        account = AccountConfig(name="-f", maildir=args.open_url)
+    else:
+        config = _load_config(args)
+        if config.accounts:
+            account = config.account(args.account)
+        else:
+            spool = local_spool()
+            if spool is None:
+                print(
+                    "mailtui: nothing to open: no config file, no -f PATH and no local spool.\n"
+                    "  try:  mailtui --demo          (a generated demo mailbox)\n"
+                    "        mailtui -f ~/Maildir    (any Maildir or mbox)\n"
+                    "        mailtui config path     (where the config file goes; see config.example.toml)",
+                    file=sys.stderr,
+                )
+                return EX_USAGE
+            account = AccountConfig(name="spool", maildir=str(spool))
+    if args.lang:
+        from dataclasses import replace
+
+        config = replace(config, ui=replace(config.ui, language=args.lang))
+    from mailtui.ui.app import run_app
+
+    return run_app(config, account, demo=args.demo)
+
+
+def local_spool() -> Path | None:
+    """The local mail spool, like mailx: $MAIL, else /var/mail/$USER, when it exists."""
+    candidates = []
+    if os.environ.get("MAIL"):
+        candidates.append(Path(os.environ["MAIL"]))
+    user = os.environ.get("USER") or os.environ.get("LOGNAME")
+    if user:
+        candidates.append(Path("/var/mail") / user)
+    for path in candidates:
+        if path.exists():
+            return path
+    return None
