@@ -70,16 +70,20 @@ def cmd_config(args: argparse.Namespace) -> int:
     if args.config_command == "path":
         print(args.config or config_path())
         return 0
+    from mailtui.credentials import keyring_warning
+
     config = _load_config(args, required=True)
     print(f"# {config.path}: OK")
     print(format_config(config))
+    if warning := keyring_warning():
+        print(f"mailtui: warning: {warning}", file=sys.stderr)
     return 0
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
     import getpass
 
-    from mailtui.credentials import store_password
+    from mailtui.credentials import check_keyring, keyring_warning, store_password
 
     config = _load_config(args, required=True)
     account = config.account(args.account)
@@ -90,9 +94,12 @@ def cmd_passwd(args: argparse.Namespace) -> int:
         print(f"mailtui: account {account.name!r} has no server to store a password for", file=sys.stderr)
         return EX_USAGE
     for server in servers:
+        check_keyring(server)  # say so before asking for a password that could not be stored
         password = getpass.getpass(f"Password for {server.keyring_user} ({server.user}@{server.host}): ")
         store_password(server, password)
         print(f"stored in the keyring as service 'mailtui', user {server.keyring_user!r}")
+    if warning := keyring_warning():
+        print(f"mailtui: warning: {warning}", file=sys.stderr)
     return 0
 
 
