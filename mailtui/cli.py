@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from mailtui import __version__
-from mailtui.core.errors import EX_USAGE, MailtuiError
+from mailtui.core.errors import EX_DATAERR, EX_USAGE, MailtuiError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     passwd_p = sub.add_parser("passwd", help="store a password in the system keyring")
     passwd_p.add_argument("account")
     passwd_p.add_argument("server", nargs="?", choices=["imap", "smtp"], default=None)
+    explain_p = sub.add_parser("explain", help="explain SMTP reply codes (550, 5.7.1, or a whole bounce text)")
+    explain_p.add_argument("text", nargs="+", help="a code, a reply line, or - to read a bounce from stdin")
+    explain_p.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
 
 
@@ -47,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         None: cmd_ui,
         "config": cmd_config,
         "passwd": cmd_passwd,
+        "explain": cmd_explain,
     }
     try:
         return handlers[args.command](args)
@@ -100,6 +104,34 @@ def cmd_passwd(args: argparse.Namespace) -> int:
         print(f"stored in the keyring as service 'mailtui', user {server.keyring_user!r}")
     if warning := keyring_warning():
         print(f"mailtui: warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def _language(args: argparse.Namespace) -> str:
+    """--lang, else ui.language from the config (a broken config does not stop a headless tool)."""
+    if args.lang:
+        return args.lang
+    try:
+        return _load_config(args).ui.language
+    except MailtuiError:
+        return "en"
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    import dataclasses
+    import json
+
+    from mailtui.core.codes import explain, format_explanation
+
+    text = sys.stdin.read() if args.text == ["-"] else " ".join(args.text)
+    explanations = explain(text, _language(args))
+    if args.json:
+        print(json.dumps([dataclasses.asdict(e) for e in explanations], ensure_ascii=False, indent=2))
+    elif explanations:
+        print("\n\n".join(format_explanation(e) for e in explanations))
+    if not explanations:
+        print("mailtui: no SMTP reply code (like 550 or 5.7.1) found in the input", file=sys.stderr)
+        return EX_DATAERR
     return 0
 
 

@@ -1,0 +1,45 @@
+"""`mailtui explain`: the headless twin of the diagnostics code explainer."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+
+def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mailtui", *args], input=stdin, capture_output=True, text=True, check=False
+    )
+
+
+def test_explains_a_reply_with_its_enhanced_code() -> None:
+    out = run("explain", "550", "5.1.1", "<bob@example.com>:", "User", "unknown")
+    assert out.returncode == 0, out.stderr
+    assert "550 5.1.1" in out.stdout and "permanent" in out.stdout
+    assert "Reply 550" in out.stdout and "Enhanced status 5.1.1" in out.stdout
+
+
+def test_reads_a_bounce_from_stdin_and_finds_every_code() -> None:
+    bounce = (
+        "Final-Recipient: rfc822; grey@example.org\nStatus: 4.7.1\n"
+        "Diagnostic-Code: smtp; 451 4.7.1 Greylisted, try again later\n"
+    )
+    out = run("explain", "--json", "-", stdin=bounce)
+    assert out.returncode == 0, out.stderr
+    codes = {(e["reply_code"], e["enhanced_code"]) for e in json.loads(out.stdout)}
+    assert (451, "4.7.1") in codes
+    assert all(e["severity"] == "temporary" for e in json.loads(out.stdout))
+
+
+def test_chinese_explanations_with_lang() -> None:
+    english = run("explain", "554", "5.7.1").stdout
+    chinese = run("--lang", "zh", "explain", "554", "5.7.1").stdout
+    assert chinese != english
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in chinese)
+
+
+def test_input_without_a_code_is_an_error() -> None:
+    out = run("explain", "hello", "world")
+    assert out.returncode == 65
+    assert "no SMTP reply code" in out.stderr
