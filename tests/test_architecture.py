@@ -6,6 +6,7 @@ imports cannot hide another's), and the test fails naming every module that load
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -62,14 +63,18 @@ def test_core_uses_only_the_standard_library() -> None:
     stdlib = set(sys.stdlib_module_names)
     bad = []
     for path in sorted((PACKAGE_DIR / "core").rglob("*.py")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            words = line.split()
-            if len(words) >= 2 and words[0] in ("import", "from") and not line.startswith((" ", "\t")):
-                top = words[1].split(".")[0]
-                if top not in stdlib and top not in allowed_third_party and not words[1].startswith(
-                    ("mailtui.core", "__future__")
-                ):
-                    bad.append(f"{path.name}: {line.strip()}")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top in stdlib or top in allowed_third_party or name.startswith("mailtui.core"):
+                    continue
+                bad.append(f"{path.name}:{node.lineno}: {name}")
     assert bad == [], f"core/ imports outside the standard library: {bad}"
 
 
