@@ -1,0 +1,18 @@
+"""Headless subcommands, one module each: `register(subparsers)` adds the parser and sets `handler`.
+
+Modules here import only argparse and stdlib at the top; the work is imported inside the
+handler, so `mailtui --help` stays fast and no headless command loads textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+# Order = order in `mailtui --help`.
+COMMAND_MODULES = ("config", "passwd", "explain")
+
+
+def register_all(subparsers: argparse._SubParsersAction) -> None:
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"mailtui.commands.{name}").register(subparsers)
