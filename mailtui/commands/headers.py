@@ -1,0 +1,61 @@
+"""`mailtui headers FILE|-`: the Received hops, authentication results and MIME tree of a message."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from mailtui.core.errors import EX_NOINPUT, MailtuiError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "headers", help="inspect a message: Received hops, SPF/DKIM/DMARC results, MIME tree"
+    )
+    parser.add_argument("file", help="a message file (.eml), or - to read it from stdin")
+    parser.add_argument(
+        "--trusted",
+        action="append",
+        metavar="ID",
+        default=None,
+        help="an authserv-id whose Authentication-Results are trusted (repeatable; "
+        "default: ui.trusted_authserv_ids from the config)",
+    )
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.set_defaults(handler=run)
+
+
+def _trusted(args: argparse.Namespace) -> tuple[str, ...]:
+    if args.trusted is not None:
+        return tuple(args.trusted)
+    from mailtui.commands.common import config_from_args
+
+    try:
+        return config_from_args(args).ui.trusted_authserv_ids
+    except MailtuiError as err:  # a broken config must not stop a read-only inspection
+        print(f"mailtui: warning: {err.title}: {err.message}; no authserv-id trusted", file=sys.stderr)
+        return ()
+
+
+def run(args: argparse.Namespace) -> int:
+    import dataclasses
+    import json
+    from pathlib import Path
+
+    from mailtui.core.inspect import format_inspection, inspect_message
+
+    if args.file == "-":
+        raw = sys.stdin.buffer.read()
+    else:
+        try:
+            raw = Path(args.file).read_bytes()
+        except OSError as exc:
+            raise MailtuiError(
+                f"cannot read {args.file}: {exc.strerror or exc}", title="No input", exit_code=EX_NOINPUT
+            ) from None
+    inspection = inspect_message(raw, _trusted(args))
+    if args.json:
+        print(json.dumps(dataclasses.asdict(inspection), ensure_ascii=False, indent=2))
+    else:
+        print(format_inspection(inspection))
+    return 0

@@ -1,0 +1,190 @@
+"""`mailtui probe smtp|imap HOST`: test a relay or an IMAP server step by step, like swaks.
+
+Prints a report (banner, capabilities before/after TLS, TLS and certificate, steps with
+times and reply meanings, transcript, verdict), or JSON with --json. Exits 0 when the probe
+reached its stage, else a sysexits code: 69 unavailable, 75 temporary, 76 protocol/TLS,
+77 login refused, 64 usage. SMTP delivers a test message only with --quit-after data.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: the work is imported inside the handler
+    from mailtui.config import ServerConfig
+
+SMTP_STAGES = ("connect", "ehlo", "tls", "auth", "mail", "rcpt", "data")
+SMTP_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
+IMAP_PORTS = {"ssl": 993, "starttls": 143, "none": 143}
+
+
+def _common(parser: argparse.ArgumentParser, ports: str) -> None:
+    parser.add_argument("host", nargs="?", help="server host name or address (or take it from --account)")
+    parser.add_argument("--port", type=int, help=f"port (default by --tls: {ports})")
+    parser.add_argument("--tls", choices=["ssl", "starttls", "none"], help="implicit TLS, STARTTLS, or none")
+    parser.add_argument("--user", help="log in as NAME (password from $MAILTUI_PASSWORD or a prompt)")
+    parser.add_argument("--ca-file", metavar="PEM", help="trust only this certificate / CA bundle")
+    parser.add_argument(
+        "--no-verify", action="store_true", help="do not verify the certificate (still shown)"
+    )
+    parser.add_argument(
+        "--allow-plaintext-auth",
+        action="store_true",
+        help="allow a login without TLS (trusted networks only)",
+    )
+    parser.add_argument(
+        "--account",
+        dest="probe_account",
+        metavar="NAME",
+        help="take host, port, tls and user from this account",
+    )
+    parser.add_argument("--timeout", type=float, help="seconds to wait for each answer (default 30)")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--no-transcript", action="store_true", help="leave the transcript out of the report")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("probe", help="test an SMTP relay or IMAP server step by step (like swaks)")
+    kinds = parser.add_subparsers(dest="probe_kind", metavar="smtp|imap", required=True)
+    smtp = kinds.add_parser(
+        "smtp",
+        help="connect, EHLO, STARTTLS, AUTH, MAIL, RCPT, DATA; stop after a stage",
+        description="Probe an SMTP relay. Without --quit-after it stops after RCPT when --to is given, "
+        "else after AUTH (with --user) or TLS. Only --quit-after data delivers a test message.",
+    )
+    _common(smtp, "465 ssl, 587 starttls, 25 none")
+    smtp.add_argument("--from", dest="sender", metavar="ADDR", help="MAIL FROM address")
+    smtp.add_argument("--to", dest="recipient", metavar="ADDR", help="RCPT TO address")
+    smtp.add_argument("--quit-after", choices=SMTP_STAGES, help="the last stage to run")
+    smtp.add_argument("--ehlo", metavar="NAME", help="the name to send in EHLO (default: this host's FQDN)")
+    imap = kinds.add_parser("imap", help="greeting, CAPABILITY before/after TLS and login, LIST")
+    _common(imap, "993 ssl, 143 otherwise")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from mailtui.core.errors import EX_USAGE
+
+    server = _server(args)
+    if server is None:
+        return EX_USAGE
+    password = _password(args, server)
+    if args.probe_kind == "smtp":
+        return _run_smtp(args, server, password)
+    return _run_imap(args, server, password)
+
+
+def _server(args: argparse.Namespace) -> ServerConfig | None:
+    import sys
+    from dataclasses import replace
+
+    from mailtui.commands.common import config_from_args
+    from mailtui.config import ServerConfig
+    from mailtui.core.errors import ConfigError
+
+    kind = args.probe_kind
+    ports = SMTP_PORTS if kind == "smtp" else IMAP_PORTS
+    account_name = args.probe_account or getattr(args, "account", None)
+    if account_name:
+        account = config_from_args(args, required=True).account(account_name)
+        server = account.smtp if kind == "smtp" else account.imap
+        if server is None:
+            raise ConfigError(f"account {account_name!r} has no [{kind}] server to probe")
+        args.account_from = account.from_address
+    elif not args.host:
+        print(f"mailtui probe {kind}: give a HOST or --account NAME", file=sys.stderr)
+        return None
+    else:
+        tls = args.tls or ("ssl" if kind == "imap" else "starttls")
+        server = ServerConfig(kind=kind, account="", host=args.host, port=ports[tls], tls=tls)
+        args.account_from = ""
+    changes: dict[str, object] = {}
+    if args.host:
+        changes["host"] = args.host
+    if args.tls:
+        changes["tls"] = args.tls
+        if not args.port and not account_name:
+            changes["port"] = ports[args.tls]
+    if args.port:
+        changes["port"] = args.port
+    if args.user:
+        changes["user"] = args.user
+    if args.ca_file:
+        changes["ca_file"] = args.ca_file
+    if args.no_verify:
+        changes["tls_verify"] = False
+    if args.allow_plaintext_auth:
+        changes["allow_plaintext_auth"] = True
+    if args.timeout:
+        changes["timeout"] = args.timeout
+    return replace(server, **changes)
+
+
+def _password(args: argparse.Namespace, server: ServerConfig) -> str | None:
+    from mailtui import credentials
+
+    if not server.user or (server.kind == "smtp" and not server.auth):
+        return None
+    if server.tls == "none" and not server.allow_plaintext_auth:
+        return None  # the probe refuses to send it anyway: do not ask for it
+    if args.probe_account or getattr(args, "account", None):
+        return credentials.get_password(server, prompt=True)
+    return credentials.password_for_adhoc(f"{server.user}@{server.host}:{server.port}")
+
+
+def _default_sender(args: argparse.Namespace, user: str | None) -> str:
+    import getpass
+    import socket
+
+    if args.sender:
+        return args.sender
+    if args.account_from:
+        from email.utils import parseaddr
+
+        return parseaddr(args.account_from)[1] or args.account_from  # "Name <addr>" -> addr
+    if user and "@" in user:
+        return user
+    try:
+        return f"{getpass.getuser()}@{socket.getfqdn()}"
+    except (KeyError, OSError):
+        return "postmaster@localhost"
+
+
+def _run_smtp(args: argparse.Namespace, server: ServerConfig, password: str | None) -> int:
+    import asyncio
+
+    from mailtui.diagnostics.report import render_smtp, to_json
+    from mailtui.diagnostics.smtp_probe import SmtpProbeSession
+
+    quit_after = args.quit_after or ("rcpt" if args.recipient else "auth" if server.user else "tls")
+    session = SmtpProbeSession(
+        server if server.auth else _without_user(server), password,
+        sender=_default_sender(args, server.user), recipient=args.recipient or "",
+        quit_after=quit_after, ehlo_hostname=args.ehlo,
+    )  # fmt: skip
+    result = asyncio.run(session.run_to())
+    print(to_json(result) if args.json else render_smtp(result, transcript=not args.no_transcript))
+    return result.exit_code
+
+
+def _without_user(server: ServerConfig) -> ServerConfig:
+    """An account with auth = false: probe it without logging in."""
+    from dataclasses import replace
+
+    return replace(server, user=None)
+
+
+def _run_imap(args: argparse.Namespace, server: ServerConfig, password: str | None) -> int:
+    from mailtui.backends.imap_settings import ImapSettings
+    from mailtui.diagnostics.imap_probe import ImapProbeSession
+    from mailtui.diagnostics.report import render_imap, to_json
+
+    settings = ImapSettings(
+        host=server.host, port=server.port, user=server.user or "", tls=server.tls,
+        tls_verify=server.tls_verify, ca_file=server.ca_file,
+        allow_plaintext_auth=server.allow_plaintext_auth, timeout=server.timeout, account=server.account,
+    )  # fmt: skip
+    result = ImapProbeSession(settings, password).run_to()
+    print(to_json(result) if args.json else render_imap(result, transcript=not args.no_transcript))
+    return result.exit_code

@@ -1,0 +1,335 @@
+"""DNS checks of a mail domain with dnspython: MX, SPF (expanded by `spf`) and DMARC.
+
+`check_domain` asks the given nameservers (`--server IP[:PORT]`, used by the tests with a
+local server) or the system resolver, with short timeouts. DNS that cannot be reached is
+a `DnsError` with a message for the admin, never a traceback. Everything read from DNS is
+untrusted text and sanitized before it is stored.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import dns.exception
+import dns.name
+import dns.nameserver
+import dns.resolver
+
+from mailtui.core.errors import EX_TEMPFAIL, EX_USAGE, MailtuiError
+from mailtui.core.sanitize import clean_line
+from mailtui.diagnostics.spf import SpfExpansion, expand_spf, format_tree, is_spf
+
+DEFAULT_TIMEOUT = 3.0
+MAX_MX_ADDRESS_LOOKUPS = 10
+
+
+class DnsError(MailtuiError):
+    """DNS could not be asked at all (no nameserver answered, no resolver configured)."""
+
+    title = "DNS error"
+    exit_code = EX_TEMPFAIL
+
+
+@dataclass(frozen=True)
+class MxHost:
+    """One MX record and the addresses of its host."""
+
+    preference: int
+    host: str
+    addresses: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DmarcRecord:
+    """A DMARC record (RFC 7489 6.3) with each tag explained for the admin."""
+
+    raw: str
+    tags: tuple[tuple[str, str], ...]
+    policy: str | None  # p=
+    subdomain_policy: str | None  # sp= (defaults to p=)
+    pct: int  # pct= (default 100)
+    rua: tuple[str, ...]
+    ruf: tuple[str, ...]
+    adkim: str  # "r" or "s"
+    aspf: str
+    explanations: tuple[tuple[str, str, str], ...]  # (tag, value, meaning)
+    problems: tuple[str, ...]
+
+
+_POLICIES = {
+    "none": "monitor only: failing mail is delivered as usual (reports are still sent)",
+    "quarantine": "failing mail goes to spam/quarantine",
+    "reject": "failing mail is rejected during the SMTP transaction",
+}
+_ALIGNMENT = {"r": "relaxed: organisational domains must match", "s": "strict: domains must match exactly"}
+
+
+def parse_dmarc(record: str) -> DmarcRecord:
+    """Parse and explain a DMARC record; problems for missing/invalid tags. Never raises."""
+    tags: list[tuple[str, str]] = []
+    for item in record.split(";"):
+        key, sep, value = item.partition("=")
+        if sep:
+            tags.append((key.strip().lower(), value.strip()))
+    get = dict(reversed(tags)).get  # first occurrence wins
+    problems: list[str] = []
+    explanations: list[tuple[str, str, str]] = []
+    if not tags or tags[0] != ("v", "DMARC1"):
+        problems.append("the record must start with v=DMARC1")
+    policy = (get("p") or "").lower() or None
+    if policy is None:
+        problems.append("p= is missing: receivers treat the record as invalid (or as p=none with rua)")
+    elif policy not in _POLICIES:
+        problems.append(f"p={policy} is not none, quarantine or reject")
+    else:
+        explanations.append(("p", policy, _POLICIES[policy]))
+    sp = (get("sp") or "").lower() or None
+    if sp in _POLICIES:
+        explanations.append(("sp", sp, "for subdomains: " + _POLICIES[sp]))
+    elif sp:
+        problems.append(f"sp={sp} is not none, quarantine or reject")
+    pct_text = get("pct") or "100"
+    pct = int(pct_text) if pct_text.isdigit() and int(pct_text) <= 100 else 100
+    if pct_text != str(pct):
+        problems.append(f"pct={pct_text} is not a number from 0 to 100")
+    elif pct < 100:
+        explanations.append(
+            (
+                "pct",
+                str(pct),
+                f"the policy applies to {pct}% of failing mail; the rest gets the next lower policy",
+            )
+        )
+    rua = tuple(u.strip() for u in (get("rua") or "").split(",") if u.strip())
+    ruf = tuple(u.strip() for u in (get("ruf") or "").split(",") if u.strip())
+    if rua:
+        explanations.append(("rua", ",".join(rua), "aggregate (daily XML) reports go there"))
+    else:
+        problems.append("no rua=: nobody receives aggregate reports, so failures go unnoticed")
+    if ruf:
+        explanations.append(
+            ("ruf", ",".join(ruf), "failure (forensic) reports go there; few receivers send them")
+        )
+    for uri in rua + ruf:
+        if not uri.lower().startswith(("mailto:", "https:")):
+            problems.append(f"report URI {uri} should be mailto:address")
+    adkim, aspf = (get("adkim") or "r").lower(), (get("aspf") or "r").lower()
+    for key, value in (("adkim", adkim), ("aspf", aspf)):
+        if value in _ALIGNMENT:
+            explanations.append(
+                (key, value, f"{'DKIM' if key == 'adkim' else 'SPF'} alignment " + _ALIGNMENT[value])
+            )
+        else:
+            problems.append(f"{key}={value} is not r or s")
+    return DmarcRecord(
+        record,
+        tuple(tags),
+        policy,
+        sp or policy,
+        pct,
+        rua,
+        ruf,
+        adkim,
+        aspf,
+        tuple(explanations),
+        tuple(problems),
+    )
+
+
+@dataclass(frozen=True)
+class DnsReport:
+    """The result of `check_domain`."""
+
+    domain: str
+    servers: tuple[str, ...]
+    mx: tuple[MxHost, ...]
+    spf: SpfExpansion | None
+    dmarc: DmarcRecord | None
+    problems: tuple[str, ...]
+
+
+def parse_server(text: str) -> tuple[str, int]:
+    """ "IP", "IP:PORT", "[IPv6]:PORT" or a bare IPv6 address -> (ip, port)."""
+    text = text.strip()
+    host, port = text, "53"
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        port = rest.removeprefix(":") or "53"
+    elif text.count(":") == 1:
+        host, port = text.split(":")
+    try:
+        ipaddress.ip_address(host)
+        number = int(port)
+        if not 0 < number < 65536:
+            raise ValueError(port)
+    except ValueError:
+        raise MailtuiError(
+            f"{text!r} is not a nameserver address; give IP or IP:PORT (like 127.0.0.1:5353 or [::1]:53)",
+            title="Bad --server",
+            exit_code=EX_USAGE,
+        ) from None
+    return host, number
+
+
+def make_resolver(servers: Sequence[str] = (), timeout: float = DEFAULT_TIMEOUT) -> dns.resolver.Resolver:
+    """A resolver for the given servers (IP[:PORT]), else the system's; `timeout` per query."""
+    if servers:
+        resolver = dns.resolver.Resolver(configure=False)
+        resolver.nameservers = [dns.nameserver.Do53Nameserver(*parse_server(s)) for s in servers]
+    else:
+        try:
+            resolver = dns.resolver.Resolver()
+        except dns.resolver.NoResolverConfiguration:
+            raise DnsError(
+                "no nameserver is configured on this system (/etc/resolv.conf is empty or missing); "
+                "give one with --server IP"
+            ) from None
+    resolver.timeout = timeout
+    resolver.lifetime = timeout
+    return resolver
+
+
+class DnsLookups:
+    """dnspython queries in the shape `spf.SpfLookups` wants, plus MX and addresses."""
+
+    def __init__(self, resolver: dns.resolver.Resolver) -> None:
+        self.resolver = resolver
+        self.problems: list[str] = []
+        self.nxdomain: set[str] = set()
+
+    def _servers(self) -> str:
+        names = [
+            str(getattr(ns, "address", ns)) + (f":{ns.port}" if getattr(ns, "port", 53) != 53 else "")
+            for ns in self.resolver.nameservers
+        ]
+        return ", ".join(names) or "(none)"
+
+    def query(self, name: str, rdtype: str) -> dns.resolver.Answer | None:
+        """The answer, or None for NXDOMAIN / no data. Unreachable DNS raises DnsError."""
+        try:
+            return self.resolver.resolve(name, rdtype, search=False)
+        except dns.resolver.NXDOMAIN:
+            self.nxdomain.add(name.lower())
+            return None
+        except dns.resolver.NoAnswer:
+            return None
+        except dns.exception.Timeout:
+            raise DnsError(
+                f"DNS is unreachable: no answer from {self._servers()} within "
+                f"{self.resolver.lifetime:g}s (asking {rdtype} {name}). Check the network, the "
+                "firewall (UDP port 53) or pick another server with --server IP"
+            ) from None
+        except dns.resolver.NoNameservers as exc:
+            if _all_unreachable(exc):
+                raise DnsError(
+                    f"DNS is unreachable: {self._servers()} refused the connection (asking {rdtype} "
+                    f"{name}). Is a nameserver running there? Pick another with --server IP"
+                ) from None
+            self.problems.append(f"{rdtype} {name}: the nameservers failed to answer (SERVFAIL)")
+            return None
+        except (dns.name.EmptyLabel, dns.name.LabelTooLong, dns.name.NameTooLong) as exc:
+            self.problems.append(f"{name!r} is not a valid DNS name ({type(exc).__name__})")
+            return None
+
+    def txt(self, name: str) -> list[str] | None:
+        answer = self.query(name, "TXT")
+        if answer is None:
+            return None
+        return [clean_line(b"".join(r.strings).decode("utf-8", "replace")) for r in answer]
+
+    def exists(self, name: str) -> bool | None:
+        return True if self.query(name, "A") is not None else None
+
+    def mx(self, name: str) -> list[tuple[int, str]]:
+        answer = self.query(name, "MX")
+        if answer is None:
+            return []
+        return sorted(
+            (int(r.preference), clean_line(r.exchange.to_text(omit_final_dot=True))) for r in answer
+        )
+
+    def mx_hosts(self, name: str) -> list[str]:
+        return [host for _, host in self.mx(name)]
+
+    def addresses(self, name: str) -> list[str]:
+        found: list[str] = []
+        for rdtype in ("A", "AAAA"):
+            answer = self.query(name, rdtype)
+            found += [r.to_text() for r in answer or ()]
+        return found
+
+
+def _all_unreachable(exc: dns.resolver.NoNameservers) -> bool:
+    """True when every nameserver failed at the transport level (refused, unreachable)."""
+    errors = exc.kwargs.get("errors") or []
+    return bool(errors) and all(isinstance(e[3], OSError | EOFError) for e in errors)
+
+
+def check_domain(domain: str, servers: Sequence[str] = (), timeout: float = DEFAULT_TIMEOUT) -> DnsReport:
+    """MX (with host addresses), SPF expansion and DMARC of `domain`."""
+    domain = domain.strip().rstrip(".").lower()
+    if not domain or " " in domain:
+        raise MailtuiError(f"{domain!r} is not a domain name", title="Bad domain", exit_code=EX_USAGE)
+    lookups = DnsLookups(make_resolver(servers, timeout))
+    problems: list[str] = []
+    mx_records = lookups.mx(domain)
+    hosts = []
+    for i, (pref, host) in enumerate(mx_records):
+        addrs = lookups.addresses(host) if i < MAX_MX_ADDRESS_LOOKUPS and host else []
+        hosts.append(MxHost(pref, host, tuple(addrs)))
+        if host in {"", "."} and len(mx_records) == 1:
+            problems.append(f"{domain} has a null MX (RFC 7505): it accepts no mail")
+        elif not addrs and i < MAX_MX_ADDRESS_LOOKUPS:
+            problems.append(f"MX host {host} has no A/AAAA record: mail cannot be delivered to it")
+    if domain in lookups.nxdomain:
+        where = ", ".join(servers) if servers else "the system resolver"
+        problems.append(f"{domain} does not exist in DNS (NXDOMAIN from {where}): check the spelling")
+    elif not mx_records:
+        problems.append(f"{domain} has no MX record: senders fall back to its A/AAAA record")
+    txts = lookups.txt(domain) or []
+    spf = expand_spf(domain, lookups) if any(is_spf(t) for t in txts) else None
+    if spf is None:
+        problems.append(f"{domain} publishes no SPF record")
+    dmarc_txts = [t for t in lookups.txt(f"_dmarc.{domain}") or [] if t.lower().startswith("v=dmarc1")]
+    dmarc = parse_dmarc(dmarc_txts[0]) if len(dmarc_txts) == 1 else None
+    if not dmarc_txts:
+        problems.append(f"_dmarc.{domain} has no DMARC record: receivers apply no DMARC policy")
+    elif len(dmarc_txts) > 1:
+        problems.append(f"_dmarc.{domain} has {len(dmarc_txts)} DMARC records: receivers ignore them all")
+    problems += lookups.problems
+    shown = tuple(f"{h}:{p}" if p != 53 else h for h, p in (parse_server(s) for s in servers))
+    return DnsReport(domain, shown, tuple(hosts), spf, dmarc, tuple(dict.fromkeys(problems)))
+
+
+def format_report(report: DnsReport) -> str:
+    """The report as plain text."""
+    lines = [
+        f"Domain: {report.domain}" + (f"  (asked {', '.join(report.servers)})" if report.servers else "")
+    ]
+    lines += ["", "MX (preference order):"]
+    lines += [f"  {m.preference:>5}  {m.host}  {' '.join(m.addresses) or '(no address)'}" for m in report.mx]
+    if not report.mx:
+        lines.append("  (none)")
+    lines += ["", "SPF:"]
+    if report.spf is None:
+        lines.append("  (none)")
+    else:
+        spf = report.spf
+        lines += ["  " + line for line in format_tree(spf.root)]
+        lines += ["", f"  Flattened ({len(spf.flattened)} terms):"]
+        lines += [f"    {f.term.raw:<40} from {f.source}" for f in spf.flattened]
+        verdict = "OVER THE LIMIT" if spf.over_limit else "ok"
+        lines.append(f"  DNS lookups: {spf.lookups}/10 ({verdict}); void lookups: {spf.void_lookups}/2")
+        lines += [f"  ! {p}" for p in spf.problems]
+    lines += ["", "DMARC:"]
+    if report.dmarc is None:
+        lines.append("  (none)")
+    else:
+        lines.append(f"  {report.dmarc.raw}")
+        lines += [f"    {k}={v}: {why}" for k, v, why in report.dmarc.explanations]
+        lines += [f"    ! {p}" for p in report.dmarc.problems]
+    if report.problems:
+        lines += ["", "Problems:"] + [f"  ! {p}" for p in report.problems]
+    return "\n".join(lines)

@@ -1,0 +1,470 @@
+"""The IMAP probe: greeting, CAPABILITY before TLS / after TLS / after login, TLS and the
+certificate, the login result and the folder count, with the time of each step.
+
+Blocking (imapclient), one stage per `ImapProbeSession.step()`; the UI runs it in a thread
+worker. It does not reuse `ImapConnection`, whose `_open` connects, upgrades and logs in as
+one operation (right for a mailbox, but the probe must stop and look between the steps);
+it does reuse its settings and TLS context (`imap_settings`) and the protocol trace
+(`imap_trace`), so the transcript looks the same and the password is masked the same way.
+
+`ImapConsole` sends a raw command line typed by an admin on an open connection (the tag is
+added for them) and returns the untagged and tagged response lines. It REFUSES commands
+that would carry a password or change the connection under the client's feet (LOGIN,
+AUTHENTICATE, STARTTLS, IDLE, COMPRESS, literals): a typed password would sit in the shell
+history and the UI's input history, masking it afterwards is too late.
+"""
+
+from __future__ import annotations
+
+import itertools
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from typing import Literal
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
+
+from mailtui.backends import imap_trace
+from mailtui.backends.imap_settings import ImapSettings, make_ssl_context
+from mailtui.core.errors import (
+    EX_NOPERM,
+    EX_PROTOCOL,
+    EX_TEMPFAIL,
+    EX_UNAVAILABLE,
+    EX_USAGE,
+    MailtuiError,
+)
+from mailtui.core.sanitize import clean_line
+from mailtui.core.transcript import Direction, Transcript
+from mailtui.diagnostics import tls_info
+from mailtui.diagnostics.smtp_probe import ProbeError, StepResult, StepStatus
+from mailtui.diagnostics.tls_info import TlsInfo
+
+ImapStage = Literal["connect", "tls", "login", "list"]
+IMAP_STAGES: tuple[ImapStage, ...] = ("connect", "tls", "login", "list")
+_labels = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class ImapProbeResult:
+    """Everything the IMAP probe learned."""
+
+    host: str
+    port: int
+    tls_mode: str
+    user: str
+    target: str
+    greeting: str
+    capabilities_before_tls: tuple[str, ...] | None  # None with implicit TLS
+    capabilities_after_tls: tuple[str, ...] | None  # None without TLS
+    capabilities_after_login: tuple[str, ...] | None
+    tls: TlsInfo | None
+    login: str  # "ok", "failed", "skipped" or "" (not reached)
+    folder_count: int | None
+    steps: tuple[StepResult, ...]
+    reached_stage: str | None
+    ok: bool
+    error: str
+    exit_code: int
+    transcript: tuple[str, ...]
+
+
+def _caps(client: IMAPClient) -> tuple[str, ...]:
+    return tuple(clean_line(c.decode("ascii", "replace")).upper() for c in client.capabilities())
+
+
+class ImapProbeSession:
+    """Step through connect, STARTTLS, LOGIN and LIST against one IMAP server."""
+
+    def __init__(
+        self,
+        settings: ImapSettings,
+        password: str | None = None,
+        *,
+        target: ImapStage | None = None,
+        transcript: Transcript | None = None,
+    ) -> None:
+        self.settings = settings
+        self.target: ImapStage = target or ("list" if settings.user else "tls")
+        if self.target not in IMAP_STAGES:
+            raise ProbeError(
+                f"unknown stage {self.target!r}; stages: {', '.join(IMAP_STAGES)}", exit_code=EX_USAGE
+            )
+        if self.target in ("login", "list") and not settings.user:
+            raise ProbeError(f"stage {self.target} needs a user (--user)", exit_code=EX_USAGE)
+        self.transcript = transcript if transcript is not None else Transcript()
+        self.transcript.add_secret(password, settings.user)
+        self._password = password
+        self.label = f"imap-probe#{next(_labels)} {settings.host}:{settings.port}"
+        self._trace = imap_trace.TraceTarget(self.transcript, self.label, settings.account)
+        imap_trace.install()
+        self.client: IMAPClient | None = None
+        self._index = 0
+        self._steps: list[StepResult] = []
+        self._failed: StepResult | None = None
+        self._greeting = ""
+        self._before: tuple[str, ...] | None = None
+        self._after_tls: tuple[str, ...] | None = None
+        self._after_login: tuple[str, ...] | None = None
+        self._tls: TlsInfo | None = None
+        self._login = ""
+        self._folders: int | None = None
+
+    @property
+    def done(self) -> bool:
+        return self._failed is not None or self._index > IMAP_STAGES.index(self.target)
+
+    @property
+    def next_stage(self) -> ImapStage | None:
+        return None if self.done else IMAP_STAGES[self._index]
+
+    def result(self) -> ImapProbeResult:
+        """A snapshot of what the probe learned so far."""
+        reached = next((s.stage for s in reversed(self._steps) if s.status != "failed"), None)
+        failed = self._failed
+        s = self.settings
+        return ImapProbeResult(
+            host=s.host, port=s.port, tls_mode=s.tls, user=s.user, target=self.target,
+            greeting=self._greeting, capabilities_before_tls=self._before,
+            capabilities_after_tls=self._after_tls, capabilities_after_login=self._after_login,
+            tls=self._tls, login=self._login, folder_count=self._folders, steps=tuple(self._steps),
+            reached_stage=reached, ok=failed is None and reached == self.target,
+            error=failed.error if failed else "", exit_code=failed.exit_code if failed else 0,
+            transcript=tuple(line.format() for line in self.transcript.lines() if line.connection == self.label),
+        )  # fmt: skip
+
+    def step(self) -> StepResult:
+        """Run the next stage (blocking); after the last one or a failure, LOGOUT."""
+        if self.done:
+            raise ProbeError("the probe is finished; start a new session to probe again", exit_code=EX_USAGE)
+        stage = IMAP_STAGES[self._index]
+        start = time.perf_counter()
+        with imap_trace.tracing(self._trace):
+            try:
+                note, status = getattr(self, f"_stage_{stage}")()
+            except MailtuiError as exc:
+                result = self._fail(stage, start, str(exc), exc.exit_code)
+            except (IMAPClientError, OSError, ValueError) as exc:
+                result = self._fail(stage, start, *self._classify(exc, stage))
+            else:
+                result = StepResult(stage, status, round((time.perf_counter() - start) * 1000, 1), (), note)
+                self._steps.append(result)
+                self._index += 1
+        if self.done:
+            self.close()
+        return result
+
+    def run_to(self, stage: ImapStage | None = None) -> ImapProbeResult:
+        """Step until `stage` (default: the target) or a failure; then LOGOUT."""
+        stop = IMAP_STAGES.index(stage or self.target)
+        while not self.done and self._index <= stop:
+            self.step()
+        if self.done:
+            self.close()
+        return self.result()
+
+    def close(self) -> None:
+        """LOGOUT (ignoring a server that is already gone) and close."""
+        client, self.client = self.client, None
+        if client is None:
+            return
+        with imap_trace.tracing(self._trace):
+            try:
+                client.logout()
+            except (IMAPClientError, OSError):
+                try:
+                    client.shutdown()
+                except (IMAPClientError, OSError):
+                    pass
+
+    def _fail(self, stage: str, start: float, error: str, code: int) -> StepResult:
+        if stage == "login":
+            self._login = "failed"
+        result = StepResult(stage, "failed", round((time.perf_counter() - start) * 1000, 1), (), error=error,
+                            exit_code=code)  # fmt: skip
+        self._steps.append(result)
+        self._failed = result
+        return result
+
+    def _note(self, text: str) -> None:
+        self._trace.add(Direction.INFO, text)
+
+    # -- stages --------------------------------------------------------------------------
+    def _stage_connect(self) -> tuple[str, StepStatus]:
+        s = self.settings
+        ctx = make_ssl_context(s) if s.tls != "none" else None
+        self._note(f"connecting to {s.host}:{s.port} ({s.tls_description})")
+        try:
+            client = IMAPClient(s.host, s.port, ssl=s.tls == "ssl", ssl_context=ctx, timeout=s.timeout)
+        except ssl.SSLError as exc:
+            self._tls_failed(exc)
+            raise
+        self.client = client
+        self._greeting = clean_line(client.welcome.decode("utf-8", "replace"))
+        self._trace.add(Direction.RECEIVED, self._greeting)
+        if s.tls == "ssl":
+            self._record_tls(client)
+            self._after_tls = _caps(client)
+            return f"implicit TLS: {self._tls.version if self._tls else '?'}", "ok"
+        self._before = _caps(client)
+        return "", "ok"
+
+    def _stage_tls(self) -> tuple[str, StepStatus]:
+        s = self.settings
+        if s.tls == "ssl":
+            return "implicit TLS, negotiated at connect", "skipped"
+        if s.tls == "none":
+            return "no TLS (--tls none)", "skipped"
+        client = self._need_client()
+        if not client.has_capability("STARTTLS"):
+            raise ProbeError(
+                f"{s.host}:{s.port} does not offer STARTTLS, but --tls starttls requires it. Use --tls ssl "
+                "(usually port 993), or --tls none to probe without encryption.",
+                exit_code=EX_PROTOCOL,
+            )
+        try:
+            client.starttls(make_ssl_context(s))
+        except ssl.SSLError as exc:
+            self._tls_failed(exc)
+            raise
+        self._record_tls(client)
+        self._after_tls = _caps(client)
+        return f"{self._tls.version if self._tls else '?'} {self._tls.cipher if self._tls else ''}", "ok"
+
+    def _stage_login(self) -> tuple[str, StepStatus]:
+        s = self.settings
+        if not s.user:
+            self._login = "skipped"
+            return "no user given (--user)", "skipped"
+        client = self._need_client()
+        if s.tls == "none" and not s.allow_plaintext_auth:
+            raise ProbeError(
+                f"refusing to send the password of {s.user!r} over an unencrypted connection to "
+                f"{s.host}:{s.port}. Use --tls starttls or ssl, or (trusted network only) --allow-plaintext-auth.",
+                exit_code=EX_USAGE,
+            )
+        known = self._after_tls if self._after_tls is not None else self._before or ()
+        if "LOGINDISABLED" in known:  # from the list already read: no extra CAPABILITY round trip
+            raise ProbeError(
+                f"{s.host}:{s.port} announces LOGINDISABLED on this connection", exit_code=EX_NOPERM
+            )
+        if self._password is None:
+            raise ProbeError(f"no password for {s.user!r}", exit_code=EX_NOPERM)
+        if self._password.isascii():
+            said = client.login(s.user, self._password)
+        else:  # LOGIN takes ASCII quoted strings only; SASL PLAIN carries UTF-8
+            said = client.plain_login(s.user, self._password)
+        self._login = "ok"
+        self._after_login = _caps(client)
+        text = said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said or "")
+        return f"logged in as {s.user}: {clean_line(text)}", "ok"
+
+    def _stage_list(self) -> tuple[str, StepStatus]:
+        if self._login != "ok":
+            return "not logged in", "skipped"
+        folders = self._need_client().list_folders()
+        self._folders = len(folders)
+        return f"{len(folders)} folders", "ok"
+
+    def _need_client(self) -> IMAPClient:
+        if self.client is None:
+            raise ProbeError("the connection is closed", exit_code=EX_TEMPFAIL)
+        return self.client
+
+    # -- TLS -------------------------------------------------------------------------------
+    def _record_tls(self, client: IMAPClient) -> None:
+        s = self.settings
+        sock = client.socket()
+        details = tls_info.session_details(sock if isinstance(sock, ssl.SSLSocket) else None)
+        failure, note = None, ""
+        if not s.tls_verify:
+            note = "verification turned off (--no-verify)"
+            try:
+                failure = tls_info.verify_check(
+                    s.host, s.port, starttls="imap" if s.tls == "starttls" else None,
+                    cafile=s.ca_file, timeout=s.timeout,
+                )  # fmt: skip
+            except (OSError, ValueError) as exc:
+                note += f"; a verifying handshake could not be made: {clean_line(str(exc))}"
+        self._tls = TlsInfo(
+            version=details.version, cipher=details.cipher, verify_enabled=s.tls_verify,
+            verified=s.tls_verify, failure=failure,
+            certificate=tls_info.certificate_or_none(details.der), note=note,
+        )  # fmt: skip
+
+    def _tls_failed(self, exc: BaseException) -> None:
+        s = self.settings
+        error = tls_info.find_verify_error(exc)
+        failure = tls_info.explain_verify_error(error) if error is not None else None
+        kind: tls_info.StartTLS | None = "imap" if s.tls == "starttls" else None
+        try:
+            details = tls_info.fetch_certificate(s.host, s.port, starttls=kind, timeout=s.timeout)
+        except (OSError, ValueError) as second:
+            self._tls = TlsInfo(
+                version=None, cipher=None, verify_enabled=s.tls_verify, verified=False, failure=failure,
+                certificate=None, note=f"the certificate could not be read: {clean_line(str(second))}",
+            )  # fmt: skip
+            return
+        note = "certificate read in a second, unverified handshake (nothing was sent over it)"
+        self._note(note)
+        self._tls = TlsInfo(
+            version=details.version, cipher=details.cipher, verify_enabled=s.tls_verify, verified=False,
+            failure=failure, certificate=tls_info.certificate_or_none(details.der), note=note,
+        )  # fmt: skip
+
+    def _classify(self, exc: BaseException, stage: str) -> tuple[str, int]:
+        s = self.settings
+        where = f"{s.host}:{s.port}"
+        text = clean_line(imap_trace.unrepr(str(exc)))
+        if isinstance(exc, ssl.SSLError):
+            verify = tls_info.find_verify_error(exc)
+            why = tls_info.explain_verify_error(verify).reason if verify is not None else text.rstrip(".")
+            advice = (
+                " If you trust this server, pass its certificate (or CA) with --ca-file PEM; --no-verify "
+                "accepts any certificate."
+                if verify is not None
+                else f" Check that --tls {s.tls} matches port {s.port} (993: ssl, 143: starttls or none)."
+            )
+            return f"TLS with {where} failed during {stage}: {why}.{advice}", EX_PROTOCOL
+        if isinstance(exc, LoginError):
+            return (
+                f"{where} refused the login of {s.user!r}: {text}. Check the user name and password.",
+                EX_NOPERM,
+            )
+        if isinstance(exc, TimeoutError | socket.timeout):
+            return f"{where} did not answer within {s.timeout:g} s during {stage}", EX_TEMPFAIL
+        if isinstance(exc, IMAPClientAbortError):
+            return f"{where} dropped the connection during {stage}: {text}", EX_TEMPFAIL
+        if isinstance(exc, OSError):
+            if stage == "connect":
+                return (
+                    f"cannot connect to {where}: {text}. Check host, port and that it is reachable.",
+                    EX_UNAVAILABLE,
+                )
+            return f"network error with {where} during {stage}: {text}", EX_TEMPFAIL
+        return f"{where} answered {stage} with an error: {text}", EX_PROTOCOL
+
+
+# --------------------------------------------------------------------------- raw console
+
+# Commands the console refuses: credentials, or a connection state it cannot follow.
+_REFUSED = {
+    "LOGIN": "it carries a password; the probe logs in for you (--user)",
+    "AUTHENTICATE": "it carries credentials; the probe logs in for you (--user)",
+    "STARTTLS": "it would change the connection under the client; use --tls starttls",
+    "IDLE": "it waits for DONE, which the console cannot send",
+    "COMPRESS": "the client cannot follow a compressed stream",
+    "LOGOUT": "close the console instead",
+}
+MAX_RESPONSE_LINES = 100_000
+
+
+@dataclass(frozen=True)
+class ConsoleResponse:
+    """The server's answer to one raw command: untagged lines, then the tagged status line."""
+
+    tag: str
+    command: str  # as sent, without the tag
+    untagged: tuple[str, ...]
+    tagged: str  # e.g. "mt1 OK List completed (0.001 + 0.000 secs)."
+    status: str  # OK, NO or BAD
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "OK"
+
+
+class ImapConsole:
+    """Raw IMAP commands on an open connection (an IMAPClient or a stdlib imaplib.IMAP4).
+
+    IMAPClient has no raw-line API, so the console talks through the imaplib object inside it
+    (`IMAPClient._imap`) with imaplib's public `send`, `readline` and `read`. The caller must
+    not use the connection from another thread meanwhile (hold ImapConnection.lock).
+    """
+
+    def __init__(
+        self, connection: object, transcript: Transcript | None = None, label: str = "imap-console"
+    ) -> None:
+        self._imap = getattr(connection, "_imap", connection)
+        for method in ("send", "readline", "read"):
+            if not callable(getattr(self._imap, method, None)):
+                raise ProbeError(
+                    "the console needs an IMAPClient or an imaplib.IMAP4 connection", exit_code=EX_USAGE
+                )
+        self.transcript = transcript if transcript is not None else Transcript()
+        self.label = label
+        self._tags = itertools.count(1)
+
+    def check(self, line: str) -> str:
+        """The command line, stripped; ProbeError when the console refuses it."""
+        command = line.strip()
+        if not command:
+            raise ProbeError('type an IMAP command, e.g. CAPABILITY or LIST "" "*"', exit_code=EX_USAGE)
+        if any(ch in command for ch in "\r\n\0"):
+            raise ProbeError("one command per line: CR, LF and NUL are not allowed", exit_code=EX_USAGE)
+        words = command.split()
+        verb = words[0].upper()
+        if verb == "UID" and len(words) > 1:
+            verb = words[1].upper()
+        if verb in _REFUSED:
+            raise ProbeError(f"the console does not send {verb}: {_REFUSED[verb]}", exit_code=EX_USAGE)
+        if command.endswith("}"):
+            raise ProbeError("literals ({N}) need a continuation the console cannot send", exit_code=EX_USAGE)
+        return command
+
+    def send(self, line: str) -> ConsoleResponse:
+        """Send one command (tag added), read up to its tagged reply; ProbeError when refused or lost."""
+        command = self.check(line)
+        tag = f"mt{next(self._tags)}"
+        self._add(Direction.SENT, f"{tag} {command}")
+        untagged: list[str] = []
+        try:
+            self._imap.send(f"{tag} {command}\r\n".encode())
+            while len(untagged) < MAX_RESPONSE_LINES:
+                text = self._read_response_line()
+                self._add(Direction.RECEIVED, text)
+                if text.startswith(tag + " "):
+                    status = text[len(tag) + 1 :].split(" ", 1)[0].upper()
+                    return ConsoleResponse(tag, command, tuple(untagged), text, status)
+                if text.startswith("+"):
+                    raise ProbeError(
+                        "the server asks for a continuation (+), which the console cannot send; the "
+                        "connection is now out of step: close it",
+                        exit_code=EX_PROTOCOL,
+                    )
+                untagged.append(text)
+        except (OSError, EOFError) as exc:
+            raise ProbeError(
+                f"the connection failed during {command.split()[0]}: {exc}", exit_code=EX_TEMPFAIL
+            ) from None
+        raise ProbeError(f"more than {MAX_RESPONSE_LINES} response lines; giving up", exit_code=EX_PROTOCOL)
+
+    def _read_response_line(self) -> str:
+        """One response line, with any literals ({N}) inlined."""
+        parts: list[bytes] = []
+        while True:
+            raw = self._imap.readline()
+            if not raw:
+                raise EOFError("the server closed the connection")
+            line = raw.rstrip(b"\r\n")
+            size = _literal_size(line)
+            parts.append(line)
+            if size is None:
+                break
+            parts.append(self._imap.read(size))
+        return clean_line(b"".join(parts).decode("utf-8", "replace"))
+
+    def _add(self, direction: Direction, text: str) -> None:
+        if len(text) > imap_trace.MAX_LINE:  # a big FETCH answer: keep the transcript readable
+            text = f"{text[: imap_trace.MAX_LINE]} ... ({len(text) - imap_trace.MAX_LINE} more characters)"
+        self.transcript.add("imap", self.label, direction, text)
+
+
+def _literal_size(line: bytes) -> int | None:
+    if not line.endswith(b"}"):
+        return None
+    start = line.rfind(b"{")
+    digits = line[start + 1 : -1].rstrip(b"+")
+    return int(digits) if start >= 0 and digits.isdigit() else None

@@ -1,0 +1,487 @@
+"""A swaks-style SMTP probe: connect, EHLO, STARTTLS, AUTH, MAIL, RCPT, DATA, one stage at a time.
+
+`SmtpProbeSession` drives a `TranscriptSMTP` (the same client and connection options as
+`mailtui.smtp.send_message`: tls ssl/starttls/none, never opportunistic STARTTLS; tls_verify,
+ca_file, timeout) and records for each stage the server's replies (explained with
+`core.codes.short_explanation`) and its duration. It keeps the EHLO capabilities before
+and after STARTTLS side by side, the TLS session and the peer certificate (read in a
+second, unverified handshake when verification fails, so the admin still sees it).
+
+Nothing is delivered unless the probe goes up to the `data` stage: the session sends
+QUIT right after its last stage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import formatdate, make_msgid
+from typing import Literal
+
+import aiosmtplib
+
+from mailtui.config import ServerConfig
+from mailtui.core.codes import short_explanation
+from mailtui.core.errors import (
+    EX_CONFIG,
+    EX_NOPERM,
+    EX_PROTOCOL,
+    EX_TEMPFAIL,
+    EX_UNAVAILABLE,
+    EX_USAGE,
+    MailtuiError,
+)
+from mailtui.core.sanitize import clean_line
+from mailtui.core.transcript import Direction, Transcript
+from mailtui.diagnostics import tls_info
+from mailtui.diagnostics.tls_info import TlsInfo
+from mailtui.smtp import make_tls_context
+from mailtui.smtp_transcript import TranscriptSMTP, connection_label
+
+Stage = Literal["connect", "ehlo", "tls", "auth", "mail", "rcpt", "data"]
+STAGES: tuple[Stage, ...] = ("connect", "ehlo", "tls", "auth", "mail", "rcpt", "data")
+StepStatus = Literal["ok", "failed", "skipped"]
+
+
+class ProbeError(MailtuiError):
+    """A probe stage failed; `exit_code` is the sysexits code the CLI returns."""
+
+    title = "Probe failed"
+    exit_code = EX_UNAVAILABLE
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One server reply with its meaning (text from the server, cleaned)."""
+
+    code: int
+    text: str
+    explanation: str
+
+    @classmethod
+    def of(cls, code: int, message: str) -> Reply:
+        text = clean_line(message.replace("\n", " / "))
+        return cls(code, text, clean_line(short_explanation(code, message)))
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What one stage did: status, time, the server's replies, a note or the error."""
+
+    stage: str
+    status: StepStatus
+    duration_ms: float
+    replies: tuple[Reply, ...] = ()
+    note: str = ""
+    error: str = ""
+    exit_code: int = 0
+
+
+@dataclass(frozen=True)
+class SmtpCapabilities:
+    """The EHLO keywords, parsed: the ones an admin checks first, plus all of them raw."""
+
+    raw: dict[str, str] = field(default_factory=dict)  # KEYWORD (upper case) -> parameters
+    size: int | None = None  # SIZE limit in bytes (0 = no limit announced)
+    pipelining: bool = False
+    eightbitmime: bool = False
+    smtputf8: bool = False
+    starttls: bool = False
+    auth: tuple[str, ...] = ()
+    dsn: bool = False
+    enhancedstatuscodes: bool = False
+    chunking: bool = False
+
+    @classmethod
+    def from_extensions(cls, extensions: dict[str, str]) -> SmtpCapabilities:
+        """From aiosmtplib's `esmtp_extensions` (lower-case keys)."""
+        raw = {clean_line(k.upper()): clean_line(v) for k, v in extensions.items()}
+        size_text = raw.get("SIZE", "").strip()
+        return cls(
+            raw=raw,
+            size=int(size_text) if size_text.isdigit() else (0 if "SIZE" in raw else None),
+            pipelining="PIPELINING" in raw,
+            eightbitmime="8BITMIME" in raw,
+            smtputf8="SMTPUTF8" in raw,
+            starttls="STARTTLS" in raw,
+            auth=tuple(m.upper() for m in raw.get("AUTH", "").split()),
+            dsn="DSN" in raw,
+            enhancedstatuscodes="ENHANCEDSTATUSCODES" in raw,
+            chunking="CHUNKING" in raw,
+        )
+
+
+@dataclass(frozen=True)
+class SmtpProbeResult:
+    """Everything the probe learned, for the report, the JSON output and the UI."""
+
+    host: str
+    port: int
+    tls_mode: str
+    target: str  # the stage the probe was asked to reach (quit-after)
+    banner: Reply | None
+    capabilities_before_tls: SmtpCapabilities | None  # None with implicit TLS
+    capabilities_after_tls: SmtpCapabilities | None  # None without TLS
+    tls: TlsInfo | None
+    steps: tuple[StepResult, ...]
+    reached_stage: str | None  # the last stage that completed (or was skipped as not needed)
+    ok: bool  # reached `target`
+    error: str
+    exit_code: int
+    delivered: bool  # the server accepted a test message (data stage)
+    transcript: tuple[str, ...]
+
+
+def probe_message(sender: str, recipient: str) -> bytes:
+    """The small test message sent at the data stage."""
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = recipient
+    now = formatdate(localtime=True)
+    msg["Subject"] = f"mailtui probe test message {now}"
+    msg["Date"] = now
+    msg["Message-ID"] = make_msgid(domain="mailtui.probe")
+    msg["X-Mailer"] = "mailtui probe"
+    msg.set_content(f"Test message sent by `mailtui probe smtp` at {now}.\nIt can be deleted.\n")
+    return msg.as_bytes(policy=SMTP_POLICY)
+
+
+class SmtpProbeSession:
+    """Step through the SMTP stages against `server`; `step()` runs one, `run_to()` all."""
+
+    def __init__(
+        self,
+        server: ServerConfig,
+        password: str | None = None,
+        *,
+        sender: str = "",
+        recipient: str = "",
+        quit_after: Stage = "ehlo",
+        transcript: Transcript | None = None,
+        ehlo_hostname: str | None = None,
+    ) -> None:
+        if quit_after not in STAGES:
+            raise ProbeError(f"unknown stage {quit_after!r}; stages: {', '.join(STAGES)}", exit_code=EX_USAGE)
+        if quit_after in ("mail", "rcpt", "data") and not sender:
+            raise ProbeError(f"--quit-after {quit_after} needs a sender (--from)", exit_code=EX_USAGE)
+        if quit_after in ("rcpt", "data") and not recipient:
+            raise ProbeError(f"--quit-after {quit_after} needs a recipient (--to)", exit_code=EX_USAGE)
+        self.server = server
+        self.sender, self.recipient, self.quit_after = sender, recipient, quit_after
+        self.transcript = transcript if transcript is not None else Transcript()
+        self.transcript.add_secret(password, server.user)
+        self._password = password
+        self._ehlo_hostname = ehlo_hostname
+        self.label = connection_label(server.host, server.port)
+        self.client: TranscriptSMTP | None = None
+        self._index = 0  # next stage
+        self._steps: list[StepResult] = []
+        self._banner: Reply | None = None
+        self._caps_before: SmtpCapabilities | None = None
+        self._caps_after: SmtpCapabilities | None = None
+        self._tls: TlsInfo | None = None
+        self._failed: StepResult | None = None
+        self._delivered = False
+
+    # -- state -----------------------------------------------------------------------
+    @property
+    def done(self) -> bool:
+        """True once the target stage is reached or a stage failed."""
+        return self._failed is not None or self._index > STAGES.index(self.quit_after)
+
+    @property
+    def next_stage(self) -> Stage | None:
+        return None if self.done else STAGES[self._index]
+
+    def result(self) -> SmtpProbeResult:
+        """A snapshot of what the probe learned so far."""
+        reached = next((s.stage for s in reversed(self._steps) if s.status != "failed"), None)
+        failed = self._failed
+        return SmtpProbeResult(
+            host=self.server.host, port=self.server.port, tls_mode=self.server.tls, target=self.quit_after,
+            banner=self._banner, capabilities_before_tls=self._caps_before,
+            capabilities_after_tls=self._caps_after, tls=self._tls, steps=tuple(self._steps),
+            reached_stage=reached, ok=failed is None and reached == self.quit_after,
+            error=failed.error if failed else "", exit_code=failed.exit_code if failed else 0,
+            delivered=self._delivered,
+            transcript=tuple(line.format() for line in self.transcript.lines() if line.connection == self.label),
+        )  # fmt: skip
+
+    # -- driving ---------------------------------------------------------------------
+    async def step(self) -> StepResult:
+        """Run the next stage; after the last one (or a failure) QUIT and close."""
+        if self.done:
+            raise ProbeError("the probe is finished; start a new session to probe again", exit_code=EX_USAGE)
+        stage = STAGES[self._index]
+        replies: list[Reply] = []
+        start = time.perf_counter()
+        try:
+            note, status = await getattr(self, f"_stage_{stage}")(replies)
+        except MailtuiError as exc:  # ProbeError, or an unreadable ca_file
+            result = self._fail(stage, start, replies, str(exc), exc.exit_code)
+        except (aiosmtplib.SMTPException, OSError, ValueError) as exc:
+            if isinstance(exc, aiosmtplib.SMTPResponseException):
+                replies.append(Reply.of(exc.code, exc.message))
+            message, exit_code = _classify(exc, stage, self.server)
+            result = self._fail(stage, start, replies, message, exit_code)
+        else:
+            result = StepResult(stage, status, _ms(start), tuple(replies), note)
+            self._steps.append(result)
+            self._index += 1
+        if self.done:
+            await self.close()
+        return result
+
+    async def run_to(self, stage: Stage | None = None) -> SmtpProbeResult:
+        """Step until `stage` (default: quit_after) is reached or a stage fails."""
+        stop = STAGES.index(stage or self.quit_after)
+        while not self.done and self._index <= stop:
+            await self.step()
+        if self.done:
+            await self.close()
+        return self.result()
+
+    async def close(self) -> None:
+        """QUIT (politely, ignoring a rude server) and close the connection."""
+        client, self.client = self.client, None
+        if client is None:
+            return
+        try:
+            if client.is_connected:
+                await client.quit()
+        except (aiosmtplib.SMTPException, OSError):
+            pass
+        finally:
+            client.close()
+
+    def _fail(self, stage: Stage, start: float, replies: list[Reply], error: str, code: int) -> StepResult:
+        result = StepResult(stage, "failed", _ms(start), tuple(replies), error=error, exit_code=code)
+        self._steps.append(result)
+        self._failed = result
+        return result
+
+    # -- stages ----------------------------------------------------------------------
+    def _client(self) -> TranscriptSMTP:
+        if self.client is None:
+            raise ProbeError("the connection is closed", exit_code=EX_TEMPFAIL)
+        return self.client
+
+    async def _stage_connect(self, replies: list[Reply]) -> tuple[str, StepStatus]:
+        s = self.server
+        try:
+            context = make_tls_context(s) if s.tls != "none" else None
+        except MailtuiError as exc:
+            raise ProbeError(
+                str(exc).replace(f"[accounts.{s.account}.smtp]", "--ca-file"), exit_code=EX_CONFIG
+            ) from exc
+        self.client = TranscriptSMTP(
+            transcript=self.transcript, label=self.label, account=s.account,
+            hostname=s.host, port=s.port, use_tls=s.tls == "ssl",
+            start_tls=False,  # STARTTLS is its own stage: never aiosmtplib's opportunistic None
+            tls_context=context,
+            timeout=s.timeout, local_hostname=self._ehlo_hostname,
+        )  # fmt: skip
+        try:
+            response = await self.client.connect()
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            if s.tls == "ssl" and _looks_like_tls(exc):
+                await self._tls_failed(exc)
+            raise
+        self._banner = Reply.of(response.code, response.message)
+        replies.append(self._banner)
+        if s.tls == "ssl":
+            await self._record_tls()
+            return f"implicit TLS: {self._tls.version if self._tls else '?'}", "ok"
+        return "", "ok"
+
+    async def _stage_ehlo(self, replies: list[Reply]) -> tuple[str, StepStatus]:
+        client = self._client()
+        response = await client.ehlo()
+        replies.append(Reply.of(response.code, response.message))
+        caps = SmtpCapabilities.from_extensions(client.esmtp_extensions)
+        if self.server.tls == "ssl":
+            self._caps_after = caps
+        else:
+            self._caps_before = caps
+        return f"{len(caps.raw)} extensions", "ok"
+
+    async def _stage_tls(self, replies: list[Reply]) -> tuple[str, StepStatus]:
+        s = self.server
+        if s.tls == "ssl":
+            return "implicit TLS, negotiated at connect", "skipped"
+        if s.tls == "none":
+            return "no TLS (--tls none)", "skipped"
+        client = self._client()
+        if not client.supports_extension("starttls"):
+            raise ProbeError(
+                f"{s.host}:{s.port} does not offer STARTTLS, but --tls starttls requires it. Use --tls ssl "
+                "(usually port 465), or --tls none to probe without encryption.",
+                exit_code=EX_PROTOCOL,
+            )
+        try:
+            response = await client.starttls()
+        except aiosmtplib.SMTPResponseException:
+            raise
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            await self._tls_failed(exc)
+            raise
+        replies.append(Reply.of(response.code, response.message))
+        await self._record_tls()
+        response = await client.ehlo()
+        replies.append(Reply.of(response.code, response.message))
+        self._caps_after = SmtpCapabilities.from_extensions(client.esmtp_extensions)
+        return f"{self._tls.version if self._tls else '?'} {self._tls.cipher if self._tls else ''}", "ok"
+
+    async def _stage_auth(self, replies: list[Reply]) -> tuple[str, StepStatus]:
+        s = self.server
+        if not s.user:
+            return "no user given (--user)", "skipped"
+        client = self._client()
+        if client.tls_description() is None and not s.allow_plaintext_auth:
+            raise ProbeError(
+                f"refusing to send the password of {s.user!r} over an unencrypted connection to "
+                f"{s.host}:{s.port}. Use --tls starttls or ssl, or (trusted network only) "
+                "--allow-plaintext-auth.",
+                exit_code=EX_USAGE,
+            )
+        if not client.supports_extension("auth"):
+            raise ProbeError(
+                f"{s.host}:{s.port} does not offer AUTH on this connection"
+                + (" (many servers offer it only after STARTTLS)" if s.tls == "none" else ""),
+                exit_code=EX_NOPERM,
+            )
+        if self._password is None:
+            raise ProbeError(f"no password for {s.user!r}", exit_code=EX_NOPERM)
+        offered = [m.upper() for m in client.server_auth_methods]
+        if "PLAIN" in offered:
+            mechanism, response = "PLAIN", await client.auth_plain(s.user, self._password)
+        elif "LOGIN" in offered:
+            mechanism, response = "LOGIN", await client.auth_login(s.user, self._password)
+        else:
+            raise ProbeError(
+                f"{s.host}:{s.port} offers AUTH {' '.join(offered) or '(none)'}; the probe logs in with "
+                "PLAIN or LOGIN",
+                exit_code=EX_NOPERM,
+            )
+        replies.append(Reply.of(response.code, response.message))
+        return f"logged in as {s.user} with AUTH {mechanism}", "ok"
+
+    async def _stage_mail(self, replies: list[Reply]) -> tuple[str, StepStatus]:
+        response = await self._client().mail(self.sender)
+        replies.append(Reply.of(response.code, response.message))
+        return f"sender <{self.sender}> accepted", "ok"
+
+    async def _stage_rcpt(self, replies: list[Reply]) -> tuple[str, StepStatus]:
+        response = await self._client().rcpt(self.recipient)
+        replies.append(Reply.of(response.code, response.message))
+        return f"recipient <{self.recipient}> accepted", "ok"
+
+    async def _stage_data(self, replies: list[Reply]) -> tuple[str, StepStatus]:
+        data = probe_message(self.sender, self.recipient)
+        response = await self._client().data(data)
+        replies.append(Reply.of(response.code, response.message))
+        self._delivered = True
+        return f"test message of {len(data)} bytes accepted", "ok"
+
+    # -- TLS details -------------------------------------------------------------------
+    async def _record_tls(self) -> None:
+        client = self._client()
+        transport = client.transport
+        ssl_object = transport.get_extra_info("ssl_object") if transport is not None else None
+        details = tls_info.session_details(ssl_object)
+        s = self.server
+        failure, note = None, ""
+        if not s.tls_verify:
+            note = "verification turned off (--no-verify)"
+            try:
+                failure = await asyncio.to_thread(
+                    tls_info.verify_check, s.host, s.port, starttls=self._starttls_kind(),
+                    cafile=s.ca_file, timeout=s.timeout,
+                )  # fmt: skip
+            except (OSError, ValueError) as exc:
+                note += f"; a verifying handshake could not be made: {clean_line(str(exc))}"
+        self._tls = TlsInfo(
+            version=details.version, cipher=details.cipher, verify_enabled=s.tls_verify,
+            verified=s.tls_verify, failure=failure,
+            certificate=tls_info.certificate_or_none(details.der), note=note,
+        )  # fmt: skip
+
+    async def _tls_failed(self, exc: BaseException) -> None:
+        """The handshake failed: find out why, and read the certificate without verifying."""
+        s = self.server
+        error = tls_info.find_verify_error(exc)
+        failure = tls_info.explain_verify_error(error) if error is not None else None
+        kind = self._starttls_kind()
+        try:
+            if failure is None and s.tls_verify:
+                failure = await asyncio.to_thread(
+                    tls_info.verify_check, s.host, s.port, starttls=kind, cafile=s.ca_file, timeout=s.timeout
+                )
+            details = await asyncio.to_thread(
+                tls_info.fetch_certificate, s.host, s.port, starttls=kind, timeout=s.timeout
+            )
+        except (OSError, ValueError) as second:
+            self._tls = TlsInfo(
+                version=None, cipher=None, verify_enabled=s.tls_verify, verified=False, failure=failure,
+                certificate=None, note=f"the certificate could not be read: {clean_line(str(second))}",
+            )  # fmt: skip
+            return
+        note = "certificate read in a second, unverified handshake (nothing was sent over it)"
+        self.transcript.add("smtp", self.label, Direction.INFO, note, s.account)
+        self._tls = TlsInfo(
+            version=details.version, cipher=details.cipher, verify_enabled=s.tls_verify, verified=False,
+            failure=failure, certificate=tls_info.certificate_or_none(details.der), note=note,
+        )  # fmt: skip
+
+    def _starttls_kind(self) -> tls_info.StartTLS | None:
+        return "smtp" if self.server.tls == "starttls" else None
+
+
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 1)
+
+
+def _looks_like_tls(exc: BaseException) -> bool:
+    if tls_info.find_verify_error(exc) is not None:
+        return True
+    text = str(exc).upper()
+    return "SSL" in text or "CERTIFICATE" in text or "TLS" in text
+
+
+def _classify(exc: BaseException, stage: Stage, server: ServerConfig) -> tuple[str, int]:
+    """An admin message and a sysexits code for a failed stage."""
+    where = f"{server.host}:{server.port}"
+    text = clean_line(str(exc))
+    verify = tls_info.find_verify_error(exc)
+    if verify is not None or (stage in ("connect", "tls") and _looks_like_tls(exc)):
+        why = tls_info.explain_verify_error(verify).reason if verify is not None else text.rstrip(".")
+        advice = (
+            " If you trust this server, pass its certificate (or CA) with --ca-file PEM; --no-verify accepts "
+            "any certificate."
+            if verify is not None
+            else f" Check that --tls {server.tls} matches port {server.port} (465: ssl, 587: starttls, 25: none)."
+        )
+        return f"TLS with {where} failed during {stage}: {why}.{advice}", EX_PROTOCOL
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        code, msg = exc.code, clean_line(exc.message)
+        said = (
+            f"{where} answered {stage.upper()} with {code} {msg} ({clean_line(short_explanation(code, msg))})"
+        )
+        if code // 100 == 4:
+            return said, EX_TEMPFAIL
+        if isinstance(exc, aiosmtplib.SMTPAuthenticationError) or stage == "auth":
+            return said + ". Check the user name and password.", EX_NOPERM
+        return said, EX_UNAVAILABLE
+    if isinstance(exc, TimeoutError):
+        return f"{where} did not answer within {server.timeout:g} s during {stage}", EX_TEMPFAIL
+    if isinstance(exc, aiosmtplib.SMTPServerDisconnected):
+        return f"{where} closed the connection during {stage}: {text}", EX_TEMPFAIL
+    if isinstance(exc, ConnectionError | OSError):
+        return (
+            f"cannot connect to {where}: {text}. Check host, port and that it is reachable.",
+            EX_UNAVAILABLE,
+        )
+    return f"{where}: {stage} failed: {text}", EX_PROTOCOL

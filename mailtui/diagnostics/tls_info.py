@@ -1,0 +1,247 @@
+"""TLS and certificate details for the probes: version, cipher, the peer certificate, and WHY
+verification failed (self-signed, hostname mismatch, expired, unknown CA).
+
+A probe whose verifying handshake failed still shows the certificate: `fetch_certificate`
+does a second, unverified handshake (plain socket, the protocol's STARTTLS dance when
+needed) only to read the server's certificate. DER is decoded with the `cryptography`
+package (the stdlib has no public DER decoder).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import socket
+import ssl
+from dataclasses import dataclass
+from typing import Literal
+
+from cryptography import x509
+from cryptography.x509.oid import NameOID
+
+from mailtui.core.sanitize import clean_line
+
+StartTLS = Literal["smtp", "imap"]
+VerifyKind = Literal["self-signed", "hostname-mismatch", "expired", "not-yet-valid", "unknown-ca", "other"]
+
+# OpenSSL X509_V_ERR_* codes -> (kind, explanation for an admin)
+_VERIFY_CODES: dict[int, tuple[VerifyKind, str]] = {
+    9: ("not-yet-valid", "the certificate is not valid yet (check the clocks of both machines)"),
+    10: ("expired", "the certificate has expired"),
+    18: ("self-signed", "the server presents a self-signed certificate that is not trusted here"),
+    19: ("self-signed", "the certificate chain ends in a self-signed CA that is not trusted here"),
+    20: (
+        "unknown-ca",
+        "the certificate's issuer is not a CA trusted here (or the server omits the intermediate)",
+    ),
+    21: ("unknown-ca", "the server sent no intermediate certificate, so the chain cannot be built"),
+    62: ("hostname-mismatch", "the certificate does not match the host name connected to"),
+    64: ("hostname-mismatch", "the certificate does not match the IP address connected to"),
+}
+
+
+@dataclass(frozen=True)
+class CertificateInfo:
+    """The decoded peer certificate (all text from the server, cleaned of control characters)."""
+
+    subject_cn: str
+    subject: str
+    issuer: str
+    sans: tuple[str, ...]
+    not_before: str  # ISO 8601, UTC
+    not_after: str
+    days_left: int  # negative once expired
+    self_signed: bool  # issuer == subject
+    serial: str
+    sha256: str  # fingerprint of the DER, hex with colons
+
+
+@dataclass(frozen=True)
+class VerifyFailure:
+    """Why certificate verification failed."""
+
+    kind: VerifyKind
+    reason: str  # the explanation for an admin
+    detail: str  # OpenSSL's own words
+    code: int | None = None
+
+
+@dataclass(frozen=True)
+class TlsInfo:
+    """The TLS session of a probe: protocol, cipher, certificate, verification result."""
+
+    version: str | None  # "TLSv1.3"; None when the handshake did not complete
+    cipher: str | None
+    verify_enabled: bool
+    verified: bool
+    failure: VerifyFailure | None
+    certificate: CertificateInfo | None
+    note: str = ""  # e.g. "certificate read in a second, unverified handshake"
+
+
+@dataclass(frozen=True)
+class Handshake:
+    """What one raw handshake gave: the leaf certificate (DER), version and cipher."""
+
+    der: bytes | None
+    version: str | None
+    cipher: str | None
+
+
+def _name_text(name: x509.Name) -> str:
+    try:
+        return clean_line(name.rfc4514_string())
+    except ValueError:  # a malformed name: show what we can
+        return "(undecodable name)"
+
+
+def _cn(name: x509.Name) -> str:
+    try:
+        attrs = name.get_attributes_for_oid(NameOID.COMMON_NAME)
+    except ValueError:
+        return ""
+    value = attrs[0].value if attrs else ""
+    return clean_line(value if isinstance(value, str) else value.decode("utf-8", "replace"))
+
+
+def parse_certificate(der: bytes, now: datetime.datetime | None = None) -> CertificateInfo:
+    """Decode a DER certificate into the fields an admin checks."""
+    cert = x509.load_der_x509_certificate(der)
+    now = now or datetime.datetime.now(datetime.UTC)
+    sans: list[str] = []
+    try:
+        ext = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        sans += [f"DNS:{clean_line(n)}" for n in ext.get_values_for_type(x509.DNSName)]
+        sans += [f"IP:{ip}" for ip in ext.get_values_for_type(x509.IPAddress)]
+        sans += [f"email:{clean_line(n)}" for n in ext.get_values_for_type(x509.RFC822Name)]
+    except (x509.ExtensionNotFound, ValueError):
+        pass
+    not_after = cert.not_valid_after_utc
+    digest = hashlib.sha256(der).hexdigest().upper()
+    return CertificateInfo(
+        subject_cn=_cn(cert.subject),
+        subject=_name_text(cert.subject),
+        issuer=_name_text(cert.issuer),
+        sans=tuple(sans),
+        not_before=cert.not_valid_before_utc.isoformat(),
+        not_after=not_after.isoformat(),
+        days_left=(not_after - now).days,
+        self_signed=cert.issuer == cert.subject,
+        serial=f"{cert.serial_number:X}",
+        sha256=":".join(digest[i : i + 2] for i in range(0, len(digest), 2)),
+    )
+
+
+def explain_verify_error(exc: ssl.SSLCertVerificationError) -> VerifyFailure:
+    """The kind of a verification failure and what it means, from OpenSSL's verify code."""
+    detail = clean_line(exc.verify_message or str(exc))
+    known = _VERIFY_CODES.get(exc.verify_code or -1)
+    if known is not None:
+        return VerifyFailure(known[0], known[1], detail, exc.verify_code)
+    if "hostname" in detail.lower() or "ip address mismatch" in detail.lower():
+        return VerifyFailure("hostname-mismatch", _VERIFY_CODES[62][1], detail, exc.verify_code)
+    return VerifyFailure("other", f"certificate verification failed: {detail}", detail, exc.verify_code)
+
+
+def find_verify_error(exc: BaseException | None) -> ssl.SSLCertVerificationError | None:
+    """The SSLCertVerificationError behind `exc` (libraries wrap it), or None."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return None
+
+
+def session_details(ssl_object: ssl.SSLObject | ssl.SSLSocket | None) -> Handshake:
+    """Version, cipher and leaf certificate of an established TLS session."""
+    if ssl_object is None:
+        return Handshake(None, None, None)
+    cipher = ssl_object.cipher()
+    try:
+        der = ssl_object.getpeercert(binary_form=True)
+    except (ValueError, ssl.SSLError):
+        der = None
+    return Handshake(der, ssl_object.version(), cipher[0] if cipher else None)
+
+
+def certificate_or_none(der: bytes | None) -> CertificateInfo | None:
+    """parse_certificate, or None for no/undecodable DER (a probe must not die on a bad cert)."""
+    if not der:
+        return None
+    try:
+        return parse_certificate(der)
+    except ValueError:
+        return None
+
+
+def unverified_context() -> ssl.SSLContext:
+    """A client context that accepts any certificate: only for reading it, never for a login."""
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx
+
+
+def fetch_certificate(
+    host: str,
+    port: int,
+    *,
+    starttls: StartTLS | None,
+    context: ssl.SSLContext | None = None,
+    timeout: float = 10.0,
+) -> Handshake:
+    """One separate handshake (by default unverified) to read the server's certificate.
+
+    `starttls` is the protocol to speak before the handshake ("smtp": EHLO + STARTTLS,
+    "imap": STARTTLS), or None for implicit TLS. Raises OSError / ssl.SSLError.
+    """
+    ctx = context or unverified_context()
+    with socket.create_connection((host, port), timeout=timeout) as raw:
+        if starttls == "smtp":
+            reader = raw.makefile("rb")
+            _smtp_reply(reader)
+            raw.sendall(b"EHLO mailtui.probe\r\n")
+            _smtp_reply(reader)
+            raw.sendall(b"STARTTLS\r\n")
+            if not _smtp_reply(reader).startswith(b"220"):
+                raise ssl.SSLError("the server refused STARTTLS in the second handshake")
+            reader.close()
+        elif starttls == "imap":
+            reader = raw.makefile("rb")
+            reader.readline(8192)
+            raw.sendall(b"T1 STARTTLS\r\n")
+            while True:
+                line = reader.readline(8192)
+                if not line:
+                    raise ConnectionError("the server closed the connection before STARTTLS")
+                if line.startswith(b"T1 "):
+                    break
+            if not line.upper().startswith(b"T1 OK"):
+                raise ssl.SSLError("the server refused STARTTLS in the second handshake")
+            reader.close()
+        with ctx.wrap_socket(raw, server_hostname=host) as tls:
+            return session_details(tls)
+
+
+def _smtp_reply(reader: object) -> bytes:
+    """Read one (multi-line) SMTP reply; returns its last line."""
+    while True:
+        line: bytes = reader.readline(8192)  # type: ignore[attr-defined]
+        if not line:
+            raise ConnectionError("the server closed the connection")
+        if len(line) < 4 or line[3:4] != b"-":
+            return line
+
+
+def verify_check(
+    host: str, port: int, *, starttls: StartTLS | None, cafile: str | None, timeout: float
+) -> VerifyFailure | None:
+    """Would a verifying client accept this server? None when yes (used with --no-verify)."""
+    ctx = ssl.create_default_context(cafile=cafile) if cafile else ssl.create_default_context()
+    try:
+        fetch_certificate(host, port, starttls=starttls, context=ctx, timeout=timeout)
+    except ssl.SSLCertVerificationError as exc:
+        return explain_verify_error(exc)
+    return None

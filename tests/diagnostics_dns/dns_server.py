@@ -1,0 +1,76 @@
+"""A tiny authoritative DNS responder on 127.0.0.1 (a free UDP port) for the DNS tests.
+
+Built on dnspython's message API (from_wire / make_response), so it needs no extra
+package. The zone is a dict {(name, type): [rdata text]}; names not in it get NXDOMAIN,
+known names without that type get an empty NOERROR answer. Runs in a daemon thread,
+stopped by `close()`.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Mapping, Sequence
+
+import dns.flags
+import dns.message
+import dns.rcode
+import dns.rdatatype
+import dns.rrset
+
+Zone = Mapping[tuple[str, str], Sequence[str]]
+
+
+class DnsServer:
+    """Serve `zone` on 127.0.0.1:<free port> until `close()`."""
+
+    def __init__(self, zone: Zone) -> None:
+        self.zone = {
+            (name.lower().rstrip("."), rdtype.upper()): list(v) for (name, rdtype), v in zone.items()
+        }
+        self.names = {name for name, _ in self.zone}
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.queries: list[tuple[str, str]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                wire, peer = self.sock.recvfrom(4096)
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            try:
+                reply = self._answer(dns.message.from_wire(wire))
+            except Exception:  # a malformed query: ignore it, like a real server would log it
+                continue
+            self.sock.sendto(reply.to_wire(), peer)
+
+    def _answer(self, query: dns.message.Message) -> dns.message.Message:
+        response = dns.message.make_response(query)
+        response.flags |= dns.flags.AA
+        question = query.question[0]
+        name = question.name.to_text(omit_final_dot=True).lower()
+        rdtype = dns.rdatatype.to_text(question.rdtype)
+        self.queries.append((name, rdtype))
+        records = self.zone.get((name, rdtype))
+        if records:
+            response.answer.append(dns.rrset.from_text_list(question.name, 300, "IN", rdtype, records))
+        elif name not in self.names:
+            response.set_rcode(dns.rcode.NXDOMAIN)
+        return response
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        self.sock.close()
