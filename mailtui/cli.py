@@ -34,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None and Path(sys.argv[0]).name == "sendmail":
+        argv = ["sendmail", *sys.argv[1:]]  # installed as /usr/sbin/sendmail (like msmtp-mta)
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)

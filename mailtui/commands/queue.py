@@ -1,0 +1,109 @@
+"""`mailtui queue list|flush [--force]`: the outbox, like msmtpq, `postqueue -p` and `postqueue -f`.
+
+`flush` sends what is due (every message with --force, held ones included) and exits 0
+when the queue is empty afterwards, 75 (EX_TEMPFAIL) while messages remain, so a cron job
+can run it every few minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mailtui.outbox import Outbox, QueuedMessage
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("queue", help="list or flush the outbox (messages waiting for the relay)")
+    actions = parser.add_subparsers(dest="queue_action", metavar="ACTION", required=True)
+    actions.add_parser("list", help="list queued messages: id, age, attempts, recipients, last error")
+    flush = actions.add_parser("flush", help="send queued messages that are due")
+    flush.add_argument("--force", action="store_true", help="send every queued message now, held ones too")
+    flush.add_argument("--transcript", action="store_true", help="print the SMTP dialogue on stderr")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from mailtui.outbox import Outbox
+
+    outbox = Outbox()
+    if args.queue_action == "list":
+        return list_queue(outbox)
+    return flush_queue(args, outbox)
+
+
+def format_age(seconds: float) -> str:
+    """'45s', '12m', '3h05m', '2d04h'."""
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    if seconds < 86400:
+        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    return f"{seconds // 86400}d{seconds % 86400 // 3600:02d}h"
+
+
+def _next(item: QueuedMessage, now: float) -> str:
+    if item.next_attempt is None:
+        return "held (permanent failure; `queue flush --force` retries)"
+    if item.next_attempt <= now:
+        return "due now"
+    return f"next try in {format_age(item.next_attempt - now)}"
+
+
+def list_queue(outbox: Outbox) -> int:
+    """Print the queue, oldest first (like `postqueue -p`)."""
+    from mailtui.core.sanitize import clean_line
+
+    items = outbox.list()
+    if not items:
+        print("the queue is empty")
+        return 0
+    now = time.time()
+    print(f"{'ID':<40} {'AGE':>6} {'TRIES':>5}  RECIPIENTS")
+    for item in items:
+        print(
+            f"{item.id:<40} {format_age(now - item.created):>6} {item.attempts:>5}  {', '.join(item.recipients)}"
+        )
+        print(f"    from {clean_line(item.sender)} via {clean_line(item.account)}; {_next(item, now)}")
+        if item.subject:
+            print(f"    subject: {clean_line(item.subject)}")
+        if item.last_error:
+            print(f"    last error: {clean_line(item.last_error)}")
+    print(f"{len(items)} message(s) queued")
+    return 0
+
+
+def flush_queue(args: argparse.Namespace, outbox: Outbox) -> int:
+    """Send due messages (all with --force); 0 when the queue is empty afterwards, else 75."""
+    import asyncio
+
+    from mailtui.commands.common import config_from_args
+    from mailtui.core.errors import EX_OK, EX_TEMPFAIL
+    from mailtui.core.sanitize import clean_line
+    from mailtui.core.transcript import Transcript
+    from mailtui.sending import flush_outbox
+
+    config = config_from_args(args)
+    transcript = Transcript()
+    if args.transcript:
+        transcript.subscribe(lambda line: print(clean_line(line.format()), file=sys.stderr, flush=True))
+    report = asyncio.run(
+        flush_outbox(
+            config, force=args.force, transcript=transcript, outbox=outbox, prompt=True,
+            on_note=lambda text: print(clean_line(text)),
+        )
+    )  # fmt: skip
+    if report.busy:
+        print("another `mailtui queue flush` is running; nothing was attempted", file=sys.stderr)
+    for ident, error in report.failed.items():
+        print(f"failed {ident}: {clean_line(error)}", file=sys.stderr)
+    if report.skipped and not report.busy:
+        print(f"{len(report.skipped)} message(s) not due yet (use --force to send them now)")
+    remaining = len(outbox.list())
+    print(f"{len(report.sent)} sent, {len(report.failed)} failed, {remaining} still queued")
+    return EX_OK if remaining == 0 else EX_TEMPFAIL

@@ -1,0 +1,282 @@
+"""`mailtui send [-s SUBJ] [-a FILE]... [-c/-b ADDR] TO... < body`: mutt-style sending, swaks-style relays.
+
+The relay is the account's [account.smtp], or any relay named with `--server HOST[:PORT]`
+(no config needed; AUTH only with --user, password from $MAILTUI_PASSWORD or a prompt).
+Exit codes are msmtp's sysexits: 0 sent, 75 queued for a retry, 67 unknown user, 77 login
+refused, 69 other refusals, 65 bad input, 66 missing attachment, 78 config errors.
+`deliver` and `print_outcome` are shared with `mailtui sendmail`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from mailtui.core.errors import EX_NOINPUT, EX_TEMPFAIL, MailtuiError
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
+    from pathlib import Path
+
+    from mailtui.config import AccountConfig, ServerConfig
+    from mailtui.core.compose import AttachmentSpec
+    from mailtui.sending import SendOutcome
+
+PRESETS = ("plain", "utf8", "attachment", "gtube")  # = mailtui.core.compose.PRESETS, kept light here
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "send",
+        help="send a message (mutt-style: body on stdin), through an account or any --server",
+        description="Send a message; the body is read from stdin (empty when stdin is a terminal).",
+    )
+    parser.add_argument("to", nargs="*", metavar="TO", help="recipient addresses")
+    parser.add_argument("-s", "--subject", help="the subject")
+    parser.add_argument("-a", "--attach", action="append", default=[], metavar="FILE", help="attach a file")
+    parser.add_argument("-c", "--cc", action="append", default=[], metavar="ADDR", help="carbon copy")
+    parser.add_argument("-b", "--bcc", action="append", default=[], metavar="ADDR", help="blind carbon copy")
+    add_account_options(parser)
+    parser.add_argument("--from", dest="from_addr", metavar="ADDR", help="the From address")
+    relay = parser.add_argument_group("a relay without a config (like swaks)")
+    relay.add_argument("--server", metavar="HOST[:PORT]", help="send through this relay")
+    relay.add_argument(
+        "--tls", choices=["ssl", "starttls", "none"], help="default: ssl on 465, else starttls"
+    )
+    relay.add_argument(
+        "--user", metavar="NAME", help="log in as NAME (password: $MAILTUI_PASSWORD or a prompt)"
+    )
+    relay.add_argument("--ca-file", metavar="PEM", help="trust this CA certificate (or self-signed cert)")
+    relay.add_argument("--allow-plaintext-auth", action="store_true", help="allow a login without TLS")
+    relay.add_argument(
+        "--no-verify", action="store_true", help="do not verify the TLS certificate (lab only)"
+    )
+    parser.add_argument("--preset", choices=PRESETS, help="send a ready test message instead of stdin")
+    parser.add_argument(
+        "--size", type=int, default=100_000, metavar="N", help="attachment preset size in bytes"
+    )
+    parser.set_defaults(handler=run)
+
+
+def add_account_options(parser: argparse.ArgumentParser) -> None:
+    """--account, --transcript and --no-queue, shared with `mailtui sendmail`."""
+    # SUPPRESS keeps `mailtui --account X send` working (the top-level option has the same dest).
+    parser.add_argument(
+        "--account", default=argparse.SUPPRESS, metavar="NAME", help="the account to send from"
+    )
+    parser.add_argument("--transcript", action="store_true", help="print the SMTP dialogue on stderr")
+    parser.add_argument(
+        "--no-queue", action="store_true", help="do not queue on a temporary failure (exit 75)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from mailtui.core.compose import (
+        Draft,
+        build_message,
+        envelope_recipients,
+        envelope_sender,
+        preset_draft,
+    )
+
+    account, server = relay_from_args(args)
+    from_addr = args.from_addr or (account_from(account) if account is not None else default_from())
+    to = ", ".join(args.to)
+    cc, bcc = ", ".join(args.cc), ", ".join(args.bcc)
+    attachments = tuple(read_attachment(path) for path in args.attach)
+    if args.preset:
+        base = preset_draft(args.preset, from_addr, to, size=args.size)
+        draft = Draft(
+            from_addr, to, cc=cc, bcc=bcc, subject=args.subject if args.subject is not None else base.subject,
+            body=base.body, attachments=base.attachments + attachments,
+        )  # fmt: skip
+    else:
+        draft = Draft(from_addr, to, cc=cc, bcc=bcc, subject=args.subject or "", body=read_body(),
+                      attachments=attachments)  # fmt: skip
+    sender = envelope_sender(draft)
+    message = build_message(draft, message_id_domain=sender.rpartition("@")[2] or "localhost")
+    return deliver(args, account, server, message, sender, envelope_recipients(draft))
+
+
+# -- inputs -------------------------------------------------------------------------------------
+
+
+def relay_from_args(args: argparse.Namespace) -> tuple[AccountConfig | None, ServerConfig]:
+    """(account or None, relay): --server builds an ad-hoc relay, else the account's smtp table."""
+    from mailtui.commands.common import config_from_args
+    from mailtui.core.errors import ConfigError
+
+    name = getattr(args, "account", None)
+    server_arg = getattr(args, "server", None)
+    if server_arg:
+        # Without --account no config is read at all: --server works on a machine with none.
+        account = config_from_args(args, required=True).account(name) if name else None
+        return account, adhoc_from_args(args)
+    account = config_from_args(args, required=True).account(name)
+    if account.smtp is None:
+        raise ConfigError(
+            f"account {account.name!r} has no [account.smtp] table, so it cannot send. Add one "
+            "(host, port, tls, user) or name a relay with --server HOST[:PORT]."
+        )
+    return account, account.smtp
+
+
+def adhoc_from_args(args: argparse.Namespace) -> ServerConfig:
+    from mailtui.core.errors import EX_USAGE
+    from mailtui.sending import adhoc_server
+
+    text = str(args.server).strip()
+    host, port_text = text, ""
+    if text.count(":") == 1 or text.startswith("[") and "]:" in text:  # HOST:PORT, [v6]:PORT
+        host, _, port_text = text.rpartition(":")
+    host = host.strip("[]")
+    if not host or port_text and not (port_text.isdigit() and 0 < int(port_text) < 65536):
+        raise MailtuiError(f"--server {text!r}: expected HOST or HOST:PORT", exit_code=EX_USAGE)
+    port = int(port_text) if port_text else None
+    tls = args.tls or ("ssl" if port == 465 else "starttls")
+    return adhoc_server(
+        host, port, tls=tls, user=args.user, ca_file=args.ca_file, tls_verify=not args.no_verify,
+        allow_plaintext_auth=args.allow_plaintext_auth,
+    )  # fmt: skip
+
+
+def account_from(account: AccountConfig) -> str:
+    """The account's From: `from`, with `realname` as display name when `from` has none."""
+    from email.utils import formataddr, parseaddr
+
+    name, addr = parseaddr(account.from_address)
+    if not name and account.realname and addr:
+        return formataddr((account.realname, addr))
+    return account.from_address
+
+
+def default_from() -> str:
+    """user@host, as swaks and mail(1) use without a configured address."""
+    import getpass
+    import socket
+
+    return f"{getpass.getuser()}@{socket.getfqdn() or 'localhost'}"
+
+
+def read_body() -> str:
+    """stdin as text (UTF-8; undecodable bytes replaced), empty when stdin is a terminal."""
+    if sys.stdin is None or sys.stdin.isatty():
+        return ""
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        print("mailtui: warning: the body is not valid UTF-8; bad bytes were replaced", file=sys.stderr)
+        return data.decode("utf-8", "replace")
+
+
+_COMPRESSED = {"gzip": "application/gzip", "bzip2": "application/x-bzip2", "xz": "application/x-xz"}
+
+
+def read_attachment(path: str) -> AttachmentSpec:
+    """The file as an attachment (bytes, type guessed from the name); exit 66 when unreadable."""
+    import mimetypes
+    import os
+
+    from mailtui.core.compose import AttachmentSpec
+
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise MailtuiError(
+            f"cannot read the attachment {path}: {exc.strerror or exc}. Nothing was sent.",
+            title="Attachment not readable", exit_code=EX_NOINPUT,
+        ) from exc  # fmt: skip
+    ctype, encoding = mimetypes.guess_type(path, strict=False)
+    if encoding:
+        ctype = _COMPRESSED.get(encoding, "application/octet-stream")
+    return AttachmentSpec(path, os.path.basename(path), ctype or "application/octet-stream", data)
+
+
+# -- sending and reporting ------------------------------------------------------------------------
+
+
+def deliver(
+    args: argparse.Namespace,
+    account: AccountConfig | None,
+    server: ServerConfig,
+    message: EmailMessage | bytes,
+    sender: str,
+    recipients: list[str],
+) -> int:
+    """Send (or queue) with the transcript/queue options of `args`; print the outcome; exit code."""
+    import asyncio
+
+    from mailtui.core.sanitize import clean_line
+    from mailtui.core.transcript import Transcript
+    from mailtui.sending import exit_code_for, resolve_secrets, send_or_queue
+    from mailtui.smtp import RelayError
+
+    transcript = Transcript()
+    if args.transcript:
+        # Lines are masked by the Transcript; clean_line strips a hostile relay's escape sequences.
+        transcript.subscribe(lambda line: print(clean_line(line.format()), file=sys.stderr, flush=True))
+    password, token = resolve_secrets(server, prompt=True)
+    try:
+        outcome = asyncio.run(
+            send_or_queue(
+                account, server, message, sender=sender, recipients=recipients, transcript=transcript,
+                password=password, oauth2_token=token, queue=not args.no_queue,
+                # A swaks-style test through --server leaves no copy behind; an account keeps one.
+                store_sent=account is not None,
+            )
+        )  # fmt: skip
+    except RelayError as exc:
+        print(f"mailtui: {exc.title}: {exc.message}", file=sys.stderr)
+        if not exc.temporary and not getattr(args, "preset", None):  # a preset is easy to send again
+            kept = keep_failed(message, sender, recipients)
+            if kept:
+                print(f"mailtui: the message was kept in {kept}", file=sys.stderr)
+        return exit_code_for(exc)
+    return print_outcome(outcome)
+
+
+def print_outcome(outcome: SendOutcome) -> int:
+    """Print what happened (result on stdout, notes on stderr) and return the exit code."""
+    from mailtui.core.errors import EX_OK
+    from mailtui.sending import exit_code_for
+    from mailtui.smtp import RelayError
+
+    for note in outcome.notes:
+        print(f"mailtui: {note}", file=sys.stderr)
+    if outcome.status == "queued":
+        print(f"queued: {outcome.queue_id}")
+        return EX_TEMPFAIL
+    result = outcome.result
+    assert result is not None  # a sent outcome always carries the relay's reply
+    print(f"sent: {result.reply_code} {result.reply}")
+    if outcome.sent_copy:
+        print(f"mailtui: a copy is in {outcome.sent_copy}", file=sys.stderr)
+    permanent = [(code, text) for code, text in result.refused.values() if code // 100 != 4]
+    if permanent:
+        code, text = permanent[0]
+        return exit_code_for(RelayError(text, temporary=False, code=code, reply=text))
+    if result.refused:
+        return EX_TEMPFAIL  # the rest is queued
+    return EX_OK
+
+
+def keep_failed(message: EmailMessage | bytes, sender: str, recipients: list[str]) -> Path | None:
+    """Keep a message the relay refused in data_dir()/failed (a Maildir), so nothing typed is lost."""
+    from mailtui.backends.maildir_folders import write_message
+    from mailtui.core.compose import message_bytes, needs_smtputf8
+    from mailtui.paths import data_dir
+
+    root = data_dir() / "failed"
+    try:
+        raw = message if isinstance(message, bytes) else message_bytes(
+            message, smtputf8=needs_smtputf8(message, sender, recipients)
+        )  # fmt: skip
+        for sub in ("cur", "new", "tmp"):
+            (root / sub).mkdir(parents=True, exist_ok=True, mode=0o700)
+        _, sub, name = write_message(root, raw.replace(b"\r\n", b"\n"), "")
+    except (OSError, MailtuiError):
+        return None
+    return root / sub / name
