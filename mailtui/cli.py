@@ -11,10 +11,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mailtui import __version__
 from mailtui.commands import register_all
 from mailtui.core.errors import EX_USAGE, MailtuiError
+
+if TYPE_CHECKING:
+    from mailtui.config import AccountConfig
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,10 +28,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"mailtui {__version__}")
     parser.add_argument("--config", metavar="PATH", type=Path, help="config file (default: XDG config dir)")
-    parser.add_argument("-f", "--folder", dest="open_url", metavar="PATH|URL", help="open this Maildir, mbox or URL")
+    parser.add_argument(
+        "-f", "--folder", dest="open_url", metavar="PATH|URL", help="open this Maildir, mbox or URL"
+    )
     parser.add_argument("--account", metavar="NAME", help="the account to open (default: the first)")
     parser.add_argument("--demo", action="store_true", help="open a generated demo mailbox; needs no config")
     parser.add_argument("--lang", choices=["en", "zh"], help="language of explanations")
+    imap = parser.add_argument_group("with -f imap://... or imaps://...")
+    imap.add_argument("--tls", choices=["ssl", "starttls", "none"], help="override the URL's TLS mode")
+    imap.add_argument("--ca-file", metavar="PEM", help="trust this CA (or self-signed) certificate")
+    imap.add_argument(
+        "--no-verify", action="store_true", help="do not verify the TLS certificate (shown as a warning)"
+    )
+    imap.add_argument(
+        "--allow-plaintext-auth", action="store_true", help="allow a password over an unencrypted connection"
+    )
     register_all(parser.add_subparsers(dest="command", metavar="COMMAND"))
     parser.set_defaults(handler=run_ui)
     return parser
@@ -60,7 +75,9 @@ def run_ui(args: argparse.Namespace) -> int:
         account = config.accounts[0]
     else:
         config = config_from_args(args)
-        if args.open_url:
+        if args.open_url and args.open_url.lower().startswith(("imap://", "imaps://")):
+            account = adhoc_imap_account(args)
+        elif args.open_url:
             account = AccountConfig(name="-f", maildir=args.open_url)
         elif config.accounts:
             account = config.account(args.account)
@@ -80,6 +97,29 @@ def run_ui(args: argparse.Namespace) -> int:
     from mailtui.ui.app import run_app
 
     return run_app(config, account, demo=args.demo)
+
+
+def adhoc_imap_account(args: argparse.Namespace) -> AccountConfig:
+    """An account for `-f imaps://user@host[:port]`: the password is asked now, before the UI."""
+    from mailtui.backends.imap_url import parse_imap_url
+    from mailtui.config import AccountConfig, PasswordSource, ServerConfig
+    from mailtui.credentials import password_for_adhoc
+
+    url = parse_imap_url(args.open_url)
+    password = password_for_adhoc(f"IMAP {url.label}")
+    server = ServerConfig(
+        kind="imap",
+        account="-f",
+        host=url.host,
+        port=url.port,
+        tls=args.tls or url.default_tls,
+        user=url.user,
+        tls_verify=not args.no_verify,
+        ca_file=args.ca_file,
+        allow_plaintext_auth=args.allow_plaintext_auth,
+        password=PasswordSource(inline=password, keyring=False),
+    )
+    return AccountConfig(name=f"{url.user}@{url.host}", imap=server)
 
 
 def local_spool() -> Path | None:

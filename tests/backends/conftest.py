@@ -20,8 +20,9 @@ import pytest
 from mailtui.backends.base import MailBackend
 from mailtui.backends.maildir import MaildirBackend
 from mailtui.backends.mbox import MboxBackend
+from tests.backends.imap_helpers import DovecotHarness, dovecot_fixture  # noqa: F401  (module-scoped "dovecot")
 
-CONTRACT_BACKENDS = ["maildir", "mbox"]
+CONTRACT_BACKENDS = ["maildir", "mbox", "imap"]
 
 SEED_TIME = 1_700_000_000  # 2023-11-14 22:13:20 UTC
 
@@ -129,16 +130,22 @@ def backend_kind(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def make_backend(backend_kind: str, tmp_path: Path) -> Iterator[Callable[[Sequence[bytes]], Harness]]:
+def make_backend(
+    backend_kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Callable[[Sequence[bytes]], Harness]]:
     """Factory: `make_backend([raw, ...])` -> harness of the current kind, seeded oldest first."""
-    made: list[MaildirHarness | MboxHarness] = []
+    made: list[MaildirHarness | MboxHarness | DovecotHarness] = []
 
     def factory(messages: Sequence[bytes]) -> Harness:
         n = len(made)
         if backend_kind == "maildir":
-            h: MaildirHarness | MboxHarness = MaildirHarness(tmp_path / f"Maildir{n}", messages)
+            h: MaildirHarness | MboxHarness | DovecotHarness = MaildirHarness(
+                tmp_path / f"Maildir{n}", messages
+            )
         elif backend_kind == "mbox":
             h = MboxHarness(tmp_path / f"mbox{n}", messages)
+        elif backend_kind == "imap":
+            h = DovecotHarness(request.getfixturevalue("dovecot"), messages)
         else:
             raise AssertionError(f"unknown backend kind {backend_kind}")
         made.append(h)

@@ -195,6 +195,8 @@ def test_every_sample_message_lists_and_reads(make_backend) -> None:
     envs = b.fetch_envelopes(folder, refs)
     assert [e.ref for e in envs] == refs
     for env, raw, path in zip(envs, reversed(raws), reversed(DATA), strict=True):
+        if b"\0" in raw and not getattr(h, "keeps_nul", True):
+            continue  # IMAP forbids NUL; Dovecot serves it as 0x80
         # The backend hands the envelope builder the same header block the file has.
         expected = envelope_from_headers(read_header_block(io.BytesIO(raw)), env.ref, env.size, env.flags)
         assert (env.subject, env.sender, env.date) == (expected.subject, expected.sender, expected.date), (
@@ -203,4 +205,5 @@ def test_every_sample_message_lists_and_reads(make_backend) -> None:
         stored = b.fetch_raw(folder, env.ref)
         # mbox cannot store a message without a final newline (or an empty one) unchanged.
         if raw.endswith(b"\n") or h.stores_any_bytes:
-            assert stored == raw, path.name
+            want = raw.replace(b"\r\n", b"\n") if getattr(h, "lf_line_ends", False) else raw
+            assert stored == want, path.name

@@ -1,0 +1,162 @@
+"""The IMAP header cache: header blocks by (folder, UIDVALIDITY, UID) in sqlite, across sessions.
+
+A UID together with its folder's UIDVALIDITY names one immutable message (RFC 3501
+2.3.1.1), so a cached header block, size and INTERNALDATE never go stale; only flags
+change, and those are not cached: the backend fetches FLAGS fresh with every window.
+When UIDVALIDITY changes the folder's rows are dropped. The raw header block is stored
+(not a decoded Envelope), so a better decoder later needs no cache migration.
+
+The cache is an optimisation only: any sqlite error disables it for the session and the
+backend goes to the server as if it were empty. The file lives in the XDG cache dir and
+may be deleted at any time.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from mailtui import paths
+
+SCHEMA_VERSION = 1
+_CHUNK = 500  # host parameters per statement (sqlite's limit is 999 on old builds)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS headers (
+    folder TEXT NOT NULL,
+    uidvalidity INTEGER NOT NULL,
+    uid INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    internaldate REAL NOT NULL,
+    header BLOB NOT NULL,
+    PRIMARY KEY (folder, uidvalidity, uid)
+) WITHOUT ROWID;
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class CachedHeader:
+    """What the cache knows of one message."""
+
+    uid: int
+    size: int
+    internaldate: float  # POSIX time, 0.0 when the server gave none
+    header: bytes
+
+
+def default_cache_path(label: str) -> Path:
+    """`$XDG_CACHE_HOME/mailtui/imap/<user@host_port>.sqlite3` for a connection label."""
+    safe = re.sub(r"[^A-Za-z0-9@._-]+", "_", label).strip("._") or "imap"
+    return paths.cache_dir() / "imap" / f"{safe}.sqlite3"
+
+
+class HeaderCache:
+    """A small sqlite store; thread-safe (one lock), disabled on the first sqlite error."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(str(path), timeout=5, check_same_thread=False)
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version not in (0, SCHEMA_VERSION):
+                db.execute("DROP TABLE IF EXISTS headers")
+            db.executescript(_SCHEMA)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute("PRAGMA journal_mode = WAL")  # readers of a second mailtui never block
+            db.commit()
+            self._db = db
+        except (sqlite3.Error, OSError):
+            self._db = None
+
+    @property
+    def enabled(self) -> bool:
+        return self._db is not None
+
+    def get(self, folder: str, uidvalidity: int, uids: Iterable[int]) -> dict[int, CachedHeader]:
+        """Cached rows for those of `uids` the cache has."""
+        wanted = list(uids)
+        found: dict[int, CachedHeader] = {}
+        with self._lock:
+            if self._db is None:
+                return found
+            try:
+                for start in range(0, len(wanted), _CHUNK):
+                    chunk = wanted[start : start + _CHUNK]
+                    marks = ",".join("?" * len(chunk))
+                    rows = self._db.execute(
+                        "SELECT uid, size, internaldate, header FROM headers "
+                        f"WHERE folder = ? AND uidvalidity = ? AND uid IN ({marks})",
+                        (folder, uidvalidity, *chunk),
+                    )
+                    for uid, size, internaldate, header in rows:
+                        found[uid] = CachedHeader(uid, size, internaldate, bytes(header))
+            except sqlite3.Error:
+                self._disable()
+                return {}
+        return found
+
+    def put(self, folder: str, uidvalidity: int, rows: Iterable[CachedHeader]) -> None:
+        """Store rows (replacing any with the same key)."""
+        with self._lock:
+            if self._db is None:
+                return
+            try:
+                with self._db:
+                    self._db.executemany(
+                        "INSERT OR REPLACE INTO headers VALUES (?, ?, ?, ?, ?, ?)",
+                        [(folder, uidvalidity, r.uid, r.size, r.internaldate, r.header) for r in rows],
+                    )
+            except sqlite3.Error:
+                self._disable()
+
+    def prune(self, folder: str, uidvalidity: int, present: Iterable[int]) -> int:
+        """Drop the folder's rows of other UIDVALIDITYs and of UIDs not `present`; returns how many."""
+        keep = set(present)
+        with self._lock:
+            if self._db is None:
+                return 0
+            try:
+                with self._db:
+                    removed = self._db.execute(
+                        "DELETE FROM headers WHERE folder = ? AND uidvalidity != ?", (folder, uidvalidity)
+                    ).rowcount
+                    cached = [
+                        uid
+                        for (uid,) in self._db.execute(
+                            "SELECT uid FROM headers WHERE folder = ? AND uidvalidity = ?",
+                            (folder, uidvalidity),
+                        )
+                    ]
+                    gone = [(folder, uidvalidity, uid) for uid in cached if uid not in keep]
+                    self._db.executemany(
+                        "DELETE FROM headers WHERE folder = ? AND uidvalidity = ? AND uid = ?", gone
+                    )
+            except sqlite3.Error:
+                self._disable()
+                return 0
+        return removed + len(gone)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                try:
+                    self._db.close()
+                except sqlite3.Error:
+                    pass
+                self._db = None
+
+    def _disable(self) -> None:
+        # Called with the lock held: a broken cache is dropped, never trusted again this session.
+        if self._db is not None:
+            try:
+                self._db.close()
+            except sqlite3.Error:
+                pass
+        self._db = None

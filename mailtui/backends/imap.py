@@ -1,0 +1,467 @@
+"""The IMAP backend: MailBackend over imapclient, one connection for calls, one for IDLE.
+
+Refs are UIDs (as str); `list_refs` is one UID SEARCH ALL, highest UID (newest arrival)
+first, like Maildir delivery order. `fetch_envelopes` fetches just the header fields an
+index row needs, 1000 UIDs per command, with header blocks kept in a sqlite cache keyed by
+UIDVALIDITY (cache.py, imap_fetch.py) and flags always fresh. Refs handed out under one
+UIDVALIDITY are refused under another (the folder was re-created: acting on them would touch
+other messages). Flag changes made while the server is unreachable are queued and replayed
+after reconnecting (imap_offline.py). Connection handling (TLS, login, reconnect, trace) is
+in imap_connection.py; `wait_for_changes` runs on a second connection (imap_watch.py)
+because it runs concurrently with the other calls.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+from imapclient import IMAPClient
+
+from mailtui.backends.cache import HeaderCache, default_cache_path
+from mailtui.backends.imap_connection import ImapConnection
+from mailtui.backends.imap_fetch import chunks as _chunks
+from mailtui.backends.imap_fetch import fetch_rows
+from mailtui.backends.imap_folders import create_in_personal_namespace, find_trash, list_folders
+from mailtui.backends.imap_offline import FlagChange, FlagQueue, apply_change
+from mailtui.backends.imap_settings import ImapSettings
+from mailtui.backends.imap_url import TLSMode, parse_imap_url
+from mailtui.backends.imap_watch import ChangeWatcher
+from mailtui.config import AccountConfig, ServerConfig
+from mailtui.core.envelope import envelope_from_headers
+from mailtui.core.errors import BackendError, ConfigError, ConnectionLostError, MessageNotFoundError
+from mailtui.core.models import Capabilities, Envelope, Flag, Folder, MessageRef
+from mailtui.core.transcript import Transcript
+
+_TLS_MODES = ("ssl", "starttls", "none")
+T = TypeVar("T")
+
+
+class ImapBackend:
+    """A MailBackend on an IMAP server (see module docstring)."""
+
+    def __init__(
+        self,
+        settings: ImapSettings,
+        password: str,
+        *,
+        transcript: Transcript | None = None,
+        account: AccountConfig | None = None,
+        default_folder: str = "INBOX",
+        auth: str = "login",
+        cache: HeaderCache | None = None,
+        refresh_secret: Callable[[], str] | None = None,
+    ) -> None:
+        self.settings = settings
+        self._password = password
+        self._auth = auth
+        self._transcript = transcript
+        self._account = account
+        self._default_folder = default_folder
+        self._refresh_secret = refresh_secret
+        self._conn = ImapConnection(settings, password, transcript, auth=auth, refresh_secret=refresh_secret)
+        self._cache = cache
+        self._pruned: set[tuple[str, int]] = set()  # (folder, UIDVALIDITY) pruned this session
+        self._listed_validity: dict[str, int] = {}  # UIDVALIDITY when list_refs handed out refs
+        self._pending = FlagQueue()  # flag changes made while the server was unreachable
+        self._watch_lock = threading.Lock()
+        self._closed = False
+        self._watcher: ChangeWatcher | None = None
+        self._folders: list[Folder] | None = None
+
+    # -- construction --------------------------------------------------------------
+    @classmethod
+    def from_account(
+        cls, account: AccountConfig, transcript: Transcript | None = None, *, connect: bool = True
+    ) -> ImapBackend:
+        """The backend for `account.imap`, password from `mailtui.credentials`; connects now."""
+        from mailtui import credentials
+
+        server = account.imap
+        if server is None:
+            raise ConfigError(f"account {account.name!r} has no [imap] server configured")
+        settings = settings_from_server(server)
+        refresh: Callable[[], str] | None = None
+        if server.oauth2_token_command:
+            secret, auth = credentials.get_oauth2_token(server), "xoauth2"
+            refresh = lambda: credentials.get_oauth2_token(server)  # noqa: E731 - a fresh token per login
+        else:
+            secret, auth = credentials.get_password(server), "login"
+        backend = cls(
+            settings,
+            secret,
+            transcript=transcript,
+            account=account,
+            auth=auth,
+            cache=_open_cache(settings),
+            refresh_secret=refresh,
+        )
+        if connect:
+            backend.connect_or_close()
+        return backend
+
+    def connect(self) -> None:
+        """Connect and log in now, so that TLS and login errors show up at once."""
+        self._conn.connect()
+
+    def connect_or_close(self) -> None:
+        """`connect()`, releasing the cache and sockets when it fails."""
+        try:
+            self.connect()
+        except BaseException:
+            self.close()
+            raise
+
+    # -- MailBackend ---------------------------------------------------------------
+    @property
+    def capabilities(self) -> Capabilities:
+        names = self._conn.server_capabilities
+        s = self.settings
+        return Capabilities(
+            names=names,
+            can_move=True,  # MOVE, or COPY + \Deleted + EXPUNGE
+            can_idle="IDLE" in names,
+            can_search_body=True,
+            can_append=True,
+            tls=s.tls_state,
+            description=f"IMAP {s.label} ({s.tls_description})",
+        )
+
+    @property
+    def default_folder(self) -> str:
+        return self._default_folder
+
+    def list_folders(self) -> list[Folder]:
+        subscribed_only = self._account is not None and self._account.subscribed_only
+        folders = self._run(
+            lambda c: list_folders(c, self._conn.server_capabilities, subscribed_only),
+            action="to list the folders",
+        )
+        self._folders = folders
+        return folders
+
+    def list_refs(self, folder: str) -> list[MessageRef]:
+        """UIDs, highest first: newest arrival first, like Maildir delivery times.
+
+        Not SORT (REVERSE ARRIVAL): Dovecot breaks its many same-second ties oldest first.
+        Not SORT (REVERSE DATE): the Date header is the sender's claim; the UI sorts by it
+        once envelopes are loaded, if asked to.
+        """
+
+        def op(c: IMAPClient) -> list[int]:
+            if not self._conn.just_selected:
+                # Dovecot updates a selected folder's view only between commands: without
+                # this NOOP, mail delivered since the last command would be missing.
+                c.noop()
+            uids = sorted(c.search(["ALL"]), reverse=True)
+            validity = self._conn.uidvalidity.get(folder)
+            if validity is not None:
+                self._listed_validity[folder] = validity
+                self._prune_cache(folder, validity, uids)
+            return uids
+
+        uids = self._run(op, folder=folder, readonly=True, action=f"to list the messages of {folder}")
+        return [MessageRef(str(uid)) for uid in uids]
+
+    def fetch_envelopes(self, folder: str, refs: Sequence[MessageRef]) -> list[Envelope]:
+        uids = _uids(refs)
+        if not uids:
+            return []
+
+        def op(c: IMAPClient) -> dict[int, Any]:
+            validity = self._check_validity(folder)
+            return fetch_rows(c, uids, cache=self._cache, folder=folder, uidvalidity=validity)
+
+        rows = self._run(op, folder=folder, readonly=True, action=f"to fetch headers in {folder}")
+        envelopes = []
+        for ref in refs:
+            found = rows.get(int(ref.key)) if ref.key.isdigit() else None
+            if found is None:
+                continue  # expunged meanwhile: skipped, as the interface says
+            flags, row = found
+            envelopes.append(envelope_from_headers(row.header, ref, row.size, flags))
+        return envelopes
+
+    def fetch_raw(self, folder: str, ref: MessageRef) -> bytes:
+        """The whole message (BODY.PEEK[]: not marked seen), with LF line ends."""
+        uids = _uids([ref])
+
+        def op(c: IMAPClient) -> dict[int, Any]:
+            self._check_validity(folder)
+            return c.fetch(uids, ["BODY.PEEK[]"]) if uids else {}
+
+        data = self._run(op, folder=folder, readonly=True, action=f"to fetch message {ref.key} in {folder}")
+        entry = data.get(uids[0]) if uids else None
+        if not entry or b"BODY[]" not in entry:
+            raise MessageNotFoundError(
+                f"message UID {ref.key} is no longer in {folder} on {self.settings.label} "
+                "(deleted or moved by another client); reload the folder."
+            )
+        # IMAP sends CRLF line ends; return LF like a Maildir or mbox file, so that every
+        # backend gives the same bytes for the same message (APPEND turns LF back into CRLF).
+        return bytes(entry[b"BODY[]"]).replace(b"\r\n", b"\n")
+
+    def set_flags(
+        self,
+        folder: str,
+        refs: Iterable[MessageRef],
+        add: frozenset[Flag] = frozenset(),
+        remove: frozenset[Flag] = frozenset(),
+    ) -> list[MessageRef]:
+        refs = list(refs)
+        uids = _uids(refs)
+
+        def op(c: IMAPClient) -> None:
+            self._check_validity(folder)
+            for chunk in _chunks(uids):
+                if add:
+                    c.add_flags(chunk, [f.value for f in add], silent=True)
+                if remove:
+                    c.remove_flags(chunk, [f.value for f in remove], silent=True)
+
+        if uids and (add or remove):
+            try:
+                self._run(op, folder=folder, action=f"to change flags in {folder}")
+            except ConnectionLostError:
+                if self._closed:
+                    raise
+                validity = self._listed_validity.get(folder, self._conn.uidvalidity.get(folder))
+                self._pending.add(FlagChange(folder, validity, tuple(uids), add, remove))
+                self._conn.info(
+                    f"server unreachable: the flag change on {len(uids)} message(s) in {folder} is "
+                    "queued and will be applied after reconnecting"
+                )
+        return refs  # UIDs do not change when flags do
+
+    @property
+    def pending_flag_changes(self) -> int:
+        """Flag changes queued while offline (lost if mailtui exits before a reconnect)."""
+        return len(self._pending)
+
+    def move(self, folder: str, refs: Iterable[MessageRef], destination: str) -> None:
+        uids = _uids(refs)
+        if not uids or destination == folder:
+            return
+
+        def op(c: IMAPClient) -> None:
+            self._check_validity(folder)
+            for chunk in _chunks(uids):
+                if self._has("MOVE"):
+                    c.move(chunk, destination)
+                else:
+                    c.copy(chunk, destination)
+                    self._expunge(c, chunk)
+
+        self._run(op, folder=folder, action=f"to move messages from {folder} to {destination}")
+
+    def delete(self, folder: str, refs: Iterable[MessageRef]) -> None:
+        """Trash mode: move to the \\Trash folder, or expunge when already there. Mark mode: \\Deleted."""
+        refs = list(refs)
+        uids = _uids(refs)
+        if not uids:
+            return
+        if self._account is not None and self._account.delete_mode == "mark":
+            self.set_flags(folder, refs, add=frozenset({Flag.DELETED}))
+            return
+        trash = self._trash_folder()
+        if folder != trash:
+            self.move(folder, refs, trash)
+            return
+
+        def op(c: IMAPClient) -> None:
+            self._check_validity(folder)
+            for chunk in _chunks(uids):
+                self._expunge(c, chunk)
+
+        self._run(op, folder=folder, action=f"to delete messages in {folder}")
+
+    def expunge(self, folder: str) -> int:
+        """Remove every message flagged \\Deleted from `folder`; returns how many."""
+        result = self._run(lambda c: c.expunge(), folder=folder, action=f"to expunge {folder}")
+        return len(result[1]) if isinstance(result, tuple) and len(result) > 1 else 0
+
+    def append(self, folder: str, raw: bytes, flags: frozenset[Flag] = frozenset()) -> None:
+        self._run(
+            lambda c: c.append(folder, raw, flags=[f.value for f in flags]),
+            action=f"to store a message in {folder}",
+        )
+
+    def wait_for_changes(self, folder: str, timeout: float) -> bool:
+        with self._watch_lock:
+            if self._closed:
+                return False
+            needed = self._watcher is None
+        # A token command may take a while: not under the lock that close() needs.
+        secret = self._refresh_secret() if needed and self._refresh_secret is not None else self._password
+        with self._watch_lock:
+            if self._closed:
+                return False
+            if self._watcher is None:
+                conn = ImapConnection(
+                    self.settings,
+                    secret,
+                    self._transcript,
+                    "idle",
+                    auth=self._auth,
+                    refresh_secret=self._refresh_secret,
+                )
+                self._watcher = ChangeWatcher(conn)
+            watcher = self._watcher
+        return watcher.wait(folder, timeout)
+
+    def close(self) -> None:
+        with self._watch_lock:
+            self._closed = True
+            watcher, self._watcher = self._watcher, None
+        if watcher is not None:
+            watcher.close()
+        self._conn.close()
+        if self._cache is not None:
+            self._cache.close()
+
+    # -- helpers -----------------------------------------------------------------
+    def _run(self, fn: Callable[[IMAPClient], T], **kw: Any) -> T:
+        """`ImapConnection.run`, after replaying flag changes queued while offline."""
+        if len(self._pending):
+            self._pending.replay(lambda change: apply_change(self._conn, change))
+        return self._conn.run(fn, **kw)
+
+    def _check_validity(self, folder: str) -> int | None:
+        """The folder's UIDVALIDITY; BackendError when it changed since list_refs gave out UIDs.
+
+        Acting on old UIDs under a new UIDVALIDITY would touch other messages (the folder
+        was deleted and re-created, or the server rebuilt its index): refuse, ask to reload.
+        """
+        now = self._conn.uidvalidity.get(folder)
+        seen = self._listed_validity.get(folder)
+        if now is not None and seen is not None and now != seen:
+            raise BackendError(
+                f"the folder {folder} on {self.settings.label} was re-created or re-indexed by the "
+                f"server (UIDVALIDITY {seen} -> {now}), so the messages on screen no longer match "
+                "the server's. Nothing was changed; reload the folder.",
+                title="Folder changed on the server",
+            )
+        return now
+
+    def _prune_cache(self, folder: str, validity: int, uids: list[int]) -> None:
+        """Once per folder and session: forget cached headers of expunged UIDs and old UIDVALIDITYs."""
+        if self._cache is not None and (folder, validity) not in self._pruned:
+            self._pruned.add((folder, validity))
+            self._cache.prune(folder, validity, uids)
+
+    def _has(self, capability: str) -> bool:
+        return capability in self._conn.server_capabilities
+
+    def _expunge(self, c: IMAPClient, uids: list[int]) -> None:
+        """\\Deleted + expunge of just these UIDs (UIDPLUS), else of the whole folder."""
+        c.add_flags(uids, [Flag.DELETED.value], silent=True)
+        if self._has("UIDPLUS"):
+            c.uid_expunge(uids)
+        else:
+            c.expunge()
+
+    def _trash_folder(self) -> str:
+        """The \\Trash special-use folder, else the account's trash_folder (created if missing)."""
+        folders = self._folders if self._folders is not None else self.list_folders()
+        wanted = self._account.trash_folder if self._account is not None else "Trash"
+        found = find_trash(folders, wanted)
+        if found is not None:
+            return found
+        name = self._run(
+            lambda c: create_in_personal_namespace(c, wanted, self._has("NAMESPACE")),
+            action=f"to create the trash folder {wanted}",
+        )
+        self._folders = None
+        return name
+
+
+def settings_from_server(server: ServerConfig) -> ImapSettings:
+    """Connection settings from an account's [imap] table."""
+    return ImapSettings(
+        host=server.host,
+        port=server.port,
+        user=server.user or "",
+        tls=server.tls,
+        tls_verify=server.tls_verify,
+        ca_file=server.ca_file,
+        allow_plaintext_auth=server.allow_plaintext_auth,
+        timeout=server.timeout,
+        account=server.account,
+    )
+
+
+def open_url(
+    url: str,
+    *,
+    account: AccountConfig | None = None,
+    transcript: Transcript | None = None,
+    password: str | None = None,
+    tls: str | None = None,
+    ca_file: str | None = None,
+    allow_plaintext_auth: bool = False,
+    tls_verify: bool | None = None,
+    timeout: float | None = None,
+    connect: bool = True,
+    cache: bool = True,
+    prompt: bool = False,
+) -> ImapBackend:
+    """Open `imaps://user@host[:port]/FOLDER` (implicit TLS) or `imap://...` (STARTTLS).
+
+    `tls` overrides the scheme ("ssl", "starttls", "none"); plaintext logins also need
+    `allow_plaintext_auth`. Options not given come from `account.imap` when present.
+    The password comes from `password`, else the account's sources, else $MAILTUI_PASSWORD
+    (or a terminal prompt when `prompt=True`: only before the UI runs). Headers are cached
+    in the XDG cache dir unless `cache=False`. Connects and logs in before returning.
+    """
+    from mailtui import credentials
+
+    parsed = parse_imap_url(url)
+    server = account.imap if account is not None else None
+    mode = tls
+    if mode is None:
+        mode = parsed.default_tls
+        if parsed.scheme == "imap" and server is not None and server.tls == "none":
+            mode = "none"  # the account deliberately configured plaintext for this server
+    if mode not in _TLS_MODES:
+        raise ConfigError(f"unknown TLS mode {mode!r} for {url}: use ssl, starttls or none")
+    tls_mode: TLSMode = mode  # type: ignore[assignment]
+    settings = ImapSettings(
+        host=parsed.host,
+        port=parsed.port,
+        user=parsed.user,
+        tls=tls_mode,
+        tls_verify=tls_verify if tls_verify is not None else (server.tls_verify if server else True),
+        ca_file=ca_file or (server.ca_file if server else None),
+        allow_plaintext_auth=allow_plaintext_auth or bool(server and server.allow_plaintext_auth),
+        timeout=timeout or (server.timeout if server else 30.0),
+        account=account.name if account is not None else "",
+    )
+    if password is None:
+        if server is not None:
+            password = credentials.get_password(server)
+        else:
+            # No prompt unless asked: from a UI worker thread getpass would wreck the screen.
+            password = credentials.password_for_adhoc(f"IMAP {parsed.label}", prompt=prompt)
+    backend = ImapBackend(
+        settings,
+        password,
+        transcript=transcript,
+        account=account,
+        default_folder=parsed.folder or "INBOX",
+        cache=_open_cache(settings) if cache else None,
+    )
+    if connect:
+        backend.connect_or_close()
+    return backend
+
+
+def _open_cache(settings: ImapSettings) -> HeaderCache | None:
+    """The on-disk header cache for this server and user (None when it cannot be opened)."""
+    cache = HeaderCache(default_cache_path(settings.label))
+    return cache if cache.enabled else None
+
+
+def _uids(refs: Iterable[MessageRef]) -> list[int]:
+    """UIDs of refs; keys that are not UIDs (from another backend) are ignored."""
+    return [int(ref.key) for ref in refs if ref.key.isdigit() and int(ref.key) > 0]

@@ -1,0 +1,66 @@
+"""The sqlite header cache on its own: keys, pruning, and failing safe on a broken file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mailtui.backends.cache import CachedHeader, HeaderCache, default_cache_path
+
+
+def _row(uid: int) -> CachedHeader:
+    return CachedHeader(uid, 100 + uid, 1_700_000_000.0 + uid, f"Subject: {uid}\r\n".encode())
+
+
+def test_rows_are_kept_per_folder_and_uidvalidity(tmp_path: Path) -> None:
+    cache = HeaderCache(tmp_path / "c.sqlite3")
+    cache.put("INBOX", 7, [_row(1), _row(2)])
+    cache.put("Archive", 7, [_row(1)])
+    cache.close()
+    reopened = HeaderCache(tmp_path / "c.sqlite3")
+    try:
+        assert reopened.get("INBOX", 7, [1, 2, 3]) == {1: _row(1), 2: _row(2)}
+        assert reopened.get("INBOX", 8, [1, 2]) == {}  # another UIDVALIDITY: other messages
+        assert reopened.get("Archive", 7, [2, 1]) == {1: _row(1)}
+    finally:
+        reopened.close()
+
+
+def test_get_handles_more_uids_than_one_statement_takes(tmp_path: Path) -> None:
+    cache = HeaderCache(tmp_path / "c.sqlite3")
+    try:
+        cache.put("INBOX", 1, [_row(uid) for uid in range(1, 2501)])
+        found = cache.get("INBOX", 1, range(1, 3001))
+    finally:
+        cache.close()
+    assert sorted(found) == list(range(1, 2501))
+
+
+def test_prune_drops_expunged_uids_and_old_uidvalidity(tmp_path: Path) -> None:
+    cache = HeaderCache(tmp_path / "c.sqlite3")
+    try:
+        cache.put("INBOX", 1, [_row(1), _row(2), _row(3)])
+        cache.put("INBOX", 2, [_row(1)])
+        cache.put("Other", 1, [_row(9)])
+        assert cache.prune("INBOX", 1, [1, 3]) == 2  # UID 2 expunged, validity 2 gone
+        assert sorted(cache.get("INBOX", 1, [1, 2, 3])) == [1, 3]
+        assert cache.get("INBOX", 2, [1]) == {}
+        assert cache.get("Other", 1, [9]) == {9: _row(9)}
+    finally:
+        cache.close()
+
+
+def test_a_broken_file_disables_the_cache_without_errors(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    path.write_bytes(b"this is not an sqlite database" * 100)
+    cache = HeaderCache(path)
+    assert not cache.enabled
+    cache.put("INBOX", 1, [_row(1)])
+    assert cache.get("INBOX", 1, [1]) == {}
+    assert cache.prune("INBOX", 1, []) == 0
+    cache.close()
+
+
+def test_default_path_is_in_the_xdg_cache_dir_with_a_safe_name(isolated_xdg: Path) -> None:
+    path = default_cache_path("alice@example.org@imap.example.org:993/../x")
+    assert path.parent == isolated_xdg / "cache" / "mailtui" / "imap"
+    assert path.name == "alice@example.org@imap.example.org_993_.._x.sqlite3"  # "/" and ":" replaced

@@ -1,0 +1,63 @@
+"""`mailtui -f imaps://user@host` end to end: the CLI's ad-hoc account, the UI, a real Dovecot."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailtui.cli import adhoc_imap_account, build_parser
+from mailtui.config import Config
+from mailtui.core.models import TLSState
+from mailtui.ui.app import MailApp
+from tests.backends.conftest import make_message
+from tests.backends.imap_helpers import dovecot_fixture, new_user  # noqa: F401  (module-scoped "dovecot")
+from tests.ui.conftest import screen_text, settle
+
+
+def test_adhoc_account_takes_the_url_and_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAILTUI_PASSWORD", "s3cret")
+    args = build_parser().parse_args(
+        [
+            "-f",
+            "imap://bob@mail.example.org",
+            "--tls",
+            "none",
+            "--allow-plaintext-auth",
+            "--ca-file",
+            "/x.pem",
+        ]
+    )
+    server = adhoc_imap_account(args).imap
+    assert server is not None
+    assert (server.host, server.port, server.user, server.tls) == ("mail.example.org", 143, "bob", "none")
+    assert server.allow_plaintext_auth and server.ca_file == "/x.pem" and server.tls_verify
+    assert server.password.inline == "s3cret" and not server.password.keyring
+    default = adhoc_imap_account(build_parser().parse_args(["-f", "imaps://bob@h:1993"])).imap
+    assert default is not None and (default.tls, default.port, default.allow_plaintext_auth) == (
+        "ssl",
+        1993,
+        False,
+    )
+
+
+async def test_ui_opens_an_imap_account_given_as_url(dovecot, monkeypatch: pytest.MonkeyPatch) -> None:
+    user = new_user(dovecot)
+    dovecot.seed(
+        user.name, [make_message(1, subject="Über die Wartung"), make_message(2, subject="Newest one")]
+    )
+    monkeypatch.setenv("MAILTUI_PASSWORD", user.password)
+    args = build_parser().parse_args(["-f", user.url(), "--ca-file", str(dovecot.ca_file)])
+    account = adhoc_imap_account(args)
+    app = MailApp(Config(accounts=(account,)), account)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        for _ in range(100):
+            if "Newest one" in screen_text(app):
+                break
+            await pilot.pause(0.05)
+        text = screen_text(app)
+        assert "Newest one" in text and "Über die Wartung" in text
+        assert text.index("Newest one") < text.index("Über die Wartung")
+        assert app.session.backend is not None
+        assert app.session.backend.capabilities.tls is TLSState.VERIFIED
+    transcript = app.session.transcript.format()
+    assert "LOGIN" in transcript and user.password not in transcript
