@@ -1,0 +1,163 @@
+"""MailApp: themes, keymap, the demo relay and the browser screen; `run_app` for the CLI.
+
+Kept small on purpose: the screens own their data and workers (screens/), the widgets
+draw (widgets/). `MailApp(config, account, backend=...)` is also the factory of the tests
+and snapshots, so what they check is what the CLI runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.worker import Worker, WorkerState
+
+from mailtui.backends.base import MailBackend
+from mailtui.config import AccountConfig, Config
+from mailtui.core.errors import MailtuiError
+from mailtui.core.transcript import Transcript
+from mailtui.ui.messages import DemoRelayStarted
+from mailtui.ui.screens.browser import BrowserScreen
+from mailtui.ui.screens.help import HelpScreen, binding_table
+from mailtui.ui.session import Session
+from mailtui.ui.themes import DEFAULT_THEME, load_themes, variable_defaults
+
+
+class MailApp(App[int]):
+    """The mail browser."""
+
+    TITLE = "mailtui"
+    CSS_PATH = "app.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", id="help"),
+    ]
+
+    def __init__(
+        self,
+        config: Config,
+        account: AccountConfig,
+        *,
+        backend: MailBackend | None = None,
+        demo: bool = False,
+        transcript: Transcript | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = Session(config, account, backend, transcript)
+        self.demo = demo
+        self._relay: object | None = None
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return variable_defaults(self.current_theme.to_color_system().generate())
+
+    def on_mount(self) -> None:
+        self._apply_themes()
+        self._apply_keymap()
+        if self.demo:
+            self._start_demo_relay()
+        self.push_screen(BrowserScreen(self.session))
+
+    def _apply_themes(self) -> None:
+        loaded = load_themes()
+        for theme in loaded.themes:
+            self.register_theme(theme)
+        for problem in loaded.problems:
+            self.notify(problem, title="Theme file not used", severity="warning", timeout=10, markup=False)
+        wanted = self.session.config.ui.theme or DEFAULT_THEME
+        if wanted in self.available_themes:
+            self.theme = wanted
+        else:
+            self.notify(
+                f"Theme {wanted!r} (config ui.theme) is unknown or its file is broken; using {DEFAULT_THEME}.",
+                title="Theme not found",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+            self.theme = DEFAULT_THEME
+
+    def _apply_keymap(self) -> None:
+        keys = dict(self.session.config.ui.keys)
+        if not keys:
+            return
+        known = known_binding_ids()
+        unknown = sorted(k for k in keys if k not in known)
+        if unknown:
+            self.notify(
+                f"Unknown key binding id(s) in ui.keys: {', '.join(unknown)}. Press ? for the list.",
+                title="Config: ui.keys",
+                severity="warning",
+                markup=False,
+            )
+        self.set_keymap(keys)
+
+    @work(thread=True, exclusive=True, group="demo-relay", exit_on_error=False)
+    def _start_demo_relay(self) -> None:
+        """The demo's local SMTP sink, started off the event loop (aiosmtpd waits for readiness)."""
+        from mailtui.demo_relay import DemoRelay
+
+        relay = DemoRelay(Path(self.session.account.maildir or "."))
+        self.post_message(DemoRelayStarted(relay, relay.start()))
+
+    @on(DemoRelayStarted)
+    def _on_demo_relay_started(self, message: DemoRelayStarted) -> None:
+        self._relay = message.relay
+        account = self.session.account
+        if account.smtp is not None:
+            smtp = dataclasses.replace(account.smtp, port=message.port)
+            self.session.account = dataclasses.replace(account, smtp=smtp)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # The browser works without the relay: say why it is missing and carry on.
+        if event.worker.group == "demo-relay" and event.state == WorkerState.ERROR:
+            error = event.worker.error
+            text = error.message if isinstance(error, MailtuiError) else f"{type(error).__name__}: {error}"
+            self.notify(text, title="Demo relay not started", severity="warning", markup=False)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(binding_table(self, self.screen)))
+
+    def on_unmount(self) -> None:
+        self.session.close()
+        relay, self._relay = self._relay, None
+        if relay is not None:
+            relay.stop()  # type: ignore[attr-defined]
+
+
+def known_binding_ids() -> set[str]:
+    """Every binding id of mailtui's app, screens and widgets (for checking `[ui.keys]`).
+
+    Imports every module of ui/screens and ui/widgets first: screens are imported lazily
+    elsewhere, and their bindings must be known before they are ever shown.
+    """
+    import importlib
+    import pkgutil
+
+    from textual.dom import DOMNode
+
+    import mailtui.ui.screens
+    import mailtui.ui.widgets
+
+    for package in (mailtui.ui.screens, mailtui.ui.widgets):
+        for module in pkgutil.iter_modules(package.__path__):
+            importlib.import_module(f"{package.__name__}.{module.name}")
+    ids: set[str] = set()
+    pending: list[type] = [DOMNode]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__module__.startswith("mailtui."):
+            ids |= {b.id for b in getattr(cls, "BINDINGS", []) if isinstance(b, Binding) and b.id}
+    return ids
+
+
+def run_app(config: Config, account: AccountConfig, demo: bool = False) -> int:
+    """Run the browser until the user quits; returns the exit status."""
+    app = MailApp(config, account, demo=demo)
+    app.run()
+    return app.return_code or 0

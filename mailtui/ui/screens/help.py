@@ -1,0 +1,87 @@
+"""The help screen (`?`): every key binding of the screen below, generated from the bindings.
+
+Reads the bindings of the app, the screen and each of its widgets (with the config's
+keymap applied), so the list can never drift from the code.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from textual.app import App, ComposeResult
+
+
+def binding_table(app: App[object], screen: Screen[object]) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """[(section, [(keys, description, id)])] for the app, `screen` and its widgets."""
+    keymap = getattr(app, "_keymap", {})
+    nodes: list[DOMNode] = [screen, *screen.query("*"), app]
+    sections: list[tuple[str, list[tuple[str, str, str]]]] = []
+    seen_types: set[type] = set()
+    for node in nodes:
+        if type(node) in seen_types:
+            continue
+        seen_types.add(type(node))
+        bindings_map = node._bindings.copy()
+        if keymap:
+            bindings_map.apply_keymap(keymap)
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for key, binding in bindings_map:
+            if not binding.description:
+                continue
+            ident = (binding.action, binding.description)
+            grouped.setdefault(ident, []).append(app.get_key_display(Binding(key, binding.action)))
+        by_id = {(b.action, b.description): b.id or "" for _, b in bindings_map}
+        rows = [(", ".join(keys), desc, by_id[(action, desc)]) for (action, desc), keys in grouped.items()]
+        # mailtui's own bindings (they have ids) first, Textual's generic ones after.
+        rows.sort(key=lambda row: row[2] == "")
+        if rows:
+            name = "Everywhere" if node is app else type(node).__name__
+            sections.append((name, rows))
+    return sections
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists every binding with its key(s), description and id (for `[ui.keys]`)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "close", "Close help", id="help-close"),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+        & > VerticalScroll {
+            width: 90%; max-width: 100; height: 90%;
+            background: $panel; border: round $primary; padding: 0 1;
+        }
+    }
+    """
+
+    def __init__(self, sections: list[tuple[str, list[tuple[str, str, str]]]]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def help_text(self) -> Text:
+        text = Text()
+        text.append('Keys (rebind in the config: [ui.keys] id = "key")\n\n', style="bold")
+        for section, rows in self.sections:
+            text.append(f"{section}\n", style="bold underline")
+            for keys, description, ident in rows:
+                text.append(f"  {keys:<14} {description:<26} {ident}\n")
+            text.append("\n")
+        return text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(self.help_text(), markup=False, id="help-text")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,112 @@
+"""The pager screen: one message full screen (mutt style), with headers, raw and attachments.
+
+Owns the message data: a thread worker fetches the raw bytes through the session and
+parses them (`core.message.parse_message`); the result arrives as `MessageLoaded`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
+
+from mailtui.core.models import Envelope, MessageRef
+from mailtui.ui.messages import MessageLoaded
+from mailtui.ui.widgets.pager import Pager, PagerMode
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from mailtui.core.message import MessageView
+    from mailtui.ui.session import Session
+
+
+class PagerScreen(Screen[str | None]):
+    """Shows one message; q goes back to the index, d deletes it and goes back (as in mutt)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q,escape", "back", "Back", id="pager-back"),
+        Binding("h", "toggle_headers", "Headers", id="toggle-headers"),
+        Binding("ctrl+u", "raw_source", "Raw source", id="raw-source"),
+        Binding("v", "attachments", "Attachments", id="attachments"),
+        Binding("d", "delete", "Delete", id="pager-delete"),
+    ]
+
+    def __init__(self, session: Session, folder: str, ref: MessageRef, envelope: Envelope | None) -> None:
+        super().__init__()
+        self.session = session
+        self.folder = folder
+        self.ref = ref
+        self.envelope = envelope
+        self.view: MessageView | None = None
+        self.mode: PagerMode = "weeded"
+
+    def compose(self) -> ComposeResult:
+        yield Pager(id="pager")
+        yield Footer()
+
+    @property
+    def pager(self) -> Pager:
+        return self.query_one(Pager)
+
+    def on_mount(self) -> None:
+        self.pager.focus()
+        self.load_message(self.folder, self.ref)
+
+    @work(thread=True, exclusive=True, group="message", exit_on_error=False)
+    def load_message(self, folder: str, ref: MessageRef) -> None:
+        from mailtui.core.message import parse_message
+
+        raw = self.session.call(lambda b: b.fetch_raw(folder, ref))
+        self.post_message(MessageLoaded(folder, ref, parse_message(raw)))
+
+    @on(MessageLoaded)
+    def _on_message_loaded(self, message: MessageLoaded) -> None:
+        self.view = message.view
+        self._show()
+
+    def _show(self) -> None:
+        if self.view is None:
+            return
+        if self.mode == "raw":
+            from mailtui.core.message import raw_source_text
+
+            self.pager.show_raw(raw_source_text(self.view.raw))
+        else:
+            self.pager.show_message(self.view, self.mode)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_delete(self) -> None:
+        # The browser owns the folder data: it deletes the message it opened.
+        self.dismiss("delete")
+
+    def action_toggle_headers(self) -> None:
+        self.mode = "weeded" if self.mode == "full" else "full"
+        self._show()
+
+    def action_raw_source(self) -> None:
+        self.mode = "weeded" if self.mode == "raw" else "raw"
+        self._show()
+
+    def action_attachments(self) -> None:
+        from mailtui.ui.screens.attachments import AttachmentsDialog
+
+        if self.view is None:
+            return
+        if not self.view.attachments:
+            self.notify("This message has no attachments.")
+            return
+        self.app.push_screen(AttachmentsDialog(self.view))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            from mailtui.ui.screens.browser import show_error
+
+            self.pager.show_plain("The message could not be loaded.")
+            show_error(self, event.worker.error)

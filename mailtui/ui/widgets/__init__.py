@@ -1,0 +1,1 @@
+"""Widgets of the mail browser, one per module."""

@@ -1,0 +1,95 @@
+"""The status bar: account, folder, counts, connection/TLS state and a busy marker.
+
+Everything shown here may come from a server or a folder name, so it is assembled as
+`rich.text.Text` (never markup). An unverified or plaintext connection gets the
+`-warning` class, drawn in the `$status-warning` colour.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from mailtui.core.models import Capabilities, TLSState
+from mailtui.core.sanitize import clean_line
+
+TLS_LABELS = {
+    TLSState.LOCAL: "LOCAL",
+    TLSState.VERIFIED: "TLS",
+    TLSState.UNVERIFIED: "WARNING: TLS NOT VERIFIED",
+    TLSState.PLAINTEXT: "WARNING: PLAINTEXT",
+}
+
+
+class StatusBar(Static):
+    """One line at the bottom of the browser."""
+
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+        background: $panel;
+        color: $foreground;
+        &.-warning { background: $status-warning; color: $background; text-style: bold; }
+    }
+    """
+
+    account: reactive[str] = reactive("")
+    folder: reactive[str] = reactive("")
+    unread: reactive[int | None] = reactive(None)
+    total: reactive[int | None] = reactive(None)
+    shown: reactive[int | None] = reactive(None)
+    """Rows shown when a search filter is active, else None."""
+    capabilities: reactive[Capabilities | None] = reactive(None)
+    busy: reactive[bool] = reactive(False)
+    connection: reactive[str] = reactive("opening…")
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual convention
+        super().__init__("", markup=False, id=id)
+
+    def status_text(self) -> Text:
+        """The line as plain Text (tests read it)."""
+        caps = self.capabilities
+        tls = TLS_LABELS[caps.tls] if caps is not None else self.connection
+        counts = ""
+        if self.total is not None:
+            unread = "?" if self.unread is None else str(self.unread)
+            counts = f"{unread} unread / {self.total}"
+        if self.shown is not None:
+            counts += f"  (search: {self.shown} shown)"
+        parts = [f"[{clean_line(self.account)}]", clean_line(self.folder), counts, tls]
+        if self.busy:
+            parts.append("working…")
+        return Text("  ".join(p for p in parts if p), no_wrap=True, overflow="ellipsis")
+
+    def _refresh_text(self) -> None:
+        caps = self.capabilities
+        self.set_class(caps is not None and caps.tls in (TLSState.UNVERIFIED, TLSState.PLAINTEXT), "-warning")
+        self.update(self.status_text())
+
+    def on_mount(self) -> None:
+        self._refresh_text()
+
+    def watch_account(self) -> None:
+        self._refresh_text()
+
+    def watch_folder(self) -> None:
+        self._refresh_text()
+
+    def watch_unread(self) -> None:
+        self._refresh_text()
+
+    def watch_total(self) -> None:
+        self._refresh_text()
+
+    def watch_shown(self) -> None:
+        self._refresh_text()
+
+    def watch_capabilities(self) -> None:
+        self._refresh_text()
+
+    def watch_busy(self) -> None:
+        self._refresh_text()
+
+    def watch_connection(self) -> None:
+        self._refresh_text()

@@ -1,0 +1,315 @@
+"""Pilot tests of the browser screen on a real temp Maildir (MaildirBackend via open_account)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mailtui.core.models import Flag
+from mailtui.ui.messages import EnvelopesLoaded
+from mailtui.ui.screens.browser import BrowserScreen
+from mailtui.ui.screens.help import HelpScreen
+from mailtui.ui.widgets.message_index import MessageIndex
+from mailtui.ui.widgets.status_bar import StatusBar
+from tests.ui.conftest import BASE_TIME, make_app, screen_text, settle, write_message
+
+
+def files(folder: Path) -> list[str]:
+    return sorted(p.name for sub in ("cur", "new") for p in (folder / sub).iterdir())
+
+
+def file_flags(folder: Path, stamp: int) -> str:
+    """The Maildir flag letters of the message delivered at `stamp`."""
+    [name] = [n for n in files(folder) if n.startswith(f"{stamp}.")]
+    return name.split(":2,")[1] if ":2," in name else ""
+
+
+async def test_index_shows_decoded_subjects_newest_first(maildir: Path) -> None:
+    app = make_app(maildir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lines = screen_text(app).splitlines()
+        assert "测试邮件" in lines[0] and "张三" in lines[0]
+        assert lines[0].startswith("N ")  # unread, in new/
+        assert "Certificate expires soon" in lines[4]
+        status = str(app.screen.query_one(StatusBar).status_text())
+        assert "2 unread / 5" in status and "LOCAL" in status and "INBOX" in status
+
+
+async def test_markup_in_subject_is_shown_literally(maildir: Path) -> None:
+    app = make_app(maildir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert "[/PATCH] broken [bold]markup[/bold]" in screen_text(app)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Subject: [/PATCH] broken [bold]markup[/bold]" in text
+        assert "A patch with [red]brackets[/red]." in text
+
+
+async def test_open_shows_message_marks_seen_and_q_goes_back(maildir: Path) -> None:
+    app = make_app(maildir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Subject: 测试邮件" in text
+        assert "你好，这是一封测试邮件。" in text  # base64 body decoded
+        assert "S" in file_flags(maildir, BASE_TIME + 50)  # seen on disk
+        await pilot.press("h")
+        await settle(pilot)
+        assert "Content-Transfer-Encoding: base64" in screen_text(app)
+        await pilot.press("ctrl+u")
+        await settle(pilot)
+        assert "5rWL6K+V6YKu5Lu2" in screen_text(app)  # the raw, still-encoded subject
+        await pilot.press("q")
+        await settle(pilot)
+        assert isinstance(app.screen, BrowserScreen)
+        assert screen_text(app).splitlines()[0].startswith("   ")  # no longer N
+
+
+async def test_delete_moves_file_to_trash_and_removes_row(maildir: Path) -> None:
+    app = make_app(maildir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "d")
+        await settle(pilot)
+        assert len(files(maildir)) == 4
+        assert [n for n in files(maildir / ".Trash") if n.startswith(f"{BASE_TIME + 40}.")]
+        assert "[/PATCH]" not in screen_text(app)
+        assert app.screen.query_one(MessageIndex).row_count == 4
+
+
+async def test_delete_mode_mark_and_undelete(maildir: Path) -> None:
+    from dataclasses import replace
+
+    app = make_app(maildir)
+    app.session.account = replace(app.session.account, delete_mode="mark")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert "T" in file_flags(maildir, BASE_TIME + 50)
+        assert screen_text(app).splitlines()[0].startswith("D")
+        await pilot.press("k", "u")
+        await settle(pilot)
+        assert "T" not in file_flags(maildir, BASE_TIME + 50)
+
+
+async def test_flag_and_new_toggle_on_disk(maildir: Path) -> None:
+    app = make_app(maildir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "j", "F")  # "Backup finished", seen, not flagged
+        await settle(pilot)
+        assert file_flags(maildir, BASE_TIME + 20) == "FS"
+        await pilot.press("N")
+        await settle(pilot)
+        assert file_flags(maildir, BASE_TIME + 20) == "F"
+        env = app.screen.query_one(MessageIndex).current_envelope
+        assert env is not None and Flag.SEEN not in env.flags and Flag.FLAGGED in env.flags
+        await pilot.press("F", "N")
+        await settle(pilot)
+        assert file_flags(maildir, BASE_TIME + 20) == "S"
+
+
+async def test_rebinding_from_config_keys(maildir: Path) -> None:
+    app = make_app(maildir, keys={"toggle-flag": "x"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "j", "F")
+        await settle(pilot)
+        assert file_flags(maildir, BASE_TIME + 20) == "S"  # F is no longer bound
+        await pilot.press("x")
+        await settle(pilot)
+        assert file_flags(maildir, BASE_TIME + 20) == "FS"
+
+
+async def test_help_lists_every_binding(maildir: Path) -> None:
+    app = make_app(maildir, keys={"toggle-flag": "x"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.help_text().plain
+        for binding in [*BrowserScreen.BINDINGS, *MessageIndex.BINDINGS]:
+            assert binding.description in text  # type: ignore[union-attr]
+            assert binding.id in text  # type: ignore[union-attr]
+        assert "x              Flag" in text  # the rebound key is what help shows
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, BrowserScreen)
+
+
+async def test_search_filters_by_sender_and_subject(maildir: Path) -> None:
+    app = make_app(maildir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"backup", "enter")
+        await settle(pilot)
+        index = app.screen.query_one(MessageIndex)
+        assert index.row_count == 1
+        assert "Backup finished" in index.row_text(0)
+        assert "search: 1 shown" in str(app.screen.query_one(StatusBar).status_text())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert index.row_count == 5
+
+
+async def test_new_mail_appears_while_running(maildir: Path) -> None:
+    app = make_app(maildir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")  # the cursor must stay on the same message
+        data = (
+            b"From: late@example.org\nSubject: Fresh delivery\nDate: Wed, 15 Nov 2023 00:00:00 +0000\n\nhi\n"
+        )
+        write_message(maildir, "new", BASE_TIME + 100, 99, "", data)
+        index = app.screen.query_one(MessageIndex)
+        for _ in range(100):  # bounded: at most ~10 s
+            await pilot.pause(0.1)
+            if index.row_count == 6 and "Fresh delivery" in screen_text(app):
+                break
+        assert "Fresh delivery" in screen_text(app).splitlines()[0]
+        assert "[/PATCH]" in index.row_text(index.cursor)
+
+
+async def test_only_the_visible_window_is_fetched(tmp_path: Path) -> None:
+    from tests.ui.conftest import make_maildir
+
+    root = make_maildir(tmp_path / "Big")
+    for i in range(3000):
+        data = f"From: bulk{i}@example.org\nSubject: bulk {i}\nDate: Mon, 6 Nov 2023 00:00:00 +0000\n\nx\n"
+        write_message(root, "cur", BASE_TIME - 10_000 + i, 1000 + i, "S", data.encode())
+    seen: list[EnvelopesLoaded] = []
+    app = make_app(root)
+    async with app.run_test(size=(80, 24), message_hook=lambda m: seen.append(m)) as pilot:
+        await settle(pilot)
+        loaded = sum(len(m.envelopes) for m in seen if isinstance(m, EnvelopesLoaded))
+        index = app.screen.query_one(MessageIndex)
+        assert index.row_count == 3005
+        assert 0 < loaded <= 100  # a window of rows plus a page, never the whole folder
+        await pilot.press("G")
+        await settle(pilot)
+        assert "bulk 0" in screen_text(app)
+        assert sum(len(m.envelopes) for m in seen if isinstance(m, EnvelopesLoaded)) <= 200
+
+
+async def test_backend_error_is_a_notification(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "missing")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        notes = list(app._notifications)
+        assert any(n.title == "No such mailbox" and "does not exist" in n.message for n in notes)
+        assert "NOT CONNECTED" in str(app.screen.query_one(StatusBar).status_text())
+
+
+async def test_move_to_folder_with_picker(maildir: Path) -> None:
+    from mailtui.ui.screens.folder_picker import FolderPickerDialog
+
+    app = make_app(maildir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "j", "s")  # "Backup finished"
+        await settle(pilot)
+        assert isinstance(app.screen, FolderPickerDialog)
+        assert app.screen.names[0] != "INBOX"  # the current folder is not offered
+        archive = app.screen.names.index("Archive")
+        await pilot.press(*["down"] * archive, "enter")
+        await settle(pilot)
+        assert [n for n in files(maildir / ".Archive") if n.startswith(f"{BASE_TIME + 20}.")]
+        assert "Backup finished" not in screen_text(app)
+
+
+async def test_search_reads_headers_not_loaded_yet(tmp_path: Path) -> None:
+    from tests.ui.conftest import make_maildir
+
+    root = make_maildir(tmp_path / "Big")
+    for i in range(600):
+        data = f"From: bulk{i}@example.org\nSubject: bulk {i}\nDate: Mon, 6 Nov 2023 00:00:00 +0000\n\nx\n"
+        write_message(root, "cur", BASE_TIME - 10_000 + i, 1000 + i, "S", data.encode())
+    app = make_app(root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        index = app.screen.query_one(MessageIndex)
+        assert index.envelope(index.refs[-1].key) is None  # the oldest is not loaded
+        await pilot.press("slash", *"bulk 1", "enter")
+        await settle(pilot)
+        # bulk 1, 10-19, 100-199: 111 matches, most of them far below the first screen
+        assert index.row_count == 111
+        assert "bulk 199 " in index.row_text(0)
+        assert "bulk 1 " in index.row_text(110)
+
+
+async def test_unknown_key_id_in_config_is_reported(maildir: Path) -> None:
+    app = make_app(maildir, keys={"no-such-binding": "z", "quit": "Q"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert any("no-such-binding" in n.message for n in app._notifications)
+        await pilot.press("Q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_status_bar_warns_on_unverified_tls() -> None:
+    from textual.app import App
+
+    from mailtui.core.models import Capabilities, TLSState
+    from mailtui.ui.themes import variable_defaults
+
+    class StatusApp(App[None]):
+        def get_theme_variable_defaults(self) -> dict[str, str]:
+            return variable_defaults(self.current_theme.to_color_system().generate())
+
+        def compose(self):
+            yield StatusBar(id="status")
+
+    app = StatusApp()
+    async with app.run_test(size=(80, 3)) as pilot:
+        bar = app.query_one(StatusBar)
+        bar.account, bar.folder = "work", "INBOX"
+        bar.capabilities = Capabilities(tls=TLSState.UNVERIFIED)
+        await pilot.pause()
+        assert bar.has_class("-warning")
+        assert "WARNING: TLS NOT VERIFIED" in str(bar.status_text())
+        bar.capabilities = Capabilities(tls=TLSState.VERIFIED)
+        await pilot.pause()
+        assert not bar.has_class("-warning") and "TLS" in str(bar.status_text())
+
+
+async def test_untrusted_text_in_errors_and_folder_names_is_literal(tmp_path: Path) -> None:
+    from tests.ui.conftest import make_maildir
+
+    root = make_maildir(tmp_path / "Mail")
+    for sub in ("cur", "new", "tmp"):
+        (root / ".[bold]x[i]" / sub).mkdir(parents=True)  # no "/" in a dir name
+    app = make_app(root)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert "[bold]x[i]" in screen_text(app)  # the folder pane at 120 columns
+    missing = make_app(tmp_path / "[/PATCH] gone")
+    async with missing.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        assert "[/PATCH]" in screen_text(missing)  # the toast (wrapped), drawn literally
+
+
+async def test_quit_in_mark_mode_offers_to_purge(maildir: Path) -> None:
+    from dataclasses import replace
+
+    from mailtui.ui.screens.confirm import ConfirmDialog
+
+    app = make_app(maildir)
+    app.session.account = replace(app.session.account, delete_mode="mark")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("d", "q")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Purge 1 message(s)" in screen_text(app)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not app.is_running
+    assert not [n for n in files(maildir) if n.startswith(f"{BASE_TIME + 50}.")]
+    assert len(files(maildir)) == 4

@@ -1,0 +1,33 @@
+"""`mailtui --demo`: the browser on the generated demo Maildir, with the local relay running."""
+
+from __future__ import annotations
+
+import socket
+
+from mailtui.demo import demo_config
+from mailtui.ui.app import MailApp
+from mailtui.ui.widgets.message_index import MessageIndex
+from tests.ui.conftest import settle
+
+
+def banner(port: int) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
+        return conn.recv(100)
+
+
+async def test_demo_starts_and_stops_the_relay() -> None:
+    config = demo_config()  # under the test's temp XDG data dir
+    app = MailApp(config, config.accounts[0], demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        smtp = app.session.account.smtp
+        assert smtp is not None and smtp.port > 0  # port 0 replaced by the relay's port
+        port = smtp.port
+        assert banner(port).startswith(b"220 ")
+        assert app.screen.query_one(MessageIndex).row_count > 0
+    try:
+        banner(port)
+    except OSError:
+        pass  # closed on exit, as it should be
+    else:
+        raise AssertionError("the demo relay still listens after the app exited")

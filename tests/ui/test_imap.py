@@ -1,0 +1,54 @@
+"""The browser on a real IMAP server (a private Dovecot): index, pager, flags, new mail, TLS state.
+
+Skipped when Debian's dovecot is not installed (see tests/backends/dovecot_server.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mailtui.config import AccountConfig, Config, UIConfig
+from mailtui.ui.app import MailApp
+from mailtui.ui.widgets.message_index import MessageIndex
+from mailtui.ui.widgets.status_bar import StatusBar
+from tests.backends.imap_helpers import dovecot_fixture, new_user
+from tests.ui.conftest import MESSAGES, screen_text, settle
+
+pytestmark = pytest.mark.dovecot
+
+__all__ = ["dovecot_fixture"]  # the module-scoped `dovecot` fixture
+
+
+async def test_browse_flag_and_receive_over_imap(dovecot) -> None:  # type: ignore[no-untyped-def]
+    user = new_user(dovecot)
+    dovecot.seed(user.name, [data for _, _, _, data in reversed(MESSAGES)], flags="S")
+    backend = user.open()
+    account = AccountConfig(name="imap-test")
+    app = MailApp(Config(accounts=(account,), ui=UIConfig()), account, backend=backend)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "测试邮件" in text and "[/PATCH] broken [bold]markup[/bold]" in text
+        status = str(app.screen.query_one(StatusBar).status_text())
+        assert "TLS" in status and "WARNING" not in status and "/ 5" in status
+
+        await pilot.press("F")  # flag the newest message on the server
+        await settle(pilot)
+        client = user.client()
+        client.select_folder("INBOX")
+        flagged = client.search(["FLAGGED"])
+        assert len(flagged) == 1
+
+        index = app.screen.query_one(MessageIndex)
+        dovecot.deliver(user.name, b"From: x@example.org\nSubject: Over IMAP\n\nhello\n")
+        for _ in range(100):  # bounded: at most ~10 s
+            await pilot.pause(0.1)
+            if index.row_count == 6 and "Over IMAP" in screen_text(app):
+                break
+        assert "Over IMAP" in index.row_text(0)
+        assert "测试邮件" in index.row_text(index.cursor)  # the cursor stayed on its message
+
+        await pilot.press("k", "enter")
+        await settle(pilot)
+        assert "hello" in screen_text(app)
+        client.logout()
