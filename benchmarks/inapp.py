@@ -1,0 +1,190 @@
+"""In-app figures for mailtui on a big Maildir (issue 6): key-to-redraw, End/Home, search.
+
+    .venv/bin/python benchmarks/inapp.py [--count 100000] [--presses 20] [--work DIR] [--keep]
+
+Measured from outside, like a person sees it: mailtui runs in tmux at 120x40 and the screen
+is read with `tmux capture-pane` in a tight loop (each capture costs a few ms, which is the
+resolution of these numbers). For each key: "redraw" is the time from send-keys until the
+screen differs; "complete" until no placeholder row (date then `…`, drawn while headers
+are still being read) is left. Search: `/`, the query, Enter, until the status bar shows
+the search count and no "working…". mailtui has no threading view yet, so nothing is timed
+for it. Prints a table and writes benchmarks/results/inapp.txt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import re
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from gen_maildir import generate, newest_subject  # noqa: E402
+from harness import Client, Harness, median, table, tree_peak_kb  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+MAILTUI = ROOT / ".venv" / "bin" / "mailtui"
+RESULTS = Path(__file__).resolve().parent / "results"
+PLACEHOLDER = re.compile(r"\d{4}-\d\d-\d\d …( {3,}|\s*$)", re.MULTILINE)
+
+
+def settled(screen: str) -> bool:
+    """True when every visible row has its headers and no worker is running."""
+    return PLACEHOLDER.search(screen) is None and "working…" not in screen
+
+
+def wait_for(
+    harness: Harness, window: str, test: Callable[[str], bool], timeout: float
+) -> tuple[float | None, str]:
+    """Poll the screen until `test(screen)`; (seconds or None on timeout, last screen)."""
+    start = time.perf_counter()
+    screen = ""
+    while time.perf_counter() - start < timeout:
+        screen = harness.capture(window)
+        if test(screen):
+            return time.perf_counter() - start, screen
+    return None, screen
+
+
+def key_latency(
+    harness: Harness, window: str, key: str, timeout: float = 10.0
+) -> tuple[float | None, float | None]:
+    """(seconds to the first changed screen, seconds until settled) after pressing `key`."""
+    before = harness.capture(window)
+    start = time.perf_counter()
+    harness.send_keys(window, key)
+    redraw = complete = None
+    while time.perf_counter() - start < timeout:
+        screen = harness.capture(window)
+        now = time.perf_counter() - start
+        if redraw is None and screen != before:
+            redraw = now
+        if redraw is not None and settled(screen):
+            complete = now
+            break
+    return redraw, complete
+
+
+def search_time(harness: Harness, window: str, query: str, timeout: float) -> tuple[float | None, str]:
+    """Seconds from Enter on a search until its final count is on the status bar."""
+    harness.send_keys(window, "/")
+    wait_for(harness, window, lambda s: "Search from/to/subject" in s, 5)
+    harness.send_keys(window, "-l", query)
+    start = time.perf_counter()
+    harness.send_keys(window, "Enter")
+    seen_working = False
+
+    def done(screen: str) -> bool:
+        nonlocal seen_working
+        seen_working = seen_working or "working…" in screen
+        finished = "(search:" in screen and "working…" not in screen
+        # Before the worker starts the quick answer shows with no "working…"; wait past it.
+        return finished and (seen_working or time.perf_counter() - start > 1.0)
+
+    seconds, screen = wait_for(harness, window, done, timeout)
+    line = next((ln for ln in screen.splitlines() if "(search:" in ln), "")
+    harness.send_keys(window, "Escape")
+    return seconds, line.strip()
+
+
+def fmt(values: list[float | None]) -> tuple[str, str]:
+    """(median ms, max ms) over the values that are not None."""
+    got = [v for v in values if v is not None]
+    if not got:
+        return "timeout", "-"
+    return f"{median(got) * 1000:.0f}", f"{max(got) * 1000:.0f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the in-app measurements and save benchmarks/results/inapp.txt."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--presses", type=int, default=20)
+    parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/mailtui-bench"))
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--queries", nargs="+", default=["certificate", "Newest bench marker"])
+    parser.add_argument("--out", type=Path, default=RESULTS / "inapp.txt")
+    args = parser.parse_args(argv)
+    if shutil.which("tmux") is None or not MAILTUI.exists():
+        print("needs tmux and the venv's mailtui", file=sys.stderr)
+        return 2
+    folder = args.work / f"r{args.count}" / "INBOX"
+    if not (folder / "cur").is_dir():
+        generate(folder, args.count)
+    home = args.work / "home-mailtui"
+    env = {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_DATA_HOME": str(home / ".local/share"),
+    }
+    client = Client("mailtui", [str(MAILTUI), "-f", str(folder)], env)
+    rows: list[list[str]] = []
+    notes: list[str] = []
+    try:
+        with Harness() as harness:
+            window, pid = harness.launch(client)
+            try:
+                marker = newest_subject(args.count)
+                first, screen = wait_for(harness, window, lambda s: marker in s and settled(s), args.timeout)
+                if first is None:
+                    print(f"mailtui did not settle on its first screen:\n{screen}", file=sys.stderr)
+                    return 1
+                rss_open = tree_peak_kb(pid)
+                downs = [key_latency(harness, window, "PageDown") for _ in range(args.presses)]
+                rows.append(
+                    ["PageDown", str(len(downs)), *fmt([d[0] for d in downs]), *fmt([d[1] for d in downs])]
+                )
+                ends: list[tuple[float | None, float | None]] = []
+                homes: list[tuple[float | None, float | None]] = []
+                for _ in range(5):
+                    ends.append(key_latency(harness, window, "End"))
+                    homes.append(key_latency(harness, window, "Home"))
+                rows.append(["End", str(len(ends)), *fmt([d[0] for d in ends]), *fmt([d[1] for d in ends])])
+                rows.append(
+                    ["Home", str(len(homes)), *fmt([d[0] for d in homes]), *fmt([d[1] for d in homes])]
+                )
+                for query in args.queries:
+                    seconds, line = search_time(harness, window, query, args.timeout)
+                    value = "timeout" if seconds is None else f"{seconds * 1000:.0f}"
+                    rows.append([f"search {query!r}", "1", "-", "-", value, value])
+                    notes.append(f"search {query!r}: status bar said {line!r}")
+                    wait_for(harness, window, lambda s: "(search:" not in s, 5)
+                rss_end = tree_peak_kb(pid)
+            finally:
+                harness.kill(window, pid)
+    finally:
+        if not args.keep:
+            shutil.rmtree(args.work, ignore_errors=True)
+    headers = ["action", "n", "redraw ms (median)", "redraw max", "complete ms (median)", "complete max"]
+    report = "\n".join(
+        [
+            f"mailtui in-app figures, {args.count} messages, 120x40 tmux, "
+            f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
+            f"first screen settled (marker shown, no placeholder, not working) after {first:.3f} s",
+            "",
+            table(headers, rows),
+            "",
+            *notes,
+            f"peak RSS: {rss_open / 1024:.1f} MB after opening, {rss_end / 1024:.1f} MB after the searches",
+            "threading: mailtui has no threaded view yet; nothing timed.",
+            f"load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
+            "Target (issue 6): PageDown median key-to-redraw <= 50 ms: "
+            + ("OK" if rows[0][2] != "timeout" and float(rows[0][2]) <= 50 else "MISSED"),
+        ]
+    )
+    print(report)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(report + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
