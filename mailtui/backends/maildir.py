@@ -9,8 +9,10 @@ without the `:2,` suffix, so they survive flag changes.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from mailtui.backends import maildir_names as names
@@ -21,6 +23,18 @@ from mailtui.config import DeleteMode
 from mailtui.core.envelope import envelope_from_headers, read_header_block
 from mailtui.core.errors import BackendError, FolderNotFoundError, MessageNotFoundError
 from mailtui.core.models import Capabilities, Envelope, Flag, Folder, MessageRef, SpecialUse, TLSState
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Building 100k small objects triggers many useless cyclic GC passes (~0.2-0.5 s)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class MaildirBackend:
@@ -105,7 +119,11 @@ class MaildirBackend:
         """Every message of `folder`, newest first by the delivery time in its name."""
         fd = self._folder(folder)
         self._seen_state[fd.name] = self._state(fd.path)
-        index = self._files.rescan(fd.name, fd.path)
+        with _gc_paused():
+            index = self._files.rescan(fd.name, fd.path)
+            return self._ordered_refs(fd, index)
+
+    def _ordered_refs(self, fd: FolderDir, index: dict[str, Location]) -> list[MessageRef]:
         name_time = names.name_time
         # Sort plain tuples, then build the refs: ~3x faster than sorting dataclasses.
         order: list[tuple[float, str]] = []

@@ -78,6 +78,7 @@ class BrowserScreen(BrowserWorkers):
         self._generation = 0
         self._search_query: str | None = None
         self._quit_after_purge = False
+        self._folders_after_refs = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="browser-panes"):
@@ -126,7 +127,9 @@ class BrowserScreen(BrowserWorkers):
         backend = self.session.backend
         assert backend is not None
         self.status.capabilities = backend.capabilities
-        self.list_folders()
+        # The index first: folder counts scan every folder, and would hold the backend
+        # lock while the first screen waits. They are listed once the refs have arrived.
+        self._folders_after_refs = True
         self.open_folder(backend.default_folder)
 
     def open_folder(self, name: str) -> None:
@@ -154,6 +157,9 @@ class BrowserScreen(BrowserWorkers):
             return
         self.index.set_refs(message.refs, message.keep_key)
         self._update_counts()
+        if self._folders_after_refs:
+            self._folders_after_refs = False
+            self.list_folders()
 
     def _update_counts(self) -> None:
         folder = self.folder_list.folder(self.folder) if self.folder else None
@@ -361,7 +367,10 @@ class BrowserScreen(BrowserWorkers):
         self.app.push_screen(ConfirmDialog(question), answered)
 
     def _marked_deleted(self) -> list[MessageRef]:
-        return [r for r in self.index.refs if (e := self.index.envelope(r.key)) and Flag.DELETED in e.flags]
+        # Only loaded envelopes can carry the flag: walk those, not every ref of a 100k folder.
+        index = self.index
+        marked = {key for key, env in index.cached_envelopes().items() if Flag.DELETED in env.flags}
+        return [r for r in index.refs if r.key in marked] if marked else []
 
     # -- worker bookkeeping ------------------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -369,6 +378,9 @@ class BrowserScreen(BrowserWorkers):
         if event.state == WorkerState.ERROR and worker.error is not None:
             if worker.group == "open":
                 self.status.connection = "NOT CONNECTED"
+            if worker.group == "refs" and self._folders_after_refs:
+                self._folders_after_refs = False
+                self.list_folders()  # the folder list still helps when this folder failed
             show_error(self, worker.error)
         busy = any(
             w.node is self and w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in self.app.workers
