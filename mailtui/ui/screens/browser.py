@@ -69,6 +69,7 @@ class BrowserScreen(BrowserWorkers):
         Binding("escape", "clear_search", "Clear search", id="clear-search", show=False),
         Binding("c", "change_folder", "Folders", id="change-folder"),
         Binding("dollar_sign", "purge", "Purge deleted", id="purge", show=False),
+        Binding("D", "diagnostics", "Diagnostics", id="diagnostics"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -345,6 +346,12 @@ class BrowserScreen(BrowserWorkers):
         else:
             self.add_class("-show-folders")
             self.folder_list.focus()
+
+    def action_diagnostics(self) -> None:
+        """The diagnostics screen: transcript, probes, code explainer, decoder, DNS."""
+        from mailtui.ui.diagnostics_actions import open_diagnostics
+
+        open_diagnostics(self.app)
 
     def action_quit(self) -> None:
         """Quit; in delete_mode "mark" first offer to purge what is marked deleted (as mutt)."""

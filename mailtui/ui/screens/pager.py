@@ -34,6 +34,7 @@ class PagerScreen(Screen[str | None]):
         Binding("ctrl+u", "raw_source", "Raw source", id="raw-source"),
         Binding("v", "attachments", "Attachments", id="attachments"),
         Binding("d", "delete", "Delete", id="pager-delete"),
+        Binding("H", "inspect_headers", "Inspect headers", id="inspect-headers"),
     ]
 
     def __init__(self, session: Session, folder: str, ref: MessageRef, envelope: Envelope | None) -> None:
@@ -93,6 +94,12 @@ class PagerScreen(Screen[str | None]):
     def action_raw_source(self) -> None:
         self.mode = "weeded" if self.mode == "raw" else "raw"
         self._show()
+
+    def action_inspect_headers(self) -> None:
+        """The header inspector on this message: Received hops, auth results, MIME tree."""
+        from mailtui.ui.diagnostics_actions import open_diagnostics
+
+        open_diagnostics(self.app, "headers", raw_message=self.view.raw if self.view else None)
 
     def action_attachments(self) -> None:
         from mailtui.ui.screens.attachments import AttachmentsDialog

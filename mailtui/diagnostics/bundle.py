@@ -1,0 +1,116 @@
+"""The diagnostic bundle: one text file an admin can attach to a ticket.
+
+It gathers the session transcript, the last SMTP/IMAP probe reports (capabilities before
+and after TLS, the TLS session and certificate, each step), and the header section of the
+message that was open. Transcript lines are masked when they are recorded; the whole
+bundle gets a final masking pass with every registered secret (and any extra ones given)
+before it is written, so a password that slipped into a header or a probe note is caught.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from mailtui.core.errors import EX_IOERR, MailtuiError
+from mailtui.core.sanitize import clean_line
+from mailtui.core.transcript import MASK, Transcript, TranscriptLine, secret_forms
+from mailtui.diagnostics.imap_probe import ImapProbeResult
+from mailtui.diagnostics.report import render_imap, render_smtp
+from mailtui.diagnostics.smtp_probe import SmtpProbeResult
+from mailtui.paths import data_dir
+
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+# Header fields that may carry credentials of their own (never useful in a support ticket).
+_SECRET_HEADERS = re.compile(r"^(authorization|x-[a-z-]*(token|password|secret)[a-z-]*)\s*:", re.IGNORECASE)
+
+
+class BundleError(MailtuiError):
+    """The bundle file could not be written."""
+
+    title = "Bundle not saved"
+    exit_code = EX_IOERR
+
+
+def header_section(raw: bytes) -> list[str]:
+    """The header lines of a raw message (folded lines kept), cleaned of control characters."""
+    m = _HEADER_END.search(raw)
+    head = raw[: m.start()] if m else raw
+    lines = head.decode("utf-8", "replace").splitlines()
+    out: list[str] = []
+    hiding = False
+    for line in lines:
+        if line[:1] in (" ", "\t"):  # a folded continuation of the field above
+            if not hiding:
+                out.append("    " + clean_line(line))  # keep the fold visible
+            continue
+        hiding = bool(_SECRET_HEADERS.match(line))
+        name = line.split(":", 1)[0]
+        out.append(f"{clean_line(name)}: {MASK}" if hiding else clean_line(line))
+    return out
+
+
+def mask_all(text: str, transcript: Transcript | None, extra_secrets: Sequence[str] = ()) -> str:
+    """Mask every registered secret (and `extra_secrets`, in all their wire forms) in `text`."""
+    if transcript is not None:
+        text = transcript.mask(text)
+    forms = sorted({f for s in extra_secrets for f in secret_forms(s)}, key=len, reverse=True)
+    for form in forms:
+        text = text.replace(form, MASK)
+    return text
+
+
+def build_bundle(
+    *,
+    transcript: Transcript | None,
+    lines: Sequence[TranscriptLine] | None = None,
+    smtp: SmtpProbeResult | None = None,
+    imap: ImapProbeResult | None = None,
+    raw_message: bytes | None = None,
+    extra_secrets: Sequence[str] = (),
+    now: datetime.datetime | None = None,
+) -> str:
+    """The bundle text; `lines` defaults to the whole transcript. Every secret is masked."""
+    stamp = (now or datetime.datetime.now(datetime.UTC)).strftime("%Y-%m-%d %H:%M:%S UTC")
+    out = [f"mailtui diagnostic bundle, {stamp}", "Secrets (passwords, tokens) are masked as ********.", ""]
+    out += ["=" * 20 + " SMTP probe " + "=" * 20]
+    out += [render_smtp(smtp, transcript=False) if smtp is not None else "(no SMTP probe was run)", ""]
+    out += ["=" * 20 + " IMAP probe " + "=" * 20]
+    out += [render_imap(imap, transcript=False) if imap is not None else "(no IMAP probe was run)", ""]
+    out += ["=" * 20 + " Headers of the open message " + "=" * 20]
+    out += [*header_section(raw_message), ""] if raw_message is not None else ["(no message was open)", ""]
+    out += ["=" * 20 + " Transcript " + "=" * 20]
+    if transcript is not None and lines is None:
+        lines = transcript.lines()
+    out += [clean_line(line.format()) for line in lines or ()] or ["(empty)"]
+    return mask_all("\n".join(out) + "\n", transcript, extra_secrets)
+
+
+def default_directory() -> Path:
+    """Where bundles and saved transcripts go: the data dir's `diagnostics/`."""
+    return data_dir() / "diagnostics"
+
+
+def write_text(text: str, prefix: str, directory: Path | None = None) -> Path:
+    """Write `text` to DIRECTORY/PREFIX-YYYYmmdd-HHMMSS.txt (mode 0600); returns the path."""
+    folder = directory or default_directory()
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M%S")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{prefix}-{stamp}.txt"
+        n = 1
+        while path.exists():  # two saves within a second: keep both
+            n += 1
+            path = folder / f"{prefix}-{stamp}-{n}.txt"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as exc:
+        raise BundleError(
+            f"cannot write to {folder}: {exc.strerror or exc}; check the directory's permissions "
+            "or free space (XDG_DATA_HOME decides where it is)"
+        ) from None
+    return path

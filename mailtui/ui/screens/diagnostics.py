@@ -1,0 +1,166 @@
+"""The diagnostics screen: transcript, SMTP/IMAP probes, code explainer, decoder, headers, DNS.
+
+One `TabbedContent`, one widget per tab (ui/widgets/diag_*.py). The screen owns what the
+tabs share: the session (config, account, transcript), the raw bytes of the message that
+was open, and the two file actions: ctrl+s saves the transcript as filtered on its tab,
+ctrl+b saves the diagnostic bundle (transcript, last probes, TLS, the message's headers),
+both masked and written under the data dir; the path is shown at the bottom.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TabbedContent, TabPane, Tabs
+from textual.worker import Worker, WorkerState
+
+from mailtui.core.errors import MailtuiError
+from mailtui.core.transcript import TranscriptLine
+from mailtui.ui.widgets.diag_decoder import DiagDecoder
+from mailtui.ui.widgets.diag_dns import DiagDns
+from mailtui.ui.widgets.diag_explainer import DiagExplainer
+from mailtui.ui.widgets.diag_headers import DiagHeaders
+from mailtui.ui.widgets.diag_imap_probe import DiagImapProbe
+from mailtui.ui.widgets.diag_smtp_probe import DiagSmtpProbe
+from mailtui.ui.widgets.diag_transcript import DiagTranscript
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from textual.app import ComposeResult
+
+    from mailtui.ui.session import Session
+
+# tab name (as open_diagnostics takes it) -> tab label
+TABS: dict[str, str] = {
+    "transcript": "Transcript",
+    "smtp": "SMTP probe",
+    "imap": "IMAP probe",
+    "explain": "Codes",
+    "decode": "Decoder",
+    "headers": "Headers",
+    "dns": "DNS",
+}
+
+
+class DiagnosticsScreen(Screen[None]):
+    """Diagnostics tabs over the running session."""
+
+    DEFAULT_CSS = """
+    DiagnosticsScreen #diag-status { height: 1; padding: 0 1; color: $text-muted; }
+    DiagnosticsScreen TabbedContent { height: 1fr; }
+    DiagnosticsScreen TabPane { padding: 0; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="diag-back"),
+        Binding("ctrl+s", "save_transcript", "Save transcript", id="save-transcript"),
+        Binding("ctrl+b", "save_bundle", "Save bundle", id="save-bundle"),
+    ]
+
+    def __init__(
+        self,
+        session: Session,
+        tab: str = "transcript",
+        *,
+        raw_message: bytes | None = None,
+        code_text: str = "",
+    ) -> None:
+        super().__init__()
+        if tab not in TABS:
+            raise ValueError(f"unknown diagnostics tab {tab!r}; tabs: {', '.join(TABS)}")
+        self.session = session
+        self.tab = tab
+        self.raw_message = raw_message
+        self.code_text = code_text
+        self.saved_path: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        config, account, transcript = self.session.config, self.session.account, self.session.transcript
+        lang = config.ui.language
+        widgets = {
+            "transcript": DiagTranscript(transcript, lang),
+            "smtp": DiagSmtpProbe(account, transcript),
+            "imap": DiagImapProbe(account, transcript),
+            "explain": DiagExplainer(lang, initial=self.code_text),
+            "decode": DiagDecoder(),
+            "headers": DiagHeaders(self.raw_message, config.ui.trusted_authserv_ids),
+            "dns": DiagDns(_domain_of(account.from_address)),
+        }
+        with TabbedContent(initial=f"tab-{self.tab}"):
+            for name, label in TABS.items():
+                with TabPane(label, id=f"tab-{name}"):
+                    yield widgets[name]
+        yield Static(Text("ctrl+s saves the transcript, ctrl+b the diagnostic bundle"), id="diag-status")
+        yield Footer()
+
+    def show_tab(self, tab: str) -> None:
+        """Switch to the tab named as in TABS ("transcript", "smtp", ...)."""
+        if tab not in TABS:
+            raise ValueError(f"unknown diagnostics tab {tab!r}; tabs: {', '.join(TABS)}")
+        tabbed = self.query_one(TabbedContent)
+        # A focused widget in the old pane would pull the tab back when it is hidden: drop the focus first.
+        self.set_focus(None)
+        tabbed.active = f"tab-{tab}"
+        tabbed.query_one(Tabs).focus()
+
+    def set_message(self, raw: bytes | None) -> None:
+        """Inspect another message (the pager opened a new one)."""
+        self.raw_message = raw
+        self.query_one(DiagHeaders).show(raw)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # The tabs' workers catch the errors they expect; anything else is shown, never a traceback.
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            from mailtui.ui.screens.browser import show_error
+
+            show_error(self, event.worker.error)  # type: ignore[arg-type]
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def _status(self, text: str) -> None:
+        self.query_one("#diag-status", Static).update(Text(text))
+
+    def action_save_transcript(self) -> None:
+        """Write the transcript lines shown (the filter applies) to a file; show the path."""
+        from mailtui.diagnostics.bundle import mask_all, write_text
+
+        lines: list[TranscriptLine] = self.query_one(DiagTranscript).shown_lines()
+        transcript = self.session.transcript
+        text = mask_all(transcript.format(lines) + "\n", transcript)
+        self._saved(lambda: write_text(text, "transcript"), "Transcript")
+
+    def action_save_bundle(self) -> None:
+        """Write the diagnostic bundle (secrets masked) to a file; show the path."""
+        from mailtui.diagnostics.bundle import build_bundle, write_text
+
+        text = build_bundle(
+            transcript=self.session.transcript,
+            smtp=self.query_one(DiagSmtpProbe).result,
+            imap=self.query_one(DiagImapProbe).result,
+            raw_message=self.raw_message,
+        )
+        self._saved(lambda: write_text(text, "bundle"), "Diagnostic bundle")
+
+    def _saved(self, write: Callable[[], Path], what: str) -> None:
+        try:
+            path = write()
+        except MailtuiError as exc:
+            self.notify(exc.message, title=exc.title, severity="error", markup=False)
+            return
+        self.saved_path = path
+        self._status(f"{what} saved to {path}")
+        self.notify(f"{what} saved to {path}", title="Saved", markup=False)
+
+
+def _domain_of(address: str) -> str:
+    """The domain of an address ("Name <a@b>" too), or ""."""
+    from email.utils import parseaddr
+
+    addr = parseaddr(address)[1]
+    return addr.rpartition("@")[2] if "@" in addr else ""

@@ -1,0 +1,87 @@
+"""The DNS tab: a domain -> MX (with addresses), the SPF tree with its lookup count, DMARC parsed.
+
+`check_domain` blocks (dnspython), so it runs in a thread worker with the resolver's own
+timeout; the result comes back as a `DnsChecked` message. An unreachable resolver is a
+`DnsError` whose message says so and what to do; it is shown in place of the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from mailtui.core.errors import MailtuiError
+from mailtui.diagnostics.dns_check import DnsReport, check_domain, format_report
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+DNS_TIMEOUT = 3.0
+
+
+@dataclass
+class DnsChecked(Message):
+    """A DNS check finished: a report, or the error that stopped it."""
+
+    domain: str
+    report: DnsReport | None
+    error: MailtuiError | None
+
+
+class DiagDns(VerticalScroll):
+    """Domain and (optional) DNS servers inputs; the report below."""
+
+    DEFAULT_CSS = """
+    DiagDns Horizontal { height: 3; }
+    DiagDns #dns-domain { width: 2fr; }
+    DiagDns #dns-servers { width: 1fr; }
+    DiagDns #dns-output { padding: 1 1; }
+    """
+
+    def __init__(self, domain: str = "", timeout: float = DNS_TIMEOUT) -> None:
+        super().__init__()
+        self.domain = domain
+        self.timeout = timeout
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Input(value=self.domain, placeholder="domain, e.g. example.org", id="dns-domain")
+            yield Input(placeholder="DNS servers (optional): 192.0.2.53, [::1]:53", id="dns-servers")
+        yield Static(Text("Type a domain and press Enter."), id="dns-output", markup=False)
+
+    def check(self, domain: str) -> None:
+        """Start a check of `domain` (with the servers typed, if any)."""
+        servers = [s.strip() for s in self.query_one("#dns-servers", Input).value.split(",") if s.strip()]
+        self.query_one("#dns-output", Static).update(Text(f"Looking up {domain} ..."))
+        self._run_check(domain, servers)
+
+    @work(thread=True, exclusive=True, group="dns", exit_on_error=False)
+    def _run_check(self, domain: str, servers: list[str]) -> None:
+        try:
+            report = check_domain(domain, servers, timeout=self.timeout)
+        except MailtuiError as exc:
+            self.post_message(DnsChecked(domain, None, exc))
+        else:
+            self.post_message(DnsChecked(domain, report, None))
+
+    @on(Input.Submitted)
+    def _on_submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        domain = self.query_one("#dns-domain", Input).value.strip()
+        if domain:
+            self.check(domain)
+
+    @on(DnsChecked)
+    def _on_checked(self, message: DnsChecked) -> None:
+        message.stop()
+        output = self.query_one("#dns-output", Static)
+        if message.error is not None:
+            output.update(Text(f"{message.error.title}: {message.error.message}", style="bold"))
+        elif message.report is not None:
+            output.update(Text(format_report(message.report)))

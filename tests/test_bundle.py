@@ -1,0 +1,85 @@
+"""The diagnostic bundle (headless): sections, masking of every secret form, file writing."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+from mailtui.core.transcript import MASK, Direction, Transcript
+from mailtui.diagnostics.bundle import build_bundle, header_section, mask_all, write_text
+from mailtui.diagnostics.smtp_probe import SmtpProbeSession
+from tests.smtp import conftest as smtp_fixtures
+from tests.smtp.conftest import PASSWORD, Relay
+
+certs = smtp_fixtures.certs
+relay_factory = smtp_fixtures.relay_factory
+
+RAW = (
+    b"Return-Path: <alice@example.org>\r\n"
+    b"Received: from a.example.org by b.example.org;\r\n"
+    b"\tTue, 9 Apr 2024 12:12:00 +0200\r\n"
+    b"Authorization: Bearer abc.def\r\n"
+    b"\tcontinued-token\r\n"
+    b"Subject: hello\x1b[31m red\r\n"
+    b"\r\n"
+    b"body line with the password hunter2\r\n"
+)
+NOW = datetime.datetime(2024, 4, 9, 10, 0, tzinfo=datetime.UTC)
+
+
+def test_sections_and_masking() -> None:
+    transcript = Transcript()
+    transcript.add_secret("hunter2", "alice")
+    blob = base64.b64encode(b"\0alice\0hunter2").decode()
+    transcript.add("smtp", "smtp#1 relay:587", Direction.SENT, f"AUTH PLAIN {blob}")
+    transcript.add("smtp", "smtp#1 relay:587", Direction.RECEIVED, "235 2.7.0 Authentication successful")
+    text = build_bundle(transcript=transcript, raw_message=RAW, extra_secrets=["abc.def"], now=NOW)
+    assert text.startswith("mailtui diagnostic bundle, 2024-04-09 10:00:00 UTC")
+    assert "(no SMTP probe was run)" in text and "(no IMAP probe was run)" in text
+    assert "Received: from a.example.org by b.example.org;" in text and "\n    Tue, 9 Apr 2024" in text
+    assert f"Authorization: {MASK}" in text and "continued-token" not in text
+    assert "\x1b" not in text and "Subject: hello" in text
+    assert "body line" not in text  # headers only
+    assert "hunter2" not in text and blob not in text and "abc.def" not in text
+    assert "235 2.7.0 Authentication successful" in text
+
+
+def test_final_pass_masks_secrets_in_any_part() -> None:
+    transcript = Transcript()
+    transcript.add_secret("s3cret!")
+    raw = b"X-Note: s3cret!\r\n\r\n"
+    assert "s3cret!" not in build_bundle(transcript=transcript, raw_message=raw)
+    assert mask_all(f"a {base64.b64encode(b'tok-9').decode()} b", None, ["tok-9"]) == f"a {MASK} b"
+
+
+def test_header_section_without_body_separator() -> None:
+    assert header_section(b"From: a@b\nTo: c@d") == ["From: a@b", "To: c@d"]
+
+
+def test_write_text_private_and_unique(tmp_path: Path) -> None:
+    first = write_text("one\n", "bundle", tmp_path / "d")
+    second = write_text("two\n", "bundle", tmp_path / "d")
+    assert first != second and first.read_text() == "one\n" and second.read_text() == "two\n"
+    assert stat.S_IMODE(first.stat().st_mode) == 0o600
+
+
+def test_default_directory_is_under_the_data_dir() -> None:
+    from mailtui.paths import data_dir
+
+    path = write_text("x\n", "transcript")
+    assert path.parent == data_dir() / "diagnostics"
+
+
+async def test_probe_result_is_included_without_the_password(relay_factory: Callable[..., Relay]) -> None:
+    relay = relay_factory("starttls")
+    transcript = Transcript()
+    probe = SmtpProbeSession(relay.config(), PASSWORD, quit_after="auth", transcript=transcript)
+    result = await probe.run_to()
+    assert result.ok
+    text = build_bundle(transcript=transcript, smtp=result)
+    assert "Capabilities (EHLO)" in text and "after TLS" in text and "subject CN   localhost" in text
+    assert "AUTH PLAIN ********" in text or "AUTH LOGIN" in text
+    assert PASSWORD not in text and base64.b64encode(PASSWORD.encode()).decode() not in text

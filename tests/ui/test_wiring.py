@@ -1,0 +1,32 @@
+"""Keys that lead from the browser and pager to the diagnostics and compose screens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.ui.conftest import make_app, screen_text, settle
+
+
+async def test_D_opens_diagnostics_and_escape_returns(maildir: Path) -> None:
+    app = make_app(maildir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("D")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "DiagnosticsScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "BrowserScreen"
+
+
+async def test_H_in_pager_inspects_the_open_message(maildir: Path) -> None:
+    app = make_app(maildir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "enter")  # the message with an attachment
+        await settle(pilot)
+        await pilot.press("H")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "DiagnosticsScreen"
+        text = screen_text(app)
+        assert "report.txt" in text and "multipart/mixed" in text  # its MIME tree
