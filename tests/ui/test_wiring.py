@@ -30,3 +30,22 @@ async def test_H_in_pager_inspects_the_open_message(maildir: Path) -> None:
         assert type(app.screen).__name__ == "DiagnosticsScreen"
         text = screen_text(app)
         assert "report.txt" in text and "multipart/mixed" in text  # its MIME tree
+
+
+async def test_m_opens_compose_and_r_in_pager_prefills_a_reply(maildir: Path) -> None:
+    app = make_app(maildir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ComposeScreen"
+        await pilot.press("escape")  # postpone (nothing typed)
+        await settle(pilot)
+        assert type(app.screen).__name__ == "BrowserScreen"
+        await pilot.press("j", "j", "enter")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ComposeScreen"
+        text = screen_text(app)
+        assert "Re: Disk report" in text and "monitor@example.org" in text

@@ -70,6 +70,9 @@ class BrowserScreen(BrowserWorkers):
         Binding("c", "change_folder", "Folders", id="change-folder"),
         Binding("dollar_sign", "purge", "Purge deleted", id="purge", show=False),
         Binding("D", "diagnostics", "Diagnostics", id="diagnostics"),
+        Binding("m", "compose", "Compose", id="compose"),
+        Binding("R", "recall_draft", "Drafts", id="recall-draft", show=False),
+        Binding("ctrl+o", "flush_outbox", "Flush outbox", id="flush-outbox", show=False),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -346,6 +349,24 @@ class BrowserScreen(BrowserWorkers):
         else:
             self.add_class("-show-folders")
             self.folder_list.focus()
+
+    def action_compose(self) -> None:
+        """A new message (mutt's m)."""
+        from mailtui.ui.compose_actions import open_compose
+
+        open_compose(self.app)
+
+    def action_recall_draft(self) -> None:
+        """Resume a postponed draft (mutt's R)."""
+        from mailtui.ui.compose_actions import open_drafts
+
+        open_drafts(self.app)
+
+    def action_flush_outbox(self) -> None:
+        """Retry every message in the outbox now (like postqueue -f)."""
+        from mailtui.ui.compose_actions import flush_outbox_now
+
+        flush_outbox_now(self.app)
 
     def action_diagnostics(self) -> None:
         """The diagnostics screen: transcript, probes, code explainer, decoder, DNS."""

@@ -35,6 +35,10 @@ class PagerScreen(Screen[str | None]):
         Binding("v", "attachments", "Attachments", id="attachments"),
         Binding("d", "delete", "Delete", id="pager-delete"),
         Binding("H", "inspect_headers", "Inspect headers", id="inspect-headers"),
+        Binding("r", "reply", "Reply", id="reply"),
+        Binding("g", "group_reply", "Group reply", id="group-reply", show=False),
+        Binding("f", "forward", "Forward", id="forward", show=False),
+        Binding("ctrl+f", "forward_attached", "Forward as attachment", id="forward-attached", show=False),
     ]
 
     def __init__(self, session: Session, folder: str, ref: MessageRef, envelope: Envelope | None) -> None:
@@ -94,6 +98,34 @@ class PagerScreen(Screen[str | None]):
     def action_raw_source(self) -> None:
         self.mode = "weeded" if self.mode == "raw" else "raw"
         self._show()
+
+    def action_reply(self) -> None:
+        """Reply to the sender: Re: subject, quoted body, In-Reply-To and References."""
+        from mailtui.ui.compose_actions import open_reply
+
+        if self.view is not None:
+            open_reply(self.app, self.view, group=False)
+
+    def action_group_reply(self) -> None:
+        """Reply to the sender and every recipient but me."""
+        from mailtui.ui.compose_actions import open_reply
+
+        if self.view is not None:
+            open_reply(self.app, self.view, group=True)
+
+    def action_forward(self) -> None:
+        """Forward inline."""
+        from mailtui.ui.compose_actions import open_forward
+
+        if self.view is not None:
+            open_forward(self.app, self.view, self.view.raw, as_attachment=False)
+
+    def action_forward_attached(self) -> None:
+        """Forward as a message/rfc822 attachment, byte for byte."""
+        from mailtui.ui.compose_actions import open_forward
+
+        if self.view is not None:
+            open_forward(self.app, self.view, self.view.raw, as_attachment=True)
 
     def action_inspect_headers(self) -> None:
         """The header inspector on this message: Received hops, auth results, MIME tree."""

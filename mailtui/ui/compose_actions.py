@@ -1,0 +1,197 @@
+"""Entry points to compose for the browser, the pager and the app: new, reply, forward, drafts.
+
+Each function takes the running `MailApp` and pushes a `ComposeScreen` (prefilled where it
+applies). `check_recovered_drafts` belongs in the app's on_mount: it offers back drafts
+left by a crashed or killed mailtui. `flush_outbox_now` retries the queued messages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from email import policy
+from email.parser import BytesHeaderParser
+from typing import TYPE_CHECKING, Any
+
+from mailtui.core.compose import Draft, forward_draft, reply_draft
+from mailtui.core.decode import decode_address_list
+from mailtui.core.errors import MailtuiError
+from mailtui.ui.screens.compose_workers import format_address_display, from_line, with_signature
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from mailtui.core.message import MessageView
+    from mailtui.ui.screens.compose import ComposeScreen
+    from mailtui.ui.screens.compose_workers import EditorRunner
+
+
+def _session(app: App[Any]) -> Any:
+    return app.session  # type: ignore[attr-defined]
+
+
+def open_compose(
+    app: App[Any],
+    draft: Draft | None = None,
+    *,
+    draft_id: str | None = None,
+    editor_runner: EditorRunner | None = None,
+) -> ComposeScreen:
+    """Push the compose screen: empty (with signature), or with `draft` (resumed when `draft_id`)."""
+    from mailtui.ui.screens.compose import ComposeScreen
+
+    screen = ComposeScreen(_session(app), draft, draft_id=draft_id, editor_runner=editor_runner)
+    app.push_screen(screen)
+    return screen
+
+
+def _addresses(view: MessageView, name: str) -> str:
+    """A header's addresses, decoded and re-quoted so that commas in names survive."""
+    try:
+        headers = BytesHeaderParser(policy=policy.compat32).parsebytes(view.raw)
+        values = [str(v) for v in headers.get_all(name, [])]
+    except Exception:  # the raw bytes of a mail are hostile input; the view's text is the fallback
+        values = []
+    if not values:
+        fallback = {"from": view.sender, "to": view.to, "cc": view.cc, "reply-to": view.reply_to}
+        return fallback.get(name.lower(), "")
+    return ", ".join(format_address_display(n, a) for n, a in decode_address_list(values) if a)
+
+
+def _readable(field: str) -> str:
+    """Address text from core (RFC 2047 names) as the user should see and edit it."""
+    return ", ".join(format_address_display(n, a) for n, a in decode_address_list(field) if a)
+
+
+def open_reply(app: App[Any], view: MessageView, group: bool) -> ComposeScreen:
+    """Reply (or group reply: all recipients but me) to the message shown in `view`."""
+    account = _session(app).account
+    draft = reply_draft(
+        from_addr=from_line(account),
+        subject=view.subject,
+        sender=_addresses(view, "From"),
+        to=_addresses(view, "To"),
+        cc=_addresses(view, "Cc"),
+        reply_to=_addresses(view, "Reply-To"),
+        message_id=view.message_id,
+        references=view.references,
+        body=view.body,
+        date=view.date,
+        group=group,
+        my_addresses=(account.from_address,) if account.from_address else (),
+    )
+    draft = dataclasses.replace(
+        draft,
+        to=_readable(draft.to),
+        cc=_readable(draft.cc),
+        body=with_signature(draft.body, account.signature),
+    )
+    return open_compose(app, draft)
+
+
+def open_forward(app: App[Any], view: MessageView, raw: bytes, as_attachment: bool) -> ComposeScreen:
+    """Forward the message inline (quoted summary + body) or as a message/rfc822 attachment."""
+    account = _session(app).account
+    draft = forward_draft(
+        from_addr=from_line(account),
+        subject=view.subject,
+        sender=view.sender,
+        to=view.to,
+        cc=view.cc,
+        date=view.date,
+        body=view.body,
+        raw=raw,
+        as_attachment=as_attachment,
+    )
+    draft = dataclasses.replace(draft, body=with_signature(draft.body, account.signature))
+    return open_compose(app, draft)
+
+
+def _resume(app: App[Any], draft_id: str) -> None:
+    from mailtui.outbox import Drafts
+
+    try:
+        draft = Drafts().load(draft_id)
+    except MailtuiError as exc:
+        app.notify(exc.message, title=exc.title, severity="error", markup=False)
+        return
+    open_compose(app, draft, draft_id=draft_id)
+
+
+def open_drafts(app: App[Any]) -> None:
+    """The postponed drafts picker: Enter resumes one in compose."""
+    from mailtui.outbox import Drafts
+    from mailtui.ui.screens.drafts import DraftsDialog
+
+    try:
+        drafts = Drafts()
+        items = drafts.list()
+    except MailtuiError as exc:
+        app.notify(exc.message, title=exc.title, severity="error", markup=False)
+        return
+    if not items:
+        app.notify("There are no postponed drafts.")
+        return
+
+    def chosen(draft_id: str | None) -> None:
+        if draft_id:
+            _resume(app, draft_id)
+
+    hint = "Enter resumes, Delete deletes, Esc closes."
+    app.push_screen(DraftsDialog(items, title="Postponed drafts", hint=hint, drafts=drafts), chosen)
+
+
+def check_recovered_drafts(app: App[Any]) -> None:
+    """Offer the drafts of a mailtui that died while composing (call from the app's on_mount)."""
+    from mailtui.outbox import Drafts
+    from mailtui.ui.screens.drafts import DraftsDialog, forget_recovery, recovered_drafts
+
+    try:
+        drafts = Drafts()
+        items = recovered_drafts(drafts)
+    except MailtuiError as exc:
+        app.notify(exc.message, title=exc.title, severity="warning", markup=False)
+        return
+    if not items:
+        return
+
+    def chosen(draft_id: str | None) -> None:
+        # Offered once: the others stay as ordinary postponed drafts.
+        forget_recovery(drafts, [i for i in items if i.draft_id != draft_id])
+        if draft_id:
+            _resume(app, draft_id)
+
+    title = f"{len(items)} unsent draft(s) were left when mailtui stopped while composing"
+    hint = "Enter resumes it; Esc keeps them as postponed drafts."
+    app.push_screen(DraftsDialog(items, title=title, hint=hint, drafts=drafts), chosen)
+
+
+def flush_outbox_now(app: App[Any]) -> None:
+    """Retry every queued message now (forced), reporting the result as a notification."""
+    session = _session(app)
+    # The session's account may differ from the config's (under --demo it has the relay's port).
+    config = dataclasses.replace(
+        session.config,
+        accounts=tuple(
+            session.account if a.name == session.account.name else a for a in session.config.accounts
+        ),
+    )
+
+    async def flush() -> None:
+        from mailtui.sending import flush_outbox
+
+        try:
+            report = await flush_outbox(config, force=True, transcript=session.transcript)
+        except MailtuiError as exc:
+            app.notify(exc.message, title=exc.title, severity="error", markup=False)
+            return
+        if report.busy:
+            app.notify("Another outbox flush is running; try again when it is done.", severity="warning")
+        elif not (report.sent or report.failed):
+            app.notify("The outbox is empty.")
+        else:
+            lines = [f"sent {len(report.sent)}, failed {len(report.failed)}"]
+            lines += [f"{ident}: {why}" for ident, why in report.failed.items()]
+            severity = "error" if report.failed else "information"
+            app.notify("\n".join(lines), title="Outbox flushed", severity=severity, timeout=10, markup=False)
+
+    app.run_worker(flush(), group="outbox-flush", exclusive=True, exit_on_error=False)
