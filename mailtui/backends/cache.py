@@ -2,8 +2,10 @@
 
 A UID together with its folder's UIDVALIDITY names one immutable message (RFC 3501
 2.3.1.1), so a cached header block, size and INTERNALDATE never go stale; only flags
-change, and those are not cached: the backend fetches FLAGS fresh with every window.
-When UIDVALIDITY changes the folder's rows are dropped. The raw header block is stored
+change. With CONDSTORE (imap_sync.py) flags are cached too, together with the folder's
+HIGHESTMODSEQ they are current as of, and brought up to date with one `CHANGEDSINCE`
+fetch; without it the backend fetches FLAGS fresh with every window and the flag tables
+stay empty. When UIDVALIDITY changes the folder's rows are dropped. The raw header block is stored
 (not a decoded Envelope), so a better decoder later needs no cache migration.
 
 The cache is an optimisation only: any sqlite error disables it for the session and the
@@ -35,6 +37,18 @@ CREATE TABLE IF NOT EXISTS headers (
     header BLOB NOT NULL,
     PRIMARY KEY (folder, uidvalidity, uid)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS flags (
+    folder TEXT NOT NULL,
+    uidvalidity INTEGER NOT NULL,
+    uid INTEGER NOT NULL,
+    flags TEXT NOT NULL,
+    PRIMARY KEY (folder, uidvalidity, uid)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS modseq (
+    folder TEXT NOT NULL PRIMARY KEY,
+    uidvalidity INTEGER NOT NULL,
+    highestmodseq INTEGER NOT NULL
+);
 """
 
 
@@ -66,7 +80,8 @@ class HeaderCache:
             db = sqlite3.connect(str(path), timeout=5, check_same_thread=False)
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version not in (0, SCHEMA_VERSION):
-                db.execute("DROP TABLE IF EXISTS headers")
+                for table in ("headers", "flags", "modseq"):
+                    db.execute(f"DROP TABLE IF EXISTS {table}")
             db.executescript(_SCHEMA)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.execute("PRAGMA journal_mode = WAL")  # readers of a second mailtui never block
@@ -127,6 +142,12 @@ class HeaderCache:
                     removed = self._db.execute(
                         "DELETE FROM headers WHERE folder = ? AND uidvalidity != ?", (folder, uidvalidity)
                     ).rowcount
+                    self._db.execute(
+                        "DELETE FROM flags WHERE folder = ? AND uidvalidity != ?", (folder, uidvalidity)
+                    )
+                    self._db.execute(
+                        "DELETE FROM modseq WHERE folder = ? AND uidvalidity != ?", (folder, uidvalidity)
+                    )
                     cached = [
                         uid
                         for (uid,) in self._db.execute(
@@ -135,13 +156,81 @@ class HeaderCache:
                         )
                     ]
                     gone = [(folder, uidvalidity, uid) for uid in cached if uid not in keep]
-                    self._db.executemany(
-                        "DELETE FROM headers WHERE folder = ? AND uidvalidity = ? AND uid = ?", gone
-                    )
+                    for table in ("headers", "flags"):
+                        self._db.executemany(
+                            f"DELETE FROM {table} WHERE folder = ? AND uidvalidity = ? AND uid = ?", gone
+                        )
             except sqlite3.Error:
                 self._disable()
                 return 0
         return removed + len(gone)
+
+    # -- flags, with CONDSTORE (imap_sync.py) ---------------------------------------------
+    def modseq(self, folder: str, uidvalidity: int) -> int | None:
+        """The HIGHESTMODSEQ the folder's cached flags are current as of (None: no flags cached)."""
+        with self._lock:
+            if self._db is None:
+                return None
+            try:
+                row = self._db.execute(
+                    "SELECT highestmodseq FROM modseq WHERE folder = ? AND uidvalidity = ?",
+                    (folder, uidvalidity),
+                ).fetchone()
+            except sqlite3.Error:
+                self._disable()
+                return None
+        return int(row[0]) if row else None
+
+    def set_modseq(self, folder: str, uidvalidity: int, modseq: int, *, reset: bool = False) -> None:
+        """Record that cached flags are current as of `modseq`; `reset` first forgets them all."""
+        with self._lock:
+            if self._db is None:
+                return
+            try:
+                with self._db:
+                    if reset:
+                        self._db.execute("DELETE FROM flags WHERE folder = ?", (folder,))
+                    self._db.execute(
+                        "INSERT OR REPLACE INTO modseq VALUES (?, ?, ?)", (folder, uidvalidity, modseq)
+                    )
+            except sqlite3.Error:
+                self._disable()
+
+    def get_flags(self, folder: str, uidvalidity: int, uids: Iterable[int]) -> dict[int, str]:
+        """Cached flags (space-separated names) for those of `uids` the cache has."""
+        wanted = list(uids)
+        found: dict[int, str] = {}
+        with self._lock:
+            if self._db is None:
+                return found
+            try:
+                for start in range(0, len(wanted), _CHUNK):
+                    chunk = wanted[start : start + _CHUNK]
+                    marks = ",".join("?" * len(chunk))
+                    rows = self._db.execute(
+                        "SELECT uid, flags FROM flags "
+                        f"WHERE folder = ? AND uidvalidity = ? AND uid IN ({marks})",
+                        (folder, uidvalidity, *chunk),
+                    )
+                    found.update((uid, str(flags)) for uid, flags in rows)
+            except sqlite3.Error:
+                self._disable()
+                return {}
+        return found
+
+    def put_flags(self, folder: str, uidvalidity: int, flags: dict[int, str]) -> None:
+        """Store flags by UID (replacing what was cached)."""
+        with self._lock:
+            if self._db is None or not flags:
+                return
+            try:
+                with self._db:
+                    self._db.executemany(
+                        "INSERT OR REPLACE INTO flags VALUES (?, ?, ?, ?)",
+                        [(folder, uidvalidity, uid, text) for uid, text in flags.items()],
+                    )
+            except sqlite3.Error:
+                self._disable()
 
     def close(self) -> None:
         with self._lock:

@@ -5,32 +5,38 @@ first, like Maildir delivery order. `fetch_envelopes` fetches just the header fi
 index row needs, 1000 UIDs per command, with header blocks kept in a sqlite cache keyed by
 UIDVALIDITY (cache.py, imap_fetch.py) and flags always fresh. Refs handed out under one
 UIDVALIDITY are refused under another (the folder was re-created: acting on them would touch
-other messages). Flag changes made while the server is unreachable are queued and replayed
-after reconnecting (imap_offline.py). Connection handling (TLS, login, reconnect, trace) is
-in imap_connection.py; `wait_for_changes` runs on a second connection (imap_watch.py)
-because it runs concurrently with the other calls.
+other messages). With CONDSTORE the cache keeps flags too, synced by one CHANGEDSINCE fetch
+(imap_sync.py). Flag changes, moves and deletes are in imap_changes.py: made while the
+server is unreachable they are queued on disk and replayed in order after reconnecting
+(imap_offline.py). Connection handling (TLS, login, reconnect, trace) is in
+imap_connection.py; `wait_for_changes` runs on a second connection (imap_watch.py) and
+`prefetch_envelopes` on a third, because they run concurrently with the other calls.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 from imapclient import IMAPClient
 
 from mailtui.backends.cache import HeaderCache, default_cache_path
+from mailtui.backends.imap_changes import ImapChangesMixin
+from mailtui.backends.imap_changes import uids_of as _uids
 from mailtui.backends.imap_connection import ImapConnection
-from mailtui.backends.imap_fetch import chunks as _chunks
 from mailtui.backends.imap_fetch import fetch_rows
-from mailtui.backends.imap_folders import create_in_personal_namespace, find_trash, list_folders
-from mailtui.backends.imap_offline import FlagChange, FlagQueue, apply_change
+from mailtui.backends.imap_folders import list_folders
+from mailtui.backends.imap_offline import OfflineQueue, default_queue_path
+from mailtui.backends.imap_prefetch import Prefetcher
 from mailtui.backends.imap_settings import ImapSettings
+from mailtui.backends.imap_sync import sync_flags
 from mailtui.backends.imap_url import TLSMode, parse_imap_url
-from mailtui.backends.imap_watch import ChangeWatcher
+from mailtui.backends.imap_watch import IDLE_RENEW, ChangeWatcher
 from mailtui.config import AccountConfig, ServerConfig
 from mailtui.core.envelope import envelope_from_headers
-from mailtui.core.errors import BackendError, ConfigError, ConnectionLostError, MessageNotFoundError
+from mailtui.core.errors import BackendError, ConfigError, MessageNotFoundError
 from mailtui.core.models import Capabilities, Envelope, Flag, Folder, MessageRef
 from mailtui.core.transcript import Transcript
 
@@ -38,7 +44,7 @@ _TLS_MODES = ("ssl", "starttls", "none")
 T = TypeVar("T")
 
 
-class ImapBackend:
+class ImapBackend(ImapChangesMixin):
     """A MailBackend on an IMAP server (see module docstring)."""
 
     def __init__(
@@ -52,6 +58,8 @@ class ImapBackend:
         auth: str = "login",
         cache: HeaderCache | None = None,
         refresh_secret: Callable[[], str] | None = None,
+        queue_path: Path | None = None,
+        idle_renew: float = IDLE_RENEW,
     ) -> None:
         self.settings = settings
         self._password = password
@@ -64,10 +72,18 @@ class ImapBackend:
         self._cache = cache
         self._pruned: set[tuple[str, int]] = set()  # (folder, UIDVALIDITY) pruned this session
         self._listed_validity: dict[str, int] = {}  # UIDVALIDITY when list_refs handed out refs
-        self._pending = FlagQueue()  # flag changes made while the server was unreachable
+        # Changes made while the server was unreachable; on disk when queue_path is given.
+        self._queue = OfflineQueue(queue_path)
+        if self._queue.loaded:
+            self._conn.info(
+                f"{self._queue.loaded} change(s) queued while offline in an earlier session "
+                "will be applied once connected"
+            )
+        self.idle_renew = idle_renew  # seconds between IDLE re-issues (RFC 2177: < 29 minutes)
         self._watch_lock = threading.Lock()
         self._closed = False
         self._watcher: ChangeWatcher | None = None
+        self._prefetcher: Prefetcher | None = None
         self._folders: list[Folder] | None = None
 
     # -- construction --------------------------------------------------------------
@@ -96,14 +112,20 @@ class ImapBackend:
             auth=auth,
             cache=_open_cache(settings),
             refresh_secret=refresh,
+            queue_path=default_queue_path(settings.label),
         )
         if connect:
             backend.connect_or_close()
         return backend
 
     def connect(self) -> None:
-        """Connect and log in now, so that TLS and login errors show up at once."""
+        """Connect and log in now, so that TLS and login errors show up at once.
+
+        Changes queued while offline (in this session or, from the queue file, an earlier
+        one) are applied right after.
+        """
         self._conn.connect()
+        self.flush_pending()
 
     def connect_or_close(self) -> None:
         """`connect()`, releasing the cache and sockets when it fails."""
@@ -171,7 +193,10 @@ class ImapBackend:
 
         def op(c: IMAPClient) -> dict[int, Any]:
             validity = self._check_validity(folder)
-            return fetch_rows(c, uids, cache=self._cache, folder=folder, uidvalidity=validity)
+            synced = sync_flags(c, self._conn, self._cache, folder, validity)
+            return fetch_rows(
+                c, uids, cache=self._cache, folder=folder, uidvalidity=validity, cached_flags=synced
+            )
 
         rows = self._run(op, folder=folder, readonly=True, action=f"to fetch headers in {folder}")
         envelopes = []
@@ -202,85 +227,6 @@ class ImapBackend:
         # backend gives the same bytes for the same message (APPEND turns LF back into CRLF).
         return bytes(entry[b"BODY[]"]).replace(b"\r\n", b"\n")
 
-    def set_flags(
-        self,
-        folder: str,
-        refs: Iterable[MessageRef],
-        add: frozenset[Flag] = frozenset(),
-        remove: frozenset[Flag] = frozenset(),
-    ) -> list[MessageRef]:
-        refs = list(refs)
-        uids = _uids(refs)
-
-        def op(c: IMAPClient) -> None:
-            self._check_validity(folder)
-            for chunk in _chunks(uids):
-                if add:
-                    c.add_flags(chunk, [f.value for f in add], silent=True)
-                if remove:
-                    c.remove_flags(chunk, [f.value for f in remove], silent=True)
-
-        if uids and (add or remove):
-            try:
-                self._run(op, folder=folder, action=f"to change flags in {folder}")
-            except ConnectionLostError:
-                if self._closed:
-                    raise
-                validity = self._listed_validity.get(folder, self._conn.uidvalidity.get(folder))
-                self._pending.add(FlagChange(folder, validity, tuple(uids), add, remove))
-                self._conn.info(
-                    f"server unreachable: the flag change on {len(uids)} message(s) in {folder} is "
-                    "queued and will be applied after reconnecting"
-                )
-        return refs  # UIDs do not change when flags do
-
-    @property
-    def pending_flag_changes(self) -> int:
-        """Flag changes queued while offline (lost if mailtui exits before a reconnect)."""
-        return len(self._pending)
-
-    def move(self, folder: str, refs: Iterable[MessageRef], destination: str) -> None:
-        uids = _uids(refs)
-        if not uids or destination == folder:
-            return
-
-        def op(c: IMAPClient) -> None:
-            self._check_validity(folder)
-            for chunk in _chunks(uids):
-                if self._has("MOVE"):
-                    c.move(chunk, destination)
-                else:
-                    c.copy(chunk, destination)
-                    self._expunge(c, chunk)
-
-        self._run(op, folder=folder, action=f"to move messages from {folder} to {destination}")
-
-    def delete(self, folder: str, refs: Iterable[MessageRef]) -> None:
-        """Trash mode: move to the \\Trash folder, or expunge when already there. Mark mode: \\Deleted."""
-        refs = list(refs)
-        uids = _uids(refs)
-        if not uids:
-            return
-        if self._account is not None and self._account.delete_mode == "mark":
-            self.set_flags(folder, refs, add=frozenset({Flag.DELETED}))
-            return
-        trash = self._trash_folder()
-        if folder != trash:
-            self.move(folder, refs, trash)
-            return
-
-        def op(c: IMAPClient) -> None:
-            self._check_validity(folder)
-            for chunk in _chunks(uids):
-                self._expunge(c, chunk)
-
-        self._run(op, folder=folder, action=f"to delete messages in {folder}")
-
-    def expunge(self, folder: str) -> int:
-        """Remove every message flagged \\Deleted from `folder`; returns how many."""
-        result = self._run(lambda c: c.expunge(), folder=folder, action=f"to expunge {folder}")
-        return len(result[1]) if isinstance(result, tuple) and len(result) > 1 else 0
-
     def append(self, folder: str, raw: bytes, flags: frozenset[Flag] = frozenset()) -> None:
         self._run(
             lambda c: c.append(folder, raw, flags=[f.value for f in flags]),
@@ -308,72 +254,82 @@ class ImapBackend:
                 )
                 self._watcher = ChangeWatcher(conn)
             watcher = self._watcher
-        return watcher.wait(folder, timeout)
+        watcher.idle_renew = self.idle_renew
+        changed = watcher.wait(folder, timeout)
+        # The server answered: a good moment to apply changes queued while it did not (the
+        # UI calls this every few seconds, so this is the reconnect loop of the queue).
+        self.flush_pending()
+        return changed
+
+    def prefetch_envelopes(
+        self,
+        folder: str,
+        refs: Sequence[MessageRef],
+        batch: int = 500,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> int:
+        """Fill the header cache for `refs`, in order, `batch` at a time, on a connection of its own.
+
+        For the rows off screen: call it from a background thread after the first window
+        is shown; the UI's calls are never blocked by it. `should_stop()` is asked before
+        each batch (cancel by returning True); closing the backend stops it too. Returns
+        how many headers were fetched (0 without a header cache).
+        """
+        if self._cache is None or not refs:
+            return 0
+        with self._watch_lock:
+            if self._closed:
+                return 0
+            needed = self._prefetcher is None
+        # A token command may take a while: not under the lock that close() needs.
+        secret = self._refresh_secret() if needed and self._refresh_secret is not None else self._password
+        with self._watch_lock:
+            if self._closed:
+                return 0
+            if self._prefetcher is None:
+                conn = ImapConnection(
+                    self.settings,
+                    secret,
+                    self._transcript,
+                    "prefetch",
+                    auth=self._auth,
+                    refresh_secret=self._refresh_secret,
+                )
+                self._prefetcher = Prefetcher(conn, self._cache)
+            prefetcher = self._prefetcher
+        expected = self._listed_validity.get(folder)
+        try:
+            return prefetcher.run(folder, _uids(refs), expected, batch, should_stop)
+        except BackendError:
+            if self._closed:
+                return 0  # closed meanwhile: a cancel, not an error
+            raise
 
     def close(self) -> None:
         with self._watch_lock:
             self._closed = True
             watcher, self._watcher = self._watcher, None
+            prefetcher, self._prefetcher = self._prefetcher, None
         if watcher is not None:
             watcher.close()
+        if prefetcher is not None:
+            prefetcher.close()
         self._conn.close()
+        self._queue.close()
         if self._cache is not None:
             self._cache.close()
 
     # -- helpers -----------------------------------------------------------------
     def _run(self, fn: Callable[[IMAPClient], T], **kw: Any) -> T:
-        """`ImapConnection.run`, after replaying flag changes queued while offline."""
-        if len(self._pending):
-            self._pending.replay(lambda change: apply_change(self._conn, change))
+        """`ImapConnection.run`, after replaying the changes queued while offline."""
+        self._flush()
         return self._conn.run(fn, **kw)
-
-    def _check_validity(self, folder: str) -> int | None:
-        """The folder's UIDVALIDITY; BackendError when it changed since list_refs gave out UIDs.
-
-        Acting on old UIDs under a new UIDVALIDITY would touch other messages (the folder
-        was deleted and re-created, or the server rebuilt its index): refuse, ask to reload.
-        """
-        now = self._conn.uidvalidity.get(folder)
-        seen = self._listed_validity.get(folder)
-        if now is not None and seen is not None and now != seen:
-            raise BackendError(
-                f"the folder {folder} on {self.settings.label} was re-created or re-indexed by the "
-                f"server (UIDVALIDITY {seen} -> {now}), so the messages on screen no longer match "
-                "the server's. Nothing was changed; reload the folder.",
-                title="Folder changed on the server",
-            )
-        return now
 
     def _prune_cache(self, folder: str, validity: int, uids: list[int]) -> None:
         """Once per folder and session: forget cached headers of expunged UIDs and old UIDVALIDITYs."""
         if self._cache is not None and (folder, validity) not in self._pruned:
             self._pruned.add((folder, validity))
             self._cache.prune(folder, validity, uids)
-
-    def _has(self, capability: str) -> bool:
-        return capability in self._conn.server_capabilities
-
-    def _expunge(self, c: IMAPClient, uids: list[int]) -> None:
-        """\\Deleted + expunge of just these UIDs (UIDPLUS), else of the whole folder."""
-        c.add_flags(uids, [Flag.DELETED.value], silent=True)
-        if self._has("UIDPLUS"):
-            c.uid_expunge(uids)
-        else:
-            c.expunge()
-
-    def _trash_folder(self) -> str:
-        """The \\Trash special-use folder, else the account's trash_folder (created if missing)."""
-        folders = self._folders if self._folders is not None else self.list_folders()
-        wanted = self._account.trash_folder if self._account is not None else "Trash"
-        found = find_trash(folders, wanted)
-        if found is not None:
-            return found
-        name = self._run(
-            lambda c: create_in_personal_namespace(c, wanted, self._has("NAMESPACE")),
-            action=f"to create the trash folder {wanted}",
-        )
-        self._folders = None
-        return name
 
 
 def settings_from_server(server: ServerConfig) -> ImapSettings:
@@ -405,6 +361,7 @@ def open_url(
     connect: bool = True,
     cache: bool = True,
     prompt: bool = False,
+    idle_renew: float = IDLE_RENEW,
 ) -> ImapBackend:
     """Open `imaps://user@host[:port]/FOLDER` (implicit TLS) or `imap://...` (STARTTLS).
 
@@ -412,7 +369,8 @@ def open_url(
     `allow_plaintext_auth`. Options not given come from `account.imap` when present.
     The password comes from `password`, else the account's sources, else $MAILTUI_PASSWORD
     (or a terminal prompt when `prompt=True`: only before the UI runs). Headers are cached
-    in the XDG cache dir unless `cache=False`. Connects and logs in before returning.
+    in the XDG cache dir unless `cache=False`; changes made while offline are queued in the
+    XDG data dir. `idle_renew` is the IDLE re-issue interval in seconds. Connects and logs in before returning.
     """
     from mailtui import credentials
 
@@ -450,6 +408,8 @@ def open_url(
         account=account,
         default_folder=parsed.folder or "INBOX",
         cache=_open_cache(settings) if cache else None,
+        queue_path=default_queue_path(settings.label),
+        idle_renew=idle_renew,
     )
     if connect:
         backend.connect_or_close()
@@ -460,8 +420,3 @@ def _open_cache(settings: ImapSettings) -> HeaderCache | None:
     """The on-disk header cache for this server and user (None when it cannot be opened)."""
     cache = HeaderCache(default_cache_path(settings.label))
     return cache if cache.enabled else None
-
-
-def _uids(refs: Iterable[MessageRef]) -> list[int]:
-    """UIDs of refs; keys that are not UIDs (from another backend) are ignored."""
-    return [int(ref.key) for ref in refs if ref.key.isdigit() and int(ref.key) > 0]

@@ -89,6 +89,9 @@ class ImapConnection:
         self.uidvalidity: dict[str, int] = {}
         self._on_uidvalidity_change = on_uidvalidity_change
         self.closed_event = threading.Event()
+        # For the status bar (read without the lock from the UI thread):
+        self.reconnect_attempt = 0  # > 0 while reconnecting: the attempt under way
+        self.offline = False  # the last operation gave up: ConnectionLostError
         self._target = (
             imap_trace.TraceTarget(transcript, self.label, settings.account)
             if transcript is not None
@@ -151,6 +154,9 @@ class ImapConnection:
             except LoginError as exc:
                 self._drop()
                 raise self._auth_error(exc) from None
+            except ConnectionLostError:
+                self.offline = True
+                raise
             except MailtuiError:
                 raise
             except IMAPClientError as exc:
@@ -212,20 +218,24 @@ class ImapConnection:
     def _reconnect(self, *, first: bool = False) -> IMAPClient:
         last: BaseException | None = None
         # After a failed first connect, that failure was the first of the tries.
-        for attempt in range(1 if first else 0, RECONNECT_TRIES):
-            if self.closed:
-                break
-            if attempt:
-                time.sleep(BACKOFF * 2 ** (attempt - 1))
-            try:
-                return self._open()
-            except LoginError:
-                raise
-            except DROPPED as exc:
-                if isinstance(exc, ssl.SSLCertVerificationError):
-                    raise tls_verify_error(exc, self.settings) from None
-                last = exc
-                self.info(f"reconnect attempt {attempt + 1} failed: {_describe(exc)}")
+        try:
+            for attempt in range(1 if first else 0, RECONNECT_TRIES):
+                if self.closed:
+                    break
+                self.reconnect_attempt = attempt + 1
+                if attempt:
+                    time.sleep(BACKOFF * 2 ** (attempt - 1))
+                try:
+                    return self._open()
+                except LoginError:
+                    raise
+                except DROPPED as exc:
+                    if isinstance(exc, ssl.SSLCertVerificationError):
+                        raise tls_verify_error(exc, self.settings) from None
+                    last = exc
+                    self.info(f"reconnect attempt {attempt + 1} failed: {_describe(exc)}")
+        finally:
+            self.reconnect_attempt = 0
         if first:
             raise ConnectionLostError(
                 f"cannot connect to {self.settings.host}:{self.settings.port} "
@@ -286,11 +296,15 @@ class ImapConnection:
             self.server_capabilities = frozenset(
                 c.decode("ascii", "replace").upper() for c in client.capabilities()
             )
+            if {"CONDSTORE", "ENABLE"} <= self.server_capabilities:
+                # HIGHESTMODSEQ in every SELECT and MODSEQ in FETCH: flags sync cheaply (imap_sync.py).
+                client.enable("CONDSTORE")
         except BaseException:
             _shutdown(client)
             raise
         self.client = client
         self.selected = None
+        self.offline = False
         return client
 
     def _starttls(self, client: IMAPClient, ctx: ssl.SSLContext | None) -> None:

@@ -2,7 +2,8 @@
 
 One window of UIDs costs at most two UID FETCH commands per 1000 UIDs: the full items
 (FLAGS RFC822.SIZE INTERNALDATE BODY.PEEK[HEADER.FIELDS (...)]) for UIDs the header cache
-lacks, and FLAGS alone for those it has. UID lists are chunked (library-facts §2: Dovecot
+lacks, and FLAGS alone for those it has, unless `cached_flags` says the cache's flags are
+current (CONDSTORE, imap_sync.py): then flags come from the cache too. UID lists are chunked (library-facts §2: Dovecot
 refuses ~20k UIDs in one command, and `fetch("1:*")` breaks imapclient 4.1).
 """
 
@@ -31,10 +32,17 @@ def fetch_rows(
     cache: HeaderCache | None = None,
     folder: str = "",
     uidvalidity: int | None = None,
+    cached_flags: bool = False,
 ) -> dict[int, tuple[frozenset[Flag], CachedHeader]]:
-    """(flags, header row) for each of `uids` still in the selected folder."""
+    """(flags, header row) for each of `uids` still in the selected folder.
+
+    With `cached_flags` (the cache's flags were just synced) flags known to the cache are
+    served from it, and flags fetched from the server are stored in it.
+    """
     use_cache = cache is not None and uidvalidity is not None
     cached = cache.get(folder, uidvalidity, uids) if use_cache else {}  # type: ignore[union-attr,arg-type]
+    cached_flags = cached_flags and use_cache
+    known = cache.get_flags(folder, uidvalidity, cached) if cached_flags else {}  # type: ignore[union-attr,arg-type]
     wanted = set(uids)
     rows: dict[int, tuple[frozenset[Flag], CachedHeader]] = {}
     fresh: list[CachedHeader] = []
@@ -46,12 +54,17 @@ def fetch_rows(
             row = CachedHeader(uid, int(entry.get(b"RFC822.SIZE") or 0), _timestamp(entry), header)
             fresh.append(row)
             rows[uid] = (parse_flags(entry.get(b"FLAGS", ())), row)
-    for chunk in chunks([uid for uid in uids if uid in cached]):
+    for uid, text in known.items():
+        rows[uid] = (parse_flags(text.split()), cached[uid])
+    for chunk in chunks([uid for uid in uids if uid in cached and uid not in known]):
         for uid, entry in c.fetch(chunk, ["FLAGS"]).items():
             if uid in cached and b"FLAGS" in entry:
                 rows[uid] = (parse_flags(entry[b"FLAGS"]), cached[uid])
     if fresh and use_cache:
         cache.put(folder, uidvalidity, fresh)  # type: ignore[union-attr,arg-type]
+    if cached_flags:
+        new = {uid: flags_text(flags) for uid, (flags, _) in rows.items() if uid not in known}
+        cache.put_flags(folder, uidvalidity, new)  # type: ignore[union-attr,arg-type]
     return rows
 
 
@@ -59,6 +72,11 @@ def parse_flags(raw: Iterable[object]) -> frozenset[Flag]:
     """Our Flag values among IMAP flags (keywords and \\Recent are left out)."""
     names = (f.decode("ascii", "replace") if isinstance(f, bytes) else str(f) for f in raw)
     return frozenset(_FLAGS[k] for k in (n.lower() for n in names) if k in _FLAGS)
+
+
+def flags_text(flags: frozenset[Flag]) -> str:
+    """Flags as the cache stores them: space-separated IMAP names, sorted."""
+    return " ".join(sorted(f.value for f in flags))
 
 
 def chunks(uids: list[int]) -> Iterator[list[int]]:

@@ -3,7 +3,8 @@
 The watcher keeps its own connection selected (EXAMINE) on the folder between calls, so
 changes that happen while nobody waits are queued by the server and reported by the NOOP
 at the start of the next wait: "changed" means "since the previous wait returned".
-IDLE is re-issued every 25 minutes (servers may drop an IDLE after 30). A BYE, or an
+IDLE is re-issued every `idle_renew` seconds, 25 minutes by default (servers may drop an
+IDLE after 30; RFC 2177 asks for less than 29). A BYE, or an
 `idle_check` that returns nothing long before its timeout (a dead socket, library-facts
 §2), is treated as a dropped connection: the connection reconnects, re-selects, and a
 different EXISTS/UIDNEXT than before counts as a change.
@@ -44,8 +45,9 @@ def has_changes(responses: list[Any]) -> bool:
 class ChangeWatcher:
     """Blocks until a folder changes, on a connection of its own."""
 
-    def __init__(self, conn: ImapConnection) -> None:
+    def __init__(self, conn: ImapConnection, idle_renew: float = IDLE_RENEW) -> None:
         self.conn = conn
+        self.idle_renew = idle_renew  # seconds between DONE and a fresh IDLE
         self._folder: str | None = None
         self._snapshot: tuple[object, ...] | None = None
 
@@ -90,7 +92,7 @@ class ChangeWatcher:
             if deadline - time.monotonic() <= 0:
                 return False
             c.idle()
-            renew_at = time.monotonic() + IDLE_RENEW
+            renew_at = time.monotonic() + self.idle_renew
             changed = dead = False
             try:
                 while not self.conn.closed:

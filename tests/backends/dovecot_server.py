@@ -157,6 +157,15 @@ class DovecotServer:
 
     def stop(self) -> None:
         """Stop the master by PID, kill any leftover child, remove the server dir."""
+        self.halt()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def halt(self) -> None:
+        """Stop the master by PID and kill any leftover child, keeping config, users and mail.
+
+        Like a server crash or restart: every session drops and the ports refuse
+        connections until `start()` runs the same config (same ports) again.
+        """
         pids = self._instance_pids()
         if self._pid is not None:
             with contextlib.suppress(ProcessLookupError):
@@ -169,7 +178,8 @@ class DovecotServer:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
         self._pid = None
-        shutil.rmtree(self.root, ignore_errors=True)
+        # A stale pid file would be read back by the next start() before the new one is written.
+        (self.root / "run" / "master.pid").unlink(missing_ok=True)
 
     def __enter__(self) -> DovecotServer:
         self.start()

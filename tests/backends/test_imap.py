@@ -5,19 +5,17 @@ from __future__ import annotations
 import base64
 import dataclasses
 import threading
-from collections.abc import Iterator
 
 import pytest
 
-from mailtui.backends.imap import ImapBackend, open_url
+from mailtui.backends.imap import ImapBackend
 from mailtui.config import AccountConfig
-from mailtui.core.errors import BackendError, ConnectionLostError, FolderNotFoundError, MessageNotFoundError
+from mailtui.core.errors import FolderNotFoundError, MessageNotFoundError
 from mailtui.core.models import Flag, MessageRef, SpecialUse, TLSState
-from mailtui.core.transcript import Direction, Transcript
+from mailtui.core.transcript import Direction, Transcript, TranscriptLine
 from tests.backends.dovecot_server import DovecotServer
 from tests.backends.imap_helpers import (  # noqa: F401
     ImapUser,
-    TcpProxy,
     dovecot_fixture,
     make_message,
     user_fixture,
@@ -292,19 +290,35 @@ def test_wait_for_changes_wakes_on_append_from_another_client(user: ImapUser) ->
     assert any(line.text.endswith("IDLE") for line in transcript.lines() if line.direction is Direction.SENT)
 
 
-def test_idle_is_renewed_before_the_server_limit(user: ImapUser, monkeypatch: pytest.MonkeyPatch) -> None:
-    from mailtui.backends import imap_watch
-
-    monkeypatch.setattr(imap_watch, "IDLE_RENEW", 0.3)  # stands for 25 minutes
+def test_idle_is_reissued_at_the_renew_interval_and_mail_still_arrives(user: ImapUser) -> None:
     transcript = Transcript()
-    backend = user.open(transcript=transcript)
+    backend = user.open(transcript=transcript, idle_renew=0.2)  # stands for 25 minutes
+    assert backend.idle_renew == 0.2
+    idles: list[str] = []
+    reissued = threading.Event()
+
+    def watch(line: TranscriptLine) -> None:
+        if "(idle)" in line.connection and line.direction is Direction.SENT:
+            idles.append(line.text)
+            if sum(text.endswith(" IDLE") for text in idles) >= 3:
+                reissued.set()  # IDLE, DONE, IDLE, DONE, IDLE: re-issued twice
+
+    transcript.subscribe(watch)
     try:
-        assert backend.wait_for_changes("INBOX", 1.2) is False
+        thread, result = _wait_in_thread(backend, "INBOX", 120)
+        assert reissued.wait(30), transcript.format()
+        user.server.deliver(user.name, make_message(1))
+        thread.join(30)
+        assert not thread.is_alive() and result == [True]
+        refs = backend.list_refs("INBOX")
+        assert [e.subject for e in backend.fetch_envelopes("INBOX", refs)] == ["Message 1"]
     finally:
         backend.close()
-    idle = [line.text for line in transcript.lines() if "(idle)" in line.connection]
-    assert sum(text.endswith(" IDLE") for text in idle) >= 3
-    assert sum(text == "DONE" for text in idle) == sum(text.endswith(" IDLE") for text in idle)
+    sent = [line.text for line in transcript.lines() if "(idle)" in line.connection]
+    commands = ["IDLE" if t.endswith(" IDLE") else t for t in sent if t.endswith(" IDLE") or t == "DONE"]
+    assert commands[:5] == ["IDLE", "DONE", "IDLE", "DONE", "IDLE"], sent
+    # Every IDLE was ended by a DONE before the next command (no command during IDLE).
+    assert commands.count("DONE") == commands.count("IDLE")
 
 
 def test_wait_for_changes_without_idle_polls(user: ImapUser, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -352,79 +366,6 @@ def test_close_wakes_a_blocked_wait(user: ImapUser) -> None:
     assert not thread.is_alive() and result == [False]
 
 
-def test_reconnects_after_server_kick(user: ImapUser) -> None:
-    user.server.seed(user.name, [make_message(1), make_message(2)])
-    transcript = Transcript()
-    backend = user.open(transcript=transcript)
-    try:
-        refs = backend.list_refs("INBOX")
-        user.server.kick(user.name)
-        assert backend.list_refs("INBOX") == refs
-        assert [e.subject for e in backend.fetch_envelopes("INBOX", refs)] == ["Message 2", "Message 1"]
-    finally:
-        backend.close()
-    notes = [line.text for line in transcript.lines() if line.direction is Direction.INFO]
-    assert any("reconnecting" in text for text in notes), notes
-    assert sum(1 for line in transcript.lines() if " LOGIN " in line.text) == 2
-
-
-@pytest.fixture
-def proxy(user: ImapUser, monkeypatch: pytest.MonkeyPatch) -> Iterator[TcpProxy]:
-    """A relay to the user's imaps port that the test can cut like a dead link."""
-    from mailtui.backends import imap_connection
-
-    monkeypatch.setattr(imap_connection, "BACKOFF", 0.01)  # the retries, without the waiting
-    relay = TcpProxy(user.server.imaps_port)
-    yield relay
-    relay.close()
-
-
-def _via(proxy: TcpProxy, user: ImapUser, transcript: Transcript | None = None) -> ImapBackend:
-    url = f"imaps://{user.name}@127.0.0.1:{proxy.port}/"
-    return open_url(url, password=user.password, ca_file=user.server.ca_file, transcript=transcript)
-
-
-def test_server_gone_for_good_is_connection_lost(user: ImapUser, proxy: TcpProxy) -> None:
-    user.server.seed(user.name, [make_message(1)])
-    backend = _via(proxy, user)
-    try:
-        refs = backend.list_refs("INBOX")
-        proxy.cut()
-        with pytest.raises(ConnectionLostError) as info:
-            backend.fetch_envelopes("INBOX", refs)
-        assert "could not reconnect after 3 attempts" in str(info.value)
-        proxy.restore()
-        assert [e.subject for e in backend.fetch_envelopes("INBOX", refs)] == ["Message 1"]
-    finally:
-        backend.close()
-
-
-def test_flag_changes_while_offline_are_applied_after_reconnect(user: ImapUser, proxy: TcpProxy) -> None:
-    user.server.seed(user.name, [make_message(1), make_message(2)])
-    transcript = Transcript()
-    backend = _via(proxy, user, transcript)
-    try:
-        refs = backend.list_refs("INBOX")
-        proxy.cut()
-        assert backend.set_flags("INBOX", refs[:1], add=frozenset({Flag.SEEN})) == refs[:1]
-        backend.set_flags("INBOX", refs[1:], add=frozenset({Flag.FLAGGED}))
-        assert backend.pending_flag_changes == 2
-        with pytest.raises(ConnectionLostError):
-            backend.list_refs("INBOX")  # still offline: the queue stays
-        assert backend.pending_flag_changes == 2
-        proxy.restore()
-        flags = {e.ref: e.flags for e in backend.fetch_envelopes("INBOX", refs)}
-        assert backend.pending_flag_changes == 0
-    finally:
-        backend.close()
-    assert flags == {refs[0]: frozenset({Flag.SEEN}), refs[1]: frozenset({Flag.FLAGGED})}
-    with user.client() as other:
-        other.select_folder("INBOX", readonly=True)
-        seen = other.get_flags([int(r.key) for r in refs])
-    assert b"\\Seen" in seen[int(refs[0].key)] and b"\\Flagged" in seen[int(refs[1].key)]
-    assert any("queued" in line.text for line in transcript.lines() if line.direction is Direction.INFO)
-
-
 @pytest.mark.parametrize("password", ["s3cret-ascii", "pässwörd-ünïcode"], ids=["LOGIN", "AUTH-PLAIN"])
 def test_transcript_has_the_dialogue_but_no_password(dovecot: DovecotServer, password: str) -> None:
     name = f"secret{len(password)}"
@@ -470,94 +411,3 @@ def test_capabilities_describe_the_connection(user: ImapUser) -> None:
     assert caps.tls is TLSState.VERIFIED
     assert {"IMAP4REV1", "IDLE", "MOVE"} <= caps.names
     assert caps.description == f"IMAP {user.name}@127.0.0.1:{user.server.imaps_port} (TLS verified)"
-
-
-def _fetch_commands(transcript: Transcript) -> list[str]:
-    return [
-        line.text
-        for line in transcript.lines()
-        if line.direction is Direction.SENT and " FETCH " in line.text
-    ]
-
-
-def test_header_cache_serves_a_later_session_with_fresh_flags(user: ImapUser) -> None:
-    user.server.seed(
-        user.name, [make_message(n, "=?utf-8?q?caf=C3=A9?=" if n == 1 else None) for n in range(3)]
-    )
-    first = user.open()
-    try:
-        refs = first.list_refs("INBOX")
-        before = first.fetch_envelopes("INBOX", refs)
-    finally:
-        first.close()
-    with user.client() as other:
-        other.select_folder("INBOX")
-        other.add_flags([int(refs[0].key)], [b"\\Flagged"])
-    transcript = Transcript()
-    second = user.open(transcript=transcript)
-    try:
-        after = second.fetch_envelopes("INBOX", second.list_refs("INBOX"))
-    finally:
-        second.close()
-    fetches = _fetch_commands(transcript)
-    assert fetches and all("BODY.PEEK" not in text and "(FLAGS)" in text for text in fetches), fetches
-    assert [(e.subject, e.sender, e.size, e.date) for e in after] == [
-        (e.subject, e.sender, e.size, e.date) for e in before
-    ]
-    assert "café" in {e.subject for e in after}
-    assert after[0].flags == frozenset({Flag.FLAGGED}) and before[0].flags == frozenset()
-
-
-def test_without_cache_headers_are_fetched_each_time(user: ImapUser) -> None:
-    user.server.seed(user.name, [make_message(1)])
-    transcript = Transcript()
-    backend = user.open(transcript=transcript, cache=False)
-    try:
-        refs = backend.list_refs("INBOX")
-        backend.fetch_envelopes("INBOX", refs)
-        backend.fetch_envelopes("INBOX", refs)
-    finally:
-        backend.close()
-    assert sum("BODY.PEEK" in text for text in _fetch_commands(transcript)) == 2
-
-
-def test_recreated_folder_refuses_old_uids_then_reloads(user: ImapUser) -> None:
-    with user.client() as other:
-        other.create_folder("Box")
-        other.append("Box", make_message(1, "old message"))
-    backend = user.open()
-    try:
-        old_refs = backend.list_refs("Box")
-        assert _subjects(backend, "Box", old_refs) == ["old message"]
-        backend.list_refs("INBOX")  # the folder is not selected while it is replaced
-        with user.client() as other:
-            other.delete_folder("Box")
-            other.create_folder("Box")
-            other.append("Box", make_message(2, "new message"))
-        with pytest.raises(BackendError) as info:
-            backend.set_flags("Box", old_refs, add=frozenset({Flag.SEEN}))
-        assert "UIDVALIDITY" in str(info.value) and "reload" in str(info.value)
-        new_refs = backend.list_refs("Box")
-        assert new_refs == old_refs  # same UID 1, but another message: the cache must not mix them up
-        assert _subjects(backend, "Box", new_refs) == ["new message"]
-    finally:
-        backend.close()
-    with user.client() as other:
-        other.select_folder("Box", readonly=True)
-        assert b"\\Seen" not in other.get_flags([1])[1]  # the refused STORE did not happen
-
-
-def test_big_folder_list_refs_and_first_window(user: ImapUser) -> None:
-    user.server.seed(user.name, [make_message(n, days=n % 1000, body="x") for n in range(2000)], folder="Big")
-    backend = user.open()
-    try:
-        refs = backend.list_refs("Big")
-        assert len(refs) == 2000 and len({r.key for r in refs}) == 2000
-        window = backend.fetch_envelopes("Big", refs[:50])
-        everything = backend.fetch_envelopes("Big", refs)  # more than one 1000-UID chunk
-    finally:
-        backend.close()
-    assert [e.ref for e in window] == refs[:50]
-    assert [e.subject for e in window] == [f"Message {n}" for n in range(1999, 1949, -1)]
-    assert len(everything) == 2000
-    assert {e.subject for e in everything} == {f"Message {n}" for n in range(2000)}
