@@ -92,12 +92,16 @@ class ImapChangesMixin:
         """For the status bar: "connected", "reconnecting (attempt 2)", "offline: 3 changes queued"."""
         if self._closed:
             return "closed"
-        attempt = self._conn.reconnect_attempt
+        # The new-mail watcher's connection counts too: it is the one talking to the server
+        # while the user only reads, so it is the first to notice an outage.
+        watcher = getattr(self, "_watcher", None)
+        conns = [self._conn] + ([watcher.conn] if watcher is not None else [])
+        attempt = max(conn.reconnect_attempt for conn in conns)
         if attempt:
             return f"reconnecting (attempt {attempt})"
         n = len(self._queue)
         queued = f"{n} change{'' if n == 1 else 's'} queued"
-        if self._conn.offline:
+        if any(conn.offline for conn in conns):
             return f"offline: {queued}"
         return f"connected, {queued}" if n else "connected"
 

@@ -61,3 +61,35 @@ async def test_ui_opens_an_imap_account_given_as_url(dovecot, monkeypatch: pytes
         assert app.session.backend.capabilities.tls is TLSState.VERIFIED
     transcript = app.session.transcript.format()
     assert "LOGIN" in transcript and user.password not in transcript
+
+
+async def test_status_bar_shows_a_lost_imap_server_and_its_return(
+    dovecot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mailtui.ui.widgets.status_bar import StatusBar
+
+    user = new_user(dovecot)
+    dovecot.seed(user.name, [make_message(1, subject="Before the outage")])
+    monkeypatch.setenv("MAILTUI_PASSWORD", user.password)
+    args = build_parser().parse_args(["-f", user.url(), "--ca-file", str(dovecot.ca_file)])
+    account = adhoc_imap_account(args)
+    app = MailApp(Config(accounts=(account,)), account)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
+        status = app.screen.query_one(StatusBar)
+        assert "Before the outage" in screen_text(app) and status.link == ""
+        dovecot.halt()
+        try:
+            for _ in range(300):  # the new-mail watcher notices within a few seconds
+                await pilot.pause(0.05)
+                if status.link:
+                    break
+            assert status.link.startswith(("reconnecting", "offline")), status.link
+            assert status.link in str(status.status_text()) and status.has_class("-warning")
+        finally:
+            dovecot.start()
+        for _ in range(300):
+            await pilot.pause(0.05)
+            if not status.link:
+                break
+        assert status.link == "" and not status.has_class("-warning")

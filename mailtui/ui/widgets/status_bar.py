@@ -43,6 +43,9 @@ class StatusBar(Static):
     capabilities: reactive[Capabilities | None] = reactive(None)
     busy: reactive[bool] = reactive(False)
     connection: reactive[str] = reactive("opening…")
+    link: reactive[str] = reactive("")
+    """A network backend's live state ("reconnecting (attempt 2)", "offline: 3 changes queued");
+    empty while simply connected."""
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual convention
         super().__init__("", markup=False, id=id)
@@ -57,17 +60,28 @@ class StatusBar(Static):
             counts = f"{unread} unread / {self.total}"
         if self.shown is not None:
             counts += f"  (search: {self.shown} shown)"
-        parts = [f"[{clean_line(self.account)}]", clean_line(self.folder), counts, tls]
+        parts = [f"[{clean_line(self.account)}]", clean_line(self.folder), counts, tls, clean_line(self.link)]
         if self.busy:
             parts.append("working…")
         return Text("  ".join(p for p in parts if p), no_wrap=True, overflow="ellipsis")
 
     def _refresh_text(self) -> None:
         caps = self.capabilities
-        self.set_class(caps is not None and caps.tls in (TLSState.UNVERIFIED, TLSState.PLAINTEXT), "-warning")
+        insecure = caps is not None and caps.tls in (TLSState.UNVERIFIED, TLSState.PLAINTEXT)
+        self.set_class(insecure or bool(self.link), "-warning")
         self.update(self.status_text())
 
     def on_mount(self) -> None:
+        self._refresh_text()
+        self.set_interval(1.0, self._poll_link)
+
+    def _poll_link(self) -> None:
+        """Show a reconnecting/offline backend (IMAP's `connection_state`; local ones have none)."""
+        session = getattr(self.screen, "session", None)
+        state = getattr(getattr(session, "backend", None), "connection_state", None)
+        self.link = "" if not isinstance(state, str) or state == "connected" else state
+
+    def watch_link(self) -> None:
         self._refresh_text()
 
     def watch_account(self) -> None:
