@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from mailtui import __version__
 from mailtui.commands import register_all
-from mailtui.core.errors import EX_USAGE, MailtuiError
+from mailtui.core.errors import EX_NOINPUT, EX_USAGE, MailtuiError
 
 if TYPE_CHECKING:
     from mailtui.config import AccountConfig
@@ -78,6 +78,12 @@ def run_ui(args: argparse.Namespace) -> int:
         if args.open_url and args.open_url.lower().startswith(("imap://", "imaps://")):
             account = adhoc_imap_account(args)
         elif args.open_url:
+            location = args.open_url
+            if location.startswith(("maildir://", "mbox://")):
+                location = location.split("://", 1)[1]
+            if "://" not in location and not Path(location).expanduser().exists():
+                print(f"mailtui: -f {args.open_url}: no such file or directory", file=sys.stderr)
+                return EX_NOINPUT
             account = AccountConfig(name="-f", maildir=args.open_url)
         elif config.accounts:
             account = config.account(args.account)

@@ -133,7 +133,7 @@ def resolve_secrets(server: ServerConfig, *, prompt: bool) -> tuple[str | None, 
     return credentials.get_password(server, prompt=prompt), None
 
 
-_NOUSER = ("5.1.0", "5.1.1", "5.1.6", "5.1.10")
+NOUSER_CODES = ("5.1.0", "5.1.1", "5.1.6", "5.1.10")
 _DATAERR = ("5.1.3", "5.1.7", "5.6.7", "5.6.8")
 
 
@@ -146,7 +146,7 @@ def exit_code_for(error: MailtuiError) -> int:
     if not isinstance(error, RelayError) or error.temporary:
         return error.exit_code
     enhanced = error.enhanced or ""
-    if enhanced in _NOUSER or (error.code == 550 and "user unknown" in error.reply.lower()):
+    if enhanced in NOUSER_CODES or (error.code == 550 and "user unknown" in error.reply.lower()):
         return EX_NOUSER
     if error.exit_code == EX_NOPERM or error.code in (530, 534, 535, 538) or enhanced == "5.7.8":
         return EX_NOPERM

@@ -43,3 +43,15 @@ def test_input_without_a_code_is_an_error() -> None:
     out = run("explain", "hello", "world")
     assert out.returncode == 65
     assert "no SMTP reply code" in out.stderr
+
+
+def test_lang_is_accepted_after_the_subcommand_too() -> None:
+    before = run("--lang", "zh", "explain", "421").stdout
+    after = run("explain", "--lang", "zh", "421").stdout
+    assert before == after and "临时错误" in after
+
+
+def test_open_a_missing_path_fails_before_the_ui() -> None:
+    out = run("-f", "/nonexistent/mailtui-test/Maildir")
+    assert out.returncode == 66
+    assert "no such file or directory" in out.stderr

@@ -173,6 +173,19 @@ def test_temporary_failure_queues_and_queue_flush_delivers(relay, config):
     assert run("queue", "list").stdout.strip() == "the queue is empty"
 
 
+def test_queue_drop_deletes_without_sending(relay, config):
+    relay.handler.rcpt_replies["you@"] = "451 4.7.1 greylisted, try again later"
+    assert run("--config", str(config), "send", "-s", "drop me", "you@example.net", stdin=b"x\n").returncode == 75
+    [item] = Outbox(data_dir() / "outbox").list()
+    unknown = run("queue", "drop", "no-such-id")
+    assert unknown.returncode == 66 and "no-such-id" in unknown.stderr
+    assert run("queue", "drop", item.id).returncode == 0
+    assert Outbox(data_dir() / "outbox").list() == []
+    relay.handler.rcpt_replies.clear()
+    assert run("--config", str(config), "queue", "flush", "--force").returncode == 0
+    assert relay.handler.delivered == []
+
+
 def test_no_queue_exits_75_without_queueing(relay, config):
     relay.handler.rcpt_replies["you@"] = "452 4.2.2 mailbox full"
     done = run("--config", str(config), "send", "--no-queue", "you@example.net", stdin=b"x\n")

@@ -12,6 +12,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("explain", help="explain SMTP reply codes (550, 5.7.1, or a whole bounce text)")
     parser.add_argument("text", nargs="+", help="a code, a reply line, or - to read a bounce from stdin")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    # Also accepted after the subcommand; SUPPRESS keeps `mailtui --lang zh explain` working.
+    parser.add_argument("--lang", choices=["en", "zh"], default=argparse.SUPPRESS, help="language")
     parser.set_defaults(handler=run)
 
 

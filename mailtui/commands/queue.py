@@ -23,6 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     flush = actions.add_parser("flush", help="send queued messages that are due")
     flush.add_argument("--force", action="store_true", help="send every queued message now, held ones too")
     flush.add_argument("--transcript", action="store_true", help="print the SMTP dialogue on stderr")
+    drop = actions.add_parser("drop", help="delete queued messages without sending them (like postsuper -d)")
+    drop.add_argument("ids", nargs="+", metavar="ID", help="ids from `mailtui queue list`")
     parser.set_defaults(handler=run)
 
 
@@ -32,7 +34,27 @@ def run(args: argparse.Namespace) -> int:
     outbox = Outbox()
     if args.queue_action == "list":
         return list_queue(outbox)
+    if args.queue_action == "drop":
+        return drop_queued(outbox, args.ids)
     return flush_queue(args, outbox)
+
+
+def drop_queued(outbox: Outbox, ids: list[str]) -> int:
+    """Delete the named messages; an unknown id is reported (exit 66) and the others still go."""
+    import sys
+
+    from mailtui.core.errors import EX_NOINPUT
+
+    known = {item.id for item in outbox.list()}
+    status = 0
+    for ident in ids:
+        if ident not in known:
+            print(f"mailtui: no queued message with id {ident!r} (see `mailtui queue list`)", file=sys.stderr)
+            status = EX_NOINPUT
+            continue
+        outbox.remove(ident)
+        print(f"dropped {ident}")
+    return status
 
 
 def format_age(seconds: float) -> str:

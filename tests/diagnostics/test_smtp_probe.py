@@ -166,10 +166,18 @@ async def test_rcpt_refused_is_explained(relay_factory: Callable[..., Relay]) ->
     relay = relay_factory("starttls")
     relay.handler.rcpt_replies["bob@"] = "550 5.1.1 user unknown"
     result = await session(relay, "data").run_to()
-    assert not result.ok and result.exit_code == EX_UNAVAILABLE and result.reached_stage == "mail"
+    # 67 (EX_NOUSER) for an unknown user, as `mailtui send` exits for the same reply.
+    assert not result.ok and result.exit_code == 67 and result.reached_stage == "mail"
     reply = result.steps[-1].replies[0]
     assert reply.code == 550 and "mailbox" in reply.explanation.lower()
     assert relay.handler.delivered == []
+
+
+async def test_rcpt_refused_by_policy_is_unavailable(relay_factory: Callable[..., Relay]) -> None:
+    relay = relay_factory("starttls")
+    relay.handler.rcpt_replies["bob@"] = "554 5.7.1 Relay access denied"
+    result = await session(relay, "rcpt").run_to()
+    assert not result.ok and result.exit_code == EX_UNAVAILABLE
 
 
 def test_stage_needs_addresses(relay_factory: Callable[..., Relay]) -> None:
