@@ -25,7 +25,7 @@ from mailtui.core.decode import (
 )
 from mailtui.core.envelope import message_ids
 from mailtui.core.mimeparts import MimePart, part_bytes, walk_parts
-from mailtui.core.sanitize import clean_line, clean_text, safe_filename
+from mailtui.core.sanitize import clean_line, clean_text, reveal_controls, safe_filename
 
 __all__ = ["Attachment", "MessageView", "MimePart", "attachment_bytes", "parse_message", "raw_source_text"]
 
@@ -282,4 +282,5 @@ def raw_source_text(raw: bytes) -> str:
             lines.append(line.decode("ascii"))
         else:
             lines.append(decode_bytes(line, None)[0])
-    return clean_text("\n".join(lines))
+    # Shown, not dropped: the admin looking at the source should see an escape-sequence attack.
+    return reveal_controls("\n".join(lines))

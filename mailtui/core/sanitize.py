@@ -49,6 +49,33 @@ def clean_text(s: str) -> str:
     return _CONTROLS.sub("", s)
 
 
+def reveal_controls(s: str) -> str:
+    """Like `clean_text`, but show what was there instead of dropping it (raw source view).
+
+    Each control character becomes its visible Unicode control picture (ESC -> U+241B) or a
+    `<U+202E>` tag, so an admin sees an escape-sequence or bidi attack without the terminal
+    acting on it. \r\n stays a line break; \n and \t are kept.
+    """
+    if s.isascii() and s.isprintable():
+        return s
+    s = s.replace("\r\n", "\n")
+    return _CONTROLS_AND_CR.sub(_control_picture, s)
+
+
+_CONTROLS_AND_CR = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def _control_picture(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # U+2400.. CONTROL PICTURES: ␀ ␛ ␍ ...
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return f"<U+{code:04X}>"
+
+
 def clean_line(s: str) -> str:
     """Like `clean_text`, on one line: newlines and tabs (with spaces around them) become one space."""
     s = clean_text(s)

@@ -151,6 +151,8 @@ def test_raw_source_text_is_sanitized_and_decoded_per_line() -> None:
     assert "Subject: Grüße aus Köln" in text and "X-Utf8: Grüße" in text
     escaped = raw_source_text((DATA / "escapes.eml").read_bytes())
     assert "\x1b" not in escaped and "\r" not in escaped and no_controls(escaped)
+    # The attack stays visible as control pictures, so the admin sees what the sender tried.
+    assert "\u241b[" in escaped or "\u241b]" in escaped
 
 
 def build_nested(depth: int) -> bytes:

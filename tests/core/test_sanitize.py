@@ -106,3 +106,11 @@ def test_safe_filename_random_names_are_single_components() -> None:
         name = safe_filename("".join(rng.choice(pool) for _ in range(rng.randint(0, 20))))
         assert name and name not in (".", "..") and not name.startswith(".")
         assert "/" not in name and "\\" not in name and "\x00" not in name
+
+
+def test_reveal_controls_shows_what_clean_text_drops() -> None:
+    from mailtui.core.sanitize import reveal_controls
+
+    shown = reveal_controls("a\x1b[31mred\x1b]52;c;cm0=\x07 \u202eevil\r\nnext\ttab\x7f")
+    assert shown == "a\u241b[31mred\u241b]52;c;cm0=\u2407 <U+202E>evil\nnext\ttab\u2421"
+    assert reveal_controls("plain ascii") == "plain ascii"

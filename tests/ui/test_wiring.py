@@ -49,3 +49,19 @@ async def test_m_opens_compose_and_r_in_pager_prefills_a_reply(maildir: Path) ->
         assert type(app.screen).__name__ == "ComposeScreen"
         text = screen_text(app)
         assert "Re: Disk report" in text and "monitor@example.org" in text
+
+
+async def test_diagnostics_keys_only_typing_lands_in_the_active_tab(maildir: Path) -> None:
+    """A new user: D, next tab three times (Codes), type a code, Enter: the explanation shows."""
+    app = make_app(maildir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("D")
+        await settle(pilot)
+        await pilot.press("ctrl+right", "ctrl+right", "ctrl+right")
+        await settle(pilot)
+        await pilot.press(*"550 5.1.1", "enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Enhanced status 5.1.1" in text or "5.1.1" in text.split("Codes", 1)[-1]
+        assert "mailbox" in text.lower()

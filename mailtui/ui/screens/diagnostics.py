@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane, Tabs
@@ -51,7 +52,7 @@ class DiagnosticsScreen(Screen[None]):
     """Diagnostics tabs over the running session."""
 
     DEFAULT_CSS = """
-    DiagnosticsScreen #diag-status { height: 1; padding: 0 1; color: $text-muted; }
+    DiagnosticsScreen #diag-status { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     DiagnosticsScreen TabbedContent { height: 1fr; }
     DiagnosticsScreen TabPane { padding: 0; }
     """
@@ -60,6 +61,8 @@ class DiagnosticsScreen(Screen[None]):
         Binding("escape", "back", "Back", id="diag-back"),
         Binding("ctrl+s", "save_transcript", "Save transcript", id="save-transcript"),
         Binding("ctrl+b", "save_bundle", "Save bundle", id="save-bundle"),
+        Binding("ctrl+right", "next_tab", "Next tab", id="diag-next-tab", show=False, priority=True),
+        Binding("ctrl+left", "previous_tab", "Previous tab", id="diag-previous-tab", show=False, priority=True),
     ]
 
     def __init__(
@@ -95,7 +98,7 @@ class DiagnosticsScreen(Screen[None]):
             for name, label in TABS.items():
                 with TabPane(label, id=f"tab-{name}"):
                     yield widgets[name]
-        yield Static(Text("ctrl+s saves the transcript, ctrl+b the diagnostic bundle"), id="diag-status")
+        yield Static(Text("ctrl+←/→ switch tabs · ctrl+s saves the transcript, ctrl+b the diagnostic bundle"), id="diag-status")
         yield Footer()
 
     def show_tab(self, tab: str) -> None:
@@ -107,6 +110,32 @@ class DiagnosticsScreen(Screen[None]):
         self.set_focus(None)
         tabbed.active = f"tab-{tab}"
         tabbed.query_one(Tabs).focus()
+
+    def on_mount(self) -> None:
+        self._focus_pane(f"tab-{self.tab}")
+
+    @on(TabbedContent.TabActivated)
+    def _on_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id:
+            self._focus_pane(event.pane.id)
+
+    def _focus_pane(self, pane_id: str) -> None:
+        """Put the cursor in the tab's first field, so typing goes where the admin looks."""
+        pane = self.query_one(f"#{pane_id}", TabPane)
+        fields = [w for w in pane.query("Input, TextArea, Select") if w.focusable]
+        if fields:
+            self.call_after_refresh(fields[0].focus)
+
+    def action_next_tab(self) -> None:
+        self._step_tab(1)
+
+    def action_previous_tab(self) -> None:
+        self._step_tab(-1)
+
+    def _step_tab(self, step: int) -> None:
+        names = list(TABS)
+        current = (self.query_one(TabbedContent).active or "tab-transcript").removeprefix("tab-")
+        self.show_tab(names[(names.index(current) + step) % len(names)])
 
     def set_message(self, raw: bytes | None) -> None:
         """Inspect another message (the pager opened a new one)."""

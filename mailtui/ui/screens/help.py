@@ -19,6 +19,33 @@ if TYPE_CHECKING:
     from textual.app import App, ComposeResult
 
 
+# Headings an admin recognises, for mailtui's screens and widgets.
+SECTION_NAMES = {
+    "BrowserScreen": "Index",
+    "MessageIndex": "Message list",
+    "FolderList": "Folder list",
+    "PagerScreen": "Message (pager)",
+    "ComposeScreen": "Compose",
+    "AttachmentList": "Attachments",
+    "DiagnosticsScreen": "Diagnostics",
+}
+
+INDEX_LEGEND = (
+    "Index columns: flags, date, from, subject, size.\n"
+    "  N new (unread)   D marked deleted   ! flagged   * tagged   r replied   @ has attachments\n\n"
+)
+
+
+def _section_name(node: DOMNode, app: App[object]) -> str | None:
+    """The heading for `node`'s keys; None for Textual's own widgets (their keys are generic)."""
+    if node is app:
+        return "Everywhere"
+    name = type(node).__name__
+    if name in SECTION_NAMES:
+        return SECTION_NAMES[name]
+    return name if type(node).__module__.startswith("mailtui.") else None
+
+
 def binding_table(app: App[object], screen: Screen[object]) -> list[tuple[str, list[tuple[str, str, str]]]]:
     """[(section, [(keys, description, id)])] for the app, `screen` and its widgets."""
     keymap = getattr(app, "_keymap", {})
@@ -42,8 +69,8 @@ def binding_table(app: App[object], screen: Screen[object]) -> list[tuple[str, l
         rows = [(", ".join(keys), desc, by_id[(action, desc)]) for (action, desc), keys in grouped.items()]
         # mailtui's own bindings (they have ids) first, Textual's generic ones after.
         rows.sort(key=lambda row: row[2] == "")
-        if rows:
-            name = "Everywhere" if node is app else type(node).__name__
+        name = _section_name(node, app)
+        if rows and name is not None:
             sections.append((name, rows))
     return sections
 
@@ -72,6 +99,8 @@ class HelpScreen(ModalScreen[None]):
     def help_text(self) -> Text:
         text = Text()
         text.append('Keys (rebind in the config: [ui.keys] id = "key")\n\n', style="bold")
+        if any(section == "Index" for section, _ in self.sections):
+            text.append(INDEX_LEGEND)
         for section, rows in self.sections:
             text.append(f"{section}\n", style="bold underline")
             for keys, description, ident in rows:
