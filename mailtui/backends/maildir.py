@@ -13,12 +13,22 @@ import contextlib
 import gc
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from operator import itemgetter
 from pathlib import Path
 
 from mailtui.backends import maildir_names as names
 from mailtui.backends.local_watch import wait_for_change
+from mailtui.backends.maildir_cache import MaildirHeaderCache, default_cache_path, envelope_from_row
 from mailtui.backends.maildir_folders import FolderDir, create_maildirpp, discover, write_message
-from mailtui.backends.maildir_index import FileIndex, Location, Lookup, io_error, scan_names
+from mailtui.backends.maildir_index import (
+    FileIndex,
+    Location,
+    Lookup,
+    RefList,
+    io_error,
+    order_keys,
+    scan_names,
+)
 from mailtui.config import DeleteMode
 from mailtui.core.envelope import envelope_from_headers, read_header_block
 from mailtui.core.errors import BackendError, FolderNotFoundError, MessageNotFoundError
@@ -37,10 +47,22 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _stat_location(path: Path, loc: Location) -> Location:
+    os.stat(path)  # FileNotFoundError makes Lookup.run look for the file's new name
+    return loc
+
+
 class MaildirBackend:
     """A Maildir (plus Maildir++ and plain subfolders) as a `MailBackend`."""
 
-    def __init__(self, root: Path, *, delete_mode: DeleteMode = "trash", trash_folder: str = "Trash") -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        delete_mode: DeleteMode = "trash",
+        trash_folder: str = "Trash",
+        header_cache: bool | Path = True,
+    ) -> None:
         self.root = Path(root).expanduser()
         if not self.root.is_dir():
             raise BackendError(f"{self.root} is not a directory, so it cannot be a Maildir.")
@@ -51,6 +73,24 @@ class MaildirBackend:
             raise BackendError(f"{self.root} holds no Maildir (no cur/ and new/ here or in a subdirectory).")
         self._files = FileIndex()
         self._seen_state: dict[str, tuple[int, int]] = {}
+        # Opened on first use, so the first listing does not wait for sqlite.
+        self._cache_setting = header_cache
+        self._cache: MaildirHeaderCache | None = None
+
+    @property
+    def header_cache(self) -> MaildirHeaderCache | None:
+        """The sqlite header cache (None when turned off)."""
+        if self._cache is None and self._cache_setting is not False:
+            setting = self._cache_setting
+            path = setting if isinstance(setting, Path) else default_cache_path(self.root)
+            self._cache = MaildirHeaderCache(path)
+        return self._cache
+
+    def take_notices(self) -> list[str]:
+        """Notices for the UI (a rebuilt or disabled header cache), each given once."""
+        cache = self._cache
+        notice = cache.take_notice() if cache is not None else None
+        return [notice] if notice else []
 
     # -- properties ------------------------------------------------------------------
 
@@ -90,10 +130,17 @@ class MaildirBackend:
         result = []
         for fd in self._folders.values():
             total = unread = 0
-            for sub in ("new", "cur"):
-                found = scan_names(fd.path / sub)
-                total += len(found)
-                unread += sum(1 for n in found if "S" not in names.info_of(n))
+            known = self._files.get(fd.name)
+            if known is not None and self._seen_state.get(fd.name) == self._state(fd.path):
+                # Listed and unchanged since: count from that listing (no second scan).
+                total = len(known)
+                info_of = names.info_of
+                unread = sum(1 for _sub, n in known.values() if "S" not in info_of(n))
+            else:
+                for sub in ("new", "cur"):
+                    found = scan_names(fd.path / sub)
+                    total += len(found)
+                    unread += sum(1 for n in found if "S" not in names.info_of(n))
             special = names.guess_special_use(fd.name)
             if fd.name == self.trash_folder:
                 special = SpecialUse.TRASH
@@ -115,7 +162,7 @@ class MaildirBackend:
                 state.append(0)
         return (state[0], state[1])
 
-    def list_refs(self, folder: str) -> list[MessageRef]:
+    def list_refs(self, folder: str) -> Sequence[MessageRef]:  # type: ignore[override]
         """Every message of `folder`, newest first by the delivery time in its name."""
         fd = self._folder(folder)
         self._seen_state[fd.name] = self._state(fd.path)
@@ -123,11 +170,23 @@ class MaildirBackend:
             index = self._files.rescan(fd.name, fd.path)
             return self._ordered_refs(fd, index)
 
-    def _ordered_refs(self, fd: FolderDir, index: dict[str, Location]) -> list[MessageRef]:
+    def _ordered_refs(self, fd: FolderDir, index: dict[str, Location]) -> Sequence[MessageRef]:
+        keys = order_keys(list(index))
+        if keys is not None:
+            return RefList(keys)  # the common case: every name starts with its time
         name_time = names.name_time
         # Sort plain tuples, then build the refs: ~3x faster than sorting dataclasses.
         order: list[tuple[float, str]] = []
+        append = order.append
         for key, (sub, filename) in index.items():
+            # Inline fast path of name_time for `<secs>.M<6 digits>...` (Dovecot, mbsync).
+            head, _, rest = key.partition(".")
+            if rest[:1] == "M":
+                p = rest.find("P", 2, 8)
+                usec = rest[1:p] if p > 0 else rest[1:7]
+                if usec.isdigit() and head.isdigit() and len(head) <= 12:
+                    append((int(head) + int(usec) / 1_000_000, key))
+                    continue
             stamp = name_time(key)
             if stamp is None:
                 # Only names without a time pay for a stat.
@@ -135,8 +194,9 @@ class MaildirBackend:
                     stamp = os.stat(fd.path / sub / filename).st_mtime
                 except OSError:
                     continue
-            order.append((stamp, key))
-        order.sort(reverse=True)
+            append((stamp, key))
+        # Compare floats only (tuple comparison is ~3x slower); ties keep listing order.
+        order.sort(key=itemgetter(0), reverse=True)
         return [MessageRef(key, stamp) for stamp, key in order]
 
     def _lookup(self, folder: str) -> Lookup:
@@ -148,8 +208,22 @@ class MaildirBackend:
     def fetch_envelopes(self, folder: str, refs: Sequence[MessageRef]) -> list[Envelope]:
         """Envelopes for `refs` from header blocks only; vanished messages are skipped."""
         lookup = self._lookup(folder)
+        cache = self.header_cache
+        cached = cache.get(lookup.folder, [r.key for r in refs]) if cache is not None else {}
         result = []
+        fresh = []
         for ref in refs:
+            row = cached.get(ref.key)
+            if row is not None:
+                # The file must still be there, under its current name (flags may have
+                # changed): one stat; a rename by another client costs one rescan per call.
+                try:
+                    loc = lookup.run(ref, _stat_location)
+                except OSError as exc:
+                    raise io_error("read", lookup.path, exc) from exc
+                if loc is not None:
+                    result.append(envelope_from_row(ref, row, names.split_name(loc[1]).flags))
+                continue
 
             def read(path: Path, loc: Location, ref: MessageRef = ref) -> Envelope:
                 with open(path, "rb") as f:
@@ -165,6 +239,9 @@ class MaildirBackend:
                 raise io_error("read", lookup.path, exc) from exc
             if env is not None:
                 result.append(env)
+                fresh.append(env)
+        if cache is not None and fresh:
+            cache.put(lookup.folder, fresh)
         return result
 
     def fetch_raw(self, folder: str, ref: MessageRef) -> bytes:
@@ -224,6 +301,7 @@ class MaildirBackend:
         if lookup.path == dst.path:
             return
         missing: list[MessageRef] = []
+        moved: list[str] = []
         dst_index = self._files.get(dst.name)
         for ref in refs:
 
@@ -232,6 +310,7 @@ class MaildirBackend:
                 if target.exists():
                     raise BackendError(f"{target} already exists; not overwriting it.")
                 os.rename(path, target)
+                moved.append(ref.key)
                 lookup.index.pop(ref.key, None)
                 if dst_index is not None:
                     dst_index[ref.key] = loc
@@ -242,8 +321,18 @@ class MaildirBackend:
                     missing.append(ref)
             except OSError as exc:
                 raise io_error(f"move a message to {destination} in", self.root, exc) from exc
+            finally:
+                if moved and len(moved) % 1000 == 0:
+                    self._cache_moved(lookup.folder, moved, dst.name)
+        self._cache_moved(lookup.folder, moved, dst.name)
         if missing:
             raise self._not_found(folder, missing)
+
+    def _cache_moved(self, folder: str, moved: list[str], destination: str) -> None:
+        """Cached rows follow moved messages (in batches, so an error keeps what moved)."""
+        if moved and self._cache is not None:
+            self._cache.move(folder, moved, destination)
+        moved.clear()
 
     def _trash(self) -> FolderDir:
         try:
@@ -274,6 +363,8 @@ class MaildirBackend:
                 lookup.index.pop(ref.key, None)
             else:
                 missing.append(ref)
+        if self._cache is not None:
+            self._cache.forget(lookup.folder, [r.key for r in refs])
         if missing:
             raise self._not_found(folder, missing)
 
@@ -314,5 +405,8 @@ class MaildirBackend:
         return changed
 
     def close(self) -> None:
-        """Nothing to release: files are opened per call."""
+        """Close the header cache; message files are opened per call."""
         self._files.clear()
+        cache, self._cache = self._cache, None
+        if cache is not None:
+            cache.close()

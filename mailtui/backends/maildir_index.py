@@ -9,9 +9,10 @@ call when a file is not where the map says.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, overload
 
 from mailtui.backends import maildir_names as names
 from mailtui.core.errors import BackendError
@@ -34,9 +35,9 @@ def io_error(action: str, path: Path | str, exc: OSError) -> BackendError:
 def scan_names(path: Path) -> list[str]:
     """File names in one of cur/ or new/ (none when it is missing); dot files are skipped."""
     try:
-        with os.scandir(path) as it:
-            # Dot files are not messages (the spec; also editors' and rsync's temp files).
-            return [e.name for e in it if not e.name.startswith(".")]
+        # listdir, not scandir: no DirEntry object per name (100k names: ~30% faster).
+        # Dot files are not messages (the spec; also editors' and rsync's temp files).
+        return [n for n in os.listdir(path) if n[:1] != "."]
     except FileNotFoundError:
         return []
     except OSError as exc:
@@ -108,3 +109,82 @@ class Lookup:
                 return None
             self.rescanned = True
             self.index = self._files.rescan(self.folder, self.path)
+
+
+_TEN_DIGIT_TIME = re.compile(r"\d{10}\.")
+
+
+def order_keys(keys: list[str]) -> list[str] | None:
+    """Keys newest first by their name time, when every key starts with `<10-digit secs>.`.
+
+    Same-width times sort as strings (a C-level sort, no per-key Python work); only runs
+    of keys delivered in the same second are re-sorted by their microseconds. None when
+    some key has another form (the caller then computes every time).
+    """
+    if not all(map(_TEN_DIGIT_TIME.match, keys)):
+        return None
+    ordered = sorted(keys, reverse=True)
+    heads = [k[:10] for k in ordered]
+    if len(set(heads)) == len(heads):
+        return ordered  # no two messages in the same second: nothing to refine
+    i, n = 0, len(ordered)
+    name_time = names.name_time
+    while i < n - 1:
+        if heads[i] != heads[i + 1]:
+            i += 1
+            continue
+        j = i + 1
+        while j < n and heads[j] == heads[i]:
+            j += 1
+        ordered[i:j] = sorted(ordered[i:j], key=lambda k: (name_time(k) or 0.0, k), reverse=True)
+        i = j
+    return ordered
+
+
+class RefList(Sequence[MessageRef]):
+    """A folder's refs as a compact sequence: one key string per message.
+
+    `MessageRef`s (with the time from the name) are built when a row asks for one, so
+    listing 100k messages creates no per-message object besides the key strings.
+    """
+
+    __slots__ = ("_keys",)
+
+    def __init__(self, keys: list[str]) -> None:
+        self._keys = keys
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @overload
+    def __getitem__(self, index: int) -> MessageRef: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> RefList: ...
+
+    def __getitem__(self, index: int | slice) -> MessageRef | RefList:
+        if isinstance(index, slice):
+            return RefList(self._keys[index])
+        key = self._keys[index]
+        return MessageRef(key, names.name_time(key) or 0.0)
+
+    def __iter__(self) -> Iterator[MessageRef]:
+        name_time = names.name_time
+        for key in self._keys:
+            yield MessageRef(key, name_time(key) or 0.0)
+
+    def keys(self) -> list[str]:
+        """The keys in order (no MessageRef built)."""
+        return self._keys
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RefList):
+            return self._keys == other._keys
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(other) == len(self) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-looking sequence, like list
+
+    def __repr__(self) -> str:
+        return f"RefList({len(self._keys)} refs)"

@@ -20,8 +20,6 @@ from mailtui.core.models import Flag, SpecialUse
 # The info part: ":2," and the flag letters. Some tools use ";" or "!" instead of ":" on
 # file systems where ":" is not allowed; accept them, write back whatever was found.
 _INFO = re.compile(r"([:;!])2,([^:;!/]*)$")
-# "SECONDS." then, within the next dot-separated part, an optional "M<usec>".
-_TIME = re.compile(r"(\d{1,12})\.(?:[^.M]*M(\d{1,6}))?")
 _SIZE = re.compile(r",S=(\d+)")
 
 _counter = itertools.count(1)
@@ -74,12 +72,31 @@ def info_of(filename: str) -> str:
 
 
 def name_time(key: str) -> float | None:
-    """Delivery time encoded in the unique name (seconds, plus microseconds from `M<usec>`)."""
-    m = _TIME.match(key)
-    if m is None:
+    """Delivery time encoded in the unique name (seconds, plus microseconds from `M<usec>`).
+
+    Plain string operations, no regex: called once per message of a 100k listing.
+    """
+    dot = key.find(".")
+    if dot <= 0 or dot > 12:
         return None
-    usec = m.group(2)
-    return int(m.group(1)) + int(usec) / 1_000_000 if usec else float(m.group(1))
+    head = key[:dot]
+    if not (head.isascii() and head.isdigit()):
+        return None
+    end = key.find(".", dot + 1)
+    part = key[dot + 1 :] if end < 0 else key[dot + 1 : end]
+    m = part.find("M")
+    if m < 0:
+        return float(head)
+    digits = part[m + 1 : m + 7]
+    if not (digits.isascii() and digits.isdigit()):
+        # Fewer than six digits (or none): keep only the leading ones.
+        n = 0
+        while n < len(digits) and digits[n] in "0123456789":
+            n += 1
+        digits = digits[:n]
+        if not digits:
+            return float(head)
+    return int(head) + int(digits) / 1_000_000
 
 
 def name_size(key: str) -> int | None:

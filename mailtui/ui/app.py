@@ -21,6 +21,7 @@ from mailtui.config import AccountConfig, Config
 from mailtui.core.errors import MailtuiError
 from mailtui.core.transcript import Transcript
 from mailtui.ui.messages import DemoRelayStarted
+from mailtui.ui.preload import Preload
 from mailtui.ui.screens.browser import BrowserScreen
 from mailtui.ui.screens.help import HelpScreen, binding_table
 from mailtui.ui.session import Session
@@ -44,9 +45,11 @@ class MailApp(App[int]):
         backend: MailBackend | None = None,
         demo: bool = False,
         transcript: Transcript | None = None,
+        preload: Preload | None = None,
     ) -> None:
         super().__init__()
         self.session = Session(config, account, backend, transcript)
+        self.preload = preload  # backend and first refs, opened before App.run (run_app)
         self.demo = demo
         self._relay: object | None = None
 
@@ -59,6 +62,9 @@ class MailApp(App[int]):
         if self.demo:
             self._start_demo_relay()
         self.push_screen(BrowserScreen(self.session))
+        from mailtui.ui.compose_actions import check_recovered_drafts
+
+        check_recovered_drafts(self)  # a draft left by a killed app is offered back
 
     def _apply_themes(self) -> None:
         loaded = load_themes()
@@ -157,7 +163,13 @@ def known_binding_ids() -> set[str]:
 
 
 def run_app(config: Config, account: AccountConfig, demo: bool = False) -> int:
-    """Run the browser until the user quits; returns the exit status."""
-    app = MailApp(config, account, demo=demo)
+    """Run the browser until the user quits; returns the exit status.
+
+    The mailbox is opened and its first folder listed on a thread started before
+    `App.run`, so listing a big folder overlaps Textual's start-up (issue 6).
+    """
+    transcript = Transcript()
+    preload = Preload(account, transcript).start()
+    app = MailApp(config, account, demo=demo, transcript=transcript, preload=preload)
     app.run()
     return app.return_code or 0

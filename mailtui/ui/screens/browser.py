@@ -28,7 +28,8 @@ from mailtui.ui.messages import (
     RefsListed,
     SearchProgressed,
 )
-from mailtui.ui.screens.browser_workers import BrowserWorkers, envelope_matches
+from mailtui.ui.screens.browser_workers import BrowserWorkers
+from mailtui.ui.screens.search_scan import parse_query, query_matches
 from mailtui.ui.widgets.folder_list import FolderList
 from mailtui.ui.widgets.message_index import MessageIndex
 from mailtui.ui.widgets.status_bar import StatusBar
@@ -59,18 +60,21 @@ class BrowserScreen(BrowserWorkers):
     """Folders, the message index and the status bar."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Footer order and words kept short: at 80 columns every shown key must fit (mutt's help line).
         Binding("q", "quit", "Quit", id="quit"),
-        Binding("d", "delete", "Delete", id="delete"),
+        Binding("d", "delete", "Del", id="delete", tooltip="Delete (to Trash, or mark)"),
+        Binding("m", "compose", "Mail", id="compose", tooltip="Compose a new message"),
+        Binding("s", "move", "Move", id="move", tooltip="Save (move) to a folder"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding(
+            "D", "diagnostics", "Diag", id="diagnostics", tooltip="Diagnostics: transcript, probes, codes"
+        ),
+        Binding("c", "change_folder", "Folders", id="change-folder", show=False),
         Binding("u", "undelete", "Undelete", id="undelete", show=False),
         Binding("N", "toggle_new", "Toggle new", id="toggle-new", show=False),
         Binding("F", "toggle_flag", "Flag", id="toggle-flag", show=False),
-        Binding("s", "move", "Move to folder", id="move"),
-        Binding("slash", "search", "Search", id="search"),
         Binding("escape", "clear_search", "Clear search", id="clear-search", show=False),
-        Binding("c", "change_folder", "Folders", id="change-folder"),
         Binding("dollar_sign", "purge", "Purge deleted", id="purge", show=False),
-        Binding("D", "diagnostics", "Diagnostics", id="diagnostics"),
-        Binding("m", "compose", "Compose", id="compose"),
         Binding("R", "recall_draft", "Drafts", id="recall-draft", show=False),
         Binding("ctrl+o", "flush_outbox", "Flush outbox", id="flush-outbox", show=False),
     ]
@@ -161,9 +165,11 @@ class BrowserScreen(BrowserWorkers):
             return
         self.index.set_refs(message.refs, message.keep_key)
         self._update_counts()
-        if self._folders_after_refs:
+        if self._folders_after_refs and not self.index.row_count:
             self._folders_after_refs = False
             self.list_folders()
+        # Otherwise after the first envelopes: counting folders holds the backend lock,
+        # and the first screen's headers should not wait for it (issue 6).
 
     def _update_counts(self) -> None:
         folder = self.folder_list.folder(self.folder) if self.folder else None
@@ -199,6 +205,9 @@ class BrowserScreen(BrowserWorkers):
     def _on_envelopes_loaded(self, message: EnvelopesLoaded) -> None:
         if message.folder == self.folder:
             self.index.add_envelopes(message.envelopes, message.requested)
+        if self._folders_after_refs and self.index.refs:
+            self._folders_after_refs = False
+            self.list_folders()
 
     # -- opening ----------------------------------------------------------------------
     @on(MessageIndex.Opened)
@@ -260,7 +269,7 @@ class BrowserScreen(BrowserWorkers):
             self.write_flags(self.folder, [env], frozenset(), frozenset({Flag.DELETED}))
         elif self.session.account.delete_mode != "mark":
             self.notify(
-                'Deleted messages went to the trash folder; undelete needs delete_mode = "mark".',
+                'Deleted messages went to the trash folder; undelete needs delete = "mark" in the account config.',
                 markup=False,
             )
 
@@ -320,11 +329,14 @@ class BrowserScreen(BrowserWorkers):
         self._search_query = query
         cached = self.index.cached_envelopes()
         # First answer at once from the headers already loaded; the worker reads the rest.
-        needle = query.lower()
-        quick = [r for r in self.index.refs if (e := cached.get(r.key)) and envelope_matches(e, needle)]
-        self.index.set_filter(quick)
-        self.status.shown = len(quick)
-        self.search_folder(self.folder, query, list(self.index.refs), cached)
+        # Walk the loaded envelopes (at most the index's cache), never every ref of 100k.
+        parsed = parse_query(query)
+        hits = [e.ref for e in cached.values() if query_matches(e, parsed)]
+        hits.sort(key=lambda r: r.timestamp, reverse=True)
+        self.index.set_filter(hits)
+        self.status.shown = len(hits)
+        # The refs as they are (a compact RefList on Maildir): no copy of 100k refs.
+        self.search_folder(self.folder, query, self.index.refs, cached)
 
     @on(SearchProgressed)
     def _on_search_progressed(self, message: SearchProgressed) -> None:
@@ -398,7 +410,13 @@ class BrowserScreen(BrowserWorkers):
         # Only loaded envelopes can carry the flag: walk those, not every ref of a 100k folder.
         index = self.index
         marked = {key for key, env in index.cached_envelopes().items() if Flag.DELETED in env.flags}
-        return [r for r in index.refs if r.key in marked] if marked else []
+        if not marked:
+            return []
+        refs = index.refs
+        keys = getattr(refs, "keys", None)
+        if callable(keys):  # a compact RefList: compare key strings, build only the hits
+            return [refs[i] for i, k in enumerate(keys()) if k in marked]
+        return [r for r in refs if r.key in marked]
 
     # -- worker bookkeeping ------------------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -9,14 +9,14 @@ from `ui/messages.py`. Jobs never touch widgets.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 
 from textual import work
-from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from mailtui.core.errors import BackendError
+from mailtui.core.errors import BackendError, MailtuiError
 from mailtui.core.models import Envelope, Flag, MessageRef
 from mailtui.ui.messages import (
     ActionFailed,
@@ -29,28 +29,39 @@ from mailtui.ui.messages import (
     RefsListed,
     SearchProgressed,
 )
+from mailtui.ui.screens.browser_bulk import BrowserBulkActions
+from mailtui.ui.screens.search_scan import envelope_matches, parse_query, scan_folder
 from mailtui.ui.session import Session
 
-SEARCH_CHUNK = 500
+__all__ = ["BrowserWorkers", "envelope_matches"]
+
+SEARCH_ENVELOPES = 200  # envelopes of matches sent with the results (the first screens)
+PROGRESS_EVERY = 0.3  # seconds between streamed search results
+
+
+class CacheNotice(MailtuiError):
+    """Not a failure: the header cache was rebuilt or turned off (shown as a notification)."""
+
+
 WATCH_TIMEOUT = 2.0
 WATCH_RETRY = 30.0
 
 
-def envelope_matches(env: Envelope, needle: str) -> bool:
-    """Case-insensitive substring match on sender and subject."""
-    return needle in env.sender.lower() or needle in env.subject.lower() or needle in env.to.lower()
-
-
-class BrowserWorkers(Screen[None]):
+class BrowserWorkers(BrowserBulkActions):
     """Thread workers of the browser screen."""
 
     session: Session
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def open_backend(self) -> None:
-        from mailtui.backends import open_account
+        preload = getattr(self.app, "preload", None)
+        if preload is not None:
+            # Opened (and its default folder listed) before the app started: see run_app.
+            backend = preload.wait_backend()
+        else:
+            from mailtui.backends import open_account
 
-        backend = open_account(self.session.account, self.session.transcript)
+            backend = open_account(self.session.account, self.session.transcript)
         self.post_message(BackendOpened(backend))
 
     @work(thread=True, exclusive=True, group="folders", exit_on_error=False)
@@ -60,8 +71,11 @@ class BrowserWorkers(Screen[None]):
 
     @work(thread=True, exclusive=True, group="refs", exit_on_error=False)
     def list_refs(self, folder: str, generation: int, keep_key: str | None) -> None:
-        refs = self.session.call(lambda b: b.list_refs(folder))
-        self.post_message(RefsListed(folder, refs, generation, keep_key))
+        preload = getattr(self.app, "preload", None)
+        refs = preload.take_refs(folder) if preload is not None and keep_key is None else None
+        if refs is None:
+            refs = self.session.call(lambda b: b.list_refs(folder))
+        self.post_message(RefsListed(folder, refs, generation, keep_key))  # type: ignore[arg-type]
 
     @work(thread=True, group="envelopes", exit_on_error=False)
     def fetch_envelopes(self, folder: str, refs: Sequence[MessageRef]) -> None:
@@ -73,6 +87,13 @@ class BrowserWorkers(Screen[None]):
             self.post_message(EnvelopesLoaded(folder, [], requested))
             raise
         self.post_message(EnvelopesLoaded(folder, envelopes, requested))
+        self._post_notices()
+
+    def _post_notices(self) -> None:
+        """Notices of the backend (a header cache rebuilt or turned off), once each."""
+        take = getattr(self.session.backend, "take_notices", None)
+        for notice in take() if callable(take) else ():
+            self.post_message(ActionFailed(CacheNotice(notice, title="Header cache")))
 
     @work(thread=True, group="flags", exit_on_error=False)
     def write_flags(
@@ -121,28 +142,30 @@ class BrowserWorkers(Screen[None]):
     def search_folder(
         self, folder: str, query: str, refs: Sequence[MessageRef], cached: dict[str, Envelope]
     ) -> None:
-        """Match from/subject over every message, reading missing headers in chunks."""
+        """Match every message (headers from the backend's cache first), results streaming.
+
+        Memory stays flat on 100k messages: one chunk of envelopes at a time, progress
+        posted at most every PROGRESS_EVERY seconds (each carries a copy of the matches),
+        and envelopes sent to the index only for the first rows it can show.
+        """
         worker = get_current_worker()
-        needle = query.lower()
+        parsed = parse_query(query)
         matches: list[MessageRef] = []
-        for start in range(0, len(refs), SEARCH_CHUNK):
-            chunk = refs[start : start + SEARCH_CHUNK]
-            missing = [r for r in chunk if r.key not in cached]
-            fetched = {}
-            if missing:
-                envs = self.session.call(lambda b, m=missing: b.fetch_envelopes(folder, m))
-                fetched = {e.ref.key: e for e in envs}
-            if worker.is_cancelled:
-                return
-            found = []
-            for ref in chunk:
-                env = cached.get(ref.key) or fetched.get(ref.key)
-                if env is not None and envelope_matches(env, needle):
-                    matches.append(env.ref)
-                    found.append(env)
-            if found:
-                self.post_message(EnvelopesLoaded(folder, found, frozenset()))
-            self.post_message(SearchProgressed(folder, query, list(matches), finished=False))
+        last_post = 0.0
+        for _done, found in scan_folder(
+            self.session.call, folder, parsed, refs, cached, lambda: worker.is_cancelled
+        ):
+            envs = [e for e in found if isinstance(e, Envelope)]
+            matches.extend(e.ref if isinstance(e, Envelope) else e for e in found)
+            room = SEARCH_ENVELOPES - (len(matches) - len(found))
+            if envs and room > 0:
+                self.post_message(EnvelopesLoaded(folder, envs[:room], frozenset()))
+            now = time.monotonic()
+            if found and now - last_post >= PROGRESS_EVERY:
+                last_post = now
+                self.post_message(SearchProgressed(folder, query, list(matches), finished=False))
+        if worker.is_cancelled:
+            return
         self.post_message(SearchProgressed(folder, query, matches, finished=True))
 
     def start_watcher(self, folder: str) -> None:

@@ -63,9 +63,10 @@ def binding_table(app: App[object], screen: Screen[object]) -> list[tuple[str, l
         for key, binding in bindings_map:
             if not binding.description:
                 continue
-            ident = (binding.action, binding.description)
+            # The footer keeps words short; the tooltip, where a binding has one, says it in full.
+            ident = (binding.action, binding.tooltip or binding.description)
             grouped.setdefault(ident, []).append(app.get_key_display(Binding(key, binding.action)))
-        by_id = {(b.action, b.description): b.id or "" for _, b in bindings_map}
+        by_id = {(b.action, b.tooltip or b.description): b.id or "" for _, b in bindings_map}
         rows = [(", ".join(keys), desc, by_id[(action, desc)]) for (action, desc), keys in grouped.items()]
         # mailtui's own bindings (they have ids) first, Textual's generic ones after.
         rows.sort(key=lambda row: row[2] == "")

@@ -29,13 +29,20 @@ class PagerScreen(Screen[str | None]):
     """Shows one message; q goes back to the index, d deletes it and goes back (as in mutt)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Short words, most used first: every shown key fits the footer at 80 columns.
         Binding("q,escape", "back", "Back", id="pager-back"),
-        Binding("h", "toggle_headers", "Headers", id="toggle-headers"),
-        Binding("ctrl+u", "raw_source", "Raw source", id="raw-source"),
-        Binding("v", "attachments", "Attachments", id="attachments"),
-        Binding("d", "delete", "Delete", id="pager-delete"),
-        Binding("H", "inspect_headers", "Inspect headers", id="inspect-headers"),
         Binding("r", "reply", "Reply", id="reply"),
+        Binding("h", "toggle_headers", "Headers", id="toggle-headers"),
+        Binding("v", "attachments", "Attach", id="attachments", tooltip="Attachments (list, save)"),
+        Binding("ctrl+u", "raw_source", "Source", id="raw-source", tooltip="Raw source"),
+        Binding(
+            "H",
+            "inspect_headers",
+            "Inspect",
+            id="inspect-headers",
+            tooltip="Inspect headers (hops, auth results)",
+        ),
+        Binding("d", "delete", "Del", id="pager-delete", tooltip="Delete"),
         Binding("g", "group_reply", "Group reply", id="group-reply", show=False),
         Binding("f", "forward", "Forward", id="forward", show=False),
         Binding("ctrl+f", "forward_attached", "Forward as attachment", id="forward-attached", show=False),

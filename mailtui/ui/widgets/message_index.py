@@ -63,10 +63,10 @@ def display_sender(env: Envelope) -> str:
     return sender or address
 
 
-def flag_cells(env: Envelope) -> str:
-    """Three mutt-like status cells: N/D, !, r or @."""
+def flag_cells(env: Envelope, tagged: bool = False) -> str:
+    """Three mutt-like status cells: N/D, * (tagged) or !, r or @."""
     first = "D" if Flag.DELETED in env.flags else ("N" if env.is_unread else " ")
-    second = "!" if Flag.FLAGGED in env.flags else " "
+    second = "*" if tagged else ("!" if Flag.FLAGGED in env.flags else " ")
     third = "r" if Flag.ANSWERED in env.flags else ("@" if env.has_attachments else " ")
     return first + second + third
 
@@ -127,8 +127,12 @@ class MessageIndex(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual convention
         super().__init__(id=id)
-        self._refs: list[MessageRef] = []  # every ref of the folder
-        self._rows: list[MessageRef] = []  # what is shown: all refs or the search matches
+        # Every ref of the folder, newest first: a compact RefList (keys only) from Maildir.
+        self._refs: Sequence[MessageRef] = []
+        self._rows: Sequence[MessageRef] = []  # what is shown: refs, their sorted order, or matches
+        self._ordered: Sequence[MessageRef] | None = None  # sorted or threaded order of _refs
+        self._depth: dict[str, int] = {}  # thread depth of replies (roots are absent)
+        self._tagged: set[str] = set()
         self._filtered = False
         self._envelopes: OrderedDict[str, Envelope] = OrderedDict()
         self._pending: set[str] = set()
@@ -138,9 +142,19 @@ class MessageIndex(ScrollView, can_focus=True):
 
     # -- data -----------------------------------------------------------------
     @property
-    def refs(self) -> list[MessageRef]:
-        """Every ref of the folder (not only the filtered ones)."""
+    def refs(self) -> Sequence[MessageRef]:
+        """Every ref of the folder (not only the filtered ones), newest first."""
         return self._refs
+
+    @property
+    def rows(self) -> Sequence[MessageRef]:
+        """The refs as shown, in display order."""
+        return self._rows
+
+    @property
+    def ordered(self) -> bool:
+        """True while a sort or thread order (not the default) is shown."""
+        return self._ordered is not None
 
     @property
     def row_count(self) -> int:
@@ -179,6 +193,9 @@ class MessageIndex(ScrollView, can_focus=True):
         self._filtered = False
         self._listed = False
         self._refs = self._rows = []
+        self._ordered = None
+        self._depth = {}
+        self._tagged.clear()
         self._place_cursor(None)
 
     def invalidate(self) -> None:
@@ -192,7 +209,10 @@ class MessageIndex(ScrollView, can_focus=True):
     def set_refs(self, refs: Sequence[MessageRef], keep_key: str | None = None) -> None:
         """Show a (new) list of refs; keep the cursor on `keep_key` when it is still there."""
         self._listed = True
-        self._refs = list(refs)
+        # No copy: a Maildir RefList stays compact (one key string per message).
+        self._refs = refs if isinstance(refs, Sequence) else list(refs)
+        self._ordered = None  # the screen re-applies a sort or thread order on the new refs
+        self._depth = {}
         if not self._filtered:
             self._rows = self._refs
         self._pending.clear()
@@ -202,8 +222,59 @@ class MessageIndex(ScrollView, can_focus=True):
         """Show only `matches` (search results), or everything again with None."""
         keep = self.current_ref.key if self.current_ref else None
         self._filtered = matches is not None
-        self._rows = self._refs if matches is None else list(matches)
+        self._rows = self._unfiltered() if matches is None else list(matches)
         self._place_cursor(keep)
+
+    def _unfiltered(self) -> Sequence[MessageRef]:
+        return self._ordered if self._ordered is not None else self._refs
+
+    def set_order(self, order: Sequence[MessageRef] | None, depths: dict[str, int] | None = None) -> None:
+        """Show the folder in another order (sorted or threaded), or by date again with None."""
+        keep = self.current_ref.key if self.current_ref else None
+        self._ordered = order
+        self._depth = dict(depths or {})
+        if not self._filtered:
+            self._rows = self._unfiltered()
+        self._place_cursor(keep)
+
+    def depth(self, key: str) -> int:
+        """Thread depth of a message (0 when not threaded or a thread root)."""
+        return self._depth.get(key, 0)
+
+    # -- tags -------------------------------------------------------------------
+    @property
+    def tagged_count(self) -> int:
+        return len(self._tagged)
+
+    def is_tagged(self, key: str) -> bool:
+        return key in self._tagged
+
+    def toggle_tag(self, key: str) -> None:
+        """Tag or untag one message."""
+        if key in self._tagged:
+            self._tagged.discard(key)
+        else:
+            self._tagged.add(key)
+        self.refresh()
+
+    def tag_keys(self, keys: Iterable[str]) -> None:
+        """Tag these messages (more tags, as mutt's T)."""
+        self._tagged.update(keys)
+        self.refresh()
+
+    def clear_tags(self) -> None:
+        self._tagged.clear()
+        self.refresh()
+
+    def tagged_refs(self) -> list[MessageRef]:
+        """Tagged messages, newest first."""
+        tagged = self._tagged
+        if not tagged:
+            return []
+        keys = getattr(self._refs, "keys", None)
+        if callable(keys):  # a RefList: compare key strings, build refs only for hits
+            return [self._refs[i] for i, k in enumerate(keys()) if k in tagged]
+        return [r for r in self._refs if r.key in tagged]
 
     def add_envelopes(self, envelopes: Iterable[Envelope], requested: Iterable[str] = ()) -> None:
         """Store fetched envelopes and draw their rows."""
@@ -223,18 +294,25 @@ class MessageIndex(ScrollView, can_focus=True):
         for old, env in new_by_old.items():
             self._envelopes.pop(old, None)
             self._envelopes[env.ref.key] = env
-        self._refs = [new_by_old[r.key].ref if r.key in new_by_old else r for r in self._refs]
-        if self._filtered:
-            self._rows = [new_by_old[r.key].ref if r.key in new_by_old else r for r in self._rows]
-        else:
-            self._rows = self._refs
+        if any(env.ref.key != old for old, env in new_by_old.items()):
+            # Keys changed (IMAP-like backends): rebuild the lists; Maildir keys never change.
+            self._refs = [new_by_old[r.key].ref if r.key in new_by_old else r for r in self._refs]
+            if self._ordered is not None:
+                self._ordered = [new_by_old[r.key].ref if r.key in new_by_old else r for r in self._ordered]
+            if self._filtered:
+                self._rows = [new_by_old[r.key].ref if r.key in new_by_old else r for r in self._rows]
+            else:
+                self._rows = self._unfiltered()
         self.refresh()
 
     def remove_keys(self, keys: Iterable[str]) -> None:
         """Drop messages that left the folder; the cursor stays on the same row number."""
         gone = set(keys)
-        self._refs = [r for r in self._refs if r.key not in gone]
-        self._rows = [r for r in self._rows if r.key not in gone] if self._filtered else self._refs
+        self._refs = _without(self._refs, gone)
+        if self._ordered is not None:
+            self._ordered = _without(self._ordered, gone)
+        self._rows = _without(self._rows, gone) if self._filtered else self._unfiltered()
+        self._tagged -= gone
         for key in gone:
             self._envelopes.pop(key, None)
         self._update_virtual_size()
@@ -244,7 +322,14 @@ class MessageIndex(ScrollView, can_focus=True):
         self._update_virtual_size()
         row = 0
         if keep_key is not None:
-            row = next((i for i, r in enumerate(self._rows) if r.key == keep_key), self.cursor)
+            keys = getattr(self._rows, "keys", None)
+            if callable(keys):  # a RefList: search the key strings
+                try:
+                    row = keys().index(keep_key)
+                except ValueError:
+                    row = self.cursor
+            else:
+                row = next((i for i, r in enumerate(self._rows) if r.key == keep_key), self.cursor)
         self.cursor = min(row, max(len(self._rows) - 1, 0))
         self.refresh()
         self._schedule_request()
@@ -266,14 +351,18 @@ class MessageIndex(ScrollView, can_focus=True):
         start, stop = max(top - page, 0), min(top + 2 * page, len(self._rows))
         # Visible rows first, then the page below, then the page above.
         order = list(range(top, stop)) + list(range(start, top))
-        wanted = []
+        visible, rest = [], []
         for i in order:
-            key = self._rows[i].key
+            ref = self._rows[i]
+            key = ref.key
             if key not in self._envelopes and key not in self._pending:
-                wanted.append(self._rows[i])
+                (visible if top <= i < top + page else rest).append(ref)
                 self._pending.add(key)
-        if wanted:
-            self.post_message(self.EnvelopesWanted(wanted))
+        # The visible rows in a request of their own: they are drawn before the pages
+        # around them are read (the first screen of a big folder waits for less).
+        for wanted in (visible, rest):
+            if wanted:
+                self.post_message(self.EnvelopesWanted(wanted))
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
@@ -324,10 +413,16 @@ class MessageIndex(ScrollView, can_focus=True):
         style = self._row_style(row, env)
         from_width = 20 if width >= 90 else 16
         if env is None:
-            flags, date, sender, subject, size = "   ", format_date(ref.timestamp or None), "…", "", ""
+            tag = "*" if ref.key in self._tagged else " "
+            flags, date, sender, subject, size = f" {tag} ", format_date(ref.timestamp or None), "…", "", ""
         else:
-            flags, date, size = flag_cells(env), format_date(env.sort_date), format_size(env.size)
+            tagged = ref.key in self._tagged
+            flags, date, size = flag_cells(env, tagged), format_date(env.sort_date), format_size(env.size)
             sender, subject = clean_line(display_sender(env)), clean_line(env.subject)
+            depth = self._depth.get(ref.key, 0)
+            if depth:
+                # Replies indented under their parent, as mutt's thread tree (at most 8 levels).
+                subject = "  " * (min(depth, 8) - 1) + "└>" + subject
         fixed = 3 + 1 + 10 + 1 + from_width + 1 + 1 + 5
         subject_width = max(width - fixed, 1)
         text = (
@@ -377,3 +472,11 @@ class MessageIndex(ScrollView, can_focus=True):
             self.cursor = row
             if event.chain >= 2:
                 self.action_open()
+
+
+def _without(refs: Sequence[MessageRef], gone: set[str]) -> Sequence[MessageRef]:
+    """`refs` minus the keys in `gone` (a RefList stays a RefList: no MessageRef built)."""
+    keys = getattr(refs, "keys", None)
+    if callable(keys):
+        return type(refs)([k for k in keys() if k not in gone])  # type: ignore[call-arg]
+    return [r for r in refs if r.key not in gone]

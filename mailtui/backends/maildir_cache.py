@@ -1,0 +1,250 @@
+"""The Maildir header cache: decoded index fields by (folder, unique name) in sqlite.
+
+A Maildir unique name (the file name without its `:2,FLAGS` suffix) names one immutable
+message, so a cached row never goes stale; flags are not cached, they come from the
+current file name, so another client renaming a file for a flag change costs nothing.
+Decoded fields are stored (not raw header blocks): a warm search, sort or thread pass
+reads rows without parsing a single header. SCHEMA_VERSION changes when the decoder does.
+
+The cache is an optimisation only. A corrupt file is deleted and rebuilt (with a notice
+for the UI); any other sqlite error disables the cache for the session. Nothing here is
+ever fatal. The file lives in the XDG cache dir and may be deleted at any time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from mailtui import paths
+from mailtui.core.models import Envelope, Flag, MessageRef
+
+SCHEMA_VERSION = 1
+_CHUNK = 500  # host parameters per statement (old sqlite builds allow 999)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS envelopes (
+    folder TEXT NOT NULL,
+    key TEXT NOT NULL,
+    date REAL,
+    sender TEXT NOT NULL,
+    sender_address TEXT NOT NULL,
+    to_ TEXT NOT NULL,
+    cc TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    message_id TEXT NOT NULL,
+    in_reply_to TEXT NOT NULL,
+    refs TEXT NOT NULL,
+    attachments INTEGER NOT NULL,
+    PRIMARY KEY (folder, key)
+) WITHOUT ROWID;
+"""
+_COLUMNS = (
+    "key, date, sender, sender_address, to_, cc, subject, size, message_id, in_reply_to, refs, attachments"
+)
+
+# One row without the key: what `Envelope` needs besides its ref and flags.
+Row = tuple[float | None, str, str, str, str, str, int, str, str, str, int]
+
+
+def default_cache_path(root: Path) -> Path:
+    """`$XDG_CACHE_HOME/mailtui/maildir/<name>-<hash of the path>.sqlite3` for a Maildir root."""
+    resolved = str(Path(root).expanduser().resolve())
+    digest = hashlib.sha256(resolved.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(resolved).name).strip("._") or "maildir"
+    return paths.cache_dir() / "maildir" / f"{name}-{digest}.sqlite3"
+
+
+def envelope_from_row(ref: MessageRef, row: Row, flags: frozenset[Flag]) -> Envelope:
+    """An Envelope from a cached row, with the flags of the file name as it is now."""
+    date, sender, address, to, cc, subject, size, message_id, in_reply_to, refs, attachments = row
+    return Envelope(
+        ref=ref,
+        date=date,
+        sender=sender,
+        sender_address=address,
+        to=to,
+        cc=cc,
+        subject=subject,
+        size=size,
+        flags=flags,
+        message_id=message_id,
+        in_reply_to=in_reply_to,
+        references=tuple(refs.split()) if refs else (),
+        has_attachments=bool(attachments),
+    )
+
+
+def _row(folder: str, env: Envelope) -> tuple[object, ...]:
+    return (
+        folder,
+        env.ref.key,
+        env.date,
+        env.sender,
+        env.sender_address,
+        env.to,
+        env.cc,
+        env.subject,
+        env.size,
+        env.message_id,
+        env.in_reply_to,
+        " ".join(env.references),
+        int(env.has_attachments),
+    )
+
+
+class MaildirHeaderCache:
+    """A small sqlite store, thread-safe (one lock); `notice` says when it was rebuilt or disabled."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.notice: str | None = None
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        try:
+            self._db = self._open()
+        except sqlite3.DatabaseError as exc:
+            # "file is not a database", "database disk image is malformed": start again.
+            self._discard()
+            try:
+                self._db = self._open()
+                self.notice = f"The Maildir header cache {path} was damaged ({exc}); it was rebuilt."
+            except (sqlite3.Error, OSError) as again:
+                self.notice = (
+                    f"The Maildir header cache {path} cannot be used ({again}); headers are read from files."
+                )
+        except (sqlite3.Error, OSError) as exc:
+            self.notice = (
+                f"The Maildir header cache {path} cannot be used ({exc}); headers are read from files."
+            )
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(str(self.path), timeout=5, check_same_thread=False)
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version not in (0, SCHEMA_VERSION):
+                db.execute("DROP TABLE IF EXISTS envelopes")  # older decoder: rebuild
+            db.executescript(_SCHEMA)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute("PRAGMA journal_mode = WAL")  # a second mailtui reading never blocks
+            db.execute("PRAGMA synchronous = NORMAL")  # a lost last write only costs a re-read
+            db.commit()
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _discard(self) -> None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            except OSError:
+                pass
+
+    @property
+    def enabled(self) -> bool:
+        return self._db is not None
+
+    def _fail(self, exc: sqlite3.Error) -> None:
+        """Any error after opening: stop using the cache for this session (never fatal)."""
+        self.notice = f"The Maildir header cache {self.path} failed ({exc}); headers are read from files."
+        db, self._db = self._db, None
+        if db is not None:
+            try:
+                db.close()
+            except sqlite3.Error:
+                pass
+
+    def take_notice(self) -> str | None:
+        """The pending notice for the UI (once)."""
+        notice, self.notice = self.notice, None
+        return notice
+
+    def get(self, folder: str, keys: Sequence[str]) -> dict[str, Row]:
+        """Cached rows of these keys (missing keys are simply absent)."""
+        found: dict[str, Row] = {}
+        with self._lock:
+            if self._db is None:
+                return found
+            try:
+                for start in range(0, len(keys), _CHUNK):
+                    chunk = keys[start : start + _CHUNK]
+                    marks = ",".join("?" * len(chunk))
+                    sql = f"SELECT {_COLUMNS} FROM envelopes WHERE folder = ? AND key IN ({marks})"
+                    for row in self._db.execute(sql, (folder, *chunk)):
+                        found[row[0]] = row[1:]
+            except sqlite3.Error as exc:
+                self._fail(exc)
+        return found
+
+    def put(self, folder: str, envelopes: Iterable[Envelope]) -> None:
+        """Store envelopes read from files (replacing rows of the same keys)."""
+        rows = [_row(folder, env) for env in envelopes]
+        if not rows:
+            return
+        with self._lock:
+            if self._db is None:
+                return
+            try:
+                marks = ",".join("?" * 13)
+                self._db.executemany(f"INSERT OR REPLACE INTO envelopes VALUES ({marks})", rows)
+                self._db.commit()
+            except sqlite3.Error as exc:
+                self._fail(exc)
+
+    def forget(self, folder: str, keys: Iterable[str]) -> None:
+        """Drop rows of messages that left `folder`."""
+        with self._lock:
+            if self._db is None:
+                return
+            try:
+                self._db.executemany(
+                    "DELETE FROM envelopes WHERE folder = ? AND key = ?", [(folder, k) for k in keys]
+                )
+                self._db.commit()
+            except sqlite3.Error as exc:
+                self._fail(exc)
+
+    def move(self, folder: str, keys: Iterable[str], destination: str) -> None:
+        """Rows follow their messages to another folder (the unique name is kept by a move)."""
+        with self._lock:
+            if self._db is None:
+                return
+            try:
+                self._db.executemany(
+                    "UPDATE OR REPLACE envelopes SET folder = ? WHERE folder = ? AND key = ?",
+                    [(destination, folder, k) for k in keys],
+                )
+                self._db.commit()
+            except sqlite3.Error as exc:
+                self._fail(exc)
+
+    def count(self, folder: str) -> int:
+        """How many rows `folder` has (for tests and the status bar)."""
+        with self._lock:
+            if self._db is None:
+                return 0
+            try:
+                return int(
+                    self._db.execute("SELECT COUNT(*) FROM envelopes WHERE folder = ?", (folder,)).fetchone()[
+                        0
+                    ]
+                )
+            except sqlite3.Error as exc:
+                self._fail(exc)
+                return 0
+
+    def close(self) -> None:
+        with self._lock:
+            db, self._db = self._db, None
+            if db is not None:
+                try:
+                    db.close()
+                except sqlite3.Error:
+                    pass

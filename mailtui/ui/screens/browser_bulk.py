@@ -1,0 +1,393 @@
+"""Big-folder actions of the browser: sort, threads, tags and bulk operations (issue 6).
+
+A mixin of `BrowserScreen` (through `BrowserWorkers`): `o` cycles the sort (date, from,
+subject, size), `O` reverses it, `ctrl+t` toggles threads; `t` tags a message, `T` tags
+every message matching a pattern (as mutt's T), `ctrl+a` tags all shown; `;` applies an
+action to the tagged messages (delete, move, mark read/unread, flag/unflag) in batches,
+with a progress bar. Orders need every envelope: a worker reads them through the backend
+(the Maildir header cache first, filling it), keeps one small row per message, and posts
+the order; orders are cached per folder listing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
+from textual.message import Message
+from textual.screen import Screen
+from textual.worker import get_current_worker
+
+from mailtui.core.errors import BackendError
+from mailtui.core.models import Envelope, Flag, MessageRef
+from mailtui.core.sorting import SortKey, SortRow, next_sort_key, sort_keys, sort_row
+from mailtui.core.threads import ThreadRow, thread_order
+from mailtui.ui.messages import RefsListed
+from mailtui.ui.screens.search_scan import parse_query, scan_folder
+from mailtui.ui.widgets.job_progress import JobProgress
+from mailtui.ui.widgets.message_index import MessageIndex
+
+if TYPE_CHECKING:
+    from mailtui.ui.session import Session
+
+BATCH = 500  # refs per backend call in bulk jobs (one rename pass / one UID set each)
+HEADER_CHUNK = 1000  # refs per fetch_envelopes call when ordering a whole folder
+DEFAULT_MODE = "date:desc"  # the listing order: no extra work
+
+# Bulk action label -> (operation, flags to add, flags to remove)
+BULK_ACTIONS: dict[str, tuple[str, frozenset[Flag], frozenset[Flag]]] = {
+    "Delete": ("delete", frozenset(), frozenset()),
+    "Move to folder": ("move", frozenset(), frozenset()),
+    "Mark read": ("flags", frozenset({Flag.SEEN}), frozenset()),
+    "Mark unread": ("flags", frozenset(), frozenset({Flag.SEEN})),
+    "Flag": ("flags", frozenset({Flag.FLAGGED}), frozenset()),
+    "Unflag": ("flags", frozenset(), frozenset({Flag.FLAGGED})),
+    "Untag all": ("untag", frozenset(), frozenset()),
+}
+
+
+@dataclass
+class OrderComputed(Message):
+    """A sorted or threaded order of `folder` (mode e.g. "from:asc" or "threads")."""
+
+    folder: str
+    mode: str
+    signature: tuple[object, ...]
+    order: Sequence[MessageRef]
+    depths: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class JobProgressed(Message):
+    """A long job advanced: `done` of `total`."""
+
+    label: str
+    done: int
+    total: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, JobProgressed)
+
+
+@dataclass
+class BulkFinished(Message):
+    """A bulk job ended (possibly early on an error): what left the folder, what changed."""
+
+    folder: str
+    note: str
+    removed: frozenset[str]
+    changed_flags: bool
+
+
+@dataclass
+class TagsFound(Message):
+    """More keys matching a tag pattern; `finished` with the last chunk."""
+
+    folder: str
+    keys: list[str]
+    finished: bool
+
+
+def listing_signature(folder: str, refs: Sequence[MessageRef]) -> tuple[object, ...]:
+    """Identifies one listing cheaply (an order computed for it fits only it)."""
+    if not refs:
+        return (folder, 0)
+    return (folder, len(refs), refs[0].key, refs[-1].key)
+
+
+def reorder(refs: Sequence[MessageRef], keys: list[str]) -> Sequence[MessageRef]:
+    """`refs` in the order of `keys` (a compact RefList stays one)."""
+    if callable(getattr(refs, "keys", None)):
+        return type(refs)(keys)  # type: ignore[call-arg]
+    by_key = {r.key: r for r in refs}
+    return [by_key[k] for k in keys if k in by_key]
+
+
+class BrowserBulkActions(Screen[None]):
+    """Sort, threads, tags and bulk jobs of the browser screen."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("o", "cycle_sort", "Sort", id="cycle-sort", show=False),
+        Binding("O", "reverse_sort", "Reverse sort", id="reverse-sort", show=False),
+        Binding("ctrl+t", "toggle_threads", "Threads", id="toggle-threads", show=False),
+        Binding("t", "tag", "Tag", id="tag", show=False),
+        Binding("T", "tag_pattern", "Tag pattern", id="tag-pattern", show=False),
+        Binding("ctrl+a", "tag_all", "Tag all", id="tag-all", show=False),
+        Binding("semicolon", "bulk", "Tagged…", id="bulk", show=False),
+    ]
+
+    session: Session
+    folder: str | None
+    sort_by: SortKey = "date"
+    sort_descending: bool = True
+    threaded: bool = False
+
+    @property
+    def _index(self) -> MessageIndex:
+        return self.query_one(MessageIndex)
+
+    @property
+    def order_mode(self) -> str:
+        """The order shown: "threads" or "<key>:asc|desc"."""
+        if self.threaded:
+            return "threads"
+        return f"{self.sort_by}:{'desc' if self.sort_descending else 'asc'}"
+
+    # -- sort and threads --------------------------------------------------------------
+    def action_cycle_sort(self) -> None:
+        self.threaded = False
+        self.sort_by = next_sort_key(self.sort_by)
+        # Dates and sizes read best biggest/newest first, names A to Z.
+        self.sort_descending = self.sort_by in ("date", "size")
+        self._apply_order()
+
+    def action_reverse_sort(self) -> None:
+        self.threaded = False
+        self.sort_descending = not self.sort_descending
+        self._apply_order()
+
+    def action_toggle_threads(self) -> None:
+        self.threaded = not self.threaded
+        self._apply_order()
+
+    def _apply_order(self) -> None:
+        index = self._index
+        mode = self.order_mode
+        if self.folder is None:
+            return
+        self.workers.cancel_group(self, "order")
+        if mode == DEFAULT_MODE:
+            index.set_order(None)
+            self.notify("Sorted by date, newest first.", timeout=2)
+            return
+        signature = listing_signature(self.folder, index.refs)
+        cache: dict[tuple[object, ...], OrderComputed] = self.__dict__.setdefault("_order_cache", {})
+        known = cache.get((mode, *signature))
+        if known is not None:
+            index.set_order(known.order, known.depths)
+            return
+        self.compute_order(self.folder, index.refs, mode, signature)
+
+    @on(RefsListed)
+    def _reapply_order(self, message: RefsListed) -> None:
+        # Runs after BrowserScreen's handler, which showed the new listing in date order.
+        if message.folder == self.folder and self.order_mode != DEFAULT_MODE:
+            self._apply_order()
+
+    @work(thread=True, exclusive=True, group="order", exit_on_error=False)
+    def compute_order(
+        self, folder: str, refs: Sequence[MessageRef], mode: str, signature: tuple[object, ...]
+    ) -> None:
+        """Read every envelope (cache first), keep one small row each, order them."""
+        worker = get_current_worker()
+        label = "Reading headers for threads" if mode == "threads" else "Reading headers to sort"
+        thread_rows: list[ThreadRow] = []
+        sort_rows: list[SortRow] = []
+        for start in range(0, len(refs), HEADER_CHUNK):
+            chunk = refs[start : start + HEADER_CHUNK]
+            envs: list[Envelope] = self.session.call(lambda b, c=chunk: b.fetch_envelopes(folder, c))
+            if mode == "threads":
+                thread_rows.extend(
+                    ThreadRow(e.ref.key, e.message_id, e.in_reply_to, e.references, e.sort_date) for e in envs
+                )
+            else:
+                sort_rows.extend(sort_row(e) for e in envs)
+            if worker.is_cancelled:
+                return
+            self.post_message(JobProgressed(label, min(start + HEADER_CHUNK, len(refs)), len(refs)))
+        depths: dict[str, int] = {}
+        if mode == "threads":
+            lines = thread_order(thread_rows)
+            keys = [line.key for line in lines]
+            depths = {line.key: line.depth for line in lines if line.depth}
+        else:
+            by, direction = mode.split(":")
+            keys = sort_keys(sort_rows, by, direction == "desc")  # type: ignore[arg-type]
+        self.post_message(OrderComputed(folder, mode, signature, reorder(refs, keys), depths))
+
+    @on(OrderComputed)
+    def _on_order_computed(self, message: OrderComputed) -> None:
+        self._remove_progress()
+        cache: dict[tuple[object, ...], OrderComputed] = self.__dict__.setdefault("_order_cache", {})
+        cache.clear()  # one order per folder listing is enough; keeps memory flat
+        cache[(message.mode, *message.signature)] = message
+        index = self._index
+        if message.folder != self.folder or message.mode != self.order_mode:
+            return
+        if message.signature != listing_signature(message.folder, index.refs):
+            return  # the folder changed meanwhile; RefsListed asks again
+        index.set_order(message.order, message.depths)
+        what = "threads" if message.mode == "threads" else f"sorted by {message.mode.replace(':', ', ')}"
+        self.notify(f"{len(message.order)} messages, {what}.", timeout=2)
+
+    # -- progress -------------------------------------------------------------------
+    @on(JobProgressed)
+    def _on_job_progressed(self, message: JobProgressed) -> None:
+        try:
+            bar = self.query_one("#job-progress", JobProgress)
+        except NoMatches:
+            bar = JobProgress(message.label, message.total, id="job-progress")
+            try:
+                self.mount(bar, before=self.query_one("#status"))
+            except NoMatches:
+                self.mount(bar)
+        bar.update_progress(message.label, message.done, message.total)
+
+    def _remove_progress(self) -> None:
+        for bar in self.query("#job-progress"):
+            bar.remove()
+
+    # -- tags -------------------------------------------------------------------------
+    def action_tag(self) -> None:
+        index = self._index
+        ref = index.current_ref
+        if ref is not None:
+            index.toggle_tag(ref.key)
+            index.action_cursor_down()
+
+    def action_tag_all(self) -> None:
+        """Tag every shown message (search results when searching); again: untag all."""
+        index = self._index
+        if index.tagged_count and index.tagged_count >= index.row_count:
+            index.clear_tags()
+            self.notify("Tags cleared.", timeout=2)
+            return
+        rows = index.rows
+        keys = getattr(rows, "keys", None)
+        index.tag_keys(keys() if callable(keys) else (r.key for r in rows))
+        self.notify(f"{index.tagged_count} messages tagged; ; acts on them.", timeout=3)
+
+    def action_tag_pattern(self) -> None:
+        from mailtui.ui.screens.search import SearchDialog
+
+        def chosen(query: str | None) -> None:
+            if query is None or self.folder is None:
+                return
+            if not query.strip():
+                self._index.clear_tags()
+                return
+            index = self._index
+            self.tag_matching(self.folder, query.strip(), index.refs, index.cached_envelopes())
+
+        self.app.push_screen(SearchDialog(""), chosen)
+
+    @work(thread=True, exclusive=True, group="tag-pattern", exit_on_error=False)
+    def tag_matching(
+        self, folder: str, query: str, refs: Sequence[MessageRef], cached: dict[str, Envelope]
+    ) -> None:
+        worker = get_current_worker()
+        parsed = parse_query(query)
+        for done, found in scan_folder(
+            self.session.call, folder, parsed, refs, cached, lambda: worker.is_cancelled
+        ):
+            keys = [e.ref.key if isinstance(e, Envelope) else e.key for e in found]
+            if keys:
+                self.post_message(TagsFound(folder, keys, finished=False))
+            self.post_message(JobProgressed(f"Tagging {query}", done, len(refs)))
+        if not worker.is_cancelled:
+            self.post_message(TagsFound(folder, [], finished=True))
+
+    @on(TagsFound)
+    def _on_tags_found(self, message: TagsFound) -> None:
+        if message.folder != self.folder:
+            return
+        index = self._index
+        index.tag_keys(message.keys)
+        if message.finished:
+            self._remove_progress()
+            self.notify(f"{index.tagged_count} messages tagged; ; acts on them.", timeout=3)
+
+    # -- bulk jobs ----------------------------------------------------------------------
+    def action_bulk(self) -> None:
+        """Choose an action for every tagged message."""
+        from mailtui.ui.screens.folder_picker import FolderPickerDialog
+
+        index = self._index
+        folder = self.folder
+        if folder is None or not index.tagged_count:
+            self.notify("No message is tagged: t tags one, T a pattern, ctrl+a all.", timeout=4)
+            return
+        refs = index.tagged_refs()
+
+        def chosen(label: str | None) -> None:
+            if label is None:
+                return
+            op, add, remove = BULK_ACTIONS[label]
+            if op == "untag":
+                index.clear_tags()
+            elif op == "move":
+                self._choose_destination(folder, refs)
+            else:
+                self.bulk_apply(folder, refs, op, add, remove, "")
+
+        title = f"{len(refs)} tagged message(s):"
+        self.app.push_screen(FolderPickerDialog(list(BULK_ACTIONS), title=title), chosen)
+
+    def _choose_destination(self, folder: str, refs: list[MessageRef]) -> None:
+        from mailtui.ui.screens.folder_picker import FolderPickerDialog
+        from mailtui.ui.widgets.folder_list import FolderList
+
+        names = [f.name for f in self.query_one(FolderList).folders if f.name != folder]
+
+        def chosen(destination: str | None) -> None:
+            if destination:
+                self.bulk_apply(folder, refs, "move", frozenset(), frozenset(), destination)
+
+        self.app.push_screen(FolderPickerDialog(names, title=f"Move {len(refs)} message(s) to"), chosen)
+
+    @work(thread=True, exclusive=True, group="bulk", exit_on_error=False)
+    def bulk_apply(
+        self,
+        folder: str,
+        refs: Sequence[MessageRef],
+        op: str,
+        add: frozenset[Flag],
+        remove: frozenset[Flag],
+        destination: str,
+    ) -> None:
+        """Delete, move or change flags of `refs` in batches, reporting progress."""
+        label = {"delete": "Deleting", "move": f"Moving to {destination}", "flags": "Changing flags"}[op]
+        removes = op == "move" or (op == "delete" and self.session.account.delete_mode != "mark")
+        removed: list[str] = []
+        done = 0
+        try:
+            for start in range(0, len(refs), BATCH):
+                batch = refs[start : start + BATCH]
+                if op == "delete":
+                    self.session.call(lambda b, x=batch: b.delete(folder, x))
+                elif op == "move":
+                    self.session.call(lambda b, x=batch: b.move(folder, x, destination))
+                else:
+                    self.session.call(lambda b, x=batch: b.set_flags(folder, x, add=add, remove=remove))
+                done += len(batch)
+                if removes:
+                    removed.extend(r.key for r in batch)
+                self.post_message(JobProgressed(label, done, len(refs)))
+        except BackendError:
+            note = f"{label}: stopped after {done} of {len(refs)} message(s)."
+            self.post_message(BulkFinished(folder, note, frozenset(removed), not removes))
+            raise
+        note = f"{label}: {done} message(s) done."
+        self.post_message(BulkFinished(folder, note, frozenset(removed), not removes))
+
+    @on(BulkFinished)
+    def _on_bulk_finished(self, message: BulkFinished) -> None:
+        self._remove_progress()
+        if message.folder == self.folder:
+            index = self._index
+            if message.removed:
+                index.remove_keys(message.removed)
+                update = getattr(self, "_update_counts", None)
+                if callable(update):
+                    update()
+            if message.changed_flags:
+                index.invalidate()  # re-read the visible rows' flags
+            index.clear_tags()
+        self.notify(message.note, timeout=3, markup=False)  # names a folder: untrusted
+        list_folders = getattr(self, "list_folders", None)
+        if callable(list_folders):
+            list_folders()

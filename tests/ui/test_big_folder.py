@@ -1,0 +1,203 @@
+"""Pilot tests of the big-folder features (issue 6): early listing, sort, threads, tags, bulk jobs.
+
+A real temp Maildir of 1,200 messages (more than two bulk batches); no timings asserted.
+"""
+
+from __future__ import annotations
+
+from email.utils import formatdate
+from pathlib import Path
+
+from textual.widgets import OptionList
+
+from mailtui.config import AccountConfig, Config, UIConfig
+from mailtui.core.transcript import Transcript
+from mailtui.ui.app import MailApp
+from mailtui.ui.preload import Preload
+from mailtui.ui.screens.folder_picker import FolderPickerDialog
+from mailtui.ui.screens.search import SearchDialog
+from mailtui.ui.widgets.message_index import MessageIndex
+from tests.ui.conftest import BASE_TIME, make_app, screen_text, settle
+
+COUNT = 1200
+SENDERS = ["Carol <carol@example.org>", "alice <alice@example.org>", "Bob <bob@example.org>"]
+
+
+def big_maildir(root: Path) -> Path:
+    """COUNT messages: every 10th starts a thread whose next two messages reply to it."""
+    for folder in (root, root / ".Trash", root / ".Archive"):
+        for sub in ("cur", "new", "tmp"):
+            (folder / sub).mkdir(parents=True, exist_ok=True)
+    for i in range(COUNT):
+        head = i - i % 10
+        refs = ""
+        if i % 10 in (1, 2):
+            refs = f"References: <m{head}@x>\nIn-Reply-To: <m{head}@x>\n"
+        subject = f"Re: topic {head}" if refs else f"topic {i}" + (" backup" if i % 7 == 0 else "")
+        data = (
+            f"From: {SENDERS[i % 3]}\nTo: admin@example.org\nSubject: {subject}\n"
+            f"Message-ID: <m{i}@x>\n{refs}Date: {formatdate(BASE_TIME + i * 60)}\n\n" + "x" * (i % 50)
+        ).encode()
+        (root / "cur" / f"{BASE_TIME + i * 60}.M{i}P1.host:2,").write_bytes(data)
+    return root
+
+
+def index_of(app: MailApp) -> MessageIndex:
+    return app.screen.query_one(MessageIndex)
+
+
+async def choose(pilot: object, label: str) -> None:
+    """Pick `label` in the open option dialog with the keyboard."""
+    app = pilot.app  # type: ignore[attr-defined]
+    assert isinstance(app.screen, FolderPickerDialog)
+    options = app.screen.query_one(OptionList)
+    labels = [str(options.get_option_at_index(i).id) for i in range(options.option_count)]
+    options.focus()
+    options.highlighted = labels.index(label)
+    await pilot.press("enter")  # type: ignore[attr-defined]
+
+
+async def test_preloaded_refs_are_used_and_first_screen_shows_newest(tmp_path: Path) -> None:
+    root = big_maildir(tmp_path / "Mail")
+    account = AccountConfig(name="test", maildir=str(root))
+    transcript = Transcript()
+    preload = Preload(account, transcript).start()
+    config = Config(accounts=(account,), ui=UIConfig(theme="textual-dark"))
+    app = MailApp(config, account, transcript=transcript, preload=preload)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.session.backend is preload.backend  # opened before the app ran
+        assert preload.take_refs("INBOX") is None  # and its listing taken by the browser
+        assert index_of(app).row_count == COUNT
+        assert f"topic {COUNT - 1}" in index_of(app).row_text(0)
+        assert f"topic {COUNT - 1}" in screen_text(app)
+
+
+async def test_g_and_G_jump_over_the_whole_folder(tmp_path: Path) -> None:
+    app = make_app(big_maildir(tmp_path / "Mail"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("G")
+        await settle(pilot)
+        index = index_of(app)
+        assert index.cursor == COUNT - 1
+        assert "topic 0" in index.row_text(COUNT - 1)
+        await pilot.press("g")
+        assert index.cursor == 0
+
+
+async def test_sort_cycle_and_reverse(tmp_path: Path) -> None:
+    app = make_app(big_maildir(tmp_path / "Mail"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        index = index_of(app)
+        await pilot.press("o")  # from, A to Z
+        await settle(pilot)
+        assert index.ordered
+        await pilot.press("g")  # the cursor stayed on its message: go to the top
+        await settle(pilot)
+        assert all("alice" in index.row_text(i) for i in range(20))
+        # The last row is Carol's (i % 3 == 0): sender of message i from its name time.
+        last = (int(index.rows[-1].key.split(".")[0]) - BASE_TIME) // 60
+        assert last % 3 == 0
+        await pilot.press("o", "o")  # subject, then size (biggest first)
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        sizes = [index.envelope(r.key).size for r in index.rows[:30]]  # type: ignore[union-attr]
+        assert sizes == sorted(sizes, reverse=True)
+        await pilot.press("O")  # smallest first
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        assert index.envelope(index.rows[0].key).size <= sizes[-1]  # type: ignore[union-attr]
+        await pilot.press("o")  # back to date: the listing order
+        await settle(pilot)
+        assert not index.ordered and index.rows[0].key == index.refs[0].key
+
+
+async def test_threads_toggle_indents_replies(tmp_path: Path) -> None:
+    app = make_app(big_maildir(tmp_path / "Mail"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        index = index_of(app)
+        text = [index.row_text(i) for i in range(12)]
+        # 1199..1193 are threads of their own, then topic 1190 with its two replies under it.
+        assert "topic 1199" in text[0] and "topic 1193" in text[6]
+        assert "topic 1190" in text[7] and "└>Re: topic 1190" in text[8] and "└>Re: topic 1190" in text[9]
+        assert index.depth(index.rows[8].key) == 1 and index.depth(index.rows[7].key) == 0
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert not index.ordered and "└>" not in index.row_text(1)
+
+
+async def test_tag_all_then_mark_read_in_batches(tmp_path: Path) -> None:
+    root = big_maildir(tmp_path / "Mail")
+    app = make_app(root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+a")
+        index = index_of(app)
+        assert index.tagged_count == COUNT
+        assert index.row_text(0)[1] == "*"
+        await pilot.press("semicolon")
+        await pilot.pause()
+        await choose(pilot, "Mark read")
+        await settle(pilot)
+        names = list((root / "cur").iterdir())
+        assert len(names) == COUNT and all(n.name.endswith(":2,S") for n in names)
+        assert index.tagged_count == 0
+        assert index.row_text(0).startswith("   ")  # no longer N
+
+
+async def test_tag_pattern_then_move(tmp_path: Path) -> None:
+    root = big_maildir(tmp_path / "Mail")
+    app = make_app(root)
+    expected = sum(1 for i in range(COUNT) if i % 7 == 0 and i % 10 not in (1, 2))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("T")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchDialog)
+        await pilot.press(*"~s backup", "enter")
+        await settle(pilot)
+        index = index_of(app)
+        assert index.tagged_count == expected
+        await pilot.press("semicolon")
+        await pilot.pause()
+        await choose(pilot, "Move to folder")
+        await pilot.pause()
+        await choose(pilot, "Archive")
+        await settle(pilot)
+        assert len(list((root / ".Archive" / "cur").iterdir())) == expected
+        assert index.row_count == COUNT - expected
+
+
+async def test_search_by_field_streams_to_the_end(tmp_path: Path) -> None:
+    app = make_app(big_maildir(tmp_path / "Mail"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"~f alice", "enter")
+        await settle(pilot)
+        assert index_of(app).row_count == COUNT // 3
+        assert "alice" in index_of(app).row_text(0)
+
+
+async def test_body_search(tmp_path: Path) -> None:
+    root = big_maildir(tmp_path / "Mail")
+    (root / "cur" / f"{BASE_TIME}.M99999P1.host:2,S").write_bytes(
+        b"From: x@example.org\nSubject: hidden\n\nthe NEEDLE is here\n"
+    )
+    app = make_app(root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"~b needle", "enter")
+        await settle(pilot)
+        index = index_of(app)
+        assert index.row_count == 1 and "hidden" in index.row_text(0)
