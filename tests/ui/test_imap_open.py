@@ -93,3 +93,32 @@ async def test_status_bar_shows_a_lost_imap_server_and_its_return(
             if not status.link:
                 break
         assert status.link == "" and not status.has_class("-warning")
+
+
+async def test_the_rest_of_the_folder_is_prefetched_after_the_first_screen(
+    dovecot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 3: rows on screen first, then the rest in the background, into the header cache."""
+    user = new_user(dovecot)
+    total = 700
+    dovecot.seed(user.name, [make_message(i, subject=f"Bulk {i}") for i in range(total)])
+    monkeypatch.setenv("MAILTUI_PASSWORD", user.password)
+    args = build_parser().parse_args(["-f", user.url(), "--ca-file", str(dovecot.ca_file)])
+    account = adhoc_imap_account(args)
+    app = MailApp(Config(accounts=(account,)), account)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        assert f"Bulk {total - 1}" in screen_text(app)
+        backend = app.session.backend
+        refs = list(app.screen.index.refs)
+        cache = backend._cache
+        assert cache is not None and len(refs) == total
+        validity = backend._conn.uidvalidity["INBOX"]
+        for _ in range(400):
+            await pilot.pause(0.05)
+            cached = cache.get("INBOX", validity, [int(r.key) for r in refs])
+            if len(cached) == total:
+                break
+        assert len(cached) == total  # far more than the ~60 rows the screen asked for
+    prefetched = [line for line in app.session.transcript.lines() if "(prefetch)" in line.connection]
+    assert prefetched, "the prefetch runs on a connection of its own"

@@ -87,6 +87,7 @@ class BrowserScreen(BrowserWorkers):
         self._search_query: str | None = None
         self._quit_after_purge = False
         self._folders_after_refs = False
+        self._prefetch_generation = -1
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="browser-panes"):
@@ -117,6 +118,7 @@ class BrowserScreen(BrowserWorkers):
 
     def on_unmount(self) -> None:
         self.stop_watcher()
+        self.stop_prefetch()
 
     @on(ActionFailed)
     def _on_action_failed(self, message: ActionFailed) -> None:
@@ -205,6 +207,10 @@ class BrowserScreen(BrowserWorkers):
     def _on_envelopes_loaded(self, message: EnvelopesLoaded) -> None:
         if message.folder == self.folder:
             self.index.add_envelopes(message.envelopes, message.requested)
+            if self._prefetch_generation != self._generation:
+                # The first screen is drawn: now warm the cache with the rest, newest first.
+                self._prefetch_generation = self._generation
+                self.start_prefetch(message.folder, self.index.refs)
         if self._folders_after_refs and self.index.refs:
             self._folders_after_refs = False
             self.list_folders()

@@ -183,6 +183,34 @@ class BrowserWorkers(BrowserBulkActions):
         )
         thread.start()
 
+    def start_prefetch(self, folder: str, refs: Sequence[MessageRef]) -> None:
+        """Fill a network backend's header cache with the rest of the folder, in the background.
+
+        Only backends that offer `prefetch_envelopes` (IMAP: on a connection of its own, so
+        the UI's calls never wait for it). A daemon thread, like the watcher, so quitting
+        does not wait for a 100k-message walk; the stop event ends it between batches.
+        """
+        self.stop_prefetch()
+        prefetch = getattr(self.session.backend, "prefetch_envelopes", None)
+        if prefetch is None or not refs:
+            return
+        stop = threading.Event()
+        self._prefetch_stop = stop
+        rest = list(refs)
+
+        def run() -> None:
+            try:
+                prefetch(folder, rest, should_stop=stop.is_set)
+            except BackendError:
+                pass  # only a warm-up: the rows on screen are fetched on demand anyway
+
+        threading.Thread(target=run, name=f"mailtui-prefetch {folder}", daemon=True).start()
+
+    def stop_prefetch(self) -> None:
+        stop = getattr(self, "_prefetch_stop", None)
+        if stop is not None:
+            stop.set()
+
     def stop_watcher(self) -> None:
         stop = getattr(self, "_watch_stop", None)
         if stop is not None:
@@ -202,3 +230,20 @@ class BrowserWorkers(BrowserBulkActions):
                 continue
             if changed and not stop.is_set():
                 self.post_message(FolderChanged(folder))
+            self._report_dropped_changes(backend)
+
+    def _report_dropped_changes(self, backend: object) -> None:
+        """Say so when a change queued while offline could not be applied (never silently)."""
+        dropped = getattr(backend, "dropped_changes", None)
+        reported = getattr(self, "_dropped_reported", 0)
+        if isinstance(dropped, list) and len(dropped) > reported:
+            self._dropped_reported = len(dropped)
+            lost = "; ".join(dropped[reported:])
+            self.post_message(
+                ActionFailed(
+                    BackendError(
+                        f"made while the server was unreachable, these could not be applied: {lost}",
+                        title="Changes not applied",
+                    )
+                )
+            )
