@@ -96,8 +96,18 @@ class HeaderCache:
 
     def get(self, folder: str, uidvalidity: int, uids: Iterable[int]) -> dict[int, CachedHeader]:
         """Cached rows for those of `uids` the cache has."""
+        rows = self._select_uids(
+            "SELECT uid, size, internaldate, header FROM headers", folder, uidvalidity, uids
+        )
+        return {
+            uid: CachedHeader(uid, size, internaldate, bytes(header))
+            for uid, size, internaldate, header in rows
+        }
+
+    def _select_uids(self, select: str, folder: str, uidvalidity: int, uids: Iterable[int]) -> list[tuple]:
+        """Rows of `select` for `uids` of one folder, in chunks (SQLite limits parameters)."""
         wanted = list(uids)
-        found: dict[int, CachedHeader] = {}
+        found: list[tuple] = []
         with self._lock:
             if self._db is None:
                 return found
@@ -105,16 +115,13 @@ class HeaderCache:
                 for start in range(0, len(wanted), _CHUNK):
                     chunk = wanted[start : start + _CHUNK]
                     marks = ",".join("?" * len(chunk))
-                    rows = self._db.execute(
-                        "SELECT uid, size, internaldate, header FROM headers "
-                        f"WHERE folder = ? AND uidvalidity = ? AND uid IN ({marks})",
+                    found += self._db.execute(
+                        f"{select} WHERE folder = ? AND uidvalidity = ? AND uid IN ({marks})",
                         (folder, uidvalidity, *chunk),
                     )
-                    for uid, size, internaldate, header in rows:
-                        found[uid] = CachedHeader(uid, size, internaldate, bytes(header))
             except sqlite3.Error:
                 self._disable()
-                return {}
+                return []
         return found
 
     def put(self, folder: str, uidvalidity: int, rows: Iterable[CachedHeader]) -> None:
@@ -198,25 +205,8 @@ class HeaderCache:
 
     def get_flags(self, folder: str, uidvalidity: int, uids: Iterable[int]) -> dict[int, str]:
         """Cached flags (space-separated names) for those of `uids` the cache has."""
-        wanted = list(uids)
-        found: dict[int, str] = {}
-        with self._lock:
-            if self._db is None:
-                return found
-            try:
-                for start in range(0, len(wanted), _CHUNK):
-                    chunk = wanted[start : start + _CHUNK]
-                    marks = ",".join("?" * len(chunk))
-                    rows = self._db.execute(
-                        "SELECT uid, flags FROM flags "
-                        f"WHERE folder = ? AND uidvalidity = ? AND uid IN ({marks})",
-                        (folder, uidvalidity, *chunk),
-                    )
-                    found.update((uid, str(flags)) for uid, flags in rows)
-            except sqlite3.Error:
-                self._disable()
-                return {}
-        return found
+        rows = self._select_uids("SELECT uid, flags FROM flags", folder, uidvalidity, uids)
+        return {uid: str(flags) for uid, flags in rows}
 
     def put_flags(self, folder: str, uidvalidity: int, flags: dict[int, str]) -> None:
         """Store flags by UID (replacing what was cached)."""
