@@ -130,7 +130,7 @@ async def test_greylisted_recipient_is_queued_in_outbox(tmp_path: Path, relay: D
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert not isinstance(app.screen, ComposeScreen)
-        assert "queued in the outbox" in panel.texts[-1]
+        assert "safe in the outbox" in panel.texts[-1]
         assert any("451 4.7.1" in t for t in panel.texts)
     (queued,) = Outbox().list()
     assert queued.recipients == ("greylist@demo.test",) and queued.subject == "try later"
@@ -213,7 +213,7 @@ async def test_outbox_flush_delivers_queued_message(tmp_path: Path, relay: DemoR
         flush_outbox_now(app)
         await settle(pilot)
         assert any(
-            n.title == "Outbox flushed" and "sent 1, failed 0" in n.message for n in app._notifications
+            n.title == "Outbox retried" and "1 sent, 0 still in the outbox" in n.message for n in app._notifications
         )
     assert Outbox().list() == []
     assert [m["Subject"] for m in delivered(relay)] == ["was queued"]

@@ -459,12 +459,14 @@ class ComposeScreen(ComposeWorkers):
                 f"Sent copy: {outcome.sent_copy}" if outcome.sent_copy else "No Sent copy was stored."
             )
             self.panel.add_outcome("\n".join(lines + notes), "ok")
-            self.notify("\n".join(lines + notes), title="Message sent", timeout=10, markup=False)
+            refused = getattr(outcome.result, "refused", None)
+            title = "Sent, but some recipients were refused" if refused else "Message sent"
+            self.notify("\n".join(lines + notes), title=title, severity="warning" if refused else "information",
+                        timeout=10, markup=False)  # fmt: skip
             self._close("sent")
         else:
-            text = (
-                f"Not sent now: queued in the outbox as {outcome.queue_id}, will retry. The message is safe."
-            )
+            # The notes already name the outbox id and how to retry: say the rest once.
+            text = "Not sent now; the message is safe in the outbox and will be retried (ctrl+o retries now)."
             self.panel.add_outcome("\n".join([text, *notes]), "later")
             self.notify("\n".join([text, *notes]), title="Queued in the outbox", severity="warning",
                         timeout=10, markup=False)  # fmt: skip
