@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from imapclient import IMAPClient
 
+from mailtui.backends import imap_parts
 from mailtui.backends.cache import HeaderCache, default_cache_path
 from mailtui.backends.imap_changes import ImapChangesMixin
 from mailtui.backends.imap_changes import uids_of as _uids
@@ -226,6 +227,46 @@ class ImapBackend(ImapChangesMixin):
         # IMAP sends CRLF line ends; return LF like a Maildir or mbox file, so that every
         # backend gives the same bytes for the same message (APPEND turns LF back into CRLF).
         return bytes(entry[b"BODY[]"]).replace(b"\r\n", b"\n")
+
+    def fetch_preview(
+        self, folder: str, ref: MessageRef, limit: int = imap_parts.DEFAULT_LIMIT
+    ) -> bytes | None:
+        """For a message over `limit` bytes: its text parts, attachments as placeholders (imap_parts.py).
+
+        None when the message is not that large (use `fetch_raw`). LF line ends, never sets \\Seen.
+        """
+        uids = _uids([ref])
+        binary = "BINARY" in self._conn.server_capabilities
+
+        def op(c: IMAPClient) -> bytes | None:
+            self._check_validity(folder)
+            return imap_parts.fetch_preview(c, uids[0], limit, binary=binary) if uids else None
+
+        preview = self._run(
+            op, folder=folder, readonly=True, action=f"to fetch message {ref.key} in {folder}"
+        )
+        return None if preview is None else preview.replace(b"\r\n", b"\n")
+
+    def fetch_part(self, folder: str, ref: MessageRef, part: str) -> bytes:
+        """The decoded payload of IMAP part `part` ("2", "1.3") of a message (BODY.PEEK: not marked seen)."""
+        uids = _uids([ref])
+
+        def op(c: IMAPClient) -> dict[int, Any]:
+            self._check_validity(folder)
+            return c.fetch(uids, ["BODYSTRUCTURE", f"BODY.PEEK[{part}]"]) if uids else {}
+
+        data = self._run(
+            op, folder=folder, readonly=True, action=f"to fetch part {part} of message {ref.key}"
+        )
+        entry = data.get(uids[0]) if uids else None
+        body = entry.get(f"BODY[{part}]".encode()) if entry else None
+        leaf = imap_parts.find(imap_parts.parse_structure(entry[b"BODYSTRUCTURE"]), part) if entry else None
+        if entry is None or body is None or leaf is None:
+            raise MessageNotFoundError(
+                f"part {part} of message UID {ref.key} is not in {folder} on {self.settings.label} "
+                "(deleted or moved by another client); reload the folder."
+            )
+        return imap_parts.decode_part(bytes(body), leaf)
 
     def append(self, folder: str, raw: bytes, flags: frozenset[Flag] = frozenset()) -> None:
         self._run(

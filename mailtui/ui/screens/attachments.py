@@ -6,6 +6,7 @@ Saving is file I/O, so it runs in a thread worker of this dialog through
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -54,9 +55,17 @@ class AttachmentsDialog(ModalScreen[None]):
     }
     """
 
-    def __init__(self, view: MessageView, save_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        view: MessageView,
+        save_dir: Path | None = None,
+        *,
+        fetch_part: Callable[[str], bytes] | None = None,
+    ) -> None:
         super().__init__()
         self.view = view
+        # Fetches an IMAP part left out of a large message's preview (from a worker thread).
+        self.fetch_part = fetch_part
         self.save_dir = save_dir if save_dir is not None else default_save_dir()
 
     def compose(self) -> ComposeResult:
@@ -101,7 +110,12 @@ class AttachmentsDialog(ModalScreen[None]):
         from mailtui.attachments import save_attachment
         from mailtui.core.message import attachment_bytes
 
-        data = attachment_bytes(self.view.raw, att)
+        fetch, part = self.fetch_part, None
+        if fetch is not None:
+            from mailtui.backends.imap_parts import omitted_part
+
+            part = omitted_part(self.view.raw, att)
+        data = attachment_bytes(self.view.raw, att) if fetch is None or part is None else fetch(part)
         self.post_message(AttachmentSaved(save_attachment(folder, att.filename, data)))
 
     @on(AttachmentSaved)

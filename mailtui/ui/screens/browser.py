@@ -67,7 +67,7 @@ class BrowserScreen(BrowserWorkers):
         Binding("s", "move", "Move", id="move", tooltip="Save (move) to a folder"),
         Binding("slash", "search", "Search", id="search"),
         Binding(
-            "D", "diagnostics", "Diag", id="diagnostics", tooltip="Diagnostics: transcript, probes, codes"
+            "D", "diagnostics", "Diag", id="diagnostics", tooltip="Diagnostics"
         ),
         Binding("c", "change_folder", "Folders", id="change-folder", show=False),
         Binding("u", "undelete", "Undelete", id="undelete", show=False),

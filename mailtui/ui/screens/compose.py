@@ -74,11 +74,20 @@ class ComposeScreen(ComposeWorkers):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "send", "Send", id="compose-send", priority=True),
         Binding("ctrl+t", "attach", "Attach", id="compose-attach", priority=True),
-        Binding("ctrl+o", "edit_body", "$EDITOR", id="compose-editor", priority=True),
+        Binding(
+            "ctrl+o",
+            "edit_body",
+            "Editor",
+            id="compose-editor",
+            priority=True,
+            tooltip="Edit the body in $VISUAL/$EDITOR",
+        ),
         Binding("f2", "preview", "Preview", id="compose-preview", priority=True),
-        Binding("f3", "presets", "Test mail", id="compose-presets", priority=True),
-        Binding("escape", "postpone", "Postpone", id="compose-postpone"),
-        Binding("f8", "discard", "Discard", id="compose-discard", priority=True),
+        Binding("f3", "presets", "Tests", id="compose-presets", priority=True, tooltip="Test-mail presets"),
+        Binding("escape", "postpone", "Later", id="compose-postpone", tooltip="Postpone (keep as a draft)"),
+        Binding(
+            "f8", "discard", "Discard", id="compose-discard", priority=True, tooltip="Discard (press twice)"
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -161,7 +170,7 @@ class ComposeScreen(ComposeWorkers):
                 )  # fmt: skip
         yield TextArea(d.body, id="compose-body", soft_wrap=True)
         yield SendTranscript(lang=self.session.config.ui.language, id="compose-transcript")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # room for every compose key at 80 columns
 
     def on_mount(self) -> None:
         self.query_one(AttachmentList).set_specs(self.initial.attachments)

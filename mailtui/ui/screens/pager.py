@@ -71,8 +71,17 @@ class PagerScreen(Screen[str | None]):
 
     @work(thread=True, exclusive=True, group="message", exit_on_error=False)
     def load_message(self, folder: str, ref: MessageRef) -> None:
+        from mailtui.backends.imap_parts import DEFAULT_LIMIT, preview_view
         from mailtui.core.message import parse_message
 
+        # A large IMAP message: text parts now, attachments when saved (backends/imap_parts.py).
+        # The index row's size (RFC822.SIZE) spares small messages the extra round trip.
+        preview = None
+        if self.envelope is None or self.envelope.size > DEFAULT_LIMIT:
+            preview = self.session.call(lambda b: getattr(b, "fetch_preview", _no_preview)(folder, ref))
+        if preview is not None:
+            self.post_message(MessageLoaded(folder, ref, preview_view(preview)))
+            return
         raw = self.session.call(lambda b: b.fetch_raw(folder, ref))
         self.post_message(MessageLoaded(folder, ref, parse_message(raw)))
 
@@ -148,7 +157,13 @@ class PagerScreen(Screen[str | None]):
         if not self.view.attachments:
             self.notify("This message has no attachments.")
             return
-        self.app.push_screen(AttachmentsDialog(self.view))
+        folder, ref, session = self.folder, self.ref, self.session
+
+        def fetch_part(part: str) -> bytes:
+            # Only placeholders of a preview ask for this (the backend has fetch_part then).
+            return session.call(lambda b: b.fetch_part(folder, ref, part))  # type: ignore[attr-defined]
+
+        self.app.push_screen(AttachmentsDialog(self.view, fetch_part=fetch_part))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
@@ -156,3 +171,8 @@ class PagerScreen(Screen[str | None]):
 
             self.pager.show_plain("The message could not be loaded.")
             show_error(self, event.worker.error)
+
+
+def _no_preview(folder: str, ref: MessageRef) -> None:
+    """For backends without `fetch_preview`: every message is fetched whole."""
+    return None

@@ -1,0 +1,60 @@
+"""A large IMAP message in the UI (real Dovecot): body at once, the attachment fetched when saved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from mailtui.cli import adhoc_imap_account, build_parser
+from mailtui.config import Config
+from mailtui.core.transcript import Direction
+from mailtui.ui.app import MailApp
+from mailtui.ui.screens.attachments import AttachmentsDialog
+from mailtui.ui.screens.pager import PagerScreen
+from tests.backends.imap_helpers import dovecot_fixture, new_user  # noqa: F401  (module-scoped "dovecot")
+from tests.backends.test_imap_parts import BODY, big_message, random_bytes
+from tests.ui.conftest import screen_text, settle
+
+
+async def _wait_for(pilot: object, check: object, rounds: int = 200) -> None:
+    for _ in range(rounds):
+        if check():  # type: ignore[operator]
+            return
+        await pilot.pause(0.05)  # type: ignore[attr-defined]
+
+
+async def test_large_message_shows_the_body_and_saves_the_attachment(
+    dovecot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    user = new_user(dovecot)
+    payload = random_bytes(3_000_000, seed=11)
+    dovecot.seed(user.name, [big_message(payload, filename="db-dump.gz")])
+    monkeypatch.setenv("MAILTUI_PASSWORD", user.password)
+    args = build_parser().parse_args(["-f", user.url(), "--ca-file", str(dovecot.ca_file)])
+    account = adhoc_imap_account(args)
+    app = MailApp(Config(accounts=(account,)), account)
+    target = tmp_path / "saved"
+    target.mkdir()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await _wait_for(pilot, lambda: "Nightly backup" in screen_text(app))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PagerScreen)
+        await _wait_for(pilot, lambda: "backup report" in screen_text(app))
+        text = screen_text(app)
+        assert BODY.split(",")[0] in text and "Large message" in text
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, AttachmentsDialog)
+        assert "db-dump.gz" in screen_text(app)
+        app.screen.query_one("#attachment-dir", Input).value = str(target)
+        await pilot.press("enter")
+        saved = target / "db-dump.gz"
+        await _wait_for(pilot, lambda: saved.exists() and "saved:" in screen_text(app), rounds=400)
+        assert saved.read_bytes() == payload
+    sent = [line.text for line in app.session.transcript.lines() if line.direction is Direction.SENT]
+    assert any("BODYSTRUCTURE" in t for t in sent) and not any("BODY.PEEK[]" in t for t in sent)
+    assert any("BODY.PEEK[2]" in t for t in sent)  # the attachment, fetched on saving
