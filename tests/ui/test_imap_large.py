@@ -58,3 +58,28 @@ async def test_large_message_shows_the_body_and_saves_the_attachment(
     sent = [line.text for line in app.session.transcript.lines() if line.direction is Direction.SENT]
     assert any("BODYSTRUCTURE" in t for t in sent) and not any("BODY.PEEK[]" in t for t in sent)
     assert any("BODY.PEEK[2]" in t for t in sent)  # the attachment, fetched on saving
+
+
+async def test_forwarding_a_previewed_message_attaches_the_whole_original(
+    dovecot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mailtui.ui.screens.compose import ComposeScreen
+
+    user = new_user(dovecot)
+    payload = random_bytes(2_500_000, seed=12)
+    dovecot.seed(user.name, [big_message(payload, filename="db-dump.gz")])
+    monkeypatch.setenv("MAILTUI_PASSWORD", user.password)
+    args = build_parser().parse_args(["-f", user.url(), "--ca-file", str(dovecot.ca_file)])
+    account = adhoc_imap_account(args)
+    app = MailApp(Config(accounts=(account,)), account)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await _wait_for(pilot, lambda: "Nightly backup" in screen_text(app))
+        await pilot.press("enter")
+        await settle(pilot)
+        await _wait_for(pilot, lambda: "Large message" in screen_text(app))
+        await pilot.press("ctrl+f")
+        await _wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen), rounds=400)
+        [forwarded] = app.screen.current_draft().attachments
+        assert forwarded.content_type == "message/rfc822"
+        assert len(forwarded.data) > len(payload)  # the whole original, not the small preview

@@ -131,17 +131,36 @@ class PagerScreen(Screen[str | None]):
 
     def action_forward(self) -> None:
         """Forward inline."""
-        from mailtui.ui.compose_actions import open_forward
-
-        if self.view is not None:
-            open_forward(self.app, self.view, self.view.raw, as_attachment=False)
+        self._forward(as_attachment=False)
 
     def action_forward_attached(self) -> None:
         """Forward as a message/rfc822 attachment, byte for byte."""
+        self._forward(as_attachment=True)
+
+    def _forward(self, *, as_attachment: bool) -> None:
         from mailtui.ui.compose_actions import open_forward
 
-        if self.view is not None:
-            open_forward(self.app, self.view, self.view.raw, as_attachment=True)
+        if self.view is None:
+            return
+        if b"\nX-Mailtui-Original-Size:" in b"\n" + self.view.raw.split(b"\n\n", 1)[0]:
+            # A large IMAP message shown as a preview: forward the whole message, attachments included.
+            self.notify("Fetching the whole message to forward it…", markup=False)
+            self.fetch_whole_and_forward(as_attachment)
+            return
+        open_forward(self.app, self.view, self.view.raw, as_attachment=as_attachment)
+
+    @work(thread=True, exclusive=True, group="forward", exit_on_error=False)
+    def fetch_whole_and_forward(self, as_attachment: bool) -> None:
+        from mailtui.core.message import parse_message
+
+        raw = self.session.call(lambda b: b.fetch_raw(self.folder, self.ref))
+        view = parse_message(raw)
+        self.app.call_from_thread(self._open_forward, view, as_attachment)
+
+    def _open_forward(self, view: MessageView, as_attachment: bool) -> None:
+        from mailtui.ui.compose_actions import open_forward
+
+        open_forward(self.app, view, view.raw, as_attachment=as_attachment)
 
     def action_inspect_headers(self) -> None:
         """The header inspector on this message: Received hops, auth results, MIME tree."""
