@@ -65,3 +65,19 @@ async def test_diagnostics_keys_only_typing_lands_in_the_active_tab(maildir: Pat
         text = screen_text(app)
         assert "Enhanced status 5.1.1" in text or "5.1.1" in text.split("Codes", 1)[-1]
         assert "mailbox" in text.lower()
+
+
+async def test_r_and_f_in_the_index_work_without_opening_the_message(maildir: Path) -> None:
+    app = make_app(maildir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "r")  # the "Disk report" row
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ComposeScreen"
+        assert "Re: Disk report" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ComposeScreen"
+        assert "Fwd: Disk report" in screen_text(app)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer
@@ -37,6 +37,7 @@ from mailtui.ui.widgets.status_bar import StatusBar
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
+    from mailtui.core.message import MessageView
     from mailtui.ui.session import Session
 
 NARROW_WIDTH = 100  # below this the folder pane hides until `c` (mutt has no sidebar by default)
@@ -76,6 +77,8 @@ class BrowserScreen(BrowserWorkers):
         Binding("escape", "clear_search", "Clear search", id="clear-search", show=False),
         Binding("dollar_sign", "purge", "Purge deleted", id="purge", show=False),
         Binding("R", "recall_draft", "Drafts", id="recall-draft", show=False),
+        Binding("r", "reply", "Reply", id="index-reply", show=False),
+        Binding("f", "forward", "Forward", id="index-forward", show=False),
         Binding("ctrl+o", "flush_outbox", "Flush outbox", id="flush-outbox", show=False),
     ]
 
@@ -373,6 +376,35 @@ class BrowserScreen(BrowserWorkers):
         from mailtui.ui.compose_actions import open_compose
 
         open_compose(self.app)
+
+    def action_reply(self) -> None:
+        """Reply to the message under the cursor without opening it (mutt's r in the index)."""
+        self._compose_from_current("reply")
+
+    def action_forward(self) -> None:
+        """Forward the message under the cursor inline (mutt's f in the index)."""
+        self._compose_from_current("forward")
+
+    def _compose_from_current(self, kind: str) -> None:
+        ref = self.index.current_ref
+        if ref is None or self.folder is None:
+            return
+        self.load_for_compose(self.folder, ref, kind)
+
+    @work(thread=True, exclusive=True, group="compose-source", exit_on_error=False)
+    def load_for_compose(self, folder: str, ref: MessageRef, kind: str) -> None:
+        from mailtui.core.message import parse_message
+
+        view = parse_message(self.session.call(lambda b: b.fetch_raw(folder, ref)))
+        self.app.call_from_thread(self._open_compose_from, view, kind)
+
+    def _open_compose_from(self, view: MessageView, kind: str) -> None:
+        from mailtui.ui.compose_actions import open_forward, open_reply
+
+        if kind == "reply":
+            open_reply(self.app, view, group=False)
+        else:
+            open_forward(self.app, view, view.raw, as_attachment=False)
 
     def action_recall_draft(self) -> None:
         """Resume a postponed draft (mutt's R)."""
