@@ -88,6 +88,26 @@ def open_reply(app: App[Any], view: MessageView, group: bool) -> ComposeScreen:
     return open_compose(app, draft)
 
 
+def open_edit_as_new(app: App[Any], view: MessageView) -> ComposeScreen:
+    """A new message with this one's recipients, subject and body (mutt's edit-as-new / resend).
+
+    How a message kept in the Drafts folder (by mailtui on another machine, or by another
+    client) is continued: the stored copy stays where it is until the new one is sent.
+    Attachments are not carried over (the compose screen lists what is attached).
+    """
+    account = _session(app).account
+    draft = Draft(
+        from_addr=from_line(account),
+        to=_readable(_addresses(view, "To")),
+        cc=_readable(_addresses(view, "Cc")),
+        subject=view.subject,
+        body=view.body,
+        in_reply_to=view.in_reply_to,
+        references=view.references,
+    )
+    return open_compose(app, draft)
+
+
 def open_forward(app: App[Any], view: MessageView, raw: bytes, as_attachment: bool) -> ComposeScreen:
     """Forward the message inline (quoted summary + body) or as a message/rfc822 attachment."""
     account = _session(app).account
@@ -129,7 +149,10 @@ def open_drafts(app: App[Any]) -> None:
         app.notify(exc.message, title=exc.title, severity="error", markup=False)
         return
     if not items:
-        app.notify("There are no postponed drafts.")
+        app.notify(
+            "There are no postponed drafts. To continue a message stored in the Drafts folder, "
+            "open it and press e (edit as new)."
+        )
         return
 
     def chosen(draft_id: str | None) -> None:

@@ -81,3 +81,17 @@ async def test_r_and_f_in_the_index_work_without_opening_the_message(maildir: Pa
         await settle(pilot)
         assert type(app.screen).__name__ == "ComposeScreen"
         assert "Fwd: Disk report" in screen_text(app)
+
+
+async def test_e_in_the_pager_edits_a_stored_message_as_new(maildir: Path) -> None:
+    app = make_app(maildir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "enter")  # "Disk report" from monitor@example.org to admin@
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ComposeScreen"
+        draft = app.screen.current_draft()
+        assert draft.subject == "Disk report" and "admin@example.org" in draft.to
+        assert "See the attached report." in draft.body

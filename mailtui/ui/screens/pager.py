@@ -44,6 +44,7 @@ class PagerScreen(Screen[str | None]):
         ),
         Binding("d", "delete", "Del", id="pager-delete", tooltip="Delete"),
         Binding("g", "group_reply", "Group reply", id="group-reply", show=False),
+        Binding("e", "edit_as_new", "Edit as new", id="edit-as-new", show=False),
         Binding("f", "forward", "Forward", id="forward", show=False),
         Binding("ctrl+f", "forward_attached", "Forward as attachment", id="forward-attached", show=False),
     ]
@@ -128,6 +129,13 @@ class PagerScreen(Screen[str | None]):
 
         if self.view is not None:
             open_reply(self.app, self.view, group=True)
+
+    def action_edit_as_new(self) -> None:
+        """Compose a new message from this one (how a message in the Drafts folder is continued)."""
+        from mailtui.ui.compose_actions import open_edit_as_new
+
+        if self.view is not None:
+            open_edit_as_new(self.app, self.view)
 
     def action_forward(self) -> None:
         """Forward inline."""
