@@ -213,7 +213,11 @@ class Outbox:
     def due(self, *, force: bool = False) -> list[QueuedMessage]:
         """Messages whose next attempt has come (all of them, held ones included, when forced)."""
         now = self._clock()
-        return [q for q in self.list() if force or (q.next_attempt is not None and q.next_attempt <= now)]
+        return [q for q in self.list() if force or self._is_due(q, now)]
+
+    @staticmethod
+    def _is_due(item: QueuedMessage, now: float) -> bool:
+        return item.next_attempt is not None and item.next_attempt <= now
 
     async def flush(self, send_fn: SendFn, *, force: bool = False) -> FlushReport:
         """Send due messages with `send_fn(item, raw)`; delivered ones are removed, failures recorded.
@@ -227,9 +231,9 @@ class Outbox:
             return FlushReport(skipped=[q.id for q in self.list()], busy=True)
         report = FlushReport()
         try:
-            due_ids = {q.id for q in self.due(force=force)}
-            for item in self.list():
-                if item.id not in due_ids:
+            now = self._clock()
+            for item in self.list():  # read once: every item's meta and raw are parsed here
+                if not (force or self._is_due(item, now)):
                     report.skipped.append(item.id)
                     continue
                 try:

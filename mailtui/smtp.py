@@ -28,7 +28,6 @@ from mailtui.smtp_transcript import TranscriptSMTP, connection_label
 
 __all__ = ["RelayError", "SendResult", "TranscriptSMTP", "make_tls_context", "parse_queue_id", "send_message"]
 
-_CODE_HEAD = re.compile(r"^\d{3}(?:\s+[245]\.\d{1,3}\.\d{1,3})?\s+")
 _ENHANCED = re.compile(r"^\s*([245]\.\d{1,3}\.\d{1,3})\b")
 _QUEUE_ID = (
     re.compile(r"queued as:?\s+<?([A-Za-z0-9][\w.@:+-]*?)>?(?:\s|$)", re.IGNORECASE),  # Postfix, Sendgrid...
@@ -107,7 +106,7 @@ def make_tls_context(server: ServerConfig) -> ssl.SSLContext:
 
 def _explain(code: int, message: str) -> str:
     """' Meaning: permanent error: Bad destination mailbox address ...' (from core.codes)."""
-    text = _CODE_HEAD.sub("", short_explanation(code, message))
+    text = short_explanation(code, message, with_code=False)
     return f" Meaning: {text}." if text else ""
 
 

@@ -62,10 +62,14 @@ class CachedHeader:
     header: bytes
 
 
+def safe_label(label: str) -> str:
+    """A connection label ("alice@host:993") as a file name: `alice@host_993`."""
+    return re.sub(r"[^A-Za-z0-9@._-]+", "_", label).strip("._") or "imap"
+
+
 def default_cache_path(label: str) -> Path:
     """`$XDG_CACHE_HOME/mailtui/imap/<user@host_port>.sqlite3` for a connection label."""
-    safe = re.sub(r"[^A-Za-z0-9@._-]+", "_", label).strip("._") or "imap"
-    return paths.cache_dir() / "imap" / f"{safe}.sqlite3"
+    return paths.cache_dir() / "imap" / f"{safe_label(label)}.sqlite3"
 
 
 class HeaderCache:

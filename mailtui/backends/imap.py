@@ -31,11 +31,11 @@ from mailtui.backends.imap_fetch import fetch_rows
 from mailtui.backends.imap_folders import list_folders
 from mailtui.backends.imap_offline import OfflineQueue, default_queue_path
 from mailtui.backends.imap_prefetch import Prefetcher
-from mailtui.backends.imap_settings import ImapSettings
+from mailtui.backends.imap_settings import ImapSettings, settings_from_server
 from mailtui.backends.imap_sync import sync_flags
 from mailtui.backends.imap_url import TLSMode, parse_imap_url
 from mailtui.backends.imap_watch import IDLE_RENEW, ChangeWatcher
-from mailtui.config import AccountConfig, ServerConfig
+from mailtui.config import AccountConfig
 from mailtui.core.envelope import envelope_from_headers
 from mailtui.core.errors import BackendError, ConfigError, MessageNotFoundError
 from mailtui.core.models import Capabilities, Envelope, Flag, Folder, MessageRef
@@ -371,21 +371,6 @@ class ImapBackend(ImapChangesMixin):
         if self._cache is not None and (folder, validity) not in self._pruned:
             self._pruned.add((folder, validity))
             self._cache.prune(folder, validity, uids)
-
-
-def settings_from_server(server: ServerConfig) -> ImapSettings:
-    """Connection settings from an account's [imap] table."""
-    return ImapSettings(
-        host=server.host,
-        port=server.port,
-        user=server.user or "",
-        tls=server.tls,
-        tls_verify=server.tls_verify,
-        ca_file=server.ca_file,
-        allow_plaintext_auth=server.allow_plaintext_auth,
-        timeout=server.timeout,
-        account=server.account,
-    )
 
 
 def open_url(

@@ -42,7 +42,7 @@ from mailtui.core.errors import (
 from mailtui.core.transcript import Direction, Transcript
 
 T = TypeVar("T")
-__all__ = ["DROPPED", "ImapConnection", "ImapSettings", "make_ssl_context"]  # diagnostics imports these here
+__all__ = ["DROPPED", "ImapConnection"]
 
 RECONNECT_TRIES = 3
 BACKOFF = 0.5  # seconds before the 2nd try, doubled before the 3rd (the 1st is immediate)
@@ -168,9 +168,6 @@ class ImapConnection:
     def connect(self) -> None:
         """Connect and log in now (to report errors early); mapped like `run`."""
         self.run(lambda client: None, action="to connect")
-
-    def is_connected(self) -> bool:
-        return self.client is not None
 
     @property
     def closed(self) -> bool:

@@ -21,7 +21,6 @@ dropped too. Dropped changes are never silent: the transcript says so and
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Literal
 
 from mailtui import paths
+from mailtui.backends.cache import safe_label
 from mailtui.core.models import Flag
 
 ChangeKind = Literal["flags", "move", "delete"]
@@ -73,8 +73,7 @@ class QueuedChange:
 
 def default_queue_path(label: str) -> Path:
     """`$XDG_DATA_HOME/mailtui/imap-queue/<user@host_port>.sqlite3` for a connection label."""
-    safe = re.sub(r"[^A-Za-z0-9@._-]+", "_", label).strip("._") or "imap"
-    return paths.data_dir() / "imap-queue" / f"{safe}.sqlite3"
+    return paths.data_dir() / "imap-queue" / f"{safe_label(label)}.sqlite3"
 
 
 class OfflineQueue:

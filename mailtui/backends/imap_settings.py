@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import ssl
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mailtui.backends.imap_url import TLSMode
 from mailtui.core.errors import ConfigError, TLSError
 from mailtui.core.models import TLSState
+
+if TYPE_CHECKING:
+    from mailtui.config import ServerConfig
 
 _VERIFY_HINTS = {
     9: "the certificate is not valid yet (check the clocks)",
@@ -85,4 +89,19 @@ def tls_verify_error(exc: ssl.SSLCertVerificationError, settings: ImapSettings) 
         "If this is the certificate you expect, set ca_file to a PEM file with it (or its CA); "
         "to connect without checking it, set tls_verify = false in the account's [imap] table "
         "(the status bar will show the connection as unverified)."
+    )
+
+
+def settings_from_server(server: ServerConfig) -> ImapSettings:
+    """Connection settings from an account's [imap] table."""
+    return ImapSettings(
+        host=server.host,
+        port=server.port,
+        user=server.user or "",
+        tls=server.tls,
+        tls_verify=server.tls_verify,
+        ca_file=server.ca_file,
+        allow_plaintext_auth=server.allow_plaintext_auth,
+        timeout=server.timeout,
+        account=server.account,
     )

@@ -174,20 +174,12 @@ class MaildirBackend:
         keys = order_keys(list(index))
         if keys is not None:
             return RefList(keys)  # the common case: every name starts with its time
-        name_time = names.name_time
-        # Sort plain tuples, then build the refs: ~3x faster than sorting dataclasses.
+        # The slow path (some names do not start with their time): sort plain tuples,
+        # then build the refs, ~3x faster than sorting dataclasses.
         order: list[tuple[float, str]] = []
         append = order.append
         for key, (sub, filename) in index.items():
-            # Inline fast path of name_time for `<secs>.M<6 digits>...` (Dovecot, mbsync).
-            head, _, rest = key.partition(".")
-            if rest[:1] == "M":
-                p = rest.find("P", 2, 8)
-                usec = rest[1:p] if p > 0 else rest[1:7]
-                if usec.isdigit() and head.isdigit() and len(head) <= 12:
-                    append((int(head) + int(usec) / 1_000_000, key))
-                    continue
-            stamp = name_time(key)
+            stamp = names.name_time(key)
             if stamp is None:
                 # Only names without a time pay for a stat.
                 try:

@@ -270,14 +270,13 @@ class MboxBackend:
         refs = list(refs)
         other = MboxBackend(dest)
         for ref in refs:
-            other._append_raw(self.fetch_raw(folder, ref), from_line=None)
+            other._append_raw(self.fetch_raw(folder, ref))
         self.delete(folder, refs)
 
-    def _append_raw(self, raw: bytes, from_line: bytes | None) -> None:
-        data = raw if from_line is None else from_line.rstrip(b"\r\n") + b"\n" + raw
+    def _append_raw(self, raw: bytes) -> None:
         with self._mailbox(locked=True) as box:
             try:
-                box.add(data)
+                box.add(raw)
                 box.flush()
             except (OSError, mailbox.Error) as exc:
                 raise _io_error("append to", self.path, exc) from exc
@@ -289,7 +288,7 @@ class MboxBackend:
         data = from_line + b"\n" + raw
         if flags:
             data = fmt.rewrite_status(data, flags, frozenset())
-        self._append_raw(data, from_line=None)
+        self._append_raw(data)
 
     # -- watching --------------------------------------------------------------------
 

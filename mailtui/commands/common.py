@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import TYPE_CHECKING
 
 from mailtui.config import Config, load_config
 from mailtui.core.errors import MailtuiError
+
+if TYPE_CHECKING:
+    from mailtui.core.transcript import Transcript
 
 
 def config_from_args(args: argparse.Namespace, *, required: bool = False) -> Config:
     """The config named by --config (or the default location)."""
     return load_config(args.config, required=required)
+
+
+def stderr_transcript(enabled: bool) -> Transcript:
+    """A session transcript; with `enabled` (--transcript) each line is also printed on stderr.
+
+    Lines are masked by the Transcript; clean_line strips a hostile server's escape sequences.
+    """
+    from mailtui.core.sanitize import clean_line
+    from mailtui.core.transcript import Transcript
+
+    transcript = Transcript()
+    if enabled:
+        transcript.subscribe(lambda line: print(clean_line(line.format()), file=sys.stderr, flush=True))
+    return transcript
 
 
 def language(args: argparse.Namespace) -> str:

@@ -176,15 +176,10 @@ def _without_user(server: ServerConfig) -> ServerConfig:
 
 
 def _run_imap(args: argparse.Namespace, server: ServerConfig, password: str | None) -> int:
-    from mailtui.backends.imap_settings import ImapSettings
+    from mailtui.backends.imap_settings import settings_from_server
     from mailtui.diagnostics.imap_probe import ImapProbeSession
     from mailtui.diagnostics.report import render_imap, to_json
 
-    settings = ImapSettings(
-        host=server.host, port=server.port, user=server.user or "", tls=server.tls,
-        tls_verify=server.tls_verify, ca_file=server.ca_file,
-        allow_plaintext_auth=server.allow_plaintext_auth, timeout=server.timeout, account=server.account,
-    )  # fmt: skip
-    result = ImapProbeSession(settings, password).run_to()
+    result = ImapProbeSession(settings_from_server(server), password).run_to()
     print(to_json(result) if args.json else render_imap(result, transcript=not args.no_transcript))
     return result.exit_code

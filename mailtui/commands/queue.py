@@ -104,16 +104,13 @@ def flush_queue(args: argparse.Namespace, outbox: Outbox) -> int:
     """Send due messages (all with --force); 0 when the queue is empty afterwards, else 75."""
     import asyncio
 
-    from mailtui.commands.common import config_from_args
+    from mailtui.commands.common import config_from_args, stderr_transcript
     from mailtui.core.errors import EX_OK, EX_TEMPFAIL
     from mailtui.core.sanitize import clean_line
-    from mailtui.core.transcript import Transcript
     from mailtui.sending import flush_outbox
 
     config = config_from_args(args)
-    transcript = Transcript()
-    if args.transcript:
-        transcript.subscribe(lambda line: print(clean_line(line.format()), file=sys.stderr, flush=True))
+    transcript = stderr_transcript(args.transcript)
     report = asyncio.run(
         flush_outbox(
             config, force=args.force, transcript=transcript, outbox=outbox, prompt=True,

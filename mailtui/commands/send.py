@@ -209,15 +209,11 @@ def deliver(
     """Send (or queue) with the transcript/queue options of `args`; print the outcome; exit code."""
     import asyncio
 
-    from mailtui.core.sanitize import clean_line
-    from mailtui.core.transcript import Transcript
+    from mailtui.commands.common import stderr_transcript
     from mailtui.sending import exit_code_for, resolve_secrets, send_or_queue
     from mailtui.smtp import RelayError
 
-    transcript = Transcript()
-    if args.transcript:
-        # Lines are masked by the Transcript; clean_line strips a hostile relay's escape sequences.
-        transcript.subscribe(lambda line: print(clean_line(line.format()), file=sys.stderr, flush=True))
+    transcript = stderr_transcript(args.transcript)
     password, token = resolve_secrets(server, prompt=True)
     try:
         outcome = asyncio.run(

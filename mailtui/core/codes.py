@@ -302,15 +302,20 @@ def explain_reply(code: int, message: str = "", lang: str = "en") -> Explanation
     return _build(code, enhanced, message, text, lg)
 
 
-def short_explanation(code: int, message: str = "", lang: str = "en") -> str:
-    """One line for annotating a transcript: "550 5.1.1 permanent error: Bad destination mailbox address"."""
+def short_explanation(code: int, message: str = "", lang: str = "en", *, with_code: bool = True) -> str:
+    """One line for annotating a transcript: "550 5.1.1 permanent error: Bad destination mailbox address".
+
+    `with_code=False` leaves out the leading "550 5.1.1 " (for text shown next to the reply).
+    """
     e = explain_reply(code, message, lang)
     labels = LABELS[e.lang]
     # "X.Y.0" says only "other or undefined": the reply code's own meaning says more then.
     specific = e.enhanced is not None and e.enhanced.known and not e.enhanced.code.endswith(".0")
     info = e.enhanced if specific else e.reply
     head = f"{code} {e.enhanced_code}" if e.enhanced_code else str(code)
-    line = f"{head} {labels['s_' + e.severity]}{labels['colon']}{info.summary if info else ''}"
+    line = f"{labels['s_' + e.severity]}{labels['colon']}{info.summary if info else ''}"
+    if with_code:
+        line = f"{head} {line}"
     cues = _match_hints(message)
     if cues:
         line += " — " + ", ".join(h.label(e.lang) for h in cues[:2])

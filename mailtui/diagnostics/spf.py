@@ -16,7 +16,6 @@ from typing import Protocol
 LOOKUP_LIMIT = 10
 VOID_LIMIT = 2
 MAX_DEPTH = 20  # stop following includes past this: a loop we did not catch, or abuse
-_QUALIFIERS = {"+": "pass", "-": "fail", "~": "softfail", "?": "neutral"}
 _MECHANISMS = frozenset({"all", "include", "a", "mx", "ptr", "ip4", "ip6", "exists"})
 _LOOKUP_TERMS = frozenset({"include", "a", "mx", "ptr", "exists", "redirect"})
 _MODIFIER = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*)=(.*)$")

@@ -107,6 +107,7 @@ class MessageLoaded(Message):
     folder: str
     ref: MessageRef
     view: MessageView
+    preview: bool = False  # a large IMAP message without its attachments (backends/imap_parts)
 
 
 @dataclass

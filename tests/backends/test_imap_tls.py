@@ -216,6 +216,7 @@ def test_missing_starttls_is_an_error_never_a_plaintext_fallback(fake_imap: Call
     with pytest.raises(TLSError) as info:
         open_url(f"imap://bob@127.0.0.1:{server.port}/", password="hunter2")
     assert "STARTTLS" in str(info.value)
+    assert server.received, "the client did talk to the server"
     assert not any(b"LOGIN" in line or b"AUTHENTICATE" in line for line in server.received)
 
 

@@ -492,3 +492,9 @@ def test_odd_input_never_raises(text: str) -> None:
         for e in explain(text, lang):
             assert e.severity in {"success", "intermediate", "temporary", "permanent", "unknown"}
             assert format_explanation(e)
+
+
+def test_short_explanation_without_the_code_is_the_same_text_after_it() -> None:
+    full = short_explanation(550, "5.1.1 <bob@example.org>: User unknown")
+    bare = short_explanation(550, "5.1.1 <bob@example.org>: User unknown", with_code=False)
+    assert full == "550 5.1.1 " + bare and not bare[:1].isdigit()

@@ -67,9 +67,7 @@ class BrowserScreen(BrowserWorkers):
         Binding("m", "compose", "Mail", id="compose", tooltip="Compose a new message"),
         Binding("s", "move", "Move", id="move", tooltip="Save (move) to a folder"),
         Binding("slash", "search", "Search", id="search"),
-        Binding(
-            "D", "diagnostics", "Diag", id="diagnostics", tooltip="Diagnostics"
-        ),
+        Binding("D", "diagnostics", "Diag", id="diagnostics", tooltip="Diagnostics"),
         Binding("c", "change_folder", "Folders", id="change-folder", show=False),
         Binding("u", "undelete", "Undelete", id="undelete", show=False),
         Binding("N", "toggle_new", "Toggle new", id="toggle-new", show=False),
@@ -98,10 +96,6 @@ class BrowserScreen(BrowserWorkers):
             yield MessageIndex(id="index")
         yield StatusBar(id="status")
         yield Footer()
-
-    @property
-    def index(self) -> MessageIndex:
-        return self.query_one(MessageIndex)
 
     @property
     def folder_list(self) -> FolderList:

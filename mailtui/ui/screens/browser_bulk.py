@@ -125,10 +125,17 @@ class BrowserBulkActions(Screen[None]):
     sort_by: SortKey = "date"
     sort_descending: bool = True
     threaded: bool = False
+    _order_cache: dict[tuple[object, ...], OrderComputed]
 
     @property
-    def _index(self) -> MessageIndex:
+    def index(self) -> MessageIndex:
         return self.query_one(MessageIndex)
+
+    def _orders(self) -> dict[tuple[object, ...], OrderComputed]:
+        """Orders computed so far (sort or threads), by folder generation and mode."""
+        if "_order_cache" not in self.__dict__:
+            self._order_cache = {}
+        return self._order_cache
 
     @property
     def order_mode(self) -> str:
@@ -155,7 +162,7 @@ class BrowserBulkActions(Screen[None]):
         self._apply_order()
 
     def _apply_order(self) -> None:
-        index = self._index
+        index = self.index
         mode = self.order_mode
         if self.folder is None:
             return
@@ -165,7 +172,7 @@ class BrowserBulkActions(Screen[None]):
             self.notify("Sorted by date, newest first.", timeout=2)
             return
         signature = listing_signature(self.folder, index.refs)
-        cache: dict[tuple[object, ...], OrderComputed] = self.__dict__.setdefault("_order_cache", {})
+        cache = self._orders()
         known = cache.get((mode, *signature))
         if known is not None:
             index.set_order(known.order, known.depths)
@@ -212,10 +219,10 @@ class BrowserBulkActions(Screen[None]):
     @on(OrderComputed)
     def _on_order_computed(self, message: OrderComputed) -> None:
         self._remove_progress()
-        cache: dict[tuple[object, ...], OrderComputed] = self.__dict__.setdefault("_order_cache", {})
+        cache = self._orders()
         cache.clear()  # one order per folder listing is enough; keeps memory flat
         cache[(message.mode, *message.signature)] = message
-        index = self._index
+        index = self.index
         if message.folder != self.folder or message.mode != self.order_mode:
             return
         if message.signature != listing_signature(message.folder, index.refs):
@@ -243,7 +250,7 @@ class BrowserBulkActions(Screen[None]):
 
     # -- tags -------------------------------------------------------------------------
     def action_tag(self) -> None:
-        index = self._index
+        index = self.index
         ref = index.current_ref
         if ref is not None:
             index.toggle_tag(ref.key)
@@ -251,7 +258,7 @@ class BrowserBulkActions(Screen[None]):
 
     def action_tag_all(self) -> None:
         """Tag every shown message (search results when searching); again: untag all."""
-        index = self._index
+        index = self.index
         if index.tagged_count and index.tagged_count >= index.row_count:
             index.clear_tags()
             self.notify("Tags cleared.", timeout=2)
@@ -268,9 +275,9 @@ class BrowserBulkActions(Screen[None]):
             if query is None or self.folder is None:
                 return
             if not query.strip():
-                self._index.clear_tags()
+                self.index.clear_tags()
                 return
-            index = self._index
+            index = self.index
             self.tag_matching(self.folder, query.strip(), index.refs, index.cached_envelopes())
 
         self.app.push_screen(SearchDialog(""), chosen)
@@ -295,7 +302,7 @@ class BrowserBulkActions(Screen[None]):
     def _on_tags_found(self, message: TagsFound) -> None:
         if message.folder != self.folder:
             return
-        index = self._index
+        index = self.index
         index.tag_keys(message.keys)
         if message.finished:
             self._remove_progress()
@@ -306,7 +313,7 @@ class BrowserBulkActions(Screen[None]):
         """Choose an action for every tagged message."""
         from mailtui.ui.screens.folder_picker import FolderPickerDialog
 
-        index = self._index
+        index = self.index
         folder = self.folder
         if folder is None or not index.tagged_count:
             self.notify("No message is tagged: t tags one, T a pattern, ctrl+a all.", timeout=4)
@@ -378,7 +385,7 @@ class BrowserBulkActions(Screen[None]):
     def _on_bulk_finished(self, message: BulkFinished) -> None:
         self._remove_progress()
         if message.folder == self.folder:
-            index = self._index
+            index = self.index
             if message.removed:
                 index.remove_keys(message.removed)
                 update = getattr(self, "_update_counts", None)

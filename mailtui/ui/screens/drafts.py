@@ -24,6 +24,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mailtui.core.compose import PRESETS
+from mailtui.core.errors import MailtuiError
 from mailtui.core.sanitize import clean_line
 from mailtui.outbox import Drafts, SavedDraft
 
@@ -159,8 +160,13 @@ class DraftsDialog(ModalScreen[str | None]):
         index = option_list.highlighted
         if index is None or self.drafts is None:
             return
-        item = self.items.pop(index)
-        self.drafts.remove(item.draft_id)
+        item = self.items[index]
+        try:
+            self.drafts.remove(item.draft_id)
+        except MailtuiError as exc:  # the list stays as it is on disk
+            self.notify(exc.message, title=exc.title, severity="error", markup=False)
+            return
+        self.items.pop(index)
         mark_closed(self.drafts, item.draft_id)
         option_list.remove_option_at_index(index)
         self.notify(f"Draft deleted: {clean_line(item.subject) or item.draft_id}", markup=False)

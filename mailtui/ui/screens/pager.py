@@ -56,6 +56,7 @@ class PagerScreen(Screen[str | None]):
         self.ref = ref
         self.envelope = envelope
         self.view: MessageView | None = None
+        self.is_preview = False
         self.mode: PagerMode = "weeded"
 
     def compose(self) -> ComposeResult:
@@ -81,7 +82,7 @@ class PagerScreen(Screen[str | None]):
         if self.envelope is None or self.envelope.size > DEFAULT_LIMIT:
             preview = self.session.call(lambda b: getattr(b, "fetch_preview", _no_preview)(folder, ref))
         if preview is not None:
-            self.post_message(MessageLoaded(folder, ref, preview_view(preview)))
+            self.post_message(MessageLoaded(folder, ref, preview_view(preview), preview=True))
             return
         raw = self.session.call(lambda b: b.fetch_raw(folder, ref))
         self.post_message(MessageLoaded(folder, ref, parse_message(raw)))
@@ -89,6 +90,7 @@ class PagerScreen(Screen[str | None]):
     @on(MessageLoaded)
     def _on_message_loaded(self, message: MessageLoaded) -> None:
         self.view = message.view
+        self.is_preview = message.preview
         self._show()
 
     def _show(self) -> None:
@@ -150,7 +152,7 @@ class PagerScreen(Screen[str | None]):
 
         if self.view is None:
             return
-        if b"\nX-Mailtui-Original-Size:" in b"\n" + self.view.raw.split(b"\n\n", 1)[0]:
+        if self.is_preview:
             # A large IMAP message shown as a preview: forward the whole message, attachments included.
             self.notify("Fetching the whole message to forward it…", markup=False)
             self.fetch_whole_and_forward(as_attachment)

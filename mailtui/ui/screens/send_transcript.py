@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from textual.app import ComposeResult
 
 _REPLY = re.compile(r"^([2-5]\d\d)([ -])(.*)$")
-_EXPLAINED_HEAD = re.compile(r"^\d{3}(?:\s+[245]\.\d{1,3}\.\d{1,3})?\s+")
 
 
 def describe_line(line: TranscriptLine, lang: str = "en") -> tuple[Text, str]:
@@ -41,7 +40,7 @@ def describe_line(line: TranscriptLine, lang: str = "en") -> tuple[Text, str]:
             code, sep, rest = int(match.group(1)), match.group(2), match.group(3)
             shown = Text(f"S: {text}")
             if sep == " ":  # the last line of a (multi-line) reply carries the meaning
-                meaning = _EXPLAINED_HEAD.sub("", short_explanation(code, rest, lang))
+                meaning = short_explanation(code, rest, lang, with_code=False)
                 if meaning:
                     shown.append(f"  ({meaning})", style="italic")
             return shown, f"-reply-{code // 100}xx"

@@ -7,6 +7,7 @@ completes file system paths in a Textual Input (right arrow accepts, like a shel
 
 from __future__ import annotations
 
+import asyncio
 import mimetypes
 import os
 from pathlib import Path
@@ -41,6 +42,21 @@ def read_attachment(path: Path) -> AttachmentSpec:
     return AttachmentSpec(str(path), path.name, guess_type(path.name), data)
 
 
+def _matching_entries(folder: str, stem: str) -> list[tuple[str, bool]]:
+    """(name, is_dir) of the entries of `folder` starting with `stem` (hidden ones only if asked)."""
+    names = []
+    try:
+        with os.scandir(folder) as entries:
+            for i, entry in enumerate(entries):
+                if i >= MAX_LISTED:
+                    break
+                if entry.name.startswith(stem) and (stem.startswith(".") or not entry.name.startswith(".")):
+                    names.append((entry.name, entry.is_dir()))
+    except OSError:
+        return []
+    return names
+
+
 class PathSuggester(Suggester):
     """Completes the last component of a typed path from the file system (folders get a '/')."""
 
@@ -51,20 +67,9 @@ class PathSuggester(Suggester):
     async def get_suggestion(self, value: str) -> str | None:
         if not value:
             return None
-        expanded = os.path.expanduser(value)
-        folder, stem = os.path.split(expanded)
-        try:
-            with os.scandir(folder or ".") as entries:
-                names = []
-                for i, entry in enumerate(entries):
-                    if i >= MAX_LISTED:
-                        break
-                    if entry.name.startswith(stem) and (
-                        stem.startswith(".") or not entry.name.startswith(".")
-                    ):
-                        names.append((entry.name, entry.is_dir()))
-        except OSError:
-            return None
+        folder, stem = os.path.split(os.path.expanduser(value))
+        # A slow or network folder must not freeze typing: list it off the event loop.
+        names = await asyncio.to_thread(_matching_entries, folder or ".", stem)
         if not names:
             return None
         name, is_dir = min(names)

@@ -118,10 +118,6 @@ class TranscriptView(ScrollView, can_focus=True):
         self.virtual_size = Size(self._width, len(self.lines))
         self.refresh()
 
-    def text_lines(self) -> list[str]:
-        """Every line as the view renders it (plain text), for tests and copying."""
-        return [self._render(line).plain for line in self.lines]
-
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y

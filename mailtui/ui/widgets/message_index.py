@@ -246,9 +246,6 @@ class MessageIndex(ScrollView, can_focus=True):
     def tagged_count(self) -> int:
         return len(self._tagged)
 
-    def is_tagged(self, key: str) -> bool:
-        return key in self._tagged
-
     def toggle_tag(self, key: str) -> None:
         """Tag or untag one message."""
         if key in self._tagged:
