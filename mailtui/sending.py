@@ -26,6 +26,7 @@ from mailtui.core.errors import (
     EX_DATAERR,
     EX_NOPERM,
     EX_NOUSER,
+    EX_TEMPFAIL,
     EX_UNAVAILABLE,
     ConfigError,
     MailtuiError,
@@ -34,10 +35,10 @@ from mailtui.core.models import Flag
 from mailtui.core.transcript import Transcript
 from mailtui.outbox import FlushReport, Outbox, QueuedMessage
 from mailtui.paths import data_dir
-from mailtui.smtp import RelayError, SendResult, send_message
+from mailtui.smtp import RelayError, SendResult, enhanced_code, send_message
 
 __all__ = [
-    "ADHOC_PREFIX", "SendOutcome", "adhoc_label", "adhoc_server", "exit_code_for", "flush_outbox",
+    "ADHOC_PREFIX", "SendOutcome", "adhoc_label", "adhoc_server", "exit_code_for", "exit_code_for_reply", "flush_outbox",
     "resolve_secrets", "send_or_queue", "server_from_label", "store_sent_copy",
 ]  # fmt: skip
 
@@ -145,16 +146,25 @@ def exit_code_for(error: MailtuiError) -> int:
     """
     if not isinstance(error, RelayError) or error.temporary:
         return error.exit_code
-    enhanced = error.enhanced or ""
-    if enhanced in NOUSER_CODES or (error.code == 550 and "user unknown" in error.reply.lower()):
-        return EX_NOUSER
-    if error.exit_code == EX_NOPERM or error.code in (530, 534, 535, 538) or enhanced == "5.7.8":
+    if error.exit_code == EX_NOPERM:
         return EX_NOPERM
-    if enhanced in _DATAERR or (error.code is None and error.message.startswith("bad ")):
+    if error.code is None:
+        return EX_DATAERR if error.message.startswith("bad ") else error.exit_code
+    return exit_code_for_reply(error.code, error.reply)
+
+
+def exit_code_for_reply(code: int, reply: str) -> int:
+    """The sysexits code for a permanent (or temporary) server reply: one table for send and probe."""
+    if code // 100 == 4:
+        return EX_TEMPFAIL
+    enhanced = enhanced_code(reply) or ""
+    if enhanced in NOUSER_CODES or (code == 550 and "user unknown" in reply.lower()):
+        return EX_NOUSER
+    if code in (530, 534, 535, 538) or enhanced == "5.7.8":
+        return EX_NOPERM
+    if enhanced in _DATAERR:
         return EX_DATAERR
-    if error.code is not None and error.code // 100 == 5:
-        return EX_UNAVAILABLE
-    return error.exit_code
+    return EX_UNAVAILABLE
 
 
 # -- the Sent copy ------------------------------------------------------------------------------

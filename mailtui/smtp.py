@@ -29,6 +29,14 @@ from mailtui.smtp_transcript import TranscriptSMTP, connection_label
 __all__ = ["RelayError", "SendResult", "TranscriptSMTP", "make_tls_context", "parse_queue_id", "send_message"]
 
 _ENHANCED = re.compile(r"^\s*([245]\.\d{1,3}\.\d{1,3})\b")
+
+
+def enhanced_code(reply: str) -> str | None:
+    """The RFC 3463 code a reply text starts with ("5.1.1 user unknown" -> "5.1.1")."""
+    match = _ENHANCED.match(reply)
+    return match.group(1) if match else None
+
+
 _QUEUE_ID = (
     re.compile(r"queued as:?\s+<?([A-Za-z0-9][\w.@:+-]*?)>?(?:\s|$)", re.IGNORECASE),  # Postfix, Sendgrid...
     re.compile(r"\bid=<?([A-Za-z0-9][\w.@+-]*?)>?(?:\s|$)", re.IGNORECASE),  # Exim "OK id=1tEsF0-..."
@@ -69,8 +77,7 @@ class RelayError(SendError):
         super().__init__(message, temporary=temporary, title=title, exit_code=exit_code)
         self.code = code
         self.reply = reply
-        match = _ENHANCED.match(reply)
-        self.enhanced: str | None = match.group(1) if match else None
+        self.enhanced: str | None = enhanced_code(reply)
         self.refused: dict[str, tuple[int, str]] = dict(refused or {})
 
 

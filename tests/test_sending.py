@@ -254,3 +254,27 @@ async def test_connection_dropped_during_data_is_queued(relay_factory, tmp_path)
     assert outcome.status == "queued"
     [item] = box.list()
     assert "Connection lost" in outcome.notes[0] and item.attempts == 1
+
+
+@pytest.mark.parametrize(
+    ("code", "reply", "expected"),
+    [
+        (451, "4.7.1 greylisted", 75),
+        (550, "5.1.1 <bob@x>: Recipient address rejected: User unknown", 67),
+        (550, "mailbox unavailable: user unknown", 67),
+        (535, "5.7.8 Authentication credentials invalid", 77),
+        (553, "5.1.7 sender address rejected: malformed", 65),
+        (554, "5.7.1 Relay access denied", 69),
+    ],
+)
+def test_one_reply_table_for_send_and_probe(code: int, reply: str, expected: int) -> None:
+    import aiosmtplib
+
+    from mailtui.config import ServerConfig
+    from mailtui.diagnostics.smtp_probe import _classify
+    from mailtui.sending import exit_code_for_reply
+
+    assert exit_code_for_reply(code, reply) == expected
+    server = ServerConfig(kind="smtp", account="x", host="h", port=25, tls="none")
+    stage = "rcpt" if code != 535 else "auth"
+    assert _classify(aiosmtplib.SMTPResponseException(code, reply), stage, server)[1] == expected

@@ -237,8 +237,7 @@ def deliver(
 def print_outcome(outcome: SendOutcome) -> int:
     """Print what happened (result on stdout, notes on stderr) and return the exit code."""
     from mailtui.core.errors import EX_OK
-    from mailtui.sending import exit_code_for
-    from mailtui.smtp import RelayError
+    from mailtui.sending import exit_code_for_reply
 
     for note in outcome.notes:
         print(f"mailtui: {note}", file=sys.stderr)
@@ -253,7 +252,7 @@ def print_outcome(outcome: SendOutcome) -> int:
     permanent = [(code, text) for code, text in result.refused.values() if code // 100 != 4]
     if permanent:
         code, text = permanent[0]
-        return exit_code_for(RelayError(text, temporary=False, code=code, reply=text))
+        return exit_code_for_reply(code, text)
     if result.refused:
         return EX_TEMPFAIL  # the rest is queued
     return EX_OK

@@ -28,7 +28,6 @@ from mailtui.core.codes import short_explanation
 from mailtui.core.errors import (
     EX_CONFIG,
     EX_NOPERM,
-    EX_NOUSER,
     EX_PROTOCOL,
     EX_TEMPFAIL,
     EX_UNAVAILABLE,
@@ -39,6 +38,7 @@ from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import Direction, Transcript
 from mailtui.diagnostics import tls_info
 from mailtui.diagnostics.tls_info import TlsInfo
+from mailtui.sending import exit_code_for_reply
 from mailtui.smtp import make_tls_context
 from mailtui.smtp_transcript import TranscriptSMTP, connection_label
 
@@ -452,14 +452,6 @@ def _looks_like_tls(exc: BaseException) -> bool:
     return "SSL" in text or "CERTIFICATE" in text or "TLS" in text
 
 
-def _unknown_user(code: int, message: str) -> bool:
-    """5.1.1-style refusals ("user unknown"), as `sending.exit_code_for` maps them to 67."""
-    from mailtui.sending import NOUSER_CODES
-
-    enhanced = message.split(" ", 1)[0]
-    return enhanced in NOUSER_CODES or (code == 550 and "user unknown" in message.lower())
-
-
 def _classify(exc: BaseException, stage: Stage, server: ServerConfig) -> tuple[str, int]:
     """An admin message and a sysexits code for a failed stage."""
     where = f"{server.host}:{server.port}"
@@ -483,9 +475,7 @@ def _classify(exc: BaseException, stage: Stage, server: ServerConfig) -> tuple[s
             return said, EX_TEMPFAIL
         if isinstance(exc, aiosmtplib.SMTPAuthenticationError) or stage == "auth":
             return said + ". Check the user name and password.", EX_NOPERM
-        if stage == "rcpt" and _unknown_user(code, msg):
-            return said, EX_NOUSER  # as `mailtui send` exits for the same refusal
-        return said, EX_UNAVAILABLE
+        return said, exit_code_for_reply(code, msg)  # the same table as `mailtui send`
     if isinstance(exc, TimeoutError):
         return f"{where} did not answer within {server.timeout:g} s during {stage}", EX_TEMPFAIL
     if isinstance(exc, aiosmtplib.SMTPServerDisconnected):
