@@ -18,8 +18,8 @@ from textual.worker import Worker, WorkerState
 
 from mailtui.backends.base import MailBackend
 from mailtui.config import AccountConfig, Config
-from mailtui.core.errors import MailtuiError
 from mailtui.core.transcript import Transcript
+from mailtui.ui.errors import error_text
 from mailtui.ui.messages import DemoRelayStarted
 from mailtui.ui.preload import Preload
 from mailtui.ui.screens.browser import BrowserScreen
@@ -119,8 +119,7 @@ class MailApp(App[int]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # The browser works without the relay: say why it is missing and carry on.
         if event.worker.group == "demo-relay" and event.state == WorkerState.ERROR:
-            error = event.worker.error
-            text = error.message if isinstance(error, MailtuiError) else f"{type(error).__name__}: {error}"
+            _, text = error_text(event.worker.error or RuntimeError("unknown"))
             self.notify(text, title="Demo relay not started", severity="warning", markup=False)
 
     def action_help(self) -> None:

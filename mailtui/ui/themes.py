@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from rich.style import Style
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
@@ -124,3 +125,14 @@ def load_themes(dirs: list[Path] | None = None) -> ThemeLoad:
                 continue
             themes[theme.name] = theme
     return ThemeLoad(tuple(themes.values()), tuple(problems))
+
+
+def theme_styles(colours: dict[str, str], names: tuple[str, ...]) -> dict[str, Style]:
+    """Rich styles from theme variables (those that are plain colours; others are skipped)."""
+    styles: dict[str, Style] = {}
+    for name in names:
+        try:
+            styles[name] = Style(color=Color.parse(colours[name]).rich_color)
+        except (KeyError, ColorParseError):
+            continue
+    return styles

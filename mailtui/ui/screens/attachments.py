@@ -126,7 +126,7 @@ class AttachmentsDialog(ModalScreen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
-            from mailtui.ui.screens.browser import show_error
+            from mailtui.ui.errors import show_error
 
             show_error(self, event.worker.error)
 

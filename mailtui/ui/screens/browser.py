@@ -15,8 +15,8 @@ from textual.containers import Horizontal
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
-from mailtui.core.errors import MailtuiError
 from mailtui.core.models import Envelope, Flag, MessageRef
+from mailtui.ui.errors import show_error
 from mailtui.ui.messages import (
     ActionFailed,
     BackendOpened,
@@ -41,20 +41,6 @@ if TYPE_CHECKING:
     from mailtui.ui.session import Session
 
 NARROW_WIDTH = 100  # below this the folder pane hides until `c` (mutt has no sidebar by default)
-
-
-def show_error(screen: BrowserWorkers, error: BaseException) -> None:
-    """A failed job as a notification: the error's title and message, never a traceback."""
-    if isinstance(error, MailtuiError):
-        screen.notify(error.message, title=error.title, severity="error", timeout=8, markup=False)
-    else:
-        screen.notify(
-            f"{type(error).__name__}: {error}",
-            title="Unexpected error",
-            severity="error",
-            timeout=8,
-            markup=False,
-        )
 
 
 class BrowserScreen(BrowserWorkers):

@@ -494,7 +494,7 @@ class ComposeScreen(ComposeWorkers):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state != WorkerState.ERROR or event.worker.error is None:
             return
-        from mailtui.ui.screens.browser import show_error
+        from mailtui.ui.errors import show_error
 
         if event.worker.group == "send":
             self.sending = False

@@ -145,9 +145,9 @@ class DiagnosticsScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # The tabs' workers catch the errors they expect; anything else is shown, never a traceback.
         if event.state == WorkerState.ERROR and event.worker.error is not None:
-            from mailtui.ui.screens.browser import show_error
+            from mailtui.ui.errors import show_error
 
-            show_error(self, event.worker.error)  # type: ignore[arg-type]
+            show_error(self, event.worker.error)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -196,7 +196,7 @@ class PagerScreen(Screen[str | None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
-            from mailtui.ui.screens.browser import show_error
+            from mailtui.ui.errors import show_error
 
             self.pager.show_plain("The message could not be loaded.")
             show_error(self, event.worker.error)

@@ -16,7 +16,7 @@ from textual.containers import ScrollableContainer
 from textual.widgets import Static
 
 from mailtui.core.inspect import format_inspection, inspect_message
-from mailtui.ui.widgets.diag_transcript import theme_styles
+from mailtui.ui.themes import theme_styles
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult

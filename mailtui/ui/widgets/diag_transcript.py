@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 from rich.style import Style
 from rich.text import Text
 from textual import on
-from textual.color import Color, ColorParseError
 from textual.containers import Vertical
 from textual.geometry import Size
 from textual.message import Message
@@ -31,6 +30,7 @@ from textual.widgets import Input
 from mailtui.core.codes import short_explanation
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import Direction, Transcript, TranscriptLine
+from mailtui.ui.themes import theme_styles
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -62,17 +62,6 @@ def annotation(line: TranscriptLine, lang: str) -> str:
     if not m or m.group(2) == "-":  # "250-PIPELINING": a continuation, explained at its last line
         return ""
     return short_explanation(int(m.group(1)), m.group(3), lang)
-
-
-def theme_styles(colours: dict[str, str], names: tuple[str, ...]) -> dict[str, Style]:
-    """Rich styles from theme variables (those that are plain colours; others are skipped)."""
-    styles: dict[str, Style] = {}
-    for name in names:
-        try:
-            styles[name] = Style(color=Color.parse(colours[name]).rich_color)
-        except (KeyError, ColorParseError):
-            continue
-    return styles
 
 
 class TranscriptView(ScrollView, can_focus=True):
