@@ -7,7 +7,7 @@ Kept small and immutable. An index row is one `MessageRef` plus, once fetched, o
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class Flag(enum.Enum):
@@ -72,11 +72,14 @@ class MessageRef:
     `key` is stable while the message stays in the folder: the Maildir unique name (without
     the ':2,' flag suffix), the mbox key, or the IMAP UID as a string. `timestamp` is the
     best date known without reading the message (Maildir delivery time, IMAP INTERNALDATE),
-    used to order the index newest first before any header is read.
+    used to order the index newest first before any header is read. `hint` is where the
+    backend saw the message when it listed the folder (Maildir: `cur/<file name>`), a
+    shortcut for finding it again; it is not part of the identity (not compared).
     """
 
     key: str
     timestamp: float = 0.0
+    hint: str = field(default="", compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ import pytest
 
 from mailtui.backends.maildir import MaildirBackend
 from mailtui.backends.maildir_cache import MaildirHeaderCache, default_cache_path
-from mailtui.backends.maildir_index import RefList, order_keys
+from mailtui.backends.maildir_refs import RefList, order_by_name_time
 from mailtui.core.models import Flag
 
 
@@ -110,9 +110,9 @@ def test_default_path_is_in_xdg_cache(root: Path) -> None:
 
 def test_order_keys_and_reflist() -> None:
     keys = ["1700000001.M5P1.h", "1700000001.M123456P1.h", "1700000003.M1P1.h", "1700000002.x"]
-    ordered = order_keys(keys)
+    ordered = order_by_name_time(keys)
     assert ordered == ["1700000003.M1P1.h", "1700000002.x", "1700000001.M123456P1.h", "1700000001.M5P1.h"]
-    assert order_keys(["170000000.x", "1700000001.y"]) is None  # mixed widths: the slow path
+    assert order_by_name_time(["170000000.x", "1700000001.y"]) is None  # mixed widths: the slow path
     refs = RefList(ordered)
     assert len(refs) == 4 and refs[0].key == "1700000003.M1P1.h" and refs[0].timestamp == 1700000003.000001
     assert isinstance(refs[1:3], RefList) and [r.key for r in refs[1:3]] == ordered[1:3]
