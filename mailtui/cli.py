@@ -100,9 +100,15 @@ def run_ui(args: argparse.Namespace) -> int:
             return EX_USAGE
     if args.lang:
         config = replace(config, ui=replace(config.ui, language=args.lang))
+    # Started before textual is imported: the mailbox opens and its first folder is
+    # listed while the UI loads (issue 6: the first screen of a 100k folder).
+    from mailtui.core.transcript import Transcript
+    from mailtui.ui.preload import Preload
+
+    preload = Preload(account, Transcript()).start()
     from mailtui.ui.app import run_app
 
-    return run_app(config, account, demo=args.demo)
+    return run_app(config, account, preload, demo=args.demo)
 
 
 def adhoc_imap_account(args: argparse.Namespace) -> AccountConfig:

@@ -161,14 +161,16 @@ def known_binding_ids() -> set[str]:
     return ids
 
 
-def run_app(config: Config, account: AccountConfig, demo: bool = False) -> int:
+def run_app(
+    config: Config, account: AccountConfig, preload: Preload | None = None, demo: bool = False
+) -> int:
     """Run the browser until the user quits; returns the exit status.
 
-    The mailbox is opened and its first folder listed on a thread started before
-    `App.run`, so listing a big folder overlaps Textual's start-up (issue 6).
+    `preload` (started by the CLI before it imported this module) opens the mailbox and
+    lists its first folder while Textual starts (issue 6); one is started here otherwise.
     """
-    transcript = Transcript()
-    preload = Preload(account, transcript).start()
-    app = MailApp(config, account, demo=demo, transcript=transcript, preload=preload)
+    if preload is None:
+        preload = Preload(account, Transcript()).start()
+    app = MailApp(config, account, demo=demo, transcript=preload.transcript, preload=preload)
     app.run()
     return app.return_code or 0

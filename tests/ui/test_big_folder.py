@@ -13,6 +13,7 @@ from textual.widgets import OptionList
 from mailtui.config import AccountConfig, Config, UIConfig
 from mailtui.core.transcript import Transcript
 from mailtui.ui.app import MailApp
+from mailtui.ui.messages import EnvelopesLoaded
 from mailtui.ui.preload import Preload
 from mailtui.ui.screens.folder_picker import FolderPickerDialog
 from mailtui.ui.screens.search import SearchDialog
@@ -57,20 +58,44 @@ async def choose(pilot: object, label: str) -> None:
     await pilot.press("enter")  # type: ignore[attr-defined]
 
 
-async def test_preloaded_refs_are_used_and_first_screen_shows_newest(tmp_path: Path) -> None:
+async def test_preloaded_first_screen_is_shown_without_a_worker_round_trip(tmp_path: Path) -> None:
     root = big_maildir(tmp_path / "Mail")
     account = AccountConfig(name="test", maildir=str(root))
     transcript = Transcript()
     preload = Preload(account, transcript).start()
+    preload.wait_backend()  # done before the UI mounts, as when Textual starts slower
     config = Config(accounts=(account,), ui=UIConfig(theme="textual-dark"))
     app = MailApp(config, account, transcript=transcript, preload=preload)
-    async with app.run_test(size=(100, 30)) as pilot:
+    posted: list[object] = []
+    async with app.run_test(size=(100, 30), message_hook=posted.append) as pilot:
+        # The browser took the backend, the refs and the first rows' envelopes from the
+        # preload while mounting: no worker opened, listed or read them.
+        assert app.session.backend is preload.backend
+        assert preload.take("INBOX") is None  # taken by the browser
         await settle(pilot)
-        assert app.session.backend is preload.backend  # opened before the app ran
-        assert preload.take_refs("INBOX") is None  # and its listing taken by the browser
-        assert index_of(app).row_count == COUNT
+        index = index_of(app)
+        assert index.row_count == COUNT
+        assert f"topic {COUNT - 1}" in index.row_text(0) and f"topic {COUNT - 1}" in screen_text(app)
+        names = {type(m).__name__ for m in posted}
+        assert "BackendOpened" not in names and "RefsListed" not in names
+        fetched = {e.ref.key for m in posted if isinstance(m, EnvelopesLoaded) for e in m.envelopes}
+        assert index.refs[0].key not in fetched and index.refs[20].key not in fetched
+
+
+async def test_preload_still_running_hands_over_to_the_workers(tmp_path: Path) -> None:
+    root = big_maildir(tmp_path / "Mail")
+    account = AccountConfig(name="test", maildir=str(root))
+    transcript = Transcript()
+    preload = Preload(account, transcript)  # not started yet: not done when the browser mounts
+    config = Config(accounts=(account,), ui=UIConfig(theme="textual-dark"))
+    app = MailApp(config, account, transcript=transcript, preload=preload)
+    posted: list[str] = []
+    async with app.run_test(size=(100, 30), message_hook=lambda m: posted.append(type(m).__name__)) as pilot:
+        preload.start()
+        await settle(pilot)
+        assert "BackendOpened" in posted  # the worker waited for the preload
+        assert app.session.backend is preload.backend
         assert f"topic {COUNT - 1}" in index_of(app).row_text(0)
-        assert f"topic {COUNT - 1}" in screen_text(app)
 
 
 async def test_g_and_G_jump_over_the_whole_folder(tmp_path: Path) -> None:

@@ -35,9 +35,12 @@ from mailtui.ui.widgets.message_index import MessageIndex
 from mailtui.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
     from textual.app import ComposeResult
 
     from mailtui.core.message import MessageView
+    from mailtui.ui.preload import Preload
     from mailtui.ui.session import Session
 
 NARROW_WIDTH = 100  # below this the folder pane hides until `c` (mutt has no sidebar by default)
@@ -91,9 +94,17 @@ class BrowserScreen(BrowserWorkers):
     def status(self) -> StatusBar:
         return self.query_one(StatusBar)
 
+    @property
+    def _preload(self) -> Preload | None:
+        return getattr(self.app, "preload", None)
+
     def on_mount(self) -> None:
         self.status.account = self.session.account.name
         self.index.focus()
+        preload = self._preload
+        if self.session.backend is None and preload is not None and preload.done and preload.backend:
+            # Opened while Textual started: no worker round trip before the first screen.
+            self.session.backend = preload.backend
         if self.session.backend is None:
             self.open_backend()
         else:
@@ -136,7 +147,13 @@ class BrowserScreen(BrowserWorkers):
         self.status.folder = name
         self.status.total = None
         self._update_counts()
-        self.list_refs(name, self._generation, None)
+        first = self._preload.take(name) if self._preload is not None else None
+        if first is not None:
+            # Listed and its first rows read before the UI started: drawn in this frame.
+            self._show_refs(first.refs, None)
+            self._show_envelopes(name, first.envelopes, ())
+        else:
+            self.list_refs(name, self._generation, None)
         self.start_watcher(name)
 
     @on(FoldersListed)
@@ -146,9 +163,11 @@ class BrowserScreen(BrowserWorkers):
 
     @on(RefsListed)
     def _on_refs_listed(self, message: RefsListed) -> None:
-        if message.folder != self.folder or message.generation != self._generation:
-            return
-        self.index.set_refs(message.refs, message.keep_key)
+        if message.folder == self.folder and message.generation == self._generation:
+            self._show_refs(message.refs, message.keep_key)
+
+    def _show_refs(self, refs: Sequence[MessageRef], keep_key: str | None) -> None:
+        self.index.set_refs(refs, keep_key)
         self._update_counts()
         if self._folders_after_refs and not self.index.row_count:
             self._folders_after_refs = False
@@ -188,15 +207,19 @@ class BrowserScreen(BrowserWorkers):
 
     @on(EnvelopesLoaded)
     def _on_envelopes_loaded(self, message: EnvelopesLoaded) -> None:
-        if message.folder == self.folder:
-            self.index.add_envelopes(message.envelopes, message.requested)
+        self._show_envelopes(message.folder, message.envelopes, message.requested)
+
+    def _show_envelopes(self, folder: str, envelopes: list[Envelope], requested: Iterable[str]) -> None:
+        if folder == self.folder:
+            self.index.add_envelopes(envelopes, requested)
             if self._prefetch_generation != self._generation:
-                # The first screen is drawn: now warm the cache with the rest, newest first.
+                # Once the first screen is on the terminal, warm the cache with the rest,
+                # newest first (started earlier, its thread would delay that frame).
                 self._prefetch_generation = self._generation
-                self.start_prefetch(message.folder, self.index.refs)
+                self.call_after_refresh(self.start_prefetch, folder, self.index.refs)
         if self._folders_after_refs and self.index.refs:
             self._folders_after_refs = False
-            self.list_folders()
+            self.call_after_refresh(self.list_folders)
 
     # -- opening ----------------------------------------------------------------------
     @on(MessageIndex.Opened)

@@ -62,7 +62,9 @@ class DiagnosticsScreen(Screen[None]):
         Binding("ctrl+s", "save_transcript", "Save transcript", id="save-transcript"),
         Binding("ctrl+b", "save_bundle", "Save bundle", id="save-bundle"),
         Binding("ctrl+right", "next_tab", "Next tab", id="diag-next-tab", show=False, priority=True),
-        Binding("ctrl+left", "previous_tab", "Previous tab", id="diag-previous-tab", show=False, priority=True),
+        Binding(
+            "ctrl+left", "previous_tab", "Previous tab", id="diag-previous-tab", show=False, priority=True
+        ),
     ]
 
     def __init__(
@@ -98,7 +100,10 @@ class DiagnosticsScreen(Screen[None]):
             for name, label in TABS.items():
                 with TabPane(label, id=f"tab-{name}"):
                     yield widgets[name]
-        yield Static(Text("ctrl+←/→ switch tabs · ctrl+s saves the transcript, ctrl+b the diagnostic bundle"), id="diag-status")
+        yield Static(
+            Text("ctrl+←/→ switch tabs · ctrl+s saves the transcript, ctrl+b the diagnostic bundle"),
+            id="diag-status",
+        )
         yield Footer()
 
     def show_tab(self, tab: str) -> None:
