@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_maildir import generate, newest_subject  # noqa: E402
-from harness import Client, Harness, median, table, tree_peak_kb  # noqa: E402
+from harness import Client, Harness, compile_bytecode, median, table, tree_peak_kb  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 MAILTUI = ROOT / ".venv" / "bin" / "mailtui"
@@ -115,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("tmux") is None or not MAILTUI.exists():
         print("needs tmux and the venv's mailtui", file=sys.stderr)
         return 2
+    compile_bytecode(MAILTUI.parent / "python", ROOT / "mailtui")  # as an installed copy has
     folder = args.work / f"r{args.count}" / "INBOX"
     if not (folder / "cur").is_dir():
         generate(folder, args.count)

@@ -30,7 +30,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 from gen_maildir import generate, newest_subject  # noqa: E402
-from harness import Client, Harness, median, missing_tools, table  # noqa: E402
+from harness import Client, Harness, compile_bytecode, median, missing_tools, table  # noqa: E402
 
 from tests.backends.dovecot_server import DovecotServer, dovecot_available  # noqa: E402
 
@@ -127,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if missing:
         print(f"not installed, skipped: {', '.join(missing)}")
+    compile_bytecode(MAILTUI.parent / "python", ROOT / "mailtui")  # as an installed copy has
     work = Path(tempfile.mkdtemp(prefix="mailtui-bench-imap-"))
     try:
         with DovecotServer() as server, Harness() as harness:

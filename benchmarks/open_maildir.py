@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_maildir import generate, newest_subject  # noqa: E402
-from harness import Client, Harness, median, missing_tools, scandir_floor, table  # noqa: E402
+from harness import Client, Harness, compile_bytecode, median, missing_tools, scandir_floor, table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 MAILTUI = ROOT / ".venv" / "bin" / "mailtui"
@@ -227,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     if not MAILTUI.exists():
         print(f"{MAILTUI} is missing: make the venv first", file=sys.stderr)
         return 2
+    compile_bytecode(MAILTUI.parent / "python", ROOT / "mailtui")  # as an installed copy has
     args.work.mkdir(parents=True, exist_ok=True)
     blocks = [
         f"mailtui Maildir benchmark, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, "
