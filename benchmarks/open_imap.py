@@ -1,4 +1,4 @@
-"""IMAP first-screen comparison: mailtui vs mutt and neomutt on a private Dovecot (issue 6).
+"""IMAP first-screen comparison: mailtui vs aerc, mutt and neomutt on a private Dovecot (issue 6).
 
     .venv/bin/python benchmarks/open_imap.py [--count 10000] [--runs 5]
 
@@ -8,7 +8,8 @@ Dovecot index it once (a SELECT and a FETCH over imaplib, so the server's own in
 for every client), then measures each client with harness.Harness: time until the newest
 subject is on a 120x40 screen, and peak RSS. Every client talks plain IMAP on 127.0.0.1
 (no TLS, the same for all: TLS cost is not what is compared). Cold rows delete the client's
-header cache before each launch; warm rows keep the cache a warm-up launch filled.
+header cache before each launch; warm rows keep the cache a warm-up launch filled (aerc:
+`cache-headers = true`). Prints the issue's target (mailtui <= 0.8 x aerc with a warm cache).
 Writes benchmarks/results/imap.txt. Needs dovecot-imapd (Debian's package) and root.
 """
 
@@ -54,6 +55,16 @@ set wait_key=no
 """
 
 
+AERC_ACCOUNTS = """\
+[bench]
+source = imap+insecure://{user}:{password}@127.0.0.1:{port}
+cache-headers = true
+from = Bench <bench@example.com>
+default = INBOX
+outgoing = /bin/true
+"""
+
+
 def _remover(path: Path) -> Callable[[], None]:
     def remove() -> None:
         if path.is_dir():
@@ -95,6 +106,20 @@ def clients(work: Path, port: int) -> list[Client]:
 
         rows.append(Client(f"{prog} (cold hcache)", argv, {"HOME": str(home)}, cold))
         rows.append(Client(f"{prog} (warm hcache)", argv, {"HOME": str(home)}))
+    if shutil.which("aerc") is not None:
+        home = work / "home-aerc"
+        conf = home / ".config" / "aerc"
+        conf.mkdir(parents=True, exist_ok=True)
+        (conf / "accounts.conf").write_text(AERC_ACCOUNTS.format(user=USER, password=PASSWORD, port=port))
+        (conf / "accounts.conf").chmod(0o600)
+        (conf / "aerc.conf").write_text("[general]\nunsafe-accounts-conf = true\n")
+        env = {
+            "HOME": str(home),
+            "XDG_CONFIG_HOME": str(home / ".config"),
+            "XDG_CACHE_HOME": str(home / ".cache"),
+        }
+        rows.append(Client("aerc (cold cache)", ["aerc"], env, _remover(home / ".cache")))
+        rows.append(Client("aerc (warm cache)", ["aerc"], env))
     return rows
 
 
@@ -121,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=60.0)
     parser.add_argument("--out", type=Path, default=HERE / "results" / "imap.txt")
     args = parser.parse_args(argv)
-    missing = missing_tools(["tmux", "mutt", "neomutt"])
+    missing = missing_tools(["tmux", "mutt", "neomutt", "aerc"])
     if "tmux" in missing or not dovecot_available():
         print("needs tmux and dovecot-imapd (apt-get install tmux dovecot-imapd)", file=sys.stderr)
         return 2
@@ -161,6 +186,13 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
     medians = {n: median(t) for n, t in times.items() if t}
     best_mutt = min((v for n, v in medians.items() if "mutt" in n and "warm" in n), default=None)
+    aerc_warm = medians.get("aerc (warm cache)")
+    targets = []
+    for name in ("mailtui (cold cache)", "mailtui (warm cache)"):
+        if aerc_warm and name in medians:
+            ratio = medians[name] / aerc_warm
+            verdict = "OK" if ratio <= 0.8 else "MISSED"
+            targets.append(f"  {name} / aerc (warm cache): {ratio:.2f} (target <= 0.8) {verdict}")
     table_rows = []
     for name in times:
         if name not in medians:
@@ -179,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
             "",
             table(headers, table_rows),
         ]
+        + (["", "Target (issue 6):", *targets] if targets else [])
         + [f"\n{name} timed out; last screen:\n{screen}" for name, screen in last_screen.items()]
     )
     print(report)
