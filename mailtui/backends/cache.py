@@ -142,23 +142,34 @@ class HeaderCache:
             except sqlite3.Error:
                 self._disable()
 
-    def prune(self, folder: str, uidvalidity: int, present: Iterable[int]) -> int:
-        """Drop the folder's rows of other UIDVALIDITYs and of UIDs not `present`; returns how many."""
-        keep = set(present)
+    def prune(self, folder: str, uidvalidity: int, present: Iterable[int] | None = None) -> int:
+        """Drop the folder's rows of other UIDVALIDITYs and of UIDs not `present`; returns how many.
+
+        Without `present` only other UIDVALIDITYs go (cheap: the expunged-UID pass reads
+        every cached UID of the folder).
+        """
+        keep = set(present) if present is not None else None
+        gone: list[tuple[str, int, int]] = []
         with self._lock:
             if self._db is None:
                 return 0
             try:
                 with self._db:
-                    removed = self._db.execute(
-                        "DELETE FROM headers WHERE folder = ? AND uidvalidity != ?", (folder, uidvalidity)
-                    ).rowcount
-                    self._db.execute(
-                        "DELETE FROM flags WHERE folder = ? AND uidvalidity != ?", (folder, uidvalidity)
-                    )
+                    removed = 0
+                    # Two ranges of the primary key, not `!=`: that would scan every row
+                    # (and header blob) of the folder, 100k of them in a big one.
+                    for table in ("headers", "flags"):
+                        for op in ("<", ">"):
+                            count = self._db.execute(
+                                f"DELETE FROM {table} WHERE folder = ? AND uidvalidity {op} ?",
+                                (folder, uidvalidity),
+                            ).rowcount
+                            removed += count if table == "headers" else 0
                     self._db.execute(
                         "DELETE FROM modseq WHERE folder = ? AND uidvalidity != ?", (folder, uidvalidity)
                     )
+                    if keep is None:
+                        return removed
                     cached = [
                         uid
                         for (uid,) in self._db.execute(

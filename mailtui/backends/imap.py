@@ -1,7 +1,8 @@
 """The IMAP backend: MailBackend over imapclient, one connection for calls, one for IDLE.
 
-Refs are UIDs (as str); `list_refs` is one UID SEARCH ALL, highest UID (newest arrival)
-first, like Maildir delivery order. `fetch_envelopes` fetches just the header fields an
+Refs are UIDs (as str); `list_refs` is one UID SEARCH ALL (ESEARCH when offered; held as an
+array, imap_uids.py), highest UID (newest arrival) first, like Maildir delivery order.
+`fetch_envelopes` fetches just the header fields an
 index row needs, 1000 UIDs per command, with header blocks kept in a sqlite cache keyed by
 UIDVALIDITY (cache.py, imap_fetch.py) and flags always fresh. Refs handed out under one
 UIDVALIDITY are refused under another (the folder was re-created: acting on them would touch
@@ -33,6 +34,7 @@ from mailtui.backends.imap_offline import OfflineQueue, default_queue_path
 from mailtui.backends.imap_prefetch import Prefetcher
 from mailtui.backends.imap_settings import ImapSettings, settings_from_server
 from mailtui.backends.imap_sync import sync_flags
+from mailtui.backends.imap_uids import UidRefList, all_uids
 from mailtui.backends.imap_url import TLSMode, parse_imap_url
 from mailtui.backends.imap_watch import IDLE_RENEW, ChangeWatcher
 from mailtui.config import AccountConfig
@@ -164,7 +166,7 @@ class ImapBackend(ImapChangesMixin):
         self._folders = folders
         return folders
 
-    def list_refs(self, folder: str) -> list[MessageRef]:
+    def list_refs(self, folder: str) -> UidRefList:
         """UIDs, highest first: newest arrival first, like Maildir delivery times.
 
         Not SORT (REVERSE ARRIVAL): Dovecot breaks its many same-second ties oldest first.
@@ -172,20 +174,19 @@ class ImapBackend(ImapChangesMixin):
         once envelopes are loaded, if asked to.
         """
 
-        def op(c: IMAPClient) -> list[int]:
+        def op(c: IMAPClient) -> UidRefList:
             if not self._conn.just_selected:
                 # Dovecot updates a selected folder's view only between commands: without
                 # this NOOP, mail delivered since the last command would be missing.
                 c.noop()
-            uids = sorted(c.search(["ALL"]), reverse=True)
+            refs = UidRefList(all_uids(c))
             validity = self._conn.uidvalidity.get(folder)
             if validity is not None:
                 self._listed_validity[folder] = validity
-                self._prune_cache(folder, validity, uids)
-            return uids
+                self._prune_cache(folder, validity)
+            return refs
 
-        uids = self._run(op, folder=folder, readonly=True, action=f"to list the messages of {folder}")
-        return [MessageRef(str(uid)) for uid in uids]
+        return self._run(op, folder=folder, readonly=True, action=f"to list the messages of {folder}")
 
     def fetch_envelopes(self, folder: str, refs: Sequence[MessageRef]) -> list[Envelope]:
         uids = _uids(refs)
@@ -339,8 +340,12 @@ class ImapBackend(ImapChangesMixin):
                 self._prefetcher = Prefetcher(conn, self._cache)
             prefetcher = self._prefetcher
         expected = self._listed_validity.get(folder)
+        uids = refs.uids() if isinstance(refs, UidRefList) else _uids(refs)
+        if expected is not None:
+            # Off the first screen's path: with 100k cached rows this takes a while.
+            self._prune_cache(folder, expected, uids)
         try:
-            return prefetcher.run(folder, _uids(refs), expected, batch, should_stop)
+            return prefetcher.run(folder, uids, expected, batch, should_stop)
         except BackendError:
             if self._closed:
                 return 0  # closed meanwhile: a cancel, not an error
@@ -366,9 +371,14 @@ class ImapBackend(ImapChangesMixin):
         self._flush()
         return self._conn.run(fn, **kw)
 
-    def _prune_cache(self, folder: str, validity: int, uids: list[int]) -> None:
-        """Once per folder and session: forget cached headers of expunged UIDs and old UIDVALIDITYs."""
-        if self._cache is not None and (folder, validity) not in self._pruned:
+    def _prune_cache(self, folder: str, validity: int, uids: Sequence[int] | None = None) -> None:
+        """Forget cached headers of old UIDVALIDITYs (each listing) and of expunged UIDs (given
+        `uids`; once per folder and session, from the prefetch: it reads every cached UID)."""
+        if self._cache is None:
+            return
+        if uids is None:
+            self._cache.prune(folder, validity)
+        elif (folder, validity) not in self._pruned:
             self._pruned.add((folder, validity))
             self._cache.prune(folder, validity, uids)
 

@@ -10,7 +10,7 @@ wait behind a batch. Cancel with `should_stop` between batches, or `close()`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from imapclient import IMAPClient
 
@@ -30,7 +30,7 @@ class Prefetcher:
     def run(
         self,
         folder: str,
-        uids: list[int],
+        uids: Sequence[int],
         expected_validity: int | None,
         batch: int,
         should_stop: Callable[[], bool] | None,
@@ -45,7 +45,7 @@ class Prefetcher:
         for start in range(0, len(uids), batch):
             if self.conn.closed or (should_stop is not None and should_stop()):
                 break
-            chunk = uids[start : start + batch]
+            chunk = list(uids[start : start + batch])
 
             def op(c: IMAPClient, chunk: list[int] = chunk) -> int | None:
                 validity = self.conn.uidvalidity.get(folder)
