@@ -8,6 +8,7 @@ and snapshots, so what they check is what the CLI runs.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -52,6 +53,8 @@ class MailApp(App[int]):
         self.preload = preload  # backend and first refs, opened before App.run (run_app)
         self.demo = demo
         self._relay: object | None = None
+        self.first_frame_shown = False
+        self._after_first_frame: list[Callable[[], object]] = []
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return variable_defaults(self.current_theme.to_color_system().generate())
@@ -65,6 +68,28 @@ class MailApp(App[int]):
         from mailtui.ui.compose_actions import check_recovered_drafts
 
         check_recovered_drafts(self)  # a draft left by a killed app is offered back
+
+    def on_ready(self) -> None:
+        # Ready comes with the first layout, before that frame reaches the terminal:
+        # after the next refresh it is there.
+        self.call_after_refresh(self._first_frame_done)
+
+    def _first_frame_done(self) -> None:
+        self.first_frame_shown = True
+        callbacks, self._after_first_frame = self._after_first_frame, []
+        for callback in callbacks:
+            callback()
+
+    def after_first_frame(self, callback: Callable[[], object]) -> None:
+        """Run `callback` once the first frame is on the terminal (now, if it is).
+
+        For background jobs of the first screen (IMAP's IDLE and prefetch connections,
+        folder counts): started earlier, their threads would delay that frame (issue 6).
+        """
+        if self.first_frame_shown:
+            callback()
+        else:
+            self._after_first_frame.append(callback)
 
     def _apply_themes(self) -> None:
         loaded = load_themes()

@@ -7,6 +7,7 @@ separate full screen (as in mutt), pushed on Enter.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -35,7 +36,7 @@ from mailtui.ui.widgets.message_index import MessageIndex
 from mailtui.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
     from textual.app import ComposeResult
 
@@ -154,7 +155,7 @@ class BrowserScreen(BrowserWorkers):
             self._show_envelopes(name, first.envelopes, ())
         else:
             self.list_refs(name, self._generation, None)
-        self.start_watcher(name)
+        self._after_first_frame(partial(self.start_watcher, name))
 
     @on(FoldersListed)
     def _on_folders_listed(self, message: FoldersListed) -> None:
@@ -213,13 +214,20 @@ class BrowserScreen(BrowserWorkers):
         if folder == self.folder:
             self.index.add_envelopes(envelopes, requested)
             if self._prefetch_generation != self._generation:
-                # Once the first screen is on the terminal, warm the cache with the rest,
-                # newest first (started earlier, its thread would delay that frame).
+                # Warm the cache with the rest, newest first.
                 self._prefetch_generation = self._generation
-                self.call_after_refresh(self.start_prefetch, folder, self.index.refs)
+                self._after_first_frame(partial(self.start_prefetch, folder, self.index.refs))
         if self._folders_after_refs and self.index.refs:
             self._folders_after_refs = False
-            self.call_after_refresh(self.list_folders)
+            self._after_first_frame(self.list_folders)
+
+    def _after_first_frame(self, job: Callable[[], object]) -> None:
+        """Start a background job once the first screen is on the terminal and painted."""
+        after_first_frame = getattr(self.app, "after_first_frame", None)
+        if after_first_frame is None:
+            self.call_after_refresh(job)
+        else:
+            after_first_frame(lambda: self.call_after_refresh(job))
 
     # -- opening ----------------------------------------------------------------------
     @on(MessageIndex.Opened)

@@ -195,7 +195,7 @@ class BrowserWorkers(BrowserBulkActions):
             return
         stop = threading.Event()
         self._prefetch_stop = stop
-        rest = list(refs)
+        rest = refs[:]  # a snapshot; a compact ref list copies its array, no ref objects built
 
         def run() -> None:
             try:
