@@ -210,6 +210,16 @@ class ImapBackend(ImapChangesMixin):
             envelopes.append(envelope_from_headers(row.header, ref, row.size, flags))
         return envelopes
 
+    def search_body(self, folder: str, needle: str) -> set[str]:
+        """Keys of the messages whose body contains `needle` (UID SEARCH BODY: the server
+        decodes and searches, nothing is downloaded; `~b` in the index)."""
+
+        def op(c: IMAPClient) -> list[int]:
+            return list(c.search(["BODY", needle], charset="UTF-8"))
+
+        uids = self._run(op, folder=folder, readonly=True, action=f"to search the bodies in {folder}")
+        return {str(uid) for uid in uids}
+
     def fetch_raw(self, folder: str, ref: MessageRef) -> bytes:
         """The whole message (BODY.PEEK[]: not marked seen), with LF line ends."""
         uids = _uids([ref])

@@ -217,6 +217,15 @@ async def test_body_search(tmp_path: Path) -> None:
     (root / "cur" / f"{BASE_TIME}.M99999P1.host:2,S").write_bytes(
         b"From: x@example.org\nSubject: hidden\n\nthe NEEDLE is here\n"
     )
+    # Only readable decoded: "a needle in base64" (a byte search would miss it).
+    (root / "cur" / f"{BASE_TIME}.M99998P1.host:2,S").write_bytes(
+        b"From: y@example.org\nSubject: encoded\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+        b"Content-Transfer-Encoding: base64\n\nYSBuZWVkbGUgaW4gYmFzZTY0Cg==\n"
+    )
+    # The word only in a header: not a body match.
+    (root / "cur" / f"{BASE_TIME}.M99997P1.host:2,S").write_bytes(
+        b"From: needle@example.org\nSubject: needle in the subject\n\nnothing\n"
+    )
     app = make_app(root)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -225,4 +234,6 @@ async def test_body_search(tmp_path: Path) -> None:
         await pilot.press(*"~b needle", "enter")
         await settle(pilot)
         index = index_of(app)
-        assert index.row_count == 1 and "hidden" in index.row_text(0)
+        shown = sorted(index.row_text(i) for i in range(index.row_count))
+        assert index.row_count == 2, shown
+        assert any("encoded" in row for row in shown) and any("hidden" in row for row in shown)

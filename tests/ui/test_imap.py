@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from mailtui.config import AccountConfig, Config, UIConfig
+from mailtui.core.transcript import Direction, Transcript
 from mailtui.ui.app import MailApp
 from mailtui.ui.widgets.message_index import MessageIndex
 from mailtui.ui.widgets.status_bar import StatusBar
@@ -52,3 +53,29 @@ async def test_browse_flag_and_receive_over_imap(dovecot) -> None:  # type: igno
         await settle(pilot)
         assert "hello" in screen_text(app)
         client.logout()
+
+
+async def test_body_search_is_done_by_the_server(dovecot) -> None:  # type: ignore[no-untyped-def]
+    user = new_user(dovecot)
+    encoded = (
+        b"From: cron@example.org\r\nSubject: nightly report\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        b"YmFja3VwIGZhaWxlZDogZGlzayBmdWxs\r\n"  # "backup failed: disk full"
+    )
+    plain = b"From: x@example.org\r\nSubject: all fine\r\n\r\nnothing to see\r\n"
+    dovecot.seed(user.name, [encoded, plain], flags="S")
+    transcript = Transcript()
+    backend = user.open(transcript=transcript)
+    account = AccountConfig(name="imap-test")
+    app = MailApp(Config(accounts=(account,), ui=UIConfig()), account, backend=backend)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"~b disk full", "enter")
+        await settle(pilot)
+        index = app.screen.query_one(MessageIndex)
+        assert index.row_count == 1 and "nightly report" in index.row_text(0)
+    sent = [line.text for line in transcript.lines() if line.direction is Direction.SENT]
+    assert any("SEARCH" in text and "BODY" in text for text in sent), sent
+    assert not any("BODY.PEEK[]" in text for text in sent)  # no message was downloaded to search it

@@ -1,9 +1,10 @@
 """The folder scan behind search and tag-pattern: headers from the backend (its cache first), or bodies.
 
 A query is a substring, case-insensitive, over from/to/subject; mutt-like prefixes pick
-one field: `~f` from, `~t` to/cc, `~s` subject, `~b` body (a scan of the raw messages,
-slow, streamed), `~A` every message. Runs on a worker thread: `scan_folder` yields
-matches chunk by chunk so results stream, and holds at most one chunk of envelopes.
+one field: `~f` from, `~t` to/cc, `~s` subject, `~b` body (the server's search over IMAP,
+else a scan of the decoded messages, slow, streamed), `~A` every message. Runs on a
+worker thread: `scan_folder` yields matches chunk by chunk so results stream, and holds at
+most one chunk of envelopes.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from mailtui.backends.base import MailBackend
+from mailtui.core.body_search import body_contains
 from mailtui.core.errors import MessageNotFoundError
 from mailtui.core.models import Envelope, MessageRef
 
@@ -71,20 +73,28 @@ def scan_folder(
     cached: dict[str, Envelope],
     cancelled: Callable[[], bool],
 ) -> Iterator[tuple[int, list[Envelope | MessageRef]]]:
-    """Yield (refs done, matches in this chunk) per chunk; envelopes for header queries."""
+    """Yield (refs done, matches in this chunk) per chunk; envelopes for header queries.
+
+    A body query goes to the server when the backend can search (IMAP's SEARCH BODY);
+    otherwise each message is read and searched as a reader sees it (core.body_search).
+    """
+    server_hits = (
+        call(lambda b: _server_body_search(b, folder, query.needle)) if query.field == "body" else None
+    )
     for start in range(0, len(refs), CHUNK):
         chunk = refs[start : start + CHUNK]
         found: list[Envelope | MessageRef] = []
         if query.field == "all":
             found.extend(chunk)
+        elif isinstance(server_hits, set):
+            found.extend(ref for ref in chunk if ref.key in server_hits)
         elif query.field == "body":
-            needle = query.needle.encode("utf-8")
             for ref in chunk:
                 try:
                     raw = call(lambda b, r=ref: b.fetch_raw(folder, r))
                 except MessageNotFoundError:
                     continue  # gone meanwhile
-                if isinstance(raw, bytes) and needle in raw.lower():
+                if isinstance(raw, bytes) and body_contains(raw, query.needle):
                     found.append(ref)
                 if cancelled():
                     return
@@ -101,3 +111,9 @@ def scan_folder(
         if cancelled():
             return
         yield min(start + CHUNK, len(refs)), found
+
+
+def _server_body_search(backend: MailBackend, folder: str, needle: str) -> set[str] | None:
+    """The backend's own body search (keys), None when it has none (local mailboxes)."""
+    search = getattr(backend, "search_body", None)
+    return search(folder, needle) if callable(search) else None
