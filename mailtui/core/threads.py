@@ -13,7 +13,8 @@ oldest first under their parent, each with its depth for indentation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 
@@ -118,3 +119,33 @@ def _is_ancestor(parent: dict[str, str], node: str, candidate: str) -> bool:
         current = parent.get(current)
         seen += 1
     return False
+
+
+def fold_threads(
+    keys: Sequence[str], depths: Mapping[str, int], folded: AbstractSet[str]
+) -> tuple[list[int], dict[str, int]]:
+    """Rows still shown when the threads whose roots are in `folded` are collapsed.
+
+    `keys` is a thread order and `depths` the depth of every reply (roots are absent), as
+    `thread_order` gives them. Returns the shown row numbers and, per folded root, how many
+    replies it hides.
+    """
+    shown: list[int] = []
+    hidden: dict[str, int] = {}
+    root: str | None = None  # the folded root whose replies are being skipped
+    for row, key in enumerate(keys):
+        if key not in depths:
+            root = key if key in folded else None
+            shown.append(row)
+        elif root is not None:
+            hidden[root] = hidden.get(root, 0) + 1
+        else:
+            shown.append(row)
+    return shown, hidden
+
+
+def thread_root(keys: Sequence[str], depths: Mapping[str, int], row: int) -> int:
+    """The row of the root of the thread that row `row` belongs to."""
+    while row > 0 and keys[row] in depths:
+        row -= 1
+    return row

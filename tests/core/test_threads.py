@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mailtui.core.threads import ThreadLine, ThreadRow, thread_order
+from mailtui.core.threads import ThreadLine, ThreadRow, fold_threads, thread_order, thread_root
 
 
 def row(key: str, mid: str, date: float, irt: str = "", refs: tuple[str, ...] = ()) -> ThreadRow:
@@ -62,3 +62,12 @@ def test_every_message_once_on_a_big_chain() -> None:
     lines = thread_order(rows)
     assert [x.key for x in lines] == [f"k{i}" for i in range(3000)]
     assert lines[-1].depth == 2999
+
+
+def test_fold_threads_hides_replies_of_folded_roots_only() -> None:
+    keys = ["a", "a1", "a2", "b", "c", "c1"]
+    depths = {"a1": 1, "a2": 2, "c1": 1}
+    assert fold_threads(keys, depths, set()) == ([0, 1, 2, 3, 4, 5], {})
+    assert fold_threads(keys, depths, {"a"}) == ([0, 3, 4, 5], {"a": 2})
+    assert fold_threads(keys, depths, {"a", "b", "c"}) == ([0, 3, 4], {"a": 2, "c": 1})
+    assert [thread_root(keys, depths, row) for row in range(6)] == [0, 0, 0, 3, 4, 4]

@@ -158,6 +158,34 @@ async def test_threads_toggle_indents_replies(tmp_path: Path) -> None:
         assert not index.ordered and "└>" not in index.row_text(1)
 
 
+async def test_collapse_one_thread_and_all_threads(tmp_path: Path) -> None:
+    app = make_app(big_maildir(tmp_path / "Mail"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("z")  # not threaded yet: says how
+        await pilot.pause()
+        assert index_of(app).row_count == COUNT
+        assert any("ctrl+t" in n.message for n in app._notifications)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        index = index_of(app)
+        await pilot.press(*["j"] * 8, "z")  # on a reply of topic 1190: its whole thread folds
+        await pilot.pause()
+        assert index.row_count == COUNT - 2
+        assert "(+2) topic 1190" in index.row_text(7) and "topic 1189" in index.row_text(8)
+        assert index.cursor == 7  # on the collapsed thread's first message
+        await pilot.press("z")
+        await pilot.pause()
+        assert index.row_count == COUNT and "└>Re: topic 1190" in index.row_text(8)
+        await pilot.press("Z")  # every thread: 120 threads of three, 960 messages in all
+        await pilot.pause()
+        assert index.row_count == COUNT - 240 and "(+2) topic 1190" in index.row_text(7)
+        assert "(+2)" in screen_text(app)
+        await pilot.press("Z")
+        await pilot.pause()
+        assert index.row_count == COUNT and index.folded_count == 0
+
+
 async def test_tag_all_then_mark_read_in_batches(tmp_path: Path) -> None:
     root = big_maildir(tmp_path / "Mail")
     app = make_app(root)

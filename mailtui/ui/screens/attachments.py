@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from mailtui.core.sanitize import clean_line
 from mailtui.ui.messages import AttachmentSaved
-from mailtui.ui.widgets.message_index import format_size
+from mailtui.ui.widgets.index_cells import format_size
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult

@@ -1,8 +1,9 @@
 """Big-folder actions of the browser: sort, threads, tags and bulk operations (issue 6).
 
 A mixin of `BrowserScreen` (through `BrowserWorkers`): `o` cycles the sort (date, from,
-subject, size), `O` reverses it, `ctrl+t` toggles threads; `t` tags a message, `T` tags
-every message matching a pattern (as mutt's T), `ctrl+a` tags all shown; `;` applies an
+subject, size), `O` reverses it, `ctrl+t` toggles threads (`z` collapses one, `Z` all);
+`t` tags a message, `T` tags every message matching a pattern (as mutt's T), `ctrl+a`
+tags all shown; `;` applies an
 action to the tagged messages (delete, move, mark read/unread, flag/unflag) in batches,
 with a progress bar. Orders need every envelope: a worker reads them through the backend
 (the Maildir header cache first, filling it), keeps one small row per message, and posts
@@ -114,6 +115,8 @@ class BrowserBulkActions(Screen[None]):
         Binding("o", "cycle_sort", "Sort", id="cycle-sort", show=False),
         Binding("O", "reverse_sort", "Reverse sort", id="reverse-sort", show=False),
         Binding("ctrl+t", "toggle_threads", "Threads", id="toggle-threads", show=False),
+        Binding("z", "fold_thread", "Collapse thread", id="fold-thread", show=False),
+        Binding("Z", "fold_all_threads", "Collapse all threads", id="fold-all-threads", show=False),
         Binding("t", "tag", "Tag", id="tag", show=False),
         Binding("T", "tag_pattern", "Tag pattern", id="tag-pattern", show=False),
         Binding("ctrl+a", "tag_all", "Tag all", id="tag-all", show=False),
@@ -160,6 +163,17 @@ class BrowserBulkActions(Screen[None]):
     def action_toggle_threads(self) -> None:
         self.threaded = not self.threaded
         self._apply_order()
+
+    def action_fold_thread(self) -> None:
+        """Collapse the thread under the cursor into its first message, or expand it again."""
+        if not self.index.fold_thread():
+            self.notify("Collapsing works on threads: press ctrl+t for the threaded view.", timeout=3)
+
+    def action_fold_all_threads(self) -> None:
+        """Collapse every thread (mutt's Esc V); again: expand them all."""
+        index = self.index
+        if not index.fold_all_threads(fold=index.folded_count == 0):
+            self.notify("Collapsing works on threads: press ctrl+t for the threaded view.", timeout=3)
 
     def _apply_order(self) -> None:
         index = self.index

@@ -23,7 +23,7 @@ from mailtui.core.codes import explain_reply, format_explanation, short_explanat
 from mailtui.core.errors import MailtuiError
 from mailtui.core.sanitize import clean_line, clean_text
 from mailtui.core.transcript import Direction, TranscriptLine
-from mailtui.ui.widgets.message_index import format_size
+from mailtui.ui.widgets.index_cells import format_size
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult

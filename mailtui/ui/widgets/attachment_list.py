@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 
 from mailtui.core.compose import AttachmentSpec
 from mailtui.core.sanitize import clean_line
-from mailtui.ui.widgets.message_index import format_size
+from mailtui.ui.widgets.index_cells import format_size
 
 MAX_LISTED = 200  # directory entries looked at per completion: a huge /tmp must not stall typing
 

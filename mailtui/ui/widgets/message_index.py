@@ -9,7 +9,6 @@ sanitized and drawn as Segments, so it is never parsed as markup.
 
 from __future__ import annotations
 
-import time
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,47 +27,10 @@ from textual.strip import Strip
 
 from mailtui.core.models import Envelope, Flag, MessageRef
 from mailtui.core.sanitize import clean_line
+from mailtui.core.threads import fold_threads, thread_root
+from mailtui.ui.widgets.index_cells import display_sender, flag_cells, format_date, format_size
 
 CACHE_SIZE = 5000
-
-
-def format_size(size: int) -> str:
-    """A byte count in at most 5 cells: 999, 1.2K, 34K, 5.6M."""
-    value = float(size)
-    for unit in ("", "K", "M", "G"):
-        if value < 1000 or unit == "G":
-            if unit == "":
-                return f"{int(value)}"
-            return f"{value:.1f}{unit}" if value < 10 else f"{int(value)}{unit}"
-        value /= 1024
-    return "?"
-
-
-def format_date(timestamp: float | None) -> str:
-    """The message's own date in local time, ISO style (never relative to the clock)."""
-    if timestamp is None:
-        return "????-??-??"
-    try:
-        return time.strftime("%Y-%m-%d", time.localtime(timestamp))
-    except (OverflowError, OSError, ValueError):
-        return "????-??-??"
-
-
-def display_sender(env: Envelope) -> str:
-    """The sender's name when there is one (as mutt's %F), else the address."""
-    sender, address = env.sender, env.sender_address
-    if address and sender.endswith(f"<{address}>"):
-        name = sender[: -len(address) - 2].strip().strip('"')
-        return name or address
-    return sender or address
-
-
-def flag_cells(env: Envelope, tagged: bool = False) -> str:
-    """Three mutt-like status cells: N/D, * (tagged) or !, r or @."""
-    first = "D" if Flag.DELETED in env.flags else ("N" if env.is_unread else " ")
-    second = "*" if tagged else ("!" if Flag.FLAGGED in env.flags else " ")
-    third = "r" if Flag.ANSWERED in env.flags else ("@" if env.has_attachments else " ")
-    return first + second + third
 
 
 class MessageIndex(ScrollView, can_focus=True):
@@ -132,6 +94,8 @@ class MessageIndex(ScrollView, can_focus=True):
         self._rows: Sequence[MessageRef] = []  # what is shown: refs, their sorted order, or matches
         self._ordered: Sequence[MessageRef] | None = None  # sorted or threaded order of _refs
         self._depth: dict[str, int] = {}  # thread depth of replies (roots are absent)
+        self._folded: set[str] = set()  # roots of collapsed threads
+        self._hidden: dict[str, int] = {}  # replies each collapsed root hides
         self._tagged: set[str] = set()
         self._filtered = False
         self._envelopes: OrderedDict[str, Envelope] = OrderedDict()
@@ -195,6 +159,7 @@ class MessageIndex(ScrollView, can_focus=True):
         self._refs = self._rows = []
         self._ordered = None
         self._depth = {}
+        self._folded.clear()
         self._tagged.clear()
         self._place_cursor(None)
 
@@ -213,6 +178,7 @@ class MessageIndex(ScrollView, can_focus=True):
         self._refs = refs if isinstance(refs, Sequence) else list(refs)
         self._ordered = None  # the screen re-applies a sort or thread order on the new refs
         self._depth = {}
+        self._folded.clear()
         if not self._filtered:
             self._rows = self._refs
         self._pending.clear()
@@ -226,13 +192,23 @@ class MessageIndex(ScrollView, can_focus=True):
         self._place_cursor(keep)
 
     def _unfiltered(self) -> Sequence[MessageRef]:
-        return self._ordered if self._ordered is not None else self._refs
+        if self._ordered is None:
+            return self._refs
+        self._hidden = {}
+        if not self._folded:
+            return self._ordered
+        keys = _keys_of(self._ordered)
+        shown, self._hidden = fold_threads(keys, self._depth, self._folded)
+        if callable(getattr(self._ordered, "keys", None)):  # a compact list stays compact
+            return type(self._ordered)([keys[i] for i in shown])  # type: ignore[call-arg]
+        return [self._ordered[i] for i in shown]
 
     def set_order(self, order: Sequence[MessageRef] | None, depths: dict[str, int] | None = None) -> None:
         """Show the folder in another order (sorted or threaded), or by date again with None."""
         keep = self.current_ref.key if self.current_ref else None
         self._ordered = order
         self._depth = dict(depths or {})
+        self._folded.clear()
         if not self._filtered:
             self._rows = self._unfiltered()
         self._place_cursor(keep)
@@ -240,6 +216,41 @@ class MessageIndex(ScrollView, can_focus=True):
     def depth(self, key: str) -> int:
         """Thread depth of a message (0 when not threaded or a thread root)."""
         return self._depth.get(key, 0)
+
+    def fold_thread(self, fold: bool | None = None) -> bool:
+        """Collapse or expand (None: toggle) the thread under the cursor; False when not threaded."""
+        if self._ordered is None or not self._depth or self._filtered or self.current_ref is None:
+            return False
+        keys = _keys_of(self._rows)
+        root = keys[thread_root(keys, self._depth, self.cursor)]
+        if fold is None:
+            fold = root not in self._folded
+        (self._folded.add if fold else self._folded.discard)(root)
+        self._rows = self._unfiltered()
+        self._place_cursor(root)
+        return True
+
+    def fold_all_threads(self, fold: bool) -> bool:
+        """Collapse or expand every thread; False when not threaded."""
+        if self._ordered is None or not self._depth or self._filtered:
+            return False
+        keep = self.current_ref.key if self.current_ref else None
+        if fold:
+            keys = _keys_of(self._ordered)
+            replies = set(self._depth)
+            self._folded = {key for key in keys if key not in replies}
+            if keep is not None:
+                keep = keys[thread_root(keys, self._depth, keys.index(keep))]
+        else:
+            self._folded.clear()
+        self._rows = self._unfiltered()
+        self._place_cursor(keep)
+        return True
+
+    @property
+    def folded_count(self) -> int:
+        """How many threads are collapsed."""
+        return len(self._folded)
 
     # -- tags -------------------------------------------------------------------
     @property
@@ -420,6 +431,8 @@ class MessageIndex(ScrollView, can_focus=True):
             if depth:
                 # Replies indented under their parent, as mutt's thread tree (at most 8 levels).
                 subject = "  " * (min(depth, 8) - 1) + "└>" + subject
+            elif ref.key in self._hidden:
+                subject = f"(+{self._hidden[ref.key]}) {subject}"  # a collapsed thread
         fixed = 3 + 1 + 10 + 1 + from_width + 1 + 1 + 5
         subject_width = max(width - fixed, 1)
         text = (
@@ -477,3 +490,8 @@ def _without(refs: Sequence[MessageRef], gone: set[str]) -> Sequence[MessageRef]
     if callable(keys):
         return type(refs)([k for k in keys() if k not in gone])  # type: ignore[call-arg]
     return [r for r in refs if r.key not in gone]
+
+
+def _keys_of(refs: Sequence[MessageRef]) -> list[str]:
+    keys = getattr(refs, "keys", None)
+    return keys() if callable(keys) else [r.key for r in refs]

@@ -1,0 +1,49 @@
+"""The cells of one message-index row as text: flags, date, sender and size.
+
+Also used by other screens for sizes (attachments, the pager, the send transcript).
+"""
+
+from __future__ import annotations
+
+import time
+
+from mailtui.core.models import Envelope, Flag
+
+
+def format_size(size: int) -> str:
+    """A byte count in at most 5 cells: 999, 1.2K, 34K, 5.6M."""
+    value = float(size)
+    for unit in ("", "K", "M", "G"):
+        if value < 1000 or unit == "G":
+            if unit == "":
+                return f"{int(value)}"
+            return f"{value:.1f}{unit}" if value < 10 else f"{int(value)}{unit}"
+        value /= 1024
+    return "?"
+
+
+def format_date(timestamp: float | None) -> str:
+    """The message's own date in local time, ISO style (never relative to the clock)."""
+    if timestamp is None:
+        return "????-??-??"
+    try:
+        return time.strftime("%Y-%m-%d", time.localtime(timestamp))
+    except (OverflowError, OSError, ValueError):
+        return "????-??-??"
+
+
+def display_sender(env: Envelope) -> str:
+    """The sender's name when there is one (as mutt's %F), else the address."""
+    sender, address = env.sender, env.sender_address
+    if address and sender.endswith(f"<{address}>"):
+        name = sender[: -len(address) - 2].strip().strip('"')
+        return name or address
+    return sender or address
+
+
+def flag_cells(env: Envelope, tagged: bool = False) -> str:
+    """Three mutt-like status cells: N/D, * (tagged) or !, r or @."""
+    first = "D" if Flag.DELETED in env.flags else ("N" if env.is_unread else " ")
+    second = "*" if tagged else ("!" if Flag.FLAGGED in env.flags else " ")
+    third = "r" if Flag.ANSWERED in env.flags else ("@" if env.has_attachments else " ")
+    return first + second + third
