@@ -48,9 +48,7 @@ def test_headless_modules_are_found() -> None:
 def test_no_headless_module_loads_textual() -> None:
     offenders = []
     for name in headless_modules():
-        out = subprocess.run(
-            [sys.executable, "-c", CHECK, name], capture_output=True, text=True, check=False
-        )
+        out = subprocess.run([sys.executable, "-c", CHECK, name], capture_output=True, text=True, check=False)
         assert out.returncode == 0, f"importing {name} failed:\n{out.stderr}"
         if json.loads(out.stdout)[name]:
             offenders.append(name)

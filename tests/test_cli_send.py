@@ -175,7 +175,10 @@ def test_temporary_failure_queues_and_queue_flush_delivers(relay, config):
 
 def test_queue_drop_deletes_without_sending(relay, config):
     relay.handler.rcpt_replies["you@"] = "451 4.7.1 greylisted, try again later"
-    assert run("--config", str(config), "send", "-s", "drop me", "you@example.net", stdin=b"x\n").returncode == 75
+    assert (
+        run("--config", str(config), "send", "-s", "drop me", "you@example.net", stdin=b"x\n").returncode
+        == 75
+    )
     [item] = Outbox(data_dir() / "outbox").list()
     unknown = run("queue", "drop", "no-such-id")
     assert unknown.returncode == 66 and "no-such-id" in unknown.stderr

@@ -10,7 +10,18 @@ import argparse
 import importlib
 
 # Order = order in `mailtui --help`.
-COMMAND_MODULES = ("config", "passwd", "explain", "send", "sendmail", "probe", "queue", "decode", "headers", "dns")
+COMMAND_MODULES = (
+    "config",
+    "passwd",
+    "explain",
+    "send",
+    "sendmail",
+    "probe",
+    "queue",
+    "decode",
+    "headers",
+    "dns",
+)
 
 
 def register_all(subparsers: argparse._SubParsersAction) -> None:

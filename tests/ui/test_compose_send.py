@@ -213,7 +213,8 @@ async def test_outbox_flush_delivers_queued_message(tmp_path: Path, relay: DemoR
         flush_outbox_now(app)
         await settle(pilot)
         assert any(
-            n.title == "Outbox retried" and "1 sent, 0 still in the outbox" in n.message for n in app._notifications
+            n.title == "Outbox retried" and "1 sent, 0 still in the outbox" in n.message
+            for n in app._notifications
         )
     assert Outbox().list() == []
     assert [m["Subject"] for m in delivered(relay)] == ["was queued"]
