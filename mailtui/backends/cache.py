@@ -8,8 +8,9 @@ fetch; without it the backend fetches FLAGS fresh with every window and the flag
 stay empty. When UIDVALIDITY changes the folder's rows are dropped. The raw header block is stored
 (not a decoded Envelope), so a better decoder later needs no cache migration.
 
-The cache is an optimisation only: any sqlite error disables it for the session and the
-backend goes to the server as if it were empty. The file lives in the XDG cache dir and
+The cache is an optimisation only: a damaged file is deleted and rebuilt (with a notice
+for the UI), any other sqlite error disables it for the session and the backend goes to
+the server as if it were empty. The file lives in the XDG cache dir and
 may be deleted at any time.
 """
 
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mailtui import paths
+from mailtui.backends.sqlite_store import open_cache
 
 SCHEMA_VERSION = 1
 _CHUNK = 500  # host parameters per statement (sqlite's limit is 999 on old builds)
@@ -78,21 +80,20 @@ class HeaderCache:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
-        self._db: sqlite3.Connection | None = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(str(path), timeout=5, check_same_thread=False)
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, SCHEMA_VERSION):
-                for table in ("headers", "flags", "modseq"):
-                    db.execute(f"DROP TABLE IF EXISTS {table}")
-            db.executescript(_SCHEMA)
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            db.execute("PRAGMA journal_mode = WAL")  # readers of a second mailtui never block
-            db.commit()
-            self._db = db
-        except (sqlite3.Error, OSError):
-            self._db = None
+        opened = open_cache(
+            path,
+            _SCHEMA,
+            what="The IMAP header cache",
+            version=SCHEMA_VERSION,
+            old_tables=("headers", "flags", "modseq"),
+        )
+        self._db: sqlite3.Connection | None = opened.db
+        self.notice: str | None = opened.notice  # a damaged file rebuilt, or the cache off
+
+    def take_notice(self) -> str | None:
+        """The pending notice for the UI (once)."""
+        notice, self.notice = self.notice, None
+        return notice
 
     @property
     def enabled(self) -> bool:

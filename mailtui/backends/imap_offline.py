@@ -30,6 +30,7 @@ from typing import Literal
 
 from mailtui import paths
 from mailtui.backends.cache import safe_label
+from mailtui.backends.sqlite_store import open_store
 from mailtui.core.models import Flag
 
 ChangeKind = Literal["flags", "move", "delete"]
@@ -89,10 +90,7 @@ class OfflineQueue:
         self.dropped: list[str] = []  # descriptions of changes given up, for the UI
         if path is not None:
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(str(path), timeout=5, check_same_thread=False)
-                db.executescript(_SCHEMA)
-                db.commit()
+                db = open_store(path, _SCHEMA)
                 self._changes = [_from_row(row) for row in db.execute("SELECT * FROM changes ORDER BY id")]
                 self._db = db
             except (sqlite3.Error, OSError, ValueError):

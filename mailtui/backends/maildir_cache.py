@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from mailtui import paths
+from mailtui.backends.sqlite_store import open_cache
 from mailtui.core.models import Envelope, Flag, MessageRef
 
 SCHEMA_VERSION = 1
@@ -103,49 +104,17 @@ class MaildirHeaderCache:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.notice: str | None = None
         self._lock = threading.Lock()
-        self._db: sqlite3.Connection | None = None
-        try:
-            self._db = self._open()
-        except sqlite3.DatabaseError as exc:
-            # "file is not a database", "database disk image is malformed": start again.
-            self._discard()
-            try:
-                self._db = self._open()
-                self.notice = f"The Maildir header cache {path} was damaged ({exc}); it was rebuilt."
-            except (sqlite3.Error, OSError) as again:
-                self.notice = (
-                    f"The Maildir header cache {path} cannot be used ({again}); headers are read from files."
-                )
-        except (sqlite3.Error, OSError) as exc:
-            self.notice = (
-                f"The Maildir header cache {path} cannot be used ({exc}); headers are read from files."
-            )
-
-    def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(str(self.path), timeout=5, check_same_thread=False)
-        try:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, SCHEMA_VERSION):
-                db.execute("DROP TABLE IF EXISTS envelopes")  # older decoder: rebuild
-            db.executescript(_SCHEMA)
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            db.execute("PRAGMA journal_mode = WAL")  # a second mailtui reading never blocks
-            db.execute("PRAGMA synchronous = NORMAL")  # a lost last write only costs a re-read
-            db.commit()
-        except BaseException:
-            db.close()
-            raise
-        return db
-
-    def _discard(self) -> None:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            try:
-                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-            except OSError:
-                pass
+        opened = open_cache(
+            path,
+            _SCHEMA,
+            what="The Maildir header cache",
+            version=SCHEMA_VERSION,
+            old_tables=("envelopes",),  # an older decoder's rows: rebuilt
+            synchronous_normal=True,
+        )
+        self._db: sqlite3.Connection | None = opened.db
+        self.notice: str | None = opened.notice
 
     @property
     def enabled(self) -> bool:

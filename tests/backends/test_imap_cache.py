@@ -49,15 +49,48 @@ def test_prune_drops_expunged_uids_and_old_uidvalidity(tmp_path: Path) -> None:
         cache.close()
 
 
-def test_a_broken_file_disables_the_cache_without_errors(tmp_path: Path) -> None:
+def test_a_broken_file_is_rebuilt_with_a_notice(tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite3"
     path.write_bytes(b"this is not an sqlite database" * 100)
     cache = HeaderCache(path)
+    try:
+        assert cache.enabled
+        notice = cache.take_notice()
+        assert notice is not None and "damaged" in notice and "rebuilt" in notice
+        assert cache.take_notice() is None  # given once
+        cache.put("INBOX", 1, [_row(1)])
+        assert cache.get("INBOX", 1, [1]) == {1: _row(1)}
+    finally:
+        cache.close()
+
+
+def test_an_unusable_place_turns_the_cache_off_without_errors(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache folder should be")
+    cache = HeaderCache(blocker / "c.sqlite3")
     assert not cache.enabled
+    assert "off for this session" in (cache.take_notice() or "")
     cache.put("INBOX", 1, [_row(1)])
     assert cache.get("INBOX", 1, [1]) == {}
     assert cache.prune("INBOX", 1, []) == 0
     cache.close()
+
+
+def test_a_file_of_another_schema_version_loses_its_old_tables(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "c.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript("CREATE TABLE headers (x); INSERT INTO headers VALUES (1); PRAGMA user_version = 99;")
+    old.commit()
+    old.close()
+    cache = HeaderCache(path)
+    try:
+        assert cache.enabled and cache.take_notice() is None
+        cache.put("INBOX", 1, [_row(1)])  # the current schema, not the old table
+        assert cache.get("INBOX", 1, [1]) == {1: _row(1)}
+    finally:
+        cache.close()
 
 
 def test_default_path_is_in_the_xdg_cache_dir_with_a_safe_name(isolated_xdg: Path) -> None:

@@ -1,0 +1,97 @@
+"""Opening mailtui's small sqlite files (header caches, the offline queue) one way.
+
+Each store is a file in the XDG cache dir, shared by every thread of one mailtui (one
+connection, the caller holds a lock) and possibly read by a second mailtui at the same
+time (WAL: readers never block). A cache can always be thrown away: `open_cache` deletes
+a damaged file and starts again, and says so; the offline queue holds pending changes, so
+it is opened with `open_store` and never deleted here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def open_store(
+    path: Path,
+    schema: str,
+    *,
+    version: int | None = None,
+    old_tables: tuple[str, ...] = (),
+    synchronous_normal: bool = False,
+) -> sqlite3.Connection:
+    """Connect to `path` (creating its folder), run `schema`, switch to WAL.
+
+    With `version`, a file of another `PRAGMA user_version` first loses `old_tables`
+    (written by an older mailtui: rebuilt, not migrated). Raises sqlite3.Error or OSError.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(str(path), timeout=5, check_same_thread=False)
+    try:
+        if version is not None:
+            found = db.execute("PRAGMA user_version").fetchone()[0]
+            if found not in (0, version):
+                for table in old_tables:
+                    db.execute(f"DROP TABLE IF EXISTS {table}")
+        db.executescript(schema)
+        if version is not None:
+            db.execute(f"PRAGMA user_version = {int(version)}")
+        db.execute("PRAGMA journal_mode = WAL")  # a second mailtui reading never blocks
+        if synchronous_normal:
+            db.execute("PRAGMA synchronous = NORMAL")  # a lost last write only costs a re-read
+        db.commit()
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+@dataclass(frozen=True)
+class OpenedCache:
+    """A cache connection (None: not usable this session) and what to tell the user, if anything."""
+
+    db: sqlite3.Connection | None
+    notice: str | None = None
+
+
+def open_cache(
+    path: Path,
+    schema: str,
+    *,
+    what: str,
+    version: int,
+    old_tables: tuple[str, ...],
+    synchronous_normal: bool = False,
+) -> OpenedCache:
+    """`open_store` for a cache: a damaged file is deleted and created again; never raises.
+
+    `what` names the cache in notices ("The Maildir header cache").
+    """
+
+    def attempt() -> sqlite3.Connection:
+        return open_store(
+            path, schema, version=version, old_tables=old_tables, synchronous_normal=synchronous_normal
+        )
+
+    try:
+        return OpenedCache(attempt())
+    except sqlite3.DatabaseError as exc:
+        # "file is not a database", "database disk image is malformed": start again.
+        discard(path)
+        try:
+            return OpenedCache(attempt(), f"{what} {path} was damaged ({exc}); it was rebuilt.")
+        except (sqlite3.Error, OSError) as again:
+            return OpenedCache(None, f"{what} {path} cannot be used ({again}); it is off for this session.")
+    except (sqlite3.Error, OSError) as exc:
+        return OpenedCache(None, f"{what} {path} cannot be used ({exc}); it is off for this session.")
+
+
+def discard(path: Path) -> None:
+    """Delete an sqlite file with its WAL and journal side files (missing ones are fine)."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        except OSError:
+            pass
