@@ -45,6 +45,7 @@ from mailtui.core.transcript import Transcript
 
 _TLS_MODES = ("ssl", "starttls", "none")
 T = TypeVar("T")
+_H = TypeVar("_H")  # a helper on its own connection (watcher, prefetcher)
 
 
 class ImapBackend(ImapChangesMixin):
@@ -139,6 +140,11 @@ class ImapBackend(ImapChangesMixin):
             raise
 
     # -- MailBackend ---------------------------------------------------------------
+    def take_notices(self) -> list[str]:
+        """Notices for the UI (the header cache was rebuilt or is off), each given once."""
+        notice = self._cache.take_notice() if self._cache is not None else None
+        return [notice] if notice else []
+
     @property
     def capabilities(self) -> Capabilities:
         names = self._conn.server_capabilities
@@ -286,26 +292,9 @@ class ImapBackend(ImapChangesMixin):
         )
 
     def wait_for_changes(self, folder: str, timeout: float) -> bool:
-        with self._watch_lock:
-            if self._closed:
-                return False
-            needed = self._watcher is None
-        # A token command may take a while: not under the lock that close() needs.
-        secret = self._refresh_secret() if needed and self._refresh_secret is not None else self._password
-        with self._watch_lock:
-            if self._closed:
-                return False
-            if self._watcher is None:
-                conn = ImapConnection(
-                    self.settings,
-                    secret,
-                    self._transcript,
-                    "idle",
-                    auth=self._auth,
-                    refresh_secret=self._refresh_secret,
-                )
-                self._watcher = ChangeWatcher(conn)
-            watcher = self._watcher
+        watcher = self._side_helper("_watcher", "idle", ChangeWatcher)
+        if watcher is None:
+            return False
         watcher.idle_renew = self.idle_renew
         changed = watcher.wait(folder, timeout)
         # The server answered: a good moment to apply changes queued while it did not (the
@@ -327,28 +316,12 @@ class ImapBackend(ImapChangesMixin):
         each batch (cancel by returning True); closing the backend stops it too. Returns
         how many headers were fetched (0 without a header cache).
         """
-        if self._cache is None or not refs:
+        cache = self._cache
+        if cache is None or not refs:
             return 0
-        with self._watch_lock:
-            if self._closed:
-                return 0
-            needed = self._prefetcher is None
-        # A token command may take a while: not under the lock that close() needs.
-        secret = self._refresh_secret() if needed and self._refresh_secret is not None else self._password
-        with self._watch_lock:
-            if self._closed:
-                return 0
-            if self._prefetcher is None:
-                conn = ImapConnection(
-                    self.settings,
-                    secret,
-                    self._transcript,
-                    "prefetch",
-                    auth=self._auth,
-                    refresh_secret=self._refresh_secret,
-                )
-                self._prefetcher = Prefetcher(conn, self._cache)
-            prefetcher = self._prefetcher
+        prefetcher = self._side_helper("_prefetcher", "prefetch", lambda conn: Prefetcher(conn, cache))
+        if prefetcher is None:
+            return 0
         expected = self._listed_validity.get(folder)
         uids = refs.uids() if isinstance(refs, UidRefList) else _uids(refs)
         if expected is not None:
@@ -360,6 +333,30 @@ class ImapBackend(ImapChangesMixin):
             if self._closed:
                 return 0  # closed meanwhile: a cancel, not an error
             raise
+
+    def _side_helper(self, attr: str, label: str, make: Callable[[ImapConnection], _H]) -> _H | None:
+        """The watcher or prefetcher (`attr`) on a connection of its own, made on first use;
+        None once the backend is closed."""
+        with self._watch_lock:
+            if self._closed:
+                return None
+            needed = getattr(self, attr) is None
+        # A token command may take a while: not under the lock that close() needs.
+        secret = self._refresh_secret() if needed and self._refresh_secret is not None else self._password
+        with self._watch_lock:
+            if self._closed:
+                return None
+            if getattr(self, attr) is None:
+                conn = ImapConnection(
+                    self.settings,
+                    secret,
+                    self._transcript,
+                    label,
+                    auth=self._auth,
+                    refresh_secret=self._refresh_secret,
+                )
+                setattr(self, attr, make(conn))
+            return getattr(self, attr)
 
     def close(self) -> None:
         with self._watch_lock:
