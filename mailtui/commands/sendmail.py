@@ -14,7 +14,6 @@ import re
 import sys
 
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+[ \t]*:")
-_BLANK_LINE = re.compile(rb"\r?\n\r?\n")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -96,12 +95,12 @@ def prepare_message(data: bytes, *, sender: str, full_name: str = "") -> tuple[b
     from email.utils import format_datetime, formataddr, getaddresses, localtime, make_msgid
 
     from mailtui.core.compose import ComposeError
+    from mailtui.core.header_block import split_message
 
     if data.startswith(b"From "):  # an mbox From_ line is not a header
         data = data.split(b"\n", 1)[1] if b"\n" in data else b""
     if _HEADER_LINE.match(data):
-        match = _BLANK_LINE.search(data)
-        head, body = (data[: match.start()], data[match.end() :]) if match else (data, b"")
+        head, body = split_message(data)
     else:
         head, body = b"", data  # no headers at all: everything is the body
     fields = _fields(head)

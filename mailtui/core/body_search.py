@@ -14,9 +14,9 @@ import re
 from email import policy
 
 from mailtui.core.decode import decode_bytes
+from mailtui.core.header_block import split_message
 from mailtui.core.mimeparts import content_type, part_bytes
 
-_HEADER_END = re.compile(rb"\r?\n\r?\n")
 # Anything that can hide text from a byte search: a transfer encoding or a declared charset
 # (UTF-8 and ASCII bodies are searched as bytes already).
 _ENCODED = re.compile(
@@ -31,8 +31,7 @@ def body_contains(raw: bytes, needle: str) -> bool:
     if not needle:
         return True
     wanted = needle.lower()
-    match = _HEADER_END.search(raw)
-    body = raw[match.end() :] if match else b""
+    _head, body = split_message(raw)
     if wanted.encode("utf-8") in body.lower():
         return True
     if _ENCODED.search(raw) is None:

@@ -11,6 +11,7 @@ import re
 from typing import BinaryIO
 
 from mailtui.core.decode import decode_address_list, decode_header_value, format_address, parse_date
+from mailtui.core.header_block import HEADER_END
 from mailtui.core.models import Envelope, Flag, MessageRef
 from mailtui.core.sanitize import clean_line
 
@@ -28,7 +29,6 @@ INDEX_HEADER_FIELDS: tuple[str, ...] = (
     "Content-Type",
 )
 _WANTED = frozenset(name.lower() for name in INDEX_HEADER_FIELDS)
-_HEADER_END = re.compile(rb"\r?\n\r?\n")
 _MSG_ID = re.compile(r"<[^<>\s]*>")
 _CONTENT_TYPE = re.compile(r"\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*/\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)")
 _NOT_ATTACHMENT_MULTIPARTS = frozenset({"alternative", "related"})
@@ -147,7 +147,7 @@ def read_header_block(fileobj: BinaryIO, limit: int = 65536) -> bytes:
         data += chunk
         if data.startswith((b"\n", b"\r\n")):
             return data[: 1 if data.startswith(b"\n") else 2]  # no headers at all
-        m = _HEADER_END.search(data, start)
+        m = HEADER_END.search(data, start)
         if m is not None:
             return data[: m.end()]
     return data[:limit]

@@ -26,11 +26,11 @@ from mailtui.core.authres import (
     parse_received_spf,
 )
 from mailtui.core.decode import decode_header_value, parse_date
+from mailtui.core.header_block import split_message
 from mailtui.core.message import MimePart, parse_message
 from mailtui.core.received import HopTable, build_hop_table, format_delay
 from mailtui.core.sanitize import clean_line
 
-_HEADER_END = re.compile(rb"\r?\n\r?\n")
 _MAX_CELL = 42
 _ARC_HEADERS = ("arc-seal", "arc-message-signature", "arc-authentication-results")
 
@@ -67,8 +67,7 @@ class Inspection:
 
 def _raw_headers(raw: bytes) -> list[tuple[str, str]]:
     """(lower-case name, raw value) in header order; 8-bit bytes kept as surrogate escapes."""
-    m = _HEADER_END.search(raw)
-    head = raw[: m.end()] if m else raw
+    head, _body = split_message(raw)
     msg = email.message_from_bytes(head, policy=email.policy.compat32)
     return [(k.lower(), v if isinstance(v, str) else str(v)) for k, v in msg.raw_items()]
 

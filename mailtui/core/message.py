@@ -11,7 +11,6 @@ from __future__ import annotations
 import email
 import email.errors
 import email.policy
-import re
 from dataclasses import dataclass
 from email.message import Message
 
@@ -24,12 +23,12 @@ from mailtui.core.decode import (
     parse_date,
 )
 from mailtui.core.envelope import message_ids
+from mailtui.core.header_block import HEADER_END
 from mailtui.core.mimeparts import MimePart, part_bytes, walk_parts
 from mailtui.core.sanitize import clean_line, clean_text, reveal_controls, safe_filename
 
 __all__ = ["Attachment", "MessageView", "MimePart", "attachment_bytes", "parse_message", "raw_source_text"]
 
-_HEADER_END = re.compile(rb"\r?\n\r?\n")
 _MAX_LINE = 998  # RFC 5322 section 2.1.1
 _MAX_NOTE = 200
 _ATTACHMENT_TYPES = frozenset({"message/rfc822", "text/rfc822-headers", "message/global"})
@@ -193,8 +192,8 @@ def _defect_notes(msg: Message) -> list[str]:
 
 def _raw_body(raw: bytes, notes: list[str]) -> tuple[str, str]:
     """The undecoded body text, when no part could be rendered (broken structure)."""
-    m = _HEADER_END.search(raw)
-    body = raw[m.end() :] if m else raw
+    m = HEADER_END.search(raw)
+    body = raw[m.end() :] if m else raw  # no empty line: show it all
     if not body.strip():
         return "", "none"
     text, note = decode_bytes(body, None)

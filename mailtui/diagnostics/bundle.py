@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mailtui.core.errors import EX_IOERR, MailtuiError
+from mailtui.core.header_block import split_message
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import MASK, Transcript, TranscriptLine, secret_forms
 from mailtui.diagnostics.imap_probe import ImapProbeResult
@@ -23,7 +24,6 @@ from mailtui.diagnostics.report import render_imap, render_smtp
 from mailtui.diagnostics.smtp_probe import SmtpProbeResult
 from mailtui.paths import data_dir
 
-_HEADER_END = re.compile(rb"\r?\n\r?\n")
 # Header fields that may carry credentials of their own (never useful in a support ticket).
 _SECRET_HEADERS = re.compile(r"^(authorization|x-[a-z-]*(token|password|secret)[a-z-]*)\s*:", re.IGNORECASE)
 
@@ -37,8 +37,7 @@ class BundleError(MailtuiError):
 
 def header_section(raw: bytes) -> list[str]:
     """The header lines of a raw message (folded lines kept), cleaned of control characters."""
-    m = _HEADER_END.search(raw)
-    head = raw[: m.start()] if m else raw
+    head, _body = split_message(raw)
     lines = head.decode("utf-8", "replace").splitlines()
     out: list[str] = []
     hiding = False
