@@ -130,12 +130,13 @@ class MaildirBackend:
         result = []
         for fd in self._folders.values():
             total = unread = 0
-            known = self._files.get(fd.name)
+            known = self._files.file_names(fd.name)
             if known is not None and self._seen_state.get(fd.name) == self._state(fd.path):
-                # Listed and unchanged since: count from that listing (no second scan).
+                # Listed and unchanged since: count from that listing (no second scan, and
+                # no key -> file map built for a 100k folder just to count it).
                 total = len(known)
                 info_of = names.info_of
-                unread = sum(1 for _sub, n in known.values() if "S" not in info_of(n))
+                unread = sum(1 for n in known if "S" not in info_of(n))
             else:
                 for sub in ("new", "cur"):
                     found = scan_names(fd.path / sub)

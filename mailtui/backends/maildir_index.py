@@ -104,6 +104,13 @@ class FileIndex:
     def knows(self, folder: str) -> bool:
         return folder in self._maps
 
+    def file_names(self, folder: str) -> list[str] | None:
+        """The folder's file names as last listed, without building its map (None: not listed)."""
+        known = self._maps.get(folder)
+        if isinstance(known, Listing):
+            return known.new + known.cur
+        return None if known is None else [name for _sub, name in known.values()]
+
     def get(self, folder: str) -> dict[str, Location] | None:
         known = self._maps.get(folder)
         if isinstance(known, Listing):

@@ -68,7 +68,9 @@ def thread_order(rows: Iterable[ThreadRow]) -> list[ThreadLine]:
                 parent[node] = up
     children: dict[str, list[str]] = {}
     roots: list[str] = []
-    nodes = set(parent) | set(parent.values()) | set(order)
+    nodes = set(order)
+    nodes.update(parent)  # one set, not a union of three: 100k-message folders
+    nodes.update(parent.values())
     for node in nodes:
         up = parent.get(node)
         if up is None:

@@ -208,15 +208,25 @@ class BrowserBulkActions(Screen[None]):
         label = "Reading headers for threads" if mode == "threads" else "Reading headers to sort"
         thread_rows: list[ThreadRow] = []
         sort_rows: list[SortRow] = []
+        by = mode.split(":")[0]
+        # Each message-id string once: a reply repeats its ancestors' ids (100k messages).
+        same_id = {}.setdefault
         for start in range(0, len(refs), HEADER_CHUNK):
             chunk = refs[start : start + HEADER_CHUNK]
             envs: list[Envelope] = self.session.call(lambda b, c=chunk: b.fetch_envelopes(folder, c))
             if mode == "threads":
                 thread_rows.extend(
-                    ThreadRow(e.ref.key, e.message_id, e.in_reply_to, e.references, e.sort_date) for e in envs
+                    ThreadRow(
+                        e.ref.key,
+                        same_id(e.message_id, e.message_id),
+                        same_id(e.in_reply_to, e.in_reply_to),
+                        tuple(same_id(r, r) for r in e.references),
+                        e.sort_date,
+                    )
+                    for e in envs
                 )
             else:
-                sort_rows.extend(sort_row(e) for e in envs)
+                sort_rows.extend(sort_row(e, by) for e in envs)  # only the field sorted by
             if worker.is_cancelled:
                 return
             self.post_message(JobProgressed(label, min(start + HEADER_CHUNK, len(refs)), len(refs)))
