@@ -60,6 +60,16 @@ class ServerConfig:
     def keyring_user(self) -> str:
         return f"{self.account}/{self.kind}"
 
+    @property
+    def table(self) -> str:
+        """Where this server is configured, for messages: `[account.smtp] of account "work"`."""
+        return table_of(self.account, self.kind)
+
+
+def table_of(account: str, kind: str) -> str:
+    """`[account.<kind>] of account "<name>"`: the config file's table of an account's server."""
+    return f'[account.{kind}] of account "{account}"'
+
 
 @dataclass(frozen=True)
 class AccountConfig:

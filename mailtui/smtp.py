@@ -25,6 +25,7 @@ from mailtui.core.errors import EX_NOPERM, EX_TEMPFAIL, SendError
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import Transcript
 from mailtui.smtp_transcript import TranscriptSMTP, connection_label
+from mailtui.tls_context import client_context, explain_verify_error, find_verify_error, verify_advice
 
 __all__ = ["RelayError", "SendResult", "TranscriptSMTP", "make_tls_context", "parse_queue_id", "send_message"]
 
@@ -93,11 +94,7 @@ def parse_queue_id(reply: str) -> str | None:
 def make_tls_context(server: ServerConfig) -> ssl.SSLContext:
     """A client TLS context: system CAs, or only `ca_file` when set; unverified only if configured."""
     try:
-        ctx = (
-            ssl.create_default_context(cafile=server.ca_file)
-            if server.ca_file
-            else ssl.create_default_context()
-        )
+        return client_context(verify=server.tls_verify, ca_file=server.ca_file)
     except (OSError, ssl.SSLError) as exc:
         raise RelayError(
             f"cannot load ca_file {server.ca_file!r} for {server.host}: {exc}. "
@@ -105,10 +102,6 @@ def make_tls_context(server: ServerConfig) -> ssl.SSLContext:
             temporary=False,
             title="TLS configuration error",
         ) from exc
-    if not server.tls_verify:
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
-    return ctx
 
 
 def _explain(code: int, message: str) -> str:
@@ -121,23 +114,11 @@ def _where(server: ServerConfig) -> str:
     return f"{server.host}:{server.port}"
 
 
-def _cert_error(exc: BaseException | None) -> ssl.SSLCertVerificationError | None:
-    while exc is not None:
-        if isinstance(exc, ssl.SSLCertVerificationError):
-            return exc
-        exc = exc.__cause__ or exc.__context__
-    return None
-
-
 def _tls_failure(server: ServerConfig, exc: ssl.SSLCertVerificationError) -> RelayError:
-    reason = exc.verify_message or str(exc)
-    if exc.verify_code in (18, 19):  # X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, ..._SELF_SIGNED_CERT_IN_CHAIN
-        reason = "the server presents a self-signed certificate"
-    section = f"[accounts.{server.account}.smtp]"
+    failure = explain_verify_error(exc)
     return RelayError(
-        f"the TLS certificate of {_where(server)} could not be verified: {reason}. Nothing was sent. "
-        f'If you trust this relay, set ca_file = "/path/to/its-certificate.pem" in {section} '
-        "(or tls_verify = false, which accepts any certificate and is not recommended).",
+        f"the TLS certificate of {_where(server)} could not be verified: {failure.reason} "
+        f"({failure.detail}). Nothing was sent. {verify_advice(failure, server.table)}",
         temporary=False,
         title="TLS certificate not trusted",
     )
@@ -146,7 +127,7 @@ def _tls_failure(server: ServerConfig, exc: ssl.SSLCertVerificationError) -> Rel
 def _translate(exc: BaseException, server: ServerConfig, stage: str) -> RelayError:
     """Turn an aiosmtplib/socket/TLS exception into a RelayError written for an admin."""
     where = _where(server)
-    cert = _cert_error(exc)
+    cert = find_verify_error(exc)
     if cert is not None:
         return _tls_failure(server, cert)
     if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
@@ -264,7 +245,7 @@ def _plaintext_refused(server: ServerConfig) -> RelayError:
     return RelayError(
         f"refusing to send the password of {server.user!r} over an unencrypted connection to "
         f"{_where(server)}. Use tls = \"starttls\" or \"ssl\" for this relay, or, only on a trusted "
-        f"network path, set allow_plaintext_auth = true in [accounts.{server.account}.smtp].",
+        f"network path, set allow_plaintext_auth = true in {server.table}.",
         temporary=False, title="Plaintext login refused",
     )  # fmt: skip
 

@@ -11,22 +11,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mailtui.backends.imap_url import TLSMode
+from mailtui.config import table_of
 from mailtui.core.errors import ConfigError, TLSError
 from mailtui.core.models import TLSState
+from mailtui.tls_context import client_context, explain_verify_error, verify_advice
 
 if TYPE_CHECKING:
     from mailtui.config import ServerConfig
-
-_VERIFY_HINTS = {
-    9: "the certificate is not valid yet (check the clocks)",
-    10: "the certificate has expired",
-    18: "the server presents a self-signed certificate",
-    19: "the certificate chain ends in a self-signed certificate that is not trusted",
-    20: "the certificate's issuer is not a trusted CA",
-    21: "the server sent no intermediate certificate",
-    62: "the certificate does not match the host name",
-    64: "the certificate does not match the IP address",
-}
 
 
 @dataclass(frozen=True)
@@ -65,13 +56,10 @@ class ImapSettings:
 
 def make_ssl_context(settings: ImapSettings) -> ssl.SSLContext:
     """A client context: the system CAs (or only `ca_file`), or no verification when turned off."""
-    if not settings.tls_verify:
-        ctx = ssl.create_default_context()
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
-        return ctx
     try:
-        return ssl.create_default_context(cafile=settings.ca_file)
+        return client_context(
+            verify=settings.tls_verify, ca_file=settings.ca_file if settings.tls_verify else None
+        )
     except (OSError, ssl.SSLError) as exc:
         raise ConfigError(
             f"cannot load ca_file {settings.ca_file!r} for {settings.label}: {exc}. "
@@ -81,14 +69,11 @@ def make_ssl_context(settings: ImapSettings) -> ssl.SSLContext:
 
 def tls_verify_error(exc: ssl.SSLCertVerificationError, settings: ImapSettings) -> TLSError:
     """An admin-readable TLSError for a failed certificate check."""
-    what = exc.verify_message or str(exc)
-    hint = _VERIFY_HINTS.get(exc.verify_code or -1)
-    detail = f"{what} ({hint})" if hint else what
+    failure = explain_verify_error(exc)
+    table = table_of(settings.account, "imap") if settings.account else "the account's [account.imap] table"
     return TLSError(
-        f"the TLS certificate of {settings.host}:{settings.port} could not be verified: {detail}. "
-        "If this is the certificate you expect, set ca_file to a PEM file with it (or its CA); "
-        "to connect without checking it, set tls_verify = false in the account's [imap] table "
-        "(the status bar will show the connection as unverified)."
+        f"the TLS certificate of {settings.host}:{settings.port} could not be verified: {failure.reason} "
+        f"({failure.detail}). {verify_advice(failure, table)}"
     )
 
 

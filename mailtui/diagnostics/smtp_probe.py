@@ -275,9 +275,7 @@ class SmtpProbeSession:
         try:
             context = make_tls_context(s) if s.tls != "none" else None
         except MailtuiError as exc:
-            raise ProbeError(
-                str(exc).replace(f"[accounts.{s.account}.smtp]", "--ca-file"), exit_code=EX_CONFIG
-            ) from exc
+            raise ProbeError(str(exc).replace(s.table, "--ca-file"), exit_code=EX_CONFIG) from exc
         self.client = TranscriptSMTP(
             transcript=self.transcript, label=self.label, account=s.account,
             hostname=s.host, port=s.port, use_tls=s.tls == "ssl",

@@ -20,24 +20,15 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 
 from mailtui.core.sanitize import clean_line
+from mailtui.tls_context import (  # noqa: F401 - VerifyKind and find_verify_error: re-exported
+    VerifyFailure,
+    VerifyKind,
+    client_context,
+    explain_verify_error,
+    find_verify_error,
+)
 
 StartTLS = Literal["smtp", "imap"]
-VerifyKind = Literal["self-signed", "hostname-mismatch", "expired", "not-yet-valid", "unknown-ca", "other"]
-
-# OpenSSL X509_V_ERR_* codes -> (kind, explanation for an admin)
-_VERIFY_CODES: dict[int, tuple[VerifyKind, str]] = {
-    9: ("not-yet-valid", "the certificate is not valid yet (check the clocks of both machines)"),
-    10: ("expired", "the certificate has expired"),
-    18: ("self-signed", "the server presents a self-signed certificate that is not trusted here"),
-    19: ("self-signed", "the certificate chain ends in a self-signed CA that is not trusted here"),
-    20: (
-        "unknown-ca",
-        "the certificate's issuer is not a CA trusted here (or the server omits the intermediate)",
-    ),
-    21: ("unknown-ca", "the server sent no intermediate certificate, so the chain cannot be built"),
-    62: ("hostname-mismatch", "the certificate does not match the host name connected to"),
-    64: ("hostname-mismatch", "the certificate does not match the IP address connected to"),
-}
 
 
 @dataclass(frozen=True)
@@ -54,16 +45,6 @@ class CertificateInfo:
     self_signed: bool  # issuer == subject
     serial: str
     sha256: str  # fingerprint of the DER, hex with colons
-
-
-@dataclass(frozen=True)
-class VerifyFailure:
-    """Why certificate verification failed."""
-
-    kind: VerifyKind
-    reason: str  # the explanation for an admin
-    detail: str  # OpenSSL's own words
-    code: int | None = None
 
 
 @dataclass(frozen=True)
@@ -132,28 +113,6 @@ def parse_certificate(der: bytes, now: datetime.datetime | None = None) -> Certi
     )
 
 
-def explain_verify_error(exc: ssl.SSLCertVerificationError) -> VerifyFailure:
-    """The kind of a verification failure and what it means, from OpenSSL's verify code."""
-    detail = clean_line(exc.verify_message or str(exc))
-    known = _VERIFY_CODES.get(exc.verify_code or -1)
-    if known is not None:
-        return VerifyFailure(known[0], known[1], detail, exc.verify_code)
-    if "hostname" in detail.lower() or "ip address mismatch" in detail.lower():
-        return VerifyFailure("hostname-mismatch", _VERIFY_CODES[62][1], detail, exc.verify_code)
-    return VerifyFailure("other", f"certificate verification failed: {detail}", detail, exc.verify_code)
-
-
-def find_verify_error(exc: BaseException | None) -> ssl.SSLCertVerificationError | None:
-    """The SSLCertVerificationError behind `exc` (libraries wrap it), or None."""
-    seen = 0
-    while exc is not None and seen < 10:
-        if isinstance(exc, ssl.SSLCertVerificationError):
-            return exc
-        exc = exc.__cause__ or exc.__context__
-        seen += 1
-    return None
-
-
 def session_details(ssl_object: ssl.SSLObject | ssl.SSLSocket | None) -> Handshake:
     """Version, cipher and leaf certificate of an established TLS session."""
     if ssl_object is None:
@@ -178,10 +137,7 @@ def certificate_or_none(der: bytes | None) -> CertificateInfo | None:
 
 def unverified_context() -> ssl.SSLContext:
     """A client context that accepts any certificate: only for reading it, never for a login."""
-    ctx = ssl.create_default_context()
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    return ctx
+    return client_context(verify=False)
 
 
 def fetch_certificate(
@@ -239,7 +195,7 @@ def verify_check(
     host: str, port: int, *, starttls: StartTLS | None, cafile: str | None, timeout: float
 ) -> VerifyFailure | None:
     """Would a verifying client accept this server? None when yes (used with --no-verify)."""
-    ctx = ssl.create_default_context(cafile=cafile) if cafile else ssl.create_default_context()
+    ctx = client_context(ca_file=cafile)
     try:
         fetch_certificate(host, port, starttls=starttls, context=ctx, timeout=timeout)
     except ssl.SSLCertVerificationError as exc:

@@ -131,10 +131,12 @@ def relay_factory(certs: CertPair) -> Iterator[Callable[..., Relay]]:
         size_limit: int | None = 2**25,
         smtputf8: bool = False,
         exclude_auth: tuple[str, ...] = (),
+        cert: CertPair | None = None,
     ) -> Relay:
         handler = RecordingHandler()
+        served = cert or certs
         srv_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        srv_ctx.load_cert_chain(certs.cert, certs.key)
+        srv_ctx.load_cert_chain(served.cert, served.key)
         kwargs: dict[str, Any] = {
             "hostname": "127.0.0.1", "port": free_port(), "server_hostname": "relay.test",
             "data_size_limit": size_limit, "enable_SMTPUTF8": smtputf8,
@@ -156,7 +158,7 @@ def relay_factory(certs: CertPair) -> Iterator[Callable[..., Relay]]:
         controller = Controller(handler, **kwargs)
         controller.start()
         started.append(controller)
-        return Relay(controller, handler, kwargs["port"], mode, certs)
+        return Relay(controller, handler, kwargs["port"], mode, served)
 
     yield start
     for controller in started:

@@ -21,7 +21,7 @@ from mailtui.core.compose import (
 from mailtui.core.errors import SendError
 from mailtui.core.transcript import Direction, Transcript
 from mailtui.smtp import RelayError, SendResult, parse_queue_id, send_message
-from tests.certs import free_port
+from tests.certs import free_port, make_certificate
 from tests.smtp.conftest import PASSWORD, TOKEN, USER, Relay
 
 
@@ -196,6 +196,28 @@ async def test_self_signed_certificate_without_ca_file(relay_factory, mode):
         await _send(relay, preset_draft("plain", "me@example.org", "you@example.net"), ca_file=None)
     message = str(err.value)
     assert "self-signed" in message and "ca_file" in message
+    assert err.value.temporary is False
+    assert relay.handler.delivered == [] and relay.handler.logins == []
+
+
+@pytest.mark.parametrize(
+    ("name", "cert_args", "expected"),
+    [
+        # Trusted (ca_file is the certificate), but for another host than 127.0.0.1.
+        ("other-host", {"dns": ("mail.example.org",), "ips": ()}, "does not match"),
+        ("expired", {"valid_from_days": -30, "valid_to_days": -1}, "has expired"),
+        ("not-yet-valid", {"valid_from_days": 2, "valid_to_days": 30}, "not valid yet"),
+    ],
+)
+async def test_certificate_failures_are_explained_and_nothing_is_sent(
+    relay_factory, tmp_path, name, cert_args, expected
+):
+    cert = make_certificate(tmp_path, name, **cert_args)
+    relay = relay_factory("starttls", cert=cert)
+    with pytest.raises(RelayError) as err:
+        await _send(relay, preset_draft("plain", "me@example.org", "you@example.net"))
+    message = str(err.value)
+    assert expected in message, message
     assert err.value.temporary is False
     assert relay.handler.delivered == [] and relay.handler.logins == []
 

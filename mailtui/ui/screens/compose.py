@@ -24,6 +24,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Label, Select, TextArea
 from textual.worker import Worker, WorkerState
 
+from mailtui.config import table_of
 from mailtui.core.compose import (
     ComposeError,
     Draft,
@@ -420,7 +421,7 @@ class ComposeScreen(ComposeWorkers):
         server = self.account.smtp
         if server is None:
             self.notify(
-                f"Account {self.account.name!r} has no [accounts.{self.account.name}.smtp] relay to send through.",
+                f"Account {self.account.name!r} has no relay to send through: add {table_of(self.account.name, 'smtp')}.",
                 title="Not sent", severity="error", markup=False,
             )  # fmt: skip
             return
