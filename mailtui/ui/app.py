@@ -65,9 +65,13 @@ class MailApp(App[int]):
         if self.demo:
             self._start_demo_relay()
         self.push_screen(BrowserScreen(self.session))
+        # A draft left by a killed app is offered back, once the mailbox is on screen.
+        self.after_first_frame(self._offer_recovered_drafts)
+
+    def _offer_recovered_drafts(self) -> None:
         from mailtui.ui.compose_actions import check_recovered_drafts
 
-        check_recovered_drafts(self)  # a draft left by a killed app is offered back
+        check_recovered_drafts(self)
 
     def on_ready(self) -> None:
         # Ready comes with the first layout, before that frame reaches the terminal:
