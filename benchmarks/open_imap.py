@@ -22,6 +22,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -145,6 +146,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--timeout", type=float, default=60.0)
     parser.add_argument("--out", type=Path, default=HERE / "results" / "imap.txt")
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=1.0,
+        help="seconds between runs, so Dovecot finishes what a killed client left (a background fetch)",
+    )
     args = parser.parse_args(argv)
     missing = missing_tools(["tmux", "mutt", "neomutt", "aerc"])
     if "tmux" in missing or not dovecot_available():
@@ -172,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
             last_screen: dict[str, str] = {}
             for i in range(args.runs):
                 for client in rows:
+                    time.sleep(args.pause)
                     run = harness.measure(client, marker, timeout=args.timeout)
                     if run.seconds is not None:
                         times[client.name].append(run.seconds)
