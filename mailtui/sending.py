@@ -248,12 +248,14 @@ async def send_or_queue(
     store_sent: bool = True,
     queue: bool = True,
     oauth2_token: str | None = None,
+    sent_headers: bytes = b"",
 ) -> SendOutcome:
     """Send `message`; Sent copy on success; queue on a temporary failure; raise on a permanent one.
 
     Recipients refused temporarily while others were accepted are queued on their own
     (a note says so); permanently refused ones are listed in the notes. With `queue` off a
     temporary failure raises too. The outbox (default: data_dir()/outbox) is opened lazily.
+    `sent_headers` (a Bcc line, core.compose.bcc_header) go into the Sent copy only.
     """
     raw = _wire_bytes(message, sender, recipients)
     label = account.name if account is not None and server.account != "adhoc" else adhoc_label(server)
@@ -281,7 +283,7 @@ async def send_or_queue(
             notes.append(f"queued as {ident} for {', '.join(later)}; `mailtui queue flush` retries it")
         except MailtuiError as exc:
             notes.append(f"could not queue {', '.join(later)} for a retry: {exc}")
-    sent_copy = await store_sent_copy(account, raw, notes, transcript) if store_sent else ""
+    sent_copy = await store_sent_copy(account, sent_headers + raw, notes, transcript) if store_sent else ""
     return SendOutcome("sent", result, result.queue_id, sent_copy, notes)
 
 

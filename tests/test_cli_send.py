@@ -124,6 +124,9 @@ def test_send_delivers_hides_bcc_and_keeps_a_sent_copy(tmp_path, relay, config):
     backend = open_backend(str(tmp_path / "Mail"))
     [ref] = backend.list_refs("Sent")
     assert backend.fetch_envelopes("Sent", [ref])[0].subject == "hello from the cli"
+    # The sender's own copy says who else got it (as mutt's does); the wire copy did not.
+    copy = email.message_from_bytes(backend.fetch_raw("Sent", ref))
+    assert copy["Bcc"] == "hidden@example.org" and copy["Cc"] == "cc@example.net"
 
 
 def test_transcript_has_the_dialogue_and_no_password(relay, config):

@@ -74,6 +74,7 @@ def add_account_options(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from mailtui.core.compose import (
         Draft,
+        bcc_header,
         build_message,
         envelope_recipients,
         envelope_sender,
@@ -96,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
                       attachments=attachments)  # fmt: skip
     sender = envelope_sender(draft)
     message = build_message(draft, message_id_domain=sender.rpartition("@")[2] or "localhost")
-    return deliver(args, account, server, message, sender, envelope_recipients(draft))
+    return deliver(args, account, server, message, sender, envelope_recipients(draft), bcc_header(draft))
 
 
 # -- inputs -------------------------------------------------------------------------------------
@@ -205,6 +206,7 @@ def deliver(
     message: EmailMessage | bytes,
     sender: str,
     recipients: list[str],
+    sent_headers: bytes = b"",
 ) -> int:
     """Send (or queue) with the transcript/queue options of `args`; print the outcome; exit code."""
     import asyncio
@@ -221,7 +223,7 @@ def deliver(
                 account, server, message, sender=sender, recipients=recipients, transcript=transcript,
                 password=password, oauth2_token=token, queue=not args.no_queue,
                 # A swaks-style test through --server leaves no copy behind; an account keeps one.
-                store_sent=account is not None,
+                store_sent=account is not None, sent_headers=sent_headers,
             )
         )  # fmt: skip
     except RelayError as exc:

@@ -214,6 +214,20 @@ def _no_newline(value: str, what: str) -> str:
     return value
 
 
+def bcc_header(draft: Draft) -> bytes:
+    """The Bcc header line for the sender's own Sent copy (b"" without Bcc).
+
+    Never part of the message on the wire: the other recipients must not see it; the
+    sender's copy keeps it, as mutt's does, so the Sent folder says who else got it.
+    """
+    items = _format_field(draft.bcc, "Bcc")
+    if not items:
+        return b""
+    holder = EmailMessage(policy=policy.SMTP)
+    holder["Bcc"] = items
+    return holder.as_bytes().rstrip(b"\r\n") + b"\r\n"
+
+
 def build_message(draft: Draft, *, message_id_domain: str, date: datetime | None = None) -> EmailMessage:
     """Build the EmailMessage for `draft` (Bcc is never a header); ComposeError on bad input."""
     _no_newline(draft.subject, "subject")

@@ -13,6 +13,7 @@ from mailtui.core.compose import (
     AttachmentSpec,
     ComposeError,
     Draft,
+    bcc_header,
     build_message,
     envelope_recipients,
     envelope_sender,
@@ -241,3 +242,15 @@ def test_presets():
         build_message(preset_draft(name, "me@example.org", "you@example.net"), message_id_domain="x")
     with pytest.raises(ComposeError):
         preset_draft("nope", "me@example.org", "you@example.net")
+
+
+def test_bcc_header_is_for_the_sent_copy_only() -> None:
+    draft = Draft(
+        "me@example.org", "you@example.net", bcc="Zoë <audit@example.org>, x@example.org", subject="s"
+    )
+    line = bcc_header(draft)
+    assert line.startswith(b"Bcc: ") and line.endswith(b"\r\n") and b"audit@example.org" in line
+    assert b"=?utf-8?" in line  # the non-ASCII name is encoded, the line is ASCII
+    assert line.isascii()
+    assert b"Bcc" not in bytes(build_message(draft, message_id_domain="example.org"))
+    assert bcc_header(Draft("me@example.org", "you@example.net", subject="s")) == b""

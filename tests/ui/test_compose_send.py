@@ -20,6 +20,7 @@ from mailtui.ui.compose_actions import open_compose
 from mailtui.ui.screens.compose import ComposeScreen
 from mailtui.ui.screens.compose_workers import TranscriptLineAdded
 from mailtui.ui.screens.send_transcript import PasswordDialog
+from mailtui.ui.widgets.address_field import AddressField
 from tests.smtp.conftest import PASSWORD, USER, certs, relay_factory  # noqa: F401 (fixtures)
 from tests.ui.conftest import make_maildir, screen_text, settle
 
@@ -71,6 +72,7 @@ async def test_send_with_binary_attachment_arrives_and_closes(tmp_path: Path, re
     async with app.run_test(size=(80, 24), message_hook=seen.append) as pilot:
         await settle(pilot)
         screen = await fill(pilot, "bob@demo.test", "Grüße: disk report")
+        screen.query_one("#compose-bcc", AddressField).value = "audit@demo.test"
         screen.body.text = "Body line ünïcode\n" + screen.body.text
         await pilot.press("ctrl+t")
         screen.query_one("#compose-attach-path", Input).value = str(attachment)
@@ -101,6 +103,9 @@ async def test_send_with_binary_attachment_arrives_and_closes(tmp_path: Path, re
         (tmp_path / "Mail" / ".Sent" / "new").iterdir()
     )
     assert len(sent) == 1
+    copy = sent[0].read_bytes()
+    assert b"Bcc: audit@demo.test" in copy  # the Sent copy says who else got it
+    assert msg["Bcc"] is None  # the copy that went over the wire does not
 
 
 async def test_bad_address_is_marked_and_not_sent(tmp_path: Path, relay: DemoRelay) -> None:

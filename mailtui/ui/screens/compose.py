@@ -28,6 +28,7 @@ from mailtui.config import table_of
 from mailtui.core.compose import (
     ComposeError,
     Draft,
+    bcc_header,
     build_message,
     envelope_recipients,
     envelope_sender,
@@ -425,7 +426,7 @@ class ComposeScreen(ComposeWorkers):
                 title="Not sent", severity="error", markup=False,
             )  # fmt: skip
             return
-        job = SendJob(self.account, server, *built[1])
+        job = SendJob(self.account, server, *built[1], sent_headers=bcc_header(built[0]))
         if job.server.port == 0:
             self.notify("The relay has not started yet; try again in a moment.", severity="warning")
             return

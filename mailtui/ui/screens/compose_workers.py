@@ -95,6 +95,7 @@ class SendJob:
     message: EmailMessage
     sender: str
     recipients: tuple[str, ...]
+    sent_headers: bytes = b""  # Bcc, for the Sent copy only
 
 
 @dataclass
@@ -190,6 +191,7 @@ class ComposeWorkers(Screen[object]):
             outcome = await send_or_queue(
                 job.account, job.server, job.message, sender=job.sender, recipients=list(job.recipients),
                 transcript=self.session.transcript, password=password, oauth2_token=token,
+                sent_headers=job.sent_headers,
             )  # fmt: skip
         except MailtuiError as exc:
             self.post_message(SendFailed(exc))
