@@ -167,13 +167,21 @@ class BrowserBulkActions(Screen[None]):
     def action_fold_thread(self) -> None:
         """Collapse the thread under the cursor into its first message, or expand it again."""
         if not self.index.fold_thread():
-            self.notify("Collapsing works on threads: press ctrl+t for the threaded view.", timeout=3)
+            self._why_no_fold()
 
     def action_fold_all_threads(self) -> None:
         """Collapse every thread (mutt's Esc V); again: expand them all."""
         index = self.index
         if not index.fold_all_threads(fold=index.folded_count == 0):
+            self._why_no_fold()
+
+    def _why_no_fold(self) -> None:
+        if not self.threaded:
             self.notify("Collapsing works on threads: press ctrl+t for the threaded view.", timeout=3)
+        elif self.index.filtered:
+            self.notify("Search results are not threaded: Esc shows the folder again.", timeout=3)
+        else:
+            self.notify("The threads are still being worked out (see the progress bar).", timeout=3)
 
     def _apply_order(self) -> None:
         index = self.index
