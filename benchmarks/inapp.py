@@ -83,12 +83,12 @@ def search_time(harness: Harness, window: str, query: str, timeout: float) -> tu
     def done(screen: str) -> bool:
         nonlocal seen_working
         seen_working = seen_working or "working…" in screen
-        finished = "(search:" in screen and "working…" not in screen
+        finished = " shown)" in screen and "working…" not in screen
         # Before the worker starts the quick answer shows with no "working…"; wait past it.
         return finished and (seen_working or time.perf_counter() - start > 1.0)
 
     seconds, screen = wait_for(harness, window, done, timeout)
-    line = next((ln for ln in screen.splitlines() if "(search:" in ln), "")
+    line = next((ln for ln in screen.splitlines() if " shown)" in ln), "")
     harness.send_keys(window, "Escape")
     return seconds, line.strip()
 
@@ -165,10 +165,10 @@ def main(argv: list[str] | None = None) -> int:
                     value = "timeout" if seconds is None else f"{seconds * 1000:.0f}"
                     rows.append([f"search {query!r}", "1", "-", "-", value, value])
                     notes.append(f"search {query!r}: status bar said {line!r}")
-                    wait_for(harness, window, lambda s: "(search:" not in s, 5)
+                    wait_for(harness, window, lambda s: " shown)" not in s, 5)
                 rss_search = tree_peak_kb(pid)
                 # Threads and a sort read every header once (from the cache the searches filled).
-                threads = order_time(harness, window, "C-t", "messages, threads.", args.timeout)
+                threads = order_time(harness, window, "C-t", "messages in threads.", args.timeout)
                 value = "timeout" if threads is None else f"{threads * 1000:.0f}"
                 rows.append(["threads (ctrl+t)", "1", "-", "-", value, value])
                 folds = [key_latency(harness, window, "Z") for _ in range(2)]  # collapse all, expand all
@@ -177,8 +177,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 rss_threads = tree_peak_kb(pid)
                 harness.send_keys(window, "C-t")  # back to date order
-                wait_for(harness, window, lambda s: "Sorted by date" in s, 10)
-                by_from = order_time(harness, window, "o", "sorted by from", args.timeout)
+                wait_for(harness, window, lambda s: "by date, newest first" in s, 10)
+                by_from = order_time(harness, window, "o", "by sender, A to Z", args.timeout)
                 value = "timeout" if by_from is None else f"{by_from * 1000:.0f}"
                 rows.append(["sort by from (o)", "1", "-", "-", value, value])
                 rss_end = tree_peak_kb(pid)

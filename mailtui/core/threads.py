@@ -13,7 +13,7 @@ oldest first under their parent, each with its depth for indentation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
@@ -124,16 +124,20 @@ def _is_ancestor(parent: dict[str, str], node: str, candidate: str) -> bool:
 
 
 def fold_threads(
-    keys: Sequence[str], depths: Mapping[str, int], folded: AbstractSet[str]
-) -> tuple[list[int], dict[str, int]]:
+    keys: Sequence[str],
+    depths: Mapping[str, int],
+    folded: AbstractSet[str],
+    is_unread: Callable[[str], bool] = lambda key: False,
+) -> tuple[list[int], dict[str, int], set[str]]:
     """Rows still shown when the threads whose roots are in `folded` are collapsed.
 
     `keys` is a thread order and `depths` the depth of every reply (roots are absent), as
-    `thread_order` gives them. Returns the shown row numbers and, per folded root, how many
-    replies it hides.
+    `thread_order` gives them. Returns the shown row numbers, per folded root how many
+    replies it hides, and the folded roots hiding an unread reply (mutt marks those too).
     """
     shown: list[int] = []
     hidden: dict[str, int] = {}
+    unread: set[str] = set()
     root: str | None = None  # the folded root whose replies are being skipped
     for row, key in enumerate(keys):
         if key not in depths:
@@ -141,9 +145,11 @@ def fold_threads(
             shown.append(row)
         elif root is not None:
             hidden[root] = hidden.get(root, 0) + 1
+            if root not in unread and is_unread(key):
+                unread.add(root)
         else:
             shown.append(row)
-    return shown, hidden
+    return shown, hidden, unread
 
 
 def thread_root(keys: Sequence[str], depths: Mapping[str, int], row: int) -> int:

@@ -67,7 +67,8 @@ def test_every_message_once_on_a_big_chain() -> None:
 def test_fold_threads_hides_replies_of_folded_roots_only() -> None:
     keys = ["a", "a1", "a2", "b", "c", "c1"]
     depths = {"a1": 1, "a2": 2, "c1": 1}
-    assert fold_threads(keys, depths, set()) == ([0, 1, 2, 3, 4, 5], {})
-    assert fold_threads(keys, depths, {"a"}) == ([0, 3, 4, 5], {"a": 2})
-    assert fold_threads(keys, depths, {"a", "b", "c"}) == ([0, 3, 4], {"a": 2, "c": 1})
+    assert fold_threads(keys, depths, set()) == ([0, 1, 2, 3, 4, 5], {}, set())
+    assert fold_threads(keys, depths, {"a"}) == ([0, 3, 4, 5], {"a": 2}, set())
+    unread = {"a2", "c"}.__contains__  # a hidden unread reply marks its root; c itself is shown
+    assert fold_threads(keys, depths, {"a", "b", "c"}, unread) == ([0, 3, 4], {"a": 2, "c": 1}, {"a"})
     assert [thread_root(keys, depths, row) for row in range(6)] == [0, 0, 0, 3, 4, 4]

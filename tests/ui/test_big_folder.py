@@ -18,6 +18,7 @@ from mailtui.ui.preload import Preload
 from mailtui.ui.screens.folder_picker import FolderPickerDialog
 from mailtui.ui.screens.search import SearchDialog
 from mailtui.ui.widgets.message_index import MessageIndex
+from mailtui.ui.widgets.status_bar import StatusBar
 from tests.ui.conftest import BASE_TIME, make_app, screen_text, settle
 
 COUNT = 1200
@@ -41,6 +42,10 @@ def big_maildir(root: Path) -> Path:
         ).encode()
         (root / "cur" / f"{BASE_TIME + i * 60}.M{i}P1.host:2,").write_bytes(data)
     return root
+
+
+def status_of(app: MailApp) -> str:
+    return str(app.screen.query_one(StatusBar).status_text())
 
 
 def index_of(app: MailApp) -> MessageIndex:
@@ -159,7 +164,10 @@ async def test_threads_toggle_indents_replies(tmp_path: Path) -> None:
 
 
 async def test_collapse_one_thread_and_all_threads(tmp_path: Path) -> None:
-    app = make_app(big_maildir(tmp_path / "Mail"))
+    root = big_maildir(tmp_path / "Mail")
+    name = f"{BASE_TIME + 1190 * 60}.M1190P1.host:2,"
+    (root / "cur" / name).rename(root / "cur" / f"{name}S")  # topic 1190 read, its replies not
+    app = make_app(root)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("z")  # not threaded yet: says how
@@ -169,6 +177,7 @@ async def test_collapse_one_thread_and_all_threads(tmp_path: Path) -> None:
         await pilot.press("ctrl+t")
         await settle(pilot)
         index = index_of(app)
+        assert "in threads" in status_of(app)  # the order stays on screen after the toast
         await pilot.press(*["j"] * 8, "z")  # on a reply of topic 1190: its whole thread folds
         await pilot.pause()
         assert index.row_count == COUNT - 2
@@ -180,6 +189,8 @@ async def test_collapse_one_thread_and_all_threads(tmp_path: Path) -> None:
         await pilot.press("Z")  # every thread: 120 threads of three, 960 messages in all
         await pilot.pause()
         assert index.row_count == COUNT - 240 and "(+2) topic 1190" in index.row_text(7)
+        # Its first message is read but a reply is not: the collapsed thread says N.
+        assert index.row_text(7).startswith("N")
         assert "(+2)" in screen_text(app)
         await pilot.press("Z")
         await pilot.pause()
@@ -194,6 +205,8 @@ async def test_tag_all_then_mark_read_in_batches(tmp_path: Path) -> None:
         await pilot.press("ctrl+a")
         index = index_of(app)
         assert index.tagged_count == COUNT
+        await pilot.pause()
+        assert f"{COUNT} tagged" in status_of(app)
         assert index.row_text(0)[1] == "*"
         await pilot.press("semicolon")
         await pilot.pause()
@@ -218,6 +231,12 @@ async def test_tag_pattern_then_move(tmp_path: Path) -> None:
         await settle(pilot)
         index = index_of(app)
         assert index.tagged_count == expected
+        await pilot.press("T")  # an empty pattern changes nothing (it used to drop every tag)
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert index.tagged_count == expected
+        assert any("unchanged" in n.message for n in app._notifications)
         await pilot.press("semicolon")
         await pilot.pause()
         await choose(pilot, "Move to folder")
@@ -265,3 +284,20 @@ async def test_body_search(tmp_path: Path) -> None:
         shown = sorted(index.row_text(i) for i in range(index.row_count))
         assert index.row_count == 2, shown
         assert any("encoded" in row for row in shown) and any("hidden" in row for row in shown)
+
+
+async def test_no_horizontal_scrollbar_after_a_short_search_is_cleared(tmp_path: Path) -> None:
+    app = make_app(big_maildir(tmp_path / "Mail"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"~s topic 1199", "enter")
+        await settle(pilot)
+        index = index_of(app)
+        assert index.row_count == 1
+        await pilot.press("escape")  # the whole folder again: a vertical scrollbar comes back
+        await settle(pilot)
+        assert index.row_count == COUNT
+        assert index.show_vertical_scrollbar and not index.show_horizontal_scrollbar
+        assert index.virtual_size.width <= index.scrollable_content_region.width

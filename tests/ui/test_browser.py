@@ -152,7 +152,7 @@ async def test_search_filters_by_sender_and_subject(maildir: Path) -> None:
         index = app.screen.query_one(MessageIndex)
         assert index.row_count == 1
         assert "Backup finished" in index.row_text(0)
-        assert "search: 1 shown" in str(app.screen.query_one(StatusBar).status_text())
+        assert "(search 'backup': 1 shown)" in str(app.screen.query_one(StatusBar).status_text())
         await pilot.press("escape")
         await settle(pilot)
         assert index.row_count == 5

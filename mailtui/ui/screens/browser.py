@@ -30,7 +30,7 @@ from mailtui.ui.messages import (
     SearchProgressed,
 )
 from mailtui.ui.screens.browser_workers import BrowserWorkers
-from mailtui.ui.screens.search_scan import parse_query, query_matches
+from mailtui.ui.screens.search_scan import parse_query, query_matches, query_problem
 from mailtui.ui.widgets.folder_list import FolderList
 from mailtui.ui.widgets.message_index import MessageIndex
 from mailtui.ui.widgets.status_bar import StatusBar
@@ -336,8 +336,11 @@ class BrowserScreen(BrowserWorkers):
         def chosen(query: str | None) -> None:
             if query is None:
                 return
+            problem = query_problem(query)
             if not query.strip():
                 self.action_clear_search()
+            elif problem is not None:
+                self.notify(problem, title="Search not started", severity="warning", markup=False)
             else:
                 self._start_search(query.strip())
 
@@ -354,6 +357,7 @@ class BrowserScreen(BrowserWorkers):
         hits = [e.ref for e in cached.values() if query_matches(e, parsed)]
         hits.sort(key=lambda r: r.timestamp, reverse=True)
         self.index.set_filter(hits)
+        self.status.query = query
         self.status.shown = len(hits)
         # The refs as they are (a compact RefList on Maildir): no copy of 100k refs.
         self.search_folder(self.folder, query, self.index.refs, cached)
@@ -373,6 +377,11 @@ class BrowserScreen(BrowserWorkers):
         self.workers.cancel_group(self, "search")
         self.index.set_filter(None)
         self.status.shown = None
+        self.status.query = ""
+
+    @on(MessageIndex.TagsChanged)
+    def _on_tags_changed(self, message: MessageIndex.TagsChanged) -> None:
+        self.status.tagged = message.count
 
     def action_change_folder(self) -> None:
         if self.folder_list.has_focus:

@@ -28,7 +28,7 @@ from mailtui.core.models import Envelope, Flag, MessageRef
 from mailtui.core.sorting import SortKey, SortRow, next_sort_key, sort_keys, sort_row
 from mailtui.core.threads import ThreadRow, thread_order
 from mailtui.ui.messages import RefsListed
-from mailtui.ui.screens.search_scan import parse_query, scan_folder
+from mailtui.ui.screens.search_scan import parse_query, query_problem, scan_folder
 from mailtui.ui.widgets.job_progress import JobProgress
 from mailtui.ui.widgets.message_index import MessageIndex
 
@@ -39,15 +39,28 @@ BATCH = 500  # refs per backend call in bulk jobs (one rename pass / one UID set
 HEADER_CHUNK = 1000  # refs per fetch_envelopes call when ordering a whole folder
 DEFAULT_MODE = "date:desc"  # the listing order: no extra work
 
-# Bulk action label -> (operation, flags to add, flags to remove)
+# Bulk action label -> (operation, flags to add, flags to remove). Harmless actions first:
+# a hasty Enter marks read instead of deleting.
 BULK_ACTIONS: dict[str, tuple[str, frozenset[Flag], frozenset[Flag]]] = {
-    "Delete": ("delete", frozenset(), frozenset()),
-    "Move to folder": ("move", frozenset(), frozenset()),
     "Mark read": ("flags", frozenset({Flag.SEEN}), frozenset()),
     "Mark unread": ("flags", frozenset(), frozenset({Flag.SEEN})),
     "Flag": ("flags", frozenset({Flag.FLAGGED}), frozenset()),
     "Unflag": ("flags", frozenset(), frozenset({Flag.FLAGGED})),
     "Untag all": ("untag", frozenset(), frozenset()),
+    "Move to folder": ("move", frozenset(), frozenset()),
+    "Delete": ("delete", frozenset(), frozenset()),
+}
+# How an order is named in notices and the status bar.
+ORDER_NAMES = {
+    "date:desc": "by date, newest first",
+    "date:asc": "by date, oldest first",
+    "from:asc": "by sender, A to Z",
+    "from:desc": "by sender, Z to A",
+    "subject:asc": "by subject, A to Z",
+    "subject:desc": "by subject, Z to A",
+    "size:desc": "by size, biggest first",
+    "size:asc": "by size, smallest first",
+    "threads": "in threads",
 }
 
 
@@ -60,6 +73,7 @@ class OrderComputed(Message):
     signature: tuple[object, ...]
     order: Sequence[MessageRef]
     depths: dict[str, int] = field(default_factory=dict)
+    unread: frozenset[str] = frozenset()  # threads: unread then (a collapsed thread shows N)
 
 
 @dataclass
@@ -156,7 +170,10 @@ class BrowserBulkActions(Screen[None]):
         self._apply_order()
 
     def action_reverse_sort(self) -> None:
-        self.threaded = False
+        if self.threaded:
+            # Threads have one order (newest thread first); reversing would silently drop them.
+            self.notify("Threads are shown newest first; ctrl+t turns them off, then O reverses.", timeout=3)
+            return
         self.sort_descending = not self.sort_descending
         self._apply_order()
 
@@ -189,15 +206,17 @@ class BrowserBulkActions(Screen[None]):
         if self.folder is None:
             return
         self.workers.cancel_group(self, "order")
+        self.status.order = ""  # named again once the new order is shown
         if mode == DEFAULT_MODE:
             index.set_order(None)
-            self.notify("Sorted by date, newest first.", timeout=2)
+            self.notify(f"{len(index.refs)} messages {ORDER_NAMES[DEFAULT_MODE]}.", timeout=2)
             return
         signature = listing_signature(self.folder, index.refs)
         cache = self._orders()
         known = cache.get((mode, *signature))
         if known is not None:
-            index.set_order(known.order, known.depths)
+            index.set_order(known.order, known.depths, known.unread)
+            self.status.order = ORDER_NAMES.get(mode, mode)
             return
         self.compute_order(self.folder, index.refs, mode, signature)
 
@@ -219,10 +238,12 @@ class BrowserBulkActions(Screen[None]):
         by = mode.split(":")[0]
         # Each message-id string once: a reply repeats its ancestors' ids (100k messages).
         same_id = {}.setdefault
+        unread: set[str] = set()
         for start in range(0, len(refs), HEADER_CHUNK):
             chunk = refs[start : start + HEADER_CHUNK]
             envs: list[Envelope] = self.session.call(lambda b, c=chunk: b.fetch_envelopes(folder, c))
             if mode == "threads":
+                unread.update(e.ref.key for e in envs if e.is_unread)
                 thread_rows.extend(
                     ThreadRow(
                         e.ref.key,
@@ -246,7 +267,9 @@ class BrowserBulkActions(Screen[None]):
         else:
             by, direction = mode.split(":")
             keys = sort_keys(sort_rows, by, direction == "desc")  # type: ignore[arg-type]
-        self.post_message(OrderComputed(folder, mode, signature, reorder(refs, keys), depths))
+        self.post_message(
+            OrderComputed(folder, mode, signature, reorder(refs, keys), depths, frozenset(unread))
+        )
 
     @on(OrderComputed)
     def _on_order_computed(self, message: OrderComputed) -> None:
@@ -259,9 +282,11 @@ class BrowserBulkActions(Screen[None]):
             return
         if message.signature != listing_signature(message.folder, index.refs):
             return  # the folder changed meanwhile; RefsListed asks again
-        index.set_order(message.order, message.depths)
-        what = "threads" if message.mode == "threads" else f"sorted by {message.mode.replace(':', ', ')}"
-        self.notify(f"{len(message.order)} messages, {what}.", timeout=2)
+        index.set_order(message.order, message.depths, message.unread)
+        self.status.order = ORDER_NAMES.get(message.mode, message.mode)
+        self.notify(
+            f"{len(message.order)} messages {ORDER_NAMES.get(message.mode, message.mode)}.", timeout=2
+        )
 
     # -- progress -------------------------------------------------------------------
     @on(JobProgressed)
@@ -298,7 +323,7 @@ class BrowserBulkActions(Screen[None]):
         rows = index.rows
         keys = getattr(rows, "keys", None)
         index.tag_keys(keys() if callable(keys) else (r.key for r in rows))
-        self.notify(f"{index.tagged_count} messages tagged; ; acts on them.", timeout=3)
+        self.notify(f"{index.tagged_count} messages tagged: press ; to act on them.", timeout=3)
 
     def action_tag_pattern(self) -> None:
         from mailtui.ui.screens.search import SearchDialog
@@ -307,12 +332,17 @@ class BrowserBulkActions(Screen[None]):
             if query is None or self.folder is None:
                 return
             if not query.strip():
-                self.index.clear_tags()
+                self.notify("No pattern given: the tags are unchanged.", timeout=3)
+                return
+            problem = query_problem(query)
+            if problem is not None:
+                self.notify(problem, title="Nothing tagged", severity="warning", markup=False)
                 return
             index = self.index
             self.tag_matching(self.folder, query.strip(), index.refs, index.cached_envelopes())
 
-        self.app.push_screen(SearchDialog(""), chosen)
+        prompt = "Tag the messages matching (from/to/subject; ~f ~t ~s ~b for one field):"
+        self.app.push_screen(SearchDialog("", prompt), chosen)
 
     @work(thread=True, exclusive=True, group="tag-pattern", exit_on_error=False)
     def tag_matching(
@@ -338,7 +368,7 @@ class BrowserBulkActions(Screen[None]):
         index.tag_keys(message.keys)
         if message.finished:
             self._remove_progress()
-            self.notify(f"{index.tagged_count} messages tagged; ; acts on them.", timeout=3)
+            self.notify(f"{index.tagged_count} messages tagged: press ; to act on them.", timeout=3)
 
     # -- bulk jobs ----------------------------------------------------------------------
     def action_bulk(self) -> None:

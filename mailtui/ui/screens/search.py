@@ -29,13 +29,16 @@ class SearchDialog(ModalScreen[str | None]):
     }
     """
 
-    def __init__(self, value: str = "") -> None:
+    SEARCH_PROMPT = "Search from/to/subject; ~f ~t ~s ~b for one field (empty: show all):"
+
+    def __init__(self, value: str = "", prompt: str = SEARCH_PROMPT) -> None:
         super().__init__()
         self._value = value
+        self._prompt = prompt
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("Search from/to/subject (empty: show all):", markup=False)
+            yield Static(self._prompt, markup=False)
             yield Input(value=self._value, id="search-input")
 
     @on(Input.Submitted)

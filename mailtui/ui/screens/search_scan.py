@@ -33,6 +33,22 @@ class Query:
 _PREFIXES = {"~f": "from", "~t": "to", "~s": "subject", "~b": "body"}
 
 
+def query_problem(text: str) -> str | None:
+    """What is wrong with a search as typed (shown instead of a silent "no messages match")."""
+    words = text.split()
+    patterns = [w for w in words if w.startswith("~")]
+    unknown = [w for w in patterns if w not in _PREFIXES and w != "~A"]
+    if unknown:
+        return f"unknown pattern {unknown[0]}: use ~f (from), ~t (to/cc), ~s (subject), ~b (body) or ~A (all)"
+    if len(patterns) > 1:
+        return "one pattern at a time (combining them, as mutt's ~s x ~f y, is not supported)"
+    if patterns and words[0] != patterns[0]:
+        return f"put {patterns[0]} first, then the text to look for"
+    if patterns and patterns[0] != "~A" and len(words) == 1:
+        return f"{patterns[0]} needs the text to look for, as in {patterns[0]} backup"
+    return None
+
+
 def parse_query(text: str) -> Query:
     """`~f alice` -> Query("from", "alice"); plain text searches from, to and subject."""
     stripped = text.strip()

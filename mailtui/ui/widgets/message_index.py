@@ -27,13 +27,13 @@ from textual.strip import Strip
 
 from mailtui.core.models import Envelope, Flag, MessageRef
 from mailtui.core.sanitize import clean_line
-from mailtui.core.threads import fold_threads, thread_root
 from mailtui.ui.widgets.index_cells import display_sender, flag_cells, format_date, format_size
+from mailtui.ui.widgets.index_folding import ThreadFolding
 
 CACHE_SIZE = 5000
 
 
-class MessageIndex(ScrollView, can_focus=True):
+class MessageIndex(ThreadFolding, ScrollView, can_focus=True):
     """One row per message of a folder, newest first, with a cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -60,6 +60,7 @@ class MessageIndex(ScrollView, can_focus=True):
         background: $surface;
         color: $foreground;
         scrollbar-size-vertical: 1;
+        overflow-x: hidden;  /* rows are cut to the width: never a horizontal scrollbar */
         & > .message-index--cursor { background: $block-cursor-blurred-background; }
         &:focus > .message-index--cursor {
             background: $block-cursor-background;
@@ -82,6 +83,12 @@ class MessageIndex(ScrollView, can_focus=True):
         ref: MessageRef
 
     @dataclass
+    class TagsChanged(Message):
+        """The number of tagged messages changed (the status bar shows it)."""
+
+        count: int
+
+    @dataclass
     class EnvelopesWanted(Message):
         """These refs are (nearly) on screen and have no envelope yet."""
 
@@ -96,6 +103,8 @@ class MessageIndex(ScrollView, can_focus=True):
         self._depth: dict[str, int] = {}  # thread depth of replies (roots are absent)
         self._folded: set[str] = set()  # roots of collapsed threads
         self._hidden: dict[str, int] = {}  # replies each collapsed root hides
+        self._hidden_unread: set[str] = set()  # collapsed roots hiding an unread reply
+        self._unread_at_order: frozenset[str] = frozenset()  # unread when the order was made
         self._tagged: set[str] = set()
         self._filtered = False
         self._envelopes: OrderedDict[str, Envelope] = OrderedDict()
@@ -194,20 +203,20 @@ class MessageIndex(ScrollView, can_focus=True):
     def _unfiltered(self) -> Sequence[MessageRef]:
         if self._ordered is None:
             return self._refs
-        self._hidden = {}
-        if not self._folded:
-            return self._ordered
-        keys = _keys_of(self._ordered)
-        shown, self._hidden = fold_threads(keys, self._depth, self._folded)
-        if callable(getattr(self._ordered, "keys", None)):  # a compact list stays compact
-            return type(self._ordered)([keys[i] for i in shown])  # type: ignore[call-arg]
-        return [self._ordered[i] for i in shown]
+        self._hidden, self._hidden_unread = {}, set()
+        return self._fold(self._ordered)
 
-    def set_order(self, order: Sequence[MessageRef] | None, depths: dict[str, int] | None = None) -> None:
+    def set_order(
+        self,
+        order: Sequence[MessageRef] | None,
+        depths: dict[str, int] | None = None,
+        unread: frozenset[str] = frozenset(),
+    ) -> None:
         """Show the folder in another order (sorted or threaded), or by date again with None."""
         keep = self.current_ref.key if self.current_ref else None
         self._ordered = order
         self._depth = dict(depths or {})
+        self._unread_at_order = unread
         self._folded.clear()
         if not self._filtered:
             self._rows = self._unfiltered()
@@ -216,41 +225,6 @@ class MessageIndex(ScrollView, can_focus=True):
     def depth(self, key: str) -> int:
         """Thread depth of a message (0 when not threaded or a thread root)."""
         return self._depth.get(key, 0)
-
-    def fold_thread(self, fold: bool | None = None) -> bool:
-        """Collapse or expand (None: toggle) the thread under the cursor; False when not threaded."""
-        if self._ordered is None or not self._depth or self._filtered or self.current_ref is None:
-            return False
-        keys = _keys_of(self._rows)
-        root = keys[thread_root(keys, self._depth, self.cursor)]
-        if fold is None:
-            fold = root not in self._folded
-        (self._folded.add if fold else self._folded.discard)(root)
-        self._rows = self._unfiltered()
-        self._place_cursor(root)
-        return True
-
-    def fold_all_threads(self, fold: bool) -> bool:
-        """Collapse or expand every thread; False when not threaded."""
-        if self._ordered is None or not self._depth or self._filtered:
-            return False
-        keep = self.current_ref.key if self.current_ref else None
-        if fold:
-            keys = _keys_of(self._ordered)
-            replies = set(self._depth)
-            self._folded = {key for key in keys if key not in replies}
-            if keep is not None:
-                keep = keys[thread_root(keys, self._depth, keys.index(keep))]
-        else:
-            self._folded.clear()
-        self._rows = self._unfiltered()
-        self._place_cursor(keep)
-        return True
-
-    @property
-    def folded_count(self) -> int:
-        """How many threads are collapsed."""
-        return len(self._folded)
 
     # -- tags -------------------------------------------------------------------
     @property
@@ -263,15 +237,19 @@ class MessageIndex(ScrollView, can_focus=True):
             self._tagged.discard(key)
         else:
             self._tagged.add(key)
-        self.refresh()
+        self._tags_changed()
 
     def tag_keys(self, keys: Iterable[str]) -> None:
         """Tag these messages (more tags, as mutt's T)."""
         self._tagged.update(keys)
-        self.refresh()
+        self._tags_changed()
 
     def clear_tags(self) -> None:
         self._tagged.clear()
+        self._tags_changed()
+
+    def _tags_changed(self) -> None:
+        self.post_message(self.TagsChanged(len(self._tagged)))
         self.refresh()
 
     def tagged_refs(self) -> list[MessageRef]:
@@ -320,7 +298,9 @@ class MessageIndex(ScrollView, can_focus=True):
         if self._ordered is not None:
             self._ordered = _without(self._ordered, gone)
         self._rows = _without(self._rows, gone) if self._filtered else self._unfiltered()
-        self._tagged -= gone
+        if self._tagged & gone:
+            self._tagged -= gone
+            self.post_message(self.TagsChanged(len(self._tagged)))
         for key in gone:
             self._envelopes.pop(key, None)
         self._update_virtual_size()
@@ -343,7 +323,9 @@ class MessageIndex(ScrollView, can_focus=True):
         self._schedule_request()
 
     def _update_virtual_size(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self._rows))
+        # Width 0: rows are drawn to whatever width the view has (a vertical scrollbar that
+        # appears as search results stream in must not make them wider than the view).
+        self.virtual_size = Size(0, len(self._rows))
 
     # -- lazy loading -----------------------------------------------------------
     def _schedule_request(self) -> None:
@@ -426,6 +408,8 @@ class MessageIndex(ScrollView, can_focus=True):
         else:
             tagged = ref.key in self._tagged
             flags, date, size = flag_cells(env, tagged), format_date(env.sort_date), format_size(env.size)
+            if ref.key in self._hidden_unread and flags[0] == " ":
+                flags = "N" + flags[1:]  # a collapsed thread with unread replies, as in mutt
             sender, subject = clean_line(display_sender(env)), clean_line(env.subject)
             depth = self._depth.get(ref.key, 0)
             if depth:
@@ -490,8 +474,3 @@ def _without(refs: Sequence[MessageRef], gone: set[str]) -> Sequence[MessageRef]
     if callable(keys):
         return type(refs)([k for k in keys() if k not in gone])  # type: ignore[call-arg]
     return [r for r in refs if r.key not in gone]
-
-
-def _keys_of(refs: Sequence[MessageRef]) -> list[str]:
-    keys = getattr(refs, "keys", None)
-    return keys() if callable(keys) else [r.key for r in refs]

@@ -40,6 +40,11 @@ class StatusBar(Static):
     total: reactive[int | None] = reactive(None)
     shown: reactive[int | None] = reactive(None)
     """Rows shown when a search filter is active, else None."""
+    query: reactive[str] = reactive("")
+    """The active search, shown with its count."""
+    order: reactive[str] = reactive("")
+    """A sort or thread order other than the listing's ("by sender, A to Z"), else ""."""
+    tagged: reactive[int] = reactive(0)
     capabilities: reactive[Capabilities | None] = reactive(None)
     busy: reactive[bool] = reactive(False)
     connection: reactive[str] = reactive("opening…")
@@ -59,8 +64,17 @@ class StatusBar(Static):
             unread = "?" if self.unread is None else str(self.unread)
             counts = f"{unread} unread / {self.total}"
         if self.shown is not None:
-            counts += f"  (search: {self.shown} shown)"
-        parts = [f"[{clean_line(self.account)}]", clean_line(self.folder), counts, tls, clean_line(self.link)]
+            what = f"search {clean_line(self.query)!r}" if self.query else "search"
+            counts += f"  ({what}: {self.shown} shown)"
+        view = "  ".join(p for p in (self.order, f"{self.tagged} tagged" if self.tagged else "") if p)
+        parts = [
+            f"[{clean_line(self.account)}]",
+            clean_line(self.folder),
+            counts,
+            view,
+            tls,
+            clean_line(self.link),
+        ]
         if self.busy:
             parts.append("working…")
         return Text("  ".join(p for p in parts if p), no_wrap=True, overflow="ellipsis")
@@ -97,6 +111,15 @@ class StatusBar(Static):
         self._refresh_text()
 
     def watch_shown(self) -> None:
+        self._refresh_text()
+
+    def watch_query(self) -> None:
+        self._refresh_text()
+
+    def watch_order(self) -> None:
+        self._refresh_text()
+
+    def watch_tagged(self) -> None:
         self._refresh_text()
 
     def watch_capabilities(self) -> None:
