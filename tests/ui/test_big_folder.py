@@ -177,7 +177,8 @@ async def test_collapse_one_thread_and_all_threads(tmp_path: Path) -> None:
         await pilot.press("ctrl+t")
         await settle(pilot)
         index = index_of(app)
-        assert "in threads" in status_of(app)  # the order stays on screen after the toast
+        status = status_of(app)  # the order stays on screen after the toast, after the TLS state
+        assert "in threads" in status and status.index("LOCAL") < status.index("in threads")
         await pilot.press(*["j"] * 8, "z")  # on a reply of topic 1190: its whole thread folds
         await pilot.pause()
         assert index.row_count == COUNT - 2

@@ -67,13 +67,14 @@ class StatusBar(Static):
             what = f"search {clean_line(self.query)!r}" if self.query else "search"
             counts += f"  ({what}: {self.shown} shown)"
         view = "  ".join(p for p in (self.order, f"{self.tagged} tagged" if self.tagged else "") if p)
+        # The TLS state before the view: at 80 columns the end of the line may be cut.
         parts = [
             f"[{clean_line(self.account)}]",
             clean_line(self.folder),
             counts,
-            view,
             tls,
             clean_line(self.link),
+            view,
         ]
         if self.busy:
             parts.append("working…")
