@@ -26,8 +26,6 @@ from typing import BinaryIO
 # ~13,000 on tmpfs. Below that os.listdir takes about a millisecond.
 BIG_DIRECTORY = 256 * 1024
 
-_C_LOCALE = {**os.environ, "LC_ALL": "C"}  # byte order, whatever the user's locale
-
 
 def list_big_directory(path: Path, min_size: int = BIG_DIRECTORY) -> list[str] | None:
     """Names in `path` (dot files skipped) in reverse byte order; None when small or unavailable."""
@@ -51,11 +49,16 @@ def list_big_directory(path: Path, min_size: int = BIG_DIRECTORY) -> list[str] |
                     stdin=ls.stdout,
                     stdout=out,
                     stderr=subprocess.DEVNULL,
-                    env=_C_LOCALE,
+                    env={**os.environ, "LC_ALL": "C"},  # byte order, whatever the user's locale
                 )
+            except OSError:
+                ls.kill()  # no sort: ls must not be left behind
+                ls.wait()
+                raise
             finally:
                 ls.stdout.close()  # sort holds the read end now; ls gets SIGPIPE if sort died
-            if sort.wait() != 0 or ls.wait() != 0:
+            sorted_ok = sort.wait() == 0
+            if ls.wait() != 0 or not sorted_ok:
                 return None
             data = os.pread(out.fileno(), os.fstat(out.fileno()).st_size, 0)
     except OSError:
