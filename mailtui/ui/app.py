@@ -8,6 +8,10 @@ and snapshots, so what they check is what the CLI runs.
 from __future__ import annotations
 
 import dataclasses
+import os
+import sys
+import termios
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -62,6 +66,8 @@ class MailApp(App[int]):
     def on_mount(self) -> None:
         self._apply_themes()
         self._apply_keymap()
+        if not self.is_headless and terminal_fd() is not None:
+            self.set_interval(TERMINAL_CHECK_SECONDS, self._exit_if_terminal_gone)
         if self.demo:
             self._start_demo_relay()
         self.push_screen(BrowserScreen(self.session))
@@ -72,6 +78,19 @@ class MailApp(App[int]):
         from mailtui.ui.compose_actions import check_recovered_drafts
 
         check_recovered_drafts(self)
+
+    def _exit_if_terminal_gone(self) -> None:
+        """Quit when the terminal has gone (an SSH session dropped, a tmux pane killed).
+
+        Usually SIGHUP ends the app then; but run under `make` or another parent that
+        keeps the session, it may never come, and Textual's input thread reads the closed
+        terminal in a loop that burns a CPU forever. Drafts are autosaved, nothing is lost.
+        """
+        if not terminal_attached():
+            # A clean exit may hang: Textual's output thread has died on the closed terminal
+            # and its queue blocks. If it does, end the process (drafts are on disk already).
+            threading.Timer(3.0, os._exit, args=(129,)).start()
+            self.exit(return_code=129)  # as if ended by SIGHUP (128 + 1)
 
     def on_ready(self) -> None:
         # Ready comes with the first layout, before that frame reaches the terminal:
@@ -188,6 +207,30 @@ def known_binding_ids() -> set[str]:
         if cls.__module__.startswith("mailtui."):
             ids |= {b.id for b in getattr(cls, "BINDINGS", []) if isinstance(b, Binding) and b.id}
     return ids
+
+
+TERMINAL_CHECK_SECONDS = 2.0
+
+
+def terminal_fd() -> int | None:
+    """The file descriptor of the controlling terminal we run on (stdin), None if not a tty."""
+    try:
+        fd = sys.__stdin__.fileno() if sys.__stdin__ is not None else -1
+    except (OSError, ValueError):
+        return None
+    return fd if fd >= 0 and os.isatty(fd) else None
+
+
+def terminal_attached() -> bool:
+    """False once our terminal hung up (its settings then fail with EIO)."""
+    fd = terminal_fd()
+    if fd is None:
+        return False
+    try:
+        termios.tcgetattr(fd)
+    except (termios.error, OSError):
+        return False
+    return True
 
 
 def run_app(

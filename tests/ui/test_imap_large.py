@@ -80,6 +80,7 @@ async def test_forwarding_a_previewed_message_attaches_the_whole_original(
         await _wait_for(pilot, lambda: "Large message" in screen_text(app))
         await pilot.press("ctrl+f")
         await _wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen), rounds=400)
+        await settle(pilot)  # pushed is not yet mounted: its attachment list fills on mount
         [forwarded] = app.screen.current_draft().attachments
         assert forwarded.content_type == "message/rfc822"
         assert len(forwarded.data) > len(payload)  # the whole original, not the small preview
