@@ -1,7 +1,9 @@
 """The Maildir backend: folders are directories, messages are files, flags are in file names.
 
-Built for big folders: `list_refs` is one `os.scandir` of `cur/` and `new/` (no stat, no
-open) ordered by the delivery time in the unique names; envelopes read only header blocks.
+Built for big folders: `list_refs` is one listing of `cur/` and `new/` (no stat, no open;
+by child processes for a big directory, maildir_listing.py) ordered by the delivery time in
+the file names (maildir_refs.py), whose refs carry their file as a hint; envelopes read only
+header blocks.
 Flag changes are atomic renames as the Maildir spec asks, so mutt, Dovecot or mbsync
 working on the same tree at the same time see consistent files. Keys are unique names
 without the `:2,` suffix, so they survive flag changes.
