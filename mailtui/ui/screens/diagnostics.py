@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane, Tabs
@@ -181,12 +181,19 @@ class DiagnosticsScreen(Screen[None]):
         )
         self._saved(lambda: write_text(text, "bundle"), "Diagnostic bundle")
 
+    @work(thread=True, group="save", exit_on_error=False)
     def _saved(self, write: Callable[[], Path], what: str) -> None:
+        """Write the file on a worker thread (file I/O stays off the event loop)."""
         try:
             path = write()
         except MailtuiError as exc:
-            self.notify(exc.message, title=exc.title, severity="error", markup=False)
+            self.app.call_from_thread(
+                self.notify, exc.message, title=exc.title, severity="error", markup=False
+            )
             return
+        self.app.call_from_thread(self._show_saved, path, what)
+
+    def _show_saved(self, path: Path, what: str) -> None:
         self.saved_path = path
         self._status(f"{what} saved to {path}")
         self.notify(f"{what} saved to {path}", title="Saved", markup=False)
