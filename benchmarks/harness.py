@@ -56,6 +56,36 @@ def compile_bytecode(python: Path, package: Path) -> None:
     subprocess.run([str(python), "-m", "compileall", "-q", str(package)], env=env, check=True)
 
 
+def remover(path: Path) -> Callable[[], None]:
+    """A `before_run` hook deleting `path` (a cold-cache run)."""
+
+    def remove() -> None:
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+    return remove
+
+
+def aerc_home(home: Path, source: str, extra: str = "") -> dict[str, str]:
+    """A private aerc config under `home` with one account reading `source`; the env to run it."""
+    conf = home / ".config" / "aerc"
+    conf.mkdir(parents=True, exist_ok=True)
+    accounts = conf / "accounts.conf"
+    accounts.write_text(
+        f"[bench]\nsource = {source}\n{extra}from = Bench <bench@example.com>\n"
+        "default = INBOX\noutgoing = /bin/true\n"
+    )
+    accounts.chmod(0o600)
+    (conf / "aerc.conf").write_text("[general]\nunsafe-accounts-conf = true\n")
+    return {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+    }
+
+
 def missing_tools(names: Sequence[str]) -> list[str]:
     """The programs of `names` not on PATH."""
     return [n for n in names if shutil.which(n) is None]

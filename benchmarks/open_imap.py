@@ -23,7 +23,6 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -32,7 +31,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 from gen_maildir import generate, newest_subject  # noqa: E402
-from harness import Client, Harness, compile_bytecode, median, missing_tools, table  # noqa: E402
+from harness import Client, Harness, aerc_home, compile_bytecode, median, missing_tools, remover, table  # noqa: E402
 
 from tests.backends.dovecot_server import DovecotServer, dovecot_available  # noqa: E402
 
@@ -56,26 +55,6 @@ set wait_key=no
 """
 
 
-AERC_ACCOUNTS = """\
-[bench]
-source = imap+insecure://{user}:{password}@127.0.0.1:{port}
-cache-headers = true
-from = Bench <bench@example.com>
-default = INBOX
-outgoing = /bin/true
-"""
-
-
-def _remover(path: Path) -> Callable[[], None]:
-    def remove() -> None:
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
-
-    return remove
-
-
 def clients(work: Path, port: int) -> list[Client]:
     """mailtui and mutt/neomutt rows, cold and warm header cache, each with a private home."""
     rows: list[Client] = []
@@ -88,7 +67,7 @@ def clients(work: Path, port: int) -> list[Client]:
         "MAILTUI_PASSWORD": PASSWORD,
     }
     argv = [str(MAILTUI), "-f", f"imap://{USER}@127.0.0.1:{port}", "--tls", "none", "--allow-plaintext-auth"]
-    rows.append(Client("mailtui (cold cache)", argv, env, _remover(home / ".cache")))
+    rows.append(Client("mailtui (cold cache)", argv, env, remover(home / ".cache")))
     rows.append(Client("mailtui (warm cache)", argv, env))
     for prog in ("mutt", "neomutt"):
         if shutil.which(prog) is None:
@@ -109,17 +88,9 @@ def clients(work: Path, port: int) -> list[Client]:
         rows.append(Client(f"{prog} (warm hcache)", argv, {"HOME": str(home)}))
     if shutil.which("aerc") is not None:
         home = work / "home-aerc"
-        conf = home / ".config" / "aerc"
-        conf.mkdir(parents=True, exist_ok=True)
-        (conf / "accounts.conf").write_text(AERC_ACCOUNTS.format(user=USER, password=PASSWORD, port=port))
-        (conf / "accounts.conf").chmod(0o600)
-        (conf / "aerc.conf").write_text("[general]\nunsafe-accounts-conf = true\n")
-        env = {
-            "HOME": str(home),
-            "XDG_CONFIG_HOME": str(home / ".config"),
-            "XDG_CACHE_HOME": str(home / ".cache"),
-        }
-        rows.append(Client("aerc (cold cache)", ["aerc"], env, _remover(home / ".cache")))
+        source = f"imap+insecure://{USER}:{PASSWORD}@127.0.0.1:{port}"
+        env = aerc_home(home, source, extra="cache-headers = true\n")
+        rows.append(Client("aerc (cold cache)", ["aerc"], env, remover(home / ".cache")))
         rows.append(Client("aerc (warm cache)", ["aerc"], env))
     return rows
 

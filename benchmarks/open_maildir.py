@@ -20,13 +20,22 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_maildir import generate, newest_subject  # noqa: E402
-from harness import Client, Harness, compile_bytecode, median, missing_tools, scandir_floor, table  # noqa: E402
+from harness import (  # noqa: E402
+    Client,
+    Harness,
+    aerc_home,
+    compile_bytecode,
+    median,
+    missing_tools,
+    remover,
+    scandir_floor,
+    table,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 MAILTUI = ROOT / ".venv" / "bin" / "mailtui"
@@ -56,24 +65,6 @@ TEXTUAL_HELLO = (
     "Hello().run()\n"
 )
 
-AERC_ACCOUNTS = """\
-[bench]
-source = maildir://{root}
-from = Bench <bench@example.com>
-default = INBOX
-outgoing = /bin/true
-"""
-
-
-def _remover(path: Path) -> Callable[[], None]:
-    def remove() -> None:
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
-
-    return remove
-
 
 def clients(work: Path, root: Path, marker: str) -> list[Client]:
     """The client rows for the Maildir at root/INBOX, with their private homes under `work`."""
@@ -102,16 +93,11 @@ def clients(work: Path, root: Path, marker: str) -> list[Client]:
             rc.write_text(MUTTRC.format(root=root, folder=folder, cache=f"set header_cache={cache}"))
             # -n: no system muttrc, so Debian's defaults do not change the comparison.
             argv = [prog, "-n", "-F", str(rc), "-f", str(folder)]
-            hook = _remover(cache) if mode == "cold" else None
+            hook = remover(cache) if mode == "cold" else None
             found.append(Client(f"{prog} ({mode} hcache)", argv, {"HOME": str(home)}, hook))
     if shutil.which("aerc") is not None:
-        home = work / "home-aerc"
-        conf = home / ".config" / "aerc"
-        conf.mkdir(parents=True, exist_ok=True)
-        (conf / "accounts.conf").write_text(AERC_ACCOUNTS.format(root=root))
-        (conf / "accounts.conf").chmod(0o600)
-        (conf / "aerc.conf").write_text("[general]\nunsafe-accounts-conf = true\n")
-        found.append(Client("aerc", ["aerc"], {"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")}))
+        env = aerc_home(work / "home-aerc", f"maildir://{root}")
+        found.append(Client("aerc", ["aerc"], env))
     return found
 
 
