@@ -5,8 +5,8 @@ its first folder (for a big Maildir by child processes on the other core, see
 `backends/maildir_listing.py`) overlap the import, Textual's start-up and the first layout
 instead of following them. It also reads the envelopes of the first screen's rows. When it
 is done before the browser mounts (the usual case) the browser shows that first screen in
-its very first frame, without a worker round trip; otherwise its workers take the backend
-and the refs from here. No textual import here: the thread starts before the UI exists.
+its very first frame, without a worker round trip; otherwise a worker waits for the backend,
+and the first screen is taken from here once it has come. No textual import here: the thread starts before the UI exists.
 """
 
 from __future__ import annotations

@@ -71,9 +71,9 @@ class BrowserWorkers(BrowserBulkActions):
 
     @work(thread=True, exclusive=True, group="refs", exit_on_error=False)
     def list_refs(self, folder: str, generation: int, keep_key: str | None) -> None:
-        preload = getattr(self.app, "preload", None)
-        first = preload.take(folder) if preload is not None and keep_key is None else None
-        refs = first.refs if first is not None else self.session.call(lambda b: b.list_refs(folder))
+        # A preloaded listing never comes here: open_folder takes it on the UI thread, and
+        # the backend (hence open_folder) only exists once the preload is done.
+        refs = self.session.call(lambda b: b.list_refs(folder))
         self.post_message(RefsListed(folder, refs, generation, keep_key))  # type: ignore[arg-type]
 
     @work(thread=True, group="envelopes", exit_on_error=False)
