@@ -13,7 +13,7 @@ from textual.widgets import OptionList
 from mailtui.config import AccountConfig, Config, UIConfig
 from mailtui.core.transcript import Transcript
 from mailtui.ui.app import MailApp
-from mailtui.ui.messages import EnvelopesLoaded
+from mailtui.ui.messages import EnvelopesLoaded, FoldersListed
 from mailtui.ui.preload import Preload
 from mailtui.ui.screens.folder_picker import FolderPickerDialog
 from mailtui.ui.screens.search import SearchDialog
@@ -72,7 +72,14 @@ async def test_preloaded_first_screen_is_shown_without_a_worker_round_trip(tmp_p
     config = Config(accounts=(account,), ui=UIConfig(theme="textual-dark"))
     app = MailApp(config, account, transcript=transcript, preload=preload)
     posted: list[object] = []
-    async with app.run_test(size=(100, 30), message_hook=posted.append) as pilot:
+    counted_before_first_frame: list[bool] = []
+
+    def hook(message: object) -> None:
+        posted.append(message)
+        if isinstance(message, FoldersListed):  # folder counts: a job for after the first frame
+            counted_before_first_frame.append(not app.first_frame_shown)
+
+    async with app.run_test(size=(100, 30), message_hook=hook) as pilot:
         # The browser took the backend, the refs and the first rows' envelopes from the
         # preload while mounting: no worker opened, listed or read them.
         assert app.session.backend is preload.backend
@@ -85,6 +92,7 @@ async def test_preloaded_first_screen_is_shown_without_a_worker_round_trip(tmp_p
         assert "BackendOpened" not in names and "RefsListed" not in names
         fetched = {e.ref.key for m in posted if isinstance(m, EnvelopesLoaded) for e in m.envelopes}
         assert index.refs[0].key not in fetched and index.refs[20].key not in fetched
+        assert counted_before_first_frame and not any(counted_before_first_frame)
 
 
 async def test_preload_still_running_hands_over_to_the_workers(tmp_path: Path) -> None:
