@@ -25,6 +25,7 @@ from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import Transcript
 from mailtui.diagnostics.imap_probe import IMAP_STAGES, ImapConsole, ImapProbeResult, ImapProbeSession
 from mailtui.diagnostics.report import render_imap
+from mailtui.ui.widgets.probe_form import configured_password, input_value, titled_input
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -73,12 +74,12 @@ class DiagImapProbe(VerticalScroll):
     def compose(self) -> ComposeResult:
         s = self.account.imap
         with Horizontal():
-            yield self._input("imap-host", "host", s.host if s else "")
-            yield self._input("imap-port", "port", str(s.port) if s else "993", type="integer")
+            yield titled_input("imap-host", "host", s.host if s else "")
+            yield titled_input("imap-port", "port", str(s.port) if s else "993", type="integer")
             yield Select(TLS_CHOICES, value=s.tls if s else "ssl", allow_blank=False, id="imap-tls")
         with Horizontal():
-            yield self._input("imap-user", "user", (s.user or "") if s else "")
-            yield self._input("imap-password", "password (empty: from config)", "", password=True)
+            yield titled_input("imap-user", "user", (s.user or "") if s else "")
+            yield titled_input("imap-password", "password (empty: from config)", "", password=True)
             stages = [(f"up to {st}", st) for st in IMAP_STAGES]
             yield Select(stages, value="list" if s and s.user else "tls", allow_blank=False, id="imap-target")
         with Horizontal():
@@ -86,26 +87,17 @@ class DiagImapProbe(VerticalScroll):
             yield Button("Step", id="imap-step")
             yield Button("Log in for console", id="imap-console-login")
         yield Static(Text("Probe the IMAP server; the console needs a logged-in probe."), id="imap-output")
-        yield self._input("imap-console-input", 'IMAP command, e.g. CAPABILITY or LIST "" "*"', "")
+        yield titled_input("imap-console-input", 'IMAP command, e.g. CAPABILITY or LIST "" "*"', "")
         yield RichLog(id="imap-console-log", markup=False, wrap=True, max_lines=5000)
-
-    @staticmethod
-    def _input(id_: str, title: str, value: str, **kwargs: object) -> Input:
-        widget = Input(value=value, placeholder=title, id=id_, **kwargs)  # type: ignore[arg-type]
-        widget.border_title = title
-        return widget
-
-    def _value(self, id_: str) -> str:
-        return self.query_one(f"#{id_}", Input).value.strip()
 
     def form(self) -> tuple[ImapSettings, str, str]:
         """(settings, password typed, target stage) from the form."""
         s = self.account.imap
-        port = self._value("imap-port")
+        port = input_value(self, "imap-port")
         tls = self.query_one("#imap-tls", Select).value
         settings = ImapSettings(
-            host=self._value("imap-host"), port=int(port) if port.isdigit() else 0,
-            user=self._value("imap-user"), tls=tls if isinstance(tls, str) else "ssl",  # type: ignore[arg-type]
+            host=input_value(self, "imap-host"), port=int(port) if port.isdigit() else 0,
+            user=input_value(self, "imap-user"), tls=tls if isinstance(tls, str) else "ssl",  # type: ignore[arg-type]
             tls_verify=s.tls_verify if s else True, ca_file=s.ca_file if s else None,
             allow_plaintext_auth=s.allow_plaintext_auth if s else False,
             timeout=s.timeout if s else 30.0, account=self.account.name,
@@ -144,7 +136,7 @@ class DiagImapProbe(VerticalScroll):
                 if new is not None:
                     self._close_probe()
                     settings, password, target = new
-                    secret = password or self._configured_password(settings)
+                    secret = password or configured_password(self.account.imap, settings.host, settings.user)
                     self.probe = ImapProbeSession(
                         settings,
                         secret,
@@ -165,17 +157,6 @@ class DiagImapProbe(VerticalScroll):
                 self.post_message(ImapProbeProgressed(probe.result(), probe.next_stage))
             except MailtuiError as exc:
                 self.post_message(ImapProbeProgressed(None, None, f"{exc.title}: {exc.message}"))
-
-    def _configured_password(self, settings: ImapSettings) -> str | None:
-        from mailtui import credentials
-
-        own = self.account.imap
-        if own is None or not settings.user or (own.host, own.user) != (settings.host, settings.user):
-            return None
-        try:
-            return credentials.get_password(own, prompt=False)
-        except MailtuiError:
-            return None
 
     def _close_probe(self) -> None:
         probe, self.probe, self.console = self.probe, None, None

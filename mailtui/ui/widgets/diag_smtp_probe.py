@@ -26,6 +26,7 @@ from mailtui.core.errors import MailtuiError
 from mailtui.core.transcript import Transcript
 from mailtui.diagnostics.report import render_smtp
 from mailtui.diagnostics.smtp_probe import STAGES, SmtpProbeResult, SmtpProbeSession
+from mailtui.ui.widgets.probe_form import configured_password, input_value, titled_input
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -76,15 +77,15 @@ class DiagSmtpProbe(VerticalScroll):
         s = self.account.smtp
         sender = self.account.from_address or (s.user if s and s.user and "@" in s.user else "")
         with Horizontal():
-            yield self._input("smtp-host", "host", s.host if s else "")
-            yield self._input("smtp-port", "port", str(s.port) if s else "587", type="integer")
+            yield titled_input("smtp-host", "host", s.host if s else "")
+            yield titled_input("smtp-port", "port", str(s.port) if s else "587", type="integer")
             yield Select(TLS_CHOICES, value=s.tls if s else "starttls", allow_blank=False, id="smtp-tls")
         with Horizontal():
-            yield self._input("smtp-user", "user", (s.user or "") if s else "")
-            yield self._input("smtp-password", "password (empty: from config)", "", password=True)
+            yield titled_input("smtp-user", "user", (s.user or "") if s else "")
+            yield titled_input("smtp-password", "password (empty: from config)", "", password=True)
         with Horizontal():
-            yield self._input("smtp-from", "MAIL FROM", sender)
-            yield self._input("smtp-to", "RCPT TO", "")
+            yield titled_input("smtp-from", "MAIL FROM", sender)
+            yield titled_input("smtp-to", "RCPT TO", "")
             stages = [(f"quit after {st}", st) for st in STAGES]
             default = "auth" if s and s.user and s.auth else "tls"
             yield Select(stages, value=default, allow_blank=False, id="smtp-quit-after")
@@ -95,30 +96,21 @@ class DiagSmtpProbe(VerticalScroll):
             Text("Run probes up to the chosen stage; Step does one stage per press."), id="smtp-output"
         )
 
-    @staticmethod
-    def _input(id_: str, title: str, value: str, **kwargs: object) -> Input:
-        widget = Input(value=value, placeholder=title, id=id_, **kwargs)  # type: ignore[arg-type]
-        widget.border_title = title
-        return widget
-
-    def _value(self, id_: str) -> str:
-        return self.query_one(f"#{id_}", Input).value.strip()
-
     def form(self) -> tuple[ServerConfig, str, str, str, str]:
         """(server, password typed, sender, recipient, quit_after) from the form."""
         base = self.account.smtp or ServerConfig(kind="smtp", account=self.account.name, host="", port=587)
-        port_text = self._value("smtp-port")
+        port_text = input_value(self, "smtp-port")
         tls = self.query_one("#smtp-tls", Select).value
         server = dataclasses.replace(
             base,
-            host=self._value("smtp-host"),
+            host=input_value(self, "smtp-host"),
             port=int(port_text) if port_text.isdigit() else 0,
             tls=tls if isinstance(tls, str) else "starttls",  # type: ignore[arg-type]
-            user=self._value("smtp-user") or None,
+            user=input_value(self, "smtp-user") or None,
         )
         quit_after = self.query_one("#smtp-quit-after", Select).value
         password = self.query_one("#smtp-password", Input).value
-        sender, recipient = self._value("smtp-from"), self._value("smtp-to")
+        sender, recipient = input_value(self, "smtp-from"), input_value(self, "smtp-to")
         return server, password, sender, recipient, str(quit_after)
 
     @on(Button.Pressed, "#smtp-run")
@@ -152,7 +144,9 @@ class DiagSmtpProbe(VerticalScroll):
             if new is not None:
                 await self._close_probe()
                 server, password, sender, recipient, quit_after = new
-                secret = password or await asyncio.to_thread(self._configured_password, server)
+                secret = password or await asyncio.to_thread(
+                    configured_password, self.account.smtp, server.host, server.user
+                )
                 self.probe = SmtpProbeSession(
                     server, secret, sender=sender, recipient=recipient,
                     quit_after=quit_after, transcript=self.transcript,  # type: ignore[arg-type]
@@ -171,18 +165,6 @@ class DiagSmtpProbe(VerticalScroll):
             self.post_message(
                 SmtpProbeProgressed(None, None, f"Unexpected error: {type(exc).__name__}: {exc}")
             )
-
-    def _configured_password(self, server: ServerConfig) -> str | None:
-        """The account's password when the form still names the account's server and user."""
-        from mailtui import credentials
-
-        own = self.account.smtp
-        if own is None or not server.user or (own.host, own.user) != (server.host, server.user):
-            return None
-        try:
-            return credentials.get_password(own, prompt=False)
-        except MailtuiError:
-            return None  # the auth stage then says that no password was given
 
     async def _close_probe(self) -> None:
         probe, self.probe = self.probe, None
