@@ -69,7 +69,7 @@ def run_ui(args: argparse.Namespace) -> int:
     from mailtui.config import AccountConfig
 
     if args.demo:
-        from mailtui.demo import demo_config
+        from mailtui.demo.mailbox import demo_config
 
         config = demo_config()
         account = config.accounts[0]
@@ -103,7 +103,7 @@ def run_ui(args: argparse.Namespace) -> int:
     # Started before textual is imported: the mailbox opens and its first folder is
     # listed while the UI loads (issue 6: the first screen of a 100k folder).
     from mailtui.core.transcript import Transcript
-    from mailtui.ui.preload import Preload
+    from mailtui.session.preload import Preload
 
     preload = Preload(account, Transcript()).start()
     from mailtui.ui.app import run_app
@@ -113,7 +113,7 @@ def run_ui(args: argparse.Namespace) -> int:
 
 def adhoc_imap_account(args: argparse.Namespace) -> AccountConfig:
     """An account for `-f imaps://user@host[:port]`: the password is asked now, before the UI."""
-    from mailtui.backends.imap_url import parse_imap_url
+    from mailtui.backends.imap.url import parse_imap_url
     from mailtui.config import AccountConfig, PasswordSource, ServerConfig
     from mailtui.credentials import password_for_adhoc
 

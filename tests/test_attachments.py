@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mailtui.attachments import AttachmentSaveError, save_attachment
+from mailtui.store.attachments import AttachmentSaveError, save_attachment
 
 
 def files_under(root: Path) -> set[Path]:

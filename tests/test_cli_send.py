@@ -29,8 +29,8 @@ from mailtui.core.errors import (
     EX_TEMPFAIL,
     EX_UNAVAILABLE,
 )
-from mailtui.outbox import Outbox
 from mailtui.paths import data_dir
+from mailtui.sending.outbox import Outbox
 from tests.certs import free_port
 from tests.smtp import conftest as smtp_fixtures
 from tests.smtp.conftest import PASSWORD, USER, Relay

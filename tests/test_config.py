@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mailtui.config import Config, InvalidConfigError, format_config, load_config
-from mailtui.config_check import index_lines
+from mailtui.config.toml_lines import index_lines
 from mailtui.core.errors import EX_CONFIG, ConfigError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -294,7 +294,7 @@ def test_example_config_loads(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
 
 def test_example_documents_every_key() -> None:
     """Each key the loader accepts appears in the example, so it stays the reference."""
-    from mailtui import config_schema
+    from mailtui.config import schema as config_schema
 
     text = (REPO / "config.example.toml").read_text()
     keys = set(config_schema._UI_KEYS + config_schema._ACCOUNT_KEYS + config_schema._SERVER_KEYS + ("auth",))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mailtui.demo import (
+from mailtui.demo.mailbox import (
     DEMO_VERSION,
     FOLDERS,
     MARKER,

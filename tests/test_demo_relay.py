@@ -14,7 +14,7 @@ from pathlib import Path
 import aiosmtplib
 import pytest
 
-from mailtui.demo_relay import DemoRelay, DemoRelayError, enhance_reply
+from mailtui.demo.relay import DemoRelay, DemoRelayError, enhance_reply
 
 SIZE_LIMIT = 20_000
 

@@ -19,7 +19,7 @@ import pytest
 
 from mailtui.backends import open_backend
 from mailtui.core.errors import EX_NOUSER
-from mailtui.core.message import MessageView, parse_message
+from mailtui.core.message.view import MessageView, parse_message
 from tests.postfix_server import DOMAIN, PostfixServer, start_or_skip
 
 pytestmark = pytest.mark.postfix

@@ -1,4 +1,4 @@
-"""mailtui.sending against real aiosmtpd relays on 127.0.0.1 and real temp Maildirs."""
+"""mailtui.sending.dispatch against real aiosmtpd relays on 127.0.0.1 and real temp Maildirs."""
 
 from __future__ import annotations
 
@@ -15,9 +15,8 @@ from mailtui.core.compose import Draft, build_message
 from mailtui.core.errors import EX_DATAERR, EX_NOPERM, EX_NOUSER, EX_TEMPFAIL, EX_UNAVAILABLE
 from mailtui.core.models import Flag
 from mailtui.core.transcript import Transcript
-from mailtui.outbox import Outbox
 from mailtui.paths import data_dir
-from mailtui.sending import (
+from mailtui.sending.dispatch import (
     adhoc_label,
     adhoc_server,
     exit_code_for,
@@ -26,7 +25,8 @@ from mailtui.sending import (
     send_or_queue,
     server_from_label,
 )
-from mailtui.smtp import RelayError
+from mailtui.sending.outbox import Outbox
+from mailtui.sending.smtp import RelayError
 from tests.smtp import conftest as smtp_fixtures
 from tests.smtp.conftest import PASSWORD, USER, Relay
 
@@ -272,7 +272,7 @@ def test_one_reply_table_for_send_and_probe(code: int, reply: str, expected: int
 
     from mailtui.config import ServerConfig
     from mailtui.diagnostics.smtp_probe import _classify
-    from mailtui.sending import exit_code_for_reply
+    from mailtui.sending.dispatch import exit_code_for_reply
 
     assert exit_code_for_reply(code, reply) == expected
     server = ServerConfig(kind="smtp", account="x", host="h", port=25, tls="none")

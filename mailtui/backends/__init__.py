@@ -27,7 +27,7 @@ def _path(text: str) -> Path:
 
 
 def _maildir(path: Path, account: AccountConfig | None) -> MailBackend:
-    from mailtui.backends.maildir import MaildirBackend
+    from mailtui.backends.maildir.backend import MaildirBackend
 
     if account is None:
         return MaildirBackend(path)
@@ -35,7 +35,7 @@ def _maildir(path: Path, account: AccountConfig | None) -> MailBackend:
 
 
 def _mbox(path: Path) -> MailBackend:
-    from mailtui.backends.mbox import MboxBackend
+    from mailtui.backends.mbox.backend import MboxBackend
 
     return MboxBackend(path)
 
@@ -53,7 +53,7 @@ def _describe_file(path: Path) -> str:
 
 
 def _detect(path: Path, account: AccountConfig | None) -> MailBackend:
-    from mailtui.backends.maildir_folders import is_folder_collection, is_maildir
+    from mailtui.backends.maildir.folders import is_folder_collection, is_maildir
 
     if not path.exists():
         raise BackendError(f"{path} does not exist. Give {_MAILDIR_HINT}.", title="No such mailbox")
@@ -95,12 +95,12 @@ def open_backend(
     scheme, sep, rest = text.partition("://")
     scheme = scheme.lower() if sep else ""
     if scheme in ("imap", "imaps"):
-        from mailtui.backends import imap
+        from mailtui.backends.imap import backend as imap
 
         return imap.open_url(text, account=account, transcript=transcript)
     if scheme == "maildir":
         path = _path(rest)
-        from mailtui.backends.maildir_folders import is_folder_collection, is_maildir
+        from mailtui.backends.maildir.folders import is_folder_collection, is_maildir
 
         if not (path.is_dir() and (is_maildir(path) or is_folder_collection(path))):
             raise BackendError(
@@ -127,7 +127,7 @@ def open_backend(
 def open_account(account: AccountConfig, transcript: Transcript | None = None) -> MailBackend:
     """The backend for an account: its IMAP server if configured, else its local Maildir/mbox."""
     if account.imap is not None:
-        from mailtui.backends import imap
+        from mailtui.backends.imap import backend as imap
 
         return imap.ImapBackend.from_account(account, transcript)
     if not account.maildir:

@@ -29,8 +29,8 @@ def run(args: argparse.Namespace) -> int:
     import dataclasses
     import json
 
+    from mailtui.core.message.transfer_decode import decode_pasted
     from mailtui.core.sanitize import clean_line, clean_text
-    from mailtui.core.transfer_decode import decode_pasted
 
     text = sys.stdin.read() if args.text == ["-"] else " ".join(args.text)
     if not text.strip():

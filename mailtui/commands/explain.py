@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from mailtui.commands.common import language
-    from mailtui.core.codes import explain, format_explanation
+    from mailtui.core.codes.explain import explain, format_explanation
 
     text = sys.stdin.read() if args.text == ["-"] else " ".join(args.text)
     explanations = explain(text, language(args))

@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from mailtui.core.inspect import format_inspection, inspect_message
+    from mailtui.core.headers.inspection import format_inspection, inspect_message
 
     if args.file == "-":
         raw = sys.stdin.buffer.read()

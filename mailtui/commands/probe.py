@@ -176,7 +176,7 @@ def _without_user(server: ServerConfig) -> ServerConfig:
 
 
 def _run_imap(args: argparse.Namespace, server: ServerConfig, password: str | None) -> int:
-    from mailtui.backends.imap_settings import settings_from_server
+    from mailtui.backends.imap.settings import settings_from_server
     from mailtui.diagnostics.imap_probe import ImapProbeSession
     from mailtui.diagnostics.report import render_imap, to_json
 

@@ -13,7 +13,7 @@ import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from mailtui.outbox import Outbox, QueuedMessage
+    from mailtui.sending.outbox import Outbox, QueuedMessage
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mailtui.outbox import Outbox
+    from mailtui.sending.outbox import Outbox
 
     outbox = Outbox()
     if args.queue_action == "list":
@@ -107,7 +107,7 @@ def flush_queue(args: argparse.Namespace, outbox: Outbox) -> int:
     from mailtui.commands.common import config_from_args, stderr_transcript
     from mailtui.core.errors import EX_OK, EX_TEMPFAIL
     from mailtui.core.sanitize import clean_line
-    from mailtui.sending import flush_outbox
+    from mailtui.sending.dispatch import flush_outbox
 
     config = config_from_args(args)
     transcript = stderr_transcript(args.transcript)

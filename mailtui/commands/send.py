@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from mailtui.config import AccountConfig, ServerConfig
     from mailtui.core.compose import AttachmentSpec
-    from mailtui.sending import SendOutcome
+    from mailtui.sending.dispatch import SendOutcome
 
 PRESETS = ("plain", "utf8", "attachment", "gtube")  # = mailtui.core.compose.PRESETS, kept light here
 
@@ -125,7 +125,7 @@ def relay_from_args(args: argparse.Namespace) -> tuple[AccountConfig | None, Ser
 
 def adhoc_from_args(args: argparse.Namespace) -> ServerConfig:
     from mailtui.core.errors import EX_USAGE
-    from mailtui.sending import adhoc_server
+    from mailtui.sending.dispatch import adhoc_server
 
     text = str(args.server).strip()
     host, port_text = text, ""
@@ -212,8 +212,8 @@ def deliver(
     import asyncio
 
     from mailtui.commands.common import stderr_transcript
-    from mailtui.sending import exit_code_for, resolve_secrets, send_or_queue
-    from mailtui.smtp import RelayError
+    from mailtui.sending.dispatch import exit_code_for, resolve_secrets, send_or_queue
+    from mailtui.sending.smtp import RelayError
 
     transcript = stderr_transcript(args.transcript)
     password, token = resolve_secrets(server, prompt=True)
@@ -239,7 +239,7 @@ def deliver(
 def print_outcome(outcome: SendOutcome) -> int:
     """Print what happened (result on stdout, notes on stderr) and return the exit code."""
     from mailtui.core.errors import EX_OK
-    from mailtui.sending import exit_code_for_reply
+    from mailtui.sending.dispatch import exit_code_for_reply
 
     for note in outcome.notes:
         print(f"mailtui: {note}", file=sys.stderr)
@@ -262,7 +262,7 @@ def print_outcome(outcome: SendOutcome) -> int:
 
 def keep_failed(message: EmailMessage | bytes, sender: str, recipients: list[str]) -> Path | None:
     """Keep a message the relay refused in data_dir()/failed (a Maildir), so nothing typed is lost."""
-    from mailtui.backends.maildir_folders import write_message
+    from mailtui.backends.maildir.folders import write_message
     from mailtui.core.compose import message_bytes, needs_smtputf8
     from mailtui.paths import data_dir
 

@@ -95,7 +95,7 @@ def prepare_message(data: bytes, *, sender: str, full_name: str = "") -> tuple[b
     from email.utils import format_datetime, formataddr, getaddresses, localtime, make_msgid
 
     from mailtui.core.compose import ComposeError
-    from mailtui.core.header_block import split_message
+    from mailtui.core.message.header_block import split_message
 
     if data.startswith(b"From "):  # an mbox From_ line is not a header
         data = data.split(b"\n", 1)[1] if b"\n" in data else b""

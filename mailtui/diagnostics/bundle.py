@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mailtui.core.errors import EX_IOERR, MailtuiError
-from mailtui.core.header_block import split_message
+from mailtui.core.message.header_block import split_message
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import MASK, Transcript, TranscriptLine, secret_forms
 from mailtui.diagnostics.imap_probe import ImapProbeResult

@@ -26,8 +26,8 @@ from typing import Literal
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
-from mailtui.backends import imap_trace
-from mailtui.backends.imap_settings import ImapSettings, make_ssl_context
+from mailtui.backends.imap import trace as imap_trace
+from mailtui.backends.imap.settings import ImapSettings, make_ssl_context
 from mailtui.core.errors import (
     EX_NOPERM,
     EX_PROTOCOL,

@@ -1,7 +1,7 @@
 """A swaks-style SMTP probe: connect, EHLO, STARTTLS, AUTH, MAIL, RCPT, DATA, one stage at a time.
 
 `SmtpProbeSession` drives a `TranscriptSMTP` (the same client and connection options as
-`mailtui.smtp.send_message`: tls ssl/starttls/none, never opportunistic STARTTLS; tls_verify,
+`mailtui.sending.smtp.send_message`: tls ssl/starttls/none, never opportunistic STARTTLS; tls_verify,
 ca_file, timeout) and records for each stage the server's replies (explained with
 `core.codes.short_explanation`) and its duration. It keeps the EHLO capabilities before
 and after STARTTLS side by side, the TLS session and the peer certificate (read in a
@@ -24,7 +24,7 @@ from typing import Literal
 import aiosmtplib
 
 from mailtui.config import ServerConfig
-from mailtui.core.codes import short_explanation
+from mailtui.core.codes.explain import short_explanation
 from mailtui.core.errors import (
     EX_CONFIG,
     EX_NOPERM,
@@ -38,9 +38,9 @@ from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import Direction, Transcript
 from mailtui.diagnostics import tls_info
 from mailtui.diagnostics.tls_info import TlsInfo
-from mailtui.sending import exit_code_for_reply
-from mailtui.smtp import make_tls_context
-from mailtui.smtp_transcript import TranscriptSMTP, connection_label
+from mailtui.sending.client import TranscriptSMTP, connection_label
+from mailtui.sending.dispatch import exit_code_for_reply
+from mailtui.sending.smtp import make_tls_context
 
 Stage = Literal["connect", "ehlo", "tls", "auth", "mail", "rcpt", "data"]
 STAGES: tuple[Stage, ...] = ("connect", "ehlo", "tls", "auth", "mail", "rcpt", "data")

@@ -20,7 +20,7 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 
 from mailtui.core.sanitize import clean_line
-from mailtui.tls_context import (  # noqa: F401 - VerifyKind and find_verify_error: re-exported
+from mailtui.tls import (  # noqa: F401 - VerifyKind and find_verify_error: re-exported
     VerifyFailure,
     VerifyKind,
     client_context,

@@ -24,12 +24,12 @@ from textual.worker import Worker, WorkerState
 from mailtui.backends.base import MailBackend
 from mailtui.config import AccountConfig, Config
 from mailtui.core.transcript import Transcript
+from mailtui.session.preload import Preload
+from mailtui.session.session import Session
 from mailtui.ui.errors import error_text
 from mailtui.ui.messages import DemoRelayStarted
-from mailtui.ui.preload import Preload
-from mailtui.ui.screens.browser import BrowserScreen
+from mailtui.ui.screens.browser.browser import BrowserScreen
 from mailtui.ui.screens.help import HelpScreen, binding_table
-from mailtui.ui.session import Session
 from mailtui.ui.themes import DEFAULT_THEME, load_themes, variable_defaults
 
 
@@ -151,7 +151,7 @@ class MailApp(App[int]):
     @work(thread=True, exclusive=True, group="demo-relay", exit_on_error=False)
     def _start_demo_relay(self) -> None:
         """The demo's local SMTP sink, started off the event loop (aiosmtpd waits for readiness)."""
-        from mailtui.demo_relay import DemoRelay
+        from mailtui.demo.relay import DemoRelay
 
         relay = DemoRelay(Path(self.session.account.maildir or "."))
         self.post_message(DemoRelayStarted(relay, relay.start()))
@@ -197,8 +197,8 @@ def known_binding_ids() -> set[str]:
     import mailtui.ui.widgets
 
     for package in (mailtui.ui.screens, mailtui.ui.widgets):
-        for module in pkgutil.iter_modules(package.__path__):
-            importlib.import_module(f"{package.__name__}.{module.name}")
+        for module in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}."):
+            importlib.import_module(module.name)
     ids: set[str] = set()
     pending: list[type] = [DOMNode]
     while pending:

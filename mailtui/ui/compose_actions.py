@@ -13,16 +13,16 @@ from email.parser import BytesHeaderParser
 from typing import TYPE_CHECKING, Any
 
 from mailtui.core.compose import Draft, forward_draft, reply_draft
-from mailtui.core.decode import decode_address_list
 from mailtui.core.errors import MailtuiError
-from mailtui.ui.screens.compose_workers import format_address_display, from_line, with_signature
+from mailtui.core.message.decode import decode_address_list
+from mailtui.ui.screens.compose.workers import format_address_display, from_line, with_signature
 
 if TYPE_CHECKING:
     from textual.app import App
 
-    from mailtui.core.message import MessageView
-    from mailtui.ui.screens.compose import ComposeScreen
-    from mailtui.ui.screens.compose_workers import EditorRunner
+    from mailtui.core.message.view import MessageView
+    from mailtui.ui.screens.compose.compose import ComposeScreen
+    from mailtui.ui.screens.compose.workers import EditorRunner
 
 
 def _session(app: App[Any]) -> Any:
@@ -37,7 +37,7 @@ def open_compose(
     editor_runner: EditorRunner | None = None,
 ) -> ComposeScreen:
     """Push the compose screen: empty (with signature), or with `draft` (resumed when `draft_id`)."""
-    from mailtui.ui.screens.compose import ComposeScreen
+    from mailtui.ui.screens.compose.compose import ComposeScreen
 
     screen = ComposeScreen(_session(app), draft, draft_id=draft_id, editor_runner=editor_runner)
     app.push_screen(screen)
@@ -127,7 +127,7 @@ def open_forward(app: App[Any], view: MessageView, raw: bytes, as_attachment: bo
 
 
 def _resume(app: App[Any], draft_id: str) -> None:
-    from mailtui.outbox import Drafts
+    from mailtui.sending.outbox import Drafts
 
     try:
         draft = Drafts().load(draft_id)
@@ -139,8 +139,8 @@ def _resume(app: App[Any], draft_id: str) -> None:
 
 def open_drafts(app: App[Any]) -> None:
     """The postponed drafts picker: Enter resumes one in compose."""
-    from mailtui.outbox import Drafts
-    from mailtui.ui.screens.drafts import DraftsDialog
+    from mailtui.sending.outbox import Drafts
+    from mailtui.ui.screens.compose.drafts import DraftsDialog
 
     try:
         drafts = Drafts()
@@ -165,8 +165,8 @@ def open_drafts(app: App[Any]) -> None:
 
 def check_recovered_drafts(app: App[Any]) -> None:
     """Offer the drafts of a mailtui that died while composing (call from the app's on_mount)."""
-    from mailtui.outbox import Drafts
-    from mailtui.ui.screens.drafts import DraftsDialog, forget_recovery, recovered_drafts
+    from mailtui.sending.outbox import Drafts
+    from mailtui.ui.screens.compose.drafts import DraftsDialog, forget_recovery, recovered_drafts
 
     try:
         drafts = Drafts()
@@ -200,7 +200,7 @@ def flush_outbox_now(app: App[Any]) -> None:
     )
 
     async def flush() -> None:
-        from mailtui.sending import flush_outbox
+        from mailtui.sending.dispatch import flush_outbox
 
         try:
             report = await flush_outbox(config, force=True, transcript=session.transcript)

@@ -31,7 +31,7 @@ def open_diagnostics(
         if raw_message is not None:
             current.set_message(raw_message)
         if code_text:
-            from mailtui.ui.widgets.diag_explainer import DiagExplainer
+            from mailtui.ui.widgets.diagnostics.explainer import DiagExplainer
 
             current.query_one(DiagExplainer).show(code_text)
         current.show_tab(tab)

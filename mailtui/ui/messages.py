@@ -19,7 +19,7 @@ from mailtui.core.errors import MailtuiError
 from mailtui.core.models import Envelope, Folder, MessageRef
 
 if TYPE_CHECKING:
-    from mailtui.core.message import MessageView
+    from mailtui.core.message.view import MessageView
 
 
 @dataclass

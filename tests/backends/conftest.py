@@ -18,8 +18,8 @@ from typing import Protocol
 import pytest
 
 from mailtui.backends.base import MailBackend
-from mailtui.backends.maildir import MaildirBackend
-from mailtui.backends.mbox import MboxBackend
+from mailtui.backends.maildir.backend import MaildirBackend
+from mailtui.backends.mbox.backend import MboxBackend
 from tests.backends.imap_helpers import DovecotHarness, dovecot_fixture  # noqa: F401  (module-scoped "dovecot")
 
 CONTRACT_BACKENDS = ["maildir", "mbox", "imap"]

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from imapclient import IMAPClient
 
-from mailtui.backends.imap import ImapBackend, open_url
+from mailtui.backends.imap.backend import ImapBackend, open_url
 from mailtui.core.transcript import Transcript
 from tests.backends.dovecot_server import DovecotServer, start_or_skip
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from mailtui.backends.base import MailBackend
-from mailtui.core.envelope import envelope_from_headers, read_header_block
 from mailtui.core.errors import BackendError
+from mailtui.core.message.envelope import envelope_from_headers, read_header_block
 from mailtui.core.models import Flag, MessageRef
 
 from .conftest import make_message

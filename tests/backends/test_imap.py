@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from mailtui.backends.imap import ImapBackend
+from mailtui.backends.imap.backend import ImapBackend
 from mailtui.config import AccountConfig
 from mailtui.core.errors import FolderNotFoundError, MessageNotFoundError
 from mailtui.core.models import Flag, MessageRef, SpecialUse, TLSState
@@ -322,7 +322,7 @@ def test_idle_is_reissued_at_the_renew_interval_and_mail_still_arrives(user: Ima
 
 
 def test_wait_for_changes_without_idle_polls(user: ImapUser, monkeypatch: pytest.MonkeyPatch) -> None:
-    from mailtui.backends import imap_watch
+    from mailtui.backends.imap import watch as imap_watch
 
     monkeypatch.setattr(imap_watch, "POLL_INTERVAL", 0.2)
     backend = user.open()

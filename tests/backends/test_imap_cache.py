@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mailtui.backends.cache import CachedHeader, HeaderCache, default_cache_path
+from mailtui.backends.imap.header_cache import CachedHeader, HeaderCache, default_cache_path
 
 
 def _row(uid: int) -> CachedHeader:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from mailtui.backends.imap import ImapBackend, open_url
+from mailtui.backends.imap.backend import ImapBackend, open_url
 from mailtui.core.errors import ConnectionLostError
 from mailtui.core.models import Flag, MessageRef
 from mailtui.core.transcript import Direction, Transcript
@@ -45,7 +45,7 @@ def test_reconnects_after_server_kick(user: ImapUser) -> None:
 @pytest.fixture
 def proxy(user: ImapUser, monkeypatch: pytest.MonkeyPatch) -> Iterator[TcpProxy]:
     """A relay to the user's imaps port that the test can cut like a dead link."""
-    from mailtui.backends import imap_connection
+    from mailtui.backends.imap import connection as imap_connection
 
     monkeypatch.setattr(imap_connection, "BACKOFF", 0.01)  # the retries, without the waiting
     relay = TcpProxy(user.server.imaps_port)
@@ -144,7 +144,7 @@ def test_flag_change_after_a_kick_reconnects_and_applies(user: ImapUser) -> None
 
 @pytest.fixture
 def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    from mailtui.backends import imap_connection
+    from mailtui.backends.imap import connection as imap_connection
 
     monkeypatch.setattr(imap_connection, "BACKOFF", 0.01)  # the retries, without the waiting
 

@@ -8,8 +8,8 @@ from email.message import EmailMessage
 
 import pytest
 
-from mailtui.backends.imap_parts import OMITTED_PART, omitted_part, preview_view
-from mailtui.core.message import parse_message
+from mailtui.backends.imap.parts import OMITTED_PART, omitted_part, preview_view
+from mailtui.core.message.view import parse_message
 from mailtui.core.models import Flag, MessageRef
 from mailtui.core.transcript import Direction, Transcript
 from tests.backends.imap_helpers import (  # noqa: F401

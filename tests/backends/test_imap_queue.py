@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mailtui.backends.imap_offline import OfflineQueue, QueuedChange, default_queue_path
+from mailtui.backends.imap.offline import OfflineQueue, QueuedChange, default_queue_path
 from mailtui.core.models import Flag
 
 CHANGES = [

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from mailtui.backends.imap import ImapBackend
+from mailtui.backends.imap.backend import ImapBackend
 from mailtui.core.errors import BackendError
 from mailtui.core.models import Flag, MessageRef
 from mailtui.core.transcript import Direction, Transcript

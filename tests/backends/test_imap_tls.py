@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from mailtui.backends.imap import ImapBackend, open_url
+from mailtui.backends.imap.backend import ImapBackend, open_url
 from mailtui.config import AccountConfig, PasswordSource, ServerConfig
 from mailtui.core.errors import AuthenticationError, ConnectionLostError, TLSError
 from mailtui.core.models import TLSState

@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
-from mailtui.backends import imap_trace
-from mailtui.backends.imap_trace import MAX_LINE, TraceTarget, parse_wire_record, tracing
+from mailtui.backends.imap import trace as imap_trace
+from mailtui.backends.imap.trace import MAX_LINE, TraceTarget, parse_wire_record, tracing
 from mailtui.core.transcript import MASK, Direction, Transcript
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailtui.backends.imap_uids import UidRefList, all_uids, parse_esearch_all
+from mailtui.backends.imap.uids import UidRefList, all_uids, parse_esearch_all
 from mailtui.core.models import MessageRef
 from mailtui.core.transcript import Direction, Transcript
 from tests.backends.imap_helpers import (  # noqa: F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailtui.backends.imap_url import ImapUrl, parse_imap_url
+from mailtui.backends.imap.url import ImapUrl, parse_imap_url
 from mailtui.core.errors import ConfigError
 
 

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mailtui.backends import maildir_names as names
-from mailtui.backends.maildir import MaildirBackend
+from mailtui.backends.maildir.backend import MaildirBackend, names
 from mailtui.core.errors import BackendError, FolderNotFoundError, MessageNotFoundError
 from mailtui.core.models import Flag, MessageRef, SpecialUse
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mailtui.backends.maildir import MaildirBackend
-from mailtui.backends.maildir_cache import MaildirHeaderCache, default_cache_path
-from mailtui.backends.maildir_refs import RefList, order_by_name_time
+from mailtui.backends.maildir.backend import MaildirBackend
+from mailtui.backends.maildir.header_cache import MaildirHeaderCache, default_cache_path
+from mailtui.backends.maildir.refs import RefList, order_by_name_time
 from mailtui.core.models import Flag
 
 

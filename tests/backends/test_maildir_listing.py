@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from mailtui.backends.maildir import MaildirBackend
-from mailtui.backends.maildir_listing import list_big_directory
-from mailtui.backends.maildir_refs import RefList, drop_twins, order_by_name_time
+from mailtui.backends.maildir.backend import MaildirBackend
+from mailtui.backends.maildir.listing import list_big_directory
+from mailtui.backends.maildir.refs import RefList, drop_twins, order_by_name_time
 from mailtui.core.models import Flag
 
 ODD_NAMES = [
@@ -71,7 +71,7 @@ def test_backend_lists_a_big_folder_through_the_children_in_order(
         calls.append(path)
         return list_big_directory(path, min_size=0)
 
-    monkeypatch.setattr("mailtui.backends.maildir_index.list_big_directory", spy)
+    monkeypatch.setattr("mailtui.backends.maildir.index.list_big_directory", spy)
     backend = MaildirBackend(root, header_cache=False)
     refs = backend.list_refs("INBOX")
     assert calls == [root / "new", root / "cur"]

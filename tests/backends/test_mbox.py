@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from mailtui.backends import mbox_format as fmt
-from mailtui.backends.mbox import MboxBackend
+from mailtui.backends.mbox import format as fmt
+from mailtui.backends.mbox.backend import MboxBackend
 from mailtui.core.errors import BackendError, FolderNotFoundError, MessageNotFoundError
 from mailtui.core.models import Flag
 

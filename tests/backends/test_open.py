@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from mailtui.backends import open_account, open_backend
-from mailtui.backends.maildir import MaildirBackend
-from mailtui.backends.mbox import MboxBackend
+from mailtui.backends.maildir.backend import MaildirBackend
+from mailtui.backends.mbox.backend import MboxBackend
 from mailtui.config import AccountConfig
 from mailtui.core.errors import BackendError, ConfigError, ConnectionLostError
 from mailtui.core.models import Flag

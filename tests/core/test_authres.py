@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailtui.core.authres import (
+from mailtui.core.headers.authres import (
     parse_arc,
     parse_authentication_results,
     parse_dkim_signature,

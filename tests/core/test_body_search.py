@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from mailtui.core.body_search import body_contains
+from mailtui.core.index.body_search import body_contains
 
 
 def message(body: bytes, *, cte: str = "7bit", charset: str = "utf-8", ctype: str = "text/plain") -> bytes:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from mailtui.core.codes import (
+from mailtui.core.codes.explain import (
     enhanced_info,
     explain,
     explain_reply,

@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from mailtui.core.decode import (
+from mailtui.core.message.decode import (
     _decode_words,
     codec_for,
     decode_address_list,

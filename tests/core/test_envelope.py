@@ -9,8 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from mailtui.core import envelope as envelope_module
-from mailtui.core.envelope import INDEX_HEADER_FIELDS, envelope_from_headers, read_header_block, split_headers
+from mailtui.core.message import envelope as envelope_module
+from mailtui.core.message.envelope import (
+    INDEX_HEADER_FIELDS,
+    envelope_from_headers,
+    read_header_block,
+    split_headers,
+)
 from mailtui.core.models import Envelope, Flag, MessageRef
 
 DATA = Path(__file__).parent.parent / "data"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mailtui.core.inspect import format_inspection, inspect_message
+from mailtui.core.headers.inspection import format_inspection, inspect_message
 
 DATA = Path(__file__).parent.parent / "data"
 HEADERS = DATA / "headers"
@@ -142,9 +142,9 @@ def test_empty_and_headerless_input() -> None:
 def test_random_header_garbage_never_raises() -> None:
     import random
 
-    from mailtui.core.authres import parse_arc, parse_authentication_results, parse_dkim_signature
-    from mailtui.core.received import parse_received
-    from mailtui.core.transfer_decode import decode_pasted
+    from mailtui.core.headers.authres import parse_arc, parse_authentication_results, parse_dkim_signature
+    from mailtui.core.headers.received import parse_received
+    from mailtui.core.message.transfer_decode import decode_pasted
 
     rng = random.Random(2024)  # fixed seed: the same inputs every run
     alphabet = 'ab=;()"\\ .:/[]<>@?_-1\n\t\x1bé=?QB'

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from mailtui.core import message as message_module
-from mailtui.core.bodytext import unflow
-from mailtui.core.message import MessageView, attachment_bytes, parse_message, raw_source_text
+from mailtui.core.message import view as message_module
+from mailtui.core.message.bodytext import unflow
+from mailtui.core.message.view import MessageView, attachment_bytes, parse_message, raw_source_text
 
 DATA = Path(__file__).parent.parent / "data"
 

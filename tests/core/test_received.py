@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mailtui.core.received import build_hop_table, format_delay, parse_received
+from mailtui.core.headers.received import build_hop_table, format_delay, parse_received
 
 HEADERS = Path(__file__).parent.parent / "data" / "headers"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from mailtui.core.index.sorting import SortRow, base_subject, next_sort_key, sort_keys, sort_row
 from mailtui.core.models import Envelope, MessageRef
-from mailtui.core.sorting import SortRow, base_subject, next_sort_key, sort_keys, sort_row
 
 ROWS = [
     SortRow("a", 30.0, "zoe", "Re: Backup failed", 500),

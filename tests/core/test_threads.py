@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mailtui.core.threads import ThreadLine, ThreadRow, fold_threads, thread_order, thread_root
+from mailtui.core.index.threads import ThreadLine, ThreadRow, fold_threads, thread_order, thread_root
 
 
 def row(key: str, mid: str, date: float, irt: str = "", refs: tuple[str, ...] = ()) -> ThreadRow:

@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from mailtui.core.transfer_decode import decode_pasted, decode_quoted_printable, detect_kind
+from mailtui.core.message.transfer_decode import decode_pasted, decode_quoted_printable, detect_kind
 
 CAFE_B64 = base64.b64encode("Café au lait".encode()).decode()
 

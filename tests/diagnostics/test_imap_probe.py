@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mailtui.backends.imap_settings import ImapSettings
+from mailtui.backends.imap.settings import ImapSettings
 from mailtui.core.errors import EX_NOPERM, EX_PROTOCOL, EX_USAGE
 from mailtui.diagnostics.imap_probe import ImapConsole, ImapProbeSession
 from mailtui.diagnostics.smtp_probe import ProbeError

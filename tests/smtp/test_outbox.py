@@ -9,9 +9,9 @@ import pytest
 from mailtui.core.compose import AttachmentSpec, Draft, build_message, message_bytes, preset_draft
 from mailtui.core.errors import SendError
 from mailtui.core.transcript import Transcript
-from mailtui.outbox import BACKOFF_BASE, Drafts, Outbox, OutboxError, QueuedMessage, backoff_delay
 from mailtui.paths import data_dir
-from mailtui.smtp import RelayError, send_message
+from mailtui.sending.outbox import BACKOFF_BASE, Drafts, Outbox, OutboxError, QueuedMessage, backoff_delay
+from mailtui.sending.smtp import RelayError, send_message
 from tests.smtp.conftest import PASSWORD
 
 

@@ -1,4 +1,4 @@
-"""mailtui.smtp.send_message against real aiosmtpd relays on 127.0.0.1 (see conftest.py)."""
+"""mailtui.sending.smtp.send_message against real aiosmtpd relays on 127.0.0.1 (see conftest.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from mailtui.core.compose import (
 )
 from mailtui.core.errors import SendError
 from mailtui.core.transcript import Direction, Transcript
-from mailtui.smtp import RelayError, SendResult, parse_queue_id, send_message
+from mailtui.sending.smtp import RelayError, SendResult, parse_queue_id, send_message
 from tests.certs import free_port, make_certificate
 from tests.smtp.conftest import PASSWORD, TOKEN, USER, Relay
 

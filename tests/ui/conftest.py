@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import time
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -141,6 +142,19 @@ def screen_text(app: MailApp) -> str:
     """What the terminal shows right now, as plain text lines."""
     update = app.screen._compositor.render_full_update(simplify=True)
     return "\n".join("".join(seg.text for strip in row for seg in strip) for row in update.strips)
+
+
+async def wait_until(pilot: object, condition: Callable[[], object], timeout: float = 30.0, what: str = "") -> None:
+    """Let the app run until `condition()` is true; fail naming `what` after `timeout` seconds.
+
+    The one way UI tests wait: for a condition, never for a fixed time. The timeout is a
+    failure bound for a busy machine, not a pause.
+    """
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what or condition}")
+        await pilot.pause()  # type: ignore[attr-defined]
 
 
 async def settle(pilot: object, rounds: int = 50) -> None:

@@ -12,12 +12,12 @@ from textual.widgets import OptionList
 
 from mailtui.config import AccountConfig, Config, UIConfig
 from mailtui.core.transcript import Transcript
+from mailtui.session.preload import Preload
 from mailtui.ui.app import MailApp
 from mailtui.ui.messages import EnvelopesLoaded, FoldersListed
-from mailtui.ui.preload import Preload
-from mailtui.ui.screens.folder_picker import FolderPickerDialog
-from mailtui.ui.screens.search import SearchDialog
-from mailtui.ui.widgets.message_index import MessageIndex
+from mailtui.ui.screens.browser.folder_picker import FolderPickerDialog
+from mailtui.ui.screens.browser.search import SearchDialog
+from mailtui.ui.widgets.index.message_index import MessageIndex
 from mailtui.ui.widgets.status_bar import StatusBar
 from tests.ui.conftest import BASE_TIME, make_app, screen_text, settle
 

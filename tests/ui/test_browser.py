@@ -6,11 +6,11 @@ from pathlib import Path
 
 from mailtui.core.models import Flag
 from mailtui.ui.messages import EnvelopesLoaded
-from mailtui.ui.screens.browser import BrowserScreen
+from mailtui.ui.screens.browser.browser import BrowserScreen
 from mailtui.ui.screens.help import HelpScreen
-from mailtui.ui.widgets.message_index import MessageIndex
+from mailtui.ui.widgets.index.message_index import MessageIndex
 from mailtui.ui.widgets.status_bar import StatusBar
-from tests.ui.conftest import BASE_TIME, make_app, screen_text, settle, write_message
+from tests.ui.conftest import BASE_TIME, make_app, screen_text, settle, wait_until, write_message
 
 
 def files(folder: Path) -> list[str]:
@@ -207,7 +207,7 @@ async def test_backend_error_is_a_notification(tmp_path: Path) -> None:
 
 
 async def test_move_to_folder_with_picker(maildir: Path) -> None:
-    from mailtui.ui.screens.folder_picker import FolderPickerDialog
+    from mailtui.ui.screens.browser.folder_picker import FolderPickerDialog
 
     app = make_app(maildir)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -291,7 +291,7 @@ async def test_untrusted_text_in_errors_and_folder_names_is_literal(tmp_path: Pa
         assert "[bold]x[i]" in screen_text(app)  # the folder pane at 120 columns
     missing = make_app(tmp_path / "[/PATCH] gone")
     async with missing.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot)
+        await wait_until(pilot, lambda: "[/PATCH]" in screen_text(missing), what="the error toast")
         assert "[/PATCH]" in screen_text(missing)  # the toast (wrapped), drawn literally
 
 

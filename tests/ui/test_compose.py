@@ -11,8 +11,8 @@ from textual.app import App
 from textual.widgets import Input
 
 from mailtui.core.compose import GTUBE, Draft
-from mailtui.core.message import parse_message
-from mailtui.outbox import Drafts
+from mailtui.core.message.view import parse_message
+from mailtui.sending.outbox import Drafts
 from mailtui.ui.compose_actions import (
     check_recovered_drafts,
     open_compose,
@@ -20,10 +20,10 @@ from mailtui.ui.compose_actions import (
     open_forward,
     open_reply,
 )
-from mailtui.ui.screens.compose import ComposeScreen
-from mailtui.ui.screens.drafts import DraftsDialog, PresetDialog, parse_size, recovered_drafts
-from mailtui.ui.screens.send_transcript import MimePreviewDialog
-from mailtui.ui.widgets.attachment_list import AttachmentList, PathSuggester, guess_type
+from mailtui.ui.screens.compose.compose import ComposeScreen
+from mailtui.ui.screens.compose.drafts import DraftsDialog, PresetDialog, parse_size, recovered_drafts
+from mailtui.ui.screens.compose.send_transcript import MimePreviewDialog
+from mailtui.ui.widgets.compose.attachment_list import AttachmentList, PathSuggester, guess_type
 from tests.ui.conftest import make_app, screen_text, settle
 
 ORIGINAL = (
@@ -241,7 +241,7 @@ LAUNCHER = """
 from pathlib import Path
 
 import mailtui.ui.app
-from mailtui.demo import demo_config
+from mailtui.demo.mailbox import demo_config
 from mailtui.ui.app import MailApp
 from mailtui.ui.compose_actions import open_compose
 

@@ -13,14 +13,14 @@ from textual.message import Message
 from textual.widgets import Input
 
 from mailtui.config import AccountConfig, Config, ServerConfig, UIConfig
-from mailtui.demo_relay import DemoRelay
-from mailtui.outbox import Drafts, Outbox
+from mailtui.demo.relay import DemoRelay
+from mailtui.sending.outbox import Drafts, Outbox
 from mailtui.ui.app import MailApp
 from mailtui.ui.compose_actions import open_compose
-from mailtui.ui.screens.compose import ComposeScreen
-from mailtui.ui.screens.compose_workers import TranscriptLineAdded
-from mailtui.ui.screens.send_transcript import PasswordDialog
-from mailtui.ui.widgets.address_field import AddressField
+from mailtui.ui.screens.compose.compose import ComposeScreen
+from mailtui.ui.screens.compose.send_transcript import PasswordDialog
+from mailtui.ui.screens.compose.workers import TranscriptLineAdded
+from mailtui.ui.widgets.compose.address_field import AddressField
 from tests.smtp.conftest import PASSWORD, USER, certs, relay_factory  # noqa: F401 (fixtures)
 from tests.ui.conftest import make_maildir, screen_text, settle
 

@@ -14,7 +14,7 @@ from mailtui.config import AccountConfig, Config, UIConfig
 from mailtui.core.compose import AttachmentSpec
 from mailtui.ui.app import MailApp
 from mailtui.ui.compose_actions import open_compose
-from mailtui.ui.widgets.attachment_list import AttachmentList
+from mailtui.ui.widgets.compose.attachment_list import AttachmentList
 from tests.ui.conftest import settle
 
 

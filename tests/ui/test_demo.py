@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import socket
 
-from mailtui.demo import demo_config
+from mailtui.demo.mailbox import demo_config
 from mailtui.ui.app import MailApp
-from mailtui.ui.widgets.message_index import MessageIndex
+from mailtui.ui.widgets.index.message_index import MessageIndex
 from tests.ui.conftest import settle
 
 

@@ -18,8 +18,8 @@ from mailtui.core.transcript import MASK, Direction
 from mailtui.ui.app import MailApp
 from mailtui.ui.diagnostics_actions import open_diagnostics
 from mailtui.ui.screens.diagnostics import DiagnosticsScreen
-from mailtui.ui.widgets.diag_smtp_probe import DiagSmtpProbe
-from mailtui.ui.widgets.diag_transcript import TranscriptView
+from mailtui.ui.widgets.diagnostics.smtp_probe import DiagSmtpProbe
+from mailtui.ui.widgets.diagnostics.transcript import TranscriptView
 from tests.backends.dovecot_server import DovecotServer, start_or_skip
 from tests.diagnostics_dns.dns_server import DnsServer
 from tests.smtp import conftest as smtp_fixtures
@@ -294,7 +294,7 @@ async def test_unreachable_dns_says_so(maildir: Path) -> None:
         await settle(pilot)
         screen = open_diagnostics(app, "dns")
         await settle(pilot)
-        from mailtui.ui.widgets.diag_dns import DiagDns
+        from mailtui.ui.widgets.diagnostics.dns import DiagDns
 
         screen.query_one(DiagDns).timeout = 0.3
         app.screen.query_one("#dns-servers", Input).value = f"127.0.0.1:{port}"

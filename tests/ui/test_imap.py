@@ -10,7 +10,7 @@ import pytest
 from mailtui.config import AccountConfig, Config, UIConfig
 from mailtui.core.transcript import Direction, Transcript
 from mailtui.ui.app import MailApp
-from mailtui.ui.widgets.message_index import MessageIndex
+from mailtui.ui.widgets.index.message_index import MessageIndex
 from mailtui.ui.widgets.status_bar import StatusBar
 from tests.backends.imap_helpers import dovecot_fixture, new_user
 from tests.ui.conftest import MESSAGES, screen_text, settle

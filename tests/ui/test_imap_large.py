@@ -11,8 +11,8 @@ from mailtui.cli import adhoc_imap_account, build_parser
 from mailtui.config import Config
 from mailtui.core.transcript import Direction
 from mailtui.ui.app import MailApp
-from mailtui.ui.screens.attachments import AttachmentsDialog
-from mailtui.ui.screens.pager import PagerScreen
+from mailtui.ui.screens.pager.attachments import AttachmentsDialog
+from mailtui.ui.screens.pager.pager import PagerScreen
 from tests.backends.imap_helpers import dovecot_fixture, new_user  # noqa: F401  (module-scoped "dovecot")
 from tests.backends.test_imap_parts import BODY, big_message, random_bytes
 from tests.ui.conftest import screen_text, settle
@@ -63,7 +63,7 @@ async def test_large_message_shows_the_body_and_saves_the_attachment(
 async def test_forwarding_a_previewed_message_attaches_the_whole_original(
     dovecot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mailtui.ui.screens.compose import ComposeScreen
+    from mailtui.ui.screens.compose.compose import ComposeScreen
 
     user = new_user(dovecot)
     payload = random_bytes(2_500_000, seed=12)

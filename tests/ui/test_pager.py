@@ -6,8 +6,8 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from mailtui.ui.screens.attachments import AttachmentsDialog
-from mailtui.ui.screens.pager import PagerScreen
+from mailtui.ui.screens.pager.attachments import AttachmentsDialog
+from mailtui.ui.screens.pager.pager import PagerScreen
 from tests.ui.conftest import make_app, screen_text, settle
 
 
@@ -52,7 +52,7 @@ async def test_message_without_attachments_says_so(maildir: Path) -> None:
 
 
 async def test_d_in_pager_deletes_and_returns_to_index(maildir: Path) -> None:
-    from mailtui.ui.screens.browser import BrowserScreen
+    from mailtui.ui.screens.browser.browser import BrowserScreen
 
     app = make_app(maildir)
     async with app.run_test(size=(80, 24)) as pilot:

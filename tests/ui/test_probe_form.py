@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mailtui.config import PasswordSource, ServerConfig
-from mailtui.ui.widgets.probe_form import configured_password
+from mailtui.ui.widgets.diagnostics.probe_form import configured_password
 
 
 @pytest.fixture

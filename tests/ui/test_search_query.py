@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailtui.ui.screens.search_scan import Query, parse_query, query_problem
+from mailtui.session.search_scan import Query, parse_query, query_problem
 
 
 @pytest.mark.parametrize(

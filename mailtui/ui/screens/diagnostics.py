@@ -20,13 +20,13 @@ from textual.worker import Worker, WorkerState
 
 from mailtui.core.errors import MailtuiError
 from mailtui.core.transcript import TranscriptLine
-from mailtui.ui.widgets.diag_decoder import DiagDecoder
-from mailtui.ui.widgets.diag_dns import DiagDns
-from mailtui.ui.widgets.diag_explainer import DiagExplainer
-from mailtui.ui.widgets.diag_headers import DiagHeaders
-from mailtui.ui.widgets.diag_imap_probe import DiagImapProbe
-from mailtui.ui.widgets.diag_smtp_probe import DiagSmtpProbe
-from mailtui.ui.widgets.diag_transcript import DiagTranscript
+from mailtui.ui.widgets.diagnostics.decoder import DiagDecoder
+from mailtui.ui.widgets.diagnostics.dns import DiagDns
+from mailtui.ui.widgets.diagnostics.explainer import DiagExplainer
+from mailtui.ui.widgets.diagnostics.headers import DiagHeaders
+from mailtui.ui.widgets.diagnostics.imap_probe import DiagImapProbe
+from mailtui.ui.widgets.diagnostics.smtp_probe import DiagSmtpProbe
+from mailtui.ui.widgets.diagnostics.transcript import DiagTranscript
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from textual.app import ComposeResult
 
-    from mailtui.ui.session import Session
+    from mailtui.session.session import Session
 
 # tab name (as open_diagnostics takes it) -> tab label
 TABS: dict[str, str] = {

@@ -20,10 +20,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from mailtui.core.sanitize import clean_line, clean_text
-from mailtui.ui.widgets.index_cells import format_size
+from mailtui.ui.widgets.index.cells import format_size
 
 if TYPE_CHECKING:
-    from mailtui.core.message import MessageView
+    from mailtui.core.message.view import MessageView
 
 PagerMode = Literal["weeded", "full", "raw"]
 

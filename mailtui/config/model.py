@@ -1,0 +1,115 @@
+"""The configuration as frozen dataclasses: the contract the rest of mailtui reads.
+
+`mailtui.config.load.load_config` builds them from the TOML file (through `schema`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from mailtui.core.errors import ConfigError
+
+TLSMode = Literal["ssl", "starttls", "none"]
+DeleteMode = Literal["trash", "mark"]
+Language = Literal["en", "zh"]
+
+
+@dataclass(frozen=True)
+class PasswordSource:
+    """Where a server's password comes from, tried in this order: command, env, inline, keyring.
+
+    The keyring entry is service `mailtui`, username `ACCOUNT/SERVER` (SERVER is "imap"/"smtp").
+    """
+
+    command: str | None = None  # password_command, run through the shell, first line of stdout
+    env: str | None = None  # password_env, name of an environment variable
+    inline: str | None = None  # password, only accepted from a file of mode 0600
+    keyring: bool = True
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """An IMAP server or an SMTP relay of one account."""
+
+    kind: Literal["imap", "smtp"]
+    account: str
+    host: str
+    port: int
+    tls: TLSMode = "ssl"
+    user: str | None = None
+    auth: bool = True  # SMTP: log in at all
+    tls_verify: bool = True
+    ca_file: str | None = None
+    allow_plaintext_auth: bool = False
+    oauth2_token_command: str | None = None
+    timeout: float = 30.0
+    password: PasswordSource = field(default_factory=PasswordSource)
+
+    @property
+    def keyring_user(self) -> str:
+        return f"{self.account}/{self.kind}"
+
+    @property
+    def table(self) -> str:
+        """Where this server is configured, for messages: `[account.smtp] of account "work"`."""
+        return table_of(self.account, self.kind)
+
+
+def table_of(account: str, kind: str) -> str:
+    """`[account.<kind>] of account "<name>"`: the config file's table of an account's server."""
+    return f'[account.{kind}] of account "{account}"'
+
+
+@dataclass(frozen=True)
+class AccountConfig:
+    name: str
+    from_address: str = ""
+    realname: str = ""
+    signature: str = ""
+    maildir: str | None = None  # a local Maildir (or mbox file) as the source
+    imap: ServerConfig | None = None
+    smtp: ServerConfig | None = None
+    delete_mode: DeleteMode = "trash"
+    trash_folder: str = "Trash"
+    sent_folder: str = "Sent"
+    drafts_folder: str = "Drafts"
+    mark_seen_on_open: bool = True
+    subscribed_only: bool = False
+
+    @property
+    def source_url(self) -> str:
+        """The URL `backends.open_backend` takes for this account's mailbox."""
+        if self.imap is not None:
+            scheme = "imaps" if self.imap.tls == "ssl" else "imap"
+            user = f"{self.imap.user}@" if self.imap.user else ""
+            return f"{scheme}://{user}{self.imap.host}:{self.imap.port}"
+        return self.maildir or ""
+
+
+@dataclass(frozen=True)
+class UIConfig:
+    theme: str = "textual-dark"
+    language: Language = "en"
+    keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s)
+    trusted_authserv_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    accounts: tuple[AccountConfig, ...] = ()
+    ui: UIConfig = field(default_factory=UIConfig)
+    path: Path | None = None  # the file it was loaded from, None for built-in defaults
+
+    def account(self, name: str | None = None) -> AccountConfig:
+        """The named account, or the first one."""
+        if not self.accounts:
+            raise ConfigError("no account is configured", title="No account")
+        if name is None:
+            return self.accounts[0]
+        for acc in self.accounts:
+            if acc.name == name:
+                return acc
+        known = ", ".join(a.name for a in self.accounts)
+        raise ConfigError(f"no account named {name!r} (configured: {known})")

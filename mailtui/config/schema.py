@@ -1,0 +1,158 @@
+"""The config schema: which keys each table takes, their types and defaults, and the mapping
+from parsed TOML to the `mailtui.config` dataclasses (`from` -> from_address, `delete` ->
+delete_mode, password_* -> PasswordSource). Every problem is collected by a `Checker`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from mailtui.config.model import AccountConfig, Config, PasswordSource, ServerConfig, UIConfig
+from mailtui.config.toml_lines import Checker, join_path
+
+_TOP_KEYS = ("ui", "account")
+_UI_KEYS = ("theme", "language", "trusted_authserv_ids", "keys")
+_ACCOUNT_KEYS = (
+    "name", "from", "realname", "signature", "maildir", "imap", "smtp", "delete", "trash_folder",
+    "sent_folder", "drafts_folder", "mark_seen_on_open", "subscribed_only",
+)  # fmt: skip
+_SERVER_KEYS = (
+    "host", "port", "tls", "user", "tls_verify", "ca_file", "allow_plaintext_auth", "timeout",
+    "oauth2_token_command", "password_command", "password_env", "password", "keyring",
+)  # fmt: skip
+_DEFAULT_PORTS: dict[str, dict[str, int]] = {
+    "imap": {"ssl": 993, "starttls": 143, "none": 143},
+    "smtp": {"ssl": 465, "starttls": 587, "none": 25},
+}
+
+
+def parse_config(data: dict[str, Any], *, file: Path, lines: dict[str, int], mode: int = 0o600) -> Config:
+    """Build a `Config` from parsed TOML; `lines` maps key paths to lines, `mode` is the file's."""
+    c = Checker(file, lines)
+    c.known_keys(data, "", _TOP_KEYS)
+    ui_table = c.table(data, "", "ui") or {}
+    ui = _parse_ui(c, ui_table)
+    accounts: list[AccountConfig] = []
+    raw_accounts = data.get("account", [])
+    if not isinstance(raw_accounts, list) or not all(isinstance(a, dict) for a in raw_accounts):
+        c.problem("account", "expected one or more [[account]] tables (double brackets)")
+        raw_accounts = []
+    seen: dict[str, str] = {}
+    for i, table in enumerate(raw_accounts, start=1):
+        path = f"account[{i}]"
+        account = _parse_account(c, table, path, mode)
+        if account is None:
+            continue
+        if account.name in seen:
+            first = seen[account.name]
+            where = f"{first}, line {c.lines[first + '.name']}" if first + ".name" in c.lines else first
+            c.problem(join_path(path, "name"), f"duplicate account name {account.name!r} (also {where})")
+            continue
+        seen[account.name] = path
+        accounts.append(account)
+    c.raise_if_any()
+    return Config(accounts=tuple(accounts), ui=ui, path=file)
+
+
+def _parse_ui(c: Checker, t: dict[str, Any]) -> UIConfig:
+    c.known_keys(t, "ui", _UI_KEYS)
+    keys: dict[str, str] = {}
+    for binding, key in (c.table(t, "ui", "keys") or {}).items():
+        if isinstance(key, str) and key:
+            keys[binding] = key
+        else:
+            c.problem(f"ui.keys.{binding}", f'expected a key name such as "x" or "ctrl+d", got {key!r}')
+    default = UIConfig()
+    return UIConfig(
+        theme=c.string(t, "ui", "theme") or default.theme,
+        language=c.choice(t, "ui", "language", ("en", "zh"), default.language),  # type: ignore[arg-type]
+        keys=keys,
+        trusted_authserv_ids=c.string_list(t, "ui", "trusted_authserv_ids"),
+    )
+
+
+def _parse_account(c: Checker, t: dict[str, Any], path: str, mode: int) -> AccountConfig | None:
+    c.known_keys(t, path, _ACCOUNT_KEYS)
+    name = c.string(t, path, "name", required=True)
+    from_address = c.string(t, path, "from", required=True)
+    if name == "":
+        c.problem(join_path(path, "name"), "the account name is empty")
+    maildir = c.path_string(t, path, "maildir")
+    imap_t = c.table(t, path, "imap")
+    smtp_t = c.table(t, path, "smtp")
+    if "maildir" in t and "imap" in t:
+        c.problem(path, "both 'maildir' and [account.imap] are set: an account reads exactly one source")
+    elif "maildir" not in t and "imap" not in t:
+        c.problem(path, "no mail source: set 'maildir' (a Maildir or mbox path) or an [account.imap] table")
+    imap = _parse_server(c, imap_t, f"{path}.imap", "imap", name or "", mode) if imap_t is not None else None
+    smtp = _parse_server(c, smtp_t, f"{path}.smtp", "smtp", name or "", mode) if smtp_t is not None else None
+    d = AccountConfig(name="")
+    fields = {
+        "realname": c.string(t, path, "realname") or "",
+        "signature": c.string(t, path, "signature") or "",
+        "delete_mode": c.choice(t, path, "delete", ("trash", "mark"), d.delete_mode),
+        "trash_folder": c.string(t, path, "trash_folder") or d.trash_folder,
+        "sent_folder": c.string(t, path, "sent_folder") or d.sent_folder,
+        "drafts_folder": c.string(t, path, "drafts_folder") or d.drafts_folder,
+        "mark_seen_on_open": c.boolean(t, path, "mark_seen_on_open", d.mark_seen_on_open),
+        "subscribed_only": c.boolean(t, path, "subscribed_only", d.subscribed_only),
+    }
+    if not name or from_address is None:
+        return None
+    return AccountConfig(
+        name=name, from_address=from_address, maildir=maildir, imap=imap, smtp=smtp, **fields
+    )
+
+
+def _parse_server(
+    c: Checker, t: dict[str, Any], path: str, kind: Literal["imap", "smtp"], account: str, mode: int
+) -> ServerConfig | None:
+    c.known_keys(t, path, _SERVER_KEYS + (("auth",) if kind == "smtp" else ()))
+    host = c.string(t, path, "host", required=True)
+    tls = c.choice(t, path, "tls", ("ssl", "starttls", "none"), "ssl")
+    port = c.integer(t, path, "port", 1, 65535)
+    auth = c.boolean(t, path, "auth", True) if kind == "smtp" else True
+    user = c.string(t, path, "user")
+    if auth and "user" not in t:
+        why = " (the login name)" + (
+            "; or set auth = false for a relay without login" if kind == "smtp" else ""
+        )
+        c.missing(path, "user", why)
+    ca_file = c.path_string(t, path, "ca_file")
+    if ca_file and not Path(ca_file).is_file():
+        c.problem(join_path(path, "ca_file"), f"no such file: {ca_file}")
+    inline = c.string(t, path, "password")
+    if inline is not None and mode & 0o077:
+        c.problem(
+            join_path(path, "password"),
+            f"inline password refused: the file is mode {mode:04o}, readable by group/others; "
+            f"run chmod 600 {c.file} or use password_command / password_env / the keyring (mailtui passwd)",
+        )
+        inline = None
+    password = PasswordSource(
+        command=c.string(t, path, "password_command"),
+        env=c.string(t, path, "password_env"),
+        inline=inline,
+        keyring=c.boolean(t, path, "keyring", True),
+    )
+    timeout = c.number(t, path, "timeout", 30.0)
+    if not host:
+        if host == "":
+            c.problem(join_path(path, "host"), "the host name is empty")
+        return None
+    return ServerConfig(
+        kind=kind,
+        account=account,
+        host=host,
+        port=port if port is not None else _DEFAULT_PORTS[kind][tls],
+        tls=tls,  # type: ignore[arg-type]
+        user=user,
+        auth=auth,
+        tls_verify=c.boolean(t, path, "tls_verify", True),
+        ca_file=ca_file,
+        allow_plaintext_auth=c.boolean(t, path, "allow_plaintext_auth", False),
+        oauth2_token_command=c.string(t, path, "oauth2_token_command"),
+        timeout=timeout,
+        password=password,
+    )

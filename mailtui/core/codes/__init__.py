@@ -1,0 +1,1 @@
+"""SMTP reply codes and enhanced status codes explained (`explain`), from the knowledge in `data/`."""

@@ -1,0 +1,265 @@
+"""Header inspection of one raw message: Received hops, authentication results, MIME tree.
+
+`inspect_message` builds the view model the Diagnostics screen and `mailtui headers`
+show; `format_inspection` renders it as plain text. Every string in the model comes from
+the mail and is sanitized (one line, no control characters) before it is stored.
+Pure: bytes in, values out; never raises.
+"""
+
+from __future__ import annotations
+
+import datetime
+import email
+import email.policy
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mailtui.core.headers.authres import (
+    ArcSet,
+    AuthResults,
+    DkimSignature,
+    ReceivedSpf,
+    parse_arc,
+    parse_authentication_results,
+    parse_dkim_signature,
+    parse_received_spf,
+)
+from mailtui.core.headers.received import HopTable, build_hop_table, format_delay
+from mailtui.core.message.decode import decode_header_value, parse_date
+from mailtui.core.message.header_block import split_message
+from mailtui.core.message.view import MimePart, parse_message
+from mailtui.core.sanitize import clean_line
+
+_MAX_CELL = 42
+_ARC_HEADERS = ("arc-seal", "arc-message-signature", "arc-authentication-results")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A method's result as stated by a trusted authserv-id."""
+
+    method: str
+    result: str
+    authserv_id: str
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """Everything the header inspector shows about one message."""
+
+    return_path: str
+    message_id: str
+    date: str
+    date_ts: float | None
+    sender: str
+    subject: str
+    hops: HopTable
+    auth_results: tuple[AuthResults, ...]
+    verdicts: tuple[Verdict, ...]
+    received_spf: tuple[ReceivedSpf, ...]
+    dkim: tuple[DkimSignature, ...]
+    arc: tuple[ArcSet, ...]
+    parts: tuple[MimePart, ...]
+    trusted_ids: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def _raw_headers(raw: bytes) -> list[tuple[str, str]]:
+    """(lower-case name, raw value) in header order; 8-bit bytes kept as surrogate escapes."""
+    head, _body = split_message(raw)
+    msg = email.message_from_bytes(head, policy=email.policy.compat32)
+    return [(k.lower(), v if isinstance(v, str) else str(v)) for k, v in msg.raw_items()]
+
+
+def inspect_message(raw: bytes, trusted_authserv_ids: Sequence[str] = ()) -> Inspection:
+    """The inspection of a raw message; verdicts count only from `trusted_authserv_ids`."""
+    trusted = tuple(t.strip() for t in trusted_authserv_ids if t.strip())
+    try:
+        headers = _raw_headers(raw)
+    except Exception as exc:  # the parser failing must still give a (empty) view
+        headers = []
+        notes = [f"could not parse the headers ({type(exc).__name__})"]
+    else:
+        notes = [] if headers else ["no headers found"]
+
+    def values(name: str) -> list[str]:
+        return [v for k, v in headers if k == name]
+
+    def first(name: str) -> str:
+        found = values(name)
+        return clean_line(decode_header_value(found[0])) if found else ""
+
+    date = first("date")
+    date_ts = parse_date(date) if date else None
+    if date and date_ts is None:
+        notes.append("unparsable Date header")
+    if not date:
+        notes.append("no Date header")
+    message_id = first("message-id")
+    if not message_id:
+        notes.append("no Message-ID header")
+    elif not re.fullmatch(r"<[^<>\s]+@[^<>\s]+>", message_id):
+        notes.append("Message-ID is not of the form <left@right>")
+    if len(values("return-path")) > 1:
+        notes.append("more than one Return-Path: added by more than one delivery agent")
+    auth = tuple(parse_authentication_results(v, trusted) for v in values("authentication-results"))
+    verdicts = tuple(
+        Verdict(r.method, r.result, a.authserv_id or "") for a in auth if a.trusted for r in a.results
+    )
+    if auth and not trusted:
+        notes.append("no trusted authserv-id configured (ui.trusted_authserv_ids): no verdict is trusted")
+    arc = tuple(parse_arc(k, v, trusted) for k, v in headers if k in _ARC_HEADERS)
+    view = parse_message(raw)
+    return Inspection(
+        return_path=first("return-path"),
+        message_id=message_id,
+        date=date,
+        date_ts=date_ts,
+        sender=first("from"),
+        subject=first("subject"),
+        hops=build_hop_table(values("received")),
+        auth_results=auth,
+        verdicts=verdicts,
+        received_spf=tuple(parse_received_spf(v) for v in values("received-spf")),
+        dkim=tuple(parse_dkim_signature(v) for v in values("dkim-signature")),
+        arc=arc,
+        parts=view.parts,
+        trusted_ids=trusted,
+        notes=tuple(dict.fromkeys(notes)),
+    )
+
+
+def _cell(text: str | None) -> str:
+    text = text or "-"
+    return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
+
+
+def _utc(ts: float | None) -> str:
+    if ts is None:
+        return "?"
+    return datetime.datetime.fromtimestamp(ts, datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+
+
+def format_hops(hops: HopTable) -> list[str]:
+    """The hop table as text lines (oldest first)."""
+    total = format_delay(hops.total) if hops.total is not None else "unknown"
+    lines = [f"Received chain: {len(hops.hops)} hop(s), oldest first, total {total}"]
+    if not hops.hops:
+        return [*lines, "  (no Received headers)"]
+    rows = [["#", "time (UTC)", "delay", "from (helo)", "rDNS", "IP", "by", "with", "TLS", "id"]]
+    for hop in hops.hops:
+        r = hop.received
+        tls = "-" if r.tls is None else ("yes" if r.tls else "no")
+        if r.tls and (r.tls_version or r.tls_cipher):
+            tls = " ".join(x for x in (r.tls_version, r.tls_cipher) if x)
+        delay = "" if hop.number == 1 else format_delay(hop.delay)
+        with_ = r.protocol or ""
+        if r.authenticated:
+            with_ += " auth" if r.authenticated == "yes" else f" auth={r.authenticated}"
+        rows.append(
+            [
+                str(hop.number),
+                _utc(r.timestamp),
+                delay + (" !" if hop.anomalies else ""),
+                _cell(r.from_helo),
+                _cell(r.from_rdns),
+                _cell(r.from_ip),
+                _cell(r.by_host),
+                _cell(with_.strip()),
+                _cell(tls),
+                _cell(r.id),
+            ]
+        )
+    lines += _table(rows)
+    lines += [f"  ! {a}" for a in hops.anomalies]
+    return lines
+
+
+def format_auth(ins: Inspection) -> list[str]:
+    """Authentication-Results (trusted or not), Received-SPF, DKIM-Signature and ARC lines."""
+    lines = ["Authentication-Results:"]
+    if not ins.auth_results:
+        lines.append("  (none)")
+    for a in ins.auth_results:
+        if a.trusted:
+            mark = "trusted"
+        elif a.authserv_id is None:
+            mark = "UNTRUSTED: no authserv-id"
+        else:
+            mark = "UNTRUSTED: not in ui.trusted_authserv_ids; its verdicts are not counted"
+        lines.append(f"  {a.authserv_id or '(none)'} [{mark}]")
+        for r in a.results:
+            props = " ".join(f"{k}={v}" for k, v in r.properties)
+            reason = f" reason={r.reason}" if r.reason else ""
+            comment = f" ({r.comment})" if r.comment else ""
+            lines.append(f"    {r.method}={r.result}{reason} {props}{comment}".rstrip())
+        if not a.results:
+            lines.append("    none")
+        lines += [f"    ! {n}" for n in a.notes]
+    if ins.verdicts:
+        lines.append("  Trusted verdicts: " + ", ".join(f"{v.method}={v.result}" for v in ins.verdicts))
+    for spf in ins.received_spf:
+        pairs = " ".join(f"{k}={v}" for k, v in spf.pairs)
+        lines.append(f"Received-SPF: {spf.result} {pairs}".rstrip())
+    for d in ins.dkim:
+        bh = "bh present" if d.body_hash_present else "bh MISSING"
+        lines.append(f"DKIM-Signature: d={d.domain or '?'} s={d.selector or '?'} a={d.algorithm or '?'} {bh}")
+        lines.append(f"  h={':'.join(d.signed_headers) or '(none)'}")
+        lines += [f"  ! {n}" for n in d.notes]
+    for arc in ins.arc:
+        extra = f" cv={arc.chain_validation}" if arc.chain_validation else ""
+        who = f" d={arc.domain}" if arc.kind != "authentication-results" else f" {arc.domain or '?'}"
+        summary = ""
+        if arc.results:
+            summary = " " + " ".join(f"{r.method}={r.result}" for r in arc.results.results)
+        lines.append(
+            f"ARC-{arc.kind.title()}: i={arc.instance if arc.instance is not None else '?'}{extra}{who}{summary}"
+        )
+        lines += [f"  ! {n}" for n in arc.notes]
+    return lines
+
+
+def format_parts(parts: Sequence[MimePart]) -> list[str]:
+    """The MIME tree, indented by depth."""
+    lines = ["MIME structure:"]
+    for p in parts:
+        details = [p.content_type]
+        if p.charset:
+            details.append(f"charset={p.charset}")
+        if p.transfer_encoding:
+            details.append(p.transfer_encoding)
+        details.append(f"{p.size} bytes")
+        if p.filename:
+            details.append(f'"{p.filename}"')
+        if p.disposition:
+            details.append(p.disposition)
+        lines.append(f"  {'  ' * p.depth}{p.path} " + "  ".join(details))
+        lines += [f"  {'  ' * p.depth}  ! {n}" for n in p.notes]
+    return lines
+
+
+def format_inspection(ins: Inspection) -> str:
+    """The whole inspection as plain text (already sanitized)."""
+    lines = [
+        f"Date:        {ins.date or '-'}"
+        + (f"  ({_utc(ins.date_ts)} UTC)" if ins.date_ts is not None else ""),
+        f"From:        {ins.sender or '-'}",
+        f"Subject:     {ins.subject or '-'}",
+        f"Message-ID:  {ins.message_id or '-'}",
+        f"Return-Path: {ins.return_path or '-'}",
+        "",
+        *format_hops(ins.hops),
+        "",
+        *format_auth(ins),
+        "",
+        *format_parts(ins.parts),
+    ]
+    if ins.notes:
+        lines += ["", "Notes:", *[f"  ! {n}" for n in ins.notes]]
+    return "\n".join(lines)

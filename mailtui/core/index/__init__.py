@@ -1,0 +1,1 @@
+"""Pure index operations over envelopes: orderings, threads and body search."""

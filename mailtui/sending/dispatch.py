@@ -1,0 +1,334 @@
+"""Sending orchestration: send now, else queue; keep a Sent copy; flush the outbox.
+
+What the CLI (`mailtui send`, `sendmail`, `queue`) and the compose screen share:
+`send_or_queue` sends one message through a relay, stores a copy in the account's Sent
+folder (or a local Sent Maildir when that fails), queues the message in the outbox when
+the failure is temporary (4xx, dropped connection, timeout) and raises when it is
+permanent. `flush_outbox` retries queued messages. `resolve_secrets` finds the password
+or OAuth2 token of a relay; `exit_code_for` maps an error to the sysexits code msmtp uses.
+
+A relay named on the command line (`--server`, no config) is remembered in the outbox as
+an `adhoc-smtp://` label, so a queued message can be retried without a config either.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Literal
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
+
+from mailtui.config import AccountConfig, Config, ServerConfig
+from mailtui.core.compose import message_bytes, needs_smtputf8
+from mailtui.core.errors import (
+    EX_DATAERR,
+    EX_NOPERM,
+    EX_NOUSER,
+    EX_TEMPFAIL,
+    EX_UNAVAILABLE,
+    ConfigError,
+    MailtuiError,
+)
+from mailtui.core.models import Flag
+from mailtui.core.transcript import Transcript
+from mailtui.paths import data_dir
+from mailtui.sending.outbox import FlushReport, Outbox, QueuedMessage
+from mailtui.sending.smtp import RelayError, SendResult, enhanced_code, send_message
+
+__all__ = [
+    "ADHOC_PREFIX", "SendOutcome", "adhoc_label", "adhoc_server", "exit_code_for", "exit_code_for_reply", "flush_outbox",
+    "resolve_secrets", "send_or_queue", "server_from_label", "store_sent_copy",
+]  # fmt: skip
+
+ADHOC_PREFIX = "adhoc-smtp://"
+_DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    """What happened to one message.
+
+    `queue_id` is the relay's queue id when sent ("12BDBE6FEE9"), the outbox id when queued.
+    `sent_copy` says where the Sent copy went ("" when none was stored).
+    """
+
+    status: Literal["sent", "queued"]
+    result: SendResult | None
+    queue_id: str | None
+    sent_copy: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+# -- relays named on the command line -----------------------------------------------------------
+
+
+def adhoc_server(
+    host: str,
+    port: int | None = None,
+    *,
+    tls: Literal["ssl", "starttls", "none"] = "starttls",
+    user: str | None = None,
+    ca_file: str | None = None,
+    tls_verify: bool = True,
+    allow_plaintext_auth: bool = False,
+    timeout: float = 30.0,
+) -> ServerConfig:
+    """A ServerConfig for a relay given on the command line (AUTH only when `user` is set)."""
+    return ServerConfig(
+        kind="smtp", account="adhoc", host=host, port=port or _DEFAULT_PORTS[tls], tls=tls,
+        user=user or None, auth=bool(user), ca_file=ca_file, tls_verify=tls_verify,
+        allow_plaintext_auth=allow_plaintext_auth, timeout=timeout,
+    )  # fmt: skip
+
+
+def adhoc_label(server: ServerConfig) -> str:
+    """The outbox `account` text that lets `server_from_label` rebuild an ad-hoc relay."""
+    query: dict[str, str] = {"tls": server.tls}
+    if server.ca_file:
+        query["ca_file"] = server.ca_file
+    if not server.tls_verify:
+        query["verify"] = "0"
+    if server.allow_plaintext_auth:
+        query["plaintext_auth"] = "1"
+    user = f"{quote(server.user, safe='')}@" if server.user else ""
+    return f"{ADHOC_PREFIX}{user}{server.host}:{server.port}?{urlencode(query)}"
+
+
+def server_from_label(label: str) -> ServerConfig:
+    """The inverse of `adhoc_label` (ConfigError when the label is not one)."""
+    if not label.startswith(ADHOC_PREFIX):
+        raise ConfigError(f"{label!r} is not an ad-hoc relay label")
+    parts = urlsplit("smtp://" + label[len(ADHOC_PREFIX) :])
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    tls = query.get("tls", "starttls")
+    if tls not in _DEFAULT_PORTS or not parts.hostname:
+        raise ConfigError(f"cannot read the queued relay {label!r}")
+    return adhoc_server(
+        parts.hostname, parts.port, tls=tls,  # type: ignore[arg-type]
+        user=unquote(parts.username) if parts.username else None, ca_file=query.get("ca_file"),
+        tls_verify=query.get("verify") != "0", allow_plaintext_auth=query.get("plaintext_auth") == "1",
+    )  # fmt: skip
+
+
+# -- credentials and exit codes ------------------------------------------------------------------
+
+
+def resolve_secrets(server: ServerConfig, *, prompt: bool) -> tuple[str | None, str | None]:
+    """(password, oauth2_token) for `server`; both None when it does not log in.
+
+    An ad-hoc relay takes $MAILTUI_PASSWORD or a prompt; a configured one its password
+    sources (command, env, inline, keyring, prompt), or its oauth2_token_command.
+    """
+    from mailtui import credentials
+
+    if not (server.auth and server.user):
+        return None, None
+    if server.oauth2_token_command:
+        return None, credentials.get_oauth2_token(server)
+    if server.account == "adhoc":
+        return credentials.password_for_adhoc(
+            f"{server.user}@{server.host}:{server.port}", prompt=prompt
+        ), None
+    return credentials.get_password(server, prompt=prompt), None
+
+
+NOUSER_CODES = ("5.1.0", "5.1.1", "5.1.6", "5.1.10")
+_DATAERR = ("5.1.3", "5.1.7", "5.6.7", "5.6.8")
+
+
+def exit_code_for(error: MailtuiError) -> int:
+    """The sysexits code for a failed send, as msmtp/sendmail use them.
+
+    75 temporary; 67 unknown user (5.1.1); 77 login refused or required; 65 bad address
+    syntax; 69 any other permanent refusal; the error's own code for the rest (78 config...).
+    """
+    if not isinstance(error, RelayError) or error.temporary:
+        return error.exit_code
+    if error.exit_code == EX_NOPERM:
+        return EX_NOPERM
+    if error.code is None:
+        return EX_DATAERR if error.message.startswith("bad ") else error.exit_code
+    return exit_code_for_reply(error.code, error.reply)
+
+
+def exit_code_for_reply(code: int, reply: str) -> int:
+    """The sysexits code for a permanent (or temporary) server reply: one table for send and probe."""
+    if code // 100 == 4:
+        return EX_TEMPFAIL
+    enhanced = enhanced_code(reply) or ""
+    if enhanced in NOUSER_CODES or (code == 550 and "user unknown" in reply.lower()):
+        return EX_NOUSER
+    if code in (530, 534, 535, 538) or enhanced == "5.7.8":
+        return EX_NOPERM
+    if enhanced in _DATAERR:
+        return EX_DATAERR
+    return EX_UNAVAILABLE
+
+
+# -- the Sent copy ------------------------------------------------------------------------------
+
+
+def _store_in_account(account: AccountConfig, raw: bytes, transcript: Transcript | None) -> str:
+    """Append to the account's Sent folder (a missing local Maildir++ folder is created)."""
+    from mailtui.backends import open_account
+    from mailtui.backends.maildir.backend import MaildirBackend
+    from mailtui.backends.maildir.folders import create_maildirpp
+    from mailtui.core.errors import FolderNotFoundError
+
+    backend = open_account(account, transcript)
+    try:
+        if account.imap is None:
+            raw = raw.replace(b"\r\n", b"\n")  # local files use the platform's line ends
+        try:
+            backend.append(account.sent_folder, raw, frozenset({Flag.SEEN}))
+        except FolderNotFoundError:
+            if not isinstance(backend, MaildirBackend):
+                raise
+            # Like mutt's "Create =Sent?", without asking: a Sent folder is what the user wants.
+            create_maildirpp(backend.root, account.sent_folder)
+            backend.append(account.sent_folder, raw, frozenset({Flag.SEEN}))
+    finally:
+        backend.close()
+    return f"{account.name}:{account.sent_folder}"
+
+
+def _store_locally(raw: bytes) -> str:
+    from mailtui.backends.maildir.folders import write_message
+
+    root = data_dir() / "sent"
+    for sub in ("cur", "new", "tmp"):
+        (root / sub).mkdir(parents=True, exist_ok=True, mode=0o700)
+    write_message(root, raw.replace(b"\r\n", b"\n"), "S")
+    return str(root)
+
+
+async def store_sent_copy(
+    account: AccountConfig | None, raw: bytes, notes: list[str], transcript: Transcript | None = None
+) -> str:
+    """Keep a copy of a sent message; never raises (the message is already sent). Where it went.
+
+    Problems are appended to `notes`; an IMAP account's APPEND shows up in `transcript`.
+    """
+    if account is not None:
+        try:
+            return await asyncio.to_thread(_store_in_account, account, raw, transcript)
+        except (MailtuiError, OSError) as exc:
+            notes.append(f"could not store the Sent copy in {account.name}:{account.sent_folder} ({exc})")
+    try:
+        where = await asyncio.to_thread(_store_locally, raw)
+    except OSError as exc:
+        notes.append(f"could not store a Sent copy anywhere: {exc}")
+        return ""
+    if account is not None:
+        notes.append(f"the Sent copy was kept in the local Maildir {where} instead")
+    return where
+
+
+# -- sending ------------------------------------------------------------------------------------
+
+
+def _wire_bytes(message: EmailMessage | bytes, sender: str, recipients: list[str]) -> bytes:
+    if isinstance(message, bytes):
+        return message
+    return message_bytes(message, smtputf8=needs_smtputf8(message, sender, recipients))
+
+
+async def send_or_queue(
+    account: AccountConfig | None,
+    server: ServerConfig,
+    message: EmailMessage | bytes,
+    *,
+    sender: str,
+    recipients: list[str],
+    transcript: Transcript,
+    password: str | None,
+    outbox: Outbox | None = None,
+    store_sent: bool = True,
+    queue: bool = True,
+    oauth2_token: str | None = None,
+    sent_headers: bytes = b"",
+) -> SendOutcome:
+    """Send `message`; Sent copy on success; queue on a temporary failure; raise on a permanent one.
+
+    Recipients refused temporarily while others were accepted are queued on their own
+    (a note says so); permanently refused ones are listed in the notes. With `queue` off a
+    temporary failure raises too. The outbox (default: data_dir()/outbox) is opened lazily.
+    `sent_headers` (a Bcc line, core.compose.bcc_header) go into the Sent copy only.
+    """
+    raw = _wire_bytes(message, sender, recipients)
+    label = account.name if account is not None and server.account != "adhoc" else adhoc_label(server)
+    try:
+        result = await send_message(
+            server, raw, sender=sender, recipients=recipients, password=password,
+            transcript=transcript, oauth2_token=oauth2_token,
+        )  # fmt: skip
+    except RelayError as exc:
+        if not (exc.temporary and queue):
+            raise
+        box = outbox if outbox is not None else Outbox()
+        ident = box.enqueue(raw, sender, recipients, label, error=str(exc))
+        note = f"not sent now ({exc.title}: {exc}); queued as {ident}, `mailtui queue flush` retries it"
+        return SendOutcome("queued", None, ident, "", [note])
+    notes: list[str] = []
+    later = [r for r, (code, _) in result.refused.items() if code // 100 == 4]
+    for rcpt, (code, text) in result.refused.items():
+        notes.append(f"refused {rcpt}: {code} {text}")
+    if later and queue:
+        why = "; ".join(f"{r}: {result.refused[r][0]} {result.refused[r][1]}" for r in later)
+        try:  # the message is sent to the others: a queue problem must not turn that into an error
+            box = outbox if outbox is not None else Outbox()
+            ident = box.enqueue(raw, sender, later, label, error=f"refused for now: {why}")
+            notes.append(f"queued as {ident} for {', '.join(later)}; `mailtui queue flush` retries it")
+        except MailtuiError as exc:
+            notes.append(f"could not queue {', '.join(later)} for a retry: {exc}")
+    sent_copy = await store_sent_copy(account, sent_headers + raw, notes, transcript) if store_sent else ""
+    return SendOutcome("sent", result, result.queue_id, sent_copy, notes)
+
+
+def _server_for(config: Config, item: QueuedMessage) -> tuple[AccountConfig | None, ServerConfig]:
+    if item.account.startswith(ADHOC_PREFIX):
+        return None, server_from_label(item.account)
+    account = config.account(item.account)
+    if account.smtp is None:
+        raise ConfigError(f"account {item.account!r} has no [account.smtp] relay to send queued mail through")
+    return account, account.smtp
+
+
+async def flush_outbox(
+    config: Config,
+    *,
+    force: bool,
+    transcript: Transcript,
+    outbox: Outbox | None = None,
+    prompt: bool = False,
+    on_note: Callable[[str], None] | None = None,
+) -> FlushReport:
+    """Retry due queued messages (all with `force`); a Sent copy for each one delivered."""
+    box = outbox if outbox is not None else Outbox()
+    note = on_note or (lambda _text: None)
+
+    async def send_fn(item: QueuedMessage, raw: bytes) -> None:
+        account, server = _server_for(config, item)
+        password, token = resolve_secrets(server, prompt=prompt)
+        result = await send_message(
+            server, raw, sender=item.sender, recipients=list(item.recipients), password=password,
+            transcript=transcript, oauth2_token=token,
+        )  # fmt: skip
+        # From here on the message is delivered: nothing may raise, or it would be sent again.
+        notes: list[str] = [f"refused {r}: {c} {t}" for r, (c, t) in result.refused.items()]
+        later = [r for r, (c, _) in result.refused.items() if c // 100 == 4]
+        if later:
+            try:
+                ident = box.enqueue(
+                    raw, item.sender, later, item.account, error="refused for now by the relay"
+                )
+                notes.append(f"queued again as {ident} for {', '.join(later)}")
+            except MailtuiError as exc:
+                notes.append(f"could not queue {', '.join(later)} again: {exc}")
+        await store_sent_copy(account, raw, notes, transcript)
+        for text in [f"sent {item.id}: {result.reply_code} {result.reply}", *notes]:
+            note(text)
+
+    return await box.flush(send_fn, force=force)

@@ -1,0 +1,367 @@
+"""Sending one message through an SMTP relay (aiosmtplib), with a live, masked transcript.
+
+`send_message` does each step itself so that every decision is explicit and logged:
+connect (implicit TLS for tls="ssl"), EHLO, STARTTLS when tls="starttls" (required, never
+opportunistic: a relay that does not offer it is an error), EHLO again, one chosen AUTH
+mechanism (never aiosmtplib's silent cycling through mechanisms), the SIZE and SMTPUTF8
+checks, then MAIL/RCPT/DATA. Every failure becomes a `RelayError` (a `SendError`) that says
+whether retrying can help (`temporary`), with the reply code and enhanced status code.
+"""
+
+from __future__ import annotations
+
+import re
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+
+import aiosmtplib
+
+from mailtui.config import ServerConfig
+from mailtui.core.codes.explain import short_explanation
+from mailtui.core.compose import check_addr_spec, message_bytes, needs_smtputf8
+from mailtui.core.errors import EX_NOPERM, EX_TEMPFAIL, SendError
+from mailtui.core.sanitize import clean_line
+from mailtui.core.transcript import Transcript
+from mailtui.sending.client import TranscriptSMTP, connection_label
+from mailtui.tls import client_context, explain_verify_error, find_verify_error, verify_advice
+
+__all__ = ["RelayError", "SendResult", "TranscriptSMTP", "make_tls_context", "parse_queue_id", "send_message"]
+
+_ENHANCED = re.compile(r"^\s*([245]\.\d{1,3}\.\d{1,3})\b")
+
+
+def enhanced_code(reply: str) -> str | None:
+    """The RFC 3463 code a reply text starts with ("5.1.1 user unknown" -> "5.1.1")."""
+    match = _ENHANCED.match(reply)
+    return match.group(1) if match else None
+
+
+_QUEUE_ID = (
+    re.compile(r"queued as:?\s+<?([A-Za-z0-9][\w.@:+-]*?)>?(?:\s|$)", re.IGNORECASE),  # Postfix, Sendgrid...
+    re.compile(r"\bid=<?([A-Za-z0-9][\w.@+-]*?)>?(?:\s|$)", re.IGNORECASE),  # Exim "OK id=1tEsF0-..."
+    re.compile(r"^(?:[245]\.\d+\.\d+\s+)?([A-Za-z0-9]{8,})\s+Message accepted", re.IGNORECASE),  # Sendmail
+)
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What the relay said when it accepted the message."""
+
+    accepted: list[str]
+    refused: dict[str, tuple[int, str]]  # recipient -> (code, message), when only some were refused
+    reply_code: int
+    reply: str
+    queue_id: str | None
+    tls: str | None  # e.g. "TLSv1.3 TLS_AES_256_GCM_SHA384", None on a plaintext connection
+    capabilities: dict[str, str] = field(default_factory=dict)  # EHLO keywords (upper case) -> params
+
+
+class RelayError(SendError):
+    """A send failure with the relay's reply: code, enhanced status code, refused recipients."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        temporary: bool,
+        code: int | None = None,
+        reply: str = "",
+        refused: dict[str, tuple[int, str]] | None = None,
+        title: str | None = None,
+        exit_code: int | None = None,
+    ) -> None:
+        # sysexits as sendmail/msmtp use them: 75 tells a calling MTA or script to retry later.
+        if temporary:
+            exit_code = EX_TEMPFAIL
+        super().__init__(message, temporary=temporary, title=title, exit_code=exit_code)
+        self.code = code
+        self.reply = reply
+        self.enhanced: str | None = enhanced_code(reply)
+        self.refused: dict[str, tuple[int, str]] = dict(refused or {})
+
+
+def parse_queue_id(reply: str) -> str | None:
+    """The relay's queue id from its final DATA reply ('2.0.0 Ok: queued as 12BDBE6FEE9')."""
+    for pattern in _QUEUE_ID:
+        match = pattern.search(reply.strip())
+        if match:
+            return match.group(1)
+    return None
+
+
+def make_tls_context(server: ServerConfig) -> ssl.SSLContext:
+    """A client TLS context: system CAs, or only `ca_file` when set; unverified only if configured."""
+    try:
+        return client_context(verify=server.tls_verify, ca_file=server.ca_file)
+    except (OSError, ssl.SSLError) as exc:
+        raise RelayError(
+            f"cannot load ca_file {server.ca_file!r} for {server.host}: {exc}. "
+            "Point ca_file at a readable PEM certificate (or CA bundle).",
+            temporary=False,
+            title="TLS configuration error",
+        ) from exc
+
+
+def _explain(code: int, message: str) -> str:
+    """' Meaning: permanent error: Bad destination mailbox address ...' (from core.codes)."""
+    text = short_explanation(code, message, with_code=False)
+    return f" Meaning: {text}." if text else ""
+
+
+def _where(server: ServerConfig) -> str:
+    return f"{server.host}:{server.port}"
+
+
+def _tls_failure(server: ServerConfig, exc: ssl.SSLCertVerificationError) -> RelayError:
+    failure = explain_verify_error(exc)
+    return RelayError(
+        f"the TLS certificate of {_where(server)} could not be verified: {failure.reason} "
+        f"({failure.detail}). Nothing was sent. {verify_advice(failure, server.table)}",
+        temporary=False,
+        title="TLS certificate not trusted",
+    )
+
+
+def _translate(exc: BaseException, server: ServerConfig, stage: str) -> RelayError:
+    """Turn an aiosmtplib/socket/TLS exception into a RelayError written for an admin."""
+    where = _where(server)
+    cert = find_verify_error(exc)
+    if cert is not None:
+        return _tls_failure(server, cert)
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+        refused = {r.recipient: (r.code, clean_line(r.message)) for r in exc.recipients}
+        items = "; ".join(f"{rcpt}: {code} {msg}" for rcpt, (code, msg) in refused.items())
+        first_code, first_msg = next(iter(refused.values()), (550, ""))
+        temporary = all(code // 100 == 4 for code, _ in refused.values())
+        return RelayError(
+            f"{where} refused every recipient: {items}.{_explain(first_code, first_msg)}",
+            temporary=temporary, code=first_code, reply=first_msg, refused=refused,
+            title="Recipients refused",
+        )  # fmt: skip
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        code, msg = exc.code, clean_line(exc.message)
+        what, title = {
+            aiosmtplib.SMTPAuthenticationError: (f"refused the login of {server.user!r}", "Login refused"),
+            aiosmtplib.SMTPSenderRefused: (
+                f"refused the sender {getattr(exc, 'sender', '')!r}",
+                "Sender refused",
+            ),
+            aiosmtplib.SMTPDataError: ("refused the message", "Message refused"),
+            aiosmtplib.SMTPHeloError: ("refused our EHLO/HELO", "Greeting refused"),
+            aiosmtplib.SMTPConnectResponseError: ("refused the connection", "Connection refused"),
+        }.get(type(exc), (f"answered {stage} with an error", "Send failed"))
+        hint = ""
+        if isinstance(exc, aiosmtplib.SMTPAuthenticationError) and code // 100 == 5:
+            hint = f" Check the user name and password (keyring entry mailtui / {server.keyring_user})."
+        return RelayError(
+            f"{where} {what}: {code} {msg}.{_explain(code, msg)}{hint}",
+            temporary=code // 100 == 4 or code < 0, code=code, reply=msg, title=title,
+            exit_code=EX_NOPERM if isinstance(exc, aiosmtplib.SMTPAuthenticationError) else None,
+        )  # fmt: skip
+    if isinstance(exc, TimeoutError):
+        return _timeout(server, stage)
+    if isinstance(exc, aiosmtplib.SMTPServerDisconnected):
+        return RelayError(
+            f"{where} closed the connection during {stage} ({clean_line(str(exc))}); the relay did not confirm the "
+            "message, so it counts as not sent. Retry later (rarely, a relay that lost only its reply "
+            "delivers such a message twice).",
+            temporary=True, title="Connection lost",
+        )  # fmt: skip
+    if isinstance(exc, aiosmtplib.SMTPConnectError | ConnectionError):
+        return RelayError(
+            f"could not connect to {where}: {clean_line(str(exc))}. Check host, port and tls in the config, and that "
+            "the relay is reachable.",
+            temporary=True, title="Cannot connect",
+        )  # fmt: skip
+    if isinstance(exc, ssl.SSLError):
+        return RelayError(
+            f"TLS negotiation with {where} failed during {stage}: {clean_line(str(exc))}. Check that tls = "
+            f"\"{server.tls}\" matches the port ({server.port}: 465 is usually ssl, 587 starttls).",
+            temporary=False, title="TLS error",
+        )  # fmt: skip
+    if isinstance(exc, OSError):
+        return RelayError(
+            f"network error talking to {where} during {stage}: {clean_line(str(exc))}", temporary=True
+        )
+    return RelayError(f"{where}: {stage} failed: {clean_line(str(exc))}", temporary=False)
+
+
+def _timeout(server: ServerConfig, stage: str) -> RelayError:
+    return RelayError(
+        f"{_where(server)} did not answer within {server.timeout:g} s during {stage}. "
+        "The relay may be overloaded or a firewall may drop the traffic; retry later or raise timeout.",
+        temporary=True, title="Timed out",
+    )  # fmt: skip
+
+
+async def _authenticate(
+    client: TranscriptSMTP, server: ServerConfig, password: str | None, oauth2_token: str | None
+) -> None:
+    """Log in with ONE mechanism chosen here: XOAUTH2 with a token, else PLAIN, else LOGIN."""
+    user = server.user or ""
+    if client.tls_description() is None and not server.allow_plaintext_auth:
+        raise _plaintext_refused(server)
+    offered = [m.upper() for m in client.server_auth_methods]
+    if not client.supports_extension("auth"):
+        raise RelayError(
+            f"{_where(server)} does not offer AUTH on this connection, but the config asks to log in "
+            f"as {user!r}. Set auth = false if the relay accepts mail without login.",
+            temporary=False, title="Login not possible",
+        )  # fmt: skip
+    if oauth2_token:
+        if "XOAUTH2" not in offered:
+            raise RelayError(
+                f"{_where(server)} offers AUTH {' '.join(offered)} but not XOAUTH2, and an OAuth2 token "
+                "was given. Remove oauth2_token_command to log in with a password.",
+                temporary=False, title="Login not possible",
+            )  # fmt: skip
+        mechanism = "XOAUTH2"
+        await client.auth_xoauth2(user, oauth2_token)
+    else:
+        if password is None:
+            raise RelayError(
+                f"no password for {user!r} on {_where(server)}: set password_command, password_env or a "
+                f"keyring entry (service mailtui, user {server.keyring_user}).",
+                temporary=False, title="No password",
+            )  # fmt: skip
+        if "PLAIN" in offered:
+            mechanism = "PLAIN"
+            await client.auth_plain(user, password)
+        elif "LOGIN" in offered:
+            mechanism = "LOGIN"
+            await client.auth_login(user, password)
+        else:
+            raise RelayError(
+                f"{_where(server)} offers AUTH {' '.join(offered) or '(none)'}; mailtui logs in with "
+                "PLAIN or LOGIN (over TLS), or XOAUTH2 with oauth2_token_command.",
+                temporary=False, title="Login not possible",
+            )  # fmt: skip
+    client.note(f"logged in as {user} with AUTH {mechanism}")
+
+
+def _plaintext_refused(server: ServerConfig) -> RelayError:
+    return RelayError(
+        f"refusing to send the password of {server.user!r} over an unencrypted connection to "
+        f"{_where(server)}. Use tls = \"starttls\" or \"ssl\" for this relay, or, only on a trusted "
+        f"network path, set allow_plaintext_auth = true in {server.table}.",
+        temporary=False, title="Plaintext login refused",
+    )  # fmt: skip
+
+
+def _check_envelope(sender: str, recipients: list[str]) -> None:
+    if not recipients:
+        raise RelayError("no recipients: give at least one To, Cc or Bcc address", temporary=False)
+    for role, addr in [("sender", sender), *(("recipient", r) for r in recipients)]:
+        problem = check_addr_spec(addr)
+        if problem:
+            raise RelayError(f"bad {role} address {addr!r}: {problem}; nothing was sent", temporary=False)
+
+
+async def send_message(
+    server: ServerConfig,
+    message: EmailMessage | bytes,
+    *,
+    sender: str,
+    recipients: list[str],
+    password: str | None,
+    transcript: Transcript,
+    oauth2_token: str | None = None,
+    on_capabilities: Callable[[dict[str, str]], None] | None = None,
+) -> SendResult:
+    """Send `message` to `recipients` through `server`; RelayError (a SendError) on failure."""
+    transcript.add_secret(password, server.user)
+    transcript.add_secret(oauth2_token, server.user)
+    _check_envelope(sender, recipients)
+    wants_auth = server.auth and bool(server.user)
+    if wants_auth and server.tls == "none" and not server.allow_plaintext_auth:
+        raise _plaintext_refused(server)
+    smtputf8 = needs_smtputf8(message, sender, recipients)
+    client = TranscriptSMTP(
+        transcript=transcript,
+        label=connection_label(server.host, server.port),
+        account=server.account,
+        hostname=server.host,
+        port=server.port,
+        use_tls=server.tls == "ssl",
+        # STARTTLS is done explicitly below (and required): never aiosmtplib's opportunistic None.
+        start_tls=False,
+        tls_context=make_tls_context(server) if server.tls != "none" else None,
+        timeout=server.timeout,
+    )
+    stage = "connect"
+    try:
+        await client.connect()
+        stage = "EHLO"
+        await client.ehlo()
+        if server.tls == "starttls":
+            if not client.supports_extension("starttls"):
+                raise RelayError(
+                    f"{_where(server)} does not offer STARTTLS, but the config requires it (tls = "
+                    "\"starttls\"). Nothing was sent. Check the port, or use tls = \"ssl\" for port 465.",
+                    temporary=False, title="STARTTLS not offered",
+                )  # fmt: skip
+            stage = "STARTTLS"
+            await client.starttls()
+            await client.ehlo()
+        capabilities = {k.upper(): v for k, v in client.esmtp_extensions.items()}
+        if on_capabilities is not None:
+            on_capabilities(capabilities)
+        if wants_auth:
+            stage = "AUTH"
+            await _authenticate(client, server, password, oauth2_token)
+        data = message_bytes(message, smtputf8=smtputf8, eight_bit=client.supports_extension("8bitmime"))
+        mail_options = _mail_options(client, server, data, smtputf8)
+        stage = "the mail transaction"
+        errors, reply = await client.sendmail(sender, recipients, data, mail_options=mail_options)
+        tls = client.tls_description()
+        try:
+            await client.quit()
+        except (aiosmtplib.SMTPException, OSError):
+            pass  # the message is accepted; a rude goodbye changes nothing
+    except RelayError:
+        raise
+    except (aiosmtplib.SMTPException, OSError, ValueError) as exc:
+        raise _translate(exc, server, stage) from exc
+    finally:
+        client.close()
+    refused = {rcpt: (r.code, clean_line(r.message)) for rcpt, r in errors.items()}
+    if refused:
+        client.note(f"accepted for {len(recipients) - len(refused)} of {len(recipients)} recipients")
+    return SendResult(
+        accepted=[r for r in recipients if r not in refused],
+        refused=refused,
+        reply_code=250,  # aiosmtplib raises SMTPDataError for any other final reply
+        reply=clean_line(reply),
+        queue_id=parse_queue_id(clean_line(reply)),
+        tls=tls,
+        capabilities=capabilities,
+    )
+
+
+def _mail_options(client: TranscriptSMTP, server: ServerConfig, data: bytes, smtputf8: bool) -> list[str]:
+    """MAIL FROM parameters; refuses before MAIL what the relay said it cannot take (SIZE, SMTPUTF8)."""
+    limit = client.esmtp_extensions.get("size", "").strip()
+    if limit.isdigit() and int(limit) > 0 and len(data) > int(limit):
+        raise RelayError(
+            f"the message is {len(data):,} bytes but {_where(server)} accepts at most {int(limit):,} bytes "
+            "(EHLO SIZE). Nothing was sent: make attachments smaller or send them another way.",
+            temporary=False, code=552, reply="5.3.4 message size exceeds the limit announced in EHLO SIZE",
+            title="Message too big",
+        )  # fmt: skip
+    options: list[str] = []
+    if smtputf8:
+        if not client.supports_extension("smtputf8"):
+            raise RelayError(
+                f"an address (or a raw UTF-8 header) is not plain ASCII, and {_where(server)} does not offer "
+                "SMTPUTF8, so it cannot carry it. Nothing was sent: use an ASCII address or another relay.",
+                temporary=False, title="SMTPUTF8 not supported",
+            )  # fmt: skip
+        options.append("SMTPUTF8")
+    if not data.isascii():
+        if client.supports_extension("8bitmime"):
+            options.append("BODY=8BITMIME")
+        else:
+            client.note("the message has 8-bit data but the relay does not offer 8BITMIME; sending as is")
+    return options

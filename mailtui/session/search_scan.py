@@ -1,0 +1,135 @@
+"""The folder scan behind search and tag-pattern: headers from the backend (its cache first), or bodies.
+
+A query is a substring, case-insensitive, over from/to/subject; mutt-like prefixes pick
+one field: `~f` from, `~t` to/cc, `~s` subject, `~b` body (the server's search over IMAP,
+else a scan of the decoded messages, slow, streamed), `~A` every message. Runs on a
+worker thread: `scan_folder` yields matches chunk by chunk so results stream, and holds at
+most one chunk of envelopes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from mailtui.backends.base import MailBackend
+from mailtui.core.errors import MessageNotFoundError
+from mailtui.core.index.body_search import body_contains
+from mailtui.core.models import Envelope, MessageRef
+
+CHUNK = 1000  # refs per backend call: one sqlite query per 500 keys when cached
+
+Call = Callable[[Callable[[MailBackend], object]], object]
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A parsed search: which field, and the lower-cased needle."""
+
+    field: str  # "any" (from/to/subject), "from", "to", "subject", "body", "all"
+    needle: str
+
+
+_PREFIXES = {"~f": "from", "~t": "to", "~s": "subject", "~b": "body"}
+
+
+def query_problem(text: str) -> str | None:
+    """What is wrong with a search as typed (shown instead of a silent "no messages match")."""
+    words = text.split()
+    patterns = [w for w in words if w.startswith("~")]
+    unknown = [w for w in patterns if w not in _PREFIXES and w != "~A"]
+    if unknown:
+        return f"unknown pattern {unknown[0]}: use ~f (from), ~t (to/cc), ~s (subject), ~b (body) or ~A (all)"
+    if len(patterns) > 1:
+        return "one pattern at a time (combining them, as mutt's ~s x ~f y, is not supported)"
+    if patterns and words[0] != patterns[0]:
+        return f"put {patterns[0]} first, then the text to look for"
+    if patterns and patterns[0] != "~A" and len(words) == 1:
+        return f"{patterns[0]} needs the text to look for, as in {patterns[0]} backup"
+    return None
+
+
+def parse_query(text: str) -> Query:
+    """`~f alice` -> Query("from", "alice"); plain text searches from, to and subject."""
+    stripped = text.strip()
+    if stripped in ("~A", "*"):
+        return Query("all", "")
+    head, _, rest = stripped.partition(" ")
+    if head in _PREFIXES and rest.strip():
+        return Query(_PREFIXES[head], rest.strip().lower())
+    return Query("any", stripped.lower())
+
+
+def envelope_matches(env: Envelope, needle: str) -> bool:
+    """Case-insensitive substring match on sender, to and subject."""
+    return needle in env.sender.lower() or needle in env.subject.lower() or needle in env.to.lower()
+
+
+def query_matches(env: Envelope, query: Query) -> bool:
+    """Whether an envelope matches a header query (body queries never match here)."""
+    needle = query.needle
+    if query.field == "all":
+        return True
+    if query.field == "any":
+        return envelope_matches(env, needle)
+    if query.field == "from":
+        return needle in env.sender.lower()
+    if query.field == "to":
+        return needle in env.to.lower() or needle in env.cc.lower()
+    if query.field == "subject":
+        return needle in env.subject.lower()
+    return False
+
+
+def scan_folder(
+    call: Call,
+    folder: str,
+    query: Query,
+    refs: Sequence[MessageRef],
+    cached: dict[str, Envelope],
+    cancelled: Callable[[], bool],
+) -> Iterator[tuple[int, list[Envelope | MessageRef]]]:
+    """Yield (refs done, matches in this chunk) per chunk; envelopes for header queries.
+
+    A body query goes to the server when the backend can search (IMAP's SEARCH BODY);
+    otherwise each message is read and searched as a reader sees it (core.body_search).
+    """
+    server_hits = (
+        call(lambda b: _server_body_search(b, folder, query.needle)) if query.field == "body" else None
+    )
+    for start in range(0, len(refs), CHUNK):
+        chunk = refs[start : start + CHUNK]
+        found: list[Envelope | MessageRef] = []
+        if query.field == "all":
+            found.extend(chunk)
+        elif isinstance(server_hits, set):
+            found.extend(ref for ref in chunk if ref.key in server_hits)
+        elif query.field == "body":
+            for ref in chunk:
+                try:
+                    raw = call(lambda b, r=ref: b.fetch_raw(folder, r))
+                except MessageNotFoundError:
+                    continue  # gone meanwhile
+                if isinstance(raw, bytes) and body_contains(raw, query.needle):
+                    found.append(ref)
+                if cancelled():
+                    return
+        else:
+            missing = [r for r in chunk if r.key not in cached]
+            fetched: dict[str, Envelope] = {}
+            if missing:
+                envs = call(lambda b, m=missing: b.fetch_envelopes(folder, m))
+                fetched = {e.ref.key: e for e in envs}  # type: ignore[attr-defined]
+            for ref in chunk:
+                env = cached.get(ref.key) or fetched.get(ref.key)
+                if env is not None and query_matches(env, query):
+                    found.append(env)
+        if cancelled():
+            return
+        yield min(start + CHUNK, len(refs)), found
+
+
+def _server_body_search(backend: MailBackend, folder: str, needle: str) -> set[str] | None:
+    """The backend's own body search (keys), None when it has none (local mailboxes)."""
+    search = getattr(backend, "search_body", None)
+    return search(folder, needle) if callable(search) else None

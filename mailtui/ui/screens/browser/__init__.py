@@ -1,0 +1,1 @@
+"""The mail browser (mutt's index): the screen, its background jobs, big-folder actions and prompts."""

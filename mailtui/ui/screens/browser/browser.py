@@ -1,0 +1,492 @@
+"""The main screen: folder list, virtual message index and status bar (mutt's index).
+
+Owns the folder data: it starts the backend workers (see `browser_workers.py`), handles
+their messages and keeps the index, folder list and status bar in step. The pager is a
+separate full screen (as in mutt), pushed on Enter.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
+
+from mailtui.core.models import Envelope, Flag, MessageRef
+from mailtui.session.search_scan import parse_query, query_matches, query_problem
+from mailtui.ui.errors import show_error
+from mailtui.ui.messages import (
+    ActionFailed,
+    BackendOpened,
+    EnvelopesLoaded,
+    FlagsChanged,
+    FolderChanged,
+    FoldersListed,
+    MessagesRemoved,
+    RefsListed,
+    SearchProgressed,
+)
+from mailtui.ui.screens.browser.workers import BrowserWorkers
+from mailtui.ui.widgets.folder_list import FolderList
+from mailtui.ui.widgets.index.message_index import MessageIndex
+from mailtui.ui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+
+    from textual.app import ComposeResult
+
+    from mailtui.core.message.view import MessageView
+    from mailtui.session.preload import Preload
+    from mailtui.session.session import Session
+
+NARROW_WIDTH = 100  # below this the folder pane hides until `c` (mutt has no sidebar by default)
+
+
+class BrowserScreen(BrowserWorkers):
+    """Folders, the message index and the status bar."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Footer order and words kept short: at 80 columns every shown key must fit (mutt's help line).
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("d", "delete", "Del", id="delete", tooltip="Delete (to Trash, or mark)"),
+        Binding("m", "compose", "Mail", id="compose", tooltip="Compose a new message"),
+        Binding("s", "move", "Move", id="move", tooltip="Save (move) to a folder"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("D", "diagnostics", "Diag", id="diagnostics", tooltip="Diagnostics"),
+        Binding("c", "change_folder", "Folders", id="change-folder", show=False),
+        Binding("u", "undelete", "Undelete", id="undelete", show=False),
+        Binding("N", "toggle_new", "Toggle new", id="toggle-new", show=False),
+        Binding("F", "toggle_flag", "Flag", id="toggle-flag", show=False),
+        Binding("escape", "clear_search", "Clear search", id="clear-search", show=False),
+        Binding("dollar_sign", "purge", "Purge deleted", id="purge", show=False),
+        Binding("R", "recall_draft", "Drafts", id="recall-draft", show=False),
+        Binding("r", "reply", "Reply", id="index-reply", show=False),
+        Binding("f", "forward", "Forward", id="index-forward", show=False),
+        Binding("ctrl+o", "flush_outbox", "Flush outbox", id="flush-outbox", show=False),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.folder: str | None = None
+        self._generation = 0
+        self._search_query: str | None = None
+        self._quit_after_purge = False
+        self._folders_after_refs = False
+        self._prefetch_generation = -1
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="browser-panes"):
+            yield FolderList(id="folders")
+            yield MessageIndex(id="index")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    @property
+    def folder_list(self) -> FolderList:
+        return self.query_one(FolderList)
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one(StatusBar)
+
+    @property
+    def _preload(self) -> Preload | None:
+        return getattr(self.app, "preload", None)
+
+    def on_mount(self) -> None:
+        self.status.account = self.session.account.name
+        self.index.focus()
+        preload = self._preload
+        if self.session.backend is None and preload is not None and preload.done and preload.backend:
+            # Opened while Textual started: no worker round trip before the first screen.
+            self.session.backend = preload.backend
+        if self.session.backend is None:
+            self.open_backend()
+        else:
+            self._backend_ready()
+
+    def on_unmount(self) -> None:
+        self.stop_watcher()
+        self.stop_prefetch()
+
+    @on(ActionFailed)
+    def _on_action_failed(self, message: ActionFailed) -> None:
+        show_error(self, message.error)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
+
+    # -- backend and folders ------------------------------------------------------
+    @on(BackendOpened)
+    def _on_backend_opened(self, message: BackendOpened) -> None:
+        self.session.backend = message.backend
+        self._backend_ready()
+
+    def _backend_ready(self) -> None:
+        backend = self.session.backend
+        assert backend is not None
+        self.status.capabilities = backend.capabilities
+        # The index first: folder counts scan every folder, and would hold the backend
+        # lock while the first screen waits. They are listed once the refs have arrived.
+        self._folders_after_refs = True
+        self.open_folder(backend.default_folder)
+
+    def open_folder(self, name: str) -> None:
+        """Show folder `name`: list its refs, then watch it for new mail."""
+        self.folder = name
+        self._generation += 1
+        self._search_query = None
+        self.workers.cancel_group(self, "search")
+        self.index.reset()
+        self.status.shown = None
+        self.status.folder = name
+        self.status.total = None
+        self._update_counts()
+        first = self._preload.take(name) if self._preload is not None else None
+        if first is not None:
+            # Listed and its first rows read before the UI started: drawn in this frame.
+            self._show_refs(first.refs, None)
+            self._show_envelopes(name, first.envelopes, ())
+        else:
+            self.list_refs(name, self._generation, None)
+        self._after_first_frame(partial(self.start_watcher, name))
+
+    @on(FoldersListed)
+    def _on_folders_listed(self, message: FoldersListed) -> None:
+        self.folder_list.set_folders(message.folders, self.folder)
+        self._update_counts()
+
+    @on(RefsListed)
+    def _on_refs_listed(self, message: RefsListed) -> None:
+        if message.folder == self.folder and message.generation == self._generation:
+            self._show_refs(message.refs, message.keep_key)
+
+    def _show_refs(self, refs: Sequence[MessageRef], keep_key: str | None) -> None:
+        self.index.set_refs(refs, keep_key)
+        self._update_counts()
+        if self._folders_after_refs and not self.index.row_count:
+            self._folders_after_refs = False
+            self.list_folders()
+        # Otherwise after the first envelopes: counting folders holds the backend lock,
+        # and the first screen's headers should not wait for it (issue 6).
+
+    def _update_counts(self) -> None:
+        folder = self.folder_list.folder(self.folder) if self.folder else None
+        refs = self.index.refs
+        self.status.total = len(refs) if refs or folder is None else folder.total
+        self.status.unread = folder.unread if folder is not None else None
+
+    @on(FolderList.Chosen)
+    def _on_folder_chosen(self, message: FolderList.Chosen) -> None:
+        self.remove_class("-show-folders")
+        if message.name != self.folder:
+            self.open_folder(message.name)
+        self.index.focus()
+
+    @on(FolderChanged)
+    def _on_folder_changed(self, message: FolderChanged) -> None:
+        if message.folder != self.folder:
+            return
+        current = self.index.current_ref
+        self.index.invalidate()
+        self.list_refs(message.folder, self._generation, current.key if current else None)
+        self.list_folders()
+        if self._search_query:
+            self._start_search(self._search_query)
+
+    # -- envelopes ------------------------------------------------------------------
+    @on(MessageIndex.EnvelopesWanted)
+    def _on_envelopes_wanted(self, message: MessageIndex.EnvelopesWanted) -> None:
+        if self.folder is not None and self.session.backend is not None:
+            self.fetch_envelopes(self.folder, message.refs)
+
+    @on(EnvelopesLoaded)
+    def _on_envelopes_loaded(self, message: EnvelopesLoaded) -> None:
+        self._show_envelopes(message.folder, message.envelopes, message.requested)
+
+    def _show_envelopes(self, folder: str, envelopes: list[Envelope], requested: Iterable[str]) -> None:
+        if folder == self.folder:
+            self.index.add_envelopes(envelopes, requested)
+            if self._prefetch_generation != self._generation:
+                # Warm the cache with the rest, newest first.
+                self._prefetch_generation = self._generation
+                self._after_first_frame(partial(self.start_prefetch, folder, self.index.refs))
+        if self._folders_after_refs and self.index.refs:
+            self._folders_after_refs = False
+            self._after_first_frame(self.list_folders)
+
+    def _after_first_frame(self, job: Callable[[], object]) -> None:
+        """Start a background job once the first screen is on the terminal and painted."""
+        after_first_frame = getattr(self.app, "after_first_frame", None)
+        if after_first_frame is None:
+            self.call_after_refresh(job)
+        else:
+            after_first_frame(lambda: self.call_after_refresh(job))
+
+    # -- opening ----------------------------------------------------------------------
+    @on(MessageIndex.Opened)
+    def _on_opened(self, message: MessageIndex.Opened) -> None:
+        from mailtui.ui.screens.pager.pager import PagerScreen
+
+        assert self.folder is not None
+        env = self.index.envelope(message.ref.key)
+
+        def closed(result: str | None) -> None:
+            if result == "delete":
+                self.action_delete()
+
+        self.app.push_screen(PagerScreen(self.session, self.folder, message.ref, env), closed)
+        if self.session.account.mark_seen_on_open and env is not None and env.is_unread:
+            self.write_flags(self.folder, [env], frozenset({Flag.SEEN}), frozenset())
+
+    # -- flag and delete actions ---------------------------------------------------------
+    def _current(self) -> Envelope | None:
+        env = self.index.current_envelope
+        if env is None and self.index.current_ref is not None:
+            self.notify("The headers of this message are still loading.", severity="warning")
+        return env
+
+    def _toggle(self, flag: Flag) -> None:
+        env = self._current()
+        if env is None or self.folder is None:
+            return
+        on_now = flag in env.flags
+        self.write_flags(
+            self.folder,
+            [env],
+            frozenset() if on_now else frozenset({flag}),
+            frozenset({flag}) if on_now else frozenset(),
+        )
+
+    def action_toggle_new(self) -> None:
+        self._toggle(Flag.SEEN)
+
+    def action_toggle_flag(self) -> None:
+        self._toggle(Flag.FLAGGED)
+
+    def action_delete(self) -> None:
+        env = self._current()
+        if env is None or self.folder is None:
+            return
+        if self.session.account.delete_mode == "mark":
+            if Flag.DELETED not in env.flags:
+                self.write_flags(self.folder, [env], frozenset({Flag.DELETED}), frozenset())
+            self.index.action_cursor_down()
+        else:
+            self.delete_messages(self.folder, [env.ref])
+
+    def action_undelete(self) -> None:
+        env = self._current()
+        if env is None or self.folder is None:
+            return
+        if Flag.DELETED in env.flags:
+            self.write_flags(self.folder, [env], frozenset(), frozenset({Flag.DELETED}))
+        elif self.session.account.delete_mode != "mark":
+            self.notify(
+                'Deleted messages went to the trash folder; undelete needs delete = "mark" in the account config.',
+                markup=False,
+            )
+
+    def action_purge(self) -> None:
+        if self.folder is None:
+            return
+        self.purge_deleted(self.folder, self._marked_deleted())
+
+    @on(FlagsChanged)
+    def _on_flags_changed(self, message: FlagsChanged) -> None:
+        if message.folder == self.folder:
+            self.index.replace_envelopes(message.old_keys, message.envelopes)
+            self.list_folders()
+
+    @on(MessagesRemoved)
+    def _on_messages_removed(self, message: MessagesRemoved) -> None:
+        if message.folder == self.folder:
+            self.index.remove_keys(message.keys)
+            self._update_counts()
+        self.notify(message.note, timeout=3, markup=False)  # names folders: untrusted
+        if self._quit_after_purge:
+            self.app.exit()
+        self.list_folders()
+
+    # -- move, search, folders -------------------------------------------------------------
+    def action_move(self) -> None:
+        from mailtui.ui.screens.browser.folder_picker import FolderPickerDialog
+
+        ref = self.index.current_ref
+        folder = self.folder
+        if ref is None or folder is None:
+            return
+        names = [f.name for f in self.folder_list.folders if f.name != folder]
+
+        def chosen(destination: str | None) -> None:
+            if destination:
+                self.move_messages(folder, [ref], destination)
+
+        self.app.push_screen(FolderPickerDialog(names, title="Move message to folder"), chosen)
+
+    def action_search(self) -> None:
+        from mailtui.ui.screens.browser.search import SearchDialog
+
+        def chosen(query: str | None) -> None:
+            if query is None:
+                return
+            problem = query_problem(query)
+            if not query.strip():
+                self.action_clear_search()
+            elif problem is not None:
+                self.notify(problem, title="Search not started", severity="warning", markup=False)
+            else:
+                self._start_search(query.strip())
+
+        self.app.push_screen(SearchDialog(self._search_query or ""), chosen)
+
+    def _start_search(self, query: str) -> None:
+        if self.folder is None:
+            return
+        self._search_query = query
+        cached = self.index.cached_envelopes()
+        # First answer at once from the headers already loaded; the worker reads the rest.
+        # Walk the loaded envelopes (at most the index's cache), never every ref of 100k.
+        parsed = parse_query(query)
+        hits = [e.ref for e in cached.values() if query_matches(e, parsed)]
+        hits.sort(key=lambda r: r.timestamp, reverse=True)
+        self.index.set_filter(hits)
+        self.status.query = query
+        self.status.shown = len(hits)
+        # The refs as they are (a compact RefList on Maildir): no copy of 100k refs.
+        self.search_folder(self.folder, query, self.index.refs, cached)
+
+    @on(SearchProgressed)
+    def _on_search_progressed(self, message: SearchProgressed) -> None:
+        if message.folder != self.folder or message.query != self._search_query:
+            return
+        if message.finished or len(message.matches) > self.index.row_count:
+            self.index.set_filter(message.matches)
+            self.status.shown = len(message.matches)
+
+    def action_clear_search(self) -> None:
+        if self._search_query is None:
+            return
+        self._search_query = None
+        self.workers.cancel_group(self, "search")
+        self.index.set_filter(None)
+        self.status.shown = None
+        self.status.query = ""
+
+    @on(MessageIndex.TagsChanged)
+    def _on_tags_changed(self, message: MessageIndex.TagsChanged) -> None:
+        self.status.tagged = message.count
+
+    def action_change_folder(self) -> None:
+        if self.folder_list.has_focus:
+            self.remove_class("-show-folders")
+            self.index.focus()
+        else:
+            self.add_class("-show-folders")
+            self.folder_list.focus()
+
+    def action_compose(self) -> None:
+        """A new message (mutt's m)."""
+        from mailtui.ui.compose_actions import open_compose
+
+        open_compose(self.app)
+
+    def action_reply(self) -> None:
+        """Reply to the message under the cursor without opening it (mutt's r in the index)."""
+        self._compose_from_current("reply")
+
+    def action_forward(self) -> None:
+        """Forward the message under the cursor inline (mutt's f in the index)."""
+        self._compose_from_current("forward")
+
+    def _compose_from_current(self, kind: str) -> None:
+        ref = self.index.current_ref
+        if ref is None or self.folder is None:
+            return
+        self.load_for_compose(self.folder, ref, kind)
+
+    @work(thread=True, exclusive=True, group="compose-source", exit_on_error=False)
+    def load_for_compose(self, folder: str, ref: MessageRef, kind: str) -> None:
+        from mailtui.core.message.view import parse_message
+
+        view = parse_message(self.session.call(lambda b: b.fetch_raw(folder, ref)))
+        self.app.call_from_thread(self._open_compose_from, view, kind)
+
+    def _open_compose_from(self, view: MessageView, kind: str) -> None:
+        from mailtui.ui.compose_actions import open_forward, open_reply
+
+        if kind == "reply":
+            open_reply(self.app, view, group=False)
+        else:
+            open_forward(self.app, view, view.raw, as_attachment=False)
+
+    def action_recall_draft(self) -> None:
+        """Resume a postponed draft (mutt's R)."""
+        from mailtui.ui.compose_actions import open_drafts
+
+        open_drafts(self.app)
+
+    def action_flush_outbox(self) -> None:
+        """Retry every message in the outbox now (like postqueue -f)."""
+        from mailtui.ui.compose_actions import flush_outbox_now
+
+        flush_outbox_now(self.app)
+
+    def action_diagnostics(self) -> None:
+        """The diagnostics screen: transcript, probes, code explainer, decoder, DNS."""
+        from mailtui.ui.diagnostics_actions import open_diagnostics
+
+        open_diagnostics(self.app)
+
+    def action_quit(self) -> None:
+        """Quit; in delete_mode "mark" first offer to purge what is marked deleted (as mutt)."""
+        from mailtui.ui.screens.confirm import ConfirmDialog
+
+        marked = self._marked_deleted()
+        if self.session.account.delete_mode != "mark" or not marked or self.folder is None:
+            self.app.exit()
+            return
+        folder = self.folder
+
+        def answered(purge: bool | None) -> None:
+            if purge:
+                self._quit_after_purge = True
+                self.purge_deleted(folder, marked)
+            elif purge is False:
+                self.app.exit()
+
+        question = f"Purge {len(marked)} message(s) marked deleted in {folder}?"
+        self.app.push_screen(ConfirmDialog(question), answered)
+
+    def _marked_deleted(self) -> list[MessageRef]:
+        # Only loaded envelopes can carry the flag: walk those, not every ref of a 100k folder.
+        index = self.index
+        marked = {key for key, env in index.cached_envelopes().items() if Flag.DELETED in env.flags}
+        if not marked:
+            return []
+        refs = index.refs
+        keys = getattr(refs, "keys", None)
+        if callable(keys):  # a compact RefList: compare key strings, build only the hits
+            return [refs[i] for i, k in enumerate(keys()) if k in marked]
+        return [r for r in refs if r.key in marked]
+
+    # -- worker bookkeeping ------------------------------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state == WorkerState.ERROR and worker.error is not None:
+            if worker.group == "open":
+                self.status.connection = "NOT CONNECTED"
+            if worker.group == "refs" and self._folders_after_refs:
+                self._folders_after_refs = False
+                self.list_folders()  # the folder list still helps when this folder failed
+            show_error(self, worker.error)
+        busy = any(
+            w.node is self and w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in self.app.workers
+        )
+        self.status.busy = busy

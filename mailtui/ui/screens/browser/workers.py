@@ -1,0 +1,248 @@
+"""The browser's background jobs: every blocking backend call of the main screen.
+
+A mixin of `BrowserScreen`, kept apart so the screen module holds only UI logic. Each job
+runs on a thread worker owned by the screen (closing the screen cancels them), calls the
+backend through `Session.call` (one call at a time per backend) and reports with a message
+from `ui/messages.py`. Jobs never touch widgets.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+
+from textual import work
+from textual.worker import get_current_worker
+
+from mailtui.core.errors import BackendError, MailtuiError
+from mailtui.core.models import Envelope, Flag, MessageRef
+from mailtui.session.search_scan import envelope_matches, parse_query, scan_folder
+from mailtui.session.session import Session
+from mailtui.ui.messages import (
+    ActionFailed,
+    BackendOpened,
+    EnvelopesLoaded,
+    FlagsChanged,
+    FolderChanged,
+    FoldersListed,
+    MessagesRemoved,
+    RefsListed,
+    SearchProgressed,
+)
+from mailtui.ui.screens.browser.bulk import BrowserBulkActions
+
+__all__ = ["BrowserWorkers", "envelope_matches"]
+
+SEARCH_ENVELOPES = 200  # envelopes of matches sent with the results (the first screens)
+PROGRESS_EVERY = 0.3  # seconds between streamed search results
+
+
+class CacheNotice(MailtuiError):
+    """Not a failure: the header cache was rebuilt or turned off (shown as a notification)."""
+
+
+WATCH_TIMEOUT = 2.0
+WATCH_RETRY = 30.0
+
+
+class BrowserWorkers(BrowserBulkActions):
+    """Thread workers of the browser screen."""
+
+    session: Session
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def open_backend(self) -> None:
+        preload = getattr(self.app, "preload", None)
+        if preload is not None:
+            # Opened (and its default folder listed) before the app started: see run_app.
+            backend = preload.wait_backend()
+        else:
+            from mailtui.backends import open_account
+
+            backend = open_account(self.session.account, self.session.transcript)
+        self.post_message(BackendOpened(backend))
+
+    @work(thread=True, exclusive=True, group="folders", exit_on_error=False)
+    def list_folders(self) -> None:
+        folders = self.session.call(lambda b: b.list_folders())
+        self.post_message(FoldersListed(folders))
+
+    @work(thread=True, exclusive=True, group="refs", exit_on_error=False)
+    def list_refs(self, folder: str, generation: int, keep_key: str | None) -> None:
+        # A preloaded listing never comes here: open_folder takes it on the UI thread, and
+        # the backend (hence open_folder) only exists once the preload is done.
+        refs = self.session.call(lambda b: b.list_refs(folder))
+        self.post_message(RefsListed(folder, refs, generation, keep_key))  # type: ignore[arg-type]
+
+    @work(thread=True, group="envelopes", exit_on_error=False)
+    def fetch_envelopes(self, folder: str, refs: Sequence[MessageRef]) -> None:
+        requested = frozenset(r.key for r in refs)
+        try:
+            envelopes = self.session.call(lambda b: b.fetch_envelopes(folder, refs))
+        except BackendError:
+            # Clear the pending marks so the rows can be asked for again later.
+            self.post_message(EnvelopesLoaded(folder, [], requested))
+            raise
+        self.post_message(EnvelopesLoaded(folder, envelopes, requested))
+        self._post_notices()
+
+    def _post_notices(self) -> None:
+        """Notices of the backend (a header cache rebuilt or turned off), once each."""
+        take = getattr(self.session.backend, "take_notices", None)
+        for notice in take() if callable(take) else ():
+            self.post_message(ActionFailed(CacheNotice(notice, title="Header cache")))
+
+    @work(thread=True, group="flags", exit_on_error=False)
+    def write_flags(
+        self,
+        folder: str,
+        envelopes: Sequence[Envelope],
+        add: frozenset[Flag],
+        remove: frozenset[Flag],
+    ) -> None:
+        refs = [env.ref for env in envelopes]
+        new_refs = self.session.call(lambda b: b.set_flags(folder, refs, add=add, remove=remove))
+        changed = [
+            replace(env, ref=new_ref, flags=(env.flags | add) - remove)
+            for env, new_ref in zip(envelopes, new_refs, strict=False)
+        ]
+        self.post_message(FlagsChanged(folder, changed, [r.key for r in refs]))
+
+    @work(thread=True, group="delete", exit_on_error=False)
+    def delete_messages(self, folder: str, refs: Sequence[MessageRef]) -> None:
+        self.session.call(lambda b: b.delete(folder, refs))
+        note = f"{len(refs)} message(s) deleted"
+        self.post_message(MessagesRemoved(folder, frozenset(r.key for r in refs), note))
+
+    @work(thread=True, group="move", exit_on_error=False)
+    def move_messages(self, folder: str, refs: Sequence[MessageRef], destination: str) -> None:
+        self.session.call(lambda b: b.move(folder, refs, destination))
+        note = f"{len(refs)} message(s) moved to {destination}"
+        self.post_message(MessagesRemoved(folder, frozenset(r.key for r in refs), note))
+
+    @work(thread=True, group="purge", exit_on_error=False)
+    def purge_deleted(self, folder: str, refs: Sequence[MessageRef]) -> None:
+        """Remove messages marked deleted: `expunge` where the backend has it, else delete."""
+
+        def purge(backend: object) -> None:
+            expunge = getattr(backend, "expunge", None)
+            if callable(expunge):
+                expunge(folder)
+            elif refs:
+                backend.delete(folder, refs)  # type: ignore[attr-defined]
+
+        self.session.call(purge)
+        note = f"{len(refs)} message(s) marked deleted were purged"
+        self.post_message(MessagesRemoved(folder, frozenset(r.key for r in refs), note))
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def search_folder(
+        self, folder: str, query: str, refs: Sequence[MessageRef], cached: dict[str, Envelope]
+    ) -> None:
+        """Match every message (headers from the backend's cache first), results streaming.
+
+        Memory stays flat on 100k messages: one chunk of envelopes at a time, progress
+        posted at most every PROGRESS_EVERY seconds (each carries a copy of the matches),
+        and envelopes sent to the index only for the first rows it can show.
+        """
+        worker = get_current_worker()
+        parsed = parse_query(query)
+        matches: list[MessageRef] = []
+        last_post = 0.0
+        for _done, found in scan_folder(
+            self.session.call, folder, parsed, refs, cached, lambda: worker.is_cancelled
+        ):
+            envs = [e for e in found if isinstance(e, Envelope)]
+            matches.extend(e.ref if isinstance(e, Envelope) else e for e in found)
+            room = SEARCH_ENVELOPES - (len(matches) - len(found))
+            if envs and room > 0:
+                self.post_message(EnvelopesLoaded(folder, envs[:room], frozenset()))
+            now = time.monotonic()
+            if found and now - last_post >= PROGRESS_EVERY:
+                last_post = now
+                self.post_message(SearchProgressed(folder, query, list(matches), finished=False))
+        if worker.is_cancelled:
+            return
+        self.post_message(SearchProgressed(folder, query, matches, finished=True))
+
+    def start_watcher(self, folder: str) -> None:
+        """Watch `folder` for new mail on a daemon thread (replacing the previous watcher).
+
+        Not a Textual worker on purpose: a `wait_for_changes` call blocks for seconds and
+        cannot be interrupted, and worker threads are joined at exit, which would make
+        quitting wait for it. The stop event ends the loop at the next timeout.
+        """
+        self.stop_watcher()
+        stop = threading.Event()
+        self._watch_stop = stop
+        thread = threading.Thread(
+            target=self._watch_loop, args=(folder, stop), name=f"mailtui-watch {folder}", daemon=True
+        )
+        thread.start()
+
+    def start_prefetch(self, folder: str, refs: Sequence[MessageRef]) -> None:
+        """Fill a network backend's header cache with the rest of the folder, in the background.
+
+        Only backends that offer `prefetch_envelopes` (IMAP: on a connection of its own, so
+        the UI's calls never wait for it). A daemon thread, like the watcher, so quitting
+        does not wait for a 100k-message walk; the stop event ends it between batches.
+        """
+        self.stop_prefetch()
+        prefetch = getattr(self.session.backend, "prefetch_envelopes", None)
+        if prefetch is None or not refs:
+            return
+        stop = threading.Event()
+        self._prefetch_stop = stop
+        rest = refs[:]  # a snapshot; a compact ref list copies its array, no ref objects built
+
+        def run() -> None:
+            try:
+                prefetch(folder, rest, should_stop=stop.is_set)
+            except BackendError:
+                pass  # only a warm-up: the rows on screen are fetched on demand anyway
+
+        threading.Thread(target=run, name=f"mailtui-prefetch {folder}", daemon=True).start()
+
+    def stop_prefetch(self) -> None:
+        stop = getattr(self, "_prefetch_stop", None)
+        if stop is not None:
+            stop.set()
+
+    def stop_watcher(self) -> None:
+        stop = getattr(self, "_watch_stop", None)
+        if stop is not None:
+            stop.set()
+
+    def _watch_loop(self, folder: str, stop: threading.Event) -> None:
+        while not stop.is_set():
+            backend = self.session.backend
+            if backend is None:
+                return
+            try:
+                changed = backend.wait_for_changes(folder, WATCH_TIMEOUT)
+            except BackendError as err:
+                if not stop.is_set():
+                    self.post_message(ActionFailed(err))
+                stop.wait(WATCH_RETRY)  # do not spin (or spam) while the mailbox is unreachable
+                continue
+            if changed and not stop.is_set():
+                self.post_message(FolderChanged(folder))
+            self._report_dropped_changes(backend)
+
+    def _report_dropped_changes(self, backend: object) -> None:
+        """Say so when a change queued while offline could not be applied (never silently)."""
+        dropped = getattr(backend, "dropped_changes", None)
+        reported = getattr(self, "_dropped_reported", 0)
+        if isinstance(dropped, list) and len(dropped) > reported:
+            self._dropped_reported = len(dropped)
+            lost = "; ".join(dropped[reported:])
+            self.post_message(
+                ActionFailed(
+                    BackendError(
+                        f"made while the server was unreachable, these could not be applied: {lost}",
+                        title="Changes not applied",
+                    )
+                )
+            )

@@ -1,0 +1,1 @@
+"""Composing and sending: the compose screen, its workers, the send transcript and the drafts pickers."""

@@ -1,0 +1,201 @@
+"""The compose screen's workers and their messages: read an attachment, send, autosave.
+
+Workers never touch widgets (STYLE.md §3): they post the past-tense messages below, and
+`ComposeScreen` handles them. Sending is an async worker on the app's loop (aiosmtplib);
+transcript lines arrive through `Transcript.subscribe` and are posted as messages
+(`post_message` is thread-safe, so an IMAP APPEND of the Sent copy from a thread is fine).
+Also the small draft helpers shared with `compose_actions` (From line, signature).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shlex
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.message import Message
+from textual.screen import Screen
+
+from mailtui.config import AccountConfig, ServerConfig
+from mailtui.core.compose import AttachmentSpec, Draft
+from mailtui.core.errors import CredentialsError, MailtuiError
+from mailtui.core.transcript import TranscriptLine
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from mailtui.sending.dispatch import SendOutcome
+    from mailtui.session.session import Session
+
+AUTOSAVE_SECONDS = 3.0
+EditorRunner = Callable[["App[object]", Path], None]
+_SPECIALS = set('()<>[]:;@\\,."')
+
+
+# -- draft helpers ------------------------------------------------------------------------------
+
+
+def format_address_display(name: str, addr: str) -> str:
+    """'Name <addr>' with the name quoted when it needs it; non-ASCII kept readable (not RFC 2047)."""
+    name = " ".join(name.split())
+    if not name:
+        return addr
+    if any(ch in _SPECIALS for ch in name):
+        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{name} <{addr}>"
+
+
+def from_line(account: AccountConfig) -> str:
+    """The From field of a new draft for `account` ('' when the account has no from address)."""
+    return format_address_display(account.realname, account.from_address) if account.from_address else ""
+
+
+def with_signature(body: str, signature: str) -> str:
+    """`body` with the account's signature appended after the "-- " separator line (RFC 3676)."""
+    if not signature.strip():
+        return body
+    sig = signature.rstrip("\n")
+    if f"-- \n{sig}" in body:
+        return body
+    return body.rstrip("\n") + "\n\n-- \n" + sig + "\n" if body.strip() else "\n\n-- \n" + sig + "\n"
+
+
+def new_draft(account: AccountConfig) -> Draft:
+    """An empty draft from `account`, signature included."""
+    return Draft(from_addr=from_line(account), to="", body=with_signature("", account.signature))
+
+
+def default_editor_runner(app: App[object], path: Path) -> None:
+    """Run $VISUAL / $EDITOR (vi) on `path`, the app suspended meanwhile (like mutt).
+
+    Raises textual.app.SuspendNotSupported where the terminal cannot be handed over.
+    """
+    command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    argv = [*shlex.split(command), str(path)]
+    with app.suspend():
+        subprocess.run(argv, check=False)
+
+
+# -- messages -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SendJob:
+    """Everything one send needs, fixed when the user pressed Send."""
+
+    account: AccountConfig
+    server: ServerConfig
+    message: EmailMessage
+    sender: str
+    recipients: tuple[str, ...]
+    sent_headers: bytes = b""  # Bcc, for the Sent copy only
+
+
+@dataclass
+class AttachmentRead(Message):
+    """A file was read for attaching."""
+
+    spec: AttachmentSpec
+
+
+@dataclass
+class TranscriptLineAdded(Message):
+    """The session transcript got a line while a send runs."""
+
+    line: TranscriptLine
+
+
+@dataclass
+class PasswordNeeded(Message):
+    """The relay wants a login and no password source has one: ask the user."""
+
+    job: SendJob
+    reason: str
+
+
+@dataclass
+class SendFinished(Message):
+    """The message was accepted by the relay, or queued in the outbox (`outcome.status`)."""
+
+    outcome: SendOutcome
+
+
+@dataclass
+class SendFailed(Message):
+    """The message was not sent and not queued (a permanent refusal, or a local problem)."""
+
+    error: MailtuiError
+
+
+# -- the workers ------------------------------------------------------------------------------------
+
+
+class ComposeWorkers(Screen[object]):
+    """Workers of the compose screen; subclasses handle the messages."""
+
+    session: Session
+
+    @work(thread=True, exclusive=True, group="attach", exit_on_error=False)
+    def read_file(self, path: Path) -> None:
+        from mailtui.ui.widgets.compose.attachment_list import read_attachment
+
+        try:
+            spec = read_attachment(path)
+        except OSError as exc:
+            raise MailtuiError(
+                f"cannot attach {path}: {exc.strerror or exc}. Check the path and its permissions.",
+                title="Cannot attach file",
+            ) from exc
+        self.post_message(AttachmentRead(spec))
+
+    draft_removed = False  # set once the draft file was deleted (sent, queued, discarded)
+
+    @work(thread=True, group="autosave", exit_on_error=False)
+    def save_draft_in_background(self, draft_id: str, draft: Draft) -> None:
+        from mailtui.sending.outbox import Drafts
+
+        if self.draft_removed:
+            return
+        drafts = Drafts()
+        drafts.save(draft_id, draft)
+        if self.draft_removed:  # the message went out while this save ran: no stale draft left
+            drafts.remove(draft_id)
+
+    @work(exclusive=True, group="send", exit_on_error=False)
+    async def send(self, job: SendJob, password: str | None) -> None:
+        from mailtui.sending.dispatch import resolve_secrets, send_or_queue
+
+        token: str | None = None
+
+        def listener(line: TranscriptLine) -> None:
+            if line.protocol == "smtp":
+                self.post_message(TranscriptLineAdded(line))
+
+        unsubscribe = self.session.transcript.subscribe(listener)
+        try:
+            if password is None:
+                try:
+                    password, token = await asyncio.to_thread(resolve_secrets, job.server, prompt=False)
+                except CredentialsError as exc:
+                    if job.server.auth and job.server.user and not job.server.oauth2_token_command:
+                        self.post_message(PasswordNeeded(job, exc.message))
+                        return
+                    raise
+            outcome = await send_or_queue(
+                job.account, job.server, job.message, sender=job.sender, recipients=list(job.recipients),
+                transcript=self.session.transcript, password=password, oauth2_token=token,
+                sent_headers=job.sent_headers,
+            )  # fmt: skip
+        except MailtuiError as exc:
+            self.post_message(SendFailed(exc))
+        else:
+            self.post_message(SendFinished(outcome))
+        finally:
+            unsubscribe()

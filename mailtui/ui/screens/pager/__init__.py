@@ -1,0 +1,1 @@
+"""Reading one message: the pager screen and its attachments dialog."""

@@ -1,0 +1,207 @@
+"""The pager screen: one message full screen (mutt style), with headers, raw and attachments.
+
+Owns the message data: a thread worker fetches the raw bytes through the session and
+parses them (`core.message.parse_message`); the result arrives as `MessageLoaded`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
+
+from mailtui.core.models import Envelope, MessageRef
+from mailtui.ui.messages import MessageLoaded
+from mailtui.ui.widgets.pager import Pager, PagerMode
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from mailtui.core.message.view import MessageView
+    from mailtui.session.session import Session
+
+
+class PagerScreen(Screen[str | None]):
+    """Shows one message; q goes back to the index, d deletes it and goes back (as in mutt)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Short words, most used first: every shown key fits the footer at 80 columns.
+        Binding("q,escape", "back", "Back", id="pager-back"),
+        Binding("r", "reply", "Reply", id="reply"),
+        Binding("h", "toggle_headers", "Headers", id="toggle-headers"),
+        Binding("v", "attachments", "Attach", id="attachments", tooltip="Attachments (list, save)"),
+        Binding("ctrl+u", "raw_source", "Source", id="raw-source", tooltip="Raw source"),
+        Binding(
+            "H",
+            "inspect_headers",
+            "Inspect",
+            id="inspect-headers",
+            tooltip="Inspect headers (hops, auth results)",
+        ),
+        Binding("d", "delete", "Del", id="pager-delete", tooltip="Delete"),
+        Binding("g", "group_reply", "Group reply", id="group-reply", show=False),
+        Binding("e", "edit_as_new", "Edit as new", id="edit-as-new", show=False),
+        Binding("f", "forward", "Forward", id="forward", show=False),
+        Binding("ctrl+f", "forward_attached", "Forward as attachment", id="forward-attached", show=False),
+    ]
+
+    def __init__(self, session: Session, folder: str, ref: MessageRef, envelope: Envelope | None) -> None:
+        super().__init__()
+        self.session = session
+        self.folder = folder
+        self.ref = ref
+        self.envelope = envelope
+        self.view: MessageView | None = None
+        self.is_preview = False
+        self.mode: PagerMode = "weeded"
+
+    def compose(self) -> ComposeResult:
+        yield Pager(id="pager")
+        yield Footer()
+
+    @property
+    def pager(self) -> Pager:
+        return self.query_one(Pager)
+
+    def on_mount(self) -> None:
+        self.pager.focus()
+        self.load_message(self.folder, self.ref)
+
+    @work(thread=True, exclusive=True, group="message", exit_on_error=False)
+    def load_message(self, folder: str, ref: MessageRef) -> None:
+        from mailtui.backends.imap.parts import DEFAULT_LIMIT, preview_view
+        from mailtui.core.message.view import parse_message
+
+        # A large IMAP message: text parts now, attachments when saved (backends/imap_parts.py).
+        # The index row's size (RFC822.SIZE) spares small messages the extra round trip.
+        preview = None
+        if self.envelope is None or self.envelope.size > DEFAULT_LIMIT:
+            preview = self.session.call(lambda b: getattr(b, "fetch_preview", _no_preview)(folder, ref))
+        if preview is not None:
+            self.post_message(MessageLoaded(folder, ref, preview_view(preview), preview=True))
+            return
+        raw = self.session.call(lambda b: b.fetch_raw(folder, ref))
+        self.post_message(MessageLoaded(folder, ref, parse_message(raw)))
+
+    @on(MessageLoaded)
+    def _on_message_loaded(self, message: MessageLoaded) -> None:
+        self.view = message.view
+        self.is_preview = message.preview
+        self._show()
+
+    def _show(self) -> None:
+        if self.view is None:
+            return
+        if self.mode == "raw":
+            from mailtui.core.message.view import raw_source_text
+
+            self.pager.show_raw(raw_source_text(self.view.raw))
+        else:
+            self.pager.show_message(self.view, self.mode)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_delete(self) -> None:
+        # The browser owns the folder data: it deletes the message it opened.
+        self.dismiss("delete")
+
+    def action_toggle_headers(self) -> None:
+        self.mode = "weeded" if self.mode == "full" else "full"
+        self._show()
+
+    def action_raw_source(self) -> None:
+        self.mode = "weeded" if self.mode == "raw" else "raw"
+        self._show()
+
+    def action_reply(self) -> None:
+        """Reply to the sender: Re: subject, quoted body, In-Reply-To and References."""
+        from mailtui.ui.compose_actions import open_reply
+
+        if self.view is not None:
+            open_reply(self.app, self.view, group=False)
+
+    def action_group_reply(self) -> None:
+        """Reply to the sender and every recipient but me."""
+        from mailtui.ui.compose_actions import open_reply
+
+        if self.view is not None:
+            open_reply(self.app, self.view, group=True)
+
+    def action_edit_as_new(self) -> None:
+        """Compose a new message from this one (how a message in the Drafts folder is continued)."""
+        from mailtui.ui.compose_actions import open_edit_as_new
+
+        if self.view is not None:
+            open_edit_as_new(self.app, self.view)
+
+    def action_forward(self) -> None:
+        """Forward inline."""
+        self._forward(as_attachment=False)
+
+    def action_forward_attached(self) -> None:
+        """Forward as a message/rfc822 attachment, byte for byte."""
+        self._forward(as_attachment=True)
+
+    def _forward(self, *, as_attachment: bool) -> None:
+        from mailtui.ui.compose_actions import open_forward
+
+        if self.view is None:
+            return
+        if self.is_preview:
+            # A large IMAP message shown as a preview: forward the whole message, attachments included.
+            self.notify("Fetching the whole message to forward it…", markup=False)
+            self.fetch_whole_and_forward(as_attachment)
+            return
+        open_forward(self.app, self.view, self.view.raw, as_attachment=as_attachment)
+
+    @work(thread=True, exclusive=True, group="forward", exit_on_error=False)
+    def fetch_whole_and_forward(self, as_attachment: bool) -> None:
+        from mailtui.core.message.view import parse_message
+
+        raw = self.session.call(lambda b: b.fetch_raw(self.folder, self.ref))
+        view = parse_message(raw)
+        self.app.call_from_thread(self._open_forward, view, as_attachment)
+
+    def _open_forward(self, view: MessageView, as_attachment: bool) -> None:
+        from mailtui.ui.compose_actions import open_forward
+
+        open_forward(self.app, view, view.raw, as_attachment=as_attachment)
+
+    def action_inspect_headers(self) -> None:
+        """The header inspector on this message: Received hops, auth results, MIME tree."""
+        from mailtui.ui.diagnostics_actions import open_diagnostics
+
+        open_diagnostics(self.app, "headers", raw_message=self.view.raw if self.view else None)
+
+    def action_attachments(self) -> None:
+        from mailtui.ui.screens.pager.attachments import AttachmentsDialog
+
+        if self.view is None:
+            return
+        if not self.view.attachments:
+            self.notify("This message has no attachments.")
+            return
+        folder, ref, session = self.folder, self.ref, self.session
+
+        def fetch_part(part: str) -> bytes:
+            # Only placeholders of a preview ask for this (the backend has fetch_part then).
+            return session.call(lambda b: b.fetch_part(folder, ref, part))  # type: ignore[attr-defined]
+
+        self.app.push_screen(AttachmentsDialog(self.view, fetch_part=fetch_part))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            from mailtui.ui.errors import show_error
+
+            self.pager.show_plain("The message could not be loaded.")
+            show_error(self, event.worker.error)
+
+
+def _no_preview(folder: str, ref: MessageRef) -> None:
+    """For backends without `fetch_preview`: every message is fetched whole."""
+    return None

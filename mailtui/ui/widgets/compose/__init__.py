@@ -1,0 +1,1 @@
+"""Widgets of the compose screen: address lines and the attachment list."""

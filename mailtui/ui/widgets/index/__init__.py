@@ -1,0 +1,1 @@
+"""The virtual message index: the widget, its row cells and thread folding."""

@@ -1,0 +1,476 @@
+"""The message index: a virtual list (Line API) over a folder's refs, headers fetched lazily.
+
+`refs` (cheap: names or UIDs) set the virtual height. Only rows on screen plus a page are
+ever asked for: a missing envelope draws a placeholder row and the index posts
+`EnvelopesWanted` to its screen, whose worker answers with `add_envelopes`. Envelopes live
+in a bounded LRU dict; a pending set makes sure no key is requested twice. Mail text is
+sanitized and drawn as Segments, so it is never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.cells import set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from mailtui.core.models import Envelope, Flag, MessageRef
+from mailtui.core.sanitize import clean_line
+from mailtui.ui.widgets.index.cells import display_sender, flag_cells, format_date, format_size
+from mailtui.ui.widgets.index.folding import ThreadFolding
+
+CACHE_SIZE = 5000
+
+
+class MessageIndex(ThreadFolding, ScrollView, can_focus=True):
+    """One row per message of a folder, newest first, with a cursor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Next message", id="cursor-down", show=False),
+        Binding("k,up", "cursor_up", "Previous message", id="cursor-up", show=False),
+        Binding("pagedown,space", "page_down", "Next page", id="page-down", show=False),
+        Binding("pageup", "page_up", "Previous page", id="page-up", show=False),
+        Binding("home,g", "first", "First message", id="first", show=False),
+        Binding("end,G", "last", "Last message", id="last", show=False),
+        Binding("enter", "open", "Open", id="open"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "message-index--cursor",
+        "message-index--unread",
+        "message-index--flagged",
+        "message-index--deleted",
+        "message-index--placeholder",
+    }
+
+    DEFAULT_CSS = """
+    MessageIndex {
+        height: 1fr;
+        background: $surface;
+        color: $foreground;
+        scrollbar-size-vertical: 1;
+        overflow-x: hidden;  /* rows are cut to the width: never a horizontal scrollbar */
+        & > .message-index--cursor { background: $block-cursor-blurred-background; }
+        &:focus > .message-index--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+        }
+        & > .message-index--unread { color: $unread; text-style: bold; }
+        & > .message-index--flagged { color: $flagged; }
+        & > .message-index--deleted { color: $deleted; text-style: strike; }
+        & > .message-index--placeholder { color: $foreground-muted; }
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+    """Row of the cursor in the shown rows."""
+
+    @dataclass
+    class Opened(Message):
+        """Enter on a row."""
+
+        ref: MessageRef
+
+    @dataclass
+    class TagsChanged(Message):
+        """The number of tagged messages changed (the status bar shows it)."""
+
+        count: int
+
+    @dataclass
+    class EnvelopesWanted(Message):
+        """These refs are (nearly) on screen and have no envelope yet."""
+
+        refs: list[MessageRef]
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual convention
+        super().__init__(id=id)
+        # Every ref of the folder, newest first: a compact RefList (keys only) from Maildir.
+        self._refs: Sequence[MessageRef] = []
+        self._rows: Sequence[MessageRef] = []  # what is shown: refs, their sorted order, or matches
+        self._ordered: Sequence[MessageRef] | None = None  # sorted or threaded order of _refs
+        self._depth: dict[str, int] = {}  # thread depth of replies (roots are absent)
+        self._folded: set[str] = set()  # roots of collapsed threads
+        self._hidden: dict[str, int] = {}  # replies each collapsed root hides
+        self._hidden_unread: set[str] = set()  # collapsed roots hiding an unread reply
+        self._unread_at_order: frozenset[str] = frozenset()  # unread when the order was made
+        self._tagged: set[str] = set()
+        self._filtered = False
+        self._envelopes: OrderedDict[str, Envelope] = OrderedDict()
+        self._pending: set[str] = set()
+        self._stale: dict[str, Envelope] = {}  # drawn until fresh envelopes arrive
+        self._request_scheduled = False
+        self._listed = False  # refs have arrived (an empty folder says so instead of blank)
+
+    # -- data -----------------------------------------------------------------
+    @property
+    def refs(self) -> Sequence[MessageRef]:
+        """Every ref of the folder (not only the filtered ones), newest first."""
+        return self._refs
+
+    @property
+    def rows(self) -> Sequence[MessageRef]:
+        """The refs as shown, in display order."""
+        return self._rows
+
+    @property
+    def ordered(self) -> bool:
+        """True while a sort or thread order (not the default) is shown."""
+        return self._ordered is not None
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    @property
+    def filtered(self) -> bool:
+        return self._filtered
+
+    @property
+    def current_ref(self) -> MessageRef | None:
+        return self._rows[self.cursor] if 0 <= self.cursor < len(self._rows) else None
+
+    @property
+    def current_envelope(self) -> Envelope | None:
+        ref = self.current_ref
+        return None if ref is None else self.envelope(ref.key)
+
+    def envelope(self, key: str) -> Envelope | None:
+        """The loaded envelope of `key` (or the one drawn until a re-read replaces it)."""
+        return self._envelopes.get(key) or self._stale.get(key)
+
+    def cached_envelopes(self) -> dict[str, Envelope]:
+        """A snapshot of the cache (safe to hand to a worker thread)."""
+        return dict(self._envelopes)
+
+    def row_text(self, row: int) -> str:
+        """The plain text of one row as drawn (for tests and screen readers)."""
+        return "".join(seg.text for seg in self._row_segments(row, max(self.size.width, 80)))
+
+    def reset(self) -> None:
+        """Forget everything (another folder: IMAP UIDs repeat across folders)."""
+        self._envelopes.clear()
+        self._stale.clear()
+        self._pending.clear()
+        self._filtered = False
+        self._listed = False
+        self._refs = self._rows = []
+        self._ordered = None
+        self._depth = {}
+        self._folded.clear()
+        self._tagged.clear()
+        self._place_cursor(None)
+
+    def invalidate(self) -> None:
+        """The folder changed outside: re-read visible envelopes, drawing the old ones meanwhile."""
+        self._stale = dict(self._envelopes)
+        self._envelopes.clear()
+        self._pending.clear()
+        self._schedule_request()
+        self.refresh()
+
+    def set_refs(self, refs: Sequence[MessageRef], keep_key: str | None = None) -> None:
+        """Show a (new) list of refs; keep the cursor on `keep_key` when it is still there."""
+        self._listed = True
+        # No copy: a Maildir RefList stays compact (one key string per message).
+        self._refs = refs if isinstance(refs, Sequence) else list(refs)
+        self._ordered = None  # the screen re-applies a sort or thread order on the new refs
+        self._depth = {}
+        self._folded.clear()
+        if not self._filtered:
+            self._rows = self._refs
+        self._pending.clear()
+        self._place_cursor(keep_key)
+
+    def set_filter(self, matches: Sequence[MessageRef] | None) -> None:
+        """Show only `matches` (search results), or everything again with None."""
+        keep = self.current_ref.key if self.current_ref else None
+        self._filtered = matches is not None
+        self._rows = self._unfiltered() if matches is None else list(matches)
+        self._place_cursor(keep)
+
+    def _unfiltered(self) -> Sequence[MessageRef]:
+        if self._ordered is None:
+            return self._refs
+        self._hidden, self._hidden_unread = {}, set()
+        return self._fold(self._ordered)
+
+    def set_order(
+        self,
+        order: Sequence[MessageRef] | None,
+        depths: dict[str, int] | None = None,
+        unread: frozenset[str] = frozenset(),
+    ) -> None:
+        """Show the folder in another order (sorted or threaded), or by date again with None."""
+        keep = self.current_ref.key if self.current_ref else None
+        self._ordered = order
+        self._depth = dict(depths or {})
+        self._unread_at_order = unread
+        self._folded.clear()
+        if not self._filtered:
+            self._rows = self._unfiltered()
+        self._place_cursor(keep)
+
+    def depth(self, key: str) -> int:
+        """Thread depth of a message (0 when not threaded or a thread root)."""
+        return self._depth.get(key, 0)
+
+    # -- tags -------------------------------------------------------------------
+    @property
+    def tagged_count(self) -> int:
+        return len(self._tagged)
+
+    def toggle_tag(self, key: str) -> None:
+        """Tag or untag one message."""
+        if key in self._tagged:
+            self._tagged.discard(key)
+        else:
+            self._tagged.add(key)
+        self._tags_changed()
+
+    def tag_keys(self, keys: Iterable[str]) -> None:
+        """Tag these messages (more tags, as mutt's T)."""
+        self._tagged.update(keys)
+        self._tags_changed()
+
+    def clear_tags(self) -> None:
+        self._tagged.clear()
+        self._tags_changed()
+
+    def _tags_changed(self) -> None:
+        self.post_message(self.TagsChanged(len(self._tagged)))
+        self.refresh()
+
+    def tagged_refs(self) -> list[MessageRef]:
+        """Tagged messages, newest first."""
+        tagged = self._tagged
+        if not tagged:
+            return []
+        keys = getattr(self._refs, "keys", None)
+        if callable(keys):  # a RefList: compare key strings, build refs only for hits
+            return [self._refs[i] for i, k in enumerate(keys()) if k in tagged]
+        return [r for r in self._refs if r.key in tagged]
+
+    def add_envelopes(self, envelopes: Iterable[Envelope], requested: Iterable[str] = ()) -> None:
+        """Store fetched envelopes and draw their rows."""
+        self._pending.difference_update(requested)
+        for env in envelopes:
+            self._pending.discard(env.ref.key)
+            self._envelopes[env.ref.key] = env
+            self._envelopes.move_to_end(env.ref.key)
+            self._stale.pop(env.ref.key, None)
+        while len(self._envelopes) > CACHE_SIZE:
+            self._envelopes.popitem(last=False)
+        self.refresh()
+
+    def replace_envelopes(self, old_keys: Sequence[str], envelopes: Sequence[Envelope]) -> None:
+        """After set_flags: the refs (keys may change) and envelopes of changed messages."""
+        new_by_old = dict(zip(old_keys, envelopes, strict=False))
+        for old, env in new_by_old.items():
+            self._envelopes.pop(old, None)
+            self._envelopes[env.ref.key] = env
+        if any(env.ref.key != old for old, env in new_by_old.items()):
+            # Keys changed (IMAP-like backends): rebuild the lists; Maildir keys never change.
+            self._refs = [new_by_old[r.key].ref if r.key in new_by_old else r for r in self._refs]
+            if self._ordered is not None:
+                self._ordered = [new_by_old[r.key].ref if r.key in new_by_old else r for r in self._ordered]
+            if self._filtered:
+                self._rows = [new_by_old[r.key].ref if r.key in new_by_old else r for r in self._rows]
+            else:
+                self._rows = self._unfiltered()
+        self.refresh()
+
+    def remove_keys(self, keys: Iterable[str]) -> None:
+        """Drop messages that left the folder; the cursor stays on the same row number."""
+        gone = set(keys)
+        self._refs = _without(self._refs, gone)
+        if self._ordered is not None:
+            self._ordered = _without(self._ordered, gone)
+        self._rows = _without(self._rows, gone) if self._filtered else self._unfiltered()
+        if self._tagged & gone:
+            self._tagged -= gone
+            self.post_message(self.TagsChanged(len(self._tagged)))
+        for key in gone:
+            self._envelopes.pop(key, None)
+        self._update_virtual_size()
+        self.cursor = min(self.cursor, max(len(self._rows) - 1, 0))
+
+    def _place_cursor(self, keep_key: str | None) -> None:
+        self._update_virtual_size()
+        row = 0
+        if keep_key is not None:
+            keys = getattr(self._rows, "keys", None)
+            if callable(keys):  # a RefList: search the key strings
+                try:
+                    row = keys().index(keep_key)
+                except ValueError:
+                    row = self.cursor
+            else:
+                row = next((i for i, r in enumerate(self._rows) if r.key == keep_key), self.cursor)
+        self.cursor = min(row, max(len(self._rows) - 1, 0))
+        self.refresh()
+        self._schedule_request()
+
+    def _update_virtual_size(self) -> None:
+        # Width 0: rows are drawn to whatever width the view has (a vertical scrollbar that
+        # appears as search results stream in must not make them wider than the view).
+        self.virtual_size = Size(0, len(self._rows))
+
+    # -- lazy loading -----------------------------------------------------------
+    def _schedule_request(self) -> None:
+        if not self._request_scheduled:
+            self._request_scheduled = True
+            self.call_later(self._request_window)
+
+    def _request_window(self) -> None:
+        """Ask for the envelopes of the visible rows plus one page either side."""
+        self._request_scheduled = False
+        page = max(self.scrollable_content_region.height, 1)
+        top = int(self.scroll_offset.y)
+        start, stop = max(top - page, 0), min(top + 2 * page, len(self._rows))
+        # Visible rows first, then the page below, then the page above.
+        order = list(range(top, stop)) + list(range(start, top))
+        visible, rest = [], []
+        for i in order:
+            ref = self._rows[i]
+            key = ref.key
+            if key not in self._envelopes and key not in self._pending:
+                (visible if top <= i < top + page else rest).append(ref)
+                self._pending.add(key)
+        # The visible rows in a request of their own: they are drawn before the pages
+        # around them are read (the first screen of a big folder waits for less).
+        for wanted in (visible, rest):
+            if wanted:
+                self.post_message(self.EnvelopesWanted(wanted))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._schedule_request()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._update_virtual_size()
+        self._schedule_request()
+
+    # -- drawing ----------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        row = int(self.scroll_offset.y) + y
+        base = self.rich_style
+        if row >= len(self._rows):
+            if row == 0 and self._listed:
+                note = "  (no messages match)" if self._filtered else "  (no messages)"
+                style = base + self.get_component_rich_style("message-index--placeholder")
+                return Strip([Segment(note, style)]).crop_extend(0, width, base)
+            return Strip.blank(width, base)
+        segments = self._row_segments(row, width)
+        return Strip(segments).crop_extend(0, width, base)
+
+    def _row_style(self, row: int, env: Envelope | None) -> Style:
+        style = self.rich_style
+        if env is None:
+            style += self.get_component_rich_style("message-index--placeholder")
+        else:
+            if env.is_unread:
+                style += self.get_component_rich_style("message-index--unread")
+            if Flag.FLAGGED in env.flags:
+                style += self.get_component_rich_style("message-index--flagged")
+            if Flag.DELETED in env.flags:
+                style += self.get_component_rich_style("message-index--deleted")
+        if row == self.cursor:
+            style += self.get_component_rich_style("message-index--cursor")
+        return style
+
+    def _row_segments(self, row: int, width: int) -> list[Segment]:
+        ref = self._rows[row]
+        env = self._envelopes.get(ref.key)
+        if env is not None:
+            self._envelopes.move_to_end(ref.key)
+        else:
+            if ref.key not in self._pending:
+                self._schedule_request()
+            env = self._stale.get(ref.key)
+        style = self._row_style(row, env)
+        from_width = 20 if width >= 90 else 16
+        if env is None:
+            tag = "*" if ref.key in self._tagged else " "
+            flags, date, sender, subject, size = f" {tag} ", format_date(ref.timestamp or None), "…", "", ""
+        else:
+            tagged = ref.key in self._tagged
+            flags, date, size = flag_cells(env, tagged), format_date(env.sort_date), format_size(env.size)
+            if ref.key in self._hidden_unread and flags[0] == " ":
+                flags = "N" + flags[1:]  # a collapsed thread with unread replies, as in mutt
+            sender, subject = clean_line(display_sender(env)), clean_line(env.subject)
+            depth = self._depth.get(ref.key, 0)
+            if depth:
+                # Replies indented under their parent, as mutt's thread tree (at most 8 levels).
+                subject = "  " * (min(depth, 8) - 1) + "└>" + subject
+            elif ref.key in self._hidden:
+                subject = f"(+{self._hidden[ref.key]}) {subject}"  # a collapsed thread
+        fixed = 3 + 1 + 10 + 1 + from_width + 1 + 1 + 5
+        subject_width = max(width - fixed, 1)
+        text = (
+            f"{flags} {date} {set_cell_size(sender, from_width)} "
+            f"{set_cell_size(subject, subject_width)} {size:>5}"
+        )
+        return [Segment(text, style)]
+
+    # -- cursor -----------------------------------------------------------------
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self._rows) - 1)) if self._rows else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        height = max(self.scrollable_content_region.height, 1)
+        if new < self.scroll_offset.y:
+            self.scroll_to(y=new, animate=False, immediate=True)
+        elif new >= self.scroll_offset.y + height:
+            self.scroll_to(y=new - height + 1, animate=False, immediate=True)
+        self.refresh()
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_page_down(self) -> None:
+        self.cursor += max(self.scrollable_content_region.height - 1, 1)
+
+    def action_page_up(self) -> None:
+        self.cursor -= max(self.scrollable_content_region.height - 1, 1)
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self._rows) - 1
+
+    def action_open(self) -> None:
+        ref = self.current_ref
+        if ref is not None:
+            self.post_message(self.Opened(ref))
+
+    def on_click(self, event: events.Click) -> None:
+        row = int(self.scroll_offset.y) + event.y
+        if 0 <= row < len(self._rows):
+            self.cursor = row
+            if event.chain >= 2:
+                self.action_open()
+
+
+def _without(refs: Sequence[MessageRef], gone: set[str]) -> Sequence[MessageRef]:
+    """`refs` minus the keys in `gone` (a RefList stays a RefList: no MessageRef built)."""
+    keys = getattr(refs, "keys", None)
+    if callable(keys):
+        return type(refs)([k for k in keys() if k not in gone])  # type: ignore[call-arg]
+    return [r for r in refs if r.key not in gone]
