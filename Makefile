@@ -3,10 +3,12 @@ VENV    ?= .venv
 PYTHON  ?= python3
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
+# Packages the type checker covers (strictness per package in pyproject.toml).
+MYPY_PACKAGES := mailtui/core
 # Debian packages the test suite talks to (real servers, not mocks).
 DEB_PACKAGES := dovecot-imapd postfix openssl tmux
 
-.PHONY: demo test venv system-deps lint format clean
+.PHONY: demo test venv system-deps lint lint-code format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,12 +26,16 @@ system-deps:
 demo: venv
 	$(BIN)/mailtui --demo
 
-test: venv system-deps
-	$(BIN)/ruff check .
+test: venv system-deps lint-code
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
-lint: venv
+# ruff, the layer contracts of pyproject.toml (import-linter) and the type checker.
+lint-code: venv
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy $(MYPY_PACKAGES)
+
+lint: lint-code
 	$(BIN)/ruff format --check .
 
 format: venv
