@@ -108,7 +108,12 @@ def run_ui(args: argparse.Namespace) -> int:
     preload = Preload(account, Transcript()).start()
     from mailtui.ui.app import run_app
 
-    return run_app(config, account, preload, demo=args.demo)
+    services = []
+    if args.demo:
+        from mailtui.demo.relay import DemoRelayService
+
+        services.append(DemoRelayService())
+    return run_app(config, account, preload, services=services)
 
 
 def adhoc_imap_account(args: argparse.Namespace) -> AccountConfig:

@@ -8,46 +8,67 @@ with the other calls.
 
 Folder names are the backend's own (`INBOX`, `Sent`, `Archive/2024`); `""` is never a name.
 Refs come newest first from `list_refs`, so the first screen needs only the first refs.
+
+What a backend may not support is declared, as Harlequin's adapters do: an `IMPLEMENTS_*`
+class flag says whether the optional operation below it is there, and the default of an
+operation a backend lacks raises `UnsupportedError`. Callers test the flag, never probe
+for a method.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Protocol, runtime_checkable
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Sequence
+from typing import ClassVar
 
+from mailtui.core.errors import UnsupportedError
 from mailtui.core.models import Capabilities, Envelope, Flag, Folder, MessageRef
 
+# The size over which a message is opened as a preview (text parts now, attachments on
+# demand) by backends that implement previews.
+PREVIEW_LIMIT = 2_000_000
 
-@runtime_checkable
-class MailBackend(Protocol):
+
+class MailBackend(ABC):
     """A source of folders and messages."""
 
+    #: `expunge(folder)`: remove the messages marked deleted (else the UI deletes them one by one).
+    IMPLEMENTS_EXPUNGE: ClassVar[bool] = False
+    #: `prefetch_envelopes(...)`: fill a header cache in the background (network backends).
+    IMPLEMENTS_PREFETCH: ClassVar[bool] = False
+    #: `search_body(folder, needle)`: the server searches bodies (else the UI scans them).
+    IMPLEMENTS_SERVER_SEARCH: ClassVar[bool] = False
+    #: `fetch_preview` and `fetch_part`: large messages without their attachments first.
+    IMPLEMENTS_PARTS: ClassVar[bool] = False
+
+    # -- required -------------------------------------------------------------------
     @property
+    @abstractmethod
     def capabilities(self) -> Capabilities:
         """What the backend can do and how it is connected (status bar)."""
-        ...
 
     @property
+    @abstractmethod
     def default_folder(self) -> str:
         """The folder to open first (INBOX, or the only folder of an mbox)."""
-        ...
 
+    @abstractmethod
     def list_folders(self) -> list[Folder]:
         """All folders with total/unread counts where cheap to get."""
-        ...
 
-    def list_refs(self, folder: str) -> list[MessageRef]:
+    @abstractmethod
+    def list_refs(self, folder: str) -> Sequence[MessageRef]:
         """Every message of `folder`, newest first, without reading message contents."""
-        ...
 
+    @abstractmethod
     def fetch_envelopes(self, folder: str, refs: Sequence[MessageRef]) -> list[Envelope]:
         """Envelopes for `refs` (a window), in the same order; refs gone meanwhile are skipped."""
-        ...
 
+    @abstractmethod
     def fetch_raw(self, folder: str, ref: MessageRef) -> bytes:
         """The whole message as bytes (does not mark it seen)."""
-        ...
 
+    @abstractmethod
     def set_flags(
         self,
         folder: str,
@@ -56,24 +77,70 @@ class MailBackend(Protocol):
         remove: frozenset[Flag] = frozenset(),
     ) -> list[MessageRef]:
         """Add and remove flags; returns the refs as they are afterwards (keys may change)."""
-        ...
 
+    @abstractmethod
     def move(self, folder: str, refs: Iterable[MessageRef], destination: str) -> None:
         """Move messages to another folder of the same backend."""
-        ...
 
+    @abstractmethod
     def delete(self, folder: str, refs: Iterable[MessageRef]) -> None:
         """Delete: to the Trash folder, or mark deleted and expunge, per backend and config."""
-        ...
 
+    @abstractmethod
     def append(self, folder: str, raw: bytes, flags: frozenset[Flag] = frozenset()) -> None:
         """Store a message (Sent, Drafts)."""
-        ...
 
+    @abstractmethod
     def wait_for_changes(self, folder: str, timeout: float) -> bool:
         """Block up to `timeout` seconds; True as soon as `folder` changed (new mail, flags, expunge)."""
-        ...
 
+    @abstractmethod
     def close(self) -> None:
         """Release files and connections."""
-        ...
+
+    # -- with a default every backend can live with -------------------------------------
+    def take_notices(self) -> list[str]:
+        """Notices for the UI (a header cache rebuilt or turned off), each given once."""
+        return []
+
+    @property
+    def connection_state(self) -> str:
+        """For the status bar: "connected", or how a network backend is reconnecting."""
+        return "connected"
+
+    @property
+    def dropped_changes(self) -> list[str]:
+        """Changes queued while offline that could not be applied, described (never silently)."""
+        return []
+
+    # -- optional: see the IMPLEMENTS_* flags ------------------------------------------
+    def expunge(self, folder: str) -> int:
+        """Remove every message marked deleted from `folder`; returns how many."""
+        raise self._unsupported("expunging a folder")
+
+    def prefetch_envelopes(
+        self,
+        folder: str,
+        refs: Sequence[MessageRef],
+        batch: int = 500,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> int:
+        """Fill the header cache for `refs` in the background; returns how many were fetched."""
+        raise self._unsupported("prefetching headers")
+
+    def search_body(self, folder: str, needle: str) -> set[str]:
+        """Keys of the messages whose body contains `needle`, searched by the server."""
+        raise self._unsupported("searching bodies on the server")
+
+    def fetch_preview(self, folder: str, ref: MessageRef, limit: int = PREVIEW_LIMIT) -> bytes | None:
+        """A message over `limit` bytes with its attachments left out (None: not that large)."""
+        raise self._unsupported("previews of large messages")
+
+    def fetch_part(self, folder: str, ref: MessageRef, part: str) -> bytes:
+        """The decoded payload of one MIME part ("2", "1.3") left out of a preview."""
+        raise self._unsupported("fetching one part of a message")
+
+    def _unsupported(self, what: str) -> UnsupportedError:
+        return UnsupportedError(
+            f"{self.capabilities.description or type(self).__name__}: {what} is not supported"
+        )

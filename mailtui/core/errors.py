@@ -60,6 +60,12 @@ class BackendError(MailtuiError):
     exit_code = EX_UNAVAILABLE
 
 
+class UnsupportedError(BackendError):
+    """The backend does not offer this operation (see its `IMPLEMENTS_*` flags)."""
+
+    title = "Not supported here"
+
+
 class FolderNotFoundError(BackendError):
     title = "No such folder"
     exit_code = EX_NOINPUT
@@ -97,6 +103,13 @@ class SendError(MailtuiError):
     title = "Send failed"
     exit_code = EX_UNAVAILABLE
 
-    def __init__(self, message: str, *, temporary: bool = False, **kw: object) -> None:
-        super().__init__(message, **kw)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        message: str,
+        *,
+        temporary: bool = False,
+        title: str | None = None,
+        exit_code: int | None = None,
+    ) -> None:
+        super().__init__(message, title=title, exit_code=exit_code)
         self.temporary = temporary

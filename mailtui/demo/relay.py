@@ -9,6 +9,7 @@ and the final reply carries a Postfix-style queue id. It runs in aiosmtpd's Cont
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import re
 import secrets
@@ -23,6 +24,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from mailtui.config import AccountConfig
 from mailtui.core.errors import MailtuiError
 
 HOSTNAME = "demo-relay.test"
@@ -238,3 +240,25 @@ class DemoRelay:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+
+
+class DemoRelayService:
+    """The demo relay as an app service: delivers into the account's Maildir, on a free port."""
+
+    title = "Demo relay"
+
+    def __init__(self) -> None:
+        self._relay: DemoRelay | None = None
+
+    def start(self, account: AccountConfig) -> AccountConfig:
+        """Start the relay; the account with its SMTP port set to the relay's."""
+        self._relay = DemoRelay(Path(account.maildir or "."))
+        port = self._relay.start()
+        if account.smtp is None:
+            return account
+        return dataclasses.replace(account, smtp=dataclasses.replace(account.smtp, port=port))
+
+    def stop(self) -> None:
+        relay, self._relay = self._relay, None
+        if relay is not None:
+            relay.stop()

@@ -131,5 +131,4 @@ def scan_folder(
 
 def _server_body_search(backend: MailBackend, folder: str, needle: str) -> set[str] | None:
     """The backend's own body search (keys), None when it has none (local mailboxes)."""
-    search = getattr(backend, "search_body", None)
-    return search(folder, needle) if callable(search) else None
+    return backend.search_body(folder, needle) if backend.IMPLEMENTS_SERVER_SEARCH else None

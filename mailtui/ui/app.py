@@ -7,27 +7,25 @@ and snapshots, so what they check is what the CLI runs.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 import termios
 import threading
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.worker import Worker, WorkerState
 
 from mailtui.backends.base import MailBackend
 from mailtui.config import AccountConfig, Config
 from mailtui.core.transcript import Transcript
 from mailtui.session.preload import Preload
+from mailtui.session.services import AccountService
 from mailtui.session.session import Session
 from mailtui.ui.errors import error_text
-from mailtui.ui.messages import DemoRelayStarted
+from mailtui.ui.messages import ServiceFailed, ServiceStarted
 from mailtui.ui.screens.browser.browser import BrowserScreen
 from mailtui.ui.screens.help import HelpScreen, binding_table
 from mailtui.ui.themes import DEFAULT_THEME, load_themes, variable_defaults
@@ -48,15 +46,15 @@ class MailApp(App[int]):
         account: AccountConfig,
         *,
         backend: MailBackend | None = None,
-        demo: bool = False,
+        services: Sequence[AccountService] = (),
         transcript: Transcript | None = None,
         preload: Preload | None = None,
     ) -> None:
         super().__init__()
         self.session = Session(config, account, backend, transcript)
         self.preload = preload  # backend and first refs, opened before App.run (run_app)
-        self.demo = demo
-        self._relay: object | None = None
+        self.services = tuple(services)  # started on mount, stopped on exit (the demo relay)
+        self._started: list[AccountService] = []
         self.first_frame_shown = False
         self._after_first_frame: list[Callable[[], object]] = []
 
@@ -68,8 +66,8 @@ class MailApp(App[int]):
         self._apply_keymap()
         if not self.is_headless and terminal_fd() is not None:
             self.set_interval(TERMINAL_CHECK_SECONDS, self._exit_if_terminal_gone)
-        if self.demo:
-            self._start_demo_relay()
+        for service in self.services:
+            self._start_service(service)
         self.push_screen(BrowserScreen(self.session))
         # A draft left by a killed app is offered back, once the mailbox is on screen.
         self.after_first_frame(self._offer_recovered_drafts)
@@ -148,27 +146,29 @@ class MailApp(App[int]):
             )
         self.set_keymap(keys)
 
-    @work(thread=True, exclusive=True, group="demo-relay", exit_on_error=False)
-    def _start_demo_relay(self) -> None:
-        """The demo's local SMTP sink, started off the event loop (aiosmtpd waits for readiness)."""
-        from mailtui.demo.relay import DemoRelay
+    @work(thread=True, group="services", exit_on_error=False)
+    def _start_service(self, service: AccountService) -> None:
+        """Start a service off the event loop (the demo relay waits for its server to listen)."""
+        try:
+            account = service.start(self.session.account)
+        except Exception as err:  # the browser works without it: say why it is missing
+            service.stop()
+            self.post_message(ServiceFailed(service, err))
+            return
+        self.post_message(ServiceStarted(service, account))
 
-        relay = DemoRelay(Path(self.session.account.maildir or "."))
-        self.post_message(DemoRelayStarted(relay, relay.start()))
+    @on(ServiceFailed)
+    def _on_service_failed(self, message: ServiceFailed) -> None:
+        _, text = error_text(message.error)
+        self.notify(text, title=f"{message.service.title} not started", severity="warning", markup=False)
 
-    @on(DemoRelayStarted)
-    def _on_demo_relay_started(self, message: DemoRelayStarted) -> None:
-        self._relay = message.relay
-        account = self.session.account
-        if account.smtp is not None:
-            smtp = dataclasses.replace(account.smtp, port=message.port)
-            self.session.account = dataclasses.replace(account, smtp=smtp)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # The browser works without the relay: say why it is missing and carry on.
-        if event.worker.group == "demo-relay" and event.state == WorkerState.ERROR:
-            _, text = error_text(event.worker.error or RuntimeError("unknown"))
-            self.notify(text, title="Demo relay not started", severity="warning", markup=False)
+    @on(ServiceStarted)
+    def _on_service_started(self, message: ServiceStarted) -> None:
+        if not self.is_running:  # quit before it was up
+            message.service.stop()
+            return
+        self._started.append(message.service)
+        self.session.account = message.account
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -177,9 +177,9 @@ class MailApp(App[int]):
 
     def on_unmount(self) -> None:
         self.session.close()
-        relay, self._relay = self._relay, None
-        if relay is not None:
-            relay.stop()  # type: ignore[attr-defined]
+        for service in self.services:
+            service.stop()
+        self._started.clear()
 
 
 def known_binding_ids() -> set[str]:
@@ -234,7 +234,10 @@ def terminal_attached() -> bool:
 
 
 def run_app(
-    config: Config, account: AccountConfig, preload: Preload | None = None, demo: bool = False
+    config: Config,
+    account: AccountConfig,
+    preload: Preload | None = None,
+    services: Sequence[AccountService] = (),
 ) -> int:
     """Run the browser until the user quits; returns the exit status.
 
@@ -243,6 +246,6 @@ def run_app(
     """
     if preload is None:
         preload = Preload(account, Transcript()).start()
-    app = MailApp(config, account, demo=demo, transcript=preload.transcript, preload=preload)
+    app = MailApp(config, account, services=services, transcript=preload.transcript, preload=preload)
     app.run()
     return app.return_code or 0

@@ -19,7 +19,9 @@ from mailtui.core.errors import MailtuiError
 from mailtui.core.models import Envelope, Folder, MessageRef
 
 if TYPE_CHECKING:
+    from mailtui.config import AccountConfig
     from mailtui.core.message.view import MessageView
+    from mailtui.session.services import AccountService
 
 
 @dataclass
@@ -118,8 +120,16 @@ class AttachmentSaved(Message):
 
 
 @dataclass
-class DemoRelayStarted(Message):
-    """The demo's local SMTP relay listens on `port` (`relay` has `stop()`)."""
+class ServiceStarted(Message):
+    """A service beside the app (the demo relay) runs; `account` is as it left it."""
 
-    relay: object
-    port: int
+    service: AccountService
+    account: AccountConfig
+
+
+@dataclass
+class ServiceFailed(Message):
+    """A service beside the app could not start; the app works on without it."""
+
+    service: AccountService
+    error: BaseException

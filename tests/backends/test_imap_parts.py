@@ -8,7 +8,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from mailtui.backends.imap.parts import OMITTED_PART, omitted_part, preview_view
+from mailtui.core.message.preview import OMITTED_PART, omitted_part, preview_view
 from mailtui.core.message.view import parse_message
 from mailtui.core.models import Flag, MessageRef
 from mailtui.core.transcript import Direction, Transcript

@@ -144,7 +144,9 @@ def screen_text(app: MailApp) -> str:
     return "\n".join("".join(seg.text for strip in row for seg in strip) for row in update.strips)
 
 
-async def wait_until(pilot: object, condition: Callable[[], object], timeout: float = 30.0, what: str = "") -> None:
+async def wait_until(
+    pilot: object, condition: Callable[[], object], timeout: float = 30.0, what: str = ""
+) -> None:
     """Let the app run until `condition()` is true; fail naming `what` after `timeout` seconds.
 
     The one way UI tests wait: for a condition, never for a fixed time. The timeout is a

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 
 from mailtui.demo.mailbox import demo_config
+from mailtui.demo.relay import DemoRelayService
 from mailtui.ui.app import MailApp
 from mailtui.ui.widgets.index.message_index import MessageIndex
 from tests.ui.conftest import settle
@@ -17,7 +18,7 @@ def banner(port: int) -> bytes:
 
 async def test_demo_starts_and_stops_the_relay() -> None:
     config = demo_config()  # under the test's temp XDG data dir
-    app = MailApp(config, config.accounts[0], demo=True)
+    app = MailApp(config, config.accounts[0], services=[DemoRelayService()])
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         smtp = app.session.account.smtp

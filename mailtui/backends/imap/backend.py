@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from imapclient import IMAPClient
 
+from mailtui.backends.base import PREVIEW_LIMIT, MailBackend
 from mailtui.backends.imap import parts as imap_parts
 from mailtui.backends.imap.changes import ImapChangesMixin
 from mailtui.backends.imap.changes import uids_of as _uids
@@ -48,8 +49,13 @@ T = TypeVar("T")
 _H = TypeVar("_H")  # a helper on its own connection (watcher, prefetcher)
 
 
-class ImapBackend(ImapChangesMixin):
+class ImapBackend(ImapChangesMixin, MailBackend):
     """A MailBackend on an IMAP server (see module docstring)."""
+
+    IMPLEMENTS_EXPUNGE = True
+    IMPLEMENTS_PREFETCH = True
+    IMPLEMENTS_SERVER_SEARCH = True
+    IMPLEMENTS_PARTS = True
 
     def __init__(
         self,
@@ -245,10 +251,8 @@ class ImapBackend(ImapChangesMixin):
         # backend gives the same bytes for the same message (APPEND turns LF back into CRLF).
         return bytes(entry[b"BODY[]"]).replace(b"\r\n", b"\n")
 
-    def fetch_preview(
-        self, folder: str, ref: MessageRef, limit: int = imap_parts.DEFAULT_LIMIT
-    ) -> bytes | None:
-        """For a message over `limit` bytes: its text parts, attachments as placeholders (imap_parts.py).
+    def fetch_preview(self, folder: str, ref: MessageRef, limit: int = PREVIEW_LIMIT) -> bytes | None:
+        """For a message over `limit` bytes: its text parts, attachments as placeholders (parts.py).
 
         None when the message is not that large (use `fetch_raw`). LF line ends, never sets \\Seen.
         """

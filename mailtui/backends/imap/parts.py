@@ -1,37 +1,31 @@
-"""Large IMAP messages: the text parts first, attachments on demand (issue 3).
+"""Large IMAP messages: the text parts first, attachments on demand
 
 For a message over a size limit the backend fetches its BODYSTRUCTURE and top-level
 header, then only the text/plain and text/html parts (within the limit), and rebuilds a
 small MIME message with the same tree: fetched text parts as they are, every other leaf
 as an empty placeholder that keeps its MIME header (type, file name) and says which IMAP
 part it stands for and how big it is (`X-Mailtui-Omitted-Part`, `X-Mailtui-Omitted-Size`).
-`preview_view` turns that preview into the pager's view; `omitted_part` tells the
-attachments dialog which IMAP part to fetch when one is saved. Everything is BODY.PEEK /
+The preview's format is backend-independent (`core/message/preview.py`: the pager's
+view of it, which part an attachment stands for). Everything is BODY.PEEK /
 BINARY.SIZE: looking at a message never sets \\Seen.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import email
-import email.policy
 import quopri
 import re
 import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from mailtui.backends.base import PREVIEW_LIMIT
 from mailtui.core.message.decode import decode_base64
-from mailtui.core.message.mimeparts import walk_parts
-from mailtui.core.message.view import Attachment, MessageView, parse_message
+from mailtui.core.message.preview import OMITTED_PART, OMITTED_SIZE, ORIGINAL_SIZE
 
 if TYPE_CHECKING:
     from imapclient import IMAPClient
 
-OMITTED_PART = "X-Mailtui-Omitted-Part"
-OMITTED_SIZE = "X-Mailtui-Omitted-Size"
-ORIGINAL_SIZE = "X-Mailtui-Original-Size"
-DEFAULT_LIMIT = 2_000_000
+DEFAULT_LIMIT = PREVIEW_LIMIT
 _TEXT_TYPES = frozenset({"text/plain", "text/html"})
 _DROPPED_TOP = frozenset({"content-type", "content-transfer-encoding"})
 _FIELD_START = re.compile(rb"^[!-9;-~]+:")
@@ -206,39 +200,3 @@ def decode_part(data: bytes, leaf: Node) -> bytes:
     if leaf.encoding == "quoted-printable":
         return quopri.decodestring(data)
     return data
-
-
-def omitted_part(raw: bytes, attachment: Attachment) -> str | None:
-    """The IMAP part an attachment of a preview stands for (None: its bytes are in the preview)."""
-    return _omitted(raw).get(attachment.part_path, (None, 0))[0]
-
-
-def _omitted(raw: bytes) -> dict[str, tuple[str, int]]:
-    """Part path (as in Attachment.part_path) -> (IMAP part, size) of every placeholder."""
-    try:
-        msg = email.message_from_bytes(raw, policy=email.policy.compat32)
-        _parts, found = walk_parts(msg)
-    except Exception:  # a broken preview has no placeholders worth fetching
-        return {}
-    result = {}
-    for part, info in found:
-        imap_part = str(part.get(OMITTED_PART, "")).strip()
-        if imap_part:
-            size = str(part.get(OMITTED_SIZE, "")).strip()
-            result[info.path] = (imap_part, int(size) if size.isdigit() else info.size)
-    return result
-
-
-def preview_view(raw: bytes) -> MessageView:
-    """The pager's view of a preview: real attachment sizes and a note on what was left out."""
-    view = parse_message(raw)
-    omitted = _omitted(raw)
-    attachments = tuple(
-        dataclasses.replace(a, size=omitted[a.part_path][1]) if a.part_path in omitted else a
-        for a in view.attachments
-    )
-    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
-    total = str(msg.get(ORIGINAL_SIZE, "")).strip()
-    megabytes = int(total) / 1_000_000 if total.isdigit() else 0.0
-    note = f"Large message ({megabytes:.1f} MB): attachments are fetched when saved."
-    return dataclasses.replace(view, attachments=attachments, notes=(note, *view.notes))

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from operator import itemgetter
 from pathlib import Path
 
+from mailtui.backends.base import MailBackend
 from mailtui.backends.local_watch import wait_for_change
 from mailtui.backends.maildir import names
 from mailtui.backends.maildir.folders import FolderDir, create_maildirpp, discover, write_message
@@ -54,8 +55,10 @@ def _stat_location(path: Path, loc: Location) -> Location:
     return loc
 
 
-class MaildirBackend:
+class MaildirBackend(MailBackend):
     """A Maildir (plus Maildir++ and plain subfolders) as a `MailBackend`."""
+
+    IMPLEMENTS_EXPUNGE = True
 
     def __init__(
         self,

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from mailtui.backends.base import MailBackend
 from mailtui.backends.local_watch import wait_for_change
 from mailtui.backends.mbox import format as fmt
 from mailtui.core.errors import BackendError, FolderNotFoundError, MessageNotFoundError
@@ -35,7 +36,7 @@ def _io_error(action: str, path: Path, exc: Exception) -> BackendError:
     )
 
 
-class MboxBackend:
+class MboxBackend(MailBackend):
     """A single mbox file as a one-folder `MailBackend`."""
 
     def __init__(self, path: Path, *, lock_timeout: float = 5.0) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from mailtui.core.models import Capabilities, TLSState
 from mailtui.core.sanitize import clean_line
+from mailtui.session.session import Session
 
 TLS_LABELS = {
     TLSState.LOCAL: "LOCAL",
@@ -91,10 +92,11 @@ class StatusBar(Static):
         self.set_interval(1.0, self._poll_link)
 
     def _poll_link(self) -> None:
-        """Show a reconnecting/offline backend (IMAP's `connection_state`; local ones have none)."""
-        session = getattr(self.screen, "session", None)
-        state = getattr(getattr(session, "backend", None), "connection_state", None)
-        self.link = "" if not isinstance(state, str) or state == "connected" else state
+        """Show a reconnecting/offline backend (`MailBackend.connection_state`)."""
+        session = getattr(self.screen, "session", None)  # not every screen has a mailbox
+        backend = session.backend if isinstance(session, Session) else None
+        state = backend.connection_state if backend is not None else "connected"
+        self.link = "" if state == "connected" else state
 
     def watch_link(self) -> None:
         self._refresh_text()

@@ -16,6 +16,7 @@ from dataclasses import replace
 from textual import work
 from textual.worker import get_current_worker
 
+from mailtui.backends.base import MailBackend
 from mailtui.core.errors import BackendError, MailtuiError
 from mailtui.core.models import Envelope, Flag, MessageRef
 from mailtui.session.search_scan import envelope_matches, parse_query, scan_folder
@@ -90,8 +91,8 @@ class BrowserWorkers(BrowserBulkActions):
 
     def _post_notices(self) -> None:
         """Notices of the backend (a header cache rebuilt or turned off), once each."""
-        take = getattr(self.session.backend, "take_notices", None)
-        for notice in take() if callable(take) else ():
+        backend = self.session.backend
+        for notice in backend.take_notices() if backend is not None else ():
             self.post_message(ActionFailed(CacheNotice(notice, title="Header cache")))
 
     @work(thread=True, group="flags", exit_on_error=False)
@@ -126,12 +127,11 @@ class BrowserWorkers(BrowserBulkActions):
     def purge_deleted(self, folder: str, refs: Sequence[MessageRef]) -> None:
         """Remove messages marked deleted: `expunge` where the backend has it, else delete."""
 
-        def purge(backend: object) -> None:
-            expunge = getattr(backend, "expunge", None)
-            if callable(expunge):
-                expunge(folder)
+        def purge(backend: MailBackend) -> None:
+            if backend.IMPLEMENTS_EXPUNGE:
+                backend.expunge(folder)
             elif refs:
-                backend.delete(folder, refs)  # type: ignore[attr-defined]
+                backend.delete(folder, refs)
 
         self.session.call(purge)
         note = f"{len(refs)} message(s) marked deleted were purged"
@@ -185,13 +185,13 @@ class BrowserWorkers(BrowserBulkActions):
     def start_prefetch(self, folder: str, refs: Sequence[MessageRef]) -> None:
         """Fill a network backend's header cache with the rest of the folder, in the background.
 
-        Only backends that offer `prefetch_envelopes` (IMAP: on a connection of its own, so
+        Only backends that implement prefetching (IMAP: on a connection of its own, so
         the UI's calls never wait for it). A daemon thread, like the watcher, so quitting
         does not wait for a 100k-message walk; the stop event ends it between batches.
         """
         self.stop_prefetch()
-        prefetch = getattr(self.session.backend, "prefetch_envelopes", None)
-        if prefetch is None or not refs:
+        backend = self.session.backend
+        if backend is None or not backend.IMPLEMENTS_PREFETCH or not refs:
             return
         stop = threading.Event()
         self._prefetch_stop = stop
@@ -199,7 +199,7 @@ class BrowserWorkers(BrowserBulkActions):
 
         def run() -> None:
             try:
-                prefetch(folder, rest, should_stop=stop.is_set)
+                backend.prefetch_envelopes(folder, rest, should_stop=stop.is_set)
             except BackendError:
                 pass  # only a warm-up: the rows on screen are fetched on demand anyway
 
@@ -231,11 +231,11 @@ class BrowserWorkers(BrowserBulkActions):
                 self.post_message(FolderChanged(folder))
             self._report_dropped_changes(backend)
 
-    def _report_dropped_changes(self, backend: object) -> None:
+    def _report_dropped_changes(self, backend: MailBackend) -> None:
         """Say so when a change queued while offline could not be applied (never silently)."""
-        dropped = getattr(backend, "dropped_changes", None)
+        dropped = backend.dropped_changes
         reported = getattr(self, "_dropped_reported", 0)
-        if isinstance(dropped, list) and len(dropped) > reported:
+        if len(dropped) > reported:
             self._dropped_reported = len(dropped)
             lost = "; ".join(dropped[reported:])
             self.post_message(

@@ -112,7 +112,7 @@ class AttachmentsDialog(ModalScreen[None]):
 
         fetch, part = self.fetch_part, None
         if fetch is not None:
-            from mailtui.backends.imap.parts import omitted_part
+            from mailtui.core.message.preview import omitted_part
 
             part = omitted_part(self.view.raw, att)
         data = attachment_bytes(self.view.raw, att) if fetch is None or part is None else fetch(part)

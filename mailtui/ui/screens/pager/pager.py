@@ -73,14 +73,16 @@ class PagerScreen(Screen[str | None]):
 
     @work(thread=True, exclusive=True, group="message", exit_on_error=False)
     def load_message(self, folder: str, ref: MessageRef) -> None:
-        from mailtui.backends.imap.parts import DEFAULT_LIMIT, preview_view
+        from mailtui.backends.base import PREVIEW_LIMIT
+        from mailtui.core.message.preview import preview_view
         from mailtui.core.message.view import parse_message
 
-        # A large IMAP message: text parts now, attachments when saved (backends/imap_parts.py).
-        # The index row's size (RFC822.SIZE) spares small messages the extra round trip.
+        # A large message of a backend with previews (IMAP): text parts now, attachments
+        # when saved. The index row's size spares small messages the extra round trip.
         preview = None
-        if self.envelope is None or self.envelope.size > DEFAULT_LIMIT:
-            preview = self.session.call(lambda b: getattr(b, "fetch_preview", _no_preview)(folder, ref))
+        large = self.envelope is None or self.envelope.size > PREVIEW_LIMIT
+        if large and self.session.backend is not None and self.session.backend.IMPLEMENTS_PARTS:
+            preview = self.session.call(lambda b: b.fetch_preview(folder, ref))
         if preview is not None:
             self.post_message(MessageLoaded(folder, ref, preview_view(preview), preview=True))
             return
@@ -189,8 +191,8 @@ class PagerScreen(Screen[str | None]):
         folder, ref, session = self.folder, self.ref, self.session
 
         def fetch_part(part: str) -> bytes:
-            # Only placeholders of a preview ask for this (the backend has fetch_part then).
-            return session.call(lambda b: b.fetch_part(folder, ref, part))  # type: ignore[attr-defined]
+            # Only placeholders of a preview ask for this (the backend implements parts then).
+            return session.call(lambda b: b.fetch_part(folder, ref, part))
 
         self.app.push_screen(AttachmentsDialog(self.view, fetch_part=fetch_part))
 
@@ -200,8 +202,3 @@ class PagerScreen(Screen[str | None]):
 
             self.pager.show_plain("The message could not be loaded.")
             show_error(self, event.worker.error)
-
-
-def _no_preview(folder: str, ref: MessageRef) -> None:
-    """For backends without `fetch_preview`: every message is fetched whole."""
-    return None
