@@ -1,4 +1,4 @@
-"""Deterministic generator of realistic Maildirs for the benchmarks (issue 6).
+"""Deterministic generator of realistic Maildirs for the benchmarks.
 
 `python benchmarks/gen_maildir.py OUT --count 100000 [--seed 6]` writes OUT/{cur,new,tmp}
 directly (no mailbox module, no fsync), so 100k messages take seconds, not minutes.

@@ -1,4 +1,4 @@
-"""Launch a mail client in tmux at a fixed size and measure it from outside (issue 6).
+"""Launch a mail client in tmux at a fixed size and measure it from outside.
 
 One private tmux server (`tmux -L mailtui-bench-<pid>`) per `Harness`; each run opens a new
 window running the client (exec'd, so the pane's pid is the client's), then polls

@@ -1,4 +1,4 @@
-"""In-app figures for mailtui on a big Maildir (issue 6): key-to-redraw, End/Home, search.
+"""In-app figures for mailtui on a big Maildir: key-to-redraw, End/Home, search.
 
     .venv/bin/python benchmarks/inapp.py [--count 100000] [--presses 20] [--work DIR] [--keep]
 
@@ -200,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
             f"peak RSS: {rss_open / 1024:.1f} MB after opening, {rss_search / 1024:.1f} MB after the searches, "
             f"{rss_threads / 1024:.1f} MB after threads, {rss_end / 1024:.1f} MB after the sort (target <= 160)",
             f"load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
-            "Target (issue 6): PageDown median key-to-redraw <= 50 ms: "
+            "Target: PageDown median key-to-redraw <= 50 ms: "
             + ("OK" if rows[0][2] != "timeout" and float(rows[0][2]) <= 50 else "MISSED"),
         ]
     )

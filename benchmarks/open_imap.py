@@ -1,4 +1,4 @@
-"""IMAP first-screen comparison: mailtui vs aerc, mutt and neomutt on a private Dovecot (issue 6).
+"""IMAP first-screen comparison: mailtui vs aerc, mutt and neomutt on a private Dovecot.
 
     .venv/bin/python benchmarks/open_imap.py [--count 10000] [--runs 5]
 
@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
             "",
             table(headers, table_rows),
         ]
-        + (["", "Target (issue 6):", *targets] if targets else [])
+        + (["", "Target:", *targets] if targets else [])
         + [f"\n{name} timed out; last screen:\n{screen}" for name, screen in last_screen.items()]
     )
     print(report)

@@ -1,4 +1,4 @@
-"""Maildir first-screen comparison: mailtui vs mutt, neomutt and aerc (issue 6).
+"""Maildir first-screen comparison: mailtui vs mutt, neomutt and aerc.
 
     .venv/bin/python benchmarks/open_maildir.py [--sizes 10000 100000] [--runs 5] [--work DIR] [--keep]
 
@@ -175,7 +175,7 @@ def targets(results: dict[int, dict[str, float]]) -> str:
     """The issue's targets, checked on the largest and smallest size measured."""
     sizes = sorted(results)
     big, small = results[sizes[-1]], results[sizes[0]]
-    lines = [f"Targets (issue 6), at {sizes[-1]} messages:"]
+    lines = [f"Targets, at {sizes[-1]} messages:"]
 
     def check(label: str, value: float | None, limit: float) -> None:
         if value is None:

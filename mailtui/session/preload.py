@@ -1,4 +1,4 @@
-"""Open the mailbox and list the first folder while Textual starts (issue 6: first screen).
+"""Open the mailbox and list the first folder while Textual starts (the first screen of a big folder).
 
 The CLI starts a `Preload` before it imports textual, so opening the mailbox and listing
 its first folder (for a big Maildir by child processes on the other core, see

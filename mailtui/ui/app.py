@@ -105,7 +105,7 @@ class MailApp(App[int]):
         """Run `callback` once the first frame is on the terminal (now, if it is).
 
         For background jobs of the first screen (IMAP's IDLE and prefetch connections,
-        folder counts): started earlier, their threads would delay that frame (issue 6).
+        folder counts): started earlier, their threads would delay that frame.
         """
         if self.first_frame_shown:
             callback()
@@ -242,7 +242,7 @@ def run_app(
     """Run the browser until the user quits; returns the exit status.
 
     `preload` (started by the CLI before it imported this module) opens the mailbox and
-    lists its first folder while Textual starts (issue 6); one is started here otherwise.
+    lists its first folder while Textual starts; one is started here otherwise.
     """
     if preload is None:
         preload = Preload(account, Transcript()).start()

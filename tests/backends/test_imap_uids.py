@@ -1,4 +1,4 @@
-"""All UIDs of a folder: ESEARCH on a real Dovecot, the plain SEARCH fallback, and UidRefList (issue 6)."""
+"""All UIDs of a folder: ESEARCH on a real Dovecot, the plain SEARCH fallback, and UidRefList."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Big-directory listings by child processes (ls | sort) and the ordering built on them (issue 6).
+"""Big-directory listings by child processes (ls | sort) and the ordering built on them.
 
 Real directories in tmp_path; the size threshold is passed in, so a few files take the
 child path. No timings asserted.

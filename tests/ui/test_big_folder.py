@@ -1,4 +1,4 @@
-"""Pilot tests of the big-folder features (issue 6): early listing, sort, threads, tags, bulk jobs.
+"""Pilot tests of the big-folder features: early listing, sort, threads, tags, bulk jobs.
 
 A real temp Maildir of 1,200 messages (more than two bulk batches); no timings asserted.
 """

@@ -98,7 +98,7 @@ async def test_status_bar_shows_a_lost_imap_server_and_its_return(
 async def test_the_rest_of_the_folder_is_prefetched_after_the_first_screen(
     dovecot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Issue 3: rows on screen first, then the rest in the background, into the header cache."""
+    """Rows on screen first, then the rest in the background, into the header cache."""
     user = new_user(dovecot)
     total = 700
     dovecot.seed(user.name, [make_message(i, subject=f"Bulk {i}") for i in range(total)])

@@ -1,4 +1,4 @@
-"""Every UID of the selected IMAP folder, fetched and held compactly (issue 6: 100k folders).
+"""Every UID of the selected IMAP folder, fetched and held compactly (100k-message folders).
 
 `all_uids` asks with ESEARCH (RFC 4731, `UID SEARCH RETURN (ALL) ALL`) when the server
 offers it: the answer is a sequence set (`1:100000` for a folder without holes) instead

@@ -1,6 +1,6 @@
 """Big Maildir directories listed by child processes, so the listing does not wait for the GIL.
 
-Why (issue 6, first screen of a 100k folder): `os.listdir` releases the GIL around every
+Why (the first screen of a 100k folder): `os.listdir` releases the GIL around every
 `readdir()`, so on a thread, while Textual starts on the main thread, it advances only in
 the main thread's pauses and a 100k listing ends long after Textual is ready. Here
 `ls -f --zero DIR | LC_ALL=C sort -z -r` runs on another core and writes into an anonymous

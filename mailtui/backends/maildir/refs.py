@@ -1,4 +1,4 @@
-"""A Maildir folder's listing ordered newest first and held compactly (issue 6).
+"""A Maildir folder's listing ordered newest first and held compactly.
 
 `order_by_name_time` sorts file names (or keys) by the delivery time at their start,
 `drop_twins` removes a message listed twice because it moved from new/ to cur/ between

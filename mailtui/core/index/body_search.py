@@ -1,4 +1,4 @@
-"""Does a message's body contain a text, as a reader would see it? (`~b` search, issue 6).
+"""Does a message's body contain a text, as a reader would see it? (`~b` search).
 
 Most mail is plain ASCII or UTF-8 with 7bit/8bit bodies: for those the raw bytes after the
 header block are searched directly, which is cheap enough for a 100k-message scan. A body
