@@ -1,4 +1,4 @@
-"""The layer rule of STYLE.md: only mailtui/ui/ may load textual.
+"""The layer rules of STYLE.md: only mailtui/ui/ may load textual, and the import contracts hold.
 
 Each headless module is imported in a fresh interpreter (one per module, so one module's
 imports cannot hide another's), and the test fails naming every module that loaded textual.
@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import ast
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 import mailtui
 
@@ -80,3 +84,41 @@ def test_help_commands_do_not_load_textual() -> None:
     code = "import sys; from mailtui.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\nprint('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def _lint_imports(cwd: Path, pythonpath: Path) -> subprocess.CompletedProcess[str]:
+    lint = Path(sys.executable).with_name("lint-imports")
+    env = {**os.environ, "PYTHONPATH": str(pythonpath)}
+    return subprocess.run(
+        [str(lint), "--no-cache"], cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_the_layer_contracts_hold() -> None:
+    """pyproject.toml's import-linter contracts (layers, independent backends, pure core)."""
+    root = PACKAGE_DIR.parent
+    out = _lint_imports(root, root)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+    assert "0 broken" in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "bad_import", "contract"),
+    [
+        ("core/models.py", "import mailtui.ui.app", "Layers"),
+        ("backends/maildir/names.py", "import mailtui.backends.imap.uids", "independent"),
+        ("core/sanitize.py", "import dns.resolver", "core is pure"),
+        ("ui/screens/confirm.py", "import mailtui.demo.relay", "demo"),
+    ],
+)
+def test_breaking_a_contract_fails_the_lint(tmp_path: Path, module: str, bad_import: str, contract: str) -> None:
+    """The contracts can fail: a copy of the package with one wrong import is refused."""
+    root = PACKAGE_DIR.parent
+    shutil.copytree(PACKAGE_DIR, tmp_path / "mailtui", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(root / "pyproject.toml", tmp_path / "pyproject.toml")
+    target = tmp_path / "mailtui" / module
+    target.write_text(target.read_text(encoding="utf-8") + f"\n{bad_import}  # noqa\n", encoding="utf-8")
+    out = _lint_imports(tmp_path, tmp_path)
+    assert out.returncode != 0, out.stdout[-2000:]
+    broken = [line for line in out.stdout.splitlines() if line.endswith("BROKEN")]
+    assert len(broken) >= 1 and any(contract in line for line in broken), out.stdout[-2000:]
