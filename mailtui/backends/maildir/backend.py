@@ -168,7 +168,7 @@ class MaildirBackend(MailBackend):
                 state.append(0)
         return (state[0], state[1])
 
-    def list_refs(self, folder: str) -> Sequence[MessageRef]:  # type: ignore[override]
+    def list_refs(self, folder: str) -> Sequence[MessageRef]:
         """Every message of `folder`, newest first by the delivery time in its name."""
         fd = self._folder(folder)
         self._seen_state[fd.name] = self._state(fd.path)
@@ -360,7 +360,7 @@ class MaildirBackend(MailBackend):
         missing = []
         for ref in refs:
             try:
-                ok = lookup.run(ref, lambda path, loc: os.unlink(path) or True)
+                ok = lookup.run(ref, _unlink)
             except OSError as exc:
                 raise io_error("delete a message in", lookup.path, exc) from exc
             if ok:
@@ -414,3 +414,8 @@ class MaildirBackend(MailBackend):
         cache, self._cache = self._cache, None
         if cache is not None:
             cache.close()
+
+
+def _unlink(path: Path, _location: object) -> bool:
+    os.unlink(path)
+    return True
