@@ -119,17 +119,17 @@ def run_ui(args: argparse.Namespace) -> int:
 def adhoc_imap_account(args: argparse.Namespace) -> AccountConfig:
     """An account for `-f imaps://user@host[:port]`: the password is asked now, before the UI."""
     from mailtui.backends.imap.url import parse_imap_url
-    from mailtui.config import AccountConfig, PasswordSource, ServerConfig
+    from mailtui.config import AccountConfig, PasswordSource, server_config
     from mailtui.credentials import password_for_adhoc
 
     url = parse_imap_url(args.open_url)
     password = password_for_adhoc(f"IMAP {url.label}")
-    server = ServerConfig(
-        kind="imap",
-        account="-f",
-        host=url.host,
-        port=url.port,
+    server = server_config(
+        "imap",
+        url.host,
+        url.port,
         tls=args.tls or url.default_tls,
+        account="-f",
         user=url.user,
         tls_verify=not args.no_verify,
         ca_file=args.ca_file,

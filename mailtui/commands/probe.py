@@ -15,8 +15,6 @@ if TYPE_CHECKING:  # annotations only: the work is imported inside the handler
     from mailtui.config import ServerConfig
 
 SMTP_STAGES = ("connect", "ehlo", "tls", "auth", "mail", "rcpt", "data")
-SMTP_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
-IMAP_PORTS = {"ssl": 993, "starttls": 143, "none": 143}
 
 
 def _common(parser: argparse.ArgumentParser, ports: str) -> None:
@@ -76,36 +74,36 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _server(args: argparse.Namespace) -> ServerConfig | None:
+    """The server to probe: from --account (flags override it), else from HOST and the flags."""
     import sys
     from dataclasses import replace
 
     from mailtui.commands.common import config_from_args
-    from mailtui.config import ServerConfig
+    from mailtui.config import server_config
     from mailtui.core.errors import ConfigError
 
     kind = args.probe_kind
-    ports = SMTP_PORTS if kind == "smtp" else IMAP_PORTS
     account_name = args.probe_account or getattr(args, "account", None)
-    if account_name:
-        account = config_from_args(args, required=True).account(account_name)
-        server = account.smtp if kind == "smtp" else account.imap
-        if server is None:
-            raise ConfigError(f"account {account_name!r} has no [{kind}] server to probe")
-        args.account_from = account.from_address
-    elif not args.host:
-        print(f"mailtui probe {kind}: give a HOST or --account NAME", file=sys.stderr)
-        return None
-    else:
-        tls = args.tls or ("ssl" if kind == "imap" else "starttls")
-        server = ServerConfig(kind=kind, account="", host=args.host, port=ports[tls], tls=tls)
+    if not account_name:
+        if not args.host:
+            print(f"mailtui probe {kind}: give a HOST or --account NAME", file=sys.stderr)
+            return None
         args.account_from = ""
+        return server_config(
+            kind, args.host, args.port, tls=args.tls, user=args.user or None, ca_file=args.ca_file or None,
+            tls_verify=not args.no_verify, allow_plaintext_auth=args.allow_plaintext_auth,
+            timeout=args.timeout or None,
+        )  # fmt: skip
+    account = config_from_args(args, required=True).account(account_name)
+    server = account.smtp if kind == "smtp" else account.imap
+    if server is None:
+        raise ConfigError(f"account {account_name!r} has no [{kind}] server to probe")
+    args.account_from = account.from_address
     changes: dict[str, object] = {}
     if args.host:
         changes["host"] = args.host
     if args.tls:
         changes["tls"] = args.tls
-        if not args.port and not account_name:
-            changes["port"] = ports[args.tls]
     if args.port:
         changes["port"] = args.port
     if args.user:

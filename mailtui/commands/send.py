@@ -124,6 +124,7 @@ def relay_from_args(args: argparse.Namespace) -> tuple[AccountConfig | None, Ser
 
 
 def adhoc_from_args(args: argparse.Namespace) -> ServerConfig:
+    from mailtui.config import default_port
     from mailtui.core.errors import EX_USAGE
     from mailtui.sending.dispatch import adhoc_server
 
@@ -135,7 +136,7 @@ def adhoc_from_args(args: argparse.Namespace) -> ServerConfig:
     if not host or port_text and not (port_text.isdigit() and 0 < int(port_text) < 65536):
         raise MailtuiError(f"--server {text!r}: expected HOST or HOST:PORT", exit_code=EX_USAGE)
     port = int(port_text) if port_text else None
-    tls = args.tls or ("ssl" if port == 465 else "starttls")
+    tls = args.tls or ("ssl" if port == default_port("smtp", "ssl") else "starttls")
     return adhoc_server(
         host, port, tls=tls, user=args.user, ca_file=args.ca_file, tls_verify=not args.no_verify,
         allow_plaintext_auth=args.allow_plaintext_auth,

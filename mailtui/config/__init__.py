@@ -8,14 +8,20 @@ from __future__ import annotations
 
 from mailtui.config.load import load_config
 from mailtui.config.model import (
+    DEFAULT_PORTS,
+    DEFAULT_TLS,
+    TLS_MODES,
     AccountConfig,
     Config,
     DeleteMode,
     Language,
     PasswordSource,
     ServerConfig,
+    ServerKind,
     TLSMode,
     UIConfig,
+    default_port,
+    server_config,
     table_of,
 )
 from mailtui.config.show import format_config
@@ -23,7 +29,8 @@ from mailtui.config.toml_lines import ConfigProblem, InvalidConfigError
 from mailtui.core.errors import ConfigError
 
 __all__ = [
+    "DEFAULT_PORTS", "DEFAULT_TLS", "TLS_MODES",
     "AccountConfig", "Config", "ConfigError", "ConfigProblem", "DeleteMode", "InvalidConfigError", "Language",
-    "PasswordSource", "TLSMode",
-    "ServerConfig", "UIConfig", "format_config", "load_config", "table_of",
+    "PasswordSource", "ServerKind", "TLSMode",
+    "ServerConfig", "UIConfig", "default_port", "format_config", "load_config", "server_config", "table_of",
 ]  # fmt: skip

@@ -1,6 +1,8 @@
 """The configuration as frozen dataclasses: the contract the rest of mailtui reads.
 
 `mailtui.config.load.load_config` builds them from the TOML file (through `schema`).
+`server_config` is the one way to build a `ServerConfig`, from the file, a URL or
+command-line flags: it fills the port from `DEFAULT_PORTS` and the TLS mode by kind.
 """
 
 from __future__ import annotations
@@ -12,8 +14,24 @@ from typing import Literal
 from mailtui.core.errors import ConfigError
 
 TLSMode = Literal["ssl", "starttls", "none"]
+ServerKind = Literal["imap", "smtp"]
 DeleteMode = Literal["trash", "mark"]
 Language = Literal["en", "zh"]
+
+TLS_MODES: tuple[TLSMode, ...] = ("ssl", "starttls", "none")
+# The port a server listens on for each TLS mode: implicit TLS, STARTTLS, plaintext.
+DEFAULT_PORTS: dict[ServerKind, dict[TLSMode, int]] = {
+    "imap": {"ssl": 993, "starttls": 143, "none": 143},
+    "smtp": {"ssl": 465, "starttls": 587, "none": 25},
+}
+# Without a TLS mode given: IMAP servers offer implicit TLS, relays take submission with STARTTLS.
+DEFAULT_TLS: dict[ServerKind, TLSMode] = {"imap": "ssl", "smtp": "starttls"}
+DEFAULT_TIMEOUT = 30.0
+
+
+def default_port(kind: ServerKind, tls: TLSMode) -> int:
+    """The usual port of an IMAP server or SMTP relay with this TLS mode (993, 143, 465, 587, 25)."""
+    return DEFAULT_PORTS[kind][tls]
 
 
 @dataclass(frozen=True)
@@ -33,7 +51,7 @@ class PasswordSource:
 class ServerConfig:
     """An IMAP server or an SMTP relay of one account."""
 
-    kind: Literal["imap", "smtp"]
+    kind: ServerKind
     account: str
     host: str
     port: int
@@ -44,7 +62,7 @@ class ServerConfig:
     ca_file: str | None = None
     allow_plaintext_auth: bool = False
     oauth2_token_command: str | None = None
-    timeout: float = 30.0
+    timeout: float = DEFAULT_TIMEOUT
     password: PasswordSource = field(default_factory=PasswordSource)
 
     @property
@@ -55,6 +73,36 @@ class ServerConfig:
     def table(self) -> str:
         """Where this server is configured, for messages: `[account.smtp] of account "work"`."""
         return table_of(self.account, self.kind)
+
+
+def server_config(
+    kind: ServerKind,
+    host: str,
+    port: int | None = None,
+    *,
+    tls: TLSMode | None = None,
+    account: str = "",
+    user: str | None = None,
+    auth: bool | None = None,
+    tls_verify: bool = True,
+    ca_file: str | None = None,
+    allow_plaintext_auth: bool = False,
+    oauth2_token_command: str | None = None,
+    timeout: float | None = None,
+    password: PasswordSource | None = None,
+) -> ServerConfig:
+    """A `ServerConfig` from a config table, a URL or command-line flags, defaults filled in.
+
+    No `tls`: the kind's usual mode (`DEFAULT_TLS`); no `port` (or 0): the mode's usual port
+    (`DEFAULT_PORTS`); no `auth`: log in when a `user` is given; no `timeout`: 30 s.
+    """
+    mode = tls or DEFAULT_TLS[kind]
+    return ServerConfig(
+        kind=kind, account=account, host=host, port=port or default_port(kind, mode), tls=mode, user=user,
+        auth=bool(user) if auth is None else auth, tls_verify=tls_verify, ca_file=ca_file,
+        allow_plaintext_auth=allow_plaintext_auth, oauth2_token_command=oauth2_token_command,
+        timeout=DEFAULT_TIMEOUT if timeout is None else timeout, password=password or PasswordSource(),
+    )  # fmt: skip
 
 
 def table_of(account: str, kind: str) -> str:

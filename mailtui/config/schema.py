@@ -6,9 +6,19 @@ delete_mode, password_* -> PasswordSource). Every problem is collected by a `Che
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from mailtui.config.model import AccountConfig, Config, PasswordSource, ServerConfig, UIConfig
+from mailtui.config.model import (
+    DEFAULT_TIMEOUT,
+    TLS_MODES,
+    AccountConfig,
+    Config,
+    PasswordSource,
+    ServerConfig,
+    ServerKind,
+    UIConfig,
+    server_config,
+)
 from mailtui.config.toml_lines import Checker, join_path
 
 _TOP_KEYS = ("ui", "account")
@@ -21,10 +31,6 @@ _SERVER_KEYS = (
     "host", "port", "tls", "user", "tls_verify", "ca_file", "allow_plaintext_auth", "timeout",
     "oauth2_token_command", "password_command", "password_env", "password", "keyring",
 )  # fmt: skip
-_DEFAULT_PORTS: dict[str, dict[str, int]] = {
-    "imap": {"ssl": 993, "starttls": 143, "none": 143},
-    "smtp": {"ssl": 465, "starttls": 587, "none": 25},
-}
 
 
 def parse_config(data: dict[str, Any], *, file: Path, lines: dict[str, int], mode: int = 0o600) -> Config:
@@ -106,11 +112,11 @@ def _parse_account(c: Checker, t: dict[str, Any], path: str, mode: int) -> Accou
 
 
 def _parse_server(
-    c: Checker, t: dict[str, Any], path: str, kind: Literal["imap", "smtp"], account: str, mode: int
+    c: Checker, t: dict[str, Any], path: str, kind: ServerKind, account: str, mode: int
 ) -> ServerConfig | None:
     c.known_keys(t, path, _SERVER_KEYS + (("auth",) if kind == "smtp" else ()))
     host = c.string(t, path, "host", required=True)
-    tls = c.choice(t, path, "tls", ("ssl", "starttls", "none"), "ssl")
+    tls = c.choice(t, path, "tls", TLS_MODES, "ssl")
     port = c.integer(t, path, "port", 1, 65535)
     auth = c.boolean(t, path, "auth", True) if kind == "smtp" else True
     user = c.string(t, path, "user")
@@ -136,17 +142,17 @@ def _parse_server(
         inline=inline,
         keyring=c.boolean(t, path, "keyring", True),
     )
-    timeout = c.number(t, path, "timeout", 30.0)
+    timeout = c.number(t, path, "timeout", DEFAULT_TIMEOUT)
     if not host:
         if host == "":
             c.problem(join_path(path, "host"), "the host name is empty")
         return None
-    return ServerConfig(
-        kind=kind,
+    return server_config(
+        kind,
+        host,
+        port,
+        tls=tls,
         account=account,
-        host=host,
-        port=port if port is not None else _DEFAULT_PORTS[kind][tls],
-        tls=tls,  # type: ignore[arg-type]
         user=user,
         auth=auth,
         tls_verify=c.boolean(t, path, "tls_verify", True),

@@ -20,7 +20,7 @@ from email.message import EmailMessage
 from typing import Literal
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
-from mailtui.config import AccountConfig, Config, ServerConfig
+from mailtui.config import TLS_MODES, AccountConfig, Config, ServerConfig, TLSMode, server_config
 from mailtui.core.compose import message_bytes, needs_smtputf8
 from mailtui.core.errors import (
     EX_DATAERR,
@@ -43,7 +43,6 @@ __all__ = [
 ]  # fmt: skip
 
 ADHOC_PREFIX = "adhoc-smtp://"
-_DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
 
 
 @dataclass(frozen=True)
@@ -68,18 +67,17 @@ def adhoc_server(
     host: str,
     port: int | None = None,
     *,
-    tls: Literal["ssl", "starttls", "none"] = "starttls",
+    tls: TLSMode = "starttls",
     user: str | None = None,
     ca_file: str | None = None,
     tls_verify: bool = True,
     allow_plaintext_auth: bool = False,
-    timeout: float = 30.0,
+    timeout: float | None = None,
 ) -> ServerConfig:
     """A ServerConfig for a relay given on the command line (AUTH only when `user` is set)."""
-    return ServerConfig(
-        kind="smtp", account="adhoc", host=host, port=port or _DEFAULT_PORTS[tls], tls=tls,
-        user=user or None, auth=bool(user), ca_file=ca_file, tls_verify=tls_verify,
-        allow_plaintext_auth=allow_plaintext_auth, timeout=timeout,
+    return server_config(
+        "smtp", host, port, tls=tls, account="adhoc", user=user or None, ca_file=ca_file,
+        tls_verify=tls_verify, allow_plaintext_auth=allow_plaintext_auth, timeout=timeout,
     )  # fmt: skip
 
 
@@ -103,7 +101,7 @@ def server_from_label(label: str) -> ServerConfig:
     parts = urlsplit("smtp://" + label[len(ADHOC_PREFIX) :])
     query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     tls = query.get("tls", "starttls")
-    if tls not in _DEFAULT_PORTS or not parts.hostname:
+    if tls not in TLS_MODES or not parts.hostname:
         raise ConfigError(f"cannot read the queued relay {label!r}")
     return adhoc_server(
         parts.hostname, parts.port, tls=tls,  # type: ignore[arg-type]

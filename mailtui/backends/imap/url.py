@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
+from mailtui.config import TLSMode, default_port
 from mailtui.core.errors import ConfigError
 
-TLSMode = Literal["ssl", "starttls", "none"]
-DEFAULT_PORTS: dict[str, int] = {"imaps": 993, "imap": 143}
+__all__ = ["ImapUrl", "TLSMode", "parse_imap_url"]
+
+_SCHEME_TLS: dict[str, TLSMode] = {"imaps": "ssl", "imap": "starttls"}
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class ImapUrl:
     @property
     def default_tls(self) -> TLSMode:
         """imaps -> implicit TLS, imap -> STARTTLS (never plaintext by default)."""
-        return "ssl" if self.scheme == "imaps" else "starttls"
+        return _SCHEME_TLS[self.scheme]
 
     @property
     def label(self) -> str:
@@ -48,7 +50,7 @@ def parse_imap_url(url: str) -> ImapUrl:
     except ValueError as exc:
         raise ConfigError(f"invalid IMAP URL {url!r}: {exc}", title="Invalid URL") from None
     scheme = parts.scheme.lower()
-    if scheme not in DEFAULT_PORTS:
+    if scheme not in _SCHEME_TLS:
         raise ConfigError(
             f"{url!r} is not an IMAP URL: expected imaps://user@host[:port]/FOLDER or imap://...",
             title="Invalid URL",
@@ -61,7 +63,7 @@ def parse_imap_url(url: str) -> ImapUrl:
         scheme="imaps" if scheme == "imaps" else "imap",
         user=user,
         host=parts.hostname,
-        port=port or DEFAULT_PORTS[scheme],
+        port=port or default_port("imap", _SCHEME_TLS[scheme]),
         folder=folder,
     )
 
