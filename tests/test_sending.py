@@ -271,8 +271,8 @@ def test_one_reply_table_for_send_and_probe(code: int, reply: str, expected: int
     import aiosmtplib
 
     from mailtui.config import ServerConfig
+    from mailtui.core.exit_codes import exit_code_for_reply
     from mailtui.diagnostics.smtp_probe import _classify
-    from mailtui.sending.dispatch import exit_code_for_reply
 
     assert exit_code_for_reply(code, reply) == expected
     server = ServerConfig(kind="smtp", account="x", host="h", port=25, tls="none")

@@ -240,7 +240,7 @@ def deliver(
 def print_outcome(outcome: SendOutcome) -> int:
     """Print what happened (result on stdout, notes on stderr) and return the exit code."""
     from mailtui.core.errors import EX_OK
-    from mailtui.sending.dispatch import exit_code_for_reply
+    from mailtui.core.exit_codes import exit_code_for_reply
 
     for note in outcome.notes:
         print(f"mailtui: {note}", file=sys.stderr)

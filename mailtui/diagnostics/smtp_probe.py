@@ -34,12 +34,12 @@ from mailtui.core.errors import (
     EX_USAGE,
     MailtuiError,
 )
+from mailtui.core.exit_codes import exit_code_for_reply
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import Direction, Transcript
 from mailtui.diagnostics import tls_info
 from mailtui.diagnostics.tls_info import TlsInfo
 from mailtui.sending.client import TranscriptSMTP, connection_label
-from mailtui.sending.dispatch import exit_code_for_reply
 from mailtui.sending.smtp import make_tls_context
 
 Stage = Literal["connect", "ehlo", "tls", "auth", "mail", "rcpt", "data"]

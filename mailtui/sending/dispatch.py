@@ -5,7 +5,8 @@ What the CLI (`mailtui send`, `sendmail`, `queue`) and the compose screen share:
 folder (or a local Sent Maildir when that fails), queues the message in the outbox when
 the failure is temporary (4xx, dropped connection, timeout) and raises when it is
 permanent. `flush_outbox` retries queued messages. `resolve_secrets` finds the password
-or OAuth2 token of a relay; `exit_code_for` maps an error to the sysexits code msmtp uses.
+or OAuth2 token of a relay; `exit_code_for` maps an error to the sysexits code msmtp uses
+(a server reply through `core.exit_codes`, the table `mailtui probe` uses too).
 
 A relay named on the command line (`--server`, no config) is remembered in the outbox as
 an `adhoc-smtp://` label, so a queued message can be retried without a config either.
@@ -22,24 +23,17 @@ from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from mailtui.config import TLS_MODES, AccountConfig, Config, ServerConfig, TLSMode, server_config
 from mailtui.core.compose import message_bytes, needs_smtputf8
-from mailtui.core.errors import (
-    EX_DATAERR,
-    EX_NOPERM,
-    EX_NOUSER,
-    EX_TEMPFAIL,
-    EX_UNAVAILABLE,
-    ConfigError,
-    MailtuiError,
-)
+from mailtui.core.errors import EX_DATAERR, EX_NOPERM, ConfigError, MailtuiError
+from mailtui.core.exit_codes import exit_code_for_reply
 from mailtui.core.models import Flag
 from mailtui.core.transcript import Transcript
 from mailtui.paths import data_dir
 from mailtui.sending.outbox import FlushReport, Outbox, QueuedMessage
-from mailtui.sending.smtp import RelayError, SendResult, enhanced_code, send_message
+from mailtui.sending.smtp import RelayError, SendResult, send_message
 
 __all__ = [
-    "ADHOC_PREFIX", "SendOutcome", "adhoc_label", "adhoc_server", "exit_code_for", "exit_code_for_reply", "flush_outbox",
-    "resolve_secrets", "send_or_queue", "server_from_label", "store_sent_copy",
+    "ADHOC_PREFIX", "SendOutcome", "adhoc_label", "adhoc_server", "exit_code_for", "flush_outbox", "resolve_secrets",
+    "send_or_queue", "server_from_label", "store_sent_copy",
 ]  # fmt: skip
 
 ADHOC_PREFIX = "adhoc-smtp://"
@@ -132,10 +126,6 @@ def resolve_secrets(server: ServerConfig, *, prompt: bool) -> tuple[str | None, 
     return credentials.get_password(server, prompt=prompt), None
 
 
-NOUSER_CODES = ("5.1.0", "5.1.1", "5.1.6", "5.1.10")
-_DATAERR = ("5.1.3", "5.1.7", "5.6.7", "5.6.8")
-
-
 def exit_code_for(error: MailtuiError) -> int:
     """The sysexits code for a failed send, as msmtp/sendmail use them.
 
@@ -149,20 +139,6 @@ def exit_code_for(error: MailtuiError) -> int:
     if error.code is None:
         return EX_DATAERR if error.message.startswith("bad ") else error.exit_code
     return exit_code_for_reply(error.code, error.reply)
-
-
-def exit_code_for_reply(code: int, reply: str) -> int:
-    """The sysexits code for a permanent (or temporary) server reply: one table for send and probe."""
-    if code // 100 == 4:
-        return EX_TEMPFAIL
-    enhanced = enhanced_code(reply) or ""
-    if enhanced in NOUSER_CODES or (code == 550 and "user unknown" in reply.lower()):
-        return EX_NOUSER
-    if code in (530, 534, 535, 538) or enhanced == "5.7.8":
-        return EX_NOPERM
-    if enhanced in _DATAERR:
-        return EX_DATAERR
-    return EX_UNAVAILABLE
 
 
 # -- the Sent copy ------------------------------------------------------------------------------

@@ -22,21 +22,13 @@ from mailtui.config import ServerConfig
 from mailtui.core.codes.explain import short_explanation
 from mailtui.core.compose import check_addr_spec, message_bytes, needs_smtputf8
 from mailtui.core.errors import EX_NOPERM, EX_TEMPFAIL, SendError
+from mailtui.core.exit_codes import enhanced_code
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import Transcript
 from mailtui.sending.client import TranscriptSMTP, connection_label
 from mailtui.tls import client_context, explain_verify_error, find_verify_error, verify_advice
 
 __all__ = ["RelayError", "SendResult", "TranscriptSMTP", "make_tls_context", "parse_queue_id", "send_message"]
-
-_ENHANCED = re.compile(r"^\s*([245]\.\d{1,3}\.\d{1,3})\b")
-
-
-def enhanced_code(reply: str) -> str | None:
-    """The RFC 3463 code a reply text starts with ("5.1.1 user unknown" -> "5.1.1")."""
-    match = _ENHANCED.match(reply)
-    return match.group(1) if match else None
-
 
 _QUEUE_ID = (
     re.compile(r"queued as:?\s+<?([A-Za-z0-9][\w.@:+-]*?)>?(?:\s|$)", re.IGNORECASE),  # Postfix, Sendgrid...
