@@ -13,6 +13,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from mailtui.core.compose import PRESETS
 from mailtui.core.errors import EX_NOINPUT, EX_TEMPFAIL, MailtuiError
 
 if TYPE_CHECKING:
@@ -22,8 +23,6 @@ if TYPE_CHECKING:
     from mailtui.config import AccountConfig, ServerConfig
     from mailtui.core.compose import AttachmentSpec
     from mailtui.sending.dispatch import SendOutcome
-
-PRESETS = ("plain", "utf8", "attachment", "gtube")  # = mailtui.core.compose.PRESETS, kept light here
 
 
 def register(sub: argparse._SubParsersAction) -> None:
