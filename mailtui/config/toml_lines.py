@@ -19,9 +19,12 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from mailtui.core.errors import ConfigError
+
+_T = TypeVar("_T")
+_Choice = TypeVar("_Choice", bound=str)
 
 _BARE = r"[A-Za-z0-9_-]+"
 _BASIC = r'"(?:[^"\\]|\\.)*"'
@@ -237,20 +240,16 @@ class Checker:
             self.problem(join_path(path, key), f"unknown key {key!r}{hint}")
 
     def _typed(
-        self, table: Mapping[str, Any], path: str, key: str, kinds: tuple[type, ...], want: str
-    ) -> Any:
+        self, table: Mapping[str, Any], path: str, key: str, kinds: tuple[type[_T], ...], want: str
+    ) -> _T | None:
         if key not in table:
             return None
-        value = table[key]
+        value: object = table[key]
         # bool is an int in Python but not in TOML: `port = true` is a mistake.
-        if isinstance(value, bool) and bool not in kinds:
-            value_ok = False
-        else:
-            value_ok = isinstance(value, kinds)
-        if not value_ok:
-            self.problem(join_path(path, key), f"expected {want}, got {type_name(value)} ({_shown(value)})")
-            return None
-        return value
+        if isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds):
+            return value
+        self.problem(join_path(path, key), f"expected {want}, got {type_name(value)} ({_shown(value)})")
+        return None
 
     def string(self, table: Mapping[str, Any], path: str, key: str, *, required: bool = False) -> str | None:
         value = self._typed(table, path, key, (str,), "a string")
@@ -282,16 +281,18 @@ class Checker:
         return default if value is None else float(value)
 
     def choice(
-        self, table: Mapping[str, Any], path: str, key: str, allowed: tuple[str, ...], default: str
-    ) -> str:
+        self, table: Mapping[str, Any], path: str, key: str, allowed: tuple[_Choice, ...], default: _Choice
+    ) -> _Choice:
+        """One of `allowed` (typed as narrowly as `allowed`, e.g. a Literal), else `default`."""
         value = self._typed(table, path, key, (str,), "a string")
         if value is None:
             return default
-        if value not in allowed:
-            options = ", ".join(repr(a) for a in allowed)
-            self.problem(join_path(path, key), f"{value!r} is not allowed: use one of {options}")
-            return default
-        return value
+        for option in allowed:
+            if option == value:
+                return option
+        options = ", ".join(repr(a) for a in allowed)
+        self.problem(join_path(path, key), f"{value!r} is not allowed: use one of {options}")
+        return default
 
     def string_list(self, table: Mapping[str, Any], path: str, key: str) -> tuple[str, ...]:
         value = self._typed(table, path, key, (list,), 'an array of strings (["a", "b"])')

@@ -210,9 +210,17 @@ def _match_hints(text: str) -> list[Hint]:
     return [hint for hint, rx in _HINT_RES if rx.search(flat)]
 
 
+_SEVERITY_OF_DIGIT: dict[str, Severity] = {
+    "2": "success",
+    "3": "intermediate",
+    "4": "temporary",
+    "5": "permanent",
+}
+
+
 def _severity(reply: int | None, enhanced: str | None) -> Severity:
     digit = str(reply)[0] if reply is not None else (enhanced[0] if enhanced else "")
-    return {"2": "success", "3": "intermediate", "4": "temporary", "5": "permanent"}.get(digit, "unknown")
+    return _SEVERITY_OF_DIGIT.get(digit, "unknown")
 
 
 def _causes(reply: int | None, enhanced: str | None, cues: list[Hint], lg: Lang) -> tuple[str, ...]:

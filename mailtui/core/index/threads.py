@@ -72,11 +72,11 @@ def thread_order(rows: Iterable[ThreadRow]) -> list[ThreadLine]:
     nodes.update(parent)  # one set, not a union of three: 100k-message folders
     nodes.update(parent.values())
     for node in nodes:
-        up = parent.get(node)
-        if up is None:
+        node_parent = parent.get(node)
+        if node_parent is None:
             roots.append(node)
         else:
-            children.setdefault(up, []).append(node)
+            children.setdefault(node_parent, []).append(node)
 
     def newest(node: str) -> float:
         best = message_of[node].date if node in message_of else float("-inf")

@@ -133,12 +133,15 @@ class _Renderer:
         if ctype in ENCLOSED_MESSAGES:
             if disposition(part) == "attachment" or not isinstance(payload, list) or not payload:
                 return ""
-            return self._enclosed(payload[0], f"{path}.1", depth + 1)
+            inner = payload[0]
+            if not isinstance(inner, Message):  # compat32 always parses one; set_payload may not
+                return ""
+            return self._enclosed(inner, f"{path}.1", depth + 1)
         if isinstance(payload, list):
             return self._multipart(ctype, payload, path, depth)
         return self._leaf(part, ctype, path)
 
-    def _multipart(self, ctype: str, children: list[Message], path: str, depth: int) -> str:
+    def _multipart(self, ctype: str, children: list[Message | str], path: str, depth: int) -> str:
         numbered = [(c, f"{path}.{i}") for i, c in enumerate(children, 1) if isinstance(c, Message)]
         subtype = ctype.partition("/")[2]
         if subtype == "alternative":

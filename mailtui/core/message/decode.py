@@ -289,8 +289,8 @@ def _decode_words(raw: str | bytes) -> DecodedHeader:
     value = unfold(_to_str(raw))
     if "=?" not in value:
         text, note = _literal(value)
-        words = (DecodedWord(raw=_visible(value), text=text, notes=(note,) if note else ()),)
-        return DecodedHeader(text=text, words=words, notes=(note,) if note else ())
+        word = DecodedWord(raw=_visible(value), text=text, notes=(note,) if note else ())
+        return DecodedHeader(text=text, words=(word,), notes=(note,) if note else ())
     words: list[DecodedWord] = []
     # (charset, bytes) runs of adjacent encoded words, joined before decoding so that a
     # multi-byte character split across two words still decodes (RFC 2047 says it must
@@ -307,12 +307,13 @@ def _decode_words(raw: str | bytes) -> DecodedHeader:
             pieces.append((None, text))
             if note:
                 notes.append(note)
-        charset, enc, payload = m.group(1), m.group(2).upper(), m.group(3)
+        charset, payload = m.group(1), m.group(3)
+        enc: Literal["B", "Q"] = "Q" if m.group(2).upper() == "Q" else "B"  # _ENCODED_WORD: [bBqQ]
         data, word_notes = _word_bytes(enc, payload)
         text, note = decode_bytes(data, charset)
         if note:
             word_notes.append(note)
-        words.append(DecodedWord(_visible(m.group(0)), text, charset, enc, tuple(word_notes)))  # type: ignore[arg-type]
+        words.append(DecodedWord(_visible(m.group(0)), text, charset, enc, tuple(word_notes)))
         notes.extend(word_notes)
         label = charset.split("*", 1)[0].lower()
         if pieces and isinstance(pieces[-1][1], bytes) and pieces[-1][0] == label and last_was_word:

@@ -48,8 +48,8 @@ def split_headers(header_block: bytes, wanted: frozenset[str] | None = None) -> 
             break
         if line[:1] in (b" ", b"\t"):
             if headers and keep_current:
-                name, value = headers[-1]
-                headers[-1] = (name, value + line)
+                key, value = headers[-1]
+                headers[-1] = (key, value + line)
             continue
         name, colon, value = line.partition(b":")
         name = name.strip()

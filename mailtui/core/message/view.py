@@ -204,7 +204,7 @@ def _raw_body(raw: bytes, notes: list[str]) -> tuple[str, str]:
 
 
 def _attachments(leaves: list[tuple[Message, MimePart]], used: frozenset[str]) -> tuple[Attachment, ...]:
-    result = []
+    result: list[Attachment] = []
     for part, info in leaves:
         if info.path in used and info.disposition != "attachment":
             continue
