@@ -17,6 +17,7 @@ from textual.message import Message
 from mailtui.backends.base import MailBackend
 from mailtui.core.errors import MailtuiError
 from mailtui.core.models import Envelope, Folder, MessageRef
+from mailtui.core.transcript import TranscriptLine
 
 if TYPE_CHECKING:
     from mailtui.config import AccountConfig
@@ -110,6 +111,13 @@ class MessageLoaded(Message):
     ref: MessageRef
     view: MessageView
     preview: bool = False  # a large IMAP message without its attachments (backends/imap_parts)
+
+
+@dataclass
+class TranscriptLineAdded(Message):
+    """A line was added to a transcript (posted from whichever thread appended it)."""
+
+    line: TranscriptLine
 
 
 @dataclass

@@ -17,9 +17,9 @@ from mailtui.demo.relay import DemoRelay
 from mailtui.sending.outbox import Drafts, Outbox
 from mailtui.ui.app import MailApp
 from mailtui.ui.compose_actions import open_compose
+from mailtui.ui.messages import TranscriptLineAdded
 from mailtui.ui.screens.compose.compose import ComposeScreen
 from mailtui.ui.screens.compose.send_transcript import PasswordDialog
-from mailtui.ui.screens.compose.workers import TranscriptLineAdded
 from mailtui.ui.widgets.compose.address_field import AddressField
 from tests.smtp.conftest import PASSWORD, USER, certs, relay_factory  # noqa: F401 (fixtures)
 from tests.ui.conftest import make_maildir, screen_text, settle

@@ -27,6 +27,7 @@ from mailtui.config import AccountConfig, ServerConfig
 from mailtui.core.compose import AttachmentSpec, Draft
 from mailtui.core.errors import CredentialsError, MailtuiError
 from mailtui.core.transcript import TranscriptLine
+from mailtui.ui.messages import TranscriptLineAdded
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -103,13 +104,6 @@ class AttachmentRead(Message):
     """A file was read for attaching."""
 
     spec: AttachmentSpec
-
-
-@dataclass
-class TranscriptLineAdded(Message):
-    """The session transcript got a line while a send runs."""
-
-    line: TranscriptLine
 
 
 @dataclass
