@@ -242,6 +242,7 @@ from pathlib import Path
 
 import mailtui.ui.app
 from mailtui.demo.mailbox import demo_config
+from mailtui.demo.relay import DemoRelayService
 from mailtui.ui.app import MailApp
 from mailtui.ui.compose_actions import open_compose
 
@@ -252,7 +253,7 @@ class ComposeAtStart(MailApp):
         open_compose(self)
 
 config = demo_config()
-ComposeAtStart(config, config.accounts[0], demo=True).run()
+ComposeAtStart(config, config.accounts[0], services=[DemoRelayService()]).run()
 """
 
 
