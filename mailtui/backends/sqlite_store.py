@@ -4,12 +4,14 @@ Each store is a file in the XDG cache dir, shared by every thread of one mailtui
 connection, the caller holds a lock) and possibly read by a second mailtui at the same
 time (WAL: readers never block). A cache can always be thrown away: `open_cache` deletes
 a damaged file and starts again, and says so; the offline queue holds pending changes, so
-it is opened with `open_store` and never deleted here.
+it is opened with `open_store` and never deleted here. `SqliteCache` is what the header
+caches share: the lock, the connection, its notice, and turning it off after an error.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,6 +88,64 @@ def open_cache(
             return OpenedCache(None, f"{what} {path} cannot be used ({again}); it is off for this session.")
     except (sqlite3.Error, OSError) as exc:
         return OpenedCache(None, f"{what} {path} cannot be used ({exc}); it is off for this session.")
+
+
+class SqliteCache:
+    """A cache on one sqlite connection, shared by threads under `_lock`.
+
+    Subclasses run their statements with the lock held and call `_disable` on an sqlite
+    error: a broken cache is dropped, never trusted again this session (never fatal).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        schema: str,
+        *,
+        what: str,
+        version: int,
+        old_tables: tuple[str, ...],
+        synchronous_normal: bool = False,
+    ) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        opened = open_cache(
+            path,
+            schema,
+            what=what,
+            version=version,
+            old_tables=old_tables,
+            synchronous_normal=synchronous_normal,
+        )
+        self._db: sqlite3.Connection | None = opened.db
+        self.notice: str | None = opened.notice  # a damaged file rebuilt, or the cache off
+
+    @property
+    def enabled(self) -> bool:
+        return self._db is not None
+
+    def take_notice(self) -> str | None:
+        """The pending notice for the UI (once)."""
+        notice, self.notice = self.notice, None
+        return notice
+
+    def close(self) -> None:
+        with self._lock:
+            self._disable()
+
+    def _disable(self) -> None:
+        """Stop using the connection for this session (called with the lock held)."""
+        db, self._db = self._db, None
+        close_quietly(db)
+
+
+def close_quietly(db: sqlite3.Connection | None) -> None:
+    """Close a connection that may already be broken; an sqlite error on closing is ignored."""
+    if db is not None:
+        try:
+            db.close()
+        except sqlite3.Error:
+            pass
 
 
 def discard(path: Path) -> None:

@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from mailtui import paths
-from mailtui.backends.sqlite_store import open_cache
+from mailtui.backends.sqlite_store import SqliteCache
 
 SCHEMA_VERSION = 1
 _CHUNK = 500  # host parameters per statement (sqlite's limit is 999 on old builds)
@@ -74,30 +73,17 @@ def default_cache_path(label: str) -> Path:
     return paths.cache_dir() / "imap" / f"{safe_label(label)}.sqlite3"
 
 
-class HeaderCache:
+class HeaderCache(SqliteCache):
     """A small sqlite store; thread-safe (one lock), disabled on the first sqlite error."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        opened = open_cache(
+        super().__init__(
             path,
             _SCHEMA,
             what="The IMAP header cache",
             version=SCHEMA_VERSION,
             old_tables=("headers", "flags", "modseq"),
         )
-        self._db: sqlite3.Connection | None = opened.db
-        self.notice: str | None = opened.notice  # a damaged file rebuilt, or the cache off
-
-    def take_notice(self) -> str | None:
-        """The pending notice for the UI (once)."""
-        notice, self.notice = self.notice, None
-        return notice
-
-    @property
-    def enabled(self) -> bool:
-        return self._db is not None
 
     def get(self, folder: str, uidvalidity: int, uids: Iterable[int]) -> dict[int, CachedHeader]:
         """Cached rows for those of `uids` the cache has."""
@@ -237,21 +223,3 @@ class HeaderCache:
                     )
             except sqlite3.Error:
                 self._disable()
-
-    def close(self) -> None:
-        with self._lock:
-            if self._db is not None:
-                try:
-                    self._db.close()
-                except sqlite3.Error:
-                    pass
-                self._db = None
-
-    def _disable(self) -> None:
-        # Called with the lock held: a broken cache is dropped, never trusted again this session.
-        if self._db is not None:
-            try:
-                self._db.close()
-            except sqlite3.Error:
-                pass
-        self._db = None

@@ -30,7 +30,7 @@ from typing import Literal
 
 from mailtui import paths
 from mailtui.backends.imap.header_cache import safe_label
-from mailtui.backends.sqlite_store import open_store
+from mailtui.backends.sqlite_store import close_quietly, open_store
 from mailtui.core.models import Flag
 
 ChangeKind = Literal["flags", "move", "delete"]
@@ -153,12 +153,8 @@ class OfflineQueue:
                 self._close_db()
 
     def _close_db(self) -> None:
-        if self._db is not None:
-            try:
-                self._db.close()
-            except sqlite3.Error:
-                pass
-        self._db = None
+        db, self._db = self._db, None
+        close_quietly(db)
 
 
 def _to_row(c: QueuedChange) -> tuple[object, ...]:

@@ -16,12 +16,11 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from mailtui import paths
-from mailtui.backends.sqlite_store import open_cache
+from mailtui.backends.sqlite_store import SqliteCache
 from mailtui.core.models import Envelope, Flag, MessageRef
 
 SCHEMA_VERSION = 1
@@ -99,13 +98,11 @@ def _row(folder: str, env: Envelope) -> tuple[object, ...]:
     )
 
 
-class MaildirHeaderCache:
+class MaildirHeaderCache(SqliteCache):
     """A small sqlite store, thread-safe (one lock); `notice` says when it was rebuilt or disabled."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        opened = open_cache(
+        super().__init__(
             path,
             _SCHEMA,
             what="The Maildir header cache",
@@ -113,27 +110,11 @@ class MaildirHeaderCache:
             old_tables=("envelopes",),  # an older decoder's rows: rebuilt
             synchronous_normal=True,
         )
-        self._db: sqlite3.Connection | None = opened.db
-        self.notice: str | None = opened.notice
-
-    @property
-    def enabled(self) -> bool:
-        return self._db is not None
 
     def _fail(self, exc: sqlite3.Error) -> None:
         """Any error after opening: stop using the cache for this session (never fatal)."""
         self.notice = f"The Maildir header cache {self.path} failed ({exc}); headers are read from files."
-        db, self._db = self._db, None
-        if db is not None:
-            try:
-                db.close()
-            except sqlite3.Error:
-                pass
-
-    def take_notice(self) -> str | None:
-        """The pending notice for the UI (once)."""
-        notice, self.notice = self.notice, None
-        return notice
+        self._disable()
 
     def get(self, folder: str, keys: Sequence[str]) -> dict[str, Row]:
         """Cached rows of these keys (missing keys are simply absent)."""
@@ -208,12 +189,3 @@ class MaildirHeaderCache:
             except sqlite3.Error as exc:
                 self._fail(exc)
                 return 0
-
-    def close(self) -> None:
-        with self._lock:
-            db, self._db = self._db, None
-            if db is not None:
-                try:
-                    db.close()
-                except sqlite3.Error:
-                    pass
