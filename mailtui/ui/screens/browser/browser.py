@@ -1,8 +1,11 @@
 """The main screen: folder list, virtual message index and status bar (mutt's index).
 
-Owns the folder data: it starts the backend workers (see `browser_workers.py`), handles
-their messages and keeps the index, folder list and status bar in step. The pager is a
-separate full screen (as in mutt), pushed on Enter.
+Owns the folder data and four parts, each an object with its own state: `jobs` (the
+background backend calls, `jobs.py`), `ordering` (sort and threads, `ordering.py`),
+`bulk` (tags and bulk operations, `bulk.py`) and `search` (`folder_search.py`). The
+screen holds the bindings and message handlers, forwards them to its parts, and keeps the
+index, folder list and status bar in step. The pager is a separate full screen (as in
+mutt), pushed on Enter.
 """
 
 from __future__ import annotations
@@ -10,14 +13,14 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from mailtui.core.models import Envelope, Flag, MessageRef
-from mailtui.session.search_scan import parse_query, query_matches, query_problem
 from mailtui.ui.errors import show_error
 from mailtui.ui.messages import (
     ActionFailed,
@@ -30,7 +33,11 @@ from mailtui.ui.messages import (
     RefsListed,
     SearchProgressed,
 )
-from mailtui.ui.screens.browser.workers import BrowserWorkers
+from mailtui.ui.screens.browser.bulk import BrowserBulk, BulkFinished, TagsFound
+from mailtui.ui.screens.browser.folder_search import BrowserSearch
+from mailtui.ui.screens.browser.jobs import BrowserJobs
+from mailtui.ui.screens.browser.ordering import BrowserOrdering, OrderComputed
+from mailtui.ui.screens.browser.progress import JobProgressed, show_progress
 from mailtui.ui.widgets.folder_list import FolderList
 from mailtui.ui.widgets.index.message_index import MessageIndex
 from mailtui.ui.widgets.status_bar import StatusBar
@@ -47,10 +54,20 @@ if TYPE_CHECKING:
 NARROW_WIDTH = 100  # below this the folder pane hides until `c` (mutt has no sidebar by default)
 
 
-class BrowserScreen(BrowserWorkers):
+class BrowserScreen(Screen[None]):
     """Folders, the message index and the status bar."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Sort, threads, tags and bulk actions: forwarded to `ordering` and `bulk`.
+        Binding("o", "cycle_sort", "Sort", id="cycle-sort", show=False),
+        Binding("O", "reverse_sort", "Reverse sort", id="reverse-sort", show=False),
+        Binding("ctrl+t", "toggle_threads", "Threads", id="toggle-threads", show=False),
+        Binding("z", "fold_thread", "Collapse thread", id="fold-thread", show=False),
+        Binding("Z", "fold_all_threads", "Collapse all threads", id="fold-all-threads", show=False),
+        Binding("t", "tag", "Tag", id="tag", show=False),
+        Binding("T", "tag_pattern", "Tag pattern", id="tag-pattern", show=False),
+        Binding("ctrl+a", "tag_all", "Tag all", id="tag-all", show=False),
+        Binding("semicolon", "bulk", "Tagged…", id="bulk", show=False),
         # Footer order and words kept short: at 80 columns every shown key must fit (mutt's help line).
         Binding("q", "quit", "Quit", id="quit"),
         Binding("d", "delete", "Del", id="delete", tooltip="Delete (to Trash, or mark)"),
@@ -74,11 +91,14 @@ class BrowserScreen(BrowserWorkers):
         super().__init__()
         self.session = session
         self.folder: str | None = None
-        self._generation = 0
-        self._search_query: str | None = None
+        self._generation = 0  # one per folder opened: late listings of another are dropped
         self._quit_after_purge = False
-        self._folders_after_refs = False
-        self._prefetch_generation = -1
+        self._folders_after_refs = False  # count folders once the first listing is shown
+        self._prefetch_generation = -1  # the folder generation whose headers are prefetched
+        self.jobs = BrowserJobs(self, session)
+        self.ordering = BrowserOrdering(self, session)
+        self.bulk = BrowserBulk(self, session)
+        self.search = BrowserSearch(self)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="browser-panes"):
@@ -86,6 +106,10 @@ class BrowserScreen(BrowserWorkers):
             yield MessageIndex(id="index")
         yield StatusBar(id="status")
         yield Footer()
+
+    @property
+    def index(self) -> MessageIndex:
+        return self.query_one(MessageIndex)
 
     @property
     def folder_list(self) -> FolderList:
@@ -96,24 +120,25 @@ class BrowserScreen(BrowserWorkers):
         return self.query_one(StatusBar)
 
     @property
-    def _preload(self) -> Preload | None:
+    def preload(self) -> Preload | None:
+        """The backend and first listing opened before the app started (run_app), if any."""
         return getattr(self.app, "preload", None)
 
     def on_mount(self) -> None:
         self.status.account = self.session.account.name
         self.index.focus()
-        preload = self._preload
+        preload = self.preload
         if self.session.backend is None and preload is not None and preload.done and preload.backend:
             # Opened while Textual started: no worker round trip before the first screen.
             self.session.backend = preload.backend
         if self.session.backend is None:
-            self.open_backend()
+            self.jobs.open_backend()
         else:
             self._backend_ready()
 
     def on_unmount(self) -> None:
-        self.stop_watcher()
-        self.stop_prefetch()
+        self.jobs.stop_watcher()
+        self.jobs.stop_prefetch()
 
     @on(ActionFailed)
     def _on_action_failed(self, message: ActionFailed) -> None:
@@ -141,42 +166,43 @@ class BrowserScreen(BrowserWorkers):
         """Show folder `name`: list its refs, then watch it for new mail."""
         self.folder = name
         self._generation += 1
-        self._search_query = None
-        self.workers.cancel_group(self, "search")
+        self.search.forget()
         self.index.reset()
         self.status.shown = None
         self.status.folder = name
         self.status.total = None
-        self._update_counts()
-        first = self._preload.take(name) if self._preload is not None else None
+        self.update_counts()
+        first = self.preload.take(name) if self.preload is not None else None
         if first is not None:
             # Listed and its first rows read before the UI started: drawn in this frame.
             self._show_refs(first.refs, None)
             self._show_envelopes(name, first.envelopes, ())
         else:
-            self.list_refs(name, self._generation, None)
-        self._after_first_frame(partial(self.start_watcher, name))
+            self.jobs.list_refs(name, self._generation, None)
+        self._after_first_frame(partial(self.jobs.start_watcher, name))
 
     @on(FoldersListed)
     def _on_folders_listed(self, message: FoldersListed) -> None:
         self.folder_list.set_folders(message.folders, self.folder)
-        self._update_counts()
+        self.update_counts()
 
     @on(RefsListed)
     def _on_refs_listed(self, message: RefsListed) -> None:
         if message.folder == self.folder and message.generation == self._generation:
             self._show_refs(message.refs, message.keep_key)
+        self.ordering.listing_shown(message.folder)
 
     def _show_refs(self, refs: Sequence[MessageRef], keep_key: str | None) -> None:
         self.index.set_refs(refs, keep_key)
-        self._update_counts()
+        self.update_counts()
         if self._folders_after_refs and not self.index.row_count:
             self._folders_after_refs = False
-            self.list_folders()
+            self.jobs.list_folders()
         # Otherwise after the first envelopes: counting folders holds the backend lock,
-        # and the first screen's headers should not wait for it (issue 6).
+        # and the first screen's headers should not wait for it.
 
-    def _update_counts(self) -> None:
+    def update_counts(self) -> None:
+        """The status bar's message and unread counts of the open folder."""
         folder = self.folder_list.folder(self.folder) if self.folder else None
         refs = self.index.refs
         self.status.total = len(refs) if refs or folder is None else folder.total
@@ -195,16 +221,15 @@ class BrowserScreen(BrowserWorkers):
             return
         current = self.index.current_ref
         self.index.invalidate()
-        self.list_refs(message.folder, self._generation, current.key if current else None)
-        self.list_folders()
-        if self._search_query:
-            self._start_search(self._search_query)
+        self.jobs.list_refs(message.folder, self._generation, current.key if current else None)
+        self.jobs.list_folders()
+        self.search.restart()
 
     # -- envelopes ------------------------------------------------------------------
     @on(MessageIndex.EnvelopesWanted)
     def _on_envelopes_wanted(self, message: MessageIndex.EnvelopesWanted) -> None:
         if self.folder is not None and self.session.backend is not None:
-            self.fetch_envelopes(self.folder, message.refs)
+            self.jobs.fetch_envelopes(self.folder, message.refs)
 
     @on(EnvelopesLoaded)
     def _on_envelopes_loaded(self, message: EnvelopesLoaded) -> None:
@@ -216,10 +241,10 @@ class BrowserScreen(BrowserWorkers):
             if self._prefetch_generation != self._generation:
                 # Warm the cache with the rest, newest first.
                 self._prefetch_generation = self._generation
-                self._after_first_frame(partial(self.start_prefetch, folder, self.index.refs))
+                self._after_first_frame(partial(self.jobs.start_prefetch, folder, self.index.refs))
         if self._folders_after_refs and self.index.refs:
             self._folders_after_refs = False
-            self._after_first_frame(self.list_folders)
+            self._after_first_frame(self.jobs.list_folders)
 
     def _after_first_frame(self, job: Callable[[], object]) -> None:
         """Start a background job once the first screen is on the terminal and painted."""
@@ -243,7 +268,7 @@ class BrowserScreen(BrowserWorkers):
 
         self.app.push_screen(PagerScreen(self.session, self.folder, message.ref, env), closed)
         if self.session.account.mark_seen_on_open and env is not None and env.is_unread:
-            self.write_flags(self.folder, [env], frozenset({Flag.SEEN}), frozenset())
+            self.jobs.write_flags(self.folder, [env], frozenset({Flag.SEEN}), frozenset())
 
     # -- flag and delete actions ---------------------------------------------------------
     def _current(self) -> Envelope | None:
@@ -257,7 +282,7 @@ class BrowserScreen(BrowserWorkers):
         if env is None or self.folder is None:
             return
         on_now = flag in env.flags
-        self.write_flags(
+        self.jobs.write_flags(
             self.folder,
             [env],
             frozenset() if on_now else frozenset({flag}),
@@ -276,17 +301,17 @@ class BrowserScreen(BrowserWorkers):
             return
         if self.session.account.delete_mode == "mark":
             if Flag.DELETED not in env.flags:
-                self.write_flags(self.folder, [env], frozenset({Flag.DELETED}), frozenset())
+                self.jobs.write_flags(self.folder, [env], frozenset({Flag.DELETED}), frozenset())
             self.index.action_cursor_down()
         else:
-            self.delete_messages(self.folder, [env.ref])
+            self.jobs.delete_messages(self.folder, [env.ref])
 
     def action_undelete(self) -> None:
         env = self._current()
         if env is None or self.folder is None:
             return
         if Flag.DELETED in env.flags:
-            self.write_flags(self.folder, [env], frozenset(), frozenset({Flag.DELETED}))
+            self.jobs.write_flags(self.folder, [env], frozenset(), frozenset({Flag.DELETED}))
         elif self.session.account.delete_mode != "mark":
             self.notify(
                 'Deleted messages went to the trash folder; undelete needs delete = "mark" in the account config.',
@@ -296,23 +321,23 @@ class BrowserScreen(BrowserWorkers):
     def action_purge(self) -> None:
         if self.folder is None:
             return
-        self.purge_deleted(self.folder, self._marked_deleted())
+        self.jobs.purge_deleted(self.folder, self.index.marked_deleted_refs())
 
     @on(FlagsChanged)
     def _on_flags_changed(self, message: FlagsChanged) -> None:
         if message.folder == self.folder:
             self.index.replace_envelopes(message.old_keys, message.envelopes)
-            self.list_folders()
+            self.jobs.list_folders()
 
     @on(MessagesRemoved)
     def _on_messages_removed(self, message: MessagesRemoved) -> None:
         if message.folder == self.folder:
             self.index.remove_keys(message.keys)
-            self._update_counts()
+            self.update_counts()
         self.notify(message.note, timeout=3, markup=False)  # names folders: untrusted
         if self._quit_after_purge:
             self.app.exit()
-        self.list_folders()
+        self.jobs.list_folders()
 
     # -- move, search, folders -------------------------------------------------------------
     def action_move(self) -> None:
@@ -326,58 +351,19 @@ class BrowserScreen(BrowserWorkers):
 
         def chosen(destination: str | None) -> None:
             if destination:
-                self.move_messages(folder, [ref], destination)
+                self.jobs.move_messages(folder, [ref], destination)
 
         self.app.push_screen(FolderPickerDialog(names, title="Move message to folder"), chosen)
 
     def action_search(self) -> None:
-        from mailtui.ui.screens.browser.search import SearchDialog
-
-        def chosen(query: str | None) -> None:
-            if query is None:
-                return
-            problem = query_problem(query)
-            if not query.strip():
-                self.action_clear_search()
-            elif problem is not None:
-                self.notify(problem, title="Search not started", severity="warning", markup=False)
-            else:
-                self._start_search(query.strip())
-
-        self.app.push_screen(SearchDialog(self._search_query or ""), chosen)
-
-    def _start_search(self, query: str) -> None:
-        if self.folder is None:
-            return
-        self._search_query = query
-        cached = self.index.cached_envelopes()
-        # First answer at once from the headers already loaded; the worker reads the rest.
-        # Walk the loaded envelopes (at most the index's cache), never every ref of 100k.
-        parsed = parse_query(query)
-        hits = [e.ref for e in cached.values() if query_matches(e, parsed)]
-        hits.sort(key=lambda r: r.timestamp, reverse=True)
-        self.index.set_filter(hits)
-        self.status.query = query
-        self.status.shown = len(hits)
-        # The refs as they are (a compact RefList on Maildir): no copy of 100k refs.
-        self.search_folder(self.folder, query, self.index.refs, cached)
+        self.search.ask()
 
     @on(SearchProgressed)
     def _on_search_progressed(self, message: SearchProgressed) -> None:
-        if message.folder != self.folder or message.query != self._search_query:
-            return
-        if message.finished or len(message.matches) > self.index.row_count:
-            self.index.set_filter(message.matches)
-            self.status.shown = len(message.matches)
+        self.search.progressed(message)
 
     def action_clear_search(self) -> None:
-        if self._search_query is None:
-            return
-        self._search_query = None
-        self.workers.cancel_group(self, "search")
-        self.index.set_filter(None)
-        self.status.shown = None
-        self.status.query = ""
+        self.search.clear()
 
     @on(MessageIndex.TagsChanged)
     def _on_tags_changed(self, message: MessageIndex.TagsChanged) -> None:
@@ -409,14 +395,7 @@ class BrowserScreen(BrowserWorkers):
         ref = self.index.current_ref
         if ref is None or self.folder is None:
             return
-        self.load_for_compose(self.folder, ref, kind)
-
-    @work(thread=True, exclusive=True, group="compose-source", exit_on_error=False)
-    def load_for_compose(self, folder: str, ref: MessageRef, kind: str) -> None:
-        from mailtui.core.message.view import parse_message
-
-        view = parse_message(self.session.call(lambda b: b.fetch_raw(folder, ref)))
-        self.app.call_from_thread(self._open_compose_from, view, kind)
+        self.jobs.load_for_compose(self.folder, ref, partial(self._open_compose_from, kind=kind))
 
     def _open_compose_from(self, view: MessageView, kind: str) -> None:
         from mailtui.ui.compose_actions import open_forward, open_reply
@@ -448,7 +427,7 @@ class BrowserScreen(BrowserWorkers):
         """Quit; in delete_mode "mark" first offer to purge what is marked deleted (as mutt)."""
         from mailtui.ui.screens.confirm import ConfirmDialog
 
-        marked = self._marked_deleted()
+        marked = self.index.marked_deleted_refs()
         if self.session.account.delete_mode != "mark" or not marked or self.folder is None:
             self.app.exit()
             return
@@ -457,24 +436,57 @@ class BrowserScreen(BrowserWorkers):
         def answered(purge: bool | None) -> None:
             if purge:
                 self._quit_after_purge = True
-                self.purge_deleted(folder, marked)
+                self.jobs.purge_deleted(folder, marked)
             elif purge is False:
                 self.app.exit()
 
         question = f"Purge {len(marked)} message(s) marked deleted in {folder}?"
         self.app.push_screen(ConfirmDialog(question), answered)
 
-    def _marked_deleted(self) -> list[MessageRef]:
-        # Only loaded envelopes can carry the flag: walk those, not every ref of a 100k folder.
-        index = self.index
-        marked = {key for key, env in index.cached_envelopes().items() if Flag.DELETED in env.flags}
-        if not marked:
-            return []
-        refs = index.refs
-        keys = getattr(refs, "keys", None)
-        if callable(keys):  # a compact RefList: compare key strings, build only the hits
-            return [refs[i] for i, k in enumerate(keys()) if k in marked]
-        return [r for r in refs if r.key in marked]
+    # -- sort and threads: the ordering part ---------------------------------------------------
+    def action_cycle_sort(self) -> None:
+        self.ordering.cycle_sort()
+
+    def action_reverse_sort(self) -> None:
+        self.ordering.reverse_sort()
+
+    def action_toggle_threads(self) -> None:
+        self.ordering.toggle_threads()
+
+    def action_fold_thread(self) -> None:
+        self.ordering.fold_thread()
+
+    def action_fold_all_threads(self) -> None:
+        self.ordering.fold_all_threads()
+
+    @on(OrderComputed)
+    def _on_order_computed(self, message: OrderComputed) -> None:
+        self.ordering.order_computed(message)
+
+    # -- tags and bulk operations: the bulk part ------------------------------------------------
+    def action_tag(self) -> None:
+        self.bulk.tag()
+
+    def action_tag_all(self) -> None:
+        self.bulk.tag_all()
+
+    def action_tag_pattern(self) -> None:
+        self.bulk.tag_pattern()
+
+    def action_bulk(self) -> None:
+        self.bulk.choose_action()
+
+    @on(TagsFound)
+    def _on_tags_found(self, message: TagsFound) -> None:
+        self.bulk.tags_found(message)
+
+    @on(BulkFinished)
+    def _on_bulk_finished(self, message: BulkFinished) -> None:
+        self.bulk.bulk_finished(message)
+
+    @on(JobProgressed)
+    def _on_job_progressed(self, message: JobProgressed) -> None:
+        show_progress(self, message)
 
     # -- worker bookkeeping ------------------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -484,7 +496,7 @@ class BrowserScreen(BrowserWorkers):
                 self.status.connection = "NOT CONNECTED"
             if worker.group == "refs" and self._folders_after_refs:
                 self._folders_after_refs = False
-                self.list_folders()  # the folder list still helps when this folder failed
+                self.jobs.list_folders()  # the folder list still helps when this folder failed
             show_error(self, worker.error)
         busy = any(
             w.node is self and w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in self.app.workers

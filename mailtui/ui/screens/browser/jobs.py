@@ -1,9 +1,10 @@
-"""The browser's background jobs: every blocking backend call of the main screen.
+"""The browser's background jobs: the blocking backend calls of the main screen.
 
-A mixin of `BrowserScreen`, kept apart so the screen module holds only UI logic. Each job
-runs on a thread worker owned by the screen (closing the screen cancels them), calls the
-backend through `Session.call` (one call at a time per backend) and reports with a message
-from `ui/messages.py`. Jobs never touch widgets.
+`BrowserJobs` is a part of `BrowserScreen` (`screen.jobs`). Each job runs on a thread
+worker of the screen (closing the screen cancels them), calls the backend through
+`Session.call` (one call at a time per backend) and reports with a message from
+`ui/messages.py` posted to the screen. Jobs never touch widgets. The new-mail watcher and
+the header prefetch are daemon threads of their own, stopped through events kept here.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from textual import work
 from textual.worker import get_current_worker
 
 from mailtui.backends.base import MailBackend
 from mailtui.core.errors import BackendError, MailtuiError
 from mailtui.core.models import Envelope, Flag, MessageRef
-from mailtui.session.search_scan import envelope_matches, parse_query, scan_folder
+from mailtui.session.search_scan import parse_query, scan_folder
 from mailtui.session.session import Session
 from mailtui.ui.messages import (
     ActionFailed,
@@ -32,9 +33,13 @@ from mailtui.ui.messages import (
     RefsListed,
     SearchProgressed,
 )
-from mailtui.ui.screens.browser.bulk import BrowserBulkActions
+from mailtui.ui.screens.browser.part_worker import part_worker
 
-__all__ = ["BrowserWorkers", "envelope_matches"]
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from mailtui.core.message.view import MessageView
+    from mailtui.ui.screens.browser.browser import BrowserScreen
 
 SEARCH_ENVELOPES = 200  # envelopes of matches sent with the results (the first screens)
 PROGRESS_EVERY = 0.3  # seconds between streamed search results
@@ -48,14 +53,19 @@ WATCH_TIMEOUT = 2.0
 WATCH_RETRY = 30.0
 
 
-class BrowserWorkers(BrowserBulkActions):
-    """Thread workers of the browser screen."""
+class BrowserJobs:
+    """The browser screen's background jobs, and the stop events of its watcher and prefetch."""
 
-    session: Session
+    def __init__(self, screen: BrowserScreen, session: Session) -> None:
+        self.screen = screen
+        self.session = session
+        self._watch_stop: threading.Event | None = None
+        self._prefetch_stop: threading.Event | None = None
+        self._dropped_reported = 0  # changes the backend could not apply, already reported
 
-    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    @part_worker(group="open", exclusive=True)
     def open_backend(self) -> None:
-        preload = getattr(self.app, "preload", None)
+        preload = self.screen.preload
         if preload is not None:
             # Opened (and its default folder listed) before the app started: see run_app.
             backend = preload.wait_backend()
@@ -63,39 +73,39 @@ class BrowserWorkers(BrowserBulkActions):
             from mailtui.backends import open_account
 
             backend = open_account(self.session.account, self.session.transcript)
-        self.post_message(BackendOpened(backend))
+        self.screen.post_message(BackendOpened(backend))
 
-    @work(thread=True, exclusive=True, group="folders", exit_on_error=False)
+    @part_worker(group="folders", exclusive=True)
     def list_folders(self) -> None:
         folders = self.session.call(lambda b: b.list_folders())
-        self.post_message(FoldersListed(folders))
+        self.screen.post_message(FoldersListed(folders))
 
-    @work(thread=True, exclusive=True, group="refs", exit_on_error=False)
+    @part_worker(group="refs", exclusive=True)
     def list_refs(self, folder: str, generation: int, keep_key: str | None) -> None:
         # A preloaded listing never comes here: open_folder takes it on the UI thread, and
         # the backend (hence open_folder) only exists once the preload is done.
         refs = self.session.call(lambda b: b.list_refs(folder))
-        self.post_message(RefsListed(folder, refs, generation, keep_key))  # type: ignore[arg-type]
+        self.screen.post_message(RefsListed(folder, refs, generation, keep_key))  # type: ignore[arg-type]
 
-    @work(thread=True, group="envelopes", exit_on_error=False)
+    @part_worker(group="envelopes")
     def fetch_envelopes(self, folder: str, refs: Sequence[MessageRef]) -> None:
         requested = frozenset(r.key for r in refs)
         try:
             envelopes = self.session.call(lambda b: b.fetch_envelopes(folder, refs))
         except BackendError:
             # Clear the pending marks so the rows can be asked for again later.
-            self.post_message(EnvelopesLoaded(folder, [], requested))
+            self.screen.post_message(EnvelopesLoaded(folder, [], requested))
             raise
-        self.post_message(EnvelopesLoaded(folder, envelopes, requested))
+        self.screen.post_message(EnvelopesLoaded(folder, envelopes, requested))
         self._post_notices()
 
     def _post_notices(self) -> None:
         """Notices of the backend (a header cache rebuilt or turned off), once each."""
         backend = self.session.backend
         for notice in backend.take_notices() if backend is not None else ():
-            self.post_message(ActionFailed(CacheNotice(notice, title="Header cache")))
+            self.screen.post_message(ActionFailed(CacheNotice(notice, title="Header cache")))
 
-    @work(thread=True, group="flags", exit_on_error=False)
+    @part_worker(group="flags")
     def write_flags(
         self,
         folder: str,
@@ -109,21 +119,21 @@ class BrowserWorkers(BrowserBulkActions):
             replace(env, ref=new_ref, flags=(env.flags | add) - remove)
             for env, new_ref in zip(envelopes, new_refs, strict=False)
         ]
-        self.post_message(FlagsChanged(folder, changed, [r.key for r in refs]))
+        self.screen.post_message(FlagsChanged(folder, changed, [r.key for r in refs]))
 
-    @work(thread=True, group="delete", exit_on_error=False)
+    @part_worker(group="delete")
     def delete_messages(self, folder: str, refs: Sequence[MessageRef]) -> None:
         self.session.call(lambda b: b.delete(folder, refs))
         note = f"{len(refs)} message(s) deleted"
-        self.post_message(MessagesRemoved(folder, frozenset(r.key for r in refs), note))
+        self.screen.post_message(MessagesRemoved(folder, frozenset(r.key for r in refs), note))
 
-    @work(thread=True, group="move", exit_on_error=False)
+    @part_worker(group="move")
     def move_messages(self, folder: str, refs: Sequence[MessageRef], destination: str) -> None:
         self.session.call(lambda b: b.move(folder, refs, destination))
         note = f"{len(refs)} message(s) moved to {destination}"
-        self.post_message(MessagesRemoved(folder, frozenset(r.key for r in refs), note))
+        self.screen.post_message(MessagesRemoved(folder, frozenset(r.key for r in refs), note))
 
-    @work(thread=True, group="purge", exit_on_error=False)
+    @part_worker(group="purge")
     def purge_deleted(self, folder: str, refs: Sequence[MessageRef]) -> None:
         """Remove messages marked deleted: `expunge` where the backend has it, else delete."""
 
@@ -135,9 +145,9 @@ class BrowserWorkers(BrowserBulkActions):
 
         self.session.call(purge)
         note = f"{len(refs)} message(s) marked deleted were purged"
-        self.post_message(MessagesRemoved(folder, frozenset(r.key for r in refs), note))
+        self.screen.post_message(MessagesRemoved(folder, frozenset(r.key for r in refs), note))
 
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    @part_worker(group="search", exclusive=True)
     def search_folder(
         self, folder: str, query: str, refs: Sequence[MessageRef], cached: dict[str, Envelope]
     ) -> None:
@@ -158,14 +168,22 @@ class BrowserWorkers(BrowserBulkActions):
             matches.extend(e.ref if isinstance(e, Envelope) else e for e in found)
             room = SEARCH_ENVELOPES - (len(matches) - len(found))
             if envs and room > 0:
-                self.post_message(EnvelopesLoaded(folder, envs[:room], frozenset()))
+                self.screen.post_message(EnvelopesLoaded(folder, envs[:room], frozenset()))
             now = time.monotonic()
             if found and now - last_post >= PROGRESS_EVERY:
                 last_post = now
-                self.post_message(SearchProgressed(folder, query, list(matches), finished=False))
+                self.screen.post_message(SearchProgressed(folder, query, list(matches), finished=False))
         if worker.is_cancelled:
             return
-        self.post_message(SearchProgressed(folder, query, matches, finished=True))
+        self.screen.post_message(SearchProgressed(folder, query, matches, finished=True))
+
+    @part_worker(group="compose-source", exclusive=True)
+    def load_for_compose(self, folder: str, ref: MessageRef, then: Callable[[MessageView], None]) -> None:
+        """Read and parse one message, then hand it to `then` on the UI thread."""
+        from mailtui.core.message.view import parse_message
+
+        view = parse_message(self.session.call(lambda b: b.fetch_raw(folder, ref)))
+        self.screen.app.call_from_thread(then, view)
 
     def start_watcher(self, folder: str) -> None:
         """Watch `folder` for new mail on a daemon thread (replacing the previous watcher).
@@ -206,14 +224,12 @@ class BrowserWorkers(BrowserBulkActions):
         threading.Thread(target=run, name=f"mailtui-prefetch {folder}", daemon=True).start()
 
     def stop_prefetch(self) -> None:
-        stop = getattr(self, "_prefetch_stop", None)
-        if stop is not None:
-            stop.set()
+        if self._prefetch_stop is not None:
+            self._prefetch_stop.set()
 
     def stop_watcher(self) -> None:
-        stop = getattr(self, "_watch_stop", None)
-        if stop is not None:
-            stop.set()
+        if self._watch_stop is not None:
+            self._watch_stop.set()
 
     def _watch_loop(self, folder: str, stop: threading.Event) -> None:
         while not stop.is_set():
@@ -224,21 +240,21 @@ class BrowserWorkers(BrowserBulkActions):
                 changed = backend.wait_for_changes(folder, WATCH_TIMEOUT)
             except BackendError as err:
                 if not stop.is_set():
-                    self.post_message(ActionFailed(err))
+                    self.screen.post_message(ActionFailed(err))
                 stop.wait(WATCH_RETRY)  # do not spin (or spam) while the mailbox is unreachable
                 continue
             if changed and not stop.is_set():
-                self.post_message(FolderChanged(folder))
+                self.screen.post_message(FolderChanged(folder))
             self._report_dropped_changes(backend)
 
     def _report_dropped_changes(self, backend: MailBackend) -> None:
         """Say so when a change queued while offline could not be applied (never silently)."""
         dropped = backend.dropped_changes
-        reported = getattr(self, "_dropped_reported", 0)
+        reported = self._dropped_reported
         if len(dropped) > reported:
             self._dropped_reported = len(dropped)
             lost = "; ".join(dropped[reported:])
-            self.post_message(
+            self.screen.post_message(
                 ActionFailed(
                     BackendError(
                         f"made while the server was unreachable, these could not be applied: {lost}",

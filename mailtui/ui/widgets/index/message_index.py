@@ -254,13 +254,20 @@ class MessageIndex(ThreadFolding, ScrollView, can_focus=True):
 
     def tagged_refs(self) -> list[MessageRef]:
         """Tagged messages, newest first."""
-        tagged = self._tagged
-        if not tagged:
+        return self._refs_of(self._tagged)
+
+    def marked_deleted_refs(self) -> list[MessageRef]:
+        """Messages marked deleted (delete_mode "mark"), newest first."""
+        # Only loaded envelopes can carry the flag: walk those, not every ref of a 100k folder.
+        return self._refs_of({key for key, env in self._envelopes.items() if Flag.DELETED in env.flags})
+
+    def _refs_of(self, wanted: set[str]) -> list[MessageRef]:
+        if not wanted:
             return []
         keys = getattr(self._refs, "keys", None)
         if callable(keys):  # a RefList: compare key strings, build refs only for hits
-            return [self._refs[i] for i, k in enumerate(keys()) if k in tagged]
-        return [r for r in self._refs if r.key in tagged]
+            return [self._refs[i] for i, k in enumerate(keys()) if k in wanted]
+        return [r for r in self._refs if r.key in wanted]
 
     def add_envelopes(self, envelopes: Iterable[Envelope], requested: Iterable[str] = ()) -> None:
         """Store fetched envelopes and draw their rows."""
