@@ -1,5 +1,6 @@
-"""Collapsing threads in the message index (`z`, `Z`): a mixin of `MessageIndex`.
+"""The threads of the message index: reply depths and collapsed threads (`z`, `Z`).
 
+`ThreadFolding` is a part of `MessageIndex` (`index.folding`), plain data testable alone.
 The index keeps its thread order whole; collapsing only changes which rows are shown,
 computed by `core.threads.fold_threads`. A collapsed thread's first message shows how many
 replies it hides and `N` when one of them is unread.
@@ -7,87 +8,75 @@ replies it hides and `N` when one of them is unread.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
 
 from mailtui.core.index.threads import fold_threads, thread_root
 from mailtui.core.models import Envelope, MessageRef
 
 
 class ThreadFolding:
-    """Collapsed threads of `MessageIndex` (its attributes are declared there)."""
+    """Thread depths of the index's order, which threads are collapsed and what they hide."""
 
-    _refs: Sequence[MessageRef]
-    _rows: Sequence[MessageRef]
-    _ordered: Sequence[MessageRef] | None
-    _depth: dict[str, int]
-    _folded: set[str]
-    _hidden: dict[str, int]
-    _hidden_unread: set[str]
-    _unread_at_order: frozenset[str]
-    _filtered: bool
-    _envelopes: dict[str, Envelope]
-    cursor: int
+    def __init__(self) -> None:
+        self.depth: dict[str, int] = {}  # thread depth of replies (roots are absent)
+        self.folded: set[str] = set()  # roots of collapsed threads
+        self.hidden: dict[str, int] = {}  # replies each collapsed root hides
+        self.hidden_unread: set[str] = set()  # collapsed roots hiding an unread reply
+        self.unread_at_order: frozenset[str] = frozenset()  # unread when the order was made
 
-    if TYPE_CHECKING:  # MessageIndex's own
+    @property
+    def threaded(self) -> bool:
+        """True when the order has threads (some message is a reply)."""
+        return bool(self.depth)
 
-        @property
-        def current_ref(self) -> MessageRef | None: ...
+    def reset(self, depths: dict[str, int] | None = None, unread: frozenset[str] = frozenset()) -> None:
+        """A new order (threads with `depths`, or none): nothing collapsed."""
+        self.depth = dict(depths or {})
+        self.unread_at_order = unread
+        self.folded.clear()
+        self.hidden, self.hidden_unread = {}, set()
 
-        def _unfiltered(self) -> Sequence[MessageRef]: ...
-
-        def _place_cursor(self, keep_key: str | None) -> None: ...
-
-    def _fold(self, ordered: Sequence[MessageRef]) -> Sequence[MessageRef]:
-        """`ordered` without the replies of collapsed threads."""
-        if not self._folded:
+    def shown(self, ordered: Sequence[MessageRef], envelopes: Mapping[str, Envelope]) -> Sequence[MessageRef]:
+        """`ordered` without the replies of collapsed threads (what they hide is kept)."""
+        self.hidden, self.hidden_unread = {}, set()
+        if not self.folded:
             return ordered
+
+        def is_unread(key: str) -> bool:
+            env = envelopes.get(key)
+            return env.is_unread if env is not None else key in self.unread_at_order
+
         keys = keys_of(ordered)
-        shown, self._hidden, self._hidden_unread = fold_threads(
-            keys, self._depth, self._folded, self._is_unread
-        )
+        shown, self.hidden, self.hidden_unread = fold_threads(keys, self.depth, self.folded, is_unread)
         if callable(getattr(ordered, "keys", None)):  # a compact list stays compact
             return type(ordered)([keys[i] for i in shown])  # type: ignore[call-arg]
         return [ordered[i] for i in shown]
 
-    def _is_unread(self, key: str) -> bool:
-        env = self._envelopes.get(key)
-        return env.is_unread if env is not None else key in self._unread_at_order
-
-    def fold_thread(self, fold: bool | None = None) -> bool:
-        """Collapse or expand (None: toggle) the thread under the cursor; False when not threaded."""
-        if self._ordered is None or not self._depth or self._filtered or self.current_ref is None:
-            return False
-        keys = keys_of(self._rows)
-        root = keys[thread_root(keys, self._depth, self.cursor)]
+    def fold_at(self, rows: Sequence[MessageRef], row: int, fold: bool | None = None) -> str:
+        """Collapse or expand (None: toggle) the thread of `rows[row]`; returns its root's key."""
+        keys = keys_of(rows)
+        root = keys[thread_root(keys, self.depth, row)]
         if fold is None:
-            fold = root not in self._folded
-        (self._folded.add if fold else self._folded.discard)(root)
-        self._rows = self._unfiltered()
-        self._place_cursor(root)
-        return True
+            fold = root not in self.folded
+        (self.folded.add if fold else self.folded.discard)(root)
+        return root
 
-    def fold_all_threads(self, fold: bool) -> bool:
-        """Collapse or expand every thread; False when not threaded."""
-        if self._ordered is None or not self._depth or self._filtered:
-            return False
-        keep = self.current_ref.key if self.current_ref else None
-        if fold:
-            keys = keys_of(self._ordered)
-            replies = set(self._depth)
-            self._folded = {key for key in keys if key not in replies}
-            if keep is not None:
-                keep = keys[thread_root(keys, self._depth, keys.index(keep))]
-        else:
-            self._folded.clear()
-        self._rows = self._unfiltered()
-        self._place_cursor(keep)
-        return True
+    def fold_all(self, ordered: Sequence[MessageRef], fold: bool, keep: str | None) -> str | None:
+        """Collapse or expand every thread; returns the row to keep the cursor on (its root)."""
+        if not fold:
+            self.folded.clear()
+            return keep
+        keys = keys_of(ordered)
+        replies = set(self.depth)
+        self.folded = {key for key in keys if key not in replies}
+        if keep is not None:
+            keep = keys[thread_root(keys, self.depth, keys.index(keep))]
+        return keep
 
     @property
     def folded_count(self) -> int:
         """How many threads are collapsed."""
-        return len(self._folded)
+        return len(self.folded)
 
 
 def keys_of(refs: Sequence[MessageRef]) -> list[str]:

@@ -33,7 +33,7 @@ from mailtui.ui.widgets.index.folding import ThreadFolding
 CACHE_SIZE = 5000
 
 
-class MessageIndex(ThreadFolding, ScrollView, can_focus=True):
+class MessageIndex(ScrollView, can_focus=True):
     """One row per message of a folder, newest first, with a cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -100,11 +100,7 @@ class MessageIndex(ThreadFolding, ScrollView, can_focus=True):
         self._refs: Sequence[MessageRef] = []
         self._rows: Sequence[MessageRef] = []  # what is shown: refs, their sorted order, or matches
         self._ordered: Sequence[MessageRef] | None = None  # sorted or threaded order of _refs
-        self._depth: dict[str, int] = {}  # thread depth of replies (roots are absent)
-        self._folded: set[str] = set()  # roots of collapsed threads
-        self._hidden: dict[str, int] = {}  # replies each collapsed root hides
-        self._hidden_unread: set[str] = set()  # collapsed roots hiding an unread reply
-        self._unread_at_order: frozenset[str] = frozenset()  # unread when the order was made
+        self.folding = ThreadFolding()  # reply depths and collapsed threads of _ordered
         self._tagged: set[str] = set()
         self._filtered = False
         self._envelopes: OrderedDict[str, Envelope] = OrderedDict()
@@ -167,8 +163,7 @@ class MessageIndex(ThreadFolding, ScrollView, can_focus=True):
         self._listed = False
         self._refs = self._rows = []
         self._ordered = None
-        self._depth = {}
-        self._folded.clear()
+        self.folding.reset()
         self._tagged.clear()
         self._place_cursor(None)
 
@@ -186,8 +181,7 @@ class MessageIndex(ThreadFolding, ScrollView, can_focus=True):
         # No copy: a Maildir RefList stays compact (one key string per message).
         self._refs = refs if isinstance(refs, Sequence) else list(refs)
         self._ordered = None  # the screen re-applies a sort or thread order on the new refs
-        self._depth = {}
-        self._folded.clear()
+        self.folding.reset()
         if not self._filtered:
             self._rows = self._refs
         self._pending.clear()
@@ -203,8 +197,7 @@ class MessageIndex(ThreadFolding, ScrollView, can_focus=True):
     def _unfiltered(self) -> Sequence[MessageRef]:
         if self._ordered is None:
             return self._refs
-        self._hidden, self._hidden_unread = {}, set()
-        return self._fold(self._ordered)
+        return self.folding.shown(self._ordered, self._envelopes)
 
     def set_order(
         self,
@@ -215,16 +208,39 @@ class MessageIndex(ThreadFolding, ScrollView, can_focus=True):
         """Show the folder in another order (sorted or threaded), or by date again with None."""
         keep = self.current_ref.key if self.current_ref else None
         self._ordered = order
-        self._depth = dict(depths or {})
-        self._unread_at_order = unread
-        self._folded.clear()
+        self.folding.reset(depths, unread)
         if not self._filtered:
             self._rows = self._unfiltered()
         self._place_cursor(keep)
 
     def depth(self, key: str) -> int:
         """Thread depth of a message (0 when not threaded or a thread root)."""
-        return self._depth.get(key, 0)
+        return self.folding.depth.get(key, 0)
+
+    # -- threads ------------------------------------------------------------------
+    def fold_thread(self, fold: bool | None = None) -> bool:
+        """Collapse or expand (None: toggle) the thread under the cursor; False when not threaded."""
+        if self._ordered is None or not self.folding.threaded or self._filtered or self.current_ref is None:
+            return False
+        root = self.folding.fold_at(self._rows, self.cursor, fold)
+        self._rows = self._unfiltered()
+        self._place_cursor(root)
+        return True
+
+    def fold_all_threads(self, fold: bool) -> bool:
+        """Collapse or expand every thread; False when not threaded."""
+        if self._ordered is None or not self.folding.threaded or self._filtered:
+            return False
+        keep = self.current_ref.key if self.current_ref else None
+        keep = self.folding.fold_all(self._ordered, fold, keep)
+        self._rows = self._unfiltered()
+        self._place_cursor(keep)
+        return True
+
+    @property
+    def folded_count(self) -> int:
+        """How many threads are collapsed."""
+        return self.folding.folded_count
 
     # -- tags -------------------------------------------------------------------
     @property
@@ -415,15 +431,16 @@ class MessageIndex(ThreadFolding, ScrollView, can_focus=True):
         else:
             tagged = ref.key in self._tagged
             flags, date, size = flag_cells(env, tagged), format_date(env.sort_date), format_size(env.size)
-            if ref.key in self._hidden_unread and flags[0] == " ":
+            folding = self.folding
+            if ref.key in folding.hidden_unread and flags[0] == " ":
                 flags = "N" + flags[1:]  # a collapsed thread with unread replies, as in mutt
             sender, subject = clean_line(display_sender(env)), clean_line(env.subject)
-            depth = self._depth.get(ref.key, 0)
+            depth = folding.depth.get(ref.key, 0)
             if depth:
                 # Replies indented under their parent, as mutt's thread tree (at most 8 levels).
                 subject = "  " * (min(depth, 8) - 1) + "└>" + subject
-            elif ref.key in self._hidden:
-                subject = f"(+{self._hidden[ref.key]}) {subject}"  # a collapsed thread
+            elif ref.key in folding.hidden:
+                subject = f"(+{folding.hidden[ref.key]}) {subject}"  # a collapsed thread
         fixed = 3 + 1 + 10 + 1 + from_width + 1 + 1 + 5
         subject_width = max(width - fixed, 1)
         text = (
