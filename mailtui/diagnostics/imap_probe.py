@@ -1,11 +1,12 @@
 """The IMAP probe: greeting, CAPABILITY before TLS / after TLS / after login, TLS and the
 certificate, the login result and the folder count, with the time of each step.
 
-Blocking (imapclient), one stage per `ImapProbeSession.step()`; the UI runs it in a thread
-worker. It does not reuse `ImapConnection`, whose `_open` connects, upgrades and logs in as
-one operation (right for a mailbox, but the probe must stop and look between the steps);
-it does reuse its settings and TLS context (`imap_settings`) and the protocol trace
-(`imap_trace`), so the transcript looks the same and the password is masked the same way.
+Blocking (imapclient), one stage per `ImapProbeSession.step()` (a `probe_session.ProbeSession`);
+the UI runs it in a thread worker. It does not reuse `ImapConnection`, whose `_open` connects,
+upgrades and logs in as one operation (right for a mailbox, but the probe must stop and look
+between the steps); it does reuse its settings and TLS context (`imap_settings`) and the
+protocol trace (`imap_trace`), so the transcript looks the same and the password is masked
+the same way.
 
 `ImapConsole` sends a raw command line typed by an admin on an open connection (the tag is
 added for them) and returns the untagged and tagged response lines. It REFUSES commands
@@ -20,6 +21,7 @@ import itertools
 import socket
 import ssl
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,18 +30,11 @@ from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginEr
 
 from mailtui.backends.imap import trace as imap_trace
 from mailtui.backends.imap.settings import ImapSettings, make_ssl_context
-from mailtui.core.errors import (
-    EX_NOPERM,
-    EX_PROTOCOL,
-    EX_TEMPFAIL,
-    EX_UNAVAILABLE,
-    EX_USAGE,
-    MailtuiError,
-)
+from mailtui.core.errors import EX_NOPERM, EX_PROTOCOL, EX_TEMPFAIL, EX_UNAVAILABLE, EX_USAGE, MailtuiError
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import Direction, Transcript
-from mailtui.diagnostics import tls_info
-from mailtui.diagnostics.smtp_probe import ProbeError, StepResult, StepStatus
+from mailtui.diagnostics import probe_messages, tls_info
+from mailtui.diagnostics.probe_session import ProbeError, ProbeSession, Reply, StepResult, StepStatus
 from mailtui.diagnostics.tls_info import TlsInfo
 
 ImapStage = Literal["connect", "tls", "login", "list"]
@@ -75,7 +70,7 @@ def _caps(client: IMAPClient) -> tuple[str, ...]:
     return tuple(clean_line(c.decode("ascii", "replace")).upper() for c in client.capabilities())
 
 
-class ImapProbeSession:
+class ImapProbeSession(ProbeSession[ImapStage]):
     """Step through connect, STARTTLS, LOGIN and LIST against one IMAP server."""
 
     def __init__(
@@ -86,24 +81,16 @@ class ImapProbeSession:
         target: ImapStage | None = None,
         transcript: Transcript | None = None,
     ) -> None:
+        super().__init__(IMAP_STAGES, target or ("list" if settings.user else "tls"), transcript)
         self.settings = settings
-        self.target: ImapStage = target or ("list" if settings.user else "tls")
-        if self.target not in IMAP_STAGES:
-            raise ProbeError(
-                f"unknown stage {self.target!r}; stages: {', '.join(IMAP_STAGES)}", exit_code=EX_USAGE
-            )
         if self.target in ("login", "list") and not settings.user:
             raise ProbeError(f"stage {self.target} needs a user (--user)", exit_code=EX_USAGE)
-        self.transcript = transcript if transcript is not None else Transcript()
         self.transcript.add_secret(password, settings.user)
         self._password = password
         self.label = f"imap-probe#{next(_labels)} {settings.host}:{settings.port}"
         self._trace = imap_trace.TraceTarget(self.transcript, self.label, settings.account)
         imap_trace.install()
         self.client: IMAPClient | None = None
-        self._index = 0
-        self._steps: list[StepResult] = []
-        self._failed: StepResult | None = None
         self._greeting = ""
         self._before: tuple[str, ...] | None = None
         self._after_tls: tuple[str, ...] | None = None
@@ -112,34 +99,19 @@ class ImapProbeSession:
         self._login = ""
         self._folders: int | None = None
 
-    @property
-    def done(self) -> bool:
-        return self._failed is not None or self._index > IMAP_STAGES.index(self.target)
-
-    @property
-    def next_stage(self) -> ImapStage | None:
-        return None if self.done else IMAP_STAGES[self._index]
-
     def result(self) -> ImapProbeResult:
         """A snapshot of what the probe learned so far."""
-        reached = next((s.stage for s in reversed(self._steps) if s.status != "failed"), None)
-        failed = self._failed
         s = self.settings
         return ImapProbeResult(
             host=s.host, port=s.port, tls_mode=s.tls, user=s.user, target=self.target,
             greeting=self._greeting, capabilities_before_tls=self._before,
             capabilities_after_tls=self._after_tls, capabilities_after_login=self._after_login,
-            tls=self._tls, login=self._login, folder_count=self._folders, steps=tuple(self._steps),
-            reached_stage=reached, ok=failed is None and reached == self.target,
-            error=failed.error if failed else "", exit_code=failed.exit_code if failed else 0,
-            transcript=tuple(line.format() for line in self.transcript.lines() if line.connection == self.label),
+            tls=self._tls, login=self._login, folder_count=self._folders, **self._outcome(),
         )  # fmt: skip
 
     def step(self) -> StepResult:
         """Run the next stage (blocking); after the last one or a failure, LOGOUT."""
-        if self.done:
-            raise ProbeError("the probe is finished; start a new session to probe again", exit_code=EX_USAGE)
-        stage = IMAP_STAGES[self._index]
+        stage = self._current_stage()
         start = time.perf_counter()
         with imap_trace.tracing(self._trace):
             try:
@@ -149,17 +121,14 @@ class ImapProbeSession:
             except (IMAPClientError, OSError, ValueError) as exc:
                 result = self._fail(stage, start, *self._classify(exc, stage))
             else:
-                result = StepResult(stage, status, round((time.perf_counter() - start) * 1000, 1), (), note)
-                self._steps.append(result)
-                self._index += 1
+                result = self._passed(stage, status, start, note=note)
         if self.done:
             self.close()
         return result
 
     def run_to(self, stage: ImapStage | None = None) -> ImapProbeResult:
         """Step until `stage` (default: the target) or a failure; then LOGOUT."""
-        stop = IMAP_STAGES.index(stage or self.target)
-        while not self.done and self._index <= stop:
+        while self._wants_step(stage):
             self.step()
         if self.done:
             self.close()
@@ -179,14 +148,12 @@ class ImapProbeSession:
                 except (IMAPClientError, OSError):
                     pass
 
-    def _fail(self, stage: str, start: float, error: str, code: int) -> StepResult:
+    def _fail(
+        self, stage: ImapStage, start: float, error: str, code: int, replies: Sequence[Reply] = ()
+    ) -> StepResult:
         if stage == "login":
             self._login = "failed"
-        result = StepResult(stage, "failed", round((time.perf_counter() - start) * 1000, 1), (), error=error,
-                            exit_code=code)  # fmt: skip
-        self._steps.append(result)
-        self._failed = result
-        return result
+        return super()._fail(stage, start, error, code, replies)
 
     def _note(self, text: str) -> None:
         self._trace.add(Direction.INFO, text)
@@ -213,17 +180,10 @@ class ImapProbeSession:
 
     def _stage_tls(self) -> tuple[str, StepStatus]:
         s = self.settings
-        if s.tls == "ssl":
-            return "implicit TLS, negotiated at connect", "skipped"
-        if s.tls == "none":
-            return "no TLS (--tls none)", "skipped"
+        if (skipped := probe_messages.tls_skipped(s.tls)) is not None:
+            return skipped
         client = self._need_client()
-        if not client.has_capability("STARTTLS"):
-            raise ProbeError(
-                f"{s.host}:{s.port} does not offer STARTTLS, but --tls starttls requires it. Use --tls ssl "
-                "(usually port 993), or --tls none to probe without encryption.",
-                exit_code=EX_PROTOCOL,
-            )
+        probe_messages.require_starttls("imap", s.host, s.port, client.has_capability("STARTTLS"))
         try:
             client.starttls(make_ssl_context(s))
         except ssl.SSLError as exc:
@@ -240,18 +200,14 @@ class ImapProbeSession:
             return "no user given (--user)", "skipped"
         client = self._need_client()
         if s.tls == "none" and not s.allow_plaintext_auth:
-            raise ProbeError(
-                f"refusing to send the password of {s.user!r} over an unencrypted connection to "
-                f"{s.host}:{s.port}. Use --tls starttls or ssl, or (trusted network only) --allow-plaintext-auth.",
-                exit_code=EX_USAGE,
-            )
+            raise probe_messages.plaintext_refused(s.user, s.host, s.port)
         known = self._after_tls if self._after_tls is not None else self._before or ()
         if "LOGINDISABLED" in known:  # from the list already read: no extra CAPABILITY round trip
             raise ProbeError(
                 f"{s.host}:{s.port} announces LOGINDISABLED on this connection", exit_code=EX_NOPERM
             )
         if self._password is None:
-            raise ProbeError(f"no password for {s.user!r}", exit_code=EX_NOPERM)
+            raise probe_messages.no_password(s.user)
         if self._password.isascii():
             said = client.login(s.user, self._password)
         else:  # LOGIN takes ASCII quoted strings only; SASL PLAIN carries UTF-8
@@ -270,49 +226,22 @@ class ImapProbeSession:
 
     def _need_client(self) -> IMAPClient:
         if self.client is None:
-            raise ProbeError("the connection is closed", exit_code=EX_TEMPFAIL)
+            raise probe_messages.connection_closed()
         return self.client
 
     # -- TLS -------------------------------------------------------------------------------
     def _record_tls(self, client: IMAPClient) -> None:
-        s = self.settings
         sock = client.socket()
         details = tls_info.session_details(sock if isinstance(sock, ssl.SSLSocket) else None)
-        failure, note = None, ""
-        if not s.tls_verify:
-            note = "verification turned off (--no-verify)"
-            try:
-                failure = tls_info.verify_check(
-                    s.host, s.port, starttls="imap" if s.tls == "starttls" else None,
-                    cafile=s.ca_file, timeout=s.timeout,
-                )  # fmt: skip
-            except (OSError, ValueError) as exc:
-                note += f"; a verifying handshake could not be made: {clean_line(str(exc))}"
-        self._tls = TlsInfo(
-            version=details.version, cipher=details.cipher, verify_enabled=s.tls_verify,
-            verified=s.tls_verify, failure=failure,
-            certificate=tls_info.certificate_or_none(details.der), note=note,
-        )  # fmt: skip
+        self._tls = tls_info.session_info(details, self.settings, self._starttls_kind())
 
     def _tls_failed(self, exc: BaseException) -> None:
-        s = self.settings
-        error = tls_info.find_verify_error(exc)
-        failure = tls_info.explain_verify_error(error) if error is not None else None
-        kind: tls_info.StartTLS | None = "imap" if s.tls == "starttls" else None
-        try:
-            details = tls_info.fetch_certificate(s.host, s.port, starttls=kind, timeout=s.timeout)
-        except (OSError, ValueError) as second:
-            self._tls = TlsInfo(
-                version=None, cipher=None, verify_enabled=s.tls_verify, verified=False, failure=failure,
-                certificate=None, note=f"the certificate could not be read: {clean_line(str(second))}",
-            )  # fmt: skip
-            return
-        note = "certificate read in a second, unverified handshake (nothing was sent over it)"
-        self._note(note)
-        self._tls = TlsInfo(
-            version=details.version, cipher=details.cipher, verify_enabled=s.tls_verify, verified=False,
-            failure=failure, certificate=tls_info.certificate_or_none(details.der), note=note,
-        )  # fmt: skip
+        self._tls = tls_info.failed_handshake_info(exc, self.settings, self._starttls_kind())
+        if self._tls.note == tls_info.SECOND_HANDSHAKE_NOTE:
+            self._note(self._tls.note)
+
+    def _starttls_kind(self) -> tls_info.StartTLS | None:
+        return "imap" if self.settings.tls == "starttls" else None
 
     def _classify(self, exc: BaseException, stage: str) -> tuple[str, int]:
         s = self.settings
@@ -320,29 +249,20 @@ class ImapProbeSession:
         text = clean_line(imap_trace.unrepr(str(exc)))
         if isinstance(exc, ssl.SSLError):
             verify = tls_info.find_verify_error(exc)
-            why = tls_info.explain_verify_error(verify).reason if verify is not None else text.rstrip(".")
-            advice = (
-                " If you trust this server, pass its certificate (or CA) with --ca-file PEM; --no-verify "
-                "accepts any certificate."
-                if verify is not None
-                else f" Check that --tls {s.tls} matches port {s.port} (993: ssl, 143: starttls or none)."
-            )
-            return f"TLS with {where} failed during {stage}: {why}.{advice}", EX_PROTOCOL
+            failure = tls_info.explain_verify_error(verify) if verify is not None else None
+            return probe_messages.tls_failed("imap", where, stage, failure, text, s.tls, s.port), EX_PROTOCOL
         if isinstance(exc, LoginError):
             return (
                 f"{where} refused the login of {s.user!r}: {text}. Check the user name and password.",
                 EX_NOPERM,
             )
         if isinstance(exc, TimeoutError | socket.timeout):
-            return f"{where} did not answer within {s.timeout:g} s during {stage}", EX_TEMPFAIL
+            return probe_messages.timed_out(where, s.timeout, stage), EX_TEMPFAIL
         if isinstance(exc, IMAPClientAbortError):
             return f"{where} dropped the connection during {stage}: {text}", EX_TEMPFAIL
         if isinstance(exc, OSError):
             if stage == "connect":
-                return (
-                    f"cannot connect to {where}: {text}. Check host, port and that it is reachable.",
-                    EX_UNAVAILABLE,
-                )
+                return probe_messages.unreachable(where, text), EX_UNAVAILABLE
             return f"network error with {where} during {stage}: {text}", EX_TEMPFAIL
         return f"{where} answered {stage} with an error: {text}", EX_PROTOCOL
 

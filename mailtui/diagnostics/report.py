@@ -13,7 +13,8 @@ import json
 from collections.abc import Sequence
 
 from mailtui.diagnostics.imap_probe import ImapProbeResult
-from mailtui.diagnostics.smtp_probe import SmtpCapabilities, SmtpProbeResult, StepResult
+from mailtui.diagnostics.probe_session import StepResult
+from mailtui.diagnostics.smtp_probe import SmtpCapabilities, SmtpProbeResult
 from mailtui.diagnostics.tls_info import TlsInfo
 
 # The keywords an admin checks first, in this order; others follow as the server listed them.

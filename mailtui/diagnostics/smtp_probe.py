@@ -1,9 +1,9 @@
 """A swaks-style SMTP probe: connect, EHLO, STARTTLS, AUTH, MAIL, RCPT, DATA, one stage at a time.
 
-`SmtpProbeSession` drives a `TranscriptSMTP` (the same client and connection options as
-`mailtui.sending.smtp.send_message`: tls ssl/starttls/none, never opportunistic STARTTLS; tls_verify,
-ca_file, timeout) and records for each stage the server's replies (explained with
-`core.codes.short_explanation`) and its duration. It keeps the EHLO capabilities before
+`SmtpProbeSession` (a `probe_session.ProbeSession`) drives a `TranscriptSMTP` (the same client
+and connection options as `mailtui.sending.smtp.send_message`: tls ssl/starttls/none, never
+opportunistic STARTTLS; tls_verify, ca_file, timeout) and records for each stage the
+server's replies (explained with `core.codes.short_explanation`) and its duration. It keeps the EHLO capabilities before
 and after STARTTLS side by side, the TLS session and the peer certificate (read in a
 second, unverified handshake when verification fails, so the admin still sees it).
 
@@ -37,48 +37,14 @@ from mailtui.core.errors import (
 from mailtui.core.exit_codes import exit_code_for_reply
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import Direction, Transcript
-from mailtui.diagnostics import tls_info
+from mailtui.diagnostics import probe_messages, tls_info
+from mailtui.diagnostics.probe_session import ProbeError, ProbeSession, Reply, StepResult, StepStatus
 from mailtui.diagnostics.tls_info import TlsInfo
 from mailtui.sending.client import TranscriptSMTP, connection_label
 from mailtui.sending.smtp import make_tls_context
 
 Stage = Literal["connect", "ehlo", "tls", "auth", "mail", "rcpt", "data"]
 STAGES: tuple[Stage, ...] = ("connect", "ehlo", "tls", "auth", "mail", "rcpt", "data")
-StepStatus = Literal["ok", "failed", "skipped"]
-
-
-class ProbeError(MailtuiError):
-    """A probe stage failed; `exit_code` is the sysexits code the CLI returns."""
-
-    title = "Probe failed"
-    exit_code = EX_UNAVAILABLE
-
-
-@dataclass(frozen=True)
-class Reply:
-    """One server reply with its meaning (text from the server, cleaned)."""
-
-    code: int
-    text: str
-    explanation: str
-
-    @classmethod
-    def of(cls, code: int, message: str) -> Reply:
-        text = clean_line(message.replace("\n", " / "))
-        return cls(code, text, clean_line(short_explanation(code, message)))
-
-
-@dataclass(frozen=True)
-class StepResult:
-    """What one stage did: status, time, the server's replies, a note or the error."""
-
-    stage: str
-    status: StepStatus
-    duration_ms: float
-    replies: tuple[Reply, ...] = ()
-    note: str = ""
-    error: str = ""
-    exit_code: int = 0
 
 
 @dataclass(frozen=True)
@@ -150,7 +116,7 @@ def probe_message(sender: str, recipient: str) -> bytes:
     return msg.as_bytes(policy=SMTP_POLICY)
 
 
-class SmtpProbeSession:
+class SmtpProbeSession(ProbeSession[Stage]):
     """Step through the SMTP stages against `server`; `step()` runs one, `run_to()` all."""
 
     def __init__(
@@ -164,82 +130,57 @@ class SmtpProbeSession:
         transcript: Transcript | None = None,
         ehlo_hostname: str | None = None,
     ) -> None:
-        if quit_after not in STAGES:
-            raise ProbeError(f"unknown stage {quit_after!r}; stages: {', '.join(STAGES)}", exit_code=EX_USAGE)
+        super().__init__(STAGES, quit_after, transcript)
         if quit_after in ("mail", "rcpt", "data") and not sender:
             raise ProbeError(f"--quit-after {quit_after} needs a sender (--from)", exit_code=EX_USAGE)
         if quit_after in ("rcpt", "data") and not recipient:
             raise ProbeError(f"--quit-after {quit_after} needs a recipient (--to)", exit_code=EX_USAGE)
         self.server = server
-        self.sender, self.recipient, self.quit_after = sender, recipient, quit_after
-        self.transcript = transcript if transcript is not None else Transcript()
+        self.sender, self.recipient = sender, recipient
         self.transcript.add_secret(password, server.user)
         self._password = password
         self._ehlo_hostname = ehlo_hostname
         self.label = connection_label(server.host, server.port)
         self.client: TranscriptSMTP | None = None
-        self._index = 0  # next stage
-        self._steps: list[StepResult] = []
         self._banner: Reply | None = None
         self._caps_before: SmtpCapabilities | None = None
         self._caps_after: SmtpCapabilities | None = None
         self._tls: TlsInfo | None = None
-        self._failed: StepResult | None = None
         self._delivered = False
-
-    # -- state -----------------------------------------------------------------------
-    @property
-    def done(self) -> bool:
-        """True once the target stage is reached or a stage failed."""
-        return self._failed is not None or self._index > STAGES.index(self.quit_after)
-
-    @property
-    def next_stage(self) -> Stage | None:
-        return None if self.done else STAGES[self._index]
 
     def result(self) -> SmtpProbeResult:
         """A snapshot of what the probe learned so far."""
-        reached = next((s.stage for s in reversed(self._steps) if s.status != "failed"), None)
-        failed = self._failed
         return SmtpProbeResult(
-            host=self.server.host, port=self.server.port, tls_mode=self.server.tls, target=self.quit_after,
+            host=self.server.host, port=self.server.port, tls_mode=self.server.tls, target=self.target,
             banner=self._banner, capabilities_before_tls=self._caps_before,
-            capabilities_after_tls=self._caps_after, tls=self._tls, steps=tuple(self._steps),
-            reached_stage=reached, ok=failed is None and reached == self.quit_after,
-            error=failed.error if failed else "", exit_code=failed.exit_code if failed else 0,
-            delivered=self._delivered,
-            transcript=tuple(line.format() for line in self.transcript.lines() if line.connection == self.label),
+            capabilities_after_tls=self._caps_after, tls=self._tls, delivered=self._delivered,
+            **self._outcome(),
         )  # fmt: skip
 
     # -- driving ---------------------------------------------------------------------
     async def step(self) -> StepResult:
         """Run the next stage; after the last one (or a failure) QUIT and close."""
-        if self.done:
-            raise ProbeError("the probe is finished; start a new session to probe again", exit_code=EX_USAGE)
-        stage = STAGES[self._index]
+        stage = self._current_stage()
         replies: list[Reply] = []
         start = time.perf_counter()
         try:
             note, status = await getattr(self, f"_stage_{stage}")(replies)
         except MailtuiError as exc:  # ProbeError, or an unreadable ca_file
-            result = self._fail(stage, start, replies, str(exc), exc.exit_code)
+            result = self._fail(stage, start, str(exc), exc.exit_code, replies)
         except (aiosmtplib.SMTPException, OSError, ValueError) as exc:
             if isinstance(exc, aiosmtplib.SMTPResponseException):
                 replies.append(Reply.of(exc.code, exc.message))
             message, exit_code = _classify(exc, stage, self.server)
-            result = self._fail(stage, start, replies, message, exit_code)
+            result = self._fail(stage, start, message, exit_code, replies)
         else:
-            result = StepResult(stage, status, _ms(start), tuple(replies), note)
-            self._steps.append(result)
-            self._index += 1
+            result = self._passed(stage, status, start, replies, note)
         if self.done:
             await self.close()
         return result
 
     async def run_to(self, stage: Stage | None = None) -> SmtpProbeResult:
         """Step until `stage` (default: quit_after) is reached or a stage fails."""
-        stop = STAGES.index(stage or self.quit_after)
-        while not self.done and self._index <= stop:
+        while self._wants_step(stage):
             await self.step()
         if self.done:
             await self.close()
@@ -258,16 +199,10 @@ class SmtpProbeSession:
         finally:
             client.close()
 
-    def _fail(self, stage: Stage, start: float, replies: list[Reply], error: str, code: int) -> StepResult:
-        result = StepResult(stage, "failed", _ms(start), tuple(replies), error=error, exit_code=code)
-        self._steps.append(result)
-        self._failed = result
-        return result
-
     # -- stages ----------------------------------------------------------------------
     def _client(self) -> TranscriptSMTP:
         if self.client is None:
-            raise ProbeError("the connection is closed", exit_code=EX_TEMPFAIL)
+            raise probe_messages.connection_closed()
         return self.client
 
     async def _stage_connect(self, replies: list[Reply]) -> tuple[str, StepStatus]:
@@ -309,17 +244,10 @@ class SmtpProbeSession:
 
     async def _stage_tls(self, replies: list[Reply]) -> tuple[str, StepStatus]:
         s = self.server
-        if s.tls == "ssl":
-            return "implicit TLS, negotiated at connect", "skipped"
-        if s.tls == "none":
-            return "no TLS (--tls none)", "skipped"
+        if (skipped := probe_messages.tls_skipped(s.tls)) is not None:
+            return skipped
         client = self._client()
-        if not client.supports_extension("starttls"):
-            raise ProbeError(
-                f"{s.host}:{s.port} does not offer STARTTLS, but --tls starttls requires it. Use --tls ssl "
-                "(usually port 465), or --tls none to probe without encryption.",
-                exit_code=EX_PROTOCOL,
-            )
+        probe_messages.require_starttls("smtp", s.host, s.port, client.supports_extension("starttls"))
         try:
             response = await client.starttls()
         except aiosmtplib.SMTPResponseException:
@@ -340,12 +268,7 @@ class SmtpProbeSession:
             return "no user given (--user)", "skipped"
         client = self._client()
         if client.tls_description() is None and not s.allow_plaintext_auth:
-            raise ProbeError(
-                f"refusing to send the password of {s.user!r} over an unencrypted connection to "
-                f"{s.host}:{s.port}. Use --tls starttls or ssl, or (trusted network only) "
-                "--allow-plaintext-auth.",
-                exit_code=EX_USAGE,
-            )
+            raise probe_messages.plaintext_refused(s.user, s.host, s.port)
         if not client.supports_extension("auth"):
             raise ProbeError(
                 f"{s.host}:{s.port} does not offer AUTH on this connection"
@@ -353,7 +276,7 @@ class SmtpProbeSession:
                 exit_code=EX_NOPERM,
             )
         if self._password is None:
-            raise ProbeError(f"no password for {s.user!r}", exit_code=EX_NOPERM)
+            raise probe_messages.no_password(s.user)
         offered = [m.upper() for m in client.server_auth_methods]
         if "PLAIN" in offered:
             mechanism, response = "PLAIN", await client.auth_plain(s.user, self._password)
@@ -387,60 +310,23 @@ class SmtpProbeSession:
 
     # -- TLS details -------------------------------------------------------------------
     async def _record_tls(self) -> None:
-        client = self._client()
-        transport = client.transport
+        transport = self._client().transport
         ssl_object = transport.get_extra_info("ssl_object") if transport is not None else None
         details = tls_info.session_details(ssl_object)
-        s = self.server
-        failure, note = None, ""
-        if not s.tls_verify:
-            note = "verification turned off (--no-verify)"
-            try:
-                failure = await asyncio.to_thread(
-                    tls_info.verify_check, s.host, s.port, starttls=self._starttls_kind(),
-                    cafile=s.ca_file, timeout=s.timeout,
-                )  # fmt: skip
-            except (OSError, ValueError) as exc:
-                note += f"; a verifying handshake could not be made: {clean_line(str(exc))}"
-        self._tls = TlsInfo(
-            version=details.version, cipher=details.cipher, verify_enabled=s.tls_verify,
-            verified=s.tls_verify, failure=failure,
-            certificate=tls_info.certificate_or_none(details.der), note=note,
-        )  # fmt: skip
+        self._tls = await asyncio.to_thread(
+            tls_info.session_info, details, self.server, self._starttls_kind()
+        )
 
     async def _tls_failed(self, exc: BaseException) -> None:
         """The handshake failed: find out why, and read the certificate without verifying."""
-        s = self.server
-        error = tls_info.find_verify_error(exc)
-        failure = tls_info.explain_verify_error(error) if error is not None else None
-        kind = self._starttls_kind()
-        try:
-            if failure is None and s.tls_verify:
-                failure = await asyncio.to_thread(
-                    tls_info.verify_check, s.host, s.port, starttls=kind, cafile=s.ca_file, timeout=s.timeout
-                )
-            details = await asyncio.to_thread(
-                tls_info.fetch_certificate, s.host, s.port, starttls=kind, timeout=s.timeout
-            )
-        except (OSError, ValueError) as second:
-            self._tls = TlsInfo(
-                version=None, cipher=None, verify_enabled=s.tls_verify, verified=False, failure=failure,
-                certificate=None, note=f"the certificate could not be read: {clean_line(str(second))}",
-            )  # fmt: skip
-            return
-        note = "certificate read in a second, unverified handshake (nothing was sent over it)"
-        self.transcript.add("smtp", self.label, Direction.INFO, note, s.account)
-        self._tls = TlsInfo(
-            version=details.version, cipher=details.cipher, verify_enabled=s.tls_verify, verified=False,
-            failure=failure, certificate=tls_info.certificate_or_none(details.der), note=note,
-        )  # fmt: skip
+        self._tls = await asyncio.to_thread(
+            tls_info.failed_handshake_info, exc, self.server, self._starttls_kind(), recheck=True
+        )
+        if self._tls.note == tls_info.SECOND_HANDSHAKE_NOTE:
+            self.transcript.add("smtp", self.label, Direction.INFO, self._tls.note, self.server.account)
 
     def _starttls_kind(self) -> tls_info.StartTLS | None:
         return "smtp" if self.server.tls == "starttls" else None
-
-
-def _ms(start: float) -> float:
-    return round((time.perf_counter() - start) * 1000, 1)
 
 
 def _looks_like_tls(exc: BaseException) -> bool:
@@ -456,14 +342,10 @@ def _classify(exc: BaseException, stage: Stage, server: ServerConfig) -> tuple[s
     text = clean_line(str(exc))
     verify = tls_info.find_verify_error(exc)
     if verify is not None or (stage in ("connect", "tls") and _looks_like_tls(exc)):
-        why = tls_info.explain_verify_error(verify).reason if verify is not None else text.rstrip(".")
-        advice = (
-            " If you trust this server, pass its certificate (or CA) with --ca-file PEM; --no-verify accepts "
-            "any certificate."
-            if verify is not None
-            else f" Check that --tls {server.tls} matches port {server.port} (465: ssl, 587: starttls, 25: none)."
-        )
-        return f"TLS with {where} failed during {stage}: {why}.{advice}", EX_PROTOCOL
+        failure = tls_info.explain_verify_error(verify) if verify is not None else None
+        return probe_messages.tls_failed(
+            "smtp", where, stage, failure, text, server.tls, server.port
+        ), EX_PROTOCOL
     if isinstance(exc, aiosmtplib.SMTPResponseException):
         code, msg = exc.code, clean_line(exc.message)
         said = (
@@ -475,12 +357,9 @@ def _classify(exc: BaseException, stage: Stage, server: ServerConfig) -> tuple[s
             return said + ". Check the user name and password.", EX_NOPERM
         return said, exit_code_for_reply(code, msg)  # the same table as `mailtui send`
     if isinstance(exc, TimeoutError):
-        return f"{where} did not answer within {server.timeout:g} s during {stage}", EX_TEMPFAIL
+        return probe_messages.timed_out(where, server.timeout, stage), EX_TEMPFAIL
     if isinstance(exc, aiosmtplib.SMTPServerDisconnected):
         return f"{where} closed the connection during {stage}: {text}", EX_TEMPFAIL
     if isinstance(exc, ConnectionError | OSError):
-        return (
-            f"cannot connect to {where}: {text}. Check host, port and that it is reachable.",
-            EX_UNAVAILABLE,
-        )
+        return probe_messages.unreachable(where, text), EX_UNAVAILABLE
     return f"{where}: {stage} failed: {text}", EX_PROTOCOL

@@ -3,7 +3,8 @@ verification failed (self-signed, hostname mismatch, expired, unknown CA).
 
 A probe whose verifying handshake failed still shows the certificate: `fetch_certificate`
 does a second, unverified handshake (plain socket, the protocol's STARTTLS dance when
-needed) only to read the server's certificate. DER is decoded with the `cryptography`
+needed) only to read the server's certificate. `session_info` and `failed_handshake_info`
+are the TlsInfo both probes record, after a handshake that worked or one that failed. DER is decoded with the `cryptography`
 package (the stdlib has no public DER decoder).
 """
 
@@ -14,7 +15,7 @@ import hashlib
 import socket
 import ssl
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from cryptography import x509
 from cryptography.x509.oid import NameOID
@@ -29,6 +30,22 @@ from mailtui.tls import (  # noqa: F401 - VerifyKind and find_verify_error: re-e
 )
 
 StartTLS = Literal["smtp", "imap"]
+SECOND_HANDSHAKE_NOTE = "certificate read in a second, unverified handshake (nothing was sent over it)"
+
+
+class Endpoint(Protocol):
+    """What the TLS helpers read of a probed server (a ServerConfig and ImapSettings both fit)."""
+
+    @property
+    def host(self) -> str: ...
+    @property
+    def port(self) -> int: ...
+    @property
+    def tls_verify(self) -> bool: ...
+    @property
+    def ca_file(self) -> str | None: ...
+    @property
+    def timeout(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -201,3 +218,51 @@ def verify_check(
     except ssl.SSLCertVerificationError as exc:
         return explain_verify_error(exc)
     return None
+
+
+def session_info(details: Handshake, server: Endpoint, starttls: StartTLS | None) -> TlsInfo:
+    """The TLS of an established session, for a probe result. Blocking.
+
+    With verification off, a second (verifying) handshake says whether a verifying client
+    would have accepted the server.
+    """
+    failure, note = None, ""
+    if not server.tls_verify:
+        note = "verification turned off (--no-verify)"
+        try:
+            failure = verify_check(
+                server.host, server.port, starttls=starttls, cafile=server.ca_file, timeout=server.timeout
+            )
+        except (OSError, ValueError) as exc:
+            note += f"; a verifying handshake could not be made: {clean_line(str(exc))}"
+    return TlsInfo(
+        version=details.version, cipher=details.cipher, verify_enabled=server.tls_verify,
+        verified=server.tls_verify, failure=failure, certificate=certificate_or_none(details.der), note=note,
+    )  # fmt: skip
+
+
+def failed_handshake_info(
+    exc: BaseException, server: Endpoint, starttls: StartTLS | None, *, recheck: bool = False
+) -> TlsInfo:
+    """After a failed handshake: why it failed (from `exc`; with `recheck` a verifying handshake
+    when `exc` does not say) and the certificate, read in a second, unverified handshake.
+
+    Blocking. The note is SECOND_HANDSHAKE_NOTE when the certificate was read.
+    """
+    error = find_verify_error(exc)
+    failure = explain_verify_error(error) if error is not None else None
+    try:
+        if recheck and failure is None and server.tls_verify:
+            failure = verify_check(
+                server.host, server.port, starttls=starttls, cafile=server.ca_file, timeout=server.timeout
+            )
+        details = fetch_certificate(server.host, server.port, starttls=starttls, timeout=server.timeout)
+    except (OSError, ValueError) as second:
+        return TlsInfo(
+            version=None, cipher=None, verify_enabled=server.tls_verify, verified=False, failure=failure,
+            certificate=None, note=f"the certificate could not be read: {clean_line(str(second))}",
+        )  # fmt: skip
+    return TlsInfo(
+        version=details.version, cipher=details.cipher, verify_enabled=server.tls_verify, verified=False,
+        failure=failure, certificate=certificate_or_none(details.der), note=SECOND_HANDSHAKE_NOTE,
+    )  # fmt: skip

@@ -12,7 +12,7 @@ import pytest
 from mailtui.backends.imap.settings import ImapSettings
 from mailtui.core.errors import EX_NOPERM, EX_PROTOCOL, EX_USAGE
 from mailtui.diagnostics.imap_probe import ImapConsole, ImapProbeSession
-from mailtui.diagnostics.smtp_probe import ProbeError
+from mailtui.diagnostics.probe_session import ProbeError
 from tests.backends.dovecot_server import DovecotServer, start_or_skip
 
 pytestmark = pytest.mark.dovecot

@@ -13,7 +13,8 @@ from aiosmtpd.controller import Controller
 
 from mailtui.config import ServerConfig
 from mailtui.core.errors import EX_NOPERM, EX_PROTOCOL, EX_UNAVAILABLE, EX_USAGE
-from mailtui.diagnostics.smtp_probe import STAGES, ProbeError, SmtpCapabilities, SmtpProbeSession
+from mailtui.diagnostics.probe_session import ProbeError
+from mailtui.diagnostics.smtp_probe import STAGES, SmtpCapabilities, SmtpProbeSession
 from mailtui.diagnostics.tls_info import explain_verify_error
 from tests.certs import free_port, make_self_signed
 from tests.smtp import conftest as smtp_fixtures
