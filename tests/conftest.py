@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+pytest_plugins = ["tests.fixtures.dovecot"]  # `dovecot`, `user`: a real Dovecot per test module
+
 
 @pytest.fixture(autouse=True)
 def isolated_xdg(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):

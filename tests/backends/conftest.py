@@ -20,7 +20,7 @@ import pytest
 from mailtui.backends.base import MailBackend
 from mailtui.backends.maildir.backend import MaildirBackend
 from mailtui.backends.mbox.backend import MboxBackend
-from tests.backends.imap_helpers import DovecotHarness, dovecot_fixture  # noqa: F401  (module-scoped "dovecot")
+from tests.backends.imap_helpers import DovecotHarness
 
 CONTRACT_BACKENDS = ["maildir", "mbox", "imap"]
 

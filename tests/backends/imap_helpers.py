@@ -1,9 +1,7 @@
-"""Shared pieces of the IMAP tests: the Dovecot fixtures, users, messages, a second client.
+"""Shared pieces of the IMAP tests: users, messages, the contract harness, a second client.
 
-Imported by test_imap.py and test_imap_tls.py: the fixtures are named `dovecot` and `user`
-(`dovecot_fixture`/`user_fixture` in Python, so that importing them does not shadow test
-arguments); each test file gets its own Dovecot (module scope,
-and xdist runs each file in one worker), each test its own user.
+The `dovecot` and `user` fixtures themselves are in tests/fixtures/dovecot.py (a plugin of
+the whole suite): each test file gets its own Dovecot, each test its own user.
 """
 
 from __future__ import annotations
@@ -11,18 +9,16 @@ from __future__ import annotations
 import itertools
 import socket
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from pathlib import Path
 
-import pytest
 from imapclient import IMAPClient
 
 from mailtui.backends.imap.backend import ImapBackend, open_url
 from mailtui.core.transcript import Transcript
-from tests.backends.dovecot_server import DovecotServer, start_or_skip
+from tests.backends.dovecot_server import DovecotServer
 
 _users = itertools.count(1)
 BASE_DATE = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
@@ -55,27 +51,12 @@ class ImapUser:
         return open_url(self.url(), transcript=transcript, **kw)  # type: ignore[arg-type]
 
 
-@pytest.fixture(scope="module", name="dovecot")
-def dovecot_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DovecotServer]:
-    server = start_or_skip(Path(tmp_path_factory.mktemp("dovecot")))
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 def new_user(server: DovecotServer) -> ImapUser:
     """A fresh user with an empty mailbox (a password with characters that need quoting)."""
     name = f"user{next(_users)}"
     password = f'pw-{name}-"quoted" \\ s3cret'
     server.add_user(name, password)
     return ImapUser(name, password, server)
-
-
-@pytest.fixture(name="user")
-def user_fixture(dovecot: DovecotServer) -> ImapUser:
-    """A fresh user on the module's Dovecot."""
-    return new_user(dovecot)
 
 
 class DovecotHarness:

@@ -14,11 +14,9 @@ from mailtui.core.errors import FolderNotFoundError, MessageNotFoundError
 from mailtui.core.models import Flag, MessageRef, SpecialUse, TLSState
 from mailtui.core.transcript import Direction, Transcript, TranscriptLine
 from tests.backends.dovecot_server import DovecotServer
-from tests.backends.imap_helpers import (  # noqa: F401
+from tests.backends.imap_helpers import (
     ImapUser,
-    dovecot_fixture,
     make_message,
-    user_fixture,
 )
 
 pytestmark = pytest.mark.dovecot

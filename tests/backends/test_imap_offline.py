@@ -15,12 +15,10 @@ from mailtui.backends.imap.backend import ImapBackend, open_url
 from mailtui.core.errors import ConnectionLostError
 from mailtui.core.models import Flag, MessageRef
 from mailtui.core.transcript import Direction, Transcript
-from tests.backends.imap_helpers import (  # noqa: F401
+from tests.backends.imap_helpers import (
     ImapUser,
     TcpProxy,
-    dovecot_fixture,
     make_message,
-    user_fixture,
 )
 
 pytestmark = pytest.mark.dovecot

@@ -12,11 +12,9 @@ from mailtui.core.message.preview import OMITTED_PART, omitted_part, preview_vie
 from mailtui.core.message.view import parse_message
 from mailtui.core.models import Flag, MessageRef
 from mailtui.core.transcript import Direction, Transcript
-from tests.backends.imap_helpers import (  # noqa: F401
+from tests.backends.imap_helpers import (
     ImapUser,
-    dovecot_fixture,
     make_message,
-    user_fixture,
 )
 
 pytestmark = pytest.mark.dovecot

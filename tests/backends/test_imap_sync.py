@@ -10,11 +10,9 @@ from mailtui.backends.imap.backend import ImapBackend
 from mailtui.core.errors import BackendError
 from mailtui.core.models import Flag, MessageRef
 from mailtui.core.transcript import Direction, Transcript
-from tests.backends.imap_helpers import (  # noqa: F401
+from tests.backends.imap_helpers import (
     ImapUser,
-    dovecot_fixture,
     make_message,
-    user_fixture,
 )
 
 pytestmark = pytest.mark.dovecot

@@ -19,7 +19,7 @@ from mailtui.config import AccountConfig, PasswordSource, ServerConfig
 from mailtui.core.errors import AuthenticationError, ConnectionLostError, TLSError
 from mailtui.core.models import TLSState
 from mailtui.core.transcript import Direction, Transcript
-from tests.backends.imap_helpers import ImapUser, dovecot_fixture, make_message, user_fixture  # noqa: F401
+from tests.backends.imap_helpers import ImapUser, make_message
 from tests.certs import free_port
 
 pytestmark = pytest.mark.dovecot

@@ -7,11 +7,9 @@ import pytest
 from mailtui.backends.imap.uids import UidRefList, all_uids, parse_esearch_all
 from mailtui.core.models import MessageRef
 from mailtui.core.transcript import Direction, Transcript
-from tests.backends.imap_helpers import (  # noqa: F401
+from tests.backends.imap_helpers import (
     ImapUser,
-    dovecot_fixture,
     make_message,
-    user_fixture,
 )
 
 

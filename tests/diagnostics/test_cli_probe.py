@@ -6,13 +6,13 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from mailtui.core.errors import EX_CONFIG, EX_NOPERM, EX_PROTOCOL, EX_UNAVAILABLE, EX_USAGE
-from tests.backends.dovecot_server import DovecotServer, start_or_skip
+from tests.backends.dovecot_server import DovecotServer
 from tests.certs import free_port
 from tests.smtp import conftest as smtp_fixtures
 from tests.smtp.conftest import PASSWORD, USER, Relay
@@ -121,13 +121,10 @@ def test_smtp_from_account(relay_factory: Callable[..., Relay], tmp_path: Path) 
 
 
 @pytest.fixture(scope="module")
-def dovecot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DovecotServer]:
-    server = start_or_skip(Path(tmp_path_factory.mktemp("dovecot")))
-    try:
-        server.add_user("clara", "imap-pass-5150")
-        yield server
-    finally:
-        server.stop()
+def dovecot(dovecot: DovecotServer) -> DovecotServer:
+    """The module's Dovecot (tests/fixtures/dovecot.py), with the user the probes log in as."""
+    dovecot.add_user("clara", "imap-pass-5150")
+    return dovecot
 
 
 @pytest.mark.dovecot

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import base64
 import itertools
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -13,20 +11,11 @@ from mailtui.backends.imap.settings import ImapSettings
 from mailtui.core.errors import EX_NOPERM, EX_PROTOCOL, EX_USAGE
 from mailtui.diagnostics.imap_probe import ImapConsole, ImapProbeSession
 from mailtui.diagnostics.probe_session import ProbeError
-from tests.backends.dovecot_server import DovecotServer, start_or_skip
+from tests.backends.dovecot_server import DovecotServer
 
 pytestmark = pytest.mark.dovecot
 PASSWORD = "probe-secret-771"
 _users = itertools.count(1)
-
-
-@pytest.fixture(scope="module")
-def dovecot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DovecotServer]:
-    server = start_or_skip(Path(tmp_path_factory.mktemp("dovecot")))
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

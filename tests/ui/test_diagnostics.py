@@ -20,7 +20,7 @@ from mailtui.ui.diagnostics_actions import open_diagnostics
 from mailtui.ui.screens.diagnostics import DiagnosticsScreen
 from mailtui.ui.widgets.diagnostics.smtp_probe import DiagSmtpProbe
 from mailtui.ui.widgets.diagnostics.transcript import TranscriptView
-from tests.backends.dovecot_server import DovecotServer, start_or_skip
+from tests.backends.dovecot_server import DovecotServer
 from tests.diagnostics_dns.dns_server import DnsServer
 from tests.smtp import conftest as smtp_fixtures
 from tests.smtp.conftest import PASSWORD, USER, Relay
@@ -326,15 +326,6 @@ async def test_bundle_has_no_password(maildir: Path) -> None:
         assert "Message-ID: <20240409101201.12345@mail.example.org>" in text
         assert "(no SMTP probe was run)" in text
         assert str(screen.saved_path) in static_text(app, "#diag-status")
-
-
-@pytest.fixture(scope="module")
-def dovecot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DovecotServer]:
-    server = start_or_skip(Path(tmp_path_factory.mktemp("dovecot")))
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.mark.dovecot

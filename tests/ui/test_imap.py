@@ -12,12 +12,10 @@ from mailtui.core.transcript import Direction, Transcript
 from mailtui.ui.app import MailApp
 from mailtui.ui.widgets.index.message_index import MessageIndex
 from mailtui.ui.widgets.status_bar import StatusBar
-from tests.backends.imap_helpers import dovecot_fixture, new_user
+from tests.backends.imap_helpers import new_user
 from tests.ui.conftest import MESSAGES, screen_text, settle
 
 pytestmark = pytest.mark.dovecot
-
-__all__ = ["dovecot_fixture"]  # the module-scoped `dovecot` fixture
 
 
 async def test_browse_flag_and_receive_over_imap(dovecot) -> None:  # type: ignore[no-untyped-def]

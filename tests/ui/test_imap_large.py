@@ -13,7 +13,7 @@ from mailtui.core.transcript import Direction
 from mailtui.ui.app import MailApp
 from mailtui.ui.screens.pager.attachments import AttachmentsDialog
 from mailtui.ui.screens.pager.pager import PagerScreen
-from tests.backends.imap_helpers import dovecot_fixture, new_user  # noqa: F401  (module-scoped "dovecot")
+from tests.backends.imap_helpers import new_user
 from tests.backends.test_imap_parts import BODY, big_message, random_bytes
 from tests.ui.conftest import screen_text, settle
 

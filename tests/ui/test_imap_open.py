@@ -9,7 +9,7 @@ from mailtui.config import Config
 from mailtui.core.models import TLSState
 from mailtui.ui.app import MailApp
 from tests.backends.conftest import make_message
-from tests.backends.imap_helpers import dovecot_fixture, new_user  # noqa: F401  (module-scoped "dovecot")
+from tests.backends.imap_helpers import new_user
 from tests.ui.conftest import screen_text, settle
 
 
