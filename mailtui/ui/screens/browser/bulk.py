@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
@@ -75,14 +76,17 @@ def apply_in_batches(
     destination: str,
 ) -> Iterator[Sequence[MessageRef]]:
     """Delete, move or change flags of `refs`, BATCH per backend call; yields each batch done."""
+
+    def one(batch: Sequence[MessageRef], backend: MailBackend) -> object:
+        if op == "delete":
+            return backend.delete(folder, batch)
+        if op == "move":
+            return backend.move(folder, batch, destination)
+        return backend.set_flags(folder, batch, add=add, remove=remove)
+
     for start in range(0, len(refs), BATCH):
         batch = refs[start : start + BATCH]
-        if op == "delete":
-            call(lambda b, x=batch: b.delete(folder, x))
-        elif op == "move":
-            call(lambda b, x=batch: b.move(folder, x, destination))
-        else:
-            call(lambda b, x=batch: b.set_flags(folder, x, add=add, remove=remove))
+        call(partial(one, batch))
         yield batch
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -23,6 +24,7 @@ from mailtui.ui.screens.browser.part_worker import part_worker
 from mailtui.ui.screens.browser.progress import JobProgressed, remove_progress
 
 if TYPE_CHECKING:
+    from mailtui.backends.base import MailBackend
     from mailtui.session.session import Session
     from mailtui.ui.screens.browser.browser import BrowserScreen
 
@@ -109,6 +111,10 @@ class OrderState:
         """Keep `order`, and only it: one order per folder listing keeps memory flat."""
         self.computed.clear()
         self.computed[(order.mode, *order.signature)] = order
+
+
+def fetch_envelopes(folder: str, refs: Sequence[MessageRef], backend: MailBackend) -> list[Envelope]:
+    return backend.fetch_envelopes(folder, refs)
 
 
 class BrowserOrdering:
@@ -219,7 +225,7 @@ class BrowserOrdering:
         unread: set[str] = set()
         for start in range(0, len(refs), HEADER_CHUNK):
             chunk = refs[start : start + HEADER_CHUNK]
-            envs: list[Envelope] = self.session.call(lambda b, c=chunk: b.fetch_envelopes(folder, c))
+            envs: list[Envelope] = self.session.call(partial(fetch_envelopes, folder, chunk))
             if mode == "threads":
                 unread.update(e.ref.key for e in envs if e.is_unread)
                 thread_rows.extend(

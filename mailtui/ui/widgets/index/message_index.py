@@ -364,7 +364,8 @@ class MessageIndex(ScrollView, can_focus=True):
         start, stop = max(top - page, 0), min(top + 2 * page, len(self._rows))
         # Visible rows first, then the page below, then the page above.
         order = list(range(top, stop)) + list(range(start, top))
-        visible, rest = [], []
+        visible: list[MessageRef] = []
+        rest: list[MessageRef] = []
         for i in order:
             ref = self._rows[i]
             key = ref.key
