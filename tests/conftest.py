@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-pytest_plugins = ["tests.fixtures.dovecot"]  # `dovecot`, `user`: a real Dovecot per test module
+# `dovecot`, `user`: a real Dovecot per test module; `certs`, `relay_factory`: aiosmtpd relays.
+pytest_plugins = ["tests.fixtures.dovecot", "tests.fixtures.smtp"]
 
 
 @pytest.fixture(autouse=True)

@@ -27,12 +27,7 @@ from mailtui.sending.dispatch import (
 )
 from mailtui.sending.outbox import Outbox
 from mailtui.sending.smtp import RelayError
-from tests.smtp import conftest as smtp_fixtures
-from tests.smtp.conftest import PASSWORD, USER, Relay
-
-# The aiosmtpd fixtures of tests/smtp/, made visible here.
-certs = smtp_fixtures.certs
-relay_factory = smtp_fixtures.relay_factory
+from tests.smtp.relay import PASSWORD, USER, Relay
 
 PASSWORD_ENV = "MAILTUI_TEST_SENDING_PASSWORD"
 

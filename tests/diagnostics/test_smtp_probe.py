@@ -17,12 +17,7 @@ from mailtui.diagnostics.probe_session import ProbeError
 from mailtui.diagnostics.smtp_probe import STAGES, SmtpCapabilities, SmtpProbeSession
 from mailtui.diagnostics.tls_info import explain_verify_error
 from tests.certs import free_port, make_self_signed
-from tests.smtp import conftest as smtp_fixtures
-from tests.smtp.conftest import PASSWORD, USER, Relay
-
-# The aiosmtpd relays of tests/smtp (a module-level name makes pytest register the fixture here).
-certs = smtp_fixtures.certs
-relay_factory = smtp_fixtures.relay_factory
+from tests.smtp.relay import PASSWORD, USER, RecordingHandler, Relay
 
 SENDER = "probe@example.org"
 RECIPIENT = "bob@example.net"
@@ -225,9 +220,7 @@ async def test_hostname_mismatch_is_explained(tmp_path: Path) -> None:
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ctx.load_cert_chain(cert.cert, cert.key)
     port = free_port()
-    controller = Controller(
-        smtp_fixtures.RecordingHandler(), hostname="127.0.0.1", port=port, tls_context=ctx
-    )
+    controller = Controller(RecordingHandler(), hostname="127.0.0.1", port=port, tls_context=ctx)
     controller.start()
     try:
         server = ServerConfig(kind="smtp", account="", host="localhost", port=port, tls="starttls",

@@ -12,7 +12,7 @@ from mailtui.core.transcript import Transcript
 from mailtui.paths import data_dir
 from mailtui.sending.outbox import BACKOFF_BASE, Drafts, Outbox, OutboxError, QueuedMessage, backoff_delay
 from mailtui.sending.smtp import RelayError, send_message
-from tests.smtp.conftest import PASSWORD
+from tests.smtp.relay import PASSWORD
 
 
 class Clock:

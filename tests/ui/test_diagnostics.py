@@ -22,12 +22,8 @@ from mailtui.ui.widgets.diagnostics.smtp_probe import DiagSmtpProbe
 from mailtui.ui.widgets.diagnostics.transcript import TranscriptView
 from tests.backends.dovecot_server import DovecotServer
 from tests.diagnostics_dns.dns_server import DnsServer
-from tests.smtp import conftest as smtp_fixtures
-from tests.smtp.conftest import PASSWORD, USER, Relay
+from tests.smtp.relay import PASSWORD, USER, Relay
 from tests.ui.conftest import screen_text, settle
-
-certs = smtp_fixtures.certs
-relay_factory = smtp_fixtures.relay_factory
 
 IMAP_PASSWORD = "diag-imap-pw-5521"
 HEADERS = Path(__file__).parent.parent / "data" / "headers"

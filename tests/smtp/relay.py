@@ -1,6 +1,7 @@
 """Real aiosmtpd relays on 127.0.0.1 for the SMTP tests: STARTTLS+AUTH, implicit TLS, plain.
 
-`relay_factory(mode, ...)` starts a Controller on a free port and stops it after the test.
+The fixtures `certs` and `relay_factory` are in tests/fixtures/smtp.py (a plugin of the whole
+suite): `relay_factory(mode, ...)` starts a Controller on a free port and stops it after the test.
 The handler's replies are chosen per test (`Relay.handler`): RCPT replies by address prefix,
 MAIL and DATA replies, or dropping the connection during DATA. Delivered messages (envelope
 and raw bytes) are collected in `handler.delivered`.
@@ -9,18 +10,14 @@ and raw bytes) are collected in `handler.delivered`.
 from __future__ import annotations
 
 import base64
-import ssl
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
-import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from mailtui.config import ServerConfig
-from tests.certs import CertPair, free_port, make_self_signed
+from tests.certs import CertPair
 
 USER = "alice"
 PASSWORD = "correct-horse-battery-42"
@@ -112,54 +109,3 @@ class Relay:
             ca_file=str(self.cert.cert) if tls != "none" else None, timeout=10.0,
         )  # fmt: skip
         return replace(base, **overrides)
-
-
-@pytest.fixture(scope="module")
-def certs(tmp_path_factory: pytest.TempPathFactory) -> CertPair:
-    # CN "127.0.0.1" is irrelevant: make_self_signed puts IP:127.0.0.1 in subjectAltName.
-    return make_self_signed(Path(tmp_path_factory.mktemp("smtp-certs")))
-
-
-@pytest.fixture
-def relay_factory(certs: CertPair) -> Iterator[Callable[..., Relay]]:
-    started: list[Controller] = []
-
-    def start(
-        mode: str = "starttls",
-        *,
-        auth: bool = True,
-        size_limit: int | None = 2**25,
-        smtputf8: bool = False,
-        exclude_auth: tuple[str, ...] = (),
-        cert: CertPair | None = None,
-    ) -> Relay:
-        handler = RecordingHandler()
-        served = cert or certs
-        srv_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        srv_ctx.load_cert_chain(served.cert, served.key)
-        kwargs: dict[str, Any] = {
-            "hostname": "127.0.0.1", "port": free_port(), "server_hostname": "relay.test",
-            "data_size_limit": size_limit, "enable_SMTPUTF8": smtputf8,
-        }  # fmt: skip
-        if auth:
-            kwargs["authenticator"] = handler.authenticator
-            kwargs["auth_exclude_mechanism"] = list(exclude_auth)
-        if mode == "starttls":
-            kwargs.update(
-                tls_context=srv_ctx, require_starttls=True, auth_required=auth, auth_require_tls=True
-            )
-        elif mode == "ssl":
-            # aiosmtpd counts only STARTTLS as TLS: AUTH is offered on implicit TLS only with this off.
-            kwargs.update(ssl_context=srv_ctx, auth_require_tls=False)
-        elif mode == "plain":
-            kwargs.update(auth_require_tls=False)
-        else:
-            raise ValueError(mode)
-        controller = Controller(handler, **kwargs)
-        controller.start()
-        started.append(controller)
-        return Relay(controller, handler, kwargs["port"], mode, served)
-
-    yield start
-    for controller in started:
-        controller.stop()
