@@ -93,30 +93,14 @@ def open_cache(
 class SqliteCache:
     """A cache on one sqlite connection, shared by threads under `_lock`.
 
-    Subclasses run their statements with the lock held and call `_disable` on an sqlite
-    error: a broken cache is dropped, never trusted again this session (never fatal).
+    Opened with `open_cache(path, ...)`. Subclasses run their statements with the lock held
+    and call `_disable` on an sqlite error: a broken cache is dropped, never trusted again
+    this session (never fatal).
     """
 
-    def __init__(
-        self,
-        path: Path,
-        schema: str,
-        *,
-        what: str,
-        version: int,
-        old_tables: tuple[str, ...],
-        synchronous_normal: bool = False,
-    ) -> None:
+    def __init__(self, path: Path, opened: OpenedCache) -> None:
         self.path = path
         self._lock = threading.Lock()
-        opened = open_cache(
-            path,
-            schema,
-            what=what,
-            version=version,
-            old_tables=old_tables,
-            synchronous_normal=synchronous_normal,
-        )
         self._db: sqlite3.Connection | None = opened.db
         self.notice: str | None = opened.notice  # a damaged file rebuilt, or the cache off
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mailtui import paths
-from mailtui.backends.sqlite_store import SqliteCache
+from mailtui.backends.sqlite_store import SqliteCache, open_cache
 
 SCHEMA_VERSION = 1
 _CHUNK = 500  # host parameters per statement (sqlite's limit is 999 on old builds)
@@ -77,13 +77,14 @@ class HeaderCache(SqliteCache):
     """A small sqlite store; thread-safe (one lock), disabled on the first sqlite error."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__(
+        opened = open_cache(
             path,
             _SCHEMA,
             what="The IMAP header cache",
             version=SCHEMA_VERSION,
             old_tables=("headers", "flags", "modseq"),
         )
+        super().__init__(path, opened)
 
     def get(self, folder: str, uidvalidity: int, uids: Iterable[int]) -> dict[int, CachedHeader]:
         """Cached rows for those of `uids` the cache has."""

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from mailtui import paths
-from mailtui.backends.sqlite_store import SqliteCache
+from mailtui.backends.sqlite_store import SqliteCache, open_cache
 from mailtui.core.models import Envelope, Flag, MessageRef
 
 SCHEMA_VERSION = 1
@@ -102,7 +102,7 @@ class MaildirHeaderCache(SqliteCache):
     """A small sqlite store, thread-safe (one lock); `notice` says when it was rebuilt or disabled."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__(
+        opened = open_cache(
             path,
             _SCHEMA,
             what="The Maildir header cache",
@@ -110,6 +110,7 @@ class MaildirHeaderCache(SqliteCache):
             old_tables=("envelopes",),  # an older decoder's rows: rebuilt
             synchronous_normal=True,
         )
+        super().__init__(path, opened)
 
     def _fail(self, exc: sqlite3.Error) -> None:
         """Any error after opening: stop using the cache for this session (never fatal)."""
