@@ -111,7 +111,9 @@ def test_the_layer_contracts_hold() -> None:
         ("ui/screens/confirm.py", "import mailtui.demo.relay", "demo"),
     ],
 )
-def test_breaking_a_contract_fails_the_lint(tmp_path: Path, module: str, bad_import: str, contract: str) -> None:
+def test_breaking_a_contract_fails_the_lint(
+    tmp_path: Path, module: str, bad_import: str, contract: str
+) -> None:
     """The contracts can fail: a copy of the package with one wrong import is refused."""
     root = PACKAGE_DIR.parent
     shutil.copytree(PACKAGE_DIR, tmp_path / "mailtui", ignore=shutil.ignore_patterns("__pycache__"))

@@ -174,10 +174,9 @@ def _without_user(server: ServerConfig) -> ServerConfig:
 
 
 def _run_imap(args: argparse.Namespace, server: ServerConfig, password: str | None) -> int:
-    from mailtui.backends.imap.settings import settings_from_server
     from mailtui.diagnostics.imap_probe import ImapProbeSession
     from mailtui.diagnostics.report import render_imap, to_json
 
-    result = ImapProbeSession(settings_from_server(server), password).run_to()
+    result = ImapProbeSession(server, password).run_to()
     print(to_json(result) if args.json else render_imap(result, transcript=not args.no_transcript))
     return result.exit_code

@@ -262,18 +262,13 @@ def print_outcome(outcome: SendOutcome) -> int:
 
 def keep_failed(message: EmailMessage | bytes, sender: str, recipients: list[str]) -> Path | None:
     """Keep a message the relay refused in data_dir()/failed (a Maildir), so nothing typed is lost."""
-    from mailtui.backends.maildir.folders import write_message
     from mailtui.core.compose import message_bytes, needs_smtputf8
-    from mailtui.paths import data_dir
+    from mailtui.sending.dispatch import keep_locally
 
-    root = data_dir() / "failed"
     try:
         raw = message if isinstance(message, bytes) else message_bytes(
             message, smtputf8=needs_smtputf8(message, sender, recipients)
         )  # fmt: skip
-        for sub in ("cur", "new", "tmp"):
-            (root / sub).mkdir(parents=True, exist_ok=True, mode=0o700)
-        _, sub, name = write_message(root, raw.replace(b"\r\n", b"\n"), "")
+        return keep_locally("failed", raw)
     except (OSError, MailtuiError):
         return None
-    return root / sub / name

@@ -72,7 +72,7 @@ def _parse_ui(c: Checker, t: dict[str, Any]) -> UIConfig:
     default = UIConfig()
     return UIConfig(
         theme=c.string(t, "ui", "theme") or default.theme,
-        language=c.choice(t, "ui", "language", ("en", "zh"), default.language),  # type: ignore[arg-type]
+        language=c.choice(t, "ui", "language", ("en", "zh"), default.language),
         keys=keys,
         trusted_authserv_ids=c.string_list(t, "ui", "trusted_authserv_ids"),
     )
@@ -94,21 +94,24 @@ def _parse_account(c: Checker, t: dict[str, Any], path: str, mode: int) -> Accou
     imap = _parse_server(c, imap_t, f"{path}.imap", "imap", name or "", mode) if imap_t is not None else None
     smtp = _parse_server(c, smtp_t, f"{path}.smtp", "smtp", name or "", mode) if smtp_t is not None else None
     d = AccountConfig(name="")
-    fields = {
-        "realname": c.string(t, path, "realname") or "",
-        "signature": c.string(t, path, "signature") or "",
-        "delete_mode": c.choice(t, path, "delete", ("trash", "mark"), d.delete_mode),
-        "trash_folder": c.string(t, path, "trash_folder") or d.trash_folder,
-        "sent_folder": c.string(t, path, "sent_folder") or d.sent_folder,
-        "drafts_folder": c.string(t, path, "drafts_folder") or d.drafts_folder,
-        "mark_seen_on_open": c.boolean(t, path, "mark_seen_on_open", d.mark_seen_on_open),
-        "subscribed_only": c.boolean(t, path, "subscribed_only", d.subscribed_only),
-    }
+    account = AccountConfig(
+        name=name or "",
+        from_address=from_address or "",
+        maildir=maildir,
+        imap=imap,
+        smtp=smtp,
+        realname=c.string(t, path, "realname") or "",
+        signature=c.string(t, path, "signature") or "",
+        delete_mode=c.choice(t, path, "delete", ("trash", "mark"), d.delete_mode),
+        trash_folder=c.string(t, path, "trash_folder") or d.trash_folder,
+        sent_folder=c.string(t, path, "sent_folder") or d.sent_folder,
+        drafts_folder=c.string(t, path, "drafts_folder") or d.drafts_folder,
+        mark_seen_on_open=c.boolean(t, path, "mark_seen_on_open", d.mark_seen_on_open),
+        subscribed_only=c.boolean(t, path, "subscribed_only", d.subscribed_only),
+    )
     if not name or from_address is None:
         return None
-    return AccountConfig(
-        name=name, from_address=from_address, maildir=maildir, imap=imap, smtp=smtp, **fields
-    )
+    return account
 
 
 def _parse_server(

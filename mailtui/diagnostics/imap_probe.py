@@ -29,7 +29,8 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
 from mailtui.backends.imap import trace as imap_trace
-from mailtui.backends.imap.settings import ImapSettings, make_ssl_context
+from mailtui.backends.imap.settings import ImapSettings, make_ssl_context, settings_from_server
+from mailtui.config import ServerConfig
 from mailtui.core.errors import EX_NOPERM, EX_PROTOCOL, EX_TEMPFAIL, EX_UNAVAILABLE, EX_USAGE, MailtuiError
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import Direction, Transcript
@@ -75,12 +76,14 @@ class ImapProbeSession(ProbeSession[ImapStage]):
 
     def __init__(
         self,
-        settings: ImapSettings,
+        settings: ImapSettings | ServerConfig,
         password: str | None = None,
         *,
         target: ImapStage | None = None,
         transcript: Transcript | None = None,
     ) -> None:
+        if isinstance(settings, ServerConfig):  # a config table or the probe form
+            settings = settings_from_server(settings)
         super().__init__(IMAP_STAGES, target or ("list" if settings.user else "tls"), transcript)
         self.settings = settings
         if self.target in ("login", "list") and not settings.user:

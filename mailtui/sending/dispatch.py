@@ -18,6 +18,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Literal
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
@@ -168,14 +169,23 @@ def _store_in_account(account: AccountConfig, raw: bytes, transcript: Transcript
     return f"{account.name}:{account.sent_folder}"
 
 
-def _store_locally(raw: bytes) -> str:
+def keep_locally(folder: str, raw: bytes, flags: str = "") -> Path:
+    """Write `raw` into the Maildir data_dir()/`folder` (created 0700); the file's path.
+
+    Where mailtui keeps what has no account folder to go to: the Sent copy without an
+    account, a message the relay refused.
+    """
     from mailtui.backends.maildir.folders import write_message
 
-    root = data_dir() / "sent"
+    root = data_dir() / folder
     for sub in ("cur", "new", "tmp"):
         (root / sub).mkdir(parents=True, exist_ok=True, mode=0o700)
-    write_message(root, raw.replace(b"\r\n", b"\n"), "S")
-    return str(root)
+    _, sub, name = write_message(root, raw.replace(b"\r\n", b"\n"), flags)
+    return root / sub / name
+
+
+def _store_locally(raw: bytes) -> str:
+    return str(keep_locally("sent", raw, "S").parent.parent)
 
 
 async def store_sent_copy(

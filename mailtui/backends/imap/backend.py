@@ -36,15 +36,14 @@ from mailtui.backends.imap.prefetch import Prefetcher
 from mailtui.backends.imap.settings import ImapSettings, settings_from_server
 from mailtui.backends.imap.sync import sync_flags
 from mailtui.backends.imap.uids import UidRefList, all_uids
-from mailtui.backends.imap.url import TLSMode, parse_imap_url
+from mailtui.backends.imap.url import parse_imap_url
 from mailtui.backends.imap.watch import IDLE_RENEW, ChangeWatcher
-from mailtui.config import AccountConfig
+from mailtui.config import TLS_MODES, AccountConfig, TLSMode, server_config
 from mailtui.core.errors import BackendError, ConfigError, MessageNotFoundError
 from mailtui.core.message.envelope import envelope_from_headers
 from mailtui.core.models import Capabilities, Envelope, Flag, Folder, MessageRef
 from mailtui.core.transcript import Transcript
 
-_TLS_MODES = ("ssl", "starttls", "none")
 T = TypeVar("T")
 _H = TypeVar("_H")  # a helper on its own connection (watcher, prefetcher)
 
@@ -428,19 +427,22 @@ def open_url(
         mode = parsed.default_tls
         if parsed.scheme == "imap" and server is not None and server.tls == "none":
             mode = "none"  # the account deliberately configured plaintext for this server
-    if mode not in _TLS_MODES:
+    if mode not in TLS_MODES:
         raise ConfigError(f"unknown TLS mode {mode!r} for {url}: use ssl, starttls or none")
-    tls_mode: TLSMode = mode  # type: ignore[assignment]
-    settings = ImapSettings(
-        host=parsed.host,
-        port=parsed.port,
-        user=parsed.user,
-        tls=tls_mode,
-        tls_verify=tls_verify if tls_verify is not None else (server.tls_verify if server else True),
-        ca_file=ca_file or (server.ca_file if server else None),
-        allow_plaintext_auth=allow_plaintext_auth or bool(server and server.allow_plaintext_auth),
-        timeout=timeout or (server.timeout if server else 30.0),
-        account=account.name if account is not None else "",
+    tls_mode: TLSMode = mode
+    settings = settings_from_server(
+        server_config(
+            "imap",
+            parsed.host,
+            parsed.port,
+            tls=tls_mode,
+            account=account.name if account is not None else "",
+            user=parsed.user,
+            tls_verify=tls_verify if tls_verify is not None else (server.tls_verify if server else True),
+            ca_file=ca_file or (server.ca_file if server else None),
+            allow_plaintext_auth=allow_plaintext_auth or bool(server and server.allow_plaintext_auth),
+            timeout=timeout or (server.timeout if server else None),
+        )
     )
     if password is None:
         if server is not None:

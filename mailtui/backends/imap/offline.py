@@ -174,7 +174,7 @@ def _from_row(row: tuple[object, ...]) -> QueuedChange:
     if kind not in ("flags", "move", "delete"):
         raise ValueError(f"unknown queued change {kind!r}")
     return QueuedChange(
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         folder=str(folder),
         uidvalidity=int(validity) if isinstance(validity, int) else None,
         uids=tuple(int(u) for u in json.loads(str(uids))),

@@ -18,8 +18,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, RichLog, Select, Static
 
-from mailtui.backends.imap.settings import ImapSettings
-from mailtui.config import AccountConfig
+from mailtui.config import TLS_MODES, AccountConfig, ServerConfig, TLSMode, server_config
 from mailtui.core.errors import MailtuiError
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import Transcript
@@ -90,17 +89,17 @@ class DiagImapProbe(VerticalScroll):
         yield titled_input("imap-console-input", 'IMAP command, e.g. CAPABILITY or LIST "" "*"', "")
         yield RichLog(id="imap-console-log", markup=False, wrap=True, max_lines=5000)
 
-    def form(self) -> tuple[ImapSettings, str, str]:
-        """(settings, password typed, target stage) from the form."""
+    def form(self) -> tuple[ServerConfig, str, str]:
+        """(server, password typed, target stage) from the form."""
         s = self.account.imap
         port = input_value(self, "imap-port")
-        tls = self.query_one("#imap-tls", Select).value
-        settings = ImapSettings(
-            host=input_value(self, "imap-host"), port=int(port) if port.isdigit() else 0,
-            user=input_value(self, "imap-user"), tls=tls if isinstance(tls, str) else "ssl",  # type: ignore[arg-type]
+        chosen = self.query_one("#imap-tls", Select).value
+        tls: TLSMode = next((m for m in TLS_MODES if m == chosen), "ssl")
+        settings = server_config(
+            "imap", input_value(self, "imap-host"), int(port) if port.isdigit() else -1, tls=tls,
+            account=self.account.name, user=input_value(self, "imap-user"),
             tls_verify=s.tls_verify if s else True, ca_file=s.ca_file if s else None,
-            allow_plaintext_auth=s.allow_plaintext_auth if s else False,
-            timeout=s.timeout if s else 30.0, account=self.account.name,
+            allow_plaintext_auth=s.allow_plaintext_auth if s else False, timeout=s.timeout if s else None,
         )  # fmt: skip
         target = self.query_one("#imap-target", Select).value
         return settings, self.query_one("#imap-password", Input).value, str(target)
@@ -130,7 +129,7 @@ class DiagImapProbe(VerticalScroll):
         self._drive(key if fresh else None, mode)
 
     @work(thread=True, exclusive=True, group="imap-probe", exit_on_error=False)
-    def _drive(self, new: tuple[ImapSettings, str, str] | None, mode: str) -> None:
+    def _drive(self, new: tuple[ServerConfig, str, str] | None, mode: str) -> None:
         with self._lock:
             try:
                 if new is not None:

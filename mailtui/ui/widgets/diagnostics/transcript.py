@@ -14,7 +14,6 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.style import Style
@@ -22,7 +21,6 @@ from rich.text import Text
 from textual import on
 from textual.containers import Vertical
 from textual.geometry import Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input
@@ -30,6 +28,7 @@ from textual.widgets import Input
 from mailtui.core.codes.explain import short_explanation
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import Direction, Transcript, TranscriptLine
+from mailtui.ui.messages import TranscriptLineAdded
 from mailtui.ui.themes import theme_styles
 
 if TYPE_CHECKING:
@@ -39,13 +38,6 @@ _SMTP_REPLY = re.compile(r"^([2-5]\d\d)([ -]?)(.*)$")
 MAX_LINES = 20_000  # the Transcript's own bound
 _CACHE_LINES = 1000
 _NOTE_WIDTH = 80  # room kept for a reply's explanation when sizing the horizontal scroll
-
-
-@dataclass
-class TranscriptLineAdded(Message):
-    """A new transcript line (posted from the appending thread)."""
-
-    line: TranscriptLine
 
 
 def line_matches(line: TranscriptLine, query: str) -> bool:
