@@ -1,4 +1,4 @@
-"""The persistent outbox (messages waiting for the relay) and drafts (autosave, crash recovery).
+"""The persistent outbox: messages waiting for the relay, sent in order, retried with backoff.
 
 Nothing is lost: every write is a temp file plus an atomic rename in the same directory.
 
@@ -12,66 +12,42 @@ Outbox layout (data_dir()/outbox), a Maildir that any mail reader can open, plus
 The envelope lives in the sidecar, not in added headers, so the message bytes stay exactly
 what the user composed (Bcc recipients are only in the sidecar). The sidecar is written
 before the message appears in new/, so a listed message always has its envelope.
-
-Drafts (data_dir()/drafts): one `<draft_id>.json` per draft, the `Draft` fields with
-attachment bytes in base64.
 """
 
 from __future__ import annotations
 
-import base64
 import fcntl
-import itertools
 import json
 import os
-import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from email import policy
 from email.parser import BytesHeaderParser
 from pathlib import Path
 from typing import Any
 
-from mailtui.core.compose import AttachmentSpec, Draft
-from mailtui.core.errors import EX_IOERR, EX_NOINPUT, MailtuiError, SendError
+from mailtui.core.errors import EX_NOINPUT, MailtuiError, SendError
 from mailtui.paths import data_dir
+from mailtui.store.files import VALID_ID, StoreError, atomic_write, check_id
 
 BACKOFF_BASE = 60.0  # seconds before the first retry; doubles with each failure
 BACKOFF_MAX = 6 * 3600.0
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
-_counter = itertools.count()
 
 
-class OutboxError(MailtuiError):
-    """The outbox or drafts directory could not be read or written."""
+class OutboxError(StoreError):
+    """The outbox could not be read or written."""
 
     title = "Outbox error"
-    exit_code = EX_IOERR
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` via a temp file in the same directory, fsync, rename."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{next(_counter)}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OutboxError(
-            f"cannot write {path}: {exc.strerror or exc}. Check free space and permissions."
-        ) from exc
+    atomic_write(path, data, error=OutboxError)
 
 
 def _check_id(kind: str, ident: str) -> str:
-    if not _ID.match(ident):
-        raise OutboxError(f"invalid {kind} id {ident!r}", exit_code=EX_NOINPUT)
-    return ident
+    return check_id(kind, ident, error=OutboxError)
 
 
 def backoff_delay(attempts: int) -> float:
@@ -184,7 +160,7 @@ class Outbox:
     def list(self) -> list[QueuedMessage]:
         """Every queued message, oldest first."""
         try:
-            names = [p.name for p in (self.root / "new").iterdir() if _ID.match(p.name)]
+            names = [p.name for p in (self.root / "new").iterdir() if VALID_ID.match(p.name)]
         except OSError as exc:
             raise OutboxError(f"cannot list the outbox {self.root}: {exc.strerror or exc}") from exc
         items = []
@@ -266,109 +242,3 @@ class Outbox:
 
 
 # -- drafts -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SavedDraft:
-    """A draft on disk, as listed for recovery."""
-
-    draft_id: str
-    path: Path
-    saved: float
-    subject: str
-    to: str
-    error: str = ""  # set when the file could not be read (it is still listed, never dropped)
-
-
-def new_draft_id() -> str:
-    """A fresh id for a draft file."""
-    return f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
-
-
-def draft_to_json(draft: Draft) -> dict[str, Any]:
-    """A JSON-able dict of `draft` (attachment data base64)."""
-    data = asdict(draft)
-    data["attachments"] = [
-        {**asdict(a), "data": base64.b64encode(a.data).decode("ascii")} for a in draft.attachments
-    ]
-    return data
-
-
-def draft_from_json(data: dict[str, Any]) -> Draft:
-    """The inverse of draft_to_json (ValueError/TypeError/KeyError on malformed input)."""
-    atts = tuple(
-        AttachmentSpec(
-            a["path"], a["filename"], a["content_type"], base64.b64decode(a["data"], validate=True)
-        )
-        for a in data.get("attachments", ())
-    )
-    return Draft(
-        from_addr=str(data["from_addr"]),
-        to=str(data["to"]),
-        cc=str(data.get("cc", "")),
-        bcc=str(data.get("bcc", "")),
-        subject=str(data.get("subject", "")),
-        body=str(data.get("body", "")),
-        attachments=atts,
-        in_reply_to=str(data.get("in_reply_to", "")),
-        references=tuple(str(r) for r in data.get("references", ())),
-        extra_headers=tuple((str(k), str(v)) for k, v in data.get("extra_headers", ())),
-    )
-
-
-class Drafts:
-    """Autosaved drafts, one JSON file each."""
-
-    def __init__(self, root: Path | None = None, *, clock: Callable[[], float] = time.time) -> None:
-        self.root = root if root is not None else data_dir() / "drafts"
-        self._clock = clock
-        try:
-            self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        except OSError as exc:
-            raise OutboxError(
-                f"cannot create the drafts directory {self.root}: {exc.strerror or exc}"
-            ) from exc
-
-    def path(self, draft_id: str) -> Path:
-        return self.root / f"{_check_id('draft', draft_id)}.json"
-
-    def save(self, draft_id: str, draft: Draft) -> Path:
-        """Write the draft atomically (a crash leaves the old or the new version, never half)."""
-        path = self.path(draft_id)
-        doc = {"version": 1, "saved": self._clock(), "draft": draft_to_json(draft)}
-        _atomic_write(path, json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"))
-        return path
-
-    def load(self, draft_id: str) -> Draft:
-        """The saved draft; OutboxError when missing or unreadable."""
-        path = self.path(draft_id)
-        try:
-            doc = json.loads(path.read_text("utf-8"))
-            return draft_from_json(doc["draft"])
-        except FileNotFoundError as exc:
-            raise OutboxError(f"no draft {draft_id!r} in {self.root}", exit_code=EX_NOINPUT) from exc
-        except (OSError, ValueError, TypeError, KeyError) as exc:
-            raise OutboxError(f"cannot read the draft {path}: {exc}") from exc
-
-    def list(self) -> list[SavedDraft]:
-        """Every saved draft, newest first; unreadable files are listed with `error` set."""
-        out = []
-        for path in self.root.glob("*.json"):
-            draft_id = path.stem
-            if not _ID.match(draft_id):
-                continue
-            try:
-                doc = json.loads(path.read_text("utf-8"))
-                draft = doc["draft"]
-                out.append(SavedDraft(draft_id, path, float(doc.get("saved", 0)), str(draft.get("subject", "")),
-                                      str(draft.get("to", ""))))  # fmt: skip
-            except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
-                out.append(SavedDraft(draft_id, path, path.stat().st_mtime, "", "", error=str(exc)))
-        return sorted(out, key=lambda d: d.saved, reverse=True)
-
-    def remove(self, draft_id: str) -> None:
-        """Delete a draft (after it was sent or discarded)."""
-        try:
-            self.path(draft_id).unlink(missing_ok=True)
-        except OSError as exc:
-            raise OutboxError(f"cannot remove the draft {draft_id!r}: {exc.strerror or exc}") from exc

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 
 def _session(app: App[Any]) -> Any:
-    return app.session  # type: ignore[attr-defined]
+    return app.session  # type: ignore[attr-defined]  # every app that composes is a MailApp (ui/app.py imports this module)
 
 
 def open_compose(
@@ -127,7 +127,7 @@ def open_forward(app: App[Any], view: MessageView, raw: bytes, as_attachment: bo
 
 
 def _resume(app: App[Any], draft_id: str) -> None:
-    from mailtui.sending.outbox import Drafts
+    from mailtui.store.drafts import Drafts
 
     try:
         draft = Drafts().load(draft_id)
@@ -139,7 +139,7 @@ def _resume(app: App[Any], draft_id: str) -> None:
 
 def open_drafts(app: App[Any]) -> None:
     """The postponed drafts picker: Enter resumes one in compose."""
-    from mailtui.sending.outbox import Drafts
+    from mailtui.store.drafts import Drafts
     from mailtui.ui.screens.compose.drafts import DraftsDialog
 
     try:
@@ -165,8 +165,8 @@ def open_drafts(app: App[Any]) -> None:
 
 def check_recovered_drafts(app: App[Any]) -> None:
     """Offer the drafts of a mailtui that died while composing (call from the app's on_mount)."""
-    from mailtui.sending.outbox import Drafts
-    from mailtui.ui.screens.compose.drafts import DraftsDialog, forget_recovery, recovered_drafts
+    from mailtui.store.drafts import Drafts, forget_recovery, recovered_drafts
+    from mailtui.ui.screens.compose.drafts import DraftsDialog
 
     try:
         drafts = Drafts()

@@ -1,4 +1,4 @@
-"""The persistent outbox and drafts: real temp directories, a real aiosmtpd relay for flushing."""
+"""The persistent outbox: real temp directories, a real aiosmtpd relay for flushing."""
 
 from __future__ import annotations
 
@@ -6,23 +6,14 @@ import mailbox
 
 import pytest
 
-from mailtui.core.compose import AttachmentSpec, Draft, build_message, message_bytes, preset_draft
+from mailtui.core.compose import Draft, build_message, message_bytes
 from mailtui.core.errors import SendError
 from mailtui.core.transcript import Transcript
 from mailtui.paths import data_dir
-from mailtui.sending.outbox import BACKOFF_BASE, Drafts, Outbox, OutboxError, QueuedMessage, backoff_delay
+from mailtui.sending.outbox import BACKOFF_BASE, Outbox, OutboxError, QueuedMessage, backoff_delay
 from mailtui.sending.smtp import RelayError, send_message
+from tests.fixtures.clock import Clock
 from tests.smtp.relay import PASSWORD
-
-
-class Clock:
-    """A clock the test moves by hand (no sleeping, no timing)."""
-
-    def __init__(self, now: float = 1_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def _raw(subject: str = "queued", bcc: str = "") -> bytes:
@@ -126,45 +117,7 @@ def test_outbox_is_a_maildir_with_unchanged_bytes(tmp_path):
 
 def test_default_locations_are_under_the_data_dir():
     assert Outbox().root == data_dir() / "outbox"
-    assert Drafts().root == data_dir() / "drafts"
     assert (data_dir() / "outbox" / "new").is_dir()
-
-
-def test_draft_round_trip(tmp_path):
-    drafts = Drafts(tmp_path / "drafts")
-    att = AttachmentSpec("/tmp/x.bin", "x.bin", "application/octet-stream", bytes(range(256)) * 3)
-    draft = Draft(
-        "Me <me@example.org>", "you@example.net", cc="c@example.net", bcc="b@example.net",
-        subject="测试邮件 Grüße", body="line 1\nline 2 ✓\n", attachments=(att,),
-        in_reply_to="<a@x>", references=("<r@x>", "<a@x>"), extra_headers=(("X-Test", "1"),),
-    )  # fmt: skip
-    path = drafts.save("d1", draft)
-    assert path.parent == tmp_path / "drafts"
-    assert drafts.load("d1") == draft
-    assert [p.name for p in (tmp_path / "drafts").iterdir()] == ["d1.json"]  # no temp file left
-
-
-def test_drafts_list_recover_and_remove(tmp_path):
-    clock = Clock()
-    drafts = Drafts(tmp_path / "drafts", clock=clock)
-    drafts.save("old", preset_draft("plain", "me@example.org", "a@example.net"))
-    clock.now += 10
-    drafts.save("new", preset_draft("utf8", "me@example.org", "b@example.net"))
-    (tmp_path / "drafts" / "broken.json").write_text("{not json")
-    listed = drafts.list()
-    good = [d for d in listed if not d.error]
-    assert [d.draft_id for d in good] == ["new", "old"]
-    assert [d.draft_id for d in listed if d.error] == ["broken"]
-    assert good[0].to == "b@example.net" and good[0].subject.startswith("测试邮件")
-    with pytest.raises(OutboxError):
-        drafts.load("broken")
-    drafts.save("new", preset_draft("gtube", "me@example.org", "c@example.net"))  # autosave overwrites
-    assert drafts.load("new").to == "c@example.net"
-    drafts.remove("new")
-    with pytest.raises(OutboxError):
-        drafts.load("new")
-    with pytest.raises(OutboxError):
-        drafts.save("../escape", preset_draft("plain", "me@example.org", "a@example.net"))
 
 
 async def test_concurrent_flush_does_not_send_twice(tmp_path):

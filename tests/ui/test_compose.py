@@ -12,7 +12,7 @@ from textual.widgets import Input
 
 from mailtui.core.compose import GTUBE, Draft
 from mailtui.core.message.view import parse_message
-from mailtui.sending.outbox import Drafts
+from mailtui.store.drafts import Drafts, recovered_drafts
 from mailtui.ui.compose_actions import (
     check_recovered_drafts,
     open_compose,
@@ -21,7 +21,7 @@ from mailtui.ui.compose_actions import (
     open_reply,
 )
 from mailtui.ui.screens.compose.compose import ComposeScreen
-from mailtui.ui.screens.compose.drafts import DraftsDialog, PresetDialog, parse_size, recovered_drafts
+from mailtui.ui.screens.compose.drafts import DraftsDialog, PresetDialog, parse_size
 from mailtui.ui.screens.compose.send_transcript import MimePreviewDialog
 from mailtui.ui.widgets.compose.attachment_list import AttachmentList, PathSuggester, guess_type
 from tests.ui.conftest import make_app, screen_text, settle

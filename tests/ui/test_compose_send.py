@@ -14,7 +14,8 @@ from textual.widgets import Input
 
 from mailtui.config import AccountConfig, Config, ServerConfig, UIConfig
 from mailtui.demo.relay import DemoRelay
-from mailtui.sending.outbox import Drafts, Outbox
+from mailtui.sending.outbox import Outbox
+from mailtui.store.drafts import Drafts
 from mailtui.ui.app import MailApp
 from mailtui.ui.compose_actions import open_compose
 from mailtui.ui.messages import TranscriptLineAdded

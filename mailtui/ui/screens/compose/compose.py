@@ -38,8 +38,7 @@ from mailtui.core.compose import (
 )
 from mailtui.core.errors import MailtuiError
 from mailtui.core.sanitize import clean_line
-from mailtui.sending.outbox import Drafts, new_draft_id
-from mailtui.ui.screens.compose.drafts import mark_abandoned, mark_closed, mark_open
+from mailtui.store.drafts import Drafts, mark_abandoned, mark_closed, mark_open, new_draft_id
 from mailtui.ui.screens.compose.send_transcript import SendTranscript, failure_text
 from mailtui.ui.screens.compose.workers import (
     AUTOSAVE_SECONDS,

@@ -1,18 +1,12 @@
-"""Drafts: the postponed-drafts picker, crash recovery markers, and the test-mail preset menu.
+"""Drafts dialogs: the postponed-drafts picker and the test-mail preset menu.
 
-A draft being composed has an "open marker" `<draft_id>.open` (holding the app's PID)
-beside its JSON file in the drafts directory. Leaving compose normally (send, postpone,
-discard) removes the marker; a marker whose process is gone means the app died while
-composing, and `recovered_drafts` lists that draft to be offered back at the next start.
-Postponed drafts (no marker) are only shown in the picker, never pushed on the user.
+The drafts themselves, and which were left by a killed app, are `store/drafts.py`'s.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -26,83 +20,13 @@ from textual.widgets.option_list import Option
 from mailtui.core.compose import PRESETS
 from mailtui.core.errors import MailtuiError
 from mailtui.core.sanitize import clean_line
-from mailtui.sending.outbox import Drafts, SavedDraft
+from mailtui.store.drafts import Drafts, SavedDraft, mark_closed
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
-# Drafts open in a compose screen of this process: their markers are not leftovers.
-_OPEN_HERE: set[str] = set()
-
-
-# -- open markers -------------------------------------------------------------------------------------
-
-
-def _marker(drafts: Drafts, draft_id: str) -> Path:
-    return drafts.path(draft_id).with_suffix(".open")
-
-
-def mark_open(drafts: Drafts, draft_id: str) -> None:
-    """Note that this process is composing `draft_id` (best effort: the draft itself is what matters)."""
-    _OPEN_HERE.add(draft_id)
-    try:
-        with open(_marker(drafts, draft_id), "w", encoding="ascii") as fh:
-            fh.write(str(os.getpid()))
-    except OSError:
-        pass
-
-
-def mark_closed(drafts: Drafts, draft_id: str) -> None:
-    """Compose was left normally: the draft (if kept) is a postponed one, not a crash leftover."""
-    _OPEN_HERE.discard(draft_id)
-    try:
-        os.unlink(_marker(drafts, draft_id))
-    except OSError:
-        pass
-
-
-def mark_abandoned(draft_id: str) -> None:
-    """The app stopped with `draft_id` still in compose: keep its marker, so it is offered again."""
-    _OPEN_HERE.discard(draft_id)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def recovered_drafts(drafts: Drafts) -> list[SavedDraft]:
-    """Drafts whose composing process died (open marker, process gone), newest first."""
-    saved = {d.draft_id: d for d in drafts.list()}
-    out: list[SavedDraft] = []
-    for marker in drafts.root.glob("*.open"):
-        draft_id = marker.stem
-        try:
-            pid = int(marker.read_text("ascii").strip() or "0")
-        except (OSError, ValueError):
-            pid = 0
-        if draft_id in _OPEN_HERE or (pid > 0 and pid != os.getpid() and _alive(pid)):
-            continue  # being composed right now, here or in another running mailtui
-        if draft_id in saved:
-            out.append(saved[draft_id])
-        else:
-            marker.unlink(missing_ok=True)  # killed before the first autosave: nothing to offer
-    return sorted(out, key=lambda d: d.saved, reverse=True)
-
-
-def forget_recovery(drafts: Drafts, items: list[SavedDraft]) -> None:
-    """Turn crash leftovers into ordinary postponed drafts (offered once, kept in the picker)."""
-    for item in items:
-        mark_closed(drafts, item.draft_id)
-
-
 # -- the picker ---------------------------------------------------------------------------------------
 
 

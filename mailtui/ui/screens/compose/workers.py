@@ -153,7 +153,7 @@ class ComposeWorkers(Screen[object]):
 
     @work(thread=True, group="autosave", exit_on_error=False)
     def save_draft_in_background(self, draft_id: str, draft: Draft) -> None:
-        from mailtui.sending.outbox import Drafts
+        from mailtui.store.drafts import Drafts
 
         if self.draft_removed:
             return

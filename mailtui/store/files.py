@@ -1,0 +1,47 @@
+"""Files mailtui keeps for the user: written atomically, named only by safe ids.
+
+Nothing is lost: every write is a temp file plus an atomic rename in the same directory,
+fsynced first, so a crash or a full disk leaves the old content or the new, never half.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from pathlib import Path
+
+from mailtui.core.errors import EX_IOERR, EX_NOINPUT, MailtuiError
+
+# A stored item's id: also its file name, so no "/", no leading dot, nothing to escape with.
+VALID_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+_counter = itertools.count()
+
+
+class StoreError(MailtuiError):
+    """A file of mailtui's store (drafts, the outbox) could not be read or written."""
+
+    title = "Storage error"
+    exit_code = EX_IOERR
+
+
+def atomic_write(path: Path, data: bytes, *, error: type[StoreError] = StoreError) -> None:
+    """Write `data` to `path` via a temp file in the same directory, fsync, rename."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{next(_counter)}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise error(f"cannot write {path}: {exc.strerror or exc}. Check free space and permissions.") from exc
+
+
+def check_id(kind: str, ident: str, *, error: type[StoreError] = StoreError) -> str:
+    """`ident` when it is a safe id (a file name that cannot leave its folder), else `error`."""
+    if not VALID_ID.match(ident):
+        raise error(f"invalid {kind} id {ident!r}", exit_code=EX_NOINPUT)
+    return ident

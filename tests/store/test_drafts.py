@@ -1,0 +1,58 @@
+"""Drafts on disk (store/drafts.py): atomic saves, listing with unreadable files kept, safe ids."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailtui.core.compose import AttachmentSpec, Draft, preset_draft
+from mailtui.paths import data_dir
+from mailtui.store.drafts import Drafts, DraftsError
+from mailtui.store.files import StoreError
+from tests.fixtures.clock import Clock
+
+
+def test_default_location_is_under_the_data_dir():
+    assert Drafts().root == data_dir() / "drafts"
+
+
+def test_draft_round_trip(tmp_path):
+    drafts = Drafts(tmp_path / "drafts")
+    att = AttachmentSpec("/tmp/x.bin", "x.bin", "application/octet-stream", bytes(range(256)) * 3)
+    draft = Draft(
+        "Me <me@example.org>", "you@example.net", cc="c@example.net", bcc="b@example.net",
+        subject="测试邮件 Grüße", body="line 1\nline 2 ✓\n", attachments=(att,),
+        in_reply_to="<a@x>", references=("<r@x>", "<a@x>"), extra_headers=(("X-Test", "1"),),
+    )  # fmt: skip
+    path = drafts.save("d1", draft)
+    assert path.parent == tmp_path / "drafts"
+    assert drafts.load("d1") == draft
+    assert [p.name for p in (tmp_path / "drafts").iterdir()] == ["d1.json"]  # no temp file left
+
+
+def test_drafts_list_recover_and_remove(tmp_path):
+    clock = Clock()
+    drafts = Drafts(tmp_path / "drafts", clock=clock)
+    drafts.save("old", preset_draft("plain", "me@example.org", "a@example.net"))
+    clock.now += 10
+    drafts.save("new", preset_draft("utf8", "me@example.org", "b@example.net"))
+    (tmp_path / "drafts" / "broken.json").write_text("{not json")
+    listed = drafts.list()
+    good = [d for d in listed if not d.error]
+    assert [d.draft_id for d in good] == ["new", "old"]
+    assert [d.draft_id for d in listed if d.error] == ["broken"]
+    assert good[0].to == "b@example.net" and good[0].subject.startswith("测试邮件")
+    with pytest.raises(DraftsError):
+        drafts.load("broken")
+    drafts.save("new", preset_draft("gtube", "me@example.org", "c@example.net"))  # autosave overwrites
+    assert drafts.load("new").to == "c@example.net"
+    drafts.remove("new")
+    with pytest.raises(DraftsError):
+        drafts.load("new")
+    with pytest.raises(DraftsError):
+        drafts.save("../escape", preset_draft("plain", "me@example.org", "a@example.net"))
+
+
+def test_drafts_and_outbox_errors_are_store_errors():
+    from mailtui.sending.outbox import OutboxError
+
+    assert issubclass(DraftsError, StoreError) and issubclass(OutboxError, StoreError)
