@@ -143,6 +143,7 @@ class TranscriptSMTP(aiosmtplib.SMTP):
 
         self._log(Direction.SENT, "DATA")
         # The protocol sends DATA and the message itself: wrap its reply reader for this call only.
+        # An instance attribute shadowing the method; mypy rejects any assignment to a method.
         protocol.read_response = logged_read  # type: ignore[method-assign]
         try:
             return await super().data(message, timeout=timeout)

@@ -99,7 +99,7 @@ def server_from_label(label: str) -> ServerConfig:
     if tls not in TLS_MODES or not parts.hostname:
         raise ConfigError(f"cannot read the queued relay {label!r}")
     return adhoc_server(
-        parts.hostname, parts.port, tls=tls,  # type: ignore[arg-type]
+        parts.hostname, parts.port, tls=tls,
         user=unquote(parts.username) if parts.username else None, ca_file=query.get("ca_file"),
         tls_verify=query.get("verify") != "0", allow_plaintext_auth=query.get("plaintext_auth") == "1",
     )  # fmt: skip

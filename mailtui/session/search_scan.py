@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import Protocol, TypeVar
 
 from mailtui.backends.base import MailBackend
 from mailtui.core.errors import MessageNotFoundError
@@ -19,7 +21,13 @@ from mailtui.core.models import Envelope, MessageRef
 
 CHUNK = 1000  # refs per backend call: one sqlite query per 500 keys when cached
 
-Call = Callable[[Callable[[MailBackend], object]], object]
+T = TypeVar("T")
+
+
+class Call(Protocol):
+    """Runs `fn(backend)` on the open backend and returns its result, as `Session.call` does."""
+
+    def __call__(self, fn: Callable[[MailBackend], T], /) -> T: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +115,7 @@ def scan_folder(
         elif query.field == "body":
             for ref in chunk:
                 try:
-                    raw = call(lambda b, r=ref: b.fetch_raw(folder, r))
+                    raw = call(partial(_fetch_raw, folder, ref))
                 except MessageNotFoundError:
                     continue  # gone meanwhile
                 if isinstance(raw, bytes) and body_contains(raw, query.needle):
@@ -118,8 +126,8 @@ def scan_folder(
             missing = [r for r in chunk if r.key not in cached]
             fetched: dict[str, Envelope] = {}
             if missing:
-                envs = call(lambda b, m=missing: b.fetch_envelopes(folder, m))
-                fetched = {e.ref.key: e for e in envs}  # type: ignore[attr-defined]
+                envs = call(partial(_fetch_envelopes, folder, missing))
+                fetched = {e.ref.key: e for e in envs}
             for ref in chunk:
                 env = cached.get(ref.key) or fetched.get(ref.key)
                 if env is not None and query_matches(env, query):
@@ -127,6 +135,14 @@ def scan_folder(
         if cancelled():
             return
         yield min(start + CHUNK, len(refs)), found
+
+
+def _fetch_raw(folder: str, ref: MessageRef, backend: MailBackend) -> bytes:
+    return backend.fetch_raw(folder, ref)
+
+
+def _fetch_envelopes(folder: str, refs: Sequence[MessageRef], backend: MailBackend) -> list[Envelope]:
+    return backend.fetch_envelopes(folder, refs)
 
 
 def _server_body_search(backend: MailBackend, folder: str, needle: str) -> set[str] | None:
