@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: the work is imported inside the handler
     from mailtui.config import ServerConfig
+    from mailtui.diagnostics.smtp_probe import Stage
 
 SMTP_STAGES = ("connect", "ehlo", "tls", "auth", "mail", "rcpt", "data")
 
@@ -99,24 +100,18 @@ def _server(args: argparse.Namespace) -> ServerConfig | None:
     if server is None:
         raise ConfigError(f"account {account_name!r} has no [{kind}] server to probe")
     args.account_from = account.from_address
-    changes: dict[str, object] = {}
-    if args.host:
-        changes["host"] = args.host
-    if args.tls:
-        changes["tls"] = args.tls
-    if args.port:
-        changes["port"] = args.port
-    if args.user:
-        changes["user"] = args.user
-    if args.ca_file:
-        changes["ca_file"] = args.ca_file
-    if args.no_verify:
-        changes["tls_verify"] = False
-    if args.allow_plaintext_auth:
-        changes["allow_plaintext_auth"] = True
-    if args.timeout:
-        changes["timeout"] = args.timeout
-    return replace(server, **changes)
+    # Each option given on the command line overrides the account's value; the rest are kept.
+    return replace(
+        server,
+        host=args.host or server.host,
+        tls=args.tls or server.tls,
+        port=args.port or server.port,
+        user=args.user or server.user,
+        ca_file=args.ca_file or server.ca_file,
+        tls_verify=False if args.no_verify else server.tls_verify,
+        allow_plaintext_auth=True if args.allow_plaintext_auth else server.allow_plaintext_auth,
+        timeout=args.timeout or server.timeout,
+    )
 
 
 def _password(args: argparse.Namespace, server: ServerConfig) -> str | None:
@@ -155,7 +150,7 @@ def _run_smtp(args: argparse.Namespace, server: ServerConfig, password: str | No
     from mailtui.diagnostics.report import render_smtp, to_json
     from mailtui.diagnostics.smtp_probe import SmtpProbeSession
 
-    quit_after = args.quit_after or ("rcpt" if args.recipient else "auth" if server.user else "tls")
+    quit_after: Stage = args.quit_after or ("rcpt" if args.recipient else "auth" if server.user else "tls")
     session = SmtpProbeSession(
         server if server.auth else _without_user(server), password,
         sender=_default_sender(args, server.user), recipient=args.recipient or "",

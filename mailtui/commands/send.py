@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from email.message import EmailMessage
     from pathlib import Path
 
-    from mailtui.config import AccountConfig, ServerConfig
+    from mailtui.config import AccountConfig, ServerConfig, TLSMode
     from mailtui.core.compose import AttachmentSpec
     from mailtui.sending.dispatch import SendOutcome
 
@@ -135,7 +135,7 @@ def adhoc_from_args(args: argparse.Namespace) -> ServerConfig:
     if not host or port_text and not (port_text.isdigit() and 0 < int(port_text) < 65536):
         raise MailtuiError(f"--server {text!r}: expected HOST or HOST:PORT", exit_code=EX_USAGE)
     port = int(port_text) if port_text else None
-    tls = args.tls or ("ssl" if port == default_port("smtp", "ssl") else "starttls")
+    tls: TLSMode = args.tls or ("ssl" if port == default_port("smtp", "ssl") else "starttls")
     return adhoc_server(
         host, port, tls=tls, user=args.user, ca_file=args.ca_file, tls_verify=not args.no_verify,
         allow_plaintext_auth=args.allow_plaintext_auth,

@@ -13,6 +13,7 @@ import hashlib
 import quopri
 import struct
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
@@ -224,7 +225,7 @@ def mail(
     mid: str,
     content: Part,
     tz: timezone = UTC,
-    extra: list[Header] | tuple[Header, ...] = (),
+    extra: Sequence[Header] = (),
     hop: tuple[str, str] | None = ("mail.example.org", "198.51.100.23"),
     rcpt: str = "admin@demo.test",
     sender: str | None = None,
