@@ -200,10 +200,10 @@ class DnsLookups:
         self.nxdomain: set[str] = set()
 
     def _servers(self) -> str:
-        names = [
-            str(getattr(ns, "address", ns)) + (f":{ns.port}" if getattr(ns, "port", 53) != 53 else "")
-            for ns in self.resolver.nameservers
-        ]
+        names = []
+        for ns in self.resolver.nameservers:  # plain address strings or Nameserver objects
+            port = getattr(ns, "port", 53)
+            names.append(str(getattr(ns, "address", ns)) + (f":{port}" if port != 53 else ""))
         return ", ".join(names) or "(none)"
 
     def query(self, name: str, rdtype: str) -> dns.resolver.Answer | None:

@@ -23,7 +23,7 @@ import ssl
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol, cast
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
@@ -299,6 +299,14 @@ class ConsoleResponse:
         return self.status == "OK"
 
 
+class _RawImap(Protocol):
+    """The part of imaplib.IMAP4 the console uses: raw lines out and in."""
+
+    def send(self, data: bytes, /) -> None: ...
+    def readline(self) -> bytes: ...
+    def read(self, size: int, /) -> bytes: ...
+
+
 class ImapConsole:
     """Raw IMAP commands on an open connection (an IMAPClient or a stdlib imaplib.IMAP4).
 
@@ -310,12 +318,13 @@ class ImapConsole:
     def __init__(
         self, connection: object, transcript: Transcript | None = None, label: str = "imap-console"
     ) -> None:
-        self._imap = getattr(connection, "_imap", connection)
+        imap = getattr(connection, "_imap", connection)
         for method in ("send", "readline", "read"):
-            if not callable(getattr(self._imap, method, None)):
+            if not callable(getattr(imap, method, None)):
                 raise ProbeError(
                     "the console needs an IMAPClient or an imaplib.IMAP4 connection", exit_code=EX_USAGE
                 )
+        self._imap = cast(_RawImap, imap)  # checked just above: it has the three methods
         self.transcript = transcript if transcript is not None else Transcript()
         self.label = label
         self._tags = itertools.count(1)

@@ -15,7 +15,7 @@ import hashlib
 import socket
 import ssl
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import BinaryIO, Literal, Protocol
 
 from cryptography import x509
 from cryptography.x509.oid import NameOID
@@ -198,10 +198,10 @@ def fetch_certificate(
             return session_details(tls)
 
 
-def _smtp_reply(reader: object) -> bytes:
+def _smtp_reply(reader: BinaryIO) -> bytes:
     """Read one (multi-line) SMTP reply; returns its last line."""
     while True:
-        line: bytes = reader.readline(8192)  # type: ignore[attr-defined]
+        line = reader.readline(8192)
         if not line:
             raise ConnectionError("the server closed the connection")
         if len(line) < 4 or line[3:4] != b"-":
