@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 POLL_SECONDS = 0.25
 
+S = TypeVar("S", bound=Hashable)  # a folder's state: a tuple of mtimes, sizes, inodes
+
 
 def wait_for_change(
-    probe: Callable[[], Hashable],
-    baseline: Hashable | None,
+    probe: Callable[[], S],
+    baseline: S | None,
     timeout: float,
     interval: float = POLL_SECONDS,
-) -> tuple[bool, Hashable]:
+) -> tuple[bool, S]:
     """Block until `probe()` differs from `baseline` (or its first value), at most `timeout` s.
 
     Returns (changed, last state). A `baseline` taken when the folder was last listed makes a

@@ -39,10 +39,13 @@ def fetch_rows(
     With `cached_flags` (the cache's flags were just synced) flags known to the cache are
     served from it, and flags fetched from the server are stored in it.
     """
-    use_cache = cache is not None and uidvalidity is not None
-    cached = cache.get(folder, uidvalidity, uids) if use_cache else {}  # type: ignore[union-attr,arg-type]
-    cached_flags = cached_flags and use_cache
-    known = cache.get_flags(folder, uidvalidity, cached) if cached_flags else {}  # type: ignore[union-attr,arg-type]
+    if cache is None or uidvalidity is None:  # the cache's rows are keyed by UIDVALIDITY: both or neither
+        cache, validity = None, 0
+    else:
+        validity = uidvalidity
+    cached = cache.get(folder, validity, uids) if cache is not None else {}
+    cached_flags = cached_flags and cache is not None
+    known = cache.get_flags(folder, validity, cached) if cached_flags and cache is not None else {}
     wanted = set(uids)
     rows: dict[int, tuple[frozenset[Flag], CachedHeader]] = {}
     fresh: list[CachedHeader] = []
@@ -60,11 +63,11 @@ def fetch_rows(
         for uid, entry in c.fetch(chunk, ["FLAGS"]).items():
             if uid in cached and b"FLAGS" in entry:
                 rows[uid] = (parse_flags(entry[b"FLAGS"]), cached[uid])
-    if fresh and use_cache:
-        cache.put(folder, uidvalidity, fresh)  # type: ignore[union-attr,arg-type]
-    if cached_flags:
+    if fresh and cache is not None:
+        cache.put(folder, validity, fresh)
+    if cached_flags and cache is not None:
         new = {uid: flags_text(flags) for uid, (flags, _) in rows.items() if uid not in known}
-        cache.put_flags(folder, uidvalidity, new)  # type: ignore[union-attr,arg-type]
+        cache.put_flags(folder, validity, new)
     return rows
 
 

@@ -173,6 +173,8 @@ def _from_row(row: tuple[object, ...]) -> QueuedChange:
     rowid, kind, folder, validity, uids, add, remove, destination = row
     if kind not in ("flags", "move", "delete"):
         raise ValueError(f"unknown queued change {kind!r}")
+    if not isinstance(rowid, int):  # INTEGER PRIMARY KEY: always an int in a sound queue file
+        raise ValueError(f"queued change with a bad id {rowid!r}")
     return QueuedChange(
         kind=kind,
         folder=str(folder),
@@ -181,5 +183,5 @@ def _from_row(row: tuple[object, ...]) -> QueuedChange:
         add=frozenset(Flag(v) for v in json.loads(str(add))),
         remove=frozenset(Flag(v) for v in json.loads(str(remove))),
         destination=str(destination),
-        id=int(rowid),  # type: ignore[call-overload]
+        id=rowid,
     )

@@ -405,7 +405,7 @@ class MaildirBackend(MailBackend):
         """Poll the mtimes of cur/ and new/; True once they differ from the last listing."""
         fd = self._folder(folder)
         changed, state = wait_for_change(lambda: self._state(fd.path), self._seen_state.get(fd.name), timeout)
-        self._seen_state[fd.name] = state  # type: ignore[assignment]
+        self._seen_state[fd.name] = state
         return changed
 
     def close(self) -> None:

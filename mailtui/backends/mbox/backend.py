@@ -115,7 +115,8 @@ class MboxBackend(MailBackend):
     def _toc(box: mailbox.mbox) -> list[tuple[int, int, fmt.MboxKey, bytes]]:
         """(mailbox key, start, key, From_ line) for every message, in file order."""
         box.keys()  # builds the table of contents (under the lock, when held)
-        # The offsets mailbox itself rewrites by: no public API gives them.
+        # The offsets mailbox itself rewrites by: no public API gives them, and typeshed leaves the
+        # private attributes out.
         toc: dict[int, tuple[int, int]] = box._toc  # type: ignore[attr-defined]
         result = []
         f = box._file  # type: ignore[attr-defined]  # the open file the offsets are in
@@ -174,11 +175,12 @@ class MboxBackend(MailBackend):
             with open(self.path, "rb") as f:
                 for ref in refs:
                     got = self._read(f, ref, whole=False)
-                    if got is None:
+                    key = fmt.MboxKey.parse(ref.key)  # not None when `got` is: _read parsed it too
+                    if got is None or key is None:
                         continue
                     header = read_header_block(io.BytesIO(got[1]))
                     flags = fmt.flags_from_letters(fmt.status_letters(header))
-                    size = fmt.MboxKey.parse(ref.key).length - len(got[0])  # type: ignore[union-attr]
+                    size = key.length - len(got[0])
                     yield ref, flags, header, size
         except OSError as exc:
             raise _io_error("read", self.path, exc) from exc
@@ -301,7 +303,7 @@ class MboxBackend(MailBackend):
         """Poll inode, size and mtime; True once they differ from the last listing."""
         self._check_folder(folder)
         changed, state = wait_for_change(self._state, self._seen_state, timeout)
-        self._seen_state = state  # type: ignore[assignment]
+        self._seen_state = state
         return changed
 
     def close(self) -> None:
