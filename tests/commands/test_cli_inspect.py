@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.diagnostics_dns.dns_server import DnsServer
+from tests.diagnostics.dns_server import DnsServer
 
-HEADERS = Path(__file__).parent / "data" / "headers"
+HEADERS = Path(__file__).parent.parent / "data" / "headers"
 
 
 def run(*args: str, stdin: str | bytes = "") -> subprocess.CompletedProcess[str]:

@@ -14,7 +14,7 @@ import pytest
 from mailtui.core.errors import EX_CONFIG, EX_NOPERM, EX_PROTOCOL, EX_UNAVAILABLE, EX_USAGE
 from tests.backends.dovecot_server import DovecotServer
 from tests.certs import free_port
-from tests.smtp.relay import PASSWORD, USER, Relay
+from tests.sending.relay import PASSWORD, USER, Relay
 
 
 def probe(*args: str, password: str | None = PASSWORD, **env: str) -> subprocess.CompletedProcess[str]:

@@ -32,7 +32,7 @@ from mailtui.core.errors import (
 from mailtui.paths import data_dir
 from mailtui.sending.outbox import Outbox
 from tests.certs import free_port
-from tests.smtp.relay import PASSWORD, USER, Relay
+from tests.sending.relay import PASSWORD, USER, Relay
 
 PASSWORD_ENV = "MAILTUI_TEST_CLI_PASSWORD"
 QUEUED_AS = "sent: 250 2.0.0 Ok: queued as 12BDBE6FEE9"

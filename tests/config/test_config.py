@@ -12,7 +12,7 @@ from mailtui.config import Config, InvalidConfigError, format_config, load_confi
 from mailtui.config.toml_lines import index_lines
 from mailtui.core.errors import EX_CONFIG, ConfigError
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 GOOD_ACCOUNT = '[[account]]\nname = "work"\nfrom = "a@example.com"\nmaildir = "/tmp/m"\n'
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from mailtui.core.transcript import MASK, Direction, Transcript
 from mailtui.diagnostics.bundle import build_bundle, header_section, mask_all, write_text
 from mailtui.diagnostics.smtp_probe import SmtpProbeSession
-from tests.smtp.relay import PASSWORD, Relay
+from tests.sending.relay import PASSWORD, Relay
 
 RAW = (
     b"Return-Path: <alice@example.org>\r\n"

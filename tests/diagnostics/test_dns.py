@@ -10,7 +10,7 @@ import pytest
 from mailtui.core.errors import MailtuiError
 from mailtui.diagnostics.dns_check import DnsError, check_domain, format_report, parse_dmarc, parse_server
 from mailtui.diagnostics.spf import parse_spf
-from tests.diagnostics_dns.dns_server import DnsServer
+from tests.diagnostics.dns_server import DnsServer
 
 ZONE = {
     ("example.test", "MX"): ["20 mx2.example.test.", "10 mx1.example.test."],

@@ -17,7 +17,7 @@ from mailtui.diagnostics.probe_session import ProbeError
 from mailtui.diagnostics.smtp_probe import STAGES, SmtpCapabilities, SmtpProbeSession
 from mailtui.diagnostics.tls_info import explain_verify_error
 from tests.certs import free_port, make_self_signed
-from tests.smtp.relay import PASSWORD, USER, RecordingHandler, Relay
+from tests.sending.relay import PASSWORD, USER, RecordingHandler, Relay
 
 SENDER = "probe@example.org"
 RECIPIENT = "bob@example.net"

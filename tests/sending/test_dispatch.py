@@ -27,7 +27,7 @@ from mailtui.sending.dispatch import (
 )
 from mailtui.sending.outbox import Outbox
 from mailtui.sending.smtp import RelayError
-from tests.smtp.relay import PASSWORD, USER, Relay
+from tests.sending.relay import PASSWORD, USER, Relay
 
 PASSWORD_ENV = "MAILTUI_TEST_SENDING_PASSWORD"
 

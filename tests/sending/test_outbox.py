@@ -13,7 +13,7 @@ from mailtui.paths import data_dir
 from mailtui.sending.outbox import BACKOFF_BASE, Outbox, OutboxError, QueuedMessage, backoff_delay
 from mailtui.sending.smtp import RelayError, send_message
 from tests.fixtures.clock import Clock
-from tests.smtp.relay import PASSWORD
+from tests.sending.relay import PASSWORD
 
 
 def _raw(subject: str = "queued", bcc: str = "") -> bytes:

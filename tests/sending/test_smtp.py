@@ -1,4 +1,4 @@
-"""mailtui.sending.smtp.send_message against real aiosmtpd relays on 127.0.0.1 (tests/smtp/relay.py)."""
+"""mailtui.sending.smtp.send_message against real aiosmtpd relays on 127.0.0.1 (tests/sending/relay.py)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from mailtui.core.errors import SendError
 from mailtui.core.transcript import Direction, Transcript
 from mailtui.sending.smtp import RelayError, SendResult, parse_queue_id, send_message
 from tests.certs import free_port, make_certificate
-from tests.smtp.relay import PASSWORD, TOKEN, USER, Relay
+from tests.sending.relay import PASSWORD, TOKEN, USER, Relay
 
 
 async def _send(

@@ -22,7 +22,7 @@ from mailtui.ui.messages import TranscriptLineAdded
 from mailtui.ui.screens.compose.compose import ComposeScreen
 from mailtui.ui.screens.compose.send_transcript import PasswordDialog
 from mailtui.ui.widgets.compose.address_field import AddressField
-from tests.smtp.relay import PASSWORD, USER
+from tests.sending.relay import PASSWORD, USER
 from tests.ui.conftest import make_maildir, screen_text, settle
 
 BINARY = bytes(range(256)) * 40 + b"\x00\r\n\r\n.\r\n\x1b[31m end"  # NULs, CRLF, a lone dot, ESC

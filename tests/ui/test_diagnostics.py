@@ -21,8 +21,8 @@ from mailtui.ui.screens.diagnostics import DiagnosticsScreen
 from mailtui.ui.widgets.diagnostics.smtp_probe import DiagSmtpProbe
 from mailtui.ui.widgets.diagnostics.transcript import TranscriptView
 from tests.backends.dovecot_server import DovecotServer
-from tests.diagnostics_dns.dns_server import DnsServer
-from tests.smtp.relay import PASSWORD, USER, Relay
+from tests.diagnostics.dns_server import DnsServer
+from tests.sending.relay import PASSWORD, USER, Relay
 from tests.ui.conftest import screen_text, settle
 
 IMAP_PASSWORD = "diag-imap-pw-5521"
