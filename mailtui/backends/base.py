@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
-from typing import ClassVar
+from typing import ClassVar, Protocol, runtime_checkable
 
 from mailtui.core.errors import UnsupportedError
 from mailtui.core.models import Capabilities, Envelope, Flag, Folder, MessageRef
@@ -27,6 +27,18 @@ from mailtui.core.models import Capabilities, Envelope, Flag, Folder, MessageRef
 # The size over which a message is opened as a preview (text parts now, attachments on
 # demand) by backends that implement previews.
 PREVIEW_LIMIT = 2_000_000
+
+
+@runtime_checkable
+class CompactRefs(Protocol):
+    """A compact `list_refs` result (Maildir's RefList, IMAP's UidRefList): one key per message.
+
+    Its keys come without a MessageRef built for each, and its class builds a listing back
+    from keys, so the UI reorders and filters big folders as strings: `type(refs)(keys)`.
+    """
+
+    def __init__(self, keys: list[str]) -> None: ...
+    def keys(self) -> list[str]: ...
 
 
 class MailBackend(ABC):

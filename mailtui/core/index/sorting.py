@@ -80,6 +80,14 @@ def sort_keys(rows: Iterable[SortRow], by: SortKey, descending: bool = False) ->
     return [r.key for r in items]
 
 
+def as_sort_key(name: str) -> SortKey:
+    """`name` ("date", "from", "subject", "size") as a SortKey; ValueError for any other."""
+    for key in SORT_KEYS:
+        if key == name:
+            return key
+    raise ValueError(f"unknown sort key {name!r}; use one of {', '.join(SORT_KEYS)}")
+
+
 def next_sort_key(current: SortKey) -> SortKey:
     """The key after `current` in the cycle date -> from -> subject -> size -> date."""
     return SORT_KEYS[(SORT_KEYS.index(current) + 1) % len(SORT_KEYS)]

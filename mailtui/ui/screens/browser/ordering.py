@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 from textual.worker import get_current_worker
 
-from mailtui.core.index.sorting import SortKey, SortRow, next_sort_key, sort_keys, sort_row
+from mailtui.backends.base import CompactRefs
+from mailtui.core.index.sorting import SortKey, SortRow, as_sort_key, next_sort_key, sort_keys, sort_row
 from mailtui.core.index.threads import ThreadRow, thread_order
 from mailtui.core.models import Envelope, MessageRef
 from mailtui.ui.screens.browser.part_worker import part_worker
@@ -65,8 +66,8 @@ def listing_signature(folder: str, refs: Sequence[MessageRef]) -> tuple[object, 
 
 def reorder(refs: Sequence[MessageRef], keys: list[str]) -> Sequence[MessageRef]:
     """`refs` in the order of `keys` (a compact RefList stays one)."""
-    if callable(getattr(refs, "keys", None)):
-        return type(refs)(keys)  # type: ignore[call-arg]
+    if isinstance(refs, CompactRefs):
+        return type(refs)(keys)
     by_key = {r.key: r for r in refs}
     return [by_key[k] for k in keys if k in by_key]
 
@@ -250,7 +251,7 @@ class BrowserOrdering:
             depths = {line.key: line.depth for line in lines if line.depth}
         else:
             by, direction = mode.split(":")
-            keys = sort_keys(sort_rows, by, direction == "desc")  # type: ignore[arg-type]
+            keys = sort_keys(sort_rows, as_sort_key(by), direction == "desc")
         self.screen.post_message(
             OrderComputed(folder, mode, signature, reorder(refs, keys), depths, frozenset(unread))
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from mailtui.backends.base import CompactRefs
 from mailtui.core.index.threads import fold_threads, thread_root
 from mailtui.core.models import Envelope, MessageRef
 
@@ -48,8 +49,8 @@ class ThreadFolding:
 
         keys = keys_of(ordered)
         shown, self.hidden, self.hidden_unread = fold_threads(keys, self.depth, self.folded, is_unread)
-        if callable(getattr(ordered, "keys", None)):  # a compact list stays compact
-            return type(ordered)([keys[i] for i in shown])  # type: ignore[call-arg]
+        if isinstance(ordered, CompactRefs):  # a compact list stays compact
+            return type(ordered)([keys[i] for i in shown])
         return [ordered[i] for i in shown]
 
     def fold_at(self, rows: Sequence[MessageRef], row: int, fold: bool | None = None) -> str:
@@ -81,5 +82,4 @@ class ThreadFolding:
 
 def keys_of(refs: Sequence[MessageRef]) -> list[str]:
     """The keys of `refs` (a compact ref list gives its own, no ref built)."""
-    keys = getattr(refs, "keys", None)
-    return keys() if callable(keys) else [r.key for r in refs]
+    return refs.keys() if isinstance(refs, CompactRefs) else [r.key for r in refs]

@@ -25,6 +25,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from mailtui.backends.base import CompactRefs
 from mailtui.core.models import Envelope, Flag, MessageRef
 from mailtui.core.sanitize import clean_line
 from mailtui.ui.widgets.index.cells import display_sender, flag_cells, format_date, format_size
@@ -495,7 +496,6 @@ class MessageIndex(ScrollView, can_focus=True):
 
 def _without(refs: Sequence[MessageRef], gone: set[str]) -> Sequence[MessageRef]:
     """`refs` minus the keys in `gone` (a RefList stays a RefList: no MessageRef built)."""
-    keys = getattr(refs, "keys", None)
-    if callable(keys):
-        return type(refs)([k for k in keys() if k not in gone])  # type: ignore[call-arg]
+    if isinstance(refs, CompactRefs):
+        return type(refs)([k for k in refs.keys() if k not in gone])
     return [r for r in refs if r.key not in gone]
