@@ -100,7 +100,8 @@ class UidRefList(Sequence[MessageRef]):
             return len(other) == len(self) and all(a == b for a, b in zip(self, other, strict=True))
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]  # mutable-looking sequence, like list
+    # Unhashable, like list: object's __hash__ is a method, so None needs the ignore (as in typeshed).
+    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"UidRefList({len(self._uids)} refs)"

@@ -119,7 +119,7 @@ class MboxBackend(MailBackend):
         # private attributes out.
         toc: dict[int, tuple[int, int]] = box._toc  # type: ignore[attr-defined]
         result = []
-        f = box._file  # type: ignore[attr-defined]  # the open file the offsets are in
+        f = box._file  # type: ignore[attr-defined]  # private as well: the open file the offsets are in
         for mkey in sorted(toc):
             start, stop = toc[mkey]
             f.seek(start)
