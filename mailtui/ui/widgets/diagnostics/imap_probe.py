@@ -22,9 +22,20 @@ from mailtui.config import TLS_MODES, AccountConfig, ServerConfig, TLSMode, serv
 from mailtui.core.errors import MailtuiError
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import Transcript
-from mailtui.diagnostics.imap_probe import IMAP_STAGES, ImapConsole, ImapProbeResult, ImapProbeSession
+from mailtui.diagnostics.imap_probe import (
+    IMAP_STAGES,
+    ImapConsole,
+    ImapProbeResult,
+    ImapProbeSession,
+    ImapStage,
+)
 from mailtui.diagnostics.report import render_imap
-from mailtui.ui.widgets.diagnostics.probe_form import configured_password, input_value, titled_input
+from mailtui.ui.widgets.diagnostics.probe_form import (
+    configured_password,
+    input_value,
+    select_choice,
+    titled_input,
+)
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -89,20 +100,19 @@ class DiagImapProbe(VerticalScroll):
         yield titled_input("imap-console-input", 'IMAP command, e.g. CAPABILITY or LIST "" "*"', "")
         yield RichLog(id="imap-console-log", markup=False, wrap=True, max_lines=5000)
 
-    def form(self) -> tuple[ServerConfig, str, str]:
+    def form(self) -> tuple[ServerConfig, str, ImapStage | None]:
         """(server, password typed, target stage) from the form."""
         s = self.account.imap
         port = input_value(self, "imap-port")
-        chosen = self.query_one("#imap-tls", Select).value
-        tls: TLSMode = next((m for m in TLS_MODES if m == chosen), "ssl")
+        tls: TLSMode = select_choice(self, "imap-tls", TLS_MODES) or "ssl"
         settings = server_config(
             "imap", input_value(self, "imap-host"), int(port) if port.isdigit() else -1, tls=tls,
             account=self.account.name, user=input_value(self, "imap-user"),
             tls_verify=s.tls_verify if s else True, ca_file=s.ca_file if s else None,
             allow_plaintext_auth=s.allow_plaintext_auth if s else False, timeout=s.timeout if s else None,
         )  # fmt: skip
-        target = self.query_one("#imap-target", Select).value
-        return settings, self.query_one("#imap-password", Input).value, str(target)
+        target = select_choice(self, "imap-target", IMAP_STAGES)  # None: the probe's own default
+        return settings, self.query_one("#imap-password", Input).value, target
 
     @on(Button.Pressed, "#imap-run")
     def _on_run(self) -> None:
@@ -129,7 +139,7 @@ class DiagImapProbe(VerticalScroll):
         self._drive(key if fresh else None, mode)
 
     @work(thread=True, exclusive=True, group="imap-probe", exit_on_error=False)
-    def _drive(self, new: tuple[ServerConfig, str, str] | None, mode: str) -> None:
+    def _drive(self, new: tuple[ServerConfig, str, ImapStage | None] | None, mode: str) -> None:
         with self._lock:
             try:
                 if new is not None:
@@ -140,7 +150,7 @@ class DiagImapProbe(VerticalScroll):
                         settings,
                         secret,
                         target=target,
-                        transcript=self.transcript,  # type: ignore[arg-type]
+                        transcript=self.transcript,
                     )
                 probe = self.probe
                 if probe is None:

@@ -21,12 +21,17 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Select, Static
 
-from mailtui.config import AccountConfig, ServerConfig
+from mailtui.config import TLS_MODES, AccountConfig, ServerConfig
 from mailtui.core.errors import MailtuiError
 from mailtui.core.transcript import Transcript
 from mailtui.diagnostics.report import render_smtp
-from mailtui.diagnostics.smtp_probe import STAGES, SmtpProbeResult, SmtpProbeSession
-from mailtui.ui.widgets.diagnostics.probe_form import configured_password, input_value, titled_input
+from mailtui.diagnostics.smtp_probe import STAGES, SmtpProbeResult, SmtpProbeSession, Stage
+from mailtui.ui.widgets.diagnostics.probe_form import (
+    configured_password,
+    input_value,
+    select_choice,
+    titled_input,
+)
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -87,8 +92,7 @@ class DiagSmtpProbe(VerticalScroll):
             yield titled_input("smtp-from", "MAIL FROM", sender)
             yield titled_input("smtp-to", "RCPT TO", "")
             stages = [(f"quit after {st}", st) for st in STAGES]
-            default = "auth" if s and s.user and s.auth else "tls"
-            yield Select(stages, value=default, allow_blank=False, id="smtp-quit-after")
+            yield Select(stages, value=self._default_quit_after(), allow_blank=False, id="smtp-quit-after")
         with Horizontal():
             yield Button("Run", id="smtp-run", variant="primary")
             yield Button("Step", id="smtp-step")
@@ -96,22 +100,25 @@ class DiagSmtpProbe(VerticalScroll):
             Text("Run probes up to the chosen stage; Step does one stage per press."), id="smtp-output"
         )
 
-    def form(self) -> tuple[ServerConfig, str, str, str, str]:
+    def _default_quit_after(self) -> Stage:
+        s = self.account.smtp
+        return "auth" if s and s.user and s.auth else "tls"
+
+    def form(self) -> tuple[ServerConfig, str, str, str, Stage]:
         """(server, password typed, sender, recipient, quit_after) from the form."""
         base = self.account.smtp or ServerConfig(kind="smtp", account=self.account.name, host="", port=587)
         port_text = input_value(self, "smtp-port")
-        tls = self.query_one("#smtp-tls", Select).value
         server = dataclasses.replace(
             base,
             host=input_value(self, "smtp-host"),
             port=int(port_text) if port_text.isdigit() else 0,
-            tls=tls if isinstance(tls, str) else "starttls",  # type: ignore[arg-type]
+            tls=select_choice(self, "smtp-tls", TLS_MODES) or "starttls",
             user=input_value(self, "smtp-user") or None,
         )
-        quit_after = self.query_one("#smtp-quit-after", Select).value
+        quit_after = select_choice(self, "smtp-quit-after", STAGES) or self._default_quit_after()
         password = self.query_one("#smtp-password", Input).value
         sender, recipient = input_value(self, "smtp-from"), input_value(self, "smtp-to")
-        return server, password, sender, recipient, str(quit_after)
+        return server, password, sender, recipient, quit_after
 
     @on(Button.Pressed, "#smtp-run")
     def action_run_probe(self) -> None:
@@ -139,17 +146,17 @@ class DiagSmtpProbe(VerticalScroll):
         self._drive(key if fresh else None, one_step)
 
     @work(group="smtp-probe", exit_on_error=False)
-    async def _drive(self, new: tuple[ServerConfig, str, str, str, str] | None, one_step: bool) -> None:
+    async def _drive(self, new: tuple[ServerConfig, str, str, str, Stage] | None, one_step: bool) -> None:
         try:
             if new is not None:
                 await self._close_probe()
                 server, password, sender, recipient, quit_after = new
-                secret = password or await asyncio.to_thread(
+                secret: str | None = password or await asyncio.to_thread(
                     configured_password, self.account.smtp, server.host, server.user
                 )
                 self.probe = SmtpProbeSession(
                     server, secret, sender=sender, recipient=recipient,
-                    quit_after=quit_after, transcript=self.transcript,  # type: ignore[arg-type]
+                    quit_after=quit_after, transcript=self.transcript,
                 )  # fmt: skip
             probe = self.probe
             if probe is None:

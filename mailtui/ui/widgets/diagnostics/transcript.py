@@ -65,7 +65,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def __init__(self, render: Callable[[TranscriptLine], Text], *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
-        self._render = render
+        self._line_text = render  # not `_render`: that name is Widget's own
         self.lines: list[TranscriptLine] = []
         self._cache: OrderedDict[int, Strip] = OrderedDict()
         self._width = 0
@@ -107,7 +107,7 @@ class TranscriptView(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         strip = self._cache.get(index)
         if strip is None:
-            strip = Strip(list(self._render(self.lines[index]).render(self.app.console)))
+            strip = Strip(list(self._line_text(self.lines[index]).render(self.app.console)))
             self._cache[index] = strip
             if len(self._cache) > _CACHE_LINES:
                 self._cache.popitem(last=False)
@@ -147,10 +147,12 @@ class DiagTranscript(Vertical):
 
     def on_mount(self) -> None:
         self._styles = theme_styles(self.app.get_css_variables(), ("reply-2xx", "reply-4xx", "reply-5xx"))
-        self._unsubscribe = self.transcript.subscribe(
-            lambda line: self.post_message(TranscriptLineAdded(line))
-        )
+        self._unsubscribe = self.transcript.subscribe(self._post_line)
         self._redraw()
+
+    def _post_line(self, line: TranscriptLine) -> None:
+        """The listener: runs on the appending thread, so it only posts (thread-safe)."""
+        self.post_message(TranscriptLineAdded(line))
 
     def on_unmount(self) -> None:
         if self._unsubscribe is not None:
