@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from textual.app import App
 
+    from mailtui.session.session import Session
     from mailtui.ui.screens.diagnostics import DiagnosticsScreen
 
 
@@ -36,7 +37,8 @@ def open_diagnostics(
             current.query_one(DiagExplainer).show(code_text)
         current.show_tab(tab)
         return current
-    session = app.session  # type: ignore[attr-defined]  # MailApp
+    # App declares no `session`: the running app is a MailApp, which imports this module (a cycle).
+    session: Session = app.session  # type: ignore[attr-defined]
     screen = DiagnosticsScreen(session, tab, raw_message=raw_message, code_text=code_text)
     app.push_screen(screen)
     return screen

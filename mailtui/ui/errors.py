@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.dom import DOMNode
+from textual.widget import Widget
 
 from mailtui.core.errors import MailtuiError
 
@@ -14,7 +14,7 @@ def error_text(error: BaseException) -> tuple[str, str]:
     return "Unexpected error", f"{type(error).__name__}: {error}"
 
 
-def show_error(node: DOMNode, error: BaseException) -> None:
+def show_error(node: Widget, error: BaseException) -> None:
     """A failed job as an error notification (text from servers is never parsed as markup)."""
     title, message = error_text(error)
     node.notify(message, title=title, severity="error", timeout=8, markup=False)

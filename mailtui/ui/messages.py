@@ -8,6 +8,7 @@ dropped instead of drawn.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,7 +45,7 @@ class RefsListed(Message):
     """Every message of `folder`, newest first (no headers yet)."""
 
     folder: str
-    refs: list[MessageRef]
+    refs: Sequence[MessageRef]  # the backend's own sequence (a compact one for big folders)
     generation: int
     keep_key: str | None = None  # keep the cursor on this message if it is still there
 

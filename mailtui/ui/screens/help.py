@@ -6,7 +6,7 @@ keymap applied), so the list can never drift from the code.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -46,7 +46,7 @@ def _section_name(node: DOMNode, app: App[object]) -> str | None:
     return name if type(node).__module__.startswith("mailtui.") else None
 
 
-def binding_table(app: App[object], screen: Screen[object]) -> list[tuple[str, list[tuple[str, str, str]]]]:
+def binding_table(app: App[Any], screen: Screen[Any]) -> list[tuple[str, list[tuple[str, str, str]]]]:
     """[(section, [(keys, description, id)])] for the app, `screen` and its widgets."""
     keymap = getattr(app, "_keymap", {})
     nodes: list[DOMNode] = [screen, *screen.query("*"), app]

@@ -41,7 +41,7 @@ class StatusBar(Static):
     total: reactive[int | None] = reactive(None)
     shown: reactive[int | None] = reactive(None)
     """Rows shown when a search filter is active, else None."""
-    query: reactive[str] = reactive("")
+    search_query: reactive[str] = reactive("")
     """The active search, shown with its count."""
     order: reactive[str] = reactive("")
     """A sort or thread order other than the listing's ("by sender, A to Z"), else ""."""
@@ -65,7 +65,7 @@ class StatusBar(Static):
             unread = "?" if self.unread is None else str(self.unread)
             counts = f"{unread} unread / {self.total}"
         if self.shown is not None:
-            what = f"search {clean_line(self.query)!r}" if self.query else "search"
+            what = f"search {clean_line(self.search_query)!r}" if self.search_query else "search"
             counts += f"  ({what}: {self.shown} shown)"
         view = "  ".join(p for p in (self.order, f"{self.tagged} tagged" if self.tagged else "") if p)
         # The TLS state before the view: at 80 columns the end of the line may be cut.
@@ -116,7 +116,7 @@ class StatusBar(Static):
     def watch_shown(self) -> None:
         self._refresh_text()
 
-    def watch_query(self) -> None:
+    def watch_search_query(self) -> None:
         self._refresh_text()
 
     def watch_order(self) -> None:

@@ -56,7 +56,7 @@ class BrowserSearch:
         hits = [e.ref for e in cached.values() if query_matches(e, parsed)]
         hits.sort(key=lambda r: r.timestamp, reverse=True)
         index.set_filter(hits)
-        screen.status.query = query
+        screen.status.search_query = query
         screen.status.shown = len(hits)
         # The refs as they are (a compact RefList on Maildir): no copy of 100k refs.
         screen.jobs.search_folder(screen.folder, query, index.refs, cached)
@@ -88,4 +88,4 @@ class BrowserSearch:
         screen = self.screen
         screen.index.set_filter(None)
         screen.status.shown = None
-        screen.status.query = ""
+        screen.status.search_query = ""

@@ -85,7 +85,7 @@ class BrowserJobs:
         # A preloaded listing never comes here: open_folder takes it on the UI thread, and
         # the backend (hence open_folder) only exists once the preload is done.
         refs = self.session.call(lambda b: b.list_refs(folder))
-        self.screen.post_message(RefsListed(folder, refs, generation, keep_key))  # type: ignore[arg-type]
+        self.screen.post_message(RefsListed(folder, refs, generation, keep_key))
 
     @part_worker(group="envelopes")
     def fetch_envelopes(self, folder: str, refs: Sequence[MessageRef]) -> None:

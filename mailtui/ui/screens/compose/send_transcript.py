@@ -136,12 +136,13 @@ def mime_tree(message: EmailMessage | Message) -> list[str]:
         pad = "  " * depth
         if part.is_multipart() and ctype != "message/rfc822":
             lines.append(f"{pad}{ctype}")
-            for sub in part.get_payload():
-                walk(sub, depth + 1)  # type: ignore[arg-type]
+            for sub in part.get_payload():  # parts are Messages; the payload type also allows str
+                if isinstance(sub, Message):
+                    walk(sub, depth + 1)
             return
         payload = part.get_payload()
         if isinstance(payload, list):  # message/rfc822 holding a parsed message
-            size = sum(len(p.as_bytes()) for p in payload)
+            size = sum(len(p.as_bytes()) for p in payload if isinstance(p, Message))
         elif ctype == "message/rfc822":
             size = len(str(payload).encode("utf-8", "surrogateescape"))
         else:
