@@ -4,7 +4,7 @@ PYTHON  ?= python3
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 # Packages the type checker covers (strictness per package in pyproject.toml).
-MYPY_PACKAGES := mailtui/core mailtui/config mailtui/tls.py mailtui/paths.py mailtui/credentials.py mailtui/store mailtui/backends
+MYPY_PACKAGES := mailtui
 # Debian packages the test suite talks to (real servers, not mocks).
 DEB_PACKAGES := dovecot-imapd postfix openssl tmux
 
