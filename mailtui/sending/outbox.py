@@ -16,6 +16,7 @@ before the message appears in new/, so a listed message always has its envelope.
 
 from __future__ import annotations
 
+import builtins
 import fcntl
 import json
 import os
@@ -186,7 +187,7 @@ class Outbox:
         self._write_meta(ident, meta)
         return self.get(ident)
 
-    def due(self, *, force: bool = False) -> list[QueuedMessage]:
+    def due(self, *, force: bool = False) -> builtins.list[QueuedMessage]:
         """Messages whose next attempt has come (all of them, held ones included, when forced)."""
         now = self._clock()
         return [q for q in self.list() if force or self._is_due(q, now)]

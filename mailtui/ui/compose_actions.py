@@ -215,7 +215,12 @@ def flush_outbox_now(app: App[Any]) -> None:
             # "Not sent this time" is not lost: the message stays queued (or held, after a 5xx).
             lines = [f"{len(report.sent)} sent, {len(report.failed)} still in the outbox"]
             lines += [f"{ident}: {why}" for ident, why in report.failed.items()]
-            severity = "warning" if report.failed else "information"
-            app.notify("\n".join(lines), title="Outbox retried", severity=severity, timeout=10, markup=False)
+            app.notify(
+                "\n".join(lines),
+                title="Outbox retried",
+                severity="warning" if report.failed else "information",
+                timeout=10,
+                markup=False,
+            )
 
     app.run_worker(flush(), group="outbox-flush", exclusive=True, exit_on_error=False)

@@ -341,7 +341,7 @@ class ComposeScreen(ComposeWorkers):
             fh.write(self.body.text)
             path = Path(fh.name)
         try:
-            self.editor_runner(self.app, path)  # type: ignore[arg-type]
+            self.editor_runner(self.app, path)
             self.body.text = path.read_text("utf-8", errors="replace")
         except SuspendNotSupported:
             self.notify(
