@@ -95,9 +95,9 @@ def open_backend(
     scheme, sep, rest = text.partition("://")
     scheme = scheme.lower() if sep else ""
     if scheme in ("imap", "imaps"):
-        from mailtui.backends.imap import backend as imap
+        from mailtui.backends.imap.opening import open_url
 
-        return imap.open_url(text, account=account, transcript=transcript)
+        return open_url(text, account=account, transcript=transcript)
     if scheme == "maildir":
         path = _path(rest)
         from mailtui.backends.maildir.folders import is_folder_collection, is_maildir

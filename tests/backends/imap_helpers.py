@@ -16,7 +16,8 @@ from email.utils import format_datetime
 
 from imapclient import IMAPClient
 
-from mailtui.backends.imap.backend import ImapBackend, open_url
+from mailtui.backends.imap.backend import ImapBackend
+from mailtui.backends.imap.opening import open_url
 from mailtui.core.transcript import Transcript
 from tests.backends.dovecot_server import DovecotServer
 

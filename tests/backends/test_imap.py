@@ -208,10 +208,12 @@ def test_delete_without_special_use_finds_or_creates_the_trash(
     backend = user.open(account=AccountConfig(name="t", trash_folder=configured))
     try:
         # As on a server without RFC 6154: no folder is marked \Trash.
-        backend._folders = [
-            dataclasses.replace(f, special_use=None) if f.special_use is SpecialUse.TRASH else f
-            for f in backend.list_folders()
-        ]
+        backend._folders.set(
+            [
+                dataclasses.replace(f, special_use=None) if f.special_use is SpecialUse.TRASH else f
+                for f in backend.list_folders()
+            ]
+        )
         backend.delete("INBOX", backend.list_refs("INBOX"))
     finally:
         backend.close()

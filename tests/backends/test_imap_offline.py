@@ -11,7 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from mailtui.backends.imap.backend import ImapBackend, open_url
+from mailtui.backends.imap.backend import ImapBackend
+from mailtui.backends.imap.opening import open_url
 from mailtui.core.errors import ConnectionLostError
 from mailtui.core.models import Flag, MessageRef
 from mailtui.core.transcript import Direction, Transcript

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from mailtui.backends.imap.backend import ImapBackend, open_url
+from mailtui.backends.imap.backend import ImapBackend
+from mailtui.backends.imap.opening import open_url
 from mailtui.config import AccountConfig, PasswordSource, ServerConfig
 from mailtui.core.errors import AuthenticationError, ConnectionLostError, TLSError
 from mailtui.core.models import TLSState

@@ -17,7 +17,7 @@ imap_connection.py; `wait_for_changes` runs on a second connection (imap_watch.p
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,20 +25,19 @@ from imapclient import IMAPClient
 
 from mailtui.backends.base import PREVIEW_LIMIT, MailBackend
 from mailtui.backends.imap import parts as imap_parts
-from mailtui.backends.imap.changes import ImapChangesMixin
+from mailtui.backends.imap.changes import ImapChanges
 from mailtui.backends.imap.changes import uids_of as _uids
 from mailtui.backends.imap.connection import ImapConnection
 from mailtui.backends.imap.fetch import fetch_rows
-from mailtui.backends.imap.folders import list_folders
-from mailtui.backends.imap.header_cache import HeaderCache, default_cache_path
+from mailtui.backends.imap.folders import FolderCache, list_folders
+from mailtui.backends.imap.header_cache import HeaderCache, open_header_cache
 from mailtui.backends.imap.offline import OfflineQueue, default_queue_path
 from mailtui.backends.imap.prefetch import Prefetcher
 from mailtui.backends.imap.settings import ImapSettings, settings_from_server
 from mailtui.backends.imap.sync import sync_flags
 from mailtui.backends.imap.uids import UidRefList, all_uids
-from mailtui.backends.imap.url import parse_imap_url
 from mailtui.backends.imap.watch import IDLE_RENEW, ChangeWatcher
-from mailtui.config import TLS_MODES, AccountConfig, TLSMode, server_config
+from mailtui.config import AccountConfig
 from mailtui.core.errors import BackendError, ConfigError, MessageNotFoundError
 from mailtui.core.message.envelope import envelope_from_headers
 from mailtui.core.models import Capabilities, Envelope, Flag, Folder, MessageRef
@@ -48,7 +47,7 @@ T = TypeVar("T")
 _H = TypeVar("_H")  # a helper on its own connection (watcher, prefetcher)
 
 
-class ImapBackend(ImapChangesMixin, MailBackend):
+class ImapBackend(MailBackend):
     """A MailBackend on an IMAP server (see module docstring)."""
 
     IMPLEMENTS_EXPUNGE = True
@@ -93,7 +92,22 @@ class ImapBackend(ImapChangesMixin, MailBackend):
         self._closed = False
         self._watcher: ChangeWatcher | None = None
         self._prefetcher: Prefetcher | None = None
-        self._folders: list[Folder] | None = None
+        subscribed_only = account is not None and account.subscribed_only
+        self._folders = FolderCache(
+            lambda: self._conn.run(
+                lambda c: list_folders(c, self._conn.server_capabilities, subscribed_only),
+                action="to list the folders",
+            )
+        )
+        self.changes = ImapChanges(
+            self._conn,
+            self._queue,
+            settings,
+            account,
+            self._folders,
+            self._listed_validity,
+            lambda: self._closed,
+        )
 
     # -- construction --------------------------------------------------------------
     @classmethod
@@ -119,7 +133,7 @@ class ImapBackend(ImapChangesMixin, MailBackend):
             transcript=transcript,
             account=account,
             auth=auth,
-            cache=_open_cache(settings),
+            cache=open_header_cache(settings.label),
             refresh_secret=refresh,
             queue_path=default_queue_path(settings.label),
         )
@@ -174,7 +188,7 @@ class ImapBackend(ImapChangesMixin, MailBackend):
             lambda c: list_folders(c, self._conn.server_capabilities, subscribed_only),
             action="to list the folders",
         )
-        self._folders = folders
+        self._folders.set(folders)
         return folders
 
     def list_refs(self, folder: str) -> UidRefList:
@@ -375,10 +389,78 @@ class ImapBackend(ImapChangesMixin, MailBackend):
         if self._cache is not None:
             self._cache.close()
 
+    # -- changes: flags, moves, deletes (ImapChanges, with the offline queue) ---------------
+    def set_flags(
+        self,
+        folder: str,
+        refs: Iterable[MessageRef],
+        add: frozenset[Flag] = frozenset(),
+        remove: frozenset[Flag] = frozenset(),
+    ) -> list[MessageRef]:
+        return self.changes.set_flags(folder, refs, add, remove)
+
+    def move(self, folder: str, refs: Iterable[MessageRef], destination: str) -> None:
+        self.changes.move(folder, refs, destination)
+
+    def delete(self, folder: str, refs: Iterable[MessageRef]) -> None:
+        """Trash mode: move to the \\Trash folder, or expunge when already there. Mark mode: \\Deleted."""
+        self.changes.delete(folder, refs)
+
+    def expunge(self, folder: str) -> int:
+        return self.changes.expunge(folder)
+
+    def flush_pending(self) -> int:
+        """Try to apply the changes queued while offline now; how many were applied."""
+        return self.changes.flush_pending()
+
+    @property
+    def pending_changes(self) -> int:
+        """Changes (flags, moves, deletes) queued while offline, applied after reconnecting."""
+        return self.changes.pending_changes
+
+    @property
+    def dropped_changes(self) -> list[str]:
+        return self.changes.dropped_changes
+
+    @property
+    def connection_state(self) -> str:
+        """For the status bar: "connected", "reconnecting (attempt 2)", "offline: 3 changes queued"."""
+        if self._closed:
+            return "closed"
+        # The new-mail watcher's connection counts too: it is the one talking to the server
+        # while the user only reads, so it is the first to notice an outage.
+        watcher = self._watcher
+        conns = [self._conn] + ([watcher.conn] if watcher is not None else [])
+        attempt = max(conn.reconnect_attempt for conn in conns)
+        if attempt:
+            return f"reconnecting (attempt {attempt})"
+        n = self.changes.pending_changes
+        queued = f"{n} change{'' if n == 1 else 's'} queued"
+        if any(conn.offline for conn in conns):
+            return f"offline: {queued}"
+        return f"connected, {queued}" if n else "connected"
+
+    def _check_validity(self, folder: str) -> int | None:
+        """The folder's UIDVALIDITY; BackendError when it changed since list_refs gave out UIDs.
+
+        Acting on old UIDs under a new UIDVALIDITY would touch other messages (the folder
+        was deleted and re-created, or the server rebuilt its index): refuse, ask to reload.
+        """
+        now = self._conn.uidvalidity.get(folder)
+        seen = self._listed_validity.get(folder)
+        if now is not None and seen is not None and now != seen:
+            raise BackendError(
+                f"the folder {folder} on {self.settings.label} was re-created or re-indexed by the "
+                f"server (UIDVALIDITY {seen} -> {now}), so the messages on screen no longer match "
+                "the server's. Nothing was changed; reload the folder.",
+                title="Folder changed on the server",
+            )
+        return now
+
     # -- helpers -----------------------------------------------------------------
     def _run(self, fn: Callable[[IMAPClient], T], **kw: Any) -> T:
         """`ImapConnection.run`, after replaying the changes queued while offline."""
-        self._flush()
+        self.changes.flush()
         return self._conn.run(fn, **kw)
 
     def _prune_cache(self, folder: str, validity: int, uids: Sequence[int] | None = None) -> None:
@@ -391,81 +473,3 @@ class ImapBackend(ImapChangesMixin, MailBackend):
         elif (folder, validity) not in self._pruned:
             self._pruned.add((folder, validity))
             self._cache.prune(folder, validity, uids)
-
-
-def open_url(
-    url: str,
-    *,
-    account: AccountConfig | None = None,
-    transcript: Transcript | None = None,
-    password: str | None = None,
-    tls: str | None = None,
-    ca_file: str | None = None,
-    allow_plaintext_auth: bool = False,
-    tls_verify: bool | None = None,
-    timeout: float | None = None,
-    connect: bool = True,
-    cache: bool = True,
-    prompt: bool = False,
-    idle_renew: float = IDLE_RENEW,
-) -> ImapBackend:
-    """Open `imaps://user@host[:port]/FOLDER` (implicit TLS) or `imap://...` (STARTTLS).
-
-    `tls` overrides the scheme ("ssl", "starttls", "none"); plaintext logins also need
-    `allow_plaintext_auth`. Options not given come from `account.imap` when present.
-    The password comes from `password`, else the account's sources, else $MAILTUI_PASSWORD
-    (or a terminal prompt when `prompt=True`: only before the UI runs). Headers are cached
-    in the XDG cache dir unless `cache=False`; changes made while offline are queued in the
-    XDG data dir. `idle_renew` is the IDLE re-issue interval in seconds. Connects and logs in before returning.
-    """
-    from mailtui import credentials
-
-    parsed = parse_imap_url(url)
-    server = account.imap if account is not None else None
-    mode = tls
-    if mode is None:
-        mode = parsed.default_tls
-        if parsed.scheme == "imap" and server is not None and server.tls == "none":
-            mode = "none"  # the account deliberately configured plaintext for this server
-    if mode not in TLS_MODES:
-        raise ConfigError(f"unknown TLS mode {mode!r} for {url}: use ssl, starttls or none")
-    tls_mode: TLSMode = mode
-    settings = settings_from_server(
-        server_config(
-            "imap",
-            parsed.host,
-            parsed.port,
-            tls=tls_mode,
-            account=account.name if account is not None else "",
-            user=parsed.user,
-            tls_verify=tls_verify if tls_verify is not None else (server.tls_verify if server else True),
-            ca_file=ca_file or (server.ca_file if server else None),
-            allow_plaintext_auth=allow_plaintext_auth or bool(server and server.allow_plaintext_auth),
-            timeout=timeout or (server.timeout if server else None),
-        )
-    )
-    if password is None:
-        if server is not None:
-            password = credentials.get_password(server)
-        else:
-            # No prompt unless asked: from a UI worker thread getpass would wreck the screen.
-            password = credentials.password_for_adhoc(f"IMAP {parsed.label}", prompt=prompt)
-    backend = ImapBackend(
-        settings,
-        password,
-        transcript=transcript,
-        account=account,
-        default_folder=parsed.folder or "INBOX",
-        cache=_open_cache(settings) if cache else None,
-        queue_path=default_queue_path(settings.label),
-        idle_renew=idle_renew,
-    )
-    if connect:
-        backend.connect_or_close()
-    return backend
-
-
-def _open_cache(settings: ImapSettings) -> HeaderCache | None:
-    """The on-disk header cache for this server and user (None when it cannot be opened)."""
-    cache = HeaderCache(default_cache_path(settings.label))
-    return cache if cache.enabled else None

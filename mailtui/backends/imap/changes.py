@@ -1,43 +1,58 @@
 """The changing half of the IMAP backend: flags, moves, deletes, and their offline queue.
 
-`ImapBackend` (imap.py) inherits this mixin. Every change is a `QueuedChange` applied by
-`_apply`: when the server is unreachable (ConnectionLostError after the connection's
-retries with backoff) it is queued instead (imap_offline.py), persisted, and replayed in
-order before the next operation that reaches the server. `connection_state` tells the
-status bar how the connection is doing and how many changes wait.
+`ImapBackend` (backend.py) owns one `ImapChanges` and hands its changes to it. Every change
+is a `QueuedChange` applied by `_apply`: when the server is unreachable (ConnectionLostError
+after the connection's retries with backoff) it is queued instead (offline.py), persisted,
+and replayed in order before the next operation that reaches the server.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from imapclient import IMAPClient
 
 from mailtui.backends.imap.fetch import chunks
-from mailtui.backends.imap.folders import create_in_personal_namespace, find_trash, list_folders
+from mailtui.backends.imap.folders import create_in_personal_namespace, find_trash
 from mailtui.backends.imap.offline import OfflineQueue, QueuedChange
 from mailtui.core.errors import BackendError, ConnectionLostError
-from mailtui.core.models import Flag, Folder, MessageRef
+from mailtui.core.models import Flag, MessageRef
 
 if TYPE_CHECKING:
     from mailtui.backends.imap.connection import ImapConnection
+    from mailtui.backends.imap.folders import FolderCache
     from mailtui.backends.imap.settings import ImapSettings
     from mailtui.config import AccountConfig
 
 
-class ImapChangesMixin:
-    """set_flags / move / delete / expunge with an offline queue (see module docstring)."""
+class ImapChanges:
+    """set_flags / move / delete / expunge of one IMAP backend, with its offline queue.
 
-    settings: ImapSettings
-    _conn: ImapConnection
-    _queue: OfflineQueue
-    _closed: bool
-    _account: AccountConfig | None
-    _folders: list[Folder] | None
-    _listed_validity: dict[str, int]
+    It shares the backend's connection, folder list and the UIDVALIDITY under which the
+    backend handed out refs (`listed_validity`, read only here); `is_closed` tells it that
+    the backend was closed, so a change then fails instead of being queued.
+    """
 
-    # -- MailBackend ---------------------------------------------------------------
+    def __init__(
+        self,
+        conn: ImapConnection,
+        queue: OfflineQueue,
+        settings: ImapSettings,
+        account: AccountConfig | None,
+        folders: FolderCache,
+        listed_validity: Mapping[str, int],
+        is_closed: Callable[[], bool],
+    ) -> None:
+        self.settings = settings
+        self._conn = conn
+        self._queue = queue
+        self._account = account
+        self._folders = folders
+        self._listed_validity = listed_validity
+        self._is_closed = is_closed
+
+    # -- the changes -----------------------------------------------------------------
     def set_flags(
         self,
         folder: str,
@@ -72,7 +87,7 @@ class ImapChangesMixin:
 
     def expunge(self, folder: str) -> int:
         """Remove every message flagged \\Deleted from `folder`; returns how many."""
-        self._flush()
+        self.flush()
         result = self._conn.run(lambda c: c.expunge(), folder=folder, action=f"to expunge {folder}")
         return len(result[1]) if isinstance(result, tuple) and len(result) > 1 else 0
 
@@ -87,35 +102,16 @@ class ImapChangesMixin:
         """Queued changes that could not be applied (folder re-created, refused), described."""
         return list(self._queue.dropped)
 
-    @property
-    def connection_state(self) -> str:
-        """For the status bar: "connected", "reconnecting (attempt 2)", "offline: 3 changes queued"."""
-        if self._closed:
-            return "closed"
-        # The new-mail watcher's connection counts too: it is the one talking to the server
-        # while the user only reads, so it is the first to notice an outage.
-        watcher = getattr(self, "_watcher", None)
-        conns = [self._conn] + ([watcher.conn] if watcher is not None else [])
-        attempt = max(conn.reconnect_attempt for conn in conns)
-        if attempt:
-            return f"reconnecting (attempt {attempt})"
-        n = len(self._queue)
-        queued = f"{n} change{'' if n == 1 else 's'} queued"
-        if any(conn.offline for conn in conns):
-            return f"offline: {queued}"
-        return f"connected, {queued}" if n else "connected"
-
     def flush_pending(self) -> int:
         """Try to apply the queued changes now; how many were applied (0 while still offline)."""
-        if not len(self._queue) or self._closed:
+        if not len(self._queue) or self._is_closed():
             return 0
         try:
-            return self._flush()
+            return self.flush()
         except ConnectionLostError:
             return 0
 
-    # -- internals -------------------------------------------------------------------
-    def _flush(self) -> int:
+    def flush(self) -> int:
         """Replay the queue in order; ConnectionLostError (still offline) propagates."""
         if not len(self._queue):
             return 0
@@ -124,10 +120,10 @@ class ImapChangesMixin:
     def _change(self, change: QueuedChange) -> None:
         """Apply `change` after the queued ones, or queue it when the server is unreachable."""
         try:
-            self._flush()
+            self.flush()
             self._apply(change, queued=False)
         except ConnectionLostError:
-            if self._closed:
+            if self._is_closed():
                 raise
             self._queue.add(change)
             kept = "" if self._queue.persistent else " (in memory only: lost if mailtui exits)"
@@ -192,23 +188,6 @@ class ImapChangesMixin:
         """The UIDVALIDITY under which the caller got its refs (list_refs), else the current one."""
         return self._listed_validity.get(folder, self._conn.uidvalidity.get(folder))
 
-    def _check_validity(self, folder: str) -> int | None:
-        """The folder's UIDVALIDITY; BackendError when it changed since list_refs gave out UIDs.
-
-        Acting on old UIDs under a new UIDVALIDITY would touch other messages (the folder
-        was deleted and re-created, or the server rebuilt its index): refuse, ask to reload.
-        """
-        now = self._conn.uidvalidity.get(folder)
-        seen = self._listed_validity.get(folder)
-        if now is not None and seen is not None and now != seen:
-            raise BackendError(
-                f"the folder {folder} on {self.settings.label} was re-created or re-indexed by the "
-                f"server (UIDVALIDITY {seen} -> {now}), so the messages on screen no longer match "
-                "the server's. Nothing was changed; reload the folder.",
-                title="Folder changed on the server",
-            )
-        return now
-
     def _expunge(self, c: IMAPClient, uids: list[int]) -> None:
         """\\Deleted + expunge of just these UIDs (UIDPLUS), else of the whole folder."""
         c.add_flags(uids, [Flag.DELETED.value], silent=True)
@@ -220,21 +199,15 @@ class ImapChangesMixin:
     def _trash_folder(self) -> str:
         """The \\Trash special-use folder, else the account's trash_folder (created if missing)."""
         caps = self._conn.server_capabilities
-        if self._folders is None:
-            subscribed_only = self._account is not None and self._account.subscribed_only
-            self._folders = self._conn.run(
-                lambda c: list_folders(c, self._conn.server_capabilities, subscribed_only),
-                action="to list the folders",
-            )
         wanted = self._account.trash_folder if self._account is not None else "Trash"
-        found = find_trash(self._folders, wanted)
+        found = find_trash(self._folders.get(), wanted)
         if found is not None:
             return found
         name = self._conn.run(
             lambda c: create_in_personal_namespace(c, wanted, "NAMESPACE" in caps),
             action=f"to create the trash folder {wanted}",
         )
-        self._folders = None
+        self._folders.forget()
         return name
 
 

@@ -9,6 +9,7 @@ folder (seconds for 200 folders over a slow link).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from imapclient import IMAPClient
@@ -57,6 +58,28 @@ def list_folders(c: IMAPClient, capabilities: frozenset[str], subscribed_only: b
         )
     folders.sort(key=lambda f: (f.special_use is not SpecialUse.INBOX, f.name.casefold()))
     return folders
+
+
+class FolderCache:
+    """The folder list of one backend, listed once and reused until a folder is created."""
+
+    def __init__(self, list_now: Callable[[], list[Folder]]) -> None:
+        self._list_now = list_now
+        self._folders: list[Folder] | None = None
+
+    def get(self) -> list[Folder]:
+        """The folders, listed now if they are not known."""
+        if self._folders is None:
+            self._folders = self._list_now()
+        return self._folders
+
+    def set(self, folders: list[Folder]) -> None:
+        """Folders just listed by the backend itself."""
+        self._folders = folders
+
+    def forget(self) -> None:
+        """A folder was created: list again next time."""
+        self._folders = None
 
 
 def find_trash(folders: list[Folder], wanted: str) -> str | None:

@@ -224,3 +224,9 @@ class HeaderCache(SqliteCache):
                     )
             except sqlite3.Error:
                 self._disable()
+
+
+def open_header_cache(label: str) -> HeaderCache | None:
+    """The on-disk header cache for this server and user (`label`), None when it cannot be opened."""
+    cache = HeaderCache(default_cache_path(label))
+    return cache if cache.enabled else None
