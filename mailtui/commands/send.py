@@ -4,7 +4,7 @@ The relay is the account's [account.smtp], or any relay named with `--server HOS
 (no config needed; AUTH only with --user, password from $MAILTUI_PASSWORD or a prompt).
 Exit codes are msmtp's sysexits: 0 sent, 75 queued for a retry, 67 unknown user, 77 login
 refused, 69 other refusals, 65 bad input, 66 missing attachment, 78 config errors.
-`deliver` and `print_outcome` are shared with `mailtui sendmail`.
+`attempt` and `report_failure` are shared with `mailtui sendmail`, which reports differently.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from mailtui.config import AccountConfig, ServerConfig, TLSMode
     from mailtui.core.compose import AttachmentSpec
     from mailtui.sending.dispatch import SendOutcome
+    from mailtui.sending.smtp import DsnRequest, RelayError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -59,7 +60,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def add_account_options(parser: argparse.ArgumentParser) -> None:
-    """--account, --transcript and --no-queue, shared with `mailtui sendmail`."""
+    """--account, --transcript and --no-queue."""
     # SUPPRESS keeps `mailtui --account X send` working (the top-level option has the same dest).
     parser.add_argument(
         "--account", default=argparse.SUPPRESS, metavar="NAME", help="the account to send from"
@@ -199,6 +200,50 @@ def read_attachment(path: str) -> AttachmentSpec:
 # -- sending and reporting ------------------------------------------------------------------------
 
 
+def attempt(
+    account: AccountConfig | None,
+    server: ServerConfig,
+    message: EmailMessage | bytes,
+    sender: str,
+    recipients: list[str],
+    *,
+    transcript: bool,
+    queue: bool,
+    store_sent: bool,
+    sent_headers: bytes = b"",
+    dsn: DsnRequest | None = None,
+) -> SendOutcome:
+    """Send (or queue) one message; RelayError when it was refused (or not queued with `queue` off)."""
+    import asyncio
+
+    from mailtui.commands.common import stderr_transcript
+    from mailtui.sending.dispatch import resolve_secrets, send_or_queue
+
+    lines = stderr_transcript(transcript)
+    password, token = resolve_secrets(server, prompt=True)
+    return asyncio.run(
+        send_or_queue(
+            account, server, message, sender=sender, recipients=recipients, transcript=lines,
+            password=password, oauth2_token=token, queue=queue, store_sent=store_sent,
+            sent_headers=sent_headers, dsn=dsn,
+        )
+    )  # fmt: skip
+
+
+def report_failure(
+    exc: RelayError, message: EmailMessage | bytes, sender: str, recipients: list[str], *, keep: bool
+) -> int:
+    """Print a send failure; keep a permanently refused message in data_dir()/failed; exit code."""
+    from mailtui.sending.dispatch import exit_code_for
+
+    print(f"mailtui: {exc.title}: {exc.message}", file=sys.stderr)
+    if keep and not exc.temporary:
+        kept = keep_failed(message, sender, recipients)
+        if kept:
+            print(f"mailtui: the message was kept in {kept}", file=sys.stderr)
+    return exit_code_for(exc)
+
+
 def deliver(
     args: argparse.Namespace,
     account: AccountConfig | None,
@@ -209,30 +254,19 @@ def deliver(
     sent_headers: bytes = b"",
 ) -> int:
     """Send (or queue) with the transcript/queue options of `args`; print the outcome; exit code."""
-    import asyncio
-
-    from mailtui.commands.common import stderr_transcript
-    from mailtui.sending.dispatch import exit_code_for, resolve_secrets, send_or_queue
     from mailtui.sending.smtp import RelayError
 
-    transcript = stderr_transcript(args.transcript)
-    password, token = resolve_secrets(server, prompt=True)
+    # A swaks-style test through --server leaves no copy behind; an account keeps one unless
+    # it says save_sent = false.
+    store = account is not None and account.save_sent is not False
     try:
-        outcome = asyncio.run(
-            send_or_queue(
-                account, server, message, sender=sender, recipients=recipients, transcript=transcript,
-                password=password, oauth2_token=token, queue=not args.no_queue,
-                # A swaks-style test through --server leaves no copy behind; an account keeps one.
-                store_sent=account is not None, sent_headers=sent_headers,
-            )
+        outcome = attempt(
+            account, server, message, sender, recipients, transcript=args.transcript,
+            queue=not args.no_queue, store_sent=store, sent_headers=sent_headers,
         )  # fmt: skip
     except RelayError as exc:
-        print(f"mailtui: {exc.title}: {exc.message}", file=sys.stderr)
-        if not exc.temporary and not getattr(args, "preset", None):  # a preset is easy to send again
-            kept = keep_failed(message, sender, recipients)
-            if kept:
-                print(f"mailtui: the message was kept in {kept}", file=sys.stderr)
-        return exit_code_for(exc)
+        # a preset is easy to send again: nothing to keep
+        return report_failure(exc, message, sender, recipients, keep=not getattr(args, "preset", None))
     return print_outcome(outcome)
 
 

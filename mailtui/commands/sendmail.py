@@ -1,10 +1,19 @@
-"""`mailtui sendmail [-t] [-i] [-f FROM] [-F NAME] [RCPT...] < message`: a sendmail/msmtp drop-in.
+"""`mailtui sendmail [-t] [-f FROM] [-F NAME] [-v] [RCPT...] < message`: a sendmail/msmtp drop-in.
 
-Reads a whole RFC 5322 message from stdin, for cron's MAILTO, `mail`, monitoring scripts:
-`printf 'Subject: x\\n\\nbody' | mailtui sendmail root@example.com`. The message is sent
-as written except that Bcc headers are removed, and Date, Message-ID and From are added
-when missing. Without -i (or -oi) a line with a lone "." ends the message, as in sendmail.
-Other -oX options and -B TYPE are accepted and ignored (cron passes them).
+Reads a whole RFC 5322 message from stdin, for cron's MAILTO, `mail`, mutt, monitoring
+scripts: `printf 'Subject: x\\n\\nbody' | mailtui sendmail root`. The message is sent as
+written except that Bcc headers are removed, and Date, Message-ID and From are added when
+missing. As msmtp, the input is read to its end: a line holding only "." is part of the
+message (dot-stuffed on the wire), so -i / -oi change nothing.
+
+Bare local recipients ("root") go through the account's `aliases` file, else get its
+`domain`. The exit status is 0 once the relay accepted the message OR it is safely in the
+outbox (stderr says which), as Postfix's sendmail and msmtpq: cron and mail(1) must not
+report a failure for mail that will be delivered. Silent on success unless -v; no Sent copy
+unless the account sets save_sent = true.
+
+The options are parsed here, getopt-style (`-FCronDaemon`, `-oem`, `-ti`), not by argparse,
+so that what programs pass is accepted and anything else is refused with 64 (EX_USAGE).
 """
 
 from __future__ import annotations
@@ -12,67 +21,306 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mailtui.core.errors import EX_USAGE, MailtuiError
+
+if TYPE_CHECKING:
+    from mailtui.config import AccountConfig, ServerConfig
+    from mailtui.sending.smtp import DsnRequest
 
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+[ \t]*:")
 
+USAGE = """usage: mailtui sendmail [options] [--] [RCPT...] < message
+
+Send a complete message read from stdin, like sendmail or msmtp (read to the end of input).
+  -t              also take recipients from To/Cc/Bcc (Bcc is removed)
+  -f, -r FROM     envelope sender (default: the account's from)
+  -F NAME         display name for an added From header
+  -v              print the SMTP dialogue and the outcome on stderr
+  -N NOTIFY       DSN request: never, or success,failure,delay (when the relay offers DSN)
+  -R full|hdrs    DSN: return the full message or only its headers
+  -X FILE         append a line per message to FILE (msmtp's log format)
+  -C FILE         the config file (as mailtui --config)
+  -a ACCOUNT      the account to send from (also --account NAME)
+  --transcript    as -v;  --no-queue: exit 75 on a temporary failure instead of queueing
+  accepted and ignored: -i -oi -oem -o* -B TYPE -bm -U -O OPT -L TAG
+"""
+
+# Flags that take a value, attached (-FCron) or as the next argument (-F Cron).
+_WITH_VALUE = set("fFrNRXCaBoOL")
+_IGNORED = set("iU")
+
+
+class UsageError(MailtuiError):
+    """An option mailtui sendmail does not take."""
+
+    title = "Usage"
+    exit_code = EX_USAGE
+
+
+@dataclass
+class SendmailOptions:
+    recipients: list[str] = field(default_factory=list)
+    read_recipients: bool = False
+    envelope_from: str | None = None
+    full_name: str = ""
+    verbose: bool = False
+    notify: str | None = None
+    ret: str | None = None
+    log_file: str | None = None
+    config: str | None = None
+    account: str | None = None
+    no_queue: bool = False
+    help: bool = False
+
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from mailtui.commands.send import add_account_options
-
+    # prefix_chars that no argument uses: argparse leaves every argument to parse_options.
     parser = sub.add_parser(
         "sendmail",
-        help="sendmail-compatible: send a whole message read from stdin (for cron, mail, scripts)",
+        help="sendmail-compatible: send a whole message read from stdin (for cron, mail, mutt, scripts)",
         description="Send a complete message from stdin, like sendmail or msmtp.",
-    )
-    parser.add_argument("recipients", nargs="*", metavar="RCPT", help="envelope recipients")
-    parser.add_argument(
-        "-t", dest="read_recipients", action="store_true", help="also take recipients from To/Cc/Bcc"
-    )
-    parser.add_argument(
-        "-i", dest="ignore_dots", action="store_true", help='a lone "." line does not end the message'
-    )
-    parser.add_argument(
-        "-o", dest="options", action="append", default=[], metavar="OPT", help="-oi as -i; others ignored"
-    )
-    parser.add_argument(
-        "-f", "-r", dest="envelope_from", metavar="FROM", help="envelope sender (default: account's from)"
-    )
-    parser.add_argument("-F", dest="full_name", metavar="NAME", help="display name for an added From header")
-    parser.add_argument(
-        "-B", dest="body_type", metavar="TYPE", help="accepted and ignored (8BITMIME is automatic)"
-    )
-    parser.add_argument(
-        "-N", dest="dsn_notify", metavar="DSN", help="accepted and ignored (mutt's DSN request)"
-    )
-    parser.add_argument("-R", dest="dsn_return", metavar="RET", help="accepted and ignored")
-    add_account_options(parser)
+        add_help=False, prefix_chars="\0", usage=USAGE,
+    )  # fmt: skip
+    parser.add_argument("argv", nargs=argparse.REMAINDER, help="sendmail options and recipients")
     parser.set_defaults(handler=run)
+
+
+def _check_notify(value: str) -> str:
+    words = [w.strip().lower() for w in value.split(",") if w.strip()]
+    if words == ["never"] or words and all(w in ("success", "failure", "delay") for w in words):
+        return ",".join(words)
+    raise UsageError(f"-N {value!r}: expected never, or a comma list of success, failure, delay")
+
+
+def _long_option(arg: str, rest: list[str], opts: SendmailOptions) -> None:
+    name, eq, value = arg.partition("=")
+    if name in ("--help",):
+        opts.help = True
+    elif name == "--transcript" and not eq:
+        opts.verbose = True
+    elif name == "--no-queue" and not eq:
+        opts.no_queue = True
+    elif name == "--read-recipients" and not eq:
+        opts.read_recipients = True
+    elif name in ("--account", "--from", "--file", "--logfile"):
+        if not eq:
+            if not rest:
+                raise UsageError(f"{name} needs a value")
+            value = rest.pop(0)
+        target = {
+            "--account": "account",
+            "--from": "envelope_from",
+            "--file": "config",
+            "--logfile": "log_file",
+        }
+        setattr(opts, target[name], value)
+    else:
+        raise UsageError(f"unknown option {arg!r} (see `mailtui sendmail --help`)")
+
+
+def _flag_value(flag: str, value: str, opts: SendmailOptions) -> None:
+    if flag in "fr":
+        opts.envelope_from = value
+    elif flag == "F":
+        opts.full_name = value
+    elif flag == "N":
+        opts.notify = _check_notify(value)
+    elif flag == "R":
+        if value.lower() not in ("full", "hdrs"):
+            raise UsageError(f"-R {value!r}: expected full or hdrs")
+        opts.ret = value.lower()
+    elif flag == "X":
+        opts.log_file = value
+    elif flag == "C":
+        opts.config = value
+    elif flag == "a":
+        opts.account = value
+    elif flag == "B" and value.upper() not in ("8BITMIME", "7BIT", "BINARYMIME"):
+        raise UsageError(f"-B {value!r}: expected 8BITMIME or 7BIT")
+    # -o*, -O, -L: sendmail options and a syslog tag, accepted and ignored (as msmtp).
+
+
+def _mode(value: str) -> None:
+    if value == "m":
+        return
+    advice = {
+        "s": "SMTP on stdin is a different mode; pipe the message itself",
+        "p": "list the outbox with `mailtui queue list`",
+        "q": "send the outbox with `mailtui queue flush`",
+    }.get(value[:1], "only -bm (deliver a message) is supported")
+    raise UsageError(f"-b{value} is not supported: {advice}")
+
+
+def parse_options(argv: list[str]) -> SendmailOptions:
+    """sendmail/msmtp options, getopt-style (options and recipients may be mixed; `--` ends options)."""
+    opts = SendmailOptions()
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--":
+            opts.recipients += rest
+            break
+        if arg.startswith("--"):
+            _long_option(arg, rest, opts)
+            continue
+        if not arg.startswith("-") or arg == "-":
+            opts.recipients.append(arg)
+            continue
+        chars = arg[1:]
+        while chars:
+            flag, chars = chars[0], chars[1:]
+            if flag == "t":
+                opts.read_recipients = True
+            elif flag == "v":
+                opts.verbose = True
+            elif flag == "h":
+                opts.help = True
+            elif flag in _IGNORED:
+                pass
+            elif flag == "b":
+                if not chars:
+                    raise UsageError("-b needs a mode (only -bm is supported)")
+                _mode(chars)
+                chars = ""
+            elif flag in _WITH_VALUE:
+                value = chars
+                if not value:
+                    if not rest:
+                        raise UsageError(f"-{flag} needs a value (see `mailtui sendmail --help`)")
+                    value = rest.pop(0)
+                _flag_value(flag, value, opts)
+                chars = ""
+            else:
+                raise UsageError(f"unknown option -{flag} in {arg!r} (see `mailtui sendmail --help`)")
+    return opts
 
 
 def run(args: argparse.Namespace) -> int:
     from email.utils import parseaddr
 
-    from mailtui.commands.send import account_from, deliver, relay_from_args
+    from mailtui.commands.send import account_from, relay_from_args
     from mailtui.core.compose import ComposeError, check_addr_spec
+    from mailtui.sending.smtp import DsnRequest
 
+    opts = parse_options(list(args.argv))
+    if opts.help:
+        print(USAGE, end="")
+        return 0
+    if opts.config:
+        args.config = Path(opts.config)
+    if opts.account:
+        args.account = opts.account
     account, server = relay_from_args(args)
     data = sys.stdin.buffer.read() if sys.stdin is not None else b""
-    if not (args.ignore_dots or "i" in args.options):
-        data = cut_at_dot(data)
-    sender = args.envelope_from or (parseaddr(account_from(account))[1] if account is not None else "")
+    sender = opts.envelope_from or (parseaddr(account_from(account))[1] if account is not None else "")
     if not sender:
         raise ComposeError("no envelope sender: give -f ADDRESS or set `from` in the account")
     if problem := check_addr_spec(sender):
         raise ComposeError(f"bad envelope sender {sender!r}: {problem}")
-    raw, header_rcpts = prepare_message(data, sender=sender, full_name=args.full_name or "")
-    recipients = check_recipients([*args.recipients, *(header_rcpts if args.read_recipients else [])])
-    return deliver(args, account, server, raw, sender, recipients)
+    raw, header_rcpts = prepare_message(data, sender=sender, full_name=opts.full_name)
+    wanted = [*opts.recipients, *(header_rcpts if opts.read_recipients else [])]
+    recipients = check_recipients(local_recipients(wanted, account))
+    dsn = DsnRequest(opts.notify, opts.ret) if opts.notify or opts.ret else None
+    return deliver_sendmail(args, opts, account, server, raw, sender, recipients, dsn)
 
 
-def cut_at_dot(data: bytes) -> bytes:
-    """The input up to a line holding only "." (traditional sendmail end of message)."""
-    match = re.search(rb"(?m)^\.\r?$", data)
-    return data[: match.start()] if match else data
+def local_recipients(items: list[str], account: AccountConfig | None) -> list[str]:
+    """Bare local names resolved through the account's aliases file, else given its domain."""
+    from mailtui.sending.aliases import read_aliases, resolve_local
+
+    if not any("@" not in item for item in items):
+        return items
+    if account is None:
+        return items  # no account: nothing to resolve with; check_recipients names them
+    aliases = read_aliases(account.aliases) if account.aliases else {}
+    return resolve_local(items, aliases, account.local_domain)
+
+
+def deliver_sendmail(
+    args: argparse.Namespace,
+    opts: SendmailOptions,
+    account: AccountConfig | None,
+    server: ServerConfig,
+    raw: bytes,
+    sender: str,
+    recipients: list[str],
+    dsn: DsnRequest | None,
+) -> int:
+    """Send or queue; 0 when sent or safely queued (said on stderr), the msmtp code otherwise."""
+    from mailtui.commands.send import attempt, report_failure
+    from mailtui.core.errors import EX_OK, EX_TEMPFAIL
+    from mailtui.core.exit_codes import exit_code_for_reply
+    from mailtui.sending.smtp import RelayError
+
+    store = account is not None and account.save_sent is True
+    try:
+        outcome = attempt(
+            account, server, raw, sender, recipients, transcript=opts.verbose, queue=not opts.no_queue,
+            store_sent=store, dsn=dsn,
+        )  # fmt: skip
+    except RelayError as exc:
+        code = report_failure(exc, raw, sender, recipients, keep=True)
+        _log(opts, server, sender, recipients, raw, exc.code, exc.message, code)
+        return code
+    for note in outcome.notes:
+        if opts.verbose or outcome.status == "queued" or note.startswith(("refused", "could not")):
+            print(f"mailtui: {note}", file=sys.stderr)
+    if outcome.status == "queued":
+        print(f"mailtui: queued as {outcome.queue_id}; it is sent when the relay takes it", file=sys.stderr)
+        _log(opts, server, sender, recipients, raw, None, "queued", EX_OK)
+        return EX_OK
+    result = outcome.result
+    assert result is not None
+    if opts.verbose:
+        print(f"mailtui: sent: {result.reply_code} {result.reply}", file=sys.stderr)
+    permanent = [(c, t) for c, t in result.refused.values() if c // 100 != 4]
+    code = exit_code_for_reply(*permanent[0]) if permanent else EX_OK
+    if result.refused and not permanent and opts.no_queue:
+        code = EX_TEMPFAIL
+    _log(opts, server, sender, recipients, raw, result.reply_code, result.reply, code)
+    return code
+
+
+_EXIT_NAMES = {0: "EX_OK", 64: "EX_USAGE", 65: "EX_DATAERR", 66: "EX_NOINPUT", 67: "EX_NOUSER",
+               69: "EX_UNAVAILABLE", 70: "EX_SOFTWARE", 74: "EX_IOERR", 75: "EX_TEMPFAIL",
+               76: "EX_PROTOCOL", 77: "EX_NOPERM", 78: "EX_CONFIG"}  # fmt: skip
+
+
+def _log(
+    opts: SendmailOptions,
+    server: ServerConfig,
+    sender: str,
+    recipients: list[str],
+    raw: bytes,
+    smtp_code: int | None,
+    text: str,
+    exit_code: int,
+) -> None:
+    """One line per message in the -X file, in msmtp's logfile format; a problem is a warning only."""
+    import time
+
+    from mailtui.core.sanitize import clean_line
+
+    if not opts.log_file:
+        return
+    line = (
+        f"{time.strftime('%b %d %H:%M:%S')} host={server.host} tls={'off' if server.tls == 'none' else 'on'} "
+        f"auth={'on' if server.auth and server.user else 'off'} from={sender} recipients={','.join(recipients)} "
+        f"mailsize={len(raw)} smtpstatus={smtp_code if smtp_code is not None else '-'} "
+        f"smtpmsg='{clean_line(text)[:200]}' exitcode={_EXIT_NAMES.get(exit_code, exit_code)}\n"
+    )
+    try:
+        with open(Path(opts.log_file).expanduser(), "a", encoding="utf-8") as fh:
+            fh.write(line)
+    except OSError as exc:
+        print(
+            f"mailtui: warning: cannot write the log file {opts.log_file}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
 
 
 def _fields(head: bytes) -> list[bytes]:
@@ -105,9 +353,9 @@ def prepare_message(data: bytes, *, sender: str, full_name: str = "") -> tuple[b
         head, body = b"", data  # no headers at all: everything is the body
     fields = _fields(head)
     rcpts: list[str] = []
-    for field in fields:
-        if _name(field) in ("to", "cc", "bcc"):
-            value = field.split(b":", 1)[1].decode("utf-8", "replace")
+    for header in fields:
+        if _name(header) in ("to", "cc", "bcc"):
+            value = header.split(b":", 1)[1].decode("utf-8", "replace")
             rcpts += [addr for _, addr in getaddresses([" ".join(value.split())]) if addr]
     kept = [f.rstrip(b"\r\n") for f in fields if _name(f) not in ("bcc", "resent-bcc")]
     names = {_name(f) for f in fields}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from mailtui.config.load import load_config
 from mailtui.config.model import (
     DEFAULT_PORTS,
+    DEFAULT_QUEUE_LIFETIME,
     DEFAULT_TLS,
     TLS_MODES,
     AccountConfig,
@@ -29,7 +30,7 @@ from mailtui.config.toml_lines import ConfigProblem, InvalidConfigError
 from mailtui.core.errors import ConfigError
 
 __all__ = [
-    "DEFAULT_PORTS", "DEFAULT_TLS", "TLS_MODES",
+    "DEFAULT_PORTS", "DEFAULT_QUEUE_LIFETIME", "DEFAULT_TLS", "TLS_MODES",
     "AccountConfig", "Config", "ConfigError", "ConfigProblem", "DeleteMode", "InvalidConfigError", "Language",
     "PasswordSource", "ServerKind", "TLSMode",
     "ServerConfig", "UIConfig", "default_port", "format_config", "load_config", "server_config", "table_of",

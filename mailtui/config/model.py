@@ -27,6 +27,9 @@ DEFAULT_PORTS: dict[ServerKind, dict[TLSMode, int]] = {
 # Without a TLS mode given: IMAP servers offer implicit TLS, relays take submission with STARTTLS.
 DEFAULT_TLS: dict[ServerKind, TLSMode] = {"imap": "ssl", "smtp": "starttls"}
 DEFAULT_TIMEOUT = 30.0
+# How long a queued message is retried before it is returned to the sender (Postfix's
+# maximal_queue_lifetime default, 5 days).
+DEFAULT_QUEUE_LIFETIME = 5 * 86400.0
 
 
 def default_port(kind: ServerKind, tls: TLSMode) -> int:
@@ -125,6 +128,21 @@ class AccountConfig:
     drafts_folder: str = "Drafts"
     mark_seen_on_open: bool = True
     subscribed_only: bool = False
+    # `mailtui sendmail`: bare local recipients ("root") are looked up in `aliases` (a file in
+    # /etc/aliases format), else get "@" + `domain` (default: the domain of `from`), as msmtp.
+    aliases: str | None = None
+    domain: str = ""
+    # Keep a Sent copy: None = the default of each mode (yes for compose and `mailtui send`,
+    # no for `mailtui sendmail`, whose cron and script mail would fill the Sent folder).
+    save_sent: bool | None = None
+    queue_lifetime: float = DEFAULT_QUEUE_LIFETIME  # seconds
+
+    @property
+    def local_domain(self) -> str:
+        """The domain appended to bare local recipients: `domain`, else the From address's."""
+        from email.utils import parseaddr
+
+        return self.domain or parseaddr(self.from_address)[1].rpartition("@")[2]
 
     @property
     def source_url(self) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from mailtui.config.model import (
+    DEFAULT_QUEUE_LIFETIME,
     DEFAULT_TIMEOUT,
     TLS_MODES,
     AccountConfig,
@@ -25,8 +26,10 @@ _TOP_KEYS = ("ui", "account")
 _UI_KEYS = ("theme", "language", "trusted_authserv_ids", "keys")
 _ACCOUNT_KEYS = (
     "name", "from", "realname", "signature", "maildir", "imap", "smtp", "delete", "trash_folder",
-    "sent_folder", "drafts_folder", "mark_seen_on_open", "subscribed_only",
+    "sent_folder", "drafts_folder", "mark_seen_on_open", "subscribed_only", "aliases", "domain", "save_sent",
+    "queue_lifetime",
 )  # fmt: skip
+_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _SERVER_KEYS = (
     "host", "port", "tls", "user", "tls_verify", "ca_file", "allow_plaintext_auth", "timeout",
     "oauth2_token_command", "password_command", "password_env", "password", "keyring",
@@ -108,10 +111,51 @@ def _parse_account(c: Checker, t: dict[str, Any], path: str, mode: int) -> Accou
         drafts_folder=c.string(t, path, "drafts_folder") or d.drafts_folder,
         mark_seen_on_open=c.boolean(t, path, "mark_seen_on_open", d.mark_seen_on_open),
         subscribed_only=c.boolean(t, path, "subscribed_only", d.subscribed_only),
+        aliases=_aliases_file(c, t, path),
+        domain=_domain(c, t, path),
+        save_sent=c.boolean(t, path, "save_sent", False) if "save_sent" in t else None,
+        queue_lifetime=_duration(c, t, path, "queue_lifetime", DEFAULT_QUEUE_LIFETIME),
     )
     if not name or from_address is None:
         return None
     return account
+
+
+def _aliases_file(c: Checker, t: dict[str, Any], path: str) -> str | None:
+    aliases = c.path_string(t, path, "aliases")
+    if aliases and not Path(aliases).is_file():
+        c.problem(join_path(path, "aliases"), f"no such file: {aliases} (an aliases file as /etc/aliases)")
+    return aliases
+
+
+def _domain(c: Checker, t: dict[str, Any], path: str) -> str:
+    domain = c.string(t, path, "domain") or ""
+    if domain and ("@" in domain or any(ch.isspace() for ch in domain) or domain.startswith(".")):
+        c.problem(join_path(path, "domain"), f'expected a domain name such as "example.com", got {domain!r}')
+        return ""
+    return domain
+
+
+def _duration(c: Checker, t: dict[str, Any], path: str, key: str, default: float) -> float:
+    """Seconds from a number of seconds or a Postfix-style time ("5d", "12h", "30m", "90s", "1w")."""
+    value = t.get(key)
+    if value is None:
+        return default
+    if isinstance(value, str):
+        text = value.strip().lower()
+        unit = _DURATION_UNITS.get(text[-1:]) if text else None
+        number = text[:-1] if unit else text
+        try:
+            seconds = float(number) * (unit or 1)
+        except ValueError:
+            seconds = -1.0
+        if seconds > 0:
+            return seconds
+        c.problem(
+            join_path(path, key), f'expected a time such as "5d", "12h" or a number of seconds, got {value!r}'
+        )
+        return default
+    return c.number(t, path, key, default)
 
 
 def _parse_server(

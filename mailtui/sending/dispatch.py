@@ -30,7 +30,7 @@ from mailtui.core.models import Flag
 from mailtui.core.transcript import Transcript
 from mailtui.paths import data_dir
 from mailtui.sending.outbox import FlushReport, Outbox, QueuedMessage
-from mailtui.sending.smtp import RelayError, SendResult, send_message
+from mailtui.sending.smtp import DsnRequest, RelayError, SendResult, send_message
 
 __all__ = [
     "ADHOC_PREFIX", "SendOutcome", "adhoc_label", "adhoc_server", "exit_code_for", "flush_outbox", "resolve_secrets",
@@ -233,6 +233,7 @@ async def send_or_queue(
     queue: bool = True,
     oauth2_token: str | None = None,
     sent_headers: bytes = b"",
+    dsn: DsnRequest | None = None,
 ) -> SendOutcome:
     """Send `message`; Sent copy on success; queue on a temporary failure; raise on a permanent one.
 
@@ -246,7 +247,7 @@ async def send_or_queue(
     try:
         result = await send_message(
             server, raw, sender=sender, recipients=recipients, password=password,
-            transcript=transcript, oauth2_token=oauth2_token,
+            transcript=transcript, oauth2_token=oauth2_token, dsn=dsn,
         )  # fmt: skip
     except RelayError as exc:
         if not (exc.temporary and queue):

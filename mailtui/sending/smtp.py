@@ -28,13 +28,37 @@ from mailtui.core.transcript import Transcript
 from mailtui.sending.client import TranscriptSMTP, connection_label
 from mailtui.tls import client_context, explain_verify_error, find_verify_error, verify_advice
 
-__all__ = ["RelayError", "SendResult", "TranscriptSMTP", "make_tls_context", "parse_queue_id", "send_message"]
+__all__ = [
+    "DSN_NOTIFY",
+    "DsnRequest",
+    "RelayError",
+    "SendResult",
+    "TranscriptSMTP",
+    "make_tls_context",
+    "parse_queue_id",
+    "send_message",
+]
 
 _QUEUE_ID = (
     re.compile(r"queued as:?\s+<?([A-Za-z0-9][\w.@:+-]*?)>?(?:\s|$)", re.IGNORECASE),  # Postfix, Sendgrid...
     re.compile(r"\bid=<?([A-Za-z0-9][\w.@+-]*?)>?(?:\s|$)", re.IGNORECASE),  # Exim "OK id=1tEsF0-..."
     re.compile(r"^(?:[245]\.\d+\.\d+\s+)?([A-Za-z0-9]{8,})\s+Message accepted", re.IGNORECASE),  # Sendmail
 )
+
+
+DSN_NOTIFY = ("success", "failure", "delay")
+
+
+@dataclass(frozen=True)
+class DsnRequest:
+    """A delivery status notification request (RFC 3461), as sendmail's -N and -R give it.
+
+    `notify`: "never" or a comma list of success, failure, delay (RCPT NOTIFY=); `ret`:
+    "full" or "hdrs" (MAIL RET=). Sent only when the relay offers DSN; else a transcript note.
+    """
+
+    notify: str | None = None
+    ret: str | None = None
 
 
 @dataclass(frozen=True)
@@ -261,6 +285,7 @@ async def send_message(
     transcript: Transcript,
     oauth2_token: str | None = None,
     on_capabilities: Callable[[dict[str, str]], None] | None = None,
+    dsn: DsnRequest | None = None,
 ) -> SendResult:
     """Send `message` to `recipients` through `server`; RelayError (a SendError) on failure."""
     transcript.add_secret(password, server.user)
@@ -305,8 +330,19 @@ async def send_message(
             await _authenticate(client, server, password, oauth2_token)
         data = message_bytes(message, smtputf8=smtputf8, eight_bit=client.supports_extension("8bitmime"))
         mail_options = _mail_options(client, server, data, smtputf8)
+        rcpt_options: list[str] = []
+        if dsn is not None and (dsn.notify or dsn.ret):
+            if client.supports_extension("dsn"):
+                mail_options += [f"RET={dsn.ret.upper()}"] if dsn.ret else []
+                rcpt_options = [f"NOTIFY={dsn.notify.upper()}"] if dsn.notify else []
+            else:
+                client.note(
+                    "the relay does not offer DSN: the delivery status notification request is dropped"
+                )
         stage = "the mail transaction"
-        errors, reply = await client.sendmail(sender, recipients, data, mail_options=mail_options)
+        errors, reply = await client.sendmail(
+            sender, recipients, data, mail_options=mail_options, rcpt_options=rcpt_options
+        )
         tls = client.tls_description()
         try:
             await client.quit()

@@ -117,7 +117,7 @@ def test_sendmail_pipe_through_a_configured_account(postfix, tmp_path: Path):
         (maildir / sub).mkdir(parents=True)
     config = tmp_path / "config.toml"
     config.write_text(
-        f'[[account]]\nname = "cron"\nfrom = "admin@{DOMAIN}"\nmaildir = "{maildir}"\n'
+        f'[[account]]\nname = "cron"\nfrom = "admin@{DOMAIN}"\nmaildir = "{maildir}"\nsave_sent = true\n'
         f'[account.smtp]\nhost = "127.0.0.1"\nport = {postfix.port}\ntls = "none"\nauth = false\n'
     )
     subject = f"e2e cron {uuid.uuid4().hex[:8]}"
@@ -129,5 +129,5 @@ def test_sendmail_pipe_through_a_configured_account(postfix, tmp_path: Path):
         view = wait_for_view(postfix, user, lambda v: v.subject == subject)
         names = {name.lower() for name, _ in view.headers}
         assert "bcc" not in names and {"date", "message-id"} <= names
-    [sent] = list((maildir / ".Sent" / "cur").iterdir())
+    [sent] = list((maildir / ".Sent" / "cur").iterdir())  # save_sent = true: sendmail mode keeps one too
     assert subject.encode() in sent.read_bytes()
