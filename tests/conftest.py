@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 # `dovecot`, `user`: a real Dovecot per test module; `certs`, `relay_factory`: aiosmtpd relays.
-pytest_plugins = ["tests.fixtures.dovecot", "tests.fixtures.smtp"]
+pytest_plugins = ["tests.fixtures.dovecot", "tests.fixtures.smtp", "tests.fixtures.unprivileged"]
 
 
 @pytest.fixture(autouse=True)

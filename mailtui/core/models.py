@@ -129,3 +129,6 @@ class Capabilities:
     can_append: bool = True
     tls: TLSState = TLSState.LOCAL
     description: str = ""  # e.g. "Maildir /home/a/Mail" or "IMAP alice@host:993 (TLS)"
+    has_trash: bool = True  # False (an mbox): delete marks, purge removes (mutt's model)
+    read_only: bool = False  # the mailbox cannot be written: changes stay in memory
+    note: str = ""  # one line for the status bar about the mailbox's state ("read-only: ...")

@@ -1,17 +1,21 @@
-"""The mbox backend: one file, one folder, read and rewritten with the stdlib `mailbox` module.
+"""The mbox backend: one file (often a /var/mail spool), one folder, rewritten in place.
 
 Refs come newest first (the file's order reversed). Flags live in the Status/X-Status
-headers. A flag change or delete rewrites the file under the mailbox module's locks
-(fcntl + dotlock): the table of contents is built *after* taking the lock, so mail that
-another program appended since our listing is kept, and untouched messages are copied
-byte for byte. Keys (see `mbox_format.MboxKey`) change when the file is rewritten:
-`set_flags` returns the new refs, and `list_refs` always gives the current ones.
+headers. A flag change, delete or append is written back in place under a delivery agent's
+locks (`spool.py`): owner, group, mode and inode stay, mail appended by another program
+since our listing is kept (the file is re-read under the lock), untouched messages are
+copied byte for byte, and an interrupted write is undone at the next open. Keys (see
+`format.MboxKey`) change when the file is rewritten: `set_flags` returns the new refs, and
+`list_refs` always gives the current ones.
+
+An mbox has no Trash: the backend says so (`has_trash=False`) and the UI marks deleted
+messages, removed on purge. A file the user may read but not write opens read-only: flag
+changes are kept in memory for the session, and the capabilities carry a note saying so.
 """
 
 from __future__ import annotations
 
 import io
-import mailbox
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -21,42 +25,67 @@ from pathlib import Path
 from mailtui.backends.base import MailBackend
 from mailtui.backends.local_watch import wait_for_change
 from mailtui.backends.mbox import format as fmt
+from mailtui.backends.mbox import spool
 from mailtui.core.errors import BackendError, FolderNotFoundError, MessageNotFoundError
 from mailtui.core.message.envelope import envelope_from_headers, read_header_block
 from mailtui.core.models import Capabilities, Envelope, Flag, Folder, MessageRef, SpecialUse, TLSState
 
 _HEADER_LIMIT = 65536
 
+# change(message bytes, From_ line first) -> the new bytes, or None to remove the message
+Change = Callable[[bytes], bytes | None]
+
 
 def _io_error(action: str, path: Path, exc: Exception) -> BackendError:
     why = getattr(exc, "strerror", None) or str(exc)
     return BackendError(
-        f"could not {action} the mbox {path}: {why}. "
-        "Check that the file exists, that you may write it and its directory (for the lock file)."
+        f"could not {action} the mbox {path}: {why}. Check that the file exists and that you may write it."
     )
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK)
 
 
 class MboxBackend(MailBackend):
     """A single mbox file as a one-folder `MailBackend`."""
 
-    def __init__(self, path: Path, *, lock_timeout: float = 5.0) -> None:
+    def __init__(self, path: Path, *, lock_timeout: float = 5.0, read_only: bool | None = None) -> None:
         self.path = Path(path).expanduser()
         self.lock_timeout = lock_timeout
         if not self.path.is_file():
             raise BackendError(f"{self.path} is not a file, so it cannot be an mbox.")
         self._seen_state: tuple[int, int, int] | None = None
+        self._notices: list[str] = []
+        self._locker = spool.Locker(self.path, lock_timeout, self._notices)
+        self._overlay: dict[str, frozenset[Flag]] = {}  # read-only: flags changed in memory
+        self.read_only = not _writable(self.path) if read_only is None else read_only
+        if not self.read_only and spool.journal_path(self.path).exists():
+            with self._locked():
+                pass  # taking the locks replays the journal
 
     @property
     def capabilities(self) -> Capabilities:
         # No other folders: moving works only to another mbox path, which the UI cannot offer.
+        note = ""
+        if self.read_only:
+            note = "read-only: you may not write this file; flag changes last until you quit"
         return Capabilities(
             can_move=False,
             can_idle=False,
             can_search_body=True,
-            can_append=True,
+            can_append=not self.read_only,
             tls=TLSState.LOCAL,
             description=f"mbox {self.path}",
+            has_trash=False,
+            read_only=self.read_only,
+            note=note,
         )
+
+    def take_notices(self) -> list[str]:
+        """The dotlock fallback and journal replays, each said once."""
+        notices, self._notices[:] = list(self._notices), []
+        return notices
 
     @property
     def default_folder(self) -> str:
@@ -78,54 +107,33 @@ class MboxBackend(MailBackend):
         return (st.st_ino, st.st_size, st.st_mtime_ns)
 
     @contextmanager
-    def _mailbox(self, *, locked: bool) -> Iterator[mailbox.mbox]:
+    def _locked(self) -> Iterator[int]:
+        """The file open for writing, both locks held, an interrupted write replayed first."""
         try:
-            box = mailbox.mbox(self.path, create=False)
-        except (OSError, mailbox.Error) as exc:
+            fd = os.open(self.path, os.O_RDWR)
+        except PermissionError as exc:
+            self.read_only = True
+            raise BackendError(
+                f"{self.path} cannot be written ({exc.strerror}); it is open read-only now.",
+                title="Read-only mailbox",
+            ) from exc
+        except OSError as exc:
             raise _io_error("open", self.path, exc) from exc
         try:
-            if locked:
-                self._lock(box)
-            try:
-                yield box
-            finally:
-                if locked:
-                    box.unlock()
+            with self._locker.held(fd):
+                spool.recover(fd, self.path, self._notices.append)
+                yield fd
+        except OSError as exc:
+            raise _io_error("rewrite", self.path, exc) from exc
         finally:
-            box.close()
+            os.close(fd)
 
-    def _lock(self, box: mailbox.mbox) -> None:
-        # A delivering MDA holds the lock for milliseconds: retry a little before giving up.
-        deadline = time.monotonic() + self.lock_timeout
-        while True:
-            try:
-                box.lock()
-                return
-            except (OSError, mailbox.Error) as exc:
-                if time.monotonic() >= deadline:
-                    raise BackendError(
-                        f"the mbox {self.path} is locked by another program ({exc}). Try again in a "
-                        f"moment; if no program is using it, a stale {self.path.name}.lock file may "
-                        "be left behind by a crash and can be removed.",
-                        title="Mailbox locked",
-                    ) from exc
-                time.sleep(0.1)
-
-    @staticmethod
-    def _toc(box: mailbox.mbox) -> list[tuple[int, int, fmt.MboxKey, bytes]]:
-        """(mailbox key, start, key, From_ line) for every message, in file order."""
-        box.keys()  # builds the table of contents (under the lock, when held)
-        # The offsets mailbox itself rewrites by: no public API gives them, and typeshed leaves the
-        # private attributes out.
-        toc: dict[int, tuple[int, int]] = box._toc  # type: ignore[attr-defined]
-        result = []
-        f = box._file  # type: ignore[attr-defined]  # private as well: the open file the offsets are in
-        for mkey in sorted(toc):
-            start, stop = toc[mkey]
-            f.seek(start)
-            from_line = f.readline()
-            result.append((mkey, start, fmt.make_key(start, stop, from_line), from_line))
-        return result
+    def _toc(self) -> list[tuple[int, int, bytes]]:
+        try:
+            with open(self.path, "rb") as f:
+                return fmt.scan(f)
+        except OSError as exc:
+            raise _io_error("read", self.path, exc) from exc
 
     def list_refs(self, folder: str) -> list[MessageRef]:
         """Every message, newest (last in the file) first; timestamps from the From_ lines."""
@@ -134,12 +142,10 @@ class MboxBackend(MailBackend):
         return self._scan_refs()
 
     def _scan_refs(self) -> list[MessageRef]:
-        with self._mailbox(locked=False) as box:
-            try:
-                toc = self._toc(box)
-            except OSError as exc:
-                raise _io_error("read", self.path, exc) from exc
-        return [MessageRef(str(key), fmt.from_line_time(line)) for _, _, key, line in reversed(toc)]
+        return [
+            MessageRef(str(fmt.make_key(start, stop, line)), fmt.from_line_time(line))
+            for start, stop, line in reversed(self._toc())
+        ]
 
     def list_folders(self) -> list[Folder]:
         """The one folder, with total and unread counts (reads each header block)."""
@@ -179,7 +185,9 @@ class MboxBackend(MailBackend):
                     if got is None or key is None:
                         continue
                     header = read_header_block(io.BytesIO(got[1]))
-                    flags = fmt.flags_from_letters(fmt.status_letters(header))
+                    flags = self._overlay.get(ref.key)
+                    if flags is None:
+                        flags = fmt.flags_from_letters(fmt.status_letters(header))
                     size = key.length - len(got[0])
                     yield ref, flags, header, size
         except OSError as exc:
@@ -202,7 +210,18 @@ class MboxBackend(MailBackend):
             raise self._not_found([ref])
         return got[1]
 
-    def _not_found(self, refs: Sequence[MessageRef]) -> MessageNotFoundError:
+    def _entry(self, ref: MessageRef) -> bytes:
+        """The message with its From_ line, as stored."""
+        try:
+            with open(self.path, "rb") as f:
+                got = self._read(f, ref, whole=True)
+        except OSError as exc:
+            raise _io_error("read", self.path, exc) from exc
+        if got is None:
+            raise self._not_found([ref])
+        return got[0] + got[1]
+
+    def _not_found(self, refs: Sequence[object]) -> MessageNotFoundError:
         return MessageNotFoundError(
             f"{len(refs)} message(s) are no longer where they were in {self.path}: the file was "
             "rewritten since the folder was listed. Reload the folder."
@@ -210,31 +229,51 @@ class MboxBackend(MailBackend):
 
     # -- changing --------------------------------------------------------------------
 
-    def _rewrite(
-        self, refs: Iterable[MessageRef], change: Callable[[mailbox.mbox, int, bytes], bool]
-    ) -> list[MessageRef]:
-        """Apply `change(box, mailbox_key, raw_with_from_line) -> bool` under the lock, then flush.
+    def _rewrite(self, changes: dict[str, Change]) -> dict[str, MessageRef]:
+        """Apply `changes` (by ref key) under the locks, in place; the changed refs' new refs.
 
-        Returns the refs of the changed messages as they are after the rewrite.
+        The file is re-read under the lock, so what was appended since the listing is kept.
         """
-        wanted = {r.key: r for r in refs}
-        with self._mailbox(locked=True) as box:
-            try:
-                toc = self._toc(box)
-                by_key = {str(key): mkey for mkey, _, key, _ in toc}
-                missing = [r for k, r in wanted.items() if k not in by_key]
-                if missing:
-                    raise self._not_found(missing)
-                kept: list[tuple[int, MessageRef]] = []
-                for k, ref in wanted.items():
-                    mkey = by_key[k]
-                    if change(box, mkey, box.get_bytes(mkey, from_=True)):  # type: ignore[arg-type]  # mbox keys are ints at run time; typeshed types every Mailbox key as str
-                        kept.append((mkey, ref))
-                box.flush()
-                new_toc = {mkey: (start, key, line) for mkey, start, key, line in self._toc(box)}
-            except (OSError, mailbox.Error) as exc:
-                raise _io_error("rewrite", self.path, exc) from exc
-        return [MessageRef(str(new_toc[mkey][1]), ref.timestamp) for mkey, ref in kept if mkey in new_toc]
+        with self._locked() as fd:
+            data = spool.read_all(fd)
+            toc = fmt.scan(io.BytesIO(data).readlines())
+            where = {str(fmt.make_key(s, e, line)): i for i, (s, e, line) in enumerate(toc)}
+            missing = [k for k in changes if k not in where]
+            if missing:
+                raise self._not_found(missing)
+            entries: list[bytes] = []
+            first: int | None = None
+            new_starts: dict[str, int] = {}  # changed (kept) message -> its start in the new file
+            pos = 0
+            for i, (start, stop, line) in enumerate(toc):
+                end = toc[i + 1][0] if i + 1 < len(toc) else len(data)
+                key = str(fmt.make_key(start, stop, line))
+                change = changes.get(key)
+                entry = data[start:end]
+                if change is not None:
+                    new = change(data[start:stop])
+                    entry = b"" if new is None else new + data[stop:end]
+                if first is None:
+                    if entry == data[start:end]:
+                        if change is not None:
+                            new_starts[key] = start
+                        continue
+                    first, pos = i, start
+                if entry:
+                    if change is not None:
+                        new_starts[key] = pos
+                    entries.append(entry)
+                    pos += len(entry)
+            if first is None:
+                return {k: MessageRef(k) for k in changes}
+            offset = toc[first][0]
+            tail = b"".join(entries)
+            spool.replace_tail(fd, self.path, offset, tail, restore=data[offset:], size_before=len(data))
+            new_data = data[:offset] + tail
+        after = {
+            s: str(fmt.make_key(s, e, line)) for s, e, line in fmt.scan(io.BytesIO(new_data).readlines())
+        }
+        return {k: MessageRef(after[p]) for k, p in new_starts.items() if p in after}
 
     def set_flags(
         self,
@@ -243,27 +282,46 @@ class MboxBackend(MailBackend):
         add: frozenset[Flag] = frozenset(),
         remove: frozenset[Flag] = frozenset(),
     ) -> list[MessageRef]:
-        """Rewrite Status/X-Status of `refs`; returns their new refs (keys change on rewrite)."""
+        """Rewrite Status/X-Status of `refs`; returns their new refs (keys change on rewrite).
+
+        Read-only: the change is kept in memory (the refs stay the same).
+        """
         self._check_folder(folder)
+        refs = list(refs)
+        if self.read_only:
+            return self._set_flags_in_memory(refs, add, remove)
 
-        def change(box: mailbox.mbox, mkey: int, raw: bytes) -> bool:
-            new = fmt.rewrite_status(raw, add, remove)
-            if new != raw:
-                # bytes starting with the From_ line: kept as is
-                box[mkey] = new  # type: ignore[index]  # mbox keys are ints at run time; typeshed types every Mailbox key as str
-            return True
+        def change(raw: bytes) -> bytes:
+            return fmt.rewrite_status(raw, add, remove)
 
-        return self._rewrite(refs, change)
+        try:
+            new = self._rewrite(dict.fromkeys((r.key for r in refs), change))
+        except BackendError:
+            if not self.read_only:
+                raise
+            return self._set_flags_in_memory(refs, add, remove)  # found read-only just now
+        return [MessageRef(new[r.key].key, r.timestamp) for r in refs if r.key in new]
+
+    def _set_flags_in_memory(
+        self, refs: list[MessageRef], add: frozenset[Flag], remove: frozenset[Flag]
+    ) -> list[MessageRef]:
+        found = {ref.key: flags for ref, flags, _header, _size in self._envelopes(refs)}
+        missing = [r for r in refs if r.key not in found]
+        if missing:
+            raise self._not_found(missing)
+        for ref in refs:
+            self._overlay[ref.key] = (found[ref.key] | add) - remove
+        return refs
 
     def delete(self, folder: str, refs: Iterable[MessageRef]) -> None:
-        """Remove the messages from the file (an mbox has no Trash)."""
+        """Remove the messages from the file (an mbox has no Trash: the UI marks first)."""
         self._check_folder(folder)
-
-        def change(box: mailbox.mbox, mkey: int, raw: bytes) -> bool:
-            box.discard(mkey)  # type: ignore[arg-type]  # mbox keys are ints at run time; typeshed types every Mailbox key as str
-            return False
-
-        self._rewrite(refs, change)
+        if self.read_only:
+            raise BackendError(
+                f"{self.path} is read-only for you: no message can be removed from it.",
+                title="Read-only mailbox",
+            )
+        self._rewrite(dict.fromkeys((r.key for r in refs), lambda raw: None))
 
     def move(self, folder: str, refs: Iterable[MessageRef], destination: str) -> None:
         """Move to another mbox file given by absolute path: append there, then delete here."""
@@ -277,16 +335,20 @@ class MboxBackend(MailBackend):
         refs = list(refs)
         other = MboxBackend(dest)
         for ref in refs:
-            other._append_raw(self.fetch_raw(folder, ref))
+            other._append_raw(self._entry(ref))
         self.delete(folder, refs)
 
     def _append_raw(self, raw: bytes) -> None:
-        with self._mailbox(locked=True) as box:
-            try:
-                box.add(raw)
-                box.flush()
-            except (OSError, mailbox.Error) as exc:
-                raise _io_error("append to", self.path, exc) from exc
+        """Append one entry (From_ line first) under the locks, a blank line before and after."""
+        if self.read_only:
+            raise BackendError(f"{self.path} is read-only for you: nothing can be added to it.")
+        entry = raw if raw.endswith(b"\n") else raw + b"\n"
+        with self._locked() as fd:
+            size = os.fstat(fd).st_size
+            last = os.pread(fd, 2, size - 2) if size >= 2 else os.pread(fd, size, 0)
+            sep = b"" if size == 0 or last == b"\n\n" else b"\n" if last.endswith(b"\n") else b"\n\n"
+            # Journalled like a rewrite: an interrupted append is taken back, not left half-written.
+            spool.replace_tail(fd, self.path, size, sep + entry + b"\n", restore=b"", size_before=size)
 
     def append(self, folder: str, raw: bytes, flags: frozenset[Flag] = frozenset()) -> None:
         """Append under the lock, with a From_ line of the current time and flags in Status."""

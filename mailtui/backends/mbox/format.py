@@ -13,6 +13,7 @@ import calendar
 import re
 import time
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mailtui.core.models import Flag
@@ -125,3 +126,30 @@ def rewrite_status(raw: bytes, add: frozenset[Flag], remove: frozenset[Flag]) ->
     if xstatus:
         kept.append(b"X-Status: " + xstatus.encode("ascii") + newline)
     return b"".join(kept) + rest
+
+
+def scan(lines: Iterable[bytes]) -> list[tuple[int, int, bytes]]:
+    """(start, stop, From_ line) of every message, from the file's lines, as `mailbox.mbox` finds them.
+
+    A message starts at each line beginning with "From "; it stops before the blank line
+    that precedes the next one (or at the next one when there is no blank line).
+    """
+    toc: list[tuple[int, int, bytes]] = []
+    start = -1
+    from_line = b""
+    pos = 0
+    last_was_empty = False
+    for line in lines:
+        if line.startswith(b"From "):
+            if start >= 0:
+                toc.append((start, pos - 1 if last_was_empty else pos, from_line))
+            start, from_line = pos, line
+            last_was_empty = False
+        elif line == b"\n":
+            last_was_empty = True
+        else:
+            last_was_empty = False
+        pos += len(line)
+    if start >= 0:
+        toc.append((start, pos - 1 if last_was_empty else pos, from_line))
+    return toc
