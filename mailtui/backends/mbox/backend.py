@@ -237,10 +237,11 @@ class MboxBackend(MailBackend):
         with self._locked() as fd:
             data = spool.read_all(fd)
             toc = fmt.scan(io.BytesIO(data).readlines())
-            where = {str(fmt.make_key(s, e, line)): i for i, (s, e, line) in enumerate(toc)}
-            missing = [k for k in changes if k not in where]
+            resolved = self._resolve(list(changes), toc)
+            missing = [k for k in changes if k not in resolved]
             if missing:
                 raise self._not_found(missing)
+            by_current = {resolved[k]: change for k, change in changes.items()}
             entries: list[bytes] = []
             first: int | None = None
             new_starts: dict[str, int] = {}  # changed (kept) message -> its start in the new file
@@ -248,7 +249,7 @@ class MboxBackend(MailBackend):
             for i, (start, stop, line) in enumerate(toc):
                 end = toc[i + 1][0] if i + 1 < len(toc) else len(data)
                 key = str(fmt.make_key(start, stop, line))
-                change = changes.get(key)
+                change = by_current.get(key)
                 entry = data[start:end]
                 if change is not None:
                     new = change(data[start:stop])
@@ -265,7 +266,7 @@ class MboxBackend(MailBackend):
                     entries.append(entry)
                     pos += len(entry)
             if first is None:
-                return {k: MessageRef(k) for k in changes}
+                return {k: MessageRef(resolved[k]) for k in changes}
             offset = toc[first][0]
             tail = b"".join(entries)
             spool.replace_tail(fd, self.path, offset, tail, restore=data[offset:], size_before=len(data))
@@ -273,7 +274,36 @@ class MboxBackend(MailBackend):
         after = {
             s: str(fmt.make_key(s, e, line)) for s, e, line in fmt.scan(io.BytesIO(new_data).readlines())
         }
-        return {k: MessageRef(after[p]) for k, p in new_starts.items() if p in after}
+        return {
+            k: MessageRef(after[new_starts[cur]])
+            for k, cur in resolved.items()
+            if cur in new_starts and new_starts[cur] in after
+        }
+
+    @staticmethod
+    def _resolve(keys: list[str], toc: list[tuple[int, int, bytes]]) -> dict[str, str]:
+        """Each ref key -> the key of the same message now.
+
+        A key not found any more is looked for by its From_ line, which delivery agents keep
+        when they rewrite headers (dovecot-lda adds X-UID to every message): found when one
+        message alone has that From_ line.
+        """
+        current = [str(fmt.make_key(s, e, line)) for s, e, line in toc]
+        present = set(current)
+        by_crc: dict[int, list[str]] = {}
+        for key in current:
+            parsed = fmt.MboxKey.parse(key)
+            if parsed is not None:
+                by_crc.setdefault(parsed.crc, []).append(key)
+        resolved = {k: k for k in keys if k in present}
+        for k in keys:
+            parsed = fmt.MboxKey.parse(k)
+            if k in resolved or parsed is None:
+                continue
+            candidates = by_crc.get(parsed.crc, [])
+            if len(candidates) == 1 and candidates[0] not in resolved.values():
+                resolved[k] = candidates[0]
+        return resolved
 
     def set_flags(
         self,
