@@ -9,7 +9,9 @@ import base64
 import time
 import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +19,39 @@ from mailtui.config import AccountConfig, Config, UIConfig
 from mailtui.ui.app import MailApp
 
 BASE_TIME = 1_700_000_000  # 2023-11-14 22:13:20 UTC
+
+
+@dataclass(frozen=True)
+class Notified:
+    """One notification the app showed (a toast), as the tests read it."""
+
+    message: str
+    title: str
+    severity: str
+
+
+@pytest.fixture(autouse=True)
+def _record_notifications(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Record every notification of a MailApp, for `notifications(app)`.
+
+    Textual keeps its notifications in a private attribute; screens and widgets all go
+    through `App.notify`, so wrapping it sees each one without reaching into Textual.
+    """
+    original = MailApp.notify
+
+    def notify(self: MailApp, message: str, *args: Any, **kwargs: Any) -> None:
+        kept = self.__dict__.setdefault("_tests_notified", [])
+        kept.append(
+            Notified(str(message), str(kwargs.get("title") or ""), str(kwargs.get("severity", "information")))
+        )
+        original(self, message, *args, **kwargs)
+
+    monkeypatch.setattr(MailApp, "notify", notify)
+
+
+def notifications(app: MailApp) -> list[Notified]:
+    """The notifications `app` showed so far, oldest first."""
+    return list(app.__dict__.get("_tests_notified", []))
 
 
 def _message(subject: str, sender: str, date: str, body: str, *, b64: bool = False) -> bytes:
@@ -139,7 +174,11 @@ def make_app(maildir: Path, **ui: object) -> MailApp:
 
 
 def screen_text(app: MailApp) -> str:
-    """What the terminal shows right now, as plain text lines."""
+    """What the terminal shows right now, as plain text lines.
+
+    Textual has no public plain-text view of the screen (`export_screenshot` gives SVG), so
+    this one helper asks the screen's compositor for its full update.
+    """
     update = app.screen._compositor.render_full_update(simplify=True)
     return "\n".join("".join(seg.text for strip in row for seg in strip) for row in update.strips)
 

@@ -19,7 +19,7 @@ from mailtui.ui.screens.browser.folder_picker import FolderPickerDialog
 from mailtui.ui.screens.browser.search import SearchDialog
 from mailtui.ui.widgets.index.message_index import MessageIndex
 from mailtui.ui.widgets.status_bar import StatusBar
-from tests.ui.conftest import BASE_TIME, make_app, screen_text, settle
+from tests.ui.conftest import BASE_TIME, make_app, notifications, screen_text, settle
 
 COUNT = 1200
 SENDERS = ["Carol <carol@example.org>", "alice <alice@example.org>", "Bob <bob@example.org>"]
@@ -181,7 +181,7 @@ async def test_collapse_one_thread_and_all_threads(tmp_path: Path) -> None:
         await pilot.press("z")  # not threaded yet: says how
         await pilot.pause()
         assert index_of(app).row_count == COUNT
-        assert any("ctrl+t" in n.message for n in app._notifications)
+        assert any("ctrl+t" in n.message for n in notifications(app))
         await pilot.press("ctrl+t")
         await settle(pilot)
         index = index_of(app)
@@ -245,7 +245,7 @@ async def test_tag_pattern_then_move(tmp_path: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert index.tagged_count == expected
-        assert any("unchanged" in n.message for n in app._notifications)
+        assert any("unchanged" in n.message for n in notifications(app))
         await pilot.press("semicolon")
         await pilot.pause()
         await choose(pilot, "Move to folder")

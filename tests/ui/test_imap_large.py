@@ -15,14 +15,7 @@ from mailtui.ui.screens.pager.attachments import AttachmentsDialog
 from mailtui.ui.screens.pager.pager import PagerScreen
 from tests.backends.imap_helpers import new_user
 from tests.backends.test_imap_parts import BODY, big_message, random_bytes
-from tests.ui.conftest import screen_text, settle
-
-
-async def _wait_for(pilot: object, check: object, rounds: int = 200) -> None:
-    for _ in range(rounds):
-        if check():  # type: ignore[operator]
-            return
-        await pilot.pause(0.05)  # type: ignore[attr-defined]
+from tests.ui.conftest import screen_text, settle, wait_until
 
 
 async def test_large_message_shows_the_body_and_saves_the_attachment(
@@ -39,11 +32,11 @@ async def test_large_message_shows_the_body_and_saves_the_attachment(
     target.mkdir()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await _wait_for(pilot, lambda: "Nightly backup" in screen_text(app))
+        await wait_until(pilot, lambda: "Nightly backup" in screen_text(app), timeout=60)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, PagerScreen)
-        await _wait_for(pilot, lambda: "backup report" in screen_text(app))
+        await wait_until(pilot, lambda: "backup report" in screen_text(app), timeout=60)
         text = screen_text(app)
         assert BODY.split(",")[0] in text and "Large message" in text
         await pilot.press("v")
@@ -53,7 +46,7 @@ async def test_large_message_shows_the_body_and_saves_the_attachment(
         app.screen.query_one("#attachment-dir", Input).value = str(target)
         await pilot.press("enter")
         saved = target / "db-dump.gz"
-        await _wait_for(pilot, lambda: saved.exists() and "saved:" in screen_text(app), rounds=400)
+        await wait_until(pilot, lambda: saved.exists() and "saved:" in screen_text(app), timeout=60)
         assert saved.read_bytes() == payload
     sent = [line.text for line in app.session.transcript.lines() if line.direction is Direction.SENT]
     assert any("BODYSTRUCTURE" in t for t in sent) and not any("BODY.PEEK[]" in t for t in sent)
@@ -74,12 +67,12 @@ async def test_forwarding_a_previewed_message_attaches_the_whole_original(
     app = MailApp(Config(accounts=(account,)), account)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await _wait_for(pilot, lambda: "Nightly backup" in screen_text(app))
+        await wait_until(pilot, lambda: "Nightly backup" in screen_text(app), timeout=60)
         await pilot.press("enter")
         await settle(pilot)
-        await _wait_for(pilot, lambda: "Large message" in screen_text(app))
+        await wait_until(pilot, lambda: "Large message" in screen_text(app), timeout=60)
         await pilot.press("ctrl+f")
-        await _wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen), rounds=400)
+        await wait_until(pilot, lambda: isinstance(app.screen, ComposeScreen), timeout=60)
         await settle(pilot)  # pushed is not yet mounted: its attachment list fills on mount
         [forwarded] = app.screen.current_draft().attachments
         assert forwarded.content_type == "message/rfc822"

@@ -10,7 +10,7 @@ from mailtui.core.models import TLSState
 from mailtui.ui.app import MailApp
 from tests.backends.conftest import make_message
 from tests.backends.imap_helpers import new_user
-from tests.ui.conftest import screen_text, settle
+from tests.ui.conftest import screen_text, settle, wait_until
 
 
 def test_adhoc_account_takes_the_url_and_options(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -50,10 +50,7 @@ async def test_ui_opens_an_imap_account_given_as_url(dovecot, monkeypatch: pytes
     app = MailApp(Config(accounts=(account,)), account)
     async with app.run_test(size=(100, 24)) as pilot:
         await settle(pilot)
-        for _ in range(100):
-            if "Newest one" in screen_text(app):
-                break
-            await pilot.pause(0.05)
+        await wait_until(pilot, lambda: "Newest one" in screen_text(app), what="the newest message")
         text = screen_text(app)
         assert "Newest one" in text and "Über die Wartung" in text
         assert text.index("Newest one") < text.index("Über die Wartung")
@@ -80,18 +77,13 @@ async def test_status_bar_shows_a_lost_imap_server_and_its_return(
         assert "Before the outage" in screen_text(app) and status.link == ""
         dovecot.halt()
         try:
-            for _ in range(300):  # the new-mail watcher notices within a few seconds
-                await pilot.pause(0.05)
-                if status.link:
-                    break
+            # The new-mail watcher notices within a few seconds.
+            await wait_until(pilot, lambda: bool(status.link), timeout=60, what="the lost connection")
             assert status.link.startswith(("reconnecting", "offline")), status.link
             assert status.link in str(status.status_text()) and status.has_class("-warning")
         finally:
             dovecot.start()
-        for _ in range(300):
-            await pilot.pause(0.05)
-            if not status.link:
-                break
+        await wait_until(pilot, lambda: not status.link, timeout=60, what="the connection's return")
         assert status.link == "" and not status.has_class("-warning")
 
 
@@ -114,11 +106,10 @@ async def test_the_rest_of_the_folder_is_prefetched_after_the_first_screen(
         cache = backend._cache
         assert cache is not None and len(refs) == total
         validity = backend._conn.uidvalidity["INBOX"]
-        for _ in range(400):
-            await pilot.pause(0.05)
-            cached = cache.get("INBOX", validity, [int(r.key) for r in refs])
-            if len(cached) == total:
-                break
-        assert len(cached) == total  # far more than the ~60 rows the screen asked for
+        uids = [int(r.key) for r in refs]
+        await wait_until(
+            pilot, lambda: len(cache.get("INBOX", validity, uids)) == total, timeout=60, what="the prefetch"
+        )
+        assert len(cache.get("INBOX", validity, uids)) == total  # far more than the ~60 rows on screen
     prefetched = [line for line in app.session.transcript.lines() if "(prefetch)" in line.connection]
     assert prefetched, "the prefetch runs on a connection of its own"

@@ -8,7 +8,7 @@ import pytest
 
 from mailtui.paths import config_path
 from mailtui.ui.themes import VARIABLE_SOURCES, ThemeError, load_theme, load_themes, theme_dirs
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app, notifications, settle
 
 REPO_THEMES = Path(__file__).resolve().parents[2] / "themes"
 
@@ -56,7 +56,7 @@ async def test_broken_theme_gives_notification_and_default_theme(maildir: Path) 
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.theme == "textual-dark"
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notifications(app)]
         assert any(str(bad) in m and "is not a colour" in m for m in messages)
         assert any("'broken'" in m and "textual-dark" in m for m in messages)
         assert "broken" not in app.available_themes
