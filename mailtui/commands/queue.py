@@ -40,21 +40,32 @@ def run(args: argparse.Namespace) -> int:
 
 
 def drop_queued(outbox: Outbox, ids: list[str]) -> int:
-    """Delete the named messages; an unknown id is reported (exit 66) and the others still go."""
-    import sys
-
+    """Delete the named entries, broken ones too; an unknown id is reported (exit 66), the others go."""
     from mailtui.core.errors import EX_NOINPUT
+    from mailtui.sending.outbox import OutboxError
 
-    known = {item.id for item in outbox.list()}
     status = 0
     for ident in ids:
-        if ident not in known:
+        try:
+            found = outbox.drop(ident)
+        except OutboxError as exc:
+            print(f"mailtui: {exc.message}", file=sys.stderr)
+            status = status or exc.exit_code
+            continue
+        if not found:
             print(f"mailtui: no queued message with id {ident!r} (see `mailtui queue list`)", file=sys.stderr)
             status = EX_NOINPUT
             continue
-        outbox.remove(ident)
         print(f"dropped {ident}")
     return status
+
+
+def _notices(outbox: Outbox) -> None:
+    from mailtui.core.sanitize import clean_line
+
+    for notice in outbox.notices:
+        print(f"mailtui: {clean_line(notice)}", file=sys.stderr)
+    outbox.notices.clear()
 
 
 def format_age(seconds: float) -> str:
@@ -70,6 +81,10 @@ def format_age(seconds: float) -> str:
 
 
 def _next(item: QueuedMessage, now: float) -> str:
+    if item.in_flight:
+        return "being sent now"
+    if item.interrupted:
+        return "interrupted (its sender died before the relay answered); due now, sent again"
     if item.next_attempt is None:
         return "held (permanent failure; `queue flush --force` retries)"
     if item.next_attempt <= now:
@@ -82,6 +97,7 @@ def list_queue(outbox: Outbox) -> int:
     from mailtui.core.sanitize import clean_line
 
     items = outbox.list()
+    _notices(outbox)
     if not items:
         print("the queue is empty")
         return 0
@@ -117,6 +133,8 @@ def flush_queue(args: argparse.Namespace, outbox: Outbox) -> int:
             on_note=lambda text: print(clean_line(text)),
         )
     )  # fmt: skip
+    for notice in report.notices:
+        print(f"mailtui: {clean_line(notice)}", file=sys.stderr)
     if report.busy:
         print("another `mailtui queue flush` is running; nothing was attempted", file=sys.stderr)
     for ident, error in report.failed.items():
@@ -124,5 +142,6 @@ def flush_queue(args: argparse.Namespace, outbox: Outbox) -> int:
     if report.skipped and not report.busy:
         print(f"{len(report.skipped)} message(s) not due yet (use --force to send them now)")
     remaining = len(outbox.list())
+    _notices(outbox)
     print(f"{len(report.sent)} sent, {len(report.failed)} failed, {remaining} still queued")
     return EX_OK if remaining == 0 else EX_TEMPFAIL

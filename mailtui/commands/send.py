@@ -244,6 +244,27 @@ def report_failure(
     return exit_code_for(exc)
 
 
+def report_unqueued(
+    exc: MailtuiError, message: EmailMessage | bytes, sender: str, recipients: list[str]
+) -> int:
+    """Not sent and not queued: keep the message in the dead letter file, say where; exit 74."""
+    from mailtui.core.errors import EX_IOERR
+    from mailtui.sending.dead_letter import dead_letter_path, keep_dead_letter
+
+    print(f"mailtui: {exc.title}: {exc.message}", file=sys.stderr)
+    try:
+        kept = keep_dead_letter(_raw(message, sender, recipients), sender)
+    except (OSError, MailtuiError) as err:
+        print(
+            f"mailtui: the message was NOT accepted and could not be kept in {dead_letter_path()} either "
+            f"({getattr(err, 'strerror', None) or err}); send it again",
+            file=sys.stderr,
+        )
+    else:
+        print(f"mailtui: the message was NOT accepted; it was kept in {kept}", file=sys.stderr)
+    return EX_IOERR
+
+
 def deliver(
     args: argparse.Namespace,
     account: AccountConfig | None,
@@ -254,6 +275,7 @@ def deliver(
     sent_headers: bytes = b"",
 ) -> int:
     """Send (or queue) with the transcript/queue options of `args`; print the outcome; exit code."""
+    from mailtui.sending.outbox import QueueUnwritableError
     from mailtui.sending.smtp import RelayError
 
     # A swaks-style test through --server leaves no copy behind; an account keeps one unless
@@ -267,6 +289,8 @@ def deliver(
     except RelayError as exc:
         # a preset is easy to send again: nothing to keep
         return report_failure(exc, message, sender, recipients, keep=not getattr(args, "preset", None))
+    except QueueUnwritableError as exc:
+        return report_unqueued(exc, message, sender, recipients)
     return print_outcome(outcome)
 
 
@@ -296,13 +320,26 @@ def print_outcome(outcome: SendOutcome) -> int:
 
 def keep_failed(message: EmailMessage | bytes, sender: str, recipients: list[str]) -> Path | None:
     """Keep a message the relay refused in data_dir()/failed (a Maildir), so nothing typed is lost."""
-    from mailtui.core.compose import message_bytes, needs_smtputf8
+    from mailtui.sending.dead_letter import keep_dead_letter
     from mailtui.sending.dispatch import keep_locally
 
     try:
-        raw = message if isinstance(message, bytes) else message_bytes(
-            message, smtputf8=needs_smtputf8(message, sender, recipients)
-        )  # fmt: skip
-        return keep_locally("failed", raw)
-    except (OSError, MailtuiError):
+        raw = _raw(message, sender, recipients)
+    except MailtuiError:
         return None
+    try:
+        return keep_locally("failed", raw)
+    except OSError:
+        pass
+    try:
+        return keep_dead_letter(raw, sender)
+    except OSError:
+        return None
+
+
+def _raw(message: EmailMessage | bytes, sender: str, recipients: list[str]) -> bytes:
+    from mailtui.core.compose import message_bytes, needs_smtputf8
+
+    if isinstance(message, bytes):
+        return message
+    return message_bytes(message, smtputf8=needs_smtputf8(message, sender, recipients))

@@ -251,9 +251,10 @@ def deliver_sendmail(
     dsn: DsnRequest | None,
 ) -> int:
     """Send or queue; 0 when sent or safely queued (said on stderr), the msmtp code otherwise."""
-    from mailtui.commands.send import attempt, report_failure
+    from mailtui.commands.send import attempt, report_failure, report_unqueued
     from mailtui.core.errors import EX_OK, EX_TEMPFAIL
     from mailtui.core.exit_codes import exit_code_for_reply
+    from mailtui.sending.outbox import QueueUnwritableError
     from mailtui.sending.smtp import RelayError
 
     store = account is not None and account.save_sent is True
@@ -265,6 +266,10 @@ def deliver_sendmail(
     except RelayError as exc:
         code = report_failure(exc, raw, sender, recipients, keep=True)
         _log(opts, server, sender, recipients, raw, exc.code, exc.message, code)
+        return code
+    except QueueUnwritableError as exc:
+        code = report_unqueued(exc, raw, sender, recipients)
+        _log(opts, server, sender, recipients, raw, None, exc.message, code)
         return code
     for note in outcome.notes:
         if opts.verbose or outcome.status == "queued" or note.startswith(("refused", "could not")):

@@ -29,7 +29,7 @@ from mailtui.core.exit_codes import exit_code_for_reply
 from mailtui.core.models import Flag
 from mailtui.core.transcript import Transcript
 from mailtui.paths import data_dir
-from mailtui.sending.outbox import FlushReport, Outbox, QueuedMessage
+from mailtui.sending.outbox import FlushReport, Outbox, OutboxError, QueuedMessage, QueueUnwritableError
 from mailtui.sending.smtp import DsnRequest, RelayError, SendResult, send_message
 
 __all__ = [
@@ -229,7 +229,7 @@ async def send_or_queue(
     transcript: Transcript,
     password: str | None,
     outbox: Outbox | None = None,
-    store_sent: bool = True,
+    store_sent: bool | None = None,
     queue: bool = True,
     oauth2_token: str | None = None,
     sent_headers: bytes = b"",
@@ -237,26 +237,55 @@ async def send_or_queue(
 ) -> SendOutcome:
     """Send `message`; Sent copy on success; queue on a temporary failure; raise on a permanent one.
 
-    Recipients refused temporarily while others were accepted are queued on their own
+    With `queue` the message is journaled in the outbox before its first byte goes out and
+    leaves it after the relay's 250 (or a permanent refusal), so a crash loses nothing. An
+    outbox that cannot be written is a note, and the message is still sent; if the relay
+    then fails temporarily, QueueUnwritableError (exit 74) says it was not accepted.
+    `store_sent` None: the account's save_sent, yes by default. Recipients refused temporarily while others were accepted are queued on their own
     (a note says so); permanently refused ones are listed in the notes. With `queue` off a
     temporary failure raises too. The outbox (default: data_dir()/outbox) is opened lazily.
     `sent_headers` (a Bcc line, core.compose.bcc_header) go into the Sent copy only.
     """
     raw = _wire_bytes(message, sender, recipients)
     label = account.name if account is not None and server.account != "adhoc" else adhoc_label(server)
+    dsn_pair = (dsn.notify, dsn.ret) if dsn is not None else (None, None)
+    notes: list[str] = []
+    box: Outbox | None = None
+    ident: str | None = None
+    unqueued: OutboxError | None = None
+    if queue:
+        # In the outbox before the first byte goes out: a crash from here on loses nothing.
+        try:
+            box = outbox if outbox is not None else Outbox()
+            ident = box.journal(raw, sender, recipients, label, dsn=dsn_pair)
+        except OutboxError as exc:
+            unqueued = exc
+            notes.append(f"could not queue a copy before sending ({exc.message}); sending without one")
     try:
         result = await send_message(
             server, raw, sender=sender, recipients=recipients, password=password,
             transcript=transcript, oauth2_token=oauth2_token, dsn=dsn,
         )  # fmt: skip
     except RelayError as exc:
-        if not (exc.temporary and queue):
-            raise
-        box = outbox if outbox is not None else Outbox()
-        ident = box.enqueue(raw, sender, recipients, label, error=str(exc))
-        note = f"not sent now ({exc.title}: {exc}); queued as {ident}, `mailtui queue flush` retries it"
-        return SendOutcome("queued", None, ident, "", [note])
-    notes: list[str] = []
+        if box is not None and ident is not None:
+            if exc.temporary:
+                return _queued(box, ident, exc, notes)
+            _forget(box, ident, notes)
+        elif exc.temporary and unqueued is not None:
+            raise QueueUnwritableError(
+                f"the relay did not take the message ({exc.title}: {exc.message}) and it cannot be queued: "
+                f"{unqueued.message}"
+            ) from exc
+        raise
+    except BaseException:
+        if box is not None and ident is not None:  # cancelled or interrupted: due again at once
+            try:
+                box.release(ident)
+            except OutboxError:
+                pass  # left as "in flight"; "interrupted" once this process is gone
+        raise
+    if box is not None and ident is not None:
+        _forget(box, ident, notes)
     later = [r for r, (code, _) in result.refused.items() if code // 100 == 4]
     for rcpt, (code, text) in result.refused.items():
         notes.append(f"refused {rcpt}: {code} {text}")
@@ -264,12 +293,34 @@ async def send_or_queue(
         why = "; ".join(f"{r}: {result.refused[r][0]} {result.refused[r][1]}" for r in later)
         try:  # the message is sent to the others: a queue problem must not turn that into an error
             box = outbox if outbox is not None else Outbox()
-            ident = box.enqueue(raw, sender, later, label, error=f"refused for now: {why}")
+            ident = box.enqueue(raw, sender, later, label, error=f"refused for now: {why}", dsn=dsn_pair)
             notes.append(f"queued as {ident} for {', '.join(later)}; `mailtui queue flush` retries it")
         except MailtuiError as exc:
             notes.append(f"could not queue {', '.join(later)} for a retry: {exc}")
+    if store_sent is None:
+        store_sent = account is None or account.save_sent is not False
     sent_copy = await store_sent_copy(account, sent_headers + raw, notes, transcript) if store_sent else ""
     return SendOutcome("sent", result, result.queue_id, sent_copy, notes)
+
+
+def _queued(box: Outbox, ident: str, exc: RelayError, notes: list[str]) -> SendOutcome:
+    """A temporary failure of a journaled message: it stays queued, retried after the backoff."""
+    try:
+        box.record_failure(ident, str(exc))
+    except OutboxError as write_error:  # still queued, as "interrupted": retried at once
+        notes.append(f"could not record the failure in the outbox: {write_error.message}")
+    notes.append(
+        f"not sent now ({exc.title}: {exc}); queued as {ident}, retried later (`mailtui queue flush`)"
+    )
+    return SendOutcome("queued", None, ident, "", notes)
+
+
+def _forget(box: Outbox, ident: str, notes: list[str]) -> None:
+    """Take a message out of the outbox: the relay answered for good (250, or a refusal)."""
+    try:
+        box.remove(ident)
+    except OutboxError as exc:
+        notes.append(f"{exc.message}: it may be sent again by the next flush")
 
 
 def _server_for(config: Config, item: QueuedMessage) -> tuple[AccountConfig | None, ServerConfig]:
@@ -297,9 +348,10 @@ async def flush_outbox(
     async def send_fn(item: QueuedMessage, raw: bytes) -> None:
         account, server = _server_for(config, item)
         password, token = resolve_secrets(server, prompt=prompt)
+        dsn = DsnRequest(item.dsn_notify, item.dsn_ret) if item.dsn_notify or item.dsn_ret else None
         result = await send_message(
             server, raw, sender=item.sender, recipients=list(item.recipients), password=password,
-            transcript=transcript, oauth2_token=token,
+            transcript=transcript, oauth2_token=token, dsn=dsn,
         )  # fmt: skip
         # From here on the message is delivered: nothing may raise, or it would be sent again.
         notes: list[str] = [f"refused {r}: {c} {t}" for r, (c, t) in result.refused.items()]
@@ -307,8 +359,9 @@ async def flush_outbox(
         if later:
             try:
                 ident = box.enqueue(
-                    raw, item.sender, later, item.account, error="refused for now by the relay"
-                )
+                    raw, item.sender, later, item.account, error="refused for now by the relay",
+                    dsn=(item.dsn_notify, item.dsn_ret),
+                )  # fmt: skip
                 notes.append(f"queued again as {ident} for {', '.join(later)}")
             except MailtuiError as exc:
                 notes.append(f"could not queue {', '.join(later)} again: {exc}")

@@ -1,12 +1,20 @@
 """The persistent outbox: messages waiting for the relay, sent in order, retried with backoff.
 
-Nothing is lost: every write is a temp file plus an atomic rename in the same directory.
+Nothing is lost: every write is a temp file plus an atomic rename in the same directory,
+fsynced. A message is journaled here (`journal`) BEFORE its first byte goes to the relay and
+leaves only after the relay's final 250, so a crash at any point means it is sent later or
+was sent, never neither (at least once: a resend is the same bytes, the same Message-ID).
+A journaled entry names its sender process; when that process is gone the entry shows as
+"interrupted" and is due at once. A sidecar that cannot be read is moved to quarantine/
+with a notice, so one broken file never stops the rest of the queue.
 
 Outbox layout (data_dir()/outbox), a Maildir that any mail reader can open, plus sidecars::
 
     new/<id>          the message, byte for byte as it will be sent (never rewritten)
     meta/<id>.json    envelope and retry state: sender, recipients, account, created,
-                      attempts, last_error, next_attempt (null = held until a forced flush)
+                      attempts, last_error, next_attempt (null = held until a forced flush),
+                      dsn, sending ({pid, since} while a process is handing it to the relay)
+    quarantine/       entries whose sidecar could not be read, kept for a look
     tmp/ cur/         Maildir's, unused but present
 
 The envelope lives in the sidecar, not in added headers, so the message bytes stay exactly
@@ -43,12 +51,46 @@ class OutboxError(StoreError):
     title = "Outbox error"
 
 
+class QueueUnwritableError(OutboxError):
+    """The relay did not take a message and the outbox could not keep it (exit 74)."""
+
+    title = "Not queued"
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
     atomic_write(path, data, error=OutboxError)
 
 
 def _check_id(kind: str, ident: str) -> str:
     return check_id(kind, ident, error=OutboxError)
+
+
+def _sync_dirs(*dirs: Path) -> None:
+    """fsync directories, so renames into them survive a power cut (best effort)."""
+    for directory in dirs:
+        try:
+            fd = os.open(directory, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            os.fsync(fd)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` exists (this process included: its own sends are in flight)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def backoff_delay(attempts: int) -> float:
@@ -69,6 +111,10 @@ class QueuedMessage:
     last_error: str
     next_attempt: float | None  # POSIX time; None = held (permanent failure) until forced
     created: float
+    in_flight: bool = False  # a live process is handing it to the relay right now
+    interrupted: bool = False  # the process sending it died before the relay's answer
+    dsn_notify: str | None = None
+    dsn_ret: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +125,7 @@ class FlushReport:
     failed: dict[str, str] = field(default_factory=dict)  # id -> error message
     skipped: list[str] = field(default_factory=list)  # not due yet, or held
     busy: bool = False  # another flush was running: nothing was attempted
+    notices: list[str] = field(default_factory=list)  # entries quarantined, failures not recorded
 
 
 SendFn = Callable[[QueuedMessage, bytes], Awaitable[object]]
@@ -90,8 +137,9 @@ class Outbox:
     def __init__(self, root: Path | None = None, *, clock: Callable[[], float] = time.time) -> None:
         self.root = root if root is not None else data_dir() / "outbox"
         self._clock = clock
+        self.notices: list[str] = []  # what list() quarantined, for the caller to show
         try:
-            for sub in ("tmp", "new", "cur", "meta"):
+            for sub in ("tmp", "new", "cur", "meta", "quarantine"):
                 (self.root / sub).mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as exc:
             raise OutboxError(f"cannot create the outbox {self.root}: {exc.strerror or exc}") from exc
@@ -102,19 +150,73 @@ class Outbox:
     def _message_path(self, ident: str) -> Path:
         return self.root / "new" / _check_id("message", ident)
 
-    def enqueue(self, raw: bytes, sender: str, recipients: list[str], account: str, error: str = "") -> str:
+    def enqueue(
+        self,
+        raw: bytes,
+        sender: str,
+        recipients: list[str],
+        account: str,
+        error: str = "",
+        *,
+        dsn: tuple[str | None, str | None] = (None, None),
+    ) -> str:
         """Store a message to send later; `error` is why it was not sent now (counts as attempt 1)."""
+        return self._store(raw, sender, recipients, account, error=error, dsn=dsn, sending=False)
+
+    def journal(
+        self,
+        raw: bytes,
+        sender: str,
+        recipients: list[str],
+        account: str,
+        *,
+        dsn: tuple[str | None, str | None] = (None, None),
+    ) -> str:
+        """Store a message about to be sent by this process (before its first byte goes out).
+
+        Afterwards: `remove` once the relay said 250, `record_failure` on a temporary failure,
+        `release` when the attempt stopped without an answer; a crash leaves it "interrupted".
+        """
+        return self._store(raw, sender, recipients, account, error="", dsn=dsn, sending=True)
+
+    def _store(
+        self,
+        raw: bytes,
+        sender: str,
+        recipients: list[str],
+        account: str,
+        *,
+        error: str,
+        dsn: tuple[str | None, str | None],
+        sending: bool,
+    ) -> str:
         now = self._clock()
         ident = f"{int(now)}.{uuid.uuid4().hex[:12]}.P{os.getpid()}"
         attempts = 1 if error else 0
-        meta = {
+        meta: dict[str, Any] = {
             "version": 1, "sender": sender, "recipients": list(recipients), "account": account,
             "created": now, "attempts": attempts, "last_error": error,
             "next_attempt": now + backoff_delay(attempts) if error else now,
         }  # fmt: skip
+        if dsn != (None, None):
+            meta["dsn"] = {"notify": dsn[0], "ret": dsn[1]}
+        if sending:
+            meta["sending"] = {"pid": os.getpid(), "since": now}
         self._write_meta(ident, meta)
-        _atomic_write(self._message_path(ident), raw)
+        try:
+            _atomic_write(self._message_path(ident), raw)
+            _sync_dirs(self.root / "meta", self.root / "new")
+        except OutboxError:
+            self._meta_path(ident).unlink(missing_ok=True)
+            raise
         return ident
+
+    def release(self, ident: str) -> None:
+        """The attempt stopped without an answer (cancelled): due again at once, no attempt counted."""
+        meta = self._read_meta(ident)
+        meta.pop("sending", None)
+        meta["next_attempt"] = self._clock()
+        self._write_meta(ident, meta)
 
     def _write_meta(self, ident: str, meta: dict[str, Any]) -> None:
         _atomic_write(self._meta_path(ident), json.dumps(meta, indent=1).encode())
@@ -141,34 +243,82 @@ class Outbox:
             raise OutboxError(f"cannot read queued message {ident!r}: {exc.strerror or exc}") from exc
 
     def get(self, ident: str) -> QueuedMessage:
-        """One queued message's envelope and state."""
+        """One queued message's envelope and state; OutboxError when its files cannot be read."""
         meta = self._read_meta(ident)
         # Subject is unstructured: the email package never raises on it (library-facts §6).
         headers = BytesHeaderParser(policy=policy.default).parsebytes(self.raw(ident))
         subject = str(headers.get("Subject", ""))
-        return QueuedMessage(
-            id=ident,
-            subject=subject,
-            sender=str(meta.get("sender", "")),
-            recipients=tuple(meta.get("recipients", ())),
-            account=str(meta.get("account", "")),
-            attempts=int(meta.get("attempts", 0)),
-            last_error=str(meta.get("last_error", "")),
-            next_attempt=meta.get("next_attempt"),
-            created=float(meta.get("created", 0.0)),
-        )
+        try:
+            recipients = meta.get("recipients", ())
+            if not isinstance(recipients, list) or not all(isinstance(r, str) for r in recipients):
+                raise TypeError("recipients is not a list of addresses")
+            next_attempt = meta.get("next_attempt")
+            sending = meta.get("sending")
+            dsn = meta.get("dsn") or {}
+            alive = isinstance(sending, dict) and _alive(int(sending.get("pid", 0)))
+            return QueuedMessage(
+                id=ident, subject=subject, sender=str(meta.get("sender", "")), recipients=tuple(recipients),
+                account=str(meta.get("account", "")), attempts=int(meta.get("attempts", 0)),
+                last_error=str(meta.get("last_error", "")),
+                next_attempt=None if next_attempt is None else float(next_attempt),
+                created=float(meta.get("created", 0.0)), in_flight=alive,
+                interrupted=sending is not None and not alive,
+                dsn_notify=dsn.get("notify") if isinstance(dsn, dict) else None,
+                dsn_ret=dsn.get("ret") if isinstance(dsn, dict) else None,
+            )  # fmt: skip
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise OutboxError(f"cannot read {self._meta_path(ident)}: {exc}") from exc
 
     def list(self) -> list[QueuedMessage]:
-        """Every queued message, oldest first."""
+        """Every queued message, oldest first; an unreadable entry is quarantined (see `notices`)."""
         try:
             names = [p.name for p in (self.root / "new").iterdir() if VALID_ID.match(p.name)]
         except OSError as exc:
             raise OutboxError(f"cannot list the outbox {self.root}: {exc.strerror or exc}") from exc
         items = []
         for name in names:
-            if self._meta_path(name).exists():
+            if not self._meta_path(name).exists():
+                continue  # still being written (the sidecar comes first), or a leftover: `drop` removes it
+            try:
                 items.append(self.get(name))
+            except OutboxError as exc:
+                if exc.exit_code == EX_NOINPUT:
+                    continue  # removed meanwhile (sent by another process)
+                self._quarantine(name, exc.message)
         return sorted(items, key=lambda q: (q.created, q.id))
+
+    def _quarantine(self, ident: str, why: str) -> None:
+        target = self.root / "quarantine"
+        moved = []
+        for path in (self._message_path(ident), self._meta_path(ident)):
+            try:
+                os.replace(path, target / path.name)
+                moved.append(path.name)
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                why += f"; could not move {path.name} to {target}: {exc.strerror or exc}"
+        self.notices.append(
+            f"queued message {ident} is unreadable ({why}); moved to quarantine in {target}. "
+            f"Look at it there, or `mailtui queue drop {ident}` deletes it."
+        )
+
+    def drop(self, ident: str) -> bool:
+        """Delete every file of an entry, broken or not (queue, quarantine, leftovers); False if none."""
+        _check_id("message", ident)
+        found = False
+        for path in (
+            self._message_path(ident), self._meta_path(ident),
+            self.root / "quarantine" / ident, self.root / "quarantine" / f"{ident}.json",
+        ):  # fmt: skip
+            try:
+                path.unlink()
+                found = True
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise OutboxError(f"cannot remove {path}: {exc.strerror or exc}") from exc
+        return found
 
     def remove(self, ident: str) -> None:
         """Delete a queued message (sent, or given up by the user)."""
@@ -181,6 +331,7 @@ class Outbox:
     def record_failure(self, ident: str, error: str, *, permanent: bool = False) -> QueuedMessage:
         """Count a failed attempt: next try after an exponential backoff, or held if permanent."""
         meta = self._read_meta(ident)
+        meta.pop("sending", None)
         meta["attempts"] = int(meta.get("attempts", 0)) + 1
         meta["last_error"] = error
         meta["next_attempt"] = None if permanent else self._clock() + backoff_delay(meta["attempts"])
@@ -194,7 +345,9 @@ class Outbox:
 
     @staticmethod
     def _is_due(item: QueuedMessage, now: float) -> bool:
-        return item.next_attempt is not None and item.next_attempt <= now
+        if item.in_flight:
+            return False
+        return item.interrupted or item.next_attempt is not None and item.next_attempt <= now
 
     async def flush(self, send_fn: SendFn, *, force: bool = False) -> FlushReport:
         """Send due messages with `send_fn(item, raw)`; delivered ones are removed, failures recorded.
@@ -210,22 +363,32 @@ class Outbox:
         try:
             now = self._clock()
             for item in self.list():  # read once: every item's meta and raw are parsed here
-                if not (force or self._is_due(item, now)):
+                if item.in_flight or not (force or self._is_due(item, now)):
                     report.skipped.append(item.id)
                     continue
                 try:
-                    await send_fn(item, self.raw(item.id))
-                except SendError as exc:
-                    self.record_failure(item.id, str(exc), permanent=not exc.temporary)
+                    raw = self.raw(item.id)
+                except OutboxError as exc:
                     report.failed[item.id] = str(exc)
+                    continue
+                try:
+                    await send_fn(item, raw)
                 except (MailtuiError, OSError) as exc:
-                    self.record_failure(item.id, str(exc))
+                    permanent = isinstance(exc, SendError) and not exc.temporary
                     report.failed[item.id] = str(exc)
+                    try:
+                        self.record_failure(item.id, str(exc), permanent=permanent)
+                    except OutboxError as write_error:
+                        report.notices.append(f"could not record the failure of {item.id}: {write_error}")
                 else:
-                    self.remove(item.id)
                     report.sent.append(item.id)
+                    try:
+                        self.remove(item.id)
+                    except OutboxError as remove_error:  # sent: at worst it is sent again
+                        report.notices.append(f"{item.id} was sent but is still queued: {remove_error}")
         finally:
             os.close(lock)
+            report.notices[:0] = self.notices
         return report
 
     def _try_lock(self) -> int | None:
@@ -240,6 +403,3 @@ class Outbox:
             os.close(fd)
             return None
         return fd
-
-
-# -- drafts -----------------------------------------------------------------------------------

@@ -4,12 +4,16 @@ The fixtures `certs` and `relay_factory` are in tests/fixtures/smtp.py (a plugin
 suite): `relay_factory(mode, ...)` starts a Controller on a free port and stops it after the test.
 The handler's replies are chosen per test (`Relay.handler`): RCPT replies by address prefix,
 MAIL and DATA replies, or dropping the connection during DATA. Delivered messages (envelope
-and raw bytes) are collected in `handler.delivered`.
+and raw bytes) are collected in `handler.delivered`. A slow relay: `hold_data()` makes the
+next DATA wait (after the whole message arrived, before the reply) until `release()`; the
+test waits on `data_arrived` instead of sleeping, and the held transaction is not delivered.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import threading
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -42,6 +46,17 @@ class RecordingHandler:
     drop_in_data: bool = False
     delivered: list[Delivered] = field(default_factory=list)
     logins: list[tuple[str, bytes]] = field(default_factory=list)
+    data_arrived: threading.Event = field(default_factory=threading.Event)
+    _hold: threading.Event | None = None
+
+    def hold_data(self) -> None:
+        """The next DATA is held before its reply, and then answered 421 (a relay that never accepted)."""
+        self.data_arrived.clear()
+        self._hold = threading.Event()
+
+    def release(self) -> None:
+        if self._hold is not None:
+            self._hold.set()
 
     async def handle_MAIL(
         self, server: Any, session: Any, envelope: Any, address: str, mail_options: list[str]
@@ -62,6 +77,11 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        hold, self._hold = self._hold, None
+        if hold is not None:
+            self.data_arrived.set()
+            await asyncio.to_thread(hold.wait, 60)
+            return "421 4.3.0 held and dropped"
         if self.drop_in_data:
             server.transport.close()  # the relay vanishes after receiving the message
             return "421 4.4.2 gone"

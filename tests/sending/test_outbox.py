@@ -137,3 +137,19 @@ async def test_concurrent_flush_does_not_send_twice(tmp_path):
     [inner] = inner_reports
     assert inner.busy and inner.sent == [] and inner.skipped == [ident]
     assert outbox.list() == []
+
+
+async def test_a_journaled_message_is_in_flight_for_its_process_and_never_sent_twice(tmp_path):
+    outbox = Outbox(tmp_path / "outbox")
+    ident = outbox.journal(_raw("in flight"), "me@example.org", ["you@example.net"], "test")
+    [item] = outbox.list()
+    assert item.in_flight and not item.interrupted
+
+    async def must_not_send(item: QueuedMessage, data: bytes) -> object:
+        raise AssertionError("a message being sent was sent again by a flush")
+
+    report = await outbox.flush(must_not_send, force=True)
+    assert report.skipped == [ident] and report.sent == []
+    outbox.release(ident)  # the attempt was cancelled: due again, no attempt counted
+    [item] = outbox.list()
+    assert not item.in_flight and item.attempts == 0 and outbox.due() == [item]
