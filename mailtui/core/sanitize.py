@@ -121,3 +121,40 @@ def _shorten(stem: str, ext: str) -> str:
     if len(encoded) > budget:
         stem = encoded[:budget].decode("utf-8", "ignore").rstrip(". ")
     return (stem + ext) if stem else ("attachment" + ext)
+
+
+# Characters that draw nothing (or reorder what follows) yet make two strings differ:
+# zero-width spaces and joiners, word joiner and invisible operators, the BOM, soft hyphen,
+# Mongolian vowel separator, and the bidi embeddings/overrides/isolates/marks. In a
+# sender or subject they make a look-alike (pay<U+200B>pal) that an admin cannot see.
+_INVISIBLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufeff"
+)
+_INVISIBLE_CHARS = re.compile(f"[{_INVISIBLE}]")
+_INVISIBLE_OR_TAG = re.compile(f"[{_INVISIBLE}]|<U\\+([0-9A-F]{{4}})>")
+_INVISIBLE_CODES = frozenset(
+    c for c in range(0x00A0, 0x10000) if _INVISIBLE_CHARS.fullmatch(chr(c)) is not None
+)
+
+
+def reveal_invisible(s: str) -> str:
+    """`s` with each invisible or bidi-control character shown as a `<U+200B>` tag.
+
+    For addresses and subjects (the index and the header inspector), where a hidden
+    character is a look-alike attack; the rest of the text is left as it is.
+    """
+    if s.isascii():
+        return s
+    return _INVISIBLE_CHARS.sub(lambda m: f"<U+{ord(m.group()):04X}>", s)
+
+
+def invisible_marks(s: str) -> tuple[str, ...]:
+    """The code points ("U+200B", ...) of invisible characters in `s`, raw or already revealed."""
+    if s.isascii() and "<U+" not in s:
+        return ()
+    found: dict[str, None] = {}
+    for m in _INVISIBLE_OR_TAG.finditer(s):
+        code = int(m.group(1), 16) if m.group(1) else ord(m.group())
+        if code in _INVISIBLE_CODES:
+            found[f"U+{code:04X}"] = None
+    return tuple(found)

@@ -149,18 +149,19 @@ def _tokens(value: str) -> tuple[list[list[tuple[str, str]]], list[str]]:
 
 def _glue(segment: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Join words around '=' and '.' ("dkim", "=", "pass" -> "dkim=pass")."""
-    out: list[tuple[str, str]] = []
+    # Pieces are collected and joined once: "a= = = =..." must not copy a growing string.
+    out: list[tuple[str, list[str]]] = []
     for kind, text in segment:
         if (
             kind == "word"
             and out
             and out[-1][0] == "word"
-            and (out[-1][1].endswith(("=", ".")) or text.startswith(("=", ".")))
+            and (out[-1][1][-1].endswith(("=", ".")) or text.startswith(("=", ".")))
         ):
-            out[-1] = ("word", out[-1][1] + text)
+            out[-1][1].append(text)
         else:
-            out.append((kind, text))
-    return out
+            out.append((kind, [text]))
+    return [(kind, "".join(pieces)) for kind, pieces in out]
 
 
 def parse_authentication_results(

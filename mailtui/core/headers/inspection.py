@@ -9,8 +9,6 @@ Pure: bytes in, values out; never raises.
 from __future__ import annotations
 
 import datetime
-import email
-import email.policy
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,10 +24,18 @@ from mailtui.core.headers.authres import (
     parse_received_spf,
 )
 from mailtui.core.headers.received import HopTable, build_hop_table, format_delay
-from mailtui.core.message.decode import decode_header_value, parse_date
+from mailtui.core.message.decode import date_problem, decode_header_value, parse_date
 from mailtui.core.message.header_block import split_message
-from mailtui.core.message.view import MimePart, parse_message
-from mailtui.core.sanitize import clean_line
+from mailtui.core.message.limits import (
+    DEPTH_NOTE,
+    MAX_HEADER_CHARS,
+    MAX_HEADERS_OF_A_KIND,
+    MAX_INSPECTED_CHARS,
+    parse_capped,
+    was_cut,
+)
+from mailtui.core.message.mimeparts import MimePart, walk_parts
+from mailtui.core.sanitize import clean_line, invisible_marks, reveal_invisible
 
 _MAX_CELL = 42
 _ARC_HEADERS = ("arc-seal", "arc-message-signature", "arc-authentication-results")
@@ -66,10 +72,45 @@ class Inspection:
 
 
 def _raw_headers(raw: bytes) -> list[tuple[str, str]]:
-    """(lower-case name, raw value) in header order; 8-bit bytes kept as surrogate escapes."""
+    """(lower-case name, raw value) in header order; 8-bit bytes kept as surrogate escapes.
+
+    Values are capped (`limits.cut_value`): a cut one ends with a visible marker.
+    """
     head, _body = split_message(raw)
-    msg = email.message_from_bytes(head, policy=email.policy.compat32)
+    msg, _notes = parse_capped(head)
     return [(k.lower(), v if isinstance(v, str) else str(v)) for k, v in msg.raw_items()]
+
+
+_STRUCTURED = ("received", "authentication-results", "received-spf", "dkim-signature", *_ARC_HEADERS)
+
+
+def _bounded(headers: list[tuple[str, str]], notes: list[str]) -> list[tuple[str, str]]:
+    """The headers the structured parsers get: per kind at most MAX_HEADERS_OF_A_KIND, and at
+    most MAX_INSPECTED_CHARS in all (the tokenizers are per character: work is bounded)."""
+    kept: list[tuple[str, str]] = []
+    counts: dict[str, int] = {}
+    budget = MAX_INSPECTED_CHARS
+    for name, value in headers:
+        if name not in _STRUCTURED:
+            kept.append((name, value))
+            continue
+        counts[name] = counts.get(name, 0) + 1
+        if counts[name] > MAX_HEADERS_OF_A_KIND:
+            notes.append(f"more than {MAX_HEADERS_OF_A_KIND} {name} headers: the rest cut (not inspected)")
+            continue
+        if len(value) > budget:
+            notes.append(f"headers too long to inspect in all: later {name} headers cut (not inspected)")
+            continue
+        budget -= len(value)
+        if was_cut(value):
+            notes.append(f"{name} header longer than {MAX_HEADER_CHARS} characters: cut for inspection")
+        kept.append((name, value))
+    return kept
+
+
+def _shown(value: str) -> str:
+    """A sender or subject for the inspector: sanitized, invisible characters as <U+200B>."""
+    return clean_line(reveal_invisible(value))
 
 
 def inspect_message(raw: bytes, trusted_authserv_ids: Sequence[str] = ()) -> Inspection:
@@ -82,6 +123,7 @@ def inspect_message(raw: bytes, trusted_authserv_ids: Sequence[str] = ()) -> Ins
         notes = [f"could not parse the headers ({type(exc).__name__})"]
     else:
         notes = [] if headers else ["no headers found"]
+    headers = _bounded(headers, notes)
 
     def values(name: str) -> list[str]:
         return [v for k, v in headers if k == name]
@@ -93,7 +135,7 @@ def inspect_message(raw: bytes, trusted_authserv_ids: Sequence[str] = ()) -> Ins
     date = first("date")
     date_ts = parse_date(date) if date else None
     if date and date_ts is None:
-        notes.append("unparsable Date header")
+        notes.append(date_problem(date))
     if not date:
         notes.append("no Date header")
     message_id = first("message-id")
@@ -110,21 +152,38 @@ def inspect_message(raw: bytes, trusted_authserv_ids: Sequence[str] = ()) -> Ins
     if auth and not trusted:
         notes.append("no trusted authserv-id configured (ui.trusted_authserv_ids): no verdict is trusted")
     arc = tuple(parse_arc(k, v, trusted) for k, v in headers if k in _ARC_HEADERS)
-    view = parse_message(raw)
+    try:
+        msg, cut_notes = parse_capped(raw)
+        parts = tuple(walk_parts(msg)[0])
+        notes.extend(n for n in cut_notes if n == DEPTH_NOTE)
+    except Exception as exc:  # the MIME tree is optional; the headers above still show
+        parts = ()
+        notes.append(f"could not parse the MIME structure ({type(exc).__name__})")
+    for name, value in headers:
+        if was_cut(value) and name not in _STRUCTURED:
+            notes.append(f"header {name} longer than {MAX_HEADER_CHARS} characters: cut for display")
+    senders = [_shown(decode_header_value(v)) for v in values("from")[:1]]
+    subjects = [_shown(decode_header_value(v)) for v in values("subject")[:1]]
+    for what, shown in (("From", senders), ("Subject", subjects)):
+        marks = invisible_marks(shown[0]) if shown else ()
+        if marks:
+            notes.append(
+                f"{what} contains invisible or bidi-control characters ({', '.join(marks)}): a look-alike?"
+            )
     return Inspection(
         return_path=first("return-path"),
         message_id=message_id,
         date=date,
         date_ts=date_ts,
-        sender=first("from"),
-        subject=first("subject"),
+        sender=senders[0] if senders else "",
+        subject=subjects[0] if subjects else "",
         hops=build_hop_table(values("received")),
         auth_results=auth,
         verdicts=verdicts,
         received_spf=tuple(parse_received_spf(v) for v in values("received-spf")),
         dkim=tuple(parse_dkim_signature(v) for v in values("dkim-signature")),
         arc=arc,
-        parts=view.parts,
+        parts=parts,
         trusted_ids=trusted,
         notes=tuple(dict.fromkeys(notes)),
     )
@@ -138,7 +197,10 @@ def _cell(text: str | None) -> str:
 def _utc(ts: float | None) -> str:
     if ts is None:
         return "?"
-    return datetime.datetime.fromtimestamp(ts, datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
+    try:
+        return datetime.datetime.fromtimestamp(ts, datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
+    except (OverflowError, OSError, ValueError):  # parse_date keeps these out; be sure anyway
+        return "?"
 
 
 def _table(rows: list[list[str]]) -> list[str]:
@@ -178,6 +240,12 @@ def format_hops(hops: HopTable) -> list[str]:
         )
     lines += _table(rows)
     lines += [f"  ! {a}" for a in hops.anomalies]
+    lines += [
+        f"  ! hop {hop.number}: {n}"
+        for hop in hops.hops
+        for n in hop.received.notes
+        if n.startswith("Date cannot be represented")
+    ]
     return lines
 
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mailtui.core.message.decode import parse_date, unfold
+from mailtui.core.message.decode import date_problem, parse_date, unfold
 from mailtui.core.sanitize import clean_line
 
 SLOW_HOP_SECONDS = 60
@@ -149,7 +149,11 @@ def _parse(value: str) -> Received:
         notes.append("no ';' before the date" if m else "no date")
     timestamp = parse_date(date_text) if date_text else None
     if date_text and timestamp is None:
-        notes.append(f"unparsable date: {date_text[:60]}")
+        problem = date_problem(date_text)
+        if problem.startswith("unparsable"):
+            notes.append(f"unparsable date: {date_text[:60]}")
+        else:
+            notes.append(f"{problem}: {date_text[:60]}")
     words, comments = _split_top(clauses_text)
     clauses: dict[str, list[str]] = {}
     clause_comments: dict[str, list[str]] = {}

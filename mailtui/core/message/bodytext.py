@@ -8,13 +8,16 @@ message.py passes it through `clean_text`.
 
 from __future__ import annotations
 
+import html as _html
 import re
+import time
 from dataclasses import dataclass, field
 from email.message import Message
 
 import html2text
 
 from mailtui.core.message.decode import decode_address_list, decode_bytes, decode_header_value, format_address
+from mailtui.core.message.limits import DEPTH_NOTE
 from mailtui.core.message.mimeparts import (
     ENCLOSED_MESSAGES,
     LEAF_CONTAINERS,
@@ -27,8 +30,17 @@ from mailtui.core.message.mimeparts import (
 )
 from mailtui.core.sanitize import clean_line
 
-_TAG = re.compile(r"<[^>]*>")
-_SCRIPT_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+# Measured (benchmarks/hostile.py): html2text converts ~1 MB/s of ordinary mail HTML
+# here, so the cap keeps a legitimate big newsletter under half a second.
+MAX_HTML_CHARS = 512_000
+HTML_BUDGET = 0.5  # seconds of html2text before the tag stripper takes over
+_HTML_CHUNK = 16_384
+_MAX_LIST_DEPTH = 64
+_UNCLOSED_TAG = re.compile(r"<(?=[^<>]*(?:<|\Z))")
+_LIST_TAG = re.compile(r"<(/?)(?:ul|ol|dl|blockquote)\b", re.IGNORECASE)
+_LINEAR_TAG = re.compile(r"<[^<>]*>")  # [^<>]: a run of "<" never rescans to the end
+_BLOCK_END = re.compile(r"<(?:br|/p|/div|/tr|/li|/h[1-6]|/table|/blockquote)\b[^<>]*>", re.IGNORECASE)
+_BLANK_LINES = re.compile(r"\n\s*\n(?:\s*\n)+")
 _NOT_SHOWN_TEXT = frozenset({"text/rfc822-headers", "text/calendar", "text/x-vcard", "text/vcard"})
 
 
@@ -43,16 +55,85 @@ class RenderedBody:
 
 
 def html_to_text(html: str) -> tuple[str, str | None]:
-    """Readable text from HTML: links kept inline, no hard wrapping; (text, note or None)."""
+    """Readable text from HTML: links kept inline, no hard wrapping; (text, note or None).
+
+    html2text (on the stdlib HTML parser) is fast on mail as written but superlinear on
+    some hostile shapes, and nothing can interrupt it once called with the whole input.
+    So: HTML over `MAX_HTML_CHARS` goes straight to the linear tag stripper; unclosed
+    tags and comments (the quadratic shapes of the stdlib parser) are made text first;
+    deeply nested lists (quadratic in html2text) go to the stripper; and the input is fed
+    in chunks with the time checked in between, so a shape nobody foresaw costs at most
+    `HTML_BUDGET` seconds before the stripper takes over. Each fallback is noted.
+    """
+    if len(html) > MAX_HTML_CHARS:
+        return strip_tags(html), f"HTML larger than {MAX_HTML_CHARS // 1000} KB: tags removed, not converted"
+    html, defused = _defuse(html)
+    note = "unclosed HTML tags shown as text" if defused > 10 else None
+    if _list_depth(html) > _MAX_LIST_DEPTH:
+        return strip_tags(html), "HTML nested too deeply: tags removed, not converted"
     try:
         converter = html2text.HTML2Text()
         converter.body_width = 0  # the pager wraps; html2text's wrapping breaks links
         converter.unicode_snob = True
         converter.ignore_images = True
         converter.single_line_break = False
-        return converter.handle(html).strip("\n") + "\n", None
+        deadline = time.monotonic() + HTML_BUDGET
+        for start in range(0, len(html), _HTML_CHUNK):
+            converter.feed(html[start : start + _HTML_CHUNK])
+            if time.monotonic() > deadline:
+                return strip_tags(html), "HTML took too long to convert: tags removed"
+        converter.feed("")
+        return converter.optwrap(converter.finish()).strip("\n") + "\n", note
     except Exception:  # html2text on hostile markup; fall back to removing tags
-        return _TAG.sub("", _SCRIPT_STYLE.sub("", html)), "HTML could not be converted; tags removed"
+        return strip_tags(html), "HTML could not be converted; tags removed"
+
+
+def _defuse(html: str) -> tuple[str, int]:
+    """`html` with unclosed `<` and `<!--` escaped, and how many: linear, regex lookahead
+    stops at the next `<` or `>`, so each character is scanned a bounded number of times."""
+    html, count = _UNCLOSED_TAG.subn("&lt;", html)
+    last_close = html.rfind("-->")
+    tail = html[last_close + 3 :] if last_close >= 0 else html
+    if "<!--" in tail:
+        opened = tail.count("<!--")
+        html = html[: len(html) - len(tail)] + tail.replace("<!--", "&lt;!--")
+        count += opened
+    return html, count
+
+
+def _list_depth(html: str) -> int:
+    """The deepest nesting of list and quote elements (html2text is quadratic in it)."""
+    if html.count("<") < _MAX_LIST_DEPTH:
+        return 0
+    depth = deepest = 0
+    for m in _LIST_TAG.finditer(html):
+        depth = max(depth - 1, 0) if m.group(1) else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def strip_tags(html: str) -> str:
+    """Text of HTML without any HTML parser: script/style dropped, tags removed, entities
+    decoded, block ends made line breaks. Linear in the input whatever it contains."""
+    lower = html.lower()
+    kept: list[str] = []
+    pos = 0
+    while True:
+        starts = [i for i in (lower.find("<script", pos), lower.find("<style", pos)) if i >= 0]
+        if not starts:
+            kept.append(html[pos:])
+            break
+        start = min(starts)
+        kept.append(html[pos:start])
+        closing = "</script" if lower.startswith("<script", start) else "</style"
+        end = lower.find(closing, start)
+        if end < 0:
+            break  # unclosed: the rest is script
+        close = lower.find(">", end)
+        pos = close + 1 if close >= 0 else len(html)
+    text = _BLOCK_END.sub("\n", "".join(kept))
+    text = _html.unescape(_LINEAR_TAG.sub("", text))
+    return _BLANK_LINES.sub("\n\n", text).strip("\n") + "\n"
 
 
 def unflow(text: str, delsp: bool = False) -> str:
@@ -124,7 +205,7 @@ class _Renderer:
         ctype = content_type(part)
         payload = part.get_payload()
         if depth >= MAX_DEPTH:
-            self.notes.append("MIME nesting too deep; inner parts not shown")
+            self.notes.append(DEPTH_NOTE)
             return ""
         if ctype in LEAF_CONTAINERS:
             self.used.add(path)

@@ -376,14 +376,33 @@ def decode_address_list(raw: str | bytes | list[str] | tuple[str, ...] | None) -
 
 
 def parse_date(raw: str | bytes | None) -> float | None:
-    """POSIX timestamp of a Date header value, None when unparsable. Naive dates are UTC."""
+    """POSIX timestamp of a Date header value, None when unparsable. Naive dates are UTC.
+
+    Also None for a date Python cannot represent once in UTC (31 Dec 9999 -2359 is in
+    year 10000 there), so every caller can convert the timestamp back to a datetime.
+    """
     if not raw:
         return None
     try:
         value = unfold(decode_header_value(raw)).strip()
+        if len(value) > 200:
+            return None  # no real date is this long; spare the parser
         dt = email.utils.parsedate_to_datetime(value)
         if dt.tzinfo is None:
             dt = dt.replace(tzinfo=datetime.UTC)
-        return dt.timestamp()
+        ts = dt.timestamp()
+        datetime.datetime.fromtimestamp(ts, datetime.UTC)  # representable in UTC?
+        return ts
     except Exception:  # ValueError, TypeError, OverflowError, IndexError on hostile dates
         return None
+
+
+def date_problem(raw: str) -> str:
+    """Why `parse_date` gave None for `raw`: out of Python's date range, or unparsable."""
+    try:
+        parsed = email.utils.parsedate_tz(unfold(raw).strip()[:200])
+    except Exception:  # parsedate_tz raises on some hostile input
+        parsed = None
+    if parsed is not None and (parsed[0] >= 9999 or parsed[0] <= 1):
+        return "Date cannot be represented (year out of range): shown as written"
+    return "unparsable Date header"

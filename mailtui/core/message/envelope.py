@@ -12,8 +12,9 @@ from typing import BinaryIO
 
 from mailtui.core.message.decode import decode_address_list, decode_header_value, format_address, parse_date
 from mailtui.core.message.header_block import HEADER_END
+from mailtui.core.message.limits import MAX_HEADER_CHARS
 from mailtui.core.models import Envelope, Flag, MessageRef
-from mailtui.core.sanitize import clean_line
+from mailtui.core.sanitize import clean_line, reveal_invisible
 
 # What the IMAP backend fetches with BODY.PEEK[HEADER.FIELDS (...)]: exactly what an
 # Envelope needs, nothing more.
@@ -49,7 +50,8 @@ def split_headers(header_block: bytes, wanted: frozenset[str] | None = None) -> 
         if line[:1] in (b" ", b"\t"):
             if headers and keep_current:
                 key, value = headers[-1]
-                headers[-1] = (key, value + line)
+                if len(value) < MAX_HEADER_CHARS:  # bounded: no quadratic growth on 10k folds
+                    headers[-1] = (key, value + line)
             continue
         name, colon, value = line.partition(b":")
         name = name.strip()
@@ -89,7 +91,9 @@ def _envelope(header_block: bytes, ref: MessageRef, size: int, flags: frozenset[
     sender, sender_address = "", ""
     if senders:
         name, addr = senders[0]
-        sender, sender_address = clean_line(format_address(name, addr)), clean_line(addr)
+        # Invisible characters shown as <U+200B>: a look-alike sender must look different.
+        sender = clean_line(reveal_invisible(format_address(name, addr)))
+        sender_address = clean_line(reveal_invisible(addr))
     in_reply_to = message_ids(first("in-reply-to"))
     return Envelope(
         ref=ref,
@@ -98,7 +102,7 @@ def _envelope(header_block: bytes, ref: MessageRef, size: int, flags: frozenset[
         sender_address=sender_address,
         to=_addresses(fields.get("to", [])),
         cc=_addresses(fields.get("cc", [])),
-        subject=clean_line(decode_header_value(first("subject"))),
+        subject=clean_line(reveal_invisible(decode_header_value(first("subject")))),
         size=size,
         flags=flags,
         message_id=clean_line(decode_header_value(first("message-id"))),

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from email.message import Message
 
 from mailtui.core.message.decode import decode_base64, decode_header_value
+from mailtui.core.message.limits import DEPTH_NOTE
+from mailtui.core.message.limits import MAX_DEPTH as MAX_DEPTH
 from mailtui.core.sanitize import clean_line
 
-MAX_DEPTH = 40  # deeper nesting is an attack or a loop, not mail
 _PLAIN_ENCODINGS = frozenset({"", "7bit", "8bit", "binary"})
 _UUENCODE = frozenset({"x-uuencode", "uuencode", "x-uue", "uue"})
 # Parsed by compat32 into header blocks, yet a single leaf for us.
@@ -131,7 +132,7 @@ def _walk(
     parts.append(_info(part, path, depth, ctype, 0, ()))  # placeholder, keeps depth-first order
     if isinstance(payload, list) and ctype not in LEAF_CONTAINERS:
         if depth >= MAX_DEPTH:
-            parts[index] = _info(part, path, depth, ctype, 0, ("MIME nesting too deep; not shown",))
+            parts[index] = _info(part, path, depth, ctype, 0, (DEPTH_NOTE,))
             return 0
         size = 0
         is_message = ctype in ENCLOSED_MESSAGES

@@ -8,14 +8,13 @@ note shown above the body. Every text in the view is sanitized for the terminal.
 
 from __future__ import annotations
 
-import email
 import email.errors
-import email.policy
 from dataclasses import dataclass
 from email.message import Message
 
 from mailtui.core.message.bodytext import render_body
 from mailtui.core.message.decode import (
+    date_problem,
     decode_address_list,
     decode_bytes,
     decode_header_value,
@@ -24,6 +23,7 @@ from mailtui.core.message.decode import (
 )
 from mailtui.core.message.envelope import message_ids
 from mailtui.core.message.header_block import HEADER_END
+from mailtui.core.message.limits import MAX_DEPTH, parse_capped
 from mailtui.core.message.mimeparts import MimePart, part_bytes, walk_parts
 from mailtui.core.sanitize import clean_line, clean_text, reveal_controls, safe_filename
 
@@ -112,7 +112,8 @@ def _parse(raw: bytes) -> MessageView:
     if not raw.strip():
         return _raw_view(raw, ["empty message"])
     notes = _raw_notes(raw)
-    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    msg, cut_notes = parse_capped(raw)
+    notes.extend(cut_notes)
     if not msg.keys():
         notes.append("no headers found")
 
@@ -127,7 +128,7 @@ def _parse(raw: bytes) -> MessageView:
     date_raw = clean_line(decode_header_value(header("date")))
     date_ts = parse_date(date_raw)
     if date_raw and date_ts is None:
-        notes.append("unparsable Date header")
+        notes.append(date_problem(date_raw))
     parts, leaves = walk_parts(msg)
     rendered = render_body(msg)
     for part in parts:
@@ -182,11 +183,16 @@ def _raw_notes(raw: bytes) -> list[str]:
 
 def _defect_notes(msg: Message) -> list[str]:
     notes = []
-    for part in msg.walk():
+    stack: list[tuple[Message, int]] = [(msg, 0)]  # not msg.walk(): recursive, and unbounded
+    while stack:
+        part, depth = stack.pop()
         for defect in getattr(part, "defects", ()):
             note = _DEFECT_NOTES.get(type(defect))
             if note:
                 notes.append(note)
+        payload = part.get_payload()
+        if isinstance(payload, list) and depth < MAX_DEPTH:
+            stack.extend((p, depth + 1) for p in reversed(payload) if isinstance(p, Message))
     return notes
 
 
@@ -260,7 +266,7 @@ def _fallback_name(part: Message, info: MimePart, number: int) -> str:
 def attachment_bytes(raw: bytes, attachment: Attachment) -> bytes:
     """The decoded payload of the attachment's part (a message/rfc822 as its own source)."""
     try:
-        msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+        msg, _notes = parse_capped(raw)
         _parts, leaves = walk_parts(msg)
         for part, info in leaves:
             if info.path == attachment.part_path:
