@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +57,9 @@ class OpenedCache:
 
     db: sqlite3.Connection | None
     notice: str | None = None
+    # Deletes the file and opens it again, saying why in the notice (a cache found damaged
+    # after opening: rows of the wrong type, a table of another shape, a malformed page).
+    rebuild: Callable[[str], OpenedCache] | None = None
 
 
 def open_cache(
@@ -66,28 +70,51 @@ def open_cache(
     version: int,
     old_tables: tuple[str, ...],
     synchronous_normal: bool = False,
+    check: str | None = None,
 ) -> OpenedCache:
     """`open_store` for a cache: a damaged file is deleted and created again; never raises.
 
-    `what` names the cache in notices ("The Maildir header cache").
+    `what` names the cache in notices ("The Maildir header cache"). `check` is a statement
+    that must run on a sound file (a SELECT of every column the cache reads, LIMIT 0):
+    a table of another shape under the same name counts as damage.
     """
 
     def attempt() -> sqlite3.Connection:
-        return open_store(
+        db = open_store(
             path, schema, version=version, old_tables=old_tables, synchronous_normal=synchronous_normal
         )
+        if check is not None:
+            try:
+                db.execute(check).fetchall()
+            except BaseException:
+                db.close()
+                raise
+        return db
 
-    try:
-        return OpenedCache(attempt())
-    except sqlite3.DatabaseError as exc:
-        # "file is not a database", "database disk image is malformed": start again.
+    def rebuild(reason: str) -> OpenedCache:
+        # "file is not a database", "database disk image is malformed", a wrong shape: start again.
         discard(path)
         try:
-            return OpenedCache(attempt(), f"{what} {path} was damaged ({exc}); it was rebuilt.")
+            return OpenedCache(attempt(), f"{what} {path} was damaged ({reason}); it was rebuilt.")
         except (sqlite3.Error, OSError) as again:
             return OpenedCache(None, f"{what} {path} cannot be used ({again}); it is off for this session.")
+
+    try:
+        return OpenedCache(attempt(), rebuild=rebuild)
+    except sqlite3.DatabaseError as exc:
+        if not is_damage(exc):
+            return OpenedCache(None, f"{what} {path} cannot be used ({exc}); it is off for this session.")
+        return rebuild(str(exc))
     except (sqlite3.Error, OSError) as exc:
         return OpenedCache(None, f"{what} {path} cannot be used ({exc}); it is off for this session.")
+
+
+def is_damage(exc: sqlite3.Error) -> bool:
+    """True for errors that say the file itself is bad (rebuild it), not that it is busy or unwritable."""
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return False
+    text = str(exc).lower()
+    return not any(word in text for word in ("locked", "busy", "readonly", "disk i/o", "full", "permission"))
 
 
 class SqliteCache:
@@ -103,6 +130,7 @@ class SqliteCache:
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = opened.db
         self.notice: str | None = opened.notice  # a damaged file rebuilt, or the cache off
+        self._rebuild = opened.rebuild  # once per session: a file damaged again stays off
 
     @property
     def enabled(self) -> bool:
@@ -116,6 +144,26 @@ class SqliteCache:
     def close(self) -> None:
         with self._lock:
             self._disable()
+
+    def _damaged(self, reason: str) -> bool:
+        """The open file turned out damaged (called with the lock held): delete it and start
+        again, once per session, with a notice. False when the cache is off instead."""
+        self._disable()
+        rebuild, self._rebuild = self._rebuild, None
+        if rebuild is None:
+            return False
+        opened = rebuild(reason)
+        self._db = opened.db
+        self.notice = opened.notice
+        return self._db is not None
+
+    def _error(self, exc: sqlite3.Error) -> bool:
+        """An sqlite error while in use (lock held): rebuild a damaged file (True), else turn
+        the cache off for the session (False)."""
+        if is_damage(exc):
+            return self._damaged(str(exc))
+        self._disable()
+        return False
 
     def _disable(self) -> None:
         """Stop using the connection for this session (called with the lock held)."""

@@ -97,3 +97,47 @@ def test_default_path_is_in_the_xdg_cache_dir_with_a_safe_name(isolated_xdg: Pat
     path = default_cache_path("alice@example.org@imap.example.org:993/../x")
     assert path.parent == isolated_xdg / "cache" / "mailtui" / "imap"
     assert path.name == "alice@example.org@imap.example.org_993_.._x.sqlite3"  # "/" and ":" replaced
+
+
+def test_rows_of_the_wrong_type_rebuild_the_cache_with_one_notice(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "c.sqlite3"
+    cache = HeaderCache(path)
+    cache.put("INBOX", 1, [_row(1), _row(2)])
+    cache.close()
+    con = sqlite3.connect(path)
+    con.execute("UPDATE headers SET header = 7, internaldate = 'x', size = 'big' WHERE uid = 1")
+    con.commit()
+    con.close()
+    cache = HeaderCache(path)
+    try:
+        got = cache.get("INBOX", 1, [1, 2])
+        assert all(isinstance(r.header, bytes) and isinstance(r.internaldate, float) for r in got.values())
+        assert 1 not in got
+        notice = cache.take_notice()
+        assert notice is not None and "rebuilt" in notice
+        assert cache.enabled and cache.take_notice() is None
+        cache.put("INBOX", 1, [_row(1)])
+        assert cache.get("INBOX", 1, [1]) == {1: _row(1)}
+    finally:
+        cache.close()
+
+
+def test_a_table_of_another_shape_rebuilds_the_cache(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "c.sqlite3"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE headers (folder TEXT, junk BLOB)")
+    con.commit()
+    con.close()
+    cache = HeaderCache(path)
+    try:
+        assert cache.get("INBOX", 1, [1]) == {}
+        cache.put("INBOX", 1, [_row(1)])
+        assert cache.get("INBOX", 1, [1]) == {1: _row(1)}
+        notice = cache.take_notice()
+        assert notice is not None and "rebuilt" in notice
+    finally:
+        cache.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,63 @@ def test_order_keys_and_reflist() -> None:
     assert len(refs) == 4 and refs[0].key == "1700000003.M1P1.h" and refs[0].timestamp == 1700000003.000001
     assert isinstance(refs[1:3], RefList) and [r.key for r in refs[1:3]] == ordered[1:3]
     assert refs == list(refs) and refs == RefList(list(ordered))
+
+
+def _damage_rows(db: Path) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    con.execute("UPDATE envelopes SET subject = x'ff00', date = 'soon', refs = x'00ff', size = 'big'")
+    con.commit()
+    con.close()
+
+
+def _replace_table(db: Path) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    con.execute("DROP TABLE envelopes")
+    con.execute("CREATE TABLE envelopes (folder TEXT, junk BLOB)")
+    con.commit()
+    con.close()
+
+
+def _truncate(db: Path) -> None:
+    data = db.read_bytes()
+    db.write_bytes(data[: len(data) // 2 + 100])
+
+
+def _random_bytes(db: Path) -> None:
+    import random
+
+    data = bytearray(db.read_bytes())
+    rng = random.Random(7)
+    for i in range(100, len(data), 37):
+        data[i] = rng.randrange(256)
+    db.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    "damage", [_damage_rows, _replace_table, _truncate, _random_bytes], ids=["types", "table", "cut", "noise"]
+)
+def test_a_damaged_cache_in_any_shape_is_rebuilt_with_one_notice(
+    root: Path, tmp_path: Path, damage: Callable[[Path], None]
+) -> None:
+    db = tmp_path / "c.sqlite3"
+    first = MaildirBackend(root, header_cache=db)
+    first.fetch_envelopes("INBOX", first.list_refs("INBOX"))
+    assert first.header_cache is not None
+    first.header_cache.close()
+    for side in ("-wal", "-shm"):
+        Path(f"{db}{side}").unlink(missing_ok=True)
+    damage(db)
+    b = MaildirBackend(root, header_cache=db)
+    for _ in range(2):
+        envs = b.fetch_envelopes("INBOX", b.list_refs("INBOX"))
+        assert [e.subject for e in envs] == ["second", "first"]
+        assert all(isinstance(e.date, float | None) and isinstance(e.size, int) for e in envs)
+        assert all(isinstance(r, str) for e in envs for r in e.references)
+    notices = b.take_notices()
+    assert len(notices) <= 1 and all("rebuilt" in n for n in notices)
+    assert b.header_cache is not None and b.header_cache.enabled
+    assert b.header_cache.count("INBOX") == 2

@@ -83,6 +83,10 @@ class HeaderCache(SqliteCache):
             what="The IMAP header cache",
             version=SCHEMA_VERSION,
             old_tables=("headers", "flags", "modseq"),
+            check=(
+                "SELECT h.folder, h.uidvalidity, h.uid, h.size, h.internaldate, h.header, f.flags,"
+                " m.highestmodseq FROM headers h, flags f, modseq m LIMIT 0"
+            ),
         )
         super().__init__(path, opened)
 
@@ -91,10 +95,20 @@ class HeaderCache(SqliteCache):
         rows = self._select_uids(
             "SELECT uid, size, internaldate, header FROM headers", folder, uidvalidity, uids
         )
-        return {
-            uid: CachedHeader(uid, size, internaldate, bytes(header))
-            for uid, size, internaldate, header in rows
-        }
+        found: dict[int, CachedHeader] = {}
+        for uid, size, internaldate, header in rows:
+            # sqlite stores any type in any column: a damaged file must not reach the parser.
+            if not (
+                isinstance(uid, int)
+                and isinstance(size, int)
+                and isinstance(internaldate, int | float)
+                and isinstance(header, bytes)
+            ):
+                with self._lock:
+                    self._damaged("a row of the wrong type")
+                return {}
+            found[uid] = CachedHeader(uid, size, float(internaldate), header)
+        return found
 
     def _select_uids(self, select: str, folder: str, uidvalidity: int, uids: Iterable[int]) -> list[tuple]:
         """Rows of `select` for `uids` of one folder, in chunks (SQLite limits parameters)."""
@@ -111,8 +125,8 @@ class HeaderCache(SqliteCache):
                         f"{select} WHERE folder = ? AND uidvalidity = ? AND uid IN ({marks})",
                         (folder, uidvalidity, *chunk),
                     )
-            except sqlite3.Error:
-                self._disable()
+            except sqlite3.Error as exc:
+                self._error(exc)
                 return []
         return found
 
@@ -127,8 +141,8 @@ class HeaderCache(SqliteCache):
                         "INSERT OR REPLACE INTO headers VALUES (?, ?, ?, ?, ?, ?)",
                         [(folder, uidvalidity, r.uid, r.size, r.internaldate, r.header) for r in rows],
                     )
-            except sqlite3.Error:
-                self._disable()
+            except sqlite3.Error as exc:
+                self._error(exc)
 
     def prune(self, folder: str, uidvalidity: int, present: Iterable[int] | None = None) -> int:
         """Drop the folder's rows of other UIDVALIDITYs and of UIDs not `present`; returns how many.
@@ -170,8 +184,8 @@ class HeaderCache(SqliteCache):
                         self._db.executemany(
                             f"DELETE FROM {table} WHERE folder = ? AND uidvalidity = ? AND uid = ?", gone
                         )
-            except sqlite3.Error:
-                self._disable()
+            except sqlite3.Error as exc:
+                self._error(exc)
                 return 0
         return removed + len(gone)
 
@@ -186,9 +200,13 @@ class HeaderCache(SqliteCache):
                     "SELECT highestmodseq FROM modseq WHERE folder = ? AND uidvalidity = ?",
                     (folder, uidvalidity),
                 ).fetchone()
-            except sqlite3.Error:
-                self._disable()
+            except sqlite3.Error as exc:
+                self._error(exc)
                 return None
+        if row is not None and not isinstance(row[0], int):
+            with self._lock:
+                self._damaged("a row of the wrong type")
+            return None
         return int(row[0]) if row else None
 
     def set_modseq(self, folder: str, uidvalidity: int, modseq: int, *, reset: bool = False) -> None:
@@ -203,13 +221,17 @@ class HeaderCache(SqliteCache):
                     self._db.execute(
                         "INSERT OR REPLACE INTO modseq VALUES (?, ?, ?)", (folder, uidvalidity, modseq)
                     )
-            except sqlite3.Error:
-                self._disable()
+            except sqlite3.Error as exc:
+                self._error(exc)
 
     def get_flags(self, folder: str, uidvalidity: int, uids: Iterable[int]) -> dict[int, str]:
         """Cached flags (space-separated names) for those of `uids` the cache has."""
         rows = self._select_uids("SELECT uid, flags FROM flags", folder, uidvalidity, uids)
-        return {uid: str(flags) for uid, flags in rows}
+        if not all(isinstance(uid, int) and isinstance(flags, str) for uid, flags in rows):
+            with self._lock:
+                self._damaged("a row of the wrong type")
+            return {}
+        return dict(rows)
 
     def put_flags(self, folder: str, uidvalidity: int, flags: dict[int, str]) -> None:
         """Store flags by UID (replacing what was cached)."""
@@ -222,8 +244,8 @@ class HeaderCache(SqliteCache):
                         "INSERT OR REPLACE INTO flags VALUES (?, ?, ?, ?)",
                         [(folder, uidvalidity, uid, text) for uid, text in flags.items()],
                     )
-            except sqlite3.Error:
-                self._disable()
+            except sqlite3.Error as exc:
+                self._error(exc)
 
 
 def open_header_cache(label: str) -> HeaderCache | None:

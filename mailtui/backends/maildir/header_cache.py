@@ -23,7 +23,7 @@ from mailtui import paths
 from mailtui.backends.sqlite_store import SqliteCache, open_cache
 from mailtui.core.models import Envelope, Flag, MessageRef
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: invisible characters of senders and subjects stored revealed
 _CHUNK = 500  # host parameters per statement (old sqlite builds allow 999)
 
 _SCHEMA = """
@@ -98,6 +98,23 @@ def _row(folder: str, env: Envelope) -> tuple[object, ...]:
     )
 
 
+_TEXT_FIELDS = (1, 2, 3, 4, 5, 7, 8, 9)  # positions of the str fields of a Row
+
+
+def _checked(row: tuple[object, ...]) -> Row | None:
+    """`row` when every field has its type (sqlite stores anything anywhere), else None."""
+    if len(row) != 11:
+        return None
+    date, size, attachments = row[0], row[6], row[10]
+    if date is not None and (not isinstance(date, int | float) or isinstance(date, bool)):
+        return None
+    if not all(isinstance(row[i], str) for i in _TEXT_FIELDS):
+        return None
+    if not isinstance(size, int) or not isinstance(attachments, int):
+        return None
+    return (float(date) if date is not None else None, *row[1:])  # type: ignore[return-value]
+
+
 class MaildirHeaderCache(SqliteCache):
     """A small sqlite store, thread-safe (one lock); `notice` says when it was rebuilt or disabled."""
 
@@ -109,13 +126,14 @@ class MaildirHeaderCache(SqliteCache):
             version=SCHEMA_VERSION,
             old_tables=("envelopes",),  # an older decoder's rows: rebuilt
             synchronous_normal=True,
+            check=f"SELECT folder, {_COLUMNS} FROM envelopes LIMIT 0",
         )
         super().__init__(path, opened)
 
     def _fail(self, exc: sqlite3.Error) -> None:
-        """Any error after opening: stop using the cache for this session (never fatal)."""
-        self.notice = f"The Maildir header cache {self.path} failed ({exc}); headers are read from files."
-        self._disable()
+        """Any error after opening: a damaged file is rebuilt, else the cache is off (never fatal)."""
+        if not self._error(exc) and self.notice is None:
+            self.notice = f"The Maildir header cache {self.path} failed ({exc}); headers are read from files."
 
     def get(self, folder: str, keys: Sequence[str]) -> dict[str, Row]:
         """Cached rows of these keys (missing keys are simply absent)."""
@@ -129,9 +147,14 @@ class MaildirHeaderCache(SqliteCache):
                     marks = ",".join("?" * len(chunk))
                     sql = f"SELECT {_COLUMNS} FROM envelopes WHERE folder = ? AND key IN ({marks})"
                     for row in self._db.execute(sql, (folder, *chunk)):
-                        found[row[0]] = row[1:]
+                        checked = _checked(row[1:])
+                        if checked is None or not isinstance(row[0], str):
+                            self._damaged("a row of the wrong type")
+                            return {}
+                        found[row[0]] = checked
             except sqlite3.Error as exc:
                 self._fail(exc)
+                return {}
         return found
 
     def put(self, folder: str, envelopes: Iterable[Envelope]) -> None:
