@@ -127,7 +127,7 @@ def test_spool_readable_not_writable_opens_read_only(unprivileged: Unprivileged,
     before = var_mail.spool.read_bytes()
     out = run_as_user(unprivileged, var_mail, READ_ONLY)
     assert out["read_only"] is True
-    assert "read-only" in str(out["note"])
+    assert "READ-ONLY" in str(out["note"])
     assert out["notices"] == []  # the status bar says it; no error for each change
     assert out["flags"] == [["FLAGGED", "SEEN"], []]  # kept in memory for this session
     assert out["unread"] == 1

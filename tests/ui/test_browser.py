@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from mailtui.core.models import Flag
 from mailtui.ui.messages import EnvelopesLoaded
 from mailtui.ui.screens.browser.browser import BrowserScreen
@@ -313,3 +315,99 @@ async def test_quit_in_mark_mode_offers_to_purge(maildir: Path) -> None:
         assert not app.is_running
     assert not [n for n in files(maildir) if n.startswith(f"{BASE_TIME + 50}.")]
     assert len(files(maildir)) == 4
+
+
+def write_spool(path: Path) -> Path:
+    """An mbox spool with the fixture's messages, oldest first (no Trash folder)."""
+    import time
+
+    from tests.ui.conftest import MESSAGES
+
+    entries = [
+        b"From root@example.org "
+        + time.asctime(time.gmtime(BASE_TIME + offset)).encode()
+        + b"\n"
+        + data
+        + b"\n\n"
+        for offset, _sub, _flags, data in reversed(MESSAGES)
+    ]
+    path.write_bytes(b"".join(entries))
+    return path
+
+
+def spool_count(path: Path) -> int:
+    return sum(1 for line in path.read_bytes().splitlines() if line.startswith(b"From "))
+
+
+async def test_spool_d_marks_u_unmarks_and_purge_says_how_many(tmp_path: Path) -> None:
+    from mailtui.ui.screens.confirm import ConfirmDialog
+
+    spool = write_spool(tmp_path / "admin")
+    app = make_app(spool)  # delete = "trash" (the default), but a spool has no Trash
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert spool_count(spool) == 5  # marked, not removed
+        assert screen_text(app).splitlines()[0].startswith("D")
+        await pilot.press("k", "u")
+        await settle(pilot)
+        assert not screen_text(app).splitlines()[0].startswith("D")
+        assert b"X-Status: D" not in spool.read_bytes()
+        await pilot.press("d", "d")  # two marked
+        await settle(pilot)
+        await pilot.press("dollar_sign")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Purge 2 message(s)" in screen_text(app)
+        await pilot.press("y")
+        await settle(pilot)
+        assert spool_count(spool) == 3
+        assert app.screen.query_one(MessageIndex).row_count == 3
+        await pilot.press("d", "q")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Purge 1 message(s)" in screen_text(app)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not app.is_running
+    assert spool_count(spool) == 2
+
+
+async def test_trash_mode_u_right_after_d_moves_the_message_back(maildir: Path) -> None:
+    app = make_app(maildir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "d")  # "[/PATCH] ..." to Trash
+        await settle(pilot)
+        assert len(files(maildir)) == 4
+        await pilot.press("u")
+        await settle(pilot)
+        assert len(files(maildir)) == 5
+        assert not files(maildir / ".Trash")
+        await wait_until(pilot, lambda: "[/PATCH]" in screen_text(app), what="the row back")
+        assert app.screen.query_one(MessageIndex).row_count == 5
+
+
+async def test_read_only_spool_says_so_once_and_keeps_flags_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mailtui.backends.mbox.backend as mbox_backend
+
+    spool = write_spool(tmp_path / "admin")
+    before = spool.read_bytes()
+    # As root every file is writable: stand in for a user without write permission.
+    monkeypatch.setattr(mbox_backend, "_writable", lambda path: False)
+    app = make_app(spool)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        status = str(app.screen.query_one(StatusBar).status_text())
+        assert "READ-ONLY" in status
+        await pilot.press("N", "F", "d", "enter")
+        await settle(pilot)
+        await pilot.press("q", "k")  # out of the pager, back to the first row
+        await settle(pilot)
+        assert not app.screen.query("Toast")  # no error for each keystroke
+        env = app.screen.query_one(MessageIndex).current_envelope
+        assert env is not None and {Flag.FLAGGED, Flag.DELETED} <= env.flags
+    assert spool.read_bytes() == before

@@ -69,7 +69,7 @@ class MboxBackend(MailBackend):
         # No other folders: moving works only to another mbox path, which the UI cannot offer.
         note = ""
         if self.read_only:
-            note = "read-only: you may not write this file; flag changes last until you quit"
+            note = "READ-ONLY: changes are not saved"  # the status bar; the README says more
         return Capabilities(
             can_move=False,
             can_idle=False,

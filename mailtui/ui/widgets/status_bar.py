@@ -46,6 +46,8 @@ class StatusBar(Static):
     order: reactive[str] = reactive("")
     """A sort or thread order other than the listing's ("by sender, A to Z"), else ""."""
     tagged: reactive[int] = reactive(0)
+    queued: reactive[int] = reactive(0)
+    """Messages waiting in the outbox (set by the app's periodic retry)."""
     capabilities: reactive[Capabilities | None] = reactive(None)
     busy: reactive[bool] = reactive(False)
     connection: reactive[str] = reactive("opening…")
@@ -69,14 +71,18 @@ class StatusBar(Static):
             counts += f"  ({what}: {self.shown} shown)"
         view = "  ".join(p for p in (self.order, f"{self.tagged} tagged" if self.tagged else "") if p)
         # The TLS state before the view: at 80 columns the end of the line may be cut.
+        note = caps.note if caps is not None and caps.read_only else ""
         parts = [
             f"[{clean_line(self.account)}]",
             clean_line(self.folder),
             counts,
             tls,
+            clean_line(note),
             clean_line(self.link),
             view,
         ]
+        if self.queued:
+            parts.append(f"{self.queued} queued")
         if self.busy:
             parts.append("working…")
         return Text("  ".join(p for p in parts if p), no_wrap=True, overflow="ellipsis")
@@ -123,6 +129,9 @@ class StatusBar(Static):
         self._refresh_text()
 
     def watch_tagged(self) -> None:
+        self._refresh_text()
+
+    def watch_queued(self) -> None:
         self._refresh_text()
 
     def watch_capabilities(self) -> None:

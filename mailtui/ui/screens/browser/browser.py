@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
-from mailtui.core.models import Envelope, Flag, MessageRef
+from mailtui.core.models import Envelope, Flag, MessageRef, SpecialUse
 from mailtui.ui.errors import show_error
 from mailtui.ui.messages import (
     ActionFailed,
@@ -35,7 +35,7 @@ from mailtui.ui.messages import (
 )
 from mailtui.ui.screens.browser.bulk import BrowserBulk, BulkFinished, TagsFound
 from mailtui.ui.screens.browser.folder_search import BrowserSearch
-from mailtui.ui.screens.browser.jobs import BrowserJobs
+from mailtui.ui.screens.browser.jobs import BrowserJobs, MessagesRestored
 from mailtui.ui.screens.browser.ordering import BrowserOrdering, OrderComputed
 from mailtui.ui.screens.browser.progress import JobProgressed, show_progress
 from mailtui.ui.widgets.folder_list import FolderList
@@ -92,7 +92,8 @@ class BrowserScreen(Screen[None]):
         self.session = session
         self.folder: str | None = None
         self._generation = 0  # one per folder opened: late listings of another are dropped
-        self._quit_after_purge = False
+        self._after_purge: Callable[[], None] | None = None  # leave the folder once purged
+        self._last_trashed: tuple[str, list[Envelope]] | None = None  # `u` right after `d` brings back
         self._folders_after_refs = False  # count folders once the first listing is shown
         self._prefetch_generation = -1  # the folder generation whose headers are prefetched
         self.jobs = BrowserJobs(self, session)
@@ -211,9 +212,11 @@ class BrowserScreen(Screen[None]):
     @on(FolderList.Chosen)
     def _on_folder_chosen(self, message: FolderList.Chosen) -> None:
         self.remove_class("-show-folders")
-        if message.name != self.folder:
-            self.open_folder(message.name)
         self.index.focus()
+        if message.name != self.folder and self.folder is not None:
+            self._offer_purge(self.folder, partial(self.open_folder, message.name))
+        elif message.name != self.folder:
+            self.open_folder(message.name)
 
     @on(FolderChanged)
     def _on_folder_changed(self, message: FolderChanged) -> None:
@@ -295,15 +298,29 @@ class BrowserScreen(Screen[None]):
     def action_toggle_flag(self) -> None:
         self._toggle(Flag.FLAGGED)
 
+    @property
+    def delete_mode(self) -> str:
+        """The account's delete mode, or "mark" where the mailbox has no Trash (an mbox, as mutt)."""
+        backend = self.session.backend
+        if backend is not None and not backend.capabilities.has_trash:
+            return "mark"
+        return self.session.account.delete_mode
+
+    @property
+    def read_only(self) -> bool:
+        backend = self.session.backend
+        return backend is not None and backend.capabilities.read_only
+
     def action_delete(self) -> None:
         env = self._current()
         if env is None or self.folder is None:
             return
-        if self.session.account.delete_mode == "mark":
+        if self.delete_mode == "mark":
             if Flag.DELETED not in env.flags:
                 self.jobs.write_flags(self.folder, [env], frozenset({Flag.DELETED}), frozenset())
             self.index.action_cursor_down()
         else:
+            self._last_trashed = (self.folder, [env])
             self.jobs.delete_messages(self.folder, [env.ref])
 
     def action_undelete(self) -> None:
@@ -312,22 +329,63 @@ class BrowserScreen(Screen[None]):
             return
         if Flag.DELETED in env.flags:
             self.jobs.write_flags(self.folder, [env], frozenset(), frozenset({Flag.DELETED}))
-        elif self.session.account.delete_mode != "mark":
-            self.notify(
-                'Deleted messages went to the trash folder; undelete needs delete = "mark" in the account config.',
-                markup=False,
-            )
+        elif self.delete_mode != "mark" and self._last_trashed and self._last_trashed[0] == self.folder:
+            _folder, envelopes = self._last_trashed
+            self._last_trashed = None
+            self.jobs.restore_from_trash(self.folder, self._trash_folder(), envelopes)
+        else:
+            self.notify("This message is not marked deleted.", timeout=3)
+
+    def _trash_folder(self) -> str:
+        for folder in self.folder_list.folders:
+            if folder.special_use == SpecialUse.TRASH:
+                return folder.name
+        return self.session.account.trash_folder
 
     def action_purge(self) -> None:
-        if self.folder is None:
+        """Remove the messages marked deleted, after saying how many (mutt's $)."""
+        if self.folder is not None:
+            self._offer_purge(self.folder, lambda: None, always_ask=True)
+
+    def _offer_purge(self, folder: str, then: Callable[[], None], *, always_ask: bool = False) -> None:
+        """Ask to purge what is marked deleted in `folder`, then call `then` (leave, quit)."""
+        from mailtui.ui.screens.confirm import ConfirmDialog
+
+        marked = self.index.marked_deleted_refs()
+        if not marked or self.delete_mode != "mark" or self.read_only:
+            if always_ask:
+                why = (
+                    "the mailbox is read-only"
+                    if self.read_only and marked
+                    else "no message is marked deleted"
+                )
+                self.notify(f"Nothing to purge: {why}.", timeout=3)
+            then()
             return
-        self.jobs.purge_deleted(self.folder, self.index.marked_deleted_refs())
+
+        def answered(purge: bool | None) -> None:
+            if purge:
+                self._after_purge = then
+                self.jobs.purge_deleted(folder, marked)
+            elif purge is False:
+                then()
+
+        question = f"Purge {len(marked)} message(s) marked deleted in {folder}?"
+        self.app.push_screen(ConfirmDialog(question), answered)
+
+    @on(MessagesRestored)
+    def _on_messages_restored(self, message: MessagesRestored) -> None:
+        self.notify(message.note, timeout=3, markup=False)  # names folders: untrusted
+        self.post_message(FolderChanged(message.folder))
 
     @on(FlagsChanged)
     def _on_flags_changed(self, message: FlagsChanged) -> None:
         if message.folder == self.folder:
             self.index.replace_envelopes(message.old_keys, message.envelopes)
             self.jobs.list_folders()
+        backend = self.session.backend
+        if backend is not None:
+            self.status.capabilities = backend.capabilities  # found read-only by a write
 
     @on(MessagesRemoved)
     def _on_messages_removed(self, message: MessagesRemoved) -> None:
@@ -335,8 +393,9 @@ class BrowserScreen(Screen[None]):
             self.index.remove_keys(message.keys)
             self.update_counts()
         self.notify(message.note, timeout=3, markup=False)  # names folders: untrusted
-        if self._quit_after_purge:
-            self.app.exit()
+        then, self._after_purge = self._after_purge, None
+        if then is not None:
+            then()
         self.jobs.list_folders()
 
     # -- move, search, folders -------------------------------------------------------------
@@ -424,24 +483,11 @@ class BrowserScreen(Screen[None]):
         open_diagnostics(self.app)
 
     def action_quit(self) -> None:
-        """Quit; in delete_mode "mark" first offer to purge what is marked deleted (as mutt)."""
-        from mailtui.ui.screens.confirm import ConfirmDialog
-
-        marked = self.index.marked_deleted_refs()
-        if self.session.account.delete_mode != "mark" or not marked or self.folder is None:
+        """Quit; with messages marked deleted first offer to purge them (as mutt)."""
+        if self.folder is None:
             self.app.exit()
             return
-        folder = self.folder
-
-        def answered(purge: bool | None) -> None:
-            if purge:
-                self._quit_after_purge = True
-                self.jobs.purge_deleted(folder, marked)
-            elif purge is False:
-                self.app.exit()
-
-        question = f"Purge {len(marked)} message(s) marked deleted in {folder}?"
-        self.app.push_screen(ConfirmDialog(question), answered)
+        self._offer_purge(self.folder, self.app.exit)
 
     # -- sort and threads: the ordering part ---------------------------------------------------
     def action_cycle_sort(self) -> None:

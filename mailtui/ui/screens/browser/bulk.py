@@ -218,7 +218,11 @@ class BrowserBulk:
         destination: str,
     ) -> None:
         """Delete, move or change flags of `refs` in batches, reporting progress."""
-        label = bulk_label(op, destination)
+        backend = self.session.backend
+        if op == "delete" and backend is not None and not backend.capabilities.has_trash:
+            # No Trash (an mbox): delete marks, and purge removes (the browser's d as well).
+            op, add, remove = "flags", frozenset({Flag.DELETED}), frozenset()
+        label = "Marking deleted" if Flag.DELETED in add else bulk_label(op, destination)
         removes = op == "move" or (op == "delete" and self.session.account.delete_mode != "mark")
         post = self.screen.post_message
         removed: list[str] = []

@@ -12,9 +12,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from textual.message import Message
 from textual.worker import get_current_worker
 
 from mailtui.backends.base import MailBackend
@@ -48,6 +49,16 @@ PROGRESS_EVERY = 0.3  # seconds between streamed search results
 class CacheNotice(MailtuiError):
     """Not a failure: the header cache was rebuilt or turned off (shown as a notification)."""
 
+
+@dataclass
+class MessagesRestored(Message):
+    """Messages just deleted to the Trash were moved back into `folder` (`u` after `d`)."""
+
+    folder: str
+    note: str
+
+
+RESTORE_BATCH = 200  # Trash envelopes read per call while looking for what to bring back
 
 WATCH_TIMEOUT = 2.0
 WATCH_RETRY = 30.0
@@ -146,6 +157,35 @@ class BrowserJobs:
         self.session.call(purge)
         note = f"{len(refs)} message(s) marked deleted were purged"
         self.screen.post_message(MessagesRemoved(folder, frozenset(r.key for r in refs), note))
+
+    @part_worker(group="delete")
+    def restore_from_trash(self, folder: str, trash: str, envelopes: Sequence[Envelope]) -> None:
+        """Move messages just deleted back from `trash` to `folder`.
+
+        Found by their key where the backend keeps it across folders (Maildir), else by
+        Message-ID among the Trash's messages, newest first (IMAP gives moved mail new UIDs).
+        """
+
+        def restore(backend: MailBackend) -> int:
+            refs = backend.list_refs(trash)
+            keys = {env.ref.key for env in envelopes}
+            found = [r for r in refs if r.key in keys]
+            ids = {env.message_id for env in envelopes if env.message_id}
+            for start in range(0, len(refs), RESTORE_BATCH):
+                if len(found) >= len(envelopes) or not ids:
+                    break
+                batch = backend.fetch_envelopes(trash, refs[start : start + RESTORE_BATCH])
+                found += [e.ref for e in batch if e.message_id in ids and e.ref not in found]
+            if found:
+                backend.move(trash, found, folder)
+            return len(found)
+
+        count = self.session.call(restore)
+        if count:
+            note = f"{count} message(s) moved back from {trash}"
+        else:
+            note = f"The deleted message is no longer in {trash}: nothing moved back."
+        self.screen.post_message(MessagesRestored(folder, note))
 
     @part_worker(group="search", exclusive=True)
     def search_folder(
