@@ -8,6 +8,9 @@ beside its JSON file. Leaving compose normally (send, postpone, discard) removes
 marker; a marker whose process is gone means the app died while composing, and
 `recovered_drafts` lists that draft to be offered back at the next start. Postponed
 drafts (no marker) are only shown in the picker, never pushed on the user.
+
+When the drafts directory cannot be written (a full disk), `save_copy` writes the draft
+as readable text to a path the user names instead.
 """
 
 from __future__ import annotations
@@ -142,6 +145,35 @@ class Drafts:
             self.path(draft_id).unlink(missing_ok=True)
         except OSError as exc:
             raise DraftsError(f"cannot remove the draft {draft_id!r}: {exc.strerror or exc}") from exc
+
+
+def draft_as_text(draft: Draft) -> str:
+    """The draft as a readable message file: header lines, a blank line, the body.
+
+    Attachments are named (with where they came from) but not included.
+    """
+    fields = [("From", draft.from_addr), ("To", draft.to), ("Cc", draft.cc), ("Bcc", draft.bcc),
+              ("Subject", draft.subject), ("In-Reply-To", draft.in_reply_to),
+              ("References", " ".join(draft.references))]  # fmt: skip
+    lines = [f"{name}: {' '.join(value.split())}" for name, value in fields if value.strip()]
+    lines += [f"{name}: {' '.join(value.split())}" for name, value in draft.extra_headers]
+    lines += [
+        f"X-Mailtui-Attachment-Not-Included: {a.filename} ({len(a.data)} bytes, from {a.path})"
+        for a in draft.attachments
+    ]
+    return "\n".join(lines) + "\n\n" + draft.body
+
+
+def save_copy(draft: Draft, path: Path) -> Path:
+    """Write `draft` as text to `path` (a directory: a new file in it); never overwrites a file.
+
+    Returns the path written, with the bytes on disk; DraftsError when it cannot be written.
+    """
+    path = path.expanduser()
+    if path.is_dir():
+        path = path / f"mailtui-draft-{new_draft_id()}.txt"
+    atomic_write(path, draft_as_text(draft).encode("utf-8"), error=DraftsError, replace=False)
+    return path
 
 
 # -- open markers: which drafts a killed app left --------------------------------------------------

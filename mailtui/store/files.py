@@ -6,6 +6,7 @@ fsynced first, so a crash or a full disk leaves the old content or the new, neve
 
 from __future__ import annotations
 
+import errno
 import itertools
 import os
 import re
@@ -25,8 +26,15 @@ class StoreError(MailtuiError):
     exit_code = EX_IOERR
 
 
-def atomic_write(path: Path, data: bytes, *, error: type[StoreError] = StoreError) -> None:
-    """Write `data` to `path` via a temp file in the same directory, fsync, rename."""
+def atomic_write(
+    path: Path, data: bytes, *, error: type[StoreError] = StoreError, replace: bool = True
+) -> None:
+    """Write `data` to `path` via a temp file in the same directory: write, fsync, rename.
+
+    When this returns the bytes are on disk (the directory is fsynced too, so the rename
+    survives a power cut); on any failure it raises `error` and `path` is as it was. With
+    `replace` off an existing `path` is never overwritten (the temp file is hard-linked in).
+    """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{next(_counter)}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -34,10 +42,29 @@ def atomic_write(path: Path, data: bytes, *, error: type[StoreError] = StoreErro
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)  # EEXIST instead of overwriting
+            os.unlink(tmp)
+        _fsync_directory(path.parent)
+    except FileExistsError:
+        tmp.unlink(missing_ok=True)
+        raise error(f"{path} already exists; choose another name.") from None
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise error(f"cannot write {path}: {exc.strerror or exc}. Check free space and permissions.") from exc
+
+
+def _fsync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP):  # file systems without directory fsync
+            raise
+    finally:
+        os.close(fd)
 
 
 def check_id(kind: str, ident: str, *, error: type[StoreError] = StoreError) -> str:

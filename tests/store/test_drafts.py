@@ -56,3 +56,51 @@ def test_drafts_and_outbox_errors_are_store_errors():
     from mailtui.sending.outbox import OutboxError
 
     assert issubclass(DraftsError, StoreError) and issubclass(OutboxError, StoreError)
+
+
+def test_save_on_a_full_disk_raises_and_keeps_the_old_version(tmp_path):
+    from tests.store.full_disk import fill_up, tiny_tmpfs
+
+    with tiny_tmpfs(tmp_path / "drafts") as root:
+        drafts = Drafts(root)
+        drafts.save("d1", Draft("me@example.org", "a@example.net", body="first version"))
+        fill_up(root)
+        with pytest.raises(DraftsError, match="No space left on device"):
+            drafts.save("d1", Draft("me@example.org", "a@example.net", body="second version " * 500))
+        assert drafts.load("d1").body == "first version"
+        assert sorted(p.name for p in root.iterdir()) == ["d1.json", "filler"]  # no temp file left
+
+
+def test_enospc_at_fsync_is_an_error_not_a_save(tmp_path, monkeypatch):
+    """Without root: the write is refused at fsync (as NFS or a full thin pool do)."""
+    import errno
+    import os
+
+    import mailtui.store.files as files
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    drafts = Drafts(tmp_path / "drafts")
+    monkeypatch.setattr(files.os, "fsync", full)
+    with pytest.raises(DraftsError, match="No space left on device"):
+        drafts.save("d1", Draft("me@example.org", "a@example.net", body="text"))
+    assert list((tmp_path / "drafts").iterdir()) == []
+
+
+def test_save_copy_elsewhere_is_readable_text_and_never_overwrites(tmp_path):
+    from mailtui.store.drafts import save_copy
+
+    att = AttachmentSpec("/srv/x.bin", "x.bin", "application/octet-stream", b"\0\1")
+    draft = Draft("Me <me@example.org>", "you@example.net", cc="c@example.net", subject="Grüße",
+                  body="line 1\nline 2 ✓\n", attachments=(att,))  # fmt: skip
+    path = save_copy(draft, tmp_path / "rescued.txt")
+    text = path.read_text("utf-8")
+    assert text.startswith("From: Me <me@example.org>\nTo: you@example.net\nCc: c@example.net\n")
+    assert "Subject: Grüße\n" in text and text.endswith("\n\nline 1\nline 2 ✓\n")
+    with pytest.raises(DraftsError, match="already exists"):
+        save_copy(draft, path)
+    into_dir = save_copy(draft, tmp_path)  # a directory: a fresh name inside it
+    assert into_dir.parent == tmp_path and into_dir.read_text("utf-8") == text
+    with pytest.raises(DraftsError, match="cannot write"):
+        save_copy(draft, tmp_path / "missing" / "x.txt")
