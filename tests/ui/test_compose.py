@@ -12,6 +12,7 @@ from textual.widgets import Input
 
 from mailtui.core.compose import GTUBE, Draft
 from mailtui.core.message.view import parse_message
+from mailtui.paths import data_dir
 from mailtui.store.drafts import Drafts, recovered_drafts
 from mailtui.ui.compose_actions import (
     check_recovered_drafts,
@@ -24,7 +25,8 @@ from mailtui.ui.screens.compose.compose import ComposeScreen
 from mailtui.ui.screens.compose.drafts import DraftsDialog, PresetDialog, parse_size
 from mailtui.ui.screens.compose.send_transcript import MimePreviewDialog
 from mailtui.ui.widgets.compose.attachment_list import AttachmentList, PathSuggester, guess_type
-from tests.ui.conftest import make_app, screen_text, settle
+from tests.store.full_disk import fill_up, tiny_tmpfs
+from tests.ui.conftest import make_app, screen_text, settle, wait_until
 
 ORIGINAL = (
     b'From: "Doe, John" <john@example.org>\nTo: admin@example.org, Carol <carol@example.org>\n'
@@ -77,6 +79,87 @@ async def test_autosaved_draft_is_recovered_by_a_new_app(maildir: Path) -> None:
         assert not isinstance(app2.screen, ComposeScreen)
     assert recovered_drafts(Drafts()) == []  # postponed: not offered at start again
     assert [d.draft_id for d in Drafts().list()] == [saved.draft_id]
+
+
+def _asked(app: App[object]) -> bool:
+    return "keep editing" in screen_text(app)  # type: ignore[arg-type]
+
+
+def _said(app: App[object], text: str) -> bool:
+    return any(text in (n.title or "") or text in n.message for n in app._notifications)
+
+
+async def test_full_disk_esc_keeps_the_text_and_saves_it_elsewhere(maildir: Path, tmp_path: Path) -> None:
+    with tiny_tmpfs(data_dir()) as data:
+        app = make_app(maildir)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await start_compose(pilot)
+            fill_up(data)
+            await pilot.press(*"bob@example.org")
+            screen.body.focus()
+            await pilot.press(*"the only copy of this text")
+            screen.autosave()  # what the 3-second timer calls
+            await wait_until(pilot, lambda: _said(app, "No space left on device"), what="the autosave error")
+            await pilot.press("escape")
+            await wait_until(
+                pilot, lambda: _asked(app) or screen not in app.screen_stack, what="Esc's answer"
+            )
+            assert not _said(app, "Draft saved") and not _said(app, "Draft postponed")
+            assert _asked(app)
+            assert "save to another path" in screen_text(app) and "discard" in screen_text(app)
+            assert screen in app.screen_stack and screen.body.text == "the only copy of this text"
+            assert Drafts().list() == []  # nothing claimed: R would list nothing, and nothing is said
+            await pilot.press("p")
+            target = tmp_path / "rescued.txt"
+            await pilot.press(*str(target), "enter")
+            await wait_until(pilot, lambda: screen not in app.screen_stack, what="compose to close")
+            assert _said(app, str(target))
+        assert target.read_text("utf-8").endswith("\n\nthe only copy of this text")
+        assert "To: bob@example.org\n" in target.read_text("utf-8")
+
+
+async def test_full_disk_keep_editing_then_space_frees_and_esc_saves(maildir: Path) -> None:
+    with tiny_tmpfs(data_dir()) as data:
+        app = make_app(maildir)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await start_compose(pilot)
+            filler = fill_up(data)
+            await pilot.press(*"bob@example.org")
+            screen.body.focus()
+            await pilot.press(*"draft text")
+            await pilot.press("escape")
+            await wait_until(
+                pilot, lambda: _asked(app) or screen not in app.screen_stack, what="Esc's answer"
+            )
+            assert not _said(app, "Draft saved") and _asked(app)
+            await pilot.press("k")
+            await wait_until(pilot, lambda: app.screen is screen, what="back in compose")
+            await pilot.press(*" and more")
+            assert screen.body.text == "draft text and more"
+            filler.unlink()  # the admin made room
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: screen not in app.screen_stack, what="compose to close")
+            assert _said(app, "Draft saved")
+            (saved,) = Drafts().list()
+            assert Drafts().load(saved.draft_id).body == "draft text and more"
+
+
+async def test_full_disk_discard_from_the_dialog(maildir: Path) -> None:
+    with tiny_tmpfs(data_dir()) as data:
+        app = make_app(maildir)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await start_compose(pilot)
+            fill_up(data)
+            await pilot.press(*"bob@example.org")
+            await pilot.press("escape")
+            await wait_until(
+                pilot, lambda: _asked(app) or screen not in app.screen_stack, what="Esc's answer"
+            )
+            assert not _said(app, "Draft saved") and _asked(app)
+            await pilot.press("d")
+            await wait_until(pilot, lambda: screen not in app.screen_stack, what="compose to close")
+            assert not _said(app, "Draft saved")
+            assert Drafts().list() == []
 
 
 async def test_draft_of_killed_process_is_offered(maildir: Path) -> None:
@@ -342,3 +425,17 @@ def _read_until_quiet(fd: int) -> None:
             os.read(fd, 65536)
         except OSError:
             pass
+
+
+def test_keeper_never_puts_an_older_text_over_a_newer_one(tmp_path: Path) -> None:
+    from mailtui.ui.screens.compose.draft_keeper import DraftKeeper
+
+    drafts = Drafts(tmp_path / "drafts")
+    keeper = DraftKeeper(drafts, "d1", Draft("a@example.org", ""), resumed=False)
+    slow = keeper.begin()  # a background autosave that started first and lands last
+    keeper.save(Draft("a@example.org", "", body="newer"))
+    assert keeper.write(slow, Draft("a@example.org", "", body="older")) is False
+    assert drafts.load("d1").body == "newer" and keeper.saved is not None
+    keeper.remove()  # sent: no save may bring it back
+    assert keeper.write(keeper.begin(), Draft("a@example.org", "", body="late")) is False
+    assert drafts.list() == []

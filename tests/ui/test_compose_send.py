@@ -14,6 +14,7 @@ from textual.widgets import Input
 
 from mailtui.config import AccountConfig, Config, ServerConfig, UIConfig
 from mailtui.demo.relay import DemoRelay
+from mailtui.paths import data_dir
 from mailtui.sending.outbox import Outbox
 from mailtui.store.drafts import Drafts
 from mailtui.ui.app import MailApp
@@ -23,6 +24,7 @@ from mailtui.ui.screens.compose.compose import ComposeScreen
 from mailtui.ui.screens.compose.send_transcript import PasswordDialog
 from mailtui.ui.widgets.compose.address_field import AddressField
 from tests.sending.relay import PASSWORD, USER
+from tests.store.full_disk import fill_up, tiny_tmpfs
 from tests.ui.conftest import make_maildir, screen_text, settle
 
 BINARY = bytes(range(256)) * 40 + b"\x00\r\n\r\n.\r\n\x1b[31m end"  # NULs, CRLF, a lone dot, ESC
@@ -141,6 +143,27 @@ async def test_greylisted_recipient_is_queued_in_outbox(tmp_path: Path, relay: D
     (queued,) = Outbox().list()
     assert queued.recipients == ("greylist@demo.test",) and queued.subject == "try later"
     assert Drafts().list() == []  # the outbox holds it now
+    assert delivered(relay) == []
+
+
+async def test_451_on_a_full_disk_does_not_claim_a_draft(tmp_path: Path, relay: DemoRelay) -> None:
+    # The data dir (drafts and outbox) is full: the 451 cannot be queued and no draft is written.
+    with tiny_tmpfs(data_dir()) as data:
+        app = make_send_app(tmp_path, relay.port)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            screen = await fill(pilot, "greylist@demo.test", "try later")
+            fill_up(data)
+            screen.body.text = "keep me\n" + screen.body.text
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen is screen  # not sent, not queued: it stays
+            assert any("451 4.7.1" in t for t in screen.panel.texts)
+            said = [f"{n.title}: {n.message}" for n in app._notifications] + [screen_text(app)]
+            assert not any("also saved as a draft" in s for s in said), said
+            assert any("NOT saved as a draft" in s for s in said), said
+            assert screen.body.text.startswith("keep me\n")
+            assert Drafts().list() == [] and Outbox().list() == []
     assert delivered(relay) == []
 
 

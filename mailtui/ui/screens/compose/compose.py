@@ -5,7 +5,9 @@ Addresses are checked as typed (`AddressField`); the body is a TextArea, or $EDI
 below shows the live conversation. Sent: the screen closes with the relay's queue id.
 Temporarily refused: the message is queued in the outbox and the screen closes. Refused
 for good: the screen stays, with the reply explained. The draft is autosaved every few
-seconds and on leaving, so nothing is lost (see `drafts.py` for crash recovery).
+seconds and on leaving, so nothing is lost (see `store/drafts.py` for crash recovery). Only a
+draft whose bytes reached the disk is called saved (`DraftKeeper`); when it cannot be
+written, Esc asks instead: keep editing, save to another path, or discard.
 
 The screen is dismissed with "sent", "queued", "postponed" or "discarded".
 """
@@ -38,12 +40,13 @@ from mailtui.core.compose import (
 )
 from mailtui.core.errors import MailtuiError
 from mailtui.core.sanitize import clean_line
-from mailtui.store.drafts import Drafts, mark_abandoned, mark_closed, mark_open, new_draft_id
+from mailtui.store.drafts import Drafts, new_draft_id
+from mailtui.ui.screens.compose.draft_actions import ComposeDrafts
+from mailtui.ui.screens.compose.draft_keeper import DraftKeeper
 from mailtui.ui.screens.compose.send_transcript import SendTranscript, failure_text
 from mailtui.ui.screens.compose.workers import (
     AUTOSAVE_SECONDS,
     AttachmentRead,
-    ComposeWorkers,
     EditorRunner,
     PasswordNeeded,
     SendFailed,
@@ -69,7 +72,7 @@ if TYPE_CHECKING:
 Built = tuple["EmailMessage", str, tuple[str, ...]]  # message, envelope sender, recipients
 
 
-class ComposeScreen(ComposeWorkers):
+class ComposeScreen(ComposeDrafts):
     """Compose and send one message."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -120,7 +123,8 @@ class ComposeScreen(ComposeWorkers):
         self.resumed = draft_id is not None
         self.editor_runner: EditorRunner = editor_runner or default_editor_runner
         self.drafts = Drafts()
-        self._saved: Draft | None = self.initial if self.resumed else None
+        self.keeper = DraftKeeper(self.drafts, self.draft_id, self.initial, resumed=self.resumed)
+        self._autosaving = False
         self.sending = False
         self._finished = False
         self._discard_armed = False
@@ -188,10 +192,6 @@ class ComposeScreen(ComposeWorkers):
         return self.query_one(f"#compose-{name}", AddressField)
 
     @property
-    def body(self) -> TextArea:
-        return self.query_one("#compose-body", TextArea)
-
-    @property
     def panel(self) -> SendTranscript:
         return self.query_one(SendTranscript)
 
@@ -224,95 +224,6 @@ class ComposeScreen(ComposeWorkers):
         if chosen is not None and chosen.name != self.account_name:
             self.account_name = chosen.name
             self.field("from").value = from_line(chosen)
-
-    # -- drafts -------------------------------------------------------------------------------
-    def _worth_saving(self, draft: Draft) -> bool:
-        return draft != self._saved and (self._saved is not None or draft != self.initial or self.resumed)
-
-    def autosave(self) -> None:
-        """Save the draft in the background when it changed since the last save."""
-        if self._finished:
-            return
-        draft = self.current_draft()
-        if self._worth_saving(draft):
-            self._mark_open()
-            self._saved = draft
-            self.save_draft_in_background(self.draft_id, draft)
-
-    def _mark_open(self) -> None:
-        if not self._marked:
-            self._marked = True
-            mark_open(self.drafts, self.draft_id)
-
-    def save_now(self) -> bool:
-        """Save the draft synchronously (leaving, sending); False with a notification on failure."""
-        draft = self.current_draft()
-        if not self._worth_saving(draft):
-            return True
-        try:
-            self.drafts.save(self.draft_id, draft)
-            self._mark_open()
-        except MailtuiError as exc:
-            self.notify(exc.message, title=exc.title, severity="error", markup=False)
-            return False
-        self._saved = draft
-        return True
-
-    def _close(self, result: str) -> None:
-        self._finished = True
-        if result in ("sent", "queued", "discarded"):
-            self.draft_removed = True
-            try:
-                self.drafts.remove(self.draft_id)
-            except MailtuiError as exc:
-                self.notify(exc.message, title=exc.title, severity="warning", markup=False)
-        mark_closed(self.drafts, self.draft_id)
-        self.dismiss(result)
-
-    def action_postpone(self) -> None:
-        attach_row = self.query_one("#compose-attach-row")
-        if attach_row.has_class("-shown"):
-            attach_row.remove_class("-shown")
-            self.body.focus()
-            return
-        if self.sending:
-            self.notify("Sending is in progress; wait for the relay's answer.", severity="warning")
-            return
-        if not self.save_now():
-            return
-        if self._saved is not None:
-            self.notify("Draft postponed; resume it from the drafts list.", title="Draft saved")
-        self._close("postponed")
-
-    def action_discard(self) -> None:
-        if self.sending:
-            self.notify("Sending is in progress; wait for the relay's answer.", severity="warning")
-            return
-        if not self._discard_armed:
-            self._discard_armed = True
-            self.notify("Press F8 again to discard this draft for good.", severity="warning")
-            return
-        self._close("discarded")
-
-    @on(Input.Changed)
-    @on(TextArea.Changed)
-    @on(AttachmentList.Changed)
-    def _track(self) -> None:
-        # Kept up to date while the widgets live: at unmount they may already be emptied.
-        if not self._unmounting:
-            self._latest = self.current_draft()
-
-    def on_unmount(self) -> None:
-        # The app quit (or crashed in a handled way) with compose open: keep the draft and its
-        # marker, so the next start offers it back.
-        self._unmounting = True
-        if not self._finished and self._latest is not None and self._worth_saving(self._latest):
-            try:
-                self.drafts.save(self.draft_id, self._latest)
-                self._mark_open()
-            except MailtuiError:
-                pass  # the app is going away: the last autosave is what we have
-        mark_abandoned(self.draft_id)
 
     # -- attachments, editor, presets, preview ---------------------------------------------------------
     def action_attach(self) -> None:
@@ -429,7 +340,7 @@ class ComposeScreen(ComposeWorkers):
         if job.server.port == 0:
             self.notify("The relay has not started yet; try again in a moment.", severity="warning")
             return
-        self.save_now()  # safe on disk before the first byte goes out
+        self.save_now(quiet=True)  # safe on disk before the first byte goes out (a failure is said below)
         self.sending = True
         self.last_error = None
         self.panel.start(f"Sending to {', '.join(job.recipients)} via {job.server.host}:{job.server.port}")
@@ -487,8 +398,15 @@ class ComposeScreen(ComposeWorkers):
         self.sending = False
         self.last_error = message.error
         self.panel.add_outcome(failure_text(message.error, self.session.config.ui.language), "failed")
+        if self.save_now(quiet=True):
+            kept = "stays here (also saved as a draft)"
+        else:
+            why = (
+                self.keeper.error.message if self.keeper.error is not None else "the drafts directory failed"
+            )
+            kept = f"stays here; it was NOT saved as a draft either ({why}); Esc offers another path"
         self.notify(
-            "The message was NOT sent and stays here (also saved as a draft). See the explanation below.",
+            f"The message was NOT sent and {kept}. See the explanation below.",
             title=message.error.title, severity="error", timeout=10, markup=False,
         )  # fmt: skip
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     from mailtui.sending.dispatch import SendOutcome
     from mailtui.session.session import Session
+    from mailtui.ui.screens.compose.draft_keeper import DraftKeeper
 
 AUTOSAVE_SECONDS = 3.0
 EditorRunner = Callable[["App[object]", Path], None]
@@ -122,6 +123,24 @@ class SendFinished(Message):
 
 
 @dataclass
+class DraftSaved(Message):
+    """An autosave finished: `written` to disk (fsynced, renamed), or skipped because a newer
+    save landed first or the draft was removed."""
+
+    generation: int
+    draft: Draft
+    written: bool
+
+
+@dataclass
+class DraftNotSaved(Message):
+    """An autosave failed: the draft file was not written (a full disk, a read-only mount)."""
+
+    generation: int
+    error: MailtuiError
+
+
+@dataclass
 class SendFailed(Message):
     """The message was not sent and not queued (a permanent refusal, or a local problem)."""
 
@@ -149,18 +168,14 @@ class ComposeWorkers(Screen[object]):
             ) from exc
         self.post_message(AttachmentRead(spec))
 
-    draft_removed = False  # set once the draft file was deleted (sent, queued, discarded)
-
     @work(thread=True, group="autosave", exit_on_error=False)
-    def save_draft_in_background(self, draft_id: str, draft: Draft) -> None:
-        from mailtui.store.drafts import Drafts
-
-        if self.draft_removed:
+    def save_draft_in_background(self, keeper: DraftKeeper, generation: int, draft: Draft) -> None:
+        try:
+            written = keeper.write(generation, draft)
+        except MailtuiError as exc:
+            self.post_message(DraftNotSaved(generation, exc))
             return
-        drafts = Drafts()
-        drafts.save(draft_id, draft)
-        if self.draft_removed:  # the message went out while this save ran: no stale draft left
-            drafts.remove(draft_id)
+        self.post_message(DraftSaved(generation, draft, written))
 
     @work(exclusive=True, group="send", exit_on_error=False)
     async def send(self, job: SendJob, password: str | None) -> None:

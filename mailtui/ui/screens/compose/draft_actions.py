@@ -1,0 +1,174 @@
+"""The compose screen's drafts: autosave, Esc (postpone), discard, and the save at unmount.
+
+A base class of `ComposeScreen` (as `ComposeWorkers` is), so the screen module stays about
+the form and sending. Nothing here says "saved" unless `DraftKeeper` saw the bytes reach
+the disk; when they cannot, Esc asks (`DraftNotSavedDialog`) instead of closing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.widgets import Input, TextArea
+
+from mailtui.core.compose import Draft
+from mailtui.core.errors import MailtuiError
+from mailtui.store.drafts import Drafts, mark_abandoned, mark_closed, mark_open, save_copy
+from mailtui.ui.screens.compose.draft_keeper import DraftKeeper
+from mailtui.ui.screens.compose.workers import ComposeWorkers, DraftNotSaved, DraftSaved
+from mailtui.ui.widgets.compose.attachment_list import AttachmentList
+
+
+class ComposeDrafts(ComposeWorkers):
+    """The draft handling of the compose screen; the subclass provides the fields."""
+
+    drafts: Drafts
+    draft_id: str
+    keeper: DraftKeeper
+    sending: bool
+    _finished: bool
+    _autosaving: bool
+    _discard_armed: bool
+    _marked: bool
+    _unmounting: bool
+    _latest: Draft | None
+
+    @property
+    def body(self) -> TextArea:
+        return self.query_one("#compose-body", TextArea)
+
+    def current_draft(self) -> Draft:
+        """The draft as the fields show it now (the screen's)."""
+        raise NotImplementedError
+
+    def autosave(self) -> None:
+        """Save the draft in the background when it changed since the last save."""
+        if self._finished or self._autosaving:
+            return
+        draft = self.current_draft()
+        if self.keeper.worth_saving(draft):
+            self._mark_open()
+            self._autosaving = True
+            self.save_draft_in_background(self.keeper, self.keeper.begin(), draft)
+
+    @on(DraftSaved)
+    def _draft_saved(self, message: DraftSaved) -> None:
+        self._autosaving = False
+        failing = self.keeper.error is not None
+        if message.written and self.keeper.record(message.generation, message.draft, None) and failing:
+            self.notify("The draft is saved again.", title="Draft saved")
+
+    @on(DraftNotSaved)
+    def _draft_not_saved(self, message: DraftNotSaved) -> None:
+        self._autosaving = False
+        first = self.keeper.error is None
+        if self.keeper.record(message.generation, None, message.error) and first:
+            self.notify(
+                f"{message.error.message}\nThe text is still here; Esc offers to save it elsewhere.",
+                title="Draft NOT saved", severity="error", timeout=10, markup=False,
+            )  # fmt: skip
+
+    def _mark_open(self) -> None:
+        if not self._marked:
+            self._marked = True
+            mark_open(self.drafts, self.draft_id)
+
+    def save_now(self, *, quiet: bool = False) -> bool:
+        """Save the draft synchronously; True only when it is on disk (or nothing needed saving)."""
+        draft = self.current_draft()
+        if not self.keeper.worth_saving(draft):
+            return True
+        try:
+            self.keeper.save(draft)
+            self._mark_open()
+        except MailtuiError as exc:
+            if not quiet:
+                self.notify(exc.message, title="Draft NOT saved", severity="error", markup=False)
+            return False
+        return True
+
+    def _close(self, result: str) -> None:
+        self._finished = True
+        if result in ("sent", "queued", "discarded"):
+            try:
+                self.keeper.remove()
+            except MailtuiError as exc:
+                self.notify(exc.message, title=exc.title, severity="warning", markup=False)
+        mark_closed(self.drafts, self.draft_id)
+        self.dismiss(result)
+
+    def action_postpone(self) -> None:
+        attach_row = self.query_one("#compose-attach-row")
+        if attach_row.has_class("-shown"):
+            attach_row.remove_class("-shown")
+            self.body.focus()
+            return
+        if self.sending:
+            self.notify("Sending is in progress; wait for the relay's answer.", severity="warning")
+            return
+        if not self.save_now(quiet=True):
+            self._ask_unsaved()
+            return
+        if self.keeper.saved is not None:
+            self.notify("Draft postponed; resume it from the drafts list.", title="Draft saved")
+        self._close("postponed")
+
+    def _ask_unsaved(self) -> None:
+        """The draft cannot be written: keep editing, save it to another path, or discard it."""
+        from mailtui.ui.screens.compose.unsaved import DraftNotSavedDialog, UnsavedChoice
+
+        error = self.keeper.error
+        reason = error.message if error is not None else "the drafts directory could not be written"
+
+        def chosen(choice: UnsavedChoice | None) -> None:
+            what, path = choice or ("keep", "")
+            if what == "discard":
+                self._close("discarded")
+            elif what == "path":
+                draft = self.current_draft()
+                try:
+                    written = save_copy(draft, Path(path))
+                except MailtuiError as exc:
+                    self.notify(exc.message, title="Not saved there", severity="error", markup=False)
+                    self._ask_unsaved()
+                    return
+                more = " Attachments are not in it: its header names them." if draft.attachments else ""
+                self.notify(
+                    f"Draft saved to {written} (as text).{more}", title="Draft saved elsewhere", markup=False
+                )
+                self._close("postponed")
+            else:
+                self.body.focus()
+
+        self.app.push_screen(DraftNotSavedDialog(reason), chosen)
+
+    def action_discard(self) -> None:
+        if self.sending:
+            self.notify("Sending is in progress; wait for the relay's answer.", severity="warning")
+            return
+        if not self._discard_armed:
+            self._discard_armed = True
+            self.notify("Press F8 again to discard this draft for good.", severity="warning")
+            return
+        self._close("discarded")
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(AttachmentList.Changed)
+    def _track(self) -> None:
+        # Kept up to date while the widgets live: at unmount they may already be emptied.
+        if not self._unmounting:
+            self._latest = self.current_draft()
+
+    def on_unmount(self) -> None:
+        # The app quit (or crashed in a handled way) with compose open: keep the draft and its
+        # marker, so the next start offers it back.
+        self._unmounting = True
+        if not self._finished and self._latest is not None and self.keeper.worth_saving(self._latest):
+            try:
+                self.keeper.save(self._latest)
+                self._mark_open()
+            except MailtuiError:
+                pass  # the app is going away: the last autosave is what we have
+        mark_abandoned(self.draft_id)
