@@ -354,9 +354,7 @@ async def test_spool_d_marks_u_unmarks_and_purge_says_how_many(tmp_path: Path) -
         await settle(pilot)
         assert not screen_text(app).splitlines()[0].startswith("D")
         assert b"X-Status: D" not in spool.read_bytes()
-        await pilot.press("d", "d")  # two marked
-        await settle(pilot)
-        await pilot.press("dollar_sign")
+        await pilot.press("d", "d", "dollar_sign")  # two marked, purged before their writes land
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         assert "Purge 2 message(s)" in screen_text(app)

@@ -348,7 +348,27 @@ class BrowserScreen(Screen[None]):
             self._offer_purge(self.folder, lambda: None, always_ask=True)
 
     def _offer_purge(self, folder: str, then: Callable[[], None], *, always_ask: bool = False) -> None:
-        """Ask to purge what is marked deleted in `folder`, then call `then` (leave, quit)."""
+        """Ask to purge what is marked deleted in `folder`, then call `then` (leave, quit).
+
+        Marks still being written (`d d $` typed fast) are counted: the question waits for them.
+        """
+        busy = [
+            w
+            for w in self.app.workers
+            if w.node is self and w.group == "flags" and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+        ]
+        if busy:
+
+            async def after_writes() -> None:
+                await self.app.workers.wait_for_complete(busy)
+                # Queued behind the FlagsChanged messages those workers posted.
+                self.call_later(self._ask_purge, folder, then, always_ask)
+
+            self.run_worker(after_writes(), group="purge-wait")
+            return
+        self._ask_purge(folder, then, always_ask)
+
+    def _ask_purge(self, folder: str, then: Callable[[], None], always_ask: bool) -> None:
         from mailtui.ui.screens.confirm import ConfirmDialog
 
         marked = self.index.marked_deleted_refs()
