@@ -89,6 +89,7 @@ virtual   unix  - n n - - virtual
 anvil     unix  - - n - 1 anvil
 scache    unix  - - n - 1 scache
 postlog   unix-dgram n - n - 1 postlogd
+smtp      unix  - - n - - smtp
 testbounce unix - n n - - pipe
   flags=q user=nobody argv=/bin/sh -c {{printf %s "$$1"; exit 67}} testbounce ${{nexthop}}
 """
@@ -99,7 +100,7 @@ def postfix_available() -> bool:
     return POSTFIX is not None and os.geteuid() == 0
 
 
-def start_or_skip() -> PostfixServer:
+def start_or_skip(transports: dict[str, str] | None = None) -> PostfixServer:
     """A started server; skip without postfix (or root), but fail on CI, where it must run."""
     import pytest
 
@@ -110,7 +111,7 @@ def start_or_skip() -> PostfixServer:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"{why}, and CI=true: the Postfix end-to-end tests must run on CI")
         pytest.skip(why)
-    server = PostfixServer()
+    server = PostfixServer(transports)
     try:
         server.start()
     except BaseException:
@@ -122,7 +123,9 @@ def start_or_skip() -> PostfixServer:
 class PostfixServer:
     """One private Postfix instance: `start()`, `maildir(user)`, `maillog()`, `stop()`."""
 
-    def __init__(self) -> None:
+    def __init__(self, transports: dict[str, str] | None = None) -> None:
+        """`transports`: extra `user -> transport:nexthop` routes of the domain (e.g. to a
+        loopback SMTP server answering 451), each also a valid mailbox so smtpd accepts it."""
         # Straight under /tmp and world-searchable: virtual(8) runs as nobody and must reach
         # the Maildirs (a 0700 pytest tmp dir above them makes delivery fail).
         self.root = Path(tempfile.mkdtemp(prefix="mailtui-postfix-", dir="/tmp"))
@@ -132,6 +135,7 @@ class PostfixServer:
         nobody = pwd.getpwnam("nobody")
         self._uid, self._gid = nobody.pw_uid, nobody.pw_gid
         self._started = False
+        self.transports = dict(transports or {})
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> None:
@@ -151,10 +155,11 @@ class PostfixServer:
         files = {
             "main.cf": _MAIN_CF.format(root=self.root, domain=DOMAIN, uid=self._uid, gid=self._gid),
             "master.cf": _MASTER_CF.format(port=self.port),
-            "vmailbox": "".join(f"{u}@{DOMAIN} {u}/\n" for u in (*MAILBOXES, "bounce")),
+            "vmailbox": "".join(f"{u}@{DOMAIN} {u}/\n" for u in (*MAILBOXES, "bounce", *self.transports)),
             "virtual": "".join(f"{a}@{DOMAIN} admin@{DOMAIN}\n" for a in ALIASES),
             "transport": f"bounce@{DOMAIN} testbounce:5.1.1 mailbox bounce@{DOMAIN} rejects all mail "
-            "(acceptance-test bounce)\n",
+            "(acceptance-test bounce)\n"
+            + "".join(f"{u}@{DOMAIN} {route}\n" for u, route in self.transports.items()),
         }
         # Postfix waits ~2 s before reading a file written in the last second or two (it may
         # still be being edited): backdate what we just wrote.
@@ -216,8 +221,13 @@ class PostfixServer:
         """The Maildir virtual(8) delivers `user@test.example` into."""
         return self.root / "mail" / user
 
+    @property
+    def maillog_path(self) -> Path:
+        """Postfix's own `maillog_file` (written by postlogd)."""
+        return self.root / "log" / "maillog"
+
     def maillog(self) -> str:
-        path = self.root / "log" / "maillog"
+        path = self.maillog_path
         return path.read_text(errors="replace") if path.exists() else ""
 
     def wait_for_log(self, pattern: str, timeout: float = 20.0) -> re.Match[str]:

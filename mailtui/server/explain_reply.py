@@ -1,0 +1,50 @@
+"""The existing SMTP code explanations (core.codes) applied to what an MTA logged."""
+
+from __future__ import annotations
+
+import re
+
+from mailtui.core.codes.explain import enhanced_info, short_explanation
+
+__all__ = ["explain_delays", "explain_logged_reply"]
+
+_CODE = re.compile(r"(?<![\w.])(?P<code>[245]\d\d)[ -](?P<text>(?:[245]\.\d{1,3}\.\d{1,3} )?.*)")
+_RELAY_DENIED = re.compile(r"relay access denied|relaying denied|relay not permitted", re.IGNORECASE)
+
+RELAY_HINT = (
+    "this server refused to relay: the client is not in mynetworks and did not authenticate "
+    "(SASL); `mailtui server check` explains mynetworks and smtpd_relay_restrictions"
+)
+
+
+def explain_logged_reply(reply: str, dsn: str = "", lang: str = "en") -> str:
+    """One line explaining a logged reply ("host x said: 451 4.7.1 ...") or just its dsn=."""
+    m = _CODE.search(reply)
+    if m:
+        line = short_explanation(int(m["code"]), m["text"], lang)
+    elif dsn or re.match(r"^[245]\.\d{1,3}\.\d{1,3}\b", reply):
+        code = dsn or reply.split()[0]
+        info = enhanced_info(code, lang)
+        kind = {"2": "success", "4": "temporary failure", "5": "permanent error"}.get(code[:1], "")
+        line = f"{code} {kind}: {info.summary}" if kind else f"{code}: {info.summary}"
+    else:
+        return ""
+    if _RELAY_DENIED.search(reply):
+        line += f" — {RELAY_HINT}"
+    if "timed out" in reply.lower():
+        line += " — the remote host did not answer in time: outbound port 25 may be blocked (`mailtui server check --domain`)"
+    return line
+
+
+def explain_delays(delay: float | None, delays: tuple[float, float, float, float] | None) -> str:
+    """Postfix's delay= and delays=a/b/c/d in words."""
+    if delay is None:
+        return ""
+    text = f"{delay:g} s from arrival to this attempt"
+    if delays:
+        a, b, c, d = delays
+        text += (
+            f": {a:g} s before the queue manager (receiving, cleanup), {b:g} s in the queue "
+            f"(waiting for delivery), {c:g} s connection setup (DNS, HELO, TLS), {d:g} s transmission"
+        )
+    return text
