@@ -103,3 +103,73 @@ def invisible_sender() -> bytes:
             ("Date", "Mon, 02 Jun 2025 10:00:00 +0000"),
         ]
     )
+
+
+# -- a random hostile message, for hypothesis (small scale) and the benchmark (full scale) --
+_DATES = [
+    "Fri, 31 Dec 9999 23:59:59 -2359",
+    "Mon, 01 Jan 0001 00:00:00 +2359",
+    "32 Foo 2024 25:61:61 +9999",
+    "Mon, 02 Jun 2025 10:00:00 +0000",
+    "",
+]
+_CHARSETS = ["utf-8", "x-unknown", "base64", "rot13", "utf-7", "gb2312", "\x00", "a" * 300, "iso-8859-1"]
+_WORDS = [
+    "=?utf-8?B?AAAA?=",
+    "=?utf-8?Q?=ZZ=?=",
+    "=?bogus?X?abc?=",
+    "=?utf-8?B?" + "Q" * 5 + "?=",
+    "=?" * 50,
+    "plain",
+    "\u200bpay\u200dpal\ufeff \u202egnp.exe",
+]
+_NAMES = ["../../etc/passwd", "CON", "a\x00b.exe", "\u202etxt.exe", "x" * 400, "...", "dir\\evil.bat"]
+
+
+def random_message(rng: object, scale: int = 1) -> bytes:
+    """A hostile message chosen by `rng` (a random.Random); sizes grow with `scale`."""
+    import random
+
+    assert isinstance(rng, random.Random)
+    pick = rng.choice
+    size = rng.choice([10, 1000, 20_000]) * scale
+    headers: list[tuple[str, str | bytes]] = []
+    for _ in range(rng.randrange(1, 12)):
+        kind = rng.randrange(9)
+        if kind == 0:
+            headers.append(("Date", pick(_DATES)))
+        elif kind == 1:
+            headers.append(("Received", f"from x (x [192.0.2.1]) by y; {pick(_DATES)}"))
+        elif kind == 2:
+            headers.append(("Authentication-Results", "mx; " + pick(["a=", "(", "spf=pass ", '"']) * size))
+        elif kind == 3:
+            params = "".join(f'; p{i}="{pick(_WORDS)}"' for i in range(min(size // 20, 100_000)))
+            headers.append(("Content-Type", f"{pick(['text/plain', 'multipart/mixed', 'text/html'])}{params}"))
+        elif kind == 4:
+            headers.append(("Subject", " ".join(pick(_WORDS) for _ in range(rng.randrange(1, 40)))))
+        elif kind == 5:
+            headers.append(("From", pick(_WORDS) + " <a\u200b@example.com>"))
+        elif kind == 6:
+            headers.append(("X-" + "y" * rng.randrange(1, 5), bytes(rng.randrange(256) for _ in range(50))))
+        elif kind == 7:
+            headers.append(("Content-Transfer-Encoding", pick(["base64", "quoted-printable", "x-uue", "7bit"])))
+        else:
+            headers.append(("Content-Disposition", f'attachment; filename="{pick(_NAMES)}"'))
+    body_kind = rng.randrange(6)
+    if body_kind == 0:
+        body = b"<p " * (size // 3)
+    elif body_kind == 1:
+        body = b"=ZZ==\x00AAAA!!" * (size // 12)
+    elif body_kind == 2:
+        depth = rng.randrange(1, 3000)
+        return deep_multipart(depth) if rng.random() < 0.5 else truncated_deep_multipart(depth)
+    elif body_kind == 3:
+        body = bytes(rng.randrange(256) for _ in range(min(size, 5000))) * max(1, size // 5000)
+    elif body_kind == 4:
+        body = (b"<ul><li>" * (size // 8)) + b"<!--" * 100
+    else:
+        body = f"Content-Type: text/plain; charset={pick(_CHARSETS)}\r\n\r\nhi\r\n".encode() * 3
+    raw = message(headers, body)
+    if rng.random() < 0.2:
+        raw = raw[: rng.randrange(1, len(raw) + 1)]  # truncated anywhere
+    return raw

@@ -8,11 +8,14 @@ figures come from benchmarks/hostile.py.
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mailtui.core.headers.inspection import format_inspection, inspect_message
 from mailtui.core.message.envelope import envelope_from_headers
@@ -97,3 +100,23 @@ def test_invisible_characters_are_detected_and_revealed() -> None:
     assert reveal_invisible("a\u200bb") == "a<U+200B>b"
     text = format_inspection(inspect_message(raw))
     assert "<U+200B>" in text and "<U+202E>" in text and "\u200b" not in text
+
+
+# Bounded examples: the whole suite must stay fast. Bounds are generous and count output,
+# never timing precision: the exact figures come from benchmarks/hostile.py.
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+@given(st.randoms(use_true_random=False))
+def test_any_generated_hostile_message_is_shown_without_error_in_bounded_work(rng: random.Random) -> None:
+    raw = h.random_message(rng)
+    start = time.perf_counter()
+    text = format_inspection(inspect_message(raw, ["mx"]))
+    view = parse_message(raw)
+    env = envelope_from_headers(raw[:65536], MessageRef("1"), len(raw))
+    took = time.perf_counter() - start
+    assert took < 3 * BOUND
+    assert len(text) < 400_000  # cut headers and bounded parsing keep the output bounded
+    assert isinstance(view.body, str) and len(view.headers) < 100
+    assert all(len(v) < 10_000 for _, v in view.headers)
+    assert isinstance(env.subject, str)
+    for shown in (text, view.body, view.subject, env.subject, env.sender):
+        assert "\x1b" not in shown and "\u202e" not in shown

@@ -31,6 +31,7 @@ from mailtui.core.message.limits import (
     MAX_HEADER_CHARS,
     MAX_HEADERS_OF_A_KIND,
     MAX_INSPECTED_CHARS,
+    MAX_TREE_BYTES,
     parse_capped,
     was_cut,
 )
@@ -153,8 +154,11 @@ def inspect_message(raw: bytes, trusted_authserv_ids: Sequence[str] = ()) -> Ins
         notes.append("no trusted authserv-id configured (ui.trusted_authserv_ids): no verdict is trusted")
     arc = tuple(parse_arc(k, v, trusted) for k, v in headers if k in _ARC_HEADERS)
     try:
-        msg, cut_notes = parse_capped(raw)
-        parts = tuple(walk_parts(msg)[0])
+        if len(raw) > MAX_TREE_BYTES:  # bounded memory: the tree of the first 8 MB
+            notes.append(f"message of {len(raw) // 1048576} MB: MIME structure of its first 8 MB only")
+        msg, cut_notes = parse_capped(raw[:MAX_TREE_BYTES])
+        # Sizes estimated, leaves not decoded: the inspector never needs the payloads.
+        parts = tuple(walk_parts(msg, decode=False)[0])
         notes.extend(n for n in cut_notes if n == DEPTH_NOTE)
     except Exception as exc:  # the MIME tree is optional; the headers above still show
         parts = ()

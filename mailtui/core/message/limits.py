@@ -9,13 +9,14 @@ source (the bytes, never parsed) still shows everything.
 
 from __future__ import annotations
 
-import email
 import re
+from email.feedparser import FeedParser
 from email.message import Message
 from email.policy import Compat32
 
 MAX_HEADER_CHARS = 8192  # real headers (DKIM, ARC, References) stay far below this
 MAX_INSPECTED_CHARS = 262_144  # structured header parsing (Received, auth results) per message
+MAX_TREE_BYTES = 8 * 1024 * 1024  # the header inspector's MIME tree reads this much of a message
 MAX_HEADERS_OF_A_KIND = 100  # Received / Authentication-Results / DKIM... parsed per message
 CUT_MARK = re.compile(r" \[… cut: (\d+) characters; the raw source shows all\]$")
 
@@ -43,6 +44,7 @@ class _CappedPolicy(Compat32):
 CAPPED_POLICY = _CappedPolicy()
 
 
+_FEED_CHUNK = 1024 * 1024
 MAX_DEPTH = 40  # deeper MIME nesting is an attack or a loop, not mail
 DEPTH_NOTE = f"MIME nesting deeper than {MAX_DEPTH} levels: cut there, inner parts not shown"
 _BOUNDARY = re.compile(rb"""boundary\s*=\s*"?([^";\r\n]*)""", re.IGNORECASE)
@@ -79,7 +81,13 @@ def parse_capped(raw: bytes) -> tuple[Message, tuple[str, ...]]:
     message and notes saying what was cut.
     """
     raw, deep = cut_deep_nesting(raw)
-    msg = email.message_from_bytes(raw, policy=CAPPED_POLICY)
+    # Fed in slices, not decoded at once as message_from_bytes does: one copy less of a
+    # big message (ASCII with surrogate escapes decodes byte by byte, so slices are safe).
+    parser = FeedParser(policy=CAPPED_POLICY)
+    view = memoryview(raw)
+    for start in range(0, len(raw), _FEED_CHUNK):
+        parser.feed(bytes(view[start : start + _FEED_CHUNK]).decode("ascii", "surrogateescape"))
+    msg = parser.close()
     notes = [f"header {name} too long: cut for display" for name in cut_headers(msg, MAX_DEPTH)]
     if deep:
         notes.append(DEPTH_NOTE)

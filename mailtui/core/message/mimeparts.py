@@ -106,16 +106,31 @@ def part_bytes(part: Message) -> tuple[bytes, tuple[str, ...]]:
     return data, ()
 
 
-def walk_parts(msg: Message) -> tuple[list[MimePart], list[tuple[Message, MimePart]]]:
+def walk_parts(
+    msg: Message, *, decode: bool = True
+) -> tuple[list[MimePart], list[tuple[Message, MimePart]]]:
     """All parts depth-first, and the attachment candidates.
 
     Candidates are the leaves outside enclosed messages; an enclosed message/rfc822 is
     itself one candidate (saved as a .eml), while its own parts are listed for display.
+    With `decode=False` leaves are not decoded: sizes are estimated from the encoded
+    length (3/4 of it for base64) and encoding notes are not given (the header inspector).
     """
     parts: list[MimePart] = []
     leaves: list[tuple[Message, MimePart]] = []
-    _walk(msg, "1", 0, parts, leaves, enclosed=False)
+    _walk(msg, "1", 0, parts, leaves, enclosed=False, decode=decode)
     return parts, leaves
+
+
+_DECODE_ALWAYS = 1024 * 1024  # smaller leaves are decoded anyway: exact size, encoding notes
+
+
+def _estimated_size(part: Message) -> int:
+    payload = getattr(part, "_payload", None)
+    if not isinstance(payload, str):
+        return 0
+    cte = str(part.get("content-transfer-encoding", "")).strip().lower()
+    return len(payload) * 3 // 4 if cte == "base64" else len(payload)
 
 
 def _walk(
@@ -125,6 +140,7 @@ def _walk(
     parts: list[MimePart],
     leaves: list[tuple[Message, MimePart]],
     enclosed: bool,
+    decode: bool = True,
 ) -> int:
     ctype = content_type(part)
     payload = part.get_payload()
@@ -136,22 +152,28 @@ def _walk(
             return 0
         size = 0
         is_message = ctype in ENCLOSED_MESSAGES
-        if is_message and not enclosed:
+        if is_message and not enclosed and decode:
             data, _ = part_bytes(part)
             size = len(data)
         for i, child in enumerate(payload, 1):
             if isinstance(child, Message):
-                child_size = _walk(child, f"{path}.{i}", depth + 1, parts, leaves, enclosed or is_message)
+                child_size = _walk(
+                    child, f"{path}.{i}", depth + 1, parts, leaves, enclosed or is_message, decode
+                )
                 size = size if is_message else size + child_size
         parts[index] = _info(part, path, depth, ctype, size, ())
         if is_message and not enclosed:
             leaves.append((part, parts[index]))
         return size
-    data, notes = part_bytes(part)
-    parts[index] = _info(part, path, depth, ctype, len(data), notes)
+    if decode or _estimated_size(part) <= _DECODE_ALWAYS:
+        data, notes = part_bytes(part)
+        size = len(data)
+    else:
+        size, notes = _estimated_size(part), ()
+    parts[index] = _info(part, path, depth, ctype, size, notes)
     if not enclosed:
         leaves.append((part, parts[index]))
-    return len(data)
+    return size
 
 
 def _info(part: Message, path: str, depth: int, ctype: str, size: int, notes: tuple[str, ...]) -> MimePart:
