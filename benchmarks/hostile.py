@@ -119,7 +119,10 @@ def main() -> int:
                 f"({slowest[0]}, {slowest[2]} bytes)",
             ]
             worst_time = max(worst_time, slowest[1])
-    lines += ["", f"slowest {worst_time:.2f} s, peak RSS {worst_rss:.1f} MB, over target or failed: {failures}"]
+    lines += [
+        "",
+        f"slowest {worst_time:.2f} s, peak RSS {worst_rss:.1f} MB, over target or failed: {failures}",
+    ]
     report = "\n".join(lines)
     print("\n".join(lines[len(FIXED) + 3 :]))
     if args.out:

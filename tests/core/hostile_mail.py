@@ -144,7 +144,9 @@ def random_message(rng: object, scale: int = 1) -> bytes:
             headers.append(("Authentication-Results", "mx; " + pick(["a=", "(", "spf=pass ", '"']) * size))
         elif kind == 3:
             params = "".join(f'; p{i}="{pick(_WORDS)}"' for i in range(min(size // 20, 100_000)))
-            headers.append(("Content-Type", f"{pick(['text/plain', 'multipart/mixed', 'text/html'])}{params}"))
+            headers.append(
+                ("Content-Type", f"{pick(['text/plain', 'multipart/mixed', 'text/html'])}{params}")
+            )
         elif kind == 4:
             headers.append(("Subject", " ".join(pick(_WORDS) for _ in range(rng.randrange(1, 40)))))
         elif kind == 5:
@@ -152,7 +154,9 @@ def random_message(rng: object, scale: int = 1) -> bytes:
         elif kind == 6:
             headers.append(("X-" + "y" * rng.randrange(1, 5), bytes(rng.randrange(256) for _ in range(50))))
         elif kind == 7:
-            headers.append(("Content-Transfer-Encoding", pick(["base64", "quoted-printable", "x-uue", "7bit"])))
+            headers.append(
+                ("Content-Transfer-Encoding", pick(["base64", "quoted-printable", "x-uue", "7bit"]))
+            )
         else:
             headers.append(("Content-Disposition", f'attachment; filename="{pick(_NAMES)}"'))
     body_kind = rng.randrange(6)

@@ -106,9 +106,7 @@ def part_bytes(part: Message) -> tuple[bytes, tuple[str, ...]]:
     return data, ()
 
 
-def walk_parts(
-    msg: Message, *, decode: bool = True
-) -> tuple[list[MimePart], list[tuple[Message, MimePart]]]:
+def walk_parts(msg: Message, *, decode: bool = True) -> tuple[list[MimePart], list[tuple[Message, MimePart]]]:
     """All parts depth-first, and the attachment candidates.
 
     Candidates are the leaves outside enclosed messages; an enclosed message/rfc822 is
