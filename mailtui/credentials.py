@@ -7,6 +7,9 @@ first line of its stdout, like msmtp's passwordeval), `password_env`, an inline 
 
 On a headless box keyring has no backend and *raises* instead of returning None, so every
 keyring call here catches `KeyringError`. Nothing here logs or prints a password.
+
+`configured_secrets` lists every password the config can produce, for masking (the
+diagnostic bundle): it never prompts and never opens a keyring unlock dialog.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ import getpass
 import os
 import subprocess
 import sys
+from collections.abc import Iterable
 
-from mailtui.config import ServerConfig
+from mailtui.config import AccountConfig, ServerConfig
 from mailtui.core.errors import CredentialsError
 
 SERVICE = "mailtui"
@@ -138,6 +142,86 @@ def _keyring_get(user: str) -> tuple[str | None, str]:
     if value is None:
         return None, f"the keyring has no entry for service {SERVICE!r}, user {user!r}"
     return value, ""
+
+
+def configured_secrets(accounts: Iterable[AccountConfig]) -> list[tuple[str, str | None]]:
+    """(secret, login user) for every password the accounts' servers can produce, to mask them.
+
+    Each source is asked, not only the first one a login would use: the password_command's
+    output (run as a login would run it, with its timeout; a failing command is skipped),
+    the password_env variable, the inline password, and the keyring entry when reading it
+    cannot start an unlock prompt. Never prompts. OAuth2 tokens are not fetched (each run
+    would mint a new one); those used in this session are masked by the transcript.
+    """
+    found: dict[tuple[str, str | None], None] = {}
+    for account in accounts:
+        for server in (account.imap, account.smtp):
+            if server is None:
+                continue
+            for secret in _every_password(server):
+                found[(secret, server.user)] = None
+    return list(found)
+
+
+def _every_password(server: ServerConfig) -> list[str]:
+    source = server.password
+    out: list[str] = []
+    if source.command:
+        try:
+            out.append(run_secret_command(source.command, what=f"password_command of {server.keyring_user}"))
+        except CredentialsError:
+            pass  # a login would fail the same way: there is no password from it to leak
+    if source.env and os.environ.get(source.env):
+        out.append(os.environ[source.env])
+    if source.inline:
+        out.append(source.inline)
+    if source.keyring:
+        value = _keyring_peek(server.keyring_user)
+        if value:
+            out.append(value)
+    return out
+
+
+# Backends that may show an unlock dialog when read while locked: read only when unlocked.
+_MAY_PROMPT = ("keyring.backends.SecretService.", "keyring.backends.libsecret.", "keyring.backends.kwallet.",
+               "keyring.backends.macOS.")  # fmt: skip
+
+
+def _keyring_peek(user: str) -> str | None:
+    """The keyring's entry for `user` when it can be read without an unlock prompt, else None."""
+    import keyring
+    from keyring.errors import KeyringError
+
+    backend = keyring.get_keyring()
+    for one in getattr(backend, "backends", None) or [backend]:
+        name = f"{type(one).__module__}.{type(one).__qualname__}"
+        if name.startswith(("keyring.backends.fail.", "keyring.backends.null.")):
+            continue
+        if name.startswith(_MAY_PROMPT) and not _secret_service_unlocked(name):
+            continue
+        try:
+            value = one.get_password(SERVICE, user)
+        except (KeyringError, RuntimeError):
+            continue
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def _secret_service_unlocked(name: str) -> bool:
+    """True when the Secret Service's default collection is already unlocked (checked, not unlocked)."""
+    if not name.startswith("keyring.backends.SecretService."):
+        return False  # kwallet, macOS, libsecret: no way to ask without risking a prompt
+    try:
+        import secretstorage
+
+        connection = secretstorage.dbus_init()
+        try:
+            return not secretstorage.get_default_collection(connection).is_locked()
+        finally:
+            connection.close()
+    except Exception:  # no D-Bus, no service, no secretstorage: treat as locked (never prompt)
+        return False
 
 
 def _backend_names() -> list[str]:

@@ -188,3 +188,42 @@ def test_oauth2_token() -> None:
     bad = ServerConfig(kind="smtp", account="w", host="h", port=587, oauth2_token_command="exit 4")
     with pytest.raises(CredentialsError, match="exit status 4"):
         credentials.get_oauth2_token(bad)
+
+
+def _account(name: str, **password: object) -> object:
+    from mailtui.config import AccountConfig
+
+    srv = ServerConfig(
+        kind="imap", account=name, host="h", port=993, user="u", password=PasswordSource(**password)
+    )  # type: ignore[arg-type]
+    return AccountConfig(name=name, imap=srv)
+
+
+def test_configured_secrets_asks_every_source_never_prompts(
+    memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("W_PASS", "from-env")
+    memory_keyring.store[("mailtui", "w/imap")] = "from-keyring"
+    accounts = [
+        _account(
+            "w", command="echo from-command", env="W_PASS", inline="inline"
+        ),  # every source, not the first
+        _account("broken", command="exit 3", env="UNSET_VAR_FOR_TEST", keyring=False),  # nothing to mask
+    ]
+    found = credentials.configured_secrets(accounts)  # type: ignore[arg-type]
+    assert found == [("from-command", "u"), ("from-env", "u"), ("inline", "u"), ("from-keyring", "u")]
+
+
+def test_configured_secrets_skip_a_keyring_that_could_prompt(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Wallet(MemoryKeyring):
+        """Stands for KWallet: reading it while closed opens an unlock dialog."""
+
+    Wallet.__module__ = "keyring.backends.kwallet"
+    old = keyring.get_keyring()
+    wallet = Wallet()
+    wallet.store[("mailtui", "w/imap")] = "behind-a-prompt"
+    keyring.set_keyring(wallet)
+    try:
+        assert credentials.configured_secrets([_account("w")]) == []  # type: ignore[list-item]
+    finally:
+        keyring.set_keyring(old)

@@ -3,8 +3,10 @@
 It gathers the session transcript, the last SMTP/IMAP probe reports (capabilities before
 and after TLS, the TLS session and certificate, each step), and the header section of the
 message that was open. Transcript lines are masked when they are recorded; the whole
-bundle gets a final masking pass with every registered secret (and any extra ones given)
-before it is written, so a password that slipped into a header or a probe note is caught.
+bundle gets a final masking pass before it is written, with every secret the transcript
+registered and every password the accounts' config can produce (`credentials.
+configured_secrets`: asked each time, so a bundle saved before the first login is masked
+too), so a password that slipped into a header, a message or a probe note is caught.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from mailtui.config import AccountConfig
 from mailtui.core.errors import EX_IOERR, MailtuiError
 from mailtui.core.message.header_block import split_message
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import MASK, Transcript, TranscriptLine, secret_forms
+from mailtui.credentials import configured_secrets
 from mailtui.diagnostics.imap_probe import ImapProbeResult
 from mailtui.diagnostics.report import render_imap, render_smtp
 from mailtui.diagnostics.smtp_probe import SmtpProbeResult
@@ -52,12 +56,19 @@ def header_section(raw: bytes) -> list[str]:
     return out
 
 
-def mask_all(text: str, transcript: Transcript | None, extra_secrets: Sequence[str] = ()) -> str:
-    """Mask every registered secret (and `extra_secrets`, in all their wire forms) in `text`."""
+def mask_all(
+    text: str,
+    transcript: Transcript | None,
+    extra_secrets: Sequence[str] = (),
+    user_secrets: Sequence[tuple[str, str | None]] = (),
+) -> str:
+    """Mask every registered secret, `extra_secrets` and `user_secrets` (secret, login user) in
+    all their wire forms (plain, base64, the AUTH PLAIN blob) in `text`."""
     if transcript is not None:
         text = transcript.mask(text)
-    forms = sorted({f for s in extra_secrets for f in secret_forms(s)}, key=len, reverse=True)
-    for form in forms:
+    forms = {f for s in extra_secrets for f in secret_forms(s)}
+    forms |= {f for s, user in user_secrets for f in secret_forms(s, user)}
+    for form in sorted(forms, key=len, reverse=True):
         text = text.replace(form, MASK)
     return text
 
@@ -70,11 +81,27 @@ def build_bundle(
     imap: ImapProbeResult | None = None,
     raw_message: bytes | None = None,
     extra_secrets: Sequence[str] = (),
+    accounts: Sequence[AccountConfig] = (),
     now: datetime.datetime | None = None,
 ) -> str:
-    """The bundle text; `lines` defaults to the whole transcript. Every secret is masked."""
+    """The bundle text; `lines` defaults to the whole transcript. Every secret is masked:
+
+    the transcript's, `extra_secrets`, and every password the config of `accounts` can
+    produce (password_command is run, as a login would; nothing prompts).
+    """
+    secrets = configured_secrets(accounts) if accounts else []
+    names = {a.name for a in accounts}
     stamp = (now or datetime.datetime.now(datetime.UTC)).strftime("%Y-%m-%d %H:%M:%S UTC")
-    out = [f"mailtui diagnostic bundle, {stamp}", "Secrets (passwords, tokens) are masked as ********.", ""]
+    masked = "Secrets (passwords, tokens) are masked as ********"
+    if accounts:
+        masked += (
+            f": {len(secrets)} configured secret{'s' * (len(secrets) != 1)} of {len(names)} "
+            f"account{'s' * (len(names) != 1)} (password_command, password_env, inline, keyring), "
+            "and those used in this session."
+        )
+    else:
+        masked += "."
+    out = [f"mailtui diagnostic bundle, {stamp}", masked, ""]
     out += ["=" * 20 + " SMTP probe " + "=" * 20]
     out += [render_smtp(smtp, transcript=False) if smtp is not None else "(no SMTP probe was run)", ""]
     out += ["=" * 20 + " IMAP probe " + "=" * 20]
@@ -85,7 +112,7 @@ def build_bundle(
     if transcript is not None and lines is None:
         lines = transcript.lines()
     out += [clean_line(line.format()) for line in lines or ()] or ["(empty)"]
-    return mask_all("\n".join(out) + "\n", transcript, extra_secrets)
+    return mask_all("\n".join(out) + "\n", transcript, extra_secrets, secrets)
 
 
 def default_directory() -> Path:

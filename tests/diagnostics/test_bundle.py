@@ -79,3 +79,75 @@ async def test_probe_result_is_included_without_the_password(relay_factory: Call
     assert "Capabilities (EHLO)" in text and "after TLS" in text and "subject CN   localhost" in text
     assert "AUTH PLAIN ********" in text or "AUTH LOGIN" in text
     assert PASSWORD not in text and base64.b64encode(PASSWORD.encode()).decode() not in text
+
+
+def _secret_config(tmp_path: Path, monkeypatch) -> tuple[Path, list[tuple[str, str]]]:
+    """A real config: an inline password, a password_env and a password_command (a shell script)."""
+    from tests.ui.conftest import make_maildir
+
+    script = tmp_path / "pass.sh"
+    script.write_text("#!/bin/sh\necho 'cmd-Secret#3'\necho 'second line is ignored'\n")
+    script.chmod(0o700)
+    monkeypatch.setenv("OPS_SMTP_PASSWORD", "env-Secret#2")
+    maildir = make_maildir(tmp_path / "Mail")
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[[account]]\nname = "work"\nfrom = "alice@example.org"\nmaildir = "{maildir}"\n'
+        '[account.smtp]\nhost = "smtp.example.org"\nuser = "alice"\npassword = "inline-Secret#1"\n'
+        '[[account]]\nname = "ops"\nfrom = "ops@example.org"\n'
+        f'[account.imap]\nhost = "imap.example.org"\nuser = "ops"\npassword_command = "{script}"\n'
+        '[account.smtp]\nhost = "smtp.example.org"\nuser = "ops@example.org"\npassword_env = "OPS_SMTP_PASSWORD"\n'
+    )
+    path.chmod(0o600)
+    return path, [("inline-Secret#1", "alice"), ("cmd-Secret#3", "ops"), ("env-Secret#2", "ops@example.org")]
+
+
+def _forms(secrets: list[tuple[str, str]]) -> list[str]:
+    """Each secret plain, base64, and as the AUTH PLAIN blob of its user."""
+    forms: list[str] = []
+    for secret, user in secrets:
+        forms += [secret, base64.b64encode(secret.encode()).decode()]
+        forms += [base64.b64encode(f"\0{user}\0{secret}".encode()).decode()]
+    return forms
+
+
+async def test_bundle_saved_before_any_login_masks_every_configured_secret(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The measured case: the screen's ctrl+b in a fresh session, the open message holding the secrets."""
+    from mailtui.config import load_config
+    from mailtui.ui.app import MailApp
+    from mailtui.ui.diagnostics_actions import open_diagnostics
+    from tests.ui.conftest import settle, wait_until
+
+    path, secrets = _secret_config(tmp_path, monkeypatch)
+    config = load_config(path)
+    forms = _forms(secrets)
+    raw = ("Subject: leaked\r\nX-Note: " + " ".join(forms) + "\r\n\r\nbody\r\n").encode()
+    app = MailApp(config, config.accounts[0])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = open_diagnostics(app, "transcript", raw_message=raw)
+        await settle(pilot)
+        await pilot.press("ctrl+b")
+        await wait_until(pilot, lambda: screen.saved_path is not None, what="the bundle file")
+        assert screen.saved_path is not None
+        text = screen.saved_path.read_text("utf-8")
+    assert "Subject: leaked" in text and "X-Note: " in text
+    leaked = [f for f in forms if f in text]
+    assert leaked == [], leaked
+    assert "3 configured secrets of 2 accounts" in text.splitlines()[1]
+
+
+def test_build_bundle_masks_the_configured_secrets_given(tmp_path: Path, monkeypatch) -> None:
+    from mailtui.config import load_config
+    from mailtui.credentials import configured_secrets
+
+    path, secrets = _secret_config(tmp_path, monkeypatch)
+    found = configured_secrets(load_config(path).accounts)
+    assert sorted(found) == sorted(secrets)
+    forms = _forms(secrets)
+    transcript = Transcript()  # nothing registered by a login
+    transcript.add("imap", "imap#1", Direction.INFO, "text: " + " ".join(forms))
+    text = build_bundle(transcript=transcript, accounts=load_config(path).accounts)
+    assert [f for f in forms if f in text] == []

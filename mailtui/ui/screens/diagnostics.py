@@ -9,6 +9,7 @@ both masked and written under the data dir; the path is shown at the bottom.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -30,10 +31,10 @@ from mailtui.ui.widgets.diagnostics.transcript import DiagTranscript
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
     from textual.app import ComposeResult
 
+    from mailtui.config import AccountConfig
     from mailtui.session.session import Session
 
 # tab name (as open_diagnostics takes it) -> tab label
@@ -160,26 +161,43 @@ class DiagnosticsScreen(Screen[None]):
     def _status(self, text: str) -> None:
         self.query_one("#diag-status", Static).update(Text(text))
 
+    def _accounts(self) -> list[AccountConfig]:
+        """The accounts whose configured secrets are masked in saved files (the session's too)."""
+        accounts = list(self.session.config.accounts)
+        if all(a.name != self.session.account.name for a in accounts):
+            accounts.append(self.session.account)
+        return accounts
+
     def action_save_transcript(self) -> None:
         """Write the transcript lines shown (the filter applies) to a file; show the path."""
+        from mailtui.credentials import configured_secrets
         from mailtui.diagnostics.bundle import mask_all, write_text
 
         lines: list[TranscriptLine] = self.query_one(DiagTranscript).shown_lines()
-        transcript = self.session.transcript
-        text = mask_all(transcript.format(lines) + "\n", transcript)
-        self._saved(lambda: write_text(text, "transcript"), "Transcript")
+        transcript, accounts = self.session.transcript, self._accounts()
+
+        def write() -> Path:  # on the worker thread: a password_command may take a while
+            text = transcript.format(lines) + "\n"
+            return write_text(
+                mask_all(text, transcript, user_secrets=configured_secrets(accounts)), "transcript"
+            )
+
+        self._saved(write, "Transcript")
 
     def action_save_bundle(self) -> None:
-        """Write the diagnostic bundle (secrets masked) to a file; show the path."""
+        """Write the diagnostic bundle (every configured secret masked) to a file; show the path."""
         from mailtui.diagnostics.bundle import build_bundle, write_text
 
-        text = build_bundle(
-            transcript=self.session.transcript,
-            smtp=self.query_one(DiagSmtpProbe).result,
-            imap=self.query_one(DiagImapProbe).result,
-            raw_message=self.raw_message,
-        )
-        self._saved(lambda: write_text(text, "bundle"), "Diagnostic bundle")
+        smtp, imap = self.query_one(DiagSmtpProbe).result, self.query_one(DiagImapProbe).result
+        transcript, raw, accounts = self.session.transcript, self.raw_message, self._accounts()
+
+        def write() -> Path:  # on the worker thread: a password_command may take a while
+            text = build_bundle(
+                transcript=transcript, smtp=smtp, imap=imap, raw_message=raw, accounts=accounts
+            )
+            return write_text(text, "bundle")
+
+        self._saved(write, "Diagnostic bundle")
 
     @work(thread=True, group="save", exit_on_error=False)
     def _saved(self, write: Callable[[], Path], what: str) -> None:
