@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "decode",
     "headers",
     "dns",
+    "server",
 )
 
 

@@ -9,6 +9,9 @@ from mailtui.core.codes.explain import enhanced_info, short_explanation
 __all__ = ["explain_delays", "explain_logged_reply"]
 
 _CODE = re.compile(r"(?<![\w.])(?P<code>[245]\d\d)[ -](?P<text>(?:[245]\.\d{1,3}\.\d{1,3} )?.*)")
+_NO_ANSWER = re.compile(
+    r"connection refused|timed out|no route to host|network is unreachable", re.IGNORECASE
+)
 _RELAY_DENIED = re.compile(r"relay access denied|relaying denied|relay not permitted", re.IGNORECASE)
 
 RELAY_HINT = (
@@ -20,6 +23,8 @@ RELAY_HINT = (
 def explain_logged_reply(reply: str, dsn: str = "", lang: str = "en") -> str:
     """One line explaining a logged reply ("host x said: 451 4.7.1 ...") or just its dsn=."""
     m = _CODE.search(reply)
+    if not m and not dsn and _NO_ANSWER.search(reply):
+        dsn = "4.4.1"  # what Postfix logs as dsn= for these; postqueue -j gives no dsn
     if m:
         line = short_explanation(int(m["code"]), m["text"], lang)
     elif dsn or re.match(r"^[245]\.\d{1,3}\.\d{1,3}\b", reply):

@@ -1,0 +1,239 @@
+"""`mailtui server trace|queue|summary|check`: the mail server on this host, headless, with `--json`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from mailtui.server.logparse import LogLine
+    from mailtui.server.trace import Trace
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "server", help="the local Postfix/Exim: trace a message, the queue, a log summary, relay checks"
+    )
+    server = parser.add_subparsers(dest="server_command", metavar="ACTION", required=True)
+
+    def log_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--log",
+            metavar="FILE",
+            action="append",
+            default=[],
+            help="mail log (rotations .1/.gz read too; default: /var/log/mail.log, else the journal)",
+        )
+        p.add_argument("--since", metavar="TIME", help="from this time (YYYY-MM-DD[ HH:MM[:SS]])")
+        p.add_argument("--until", metavar="TIME", help="until this time")
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    trace = server.add_parser("trace", help="one message's timeline by queue id, Message-ID or address")
+    trace.add_argument("query", metavar="ID|MESSAGE-ID|ADDRESS")
+    log_args(trace)
+    trace.add_argument("--follow", action="store_true", help="keep reading the log until the final status")
+    trace.add_argument(
+        "--timeout", type=float, default=600, metavar="SECONDS", help="give up following after this long"
+    )
+    trace.set_defaults(handler=run_trace)
+
+    queue = server.add_parser("queue", help="list or act on the Postfix queue")
+    queue.add_argument(
+        "action",
+        nargs="?",
+        default="list",
+        choices=["list", "flush", "hold", "release", "requeue", "delete", "show"],
+    )
+    queue.add_argument(
+        "ids",
+        nargs="*",
+        metavar="ID",
+        help="queue ids (flush: one or none; delete/hold/...: ALL for every message)",
+    )
+    queue.add_argument(
+        "-c", dest="config_dir", metavar="CONFIG_DIR", help="the Postfix instance (as postqueue -c)"
+    )
+    queue.add_argument("--json", action="store_true", help="machine-readable output")
+    queue.set_defaults(handler=run_queue)
+
+    summary = server.add_parser("summary", help="counts, per hour, tops and reasons over a time window")
+    log_args(summary)
+    summary.set_defaults(handler=run_summary)
+
+    check = server.add_parser(
+        "check", help="Postfix relay settings explained; port 25 of a domain's MX hosts"
+    )
+    check.add_argument(
+        "-c", dest="config_dir", metavar="CONFIG_DIR", help="the Postfix instance (as postconf -c)"
+    )
+    check.add_argument("--client", metavar="IP", help="explain whether this client IP may relay")
+    check.add_argument("--domain", metavar="D", help="resolve D's MX hosts and try port 25 on each")
+    check.add_argument(
+        "--dns-server", action="append", default=[], metavar="IP[:PORT]", help="nameserver to ask"
+    )
+    check.add_argument("--port", type=int, default=25, help=argparse.SUPPRESS)
+    check.add_argument(
+        "--timeout", type=float, default=3.0, metavar="SECONDS", help="per connection (default 3)"
+    )
+    check.add_argument("--json", action="store_true", help="machine-readable output")
+    check.set_defaults(handler=run_check)
+
+
+def _time(text: str | None) -> datetime | None:
+    from datetime import datetime
+
+    from mailtui.core.errors import EX_USAGE, MailtuiError
+
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise MailtuiError(
+            f"{text!r} is not a time (YYYY-MM-DD[ HH:MM[:SS]])", title="Bad time", exit_code=EX_USAGE
+        ) from None
+
+
+def _lines(args: argparse.Namespace) -> list[LogLine]:
+    from pathlib import Path
+
+    from mailtui.server.logparse import default_log_files, journal_lines, read_log
+
+    files = [Path(p) for p in args.log] or default_log_files()
+    if not files:
+        return list(journal_lines(_time(args.since), _time(args.until)))
+    return [line for f in files for line in read_log(f)]
+
+
+def _dump(value: object) -> None:
+    import dataclasses
+    import json
+
+    def default(o: object) -> object:
+        if dataclasses.is_dataclass(o) and not isinstance(o, type):
+            return dataclasses.asdict(o)
+        return str(o)
+
+    print(json.dumps(dataclasses.asdict(value) if dataclasses.is_dataclass(value) and not isinstance(value, type) else value,
+                     default=default, ensure_ascii=False, indent=2))  # fmt: skip
+
+
+def run_trace(args: argparse.Namespace) -> int:
+    from mailtui.core.errors import EX_NOINPUT, EX_TEMPFAIL
+    from mailtui.server.trace import events_of, format_trace, trace
+
+    since, until = _time(args.since), _time(args.until)
+    result = trace(events_of(_lines(args)), args.query, since, until)
+    if args.follow and args.log:
+        result = _follow(args, since, until, result)
+    if args.json:
+        _dump(result)
+    else:
+        print(format_trace(result))
+    if not result.timelines and not result.rejects:
+        return EX_NOINPUT
+    if args.follow and not all(tl.final for tl in result.timelines):
+        return EX_TEMPFAIL
+    return 0
+
+
+def _follow(args: argparse.Namespace, since: datetime | None, until: datetime | None, result: Trace) -> Trace:
+    import time
+
+    from mailtui.server.trace import events_of, format_trace, trace
+
+    shown = 0
+    deadline = time.monotonic() + args.timeout
+    while True:
+        steps = [s for tl in result.timelines for s in tl.steps]
+        if not args.json and len(steps) > shown:
+            text = format_trace(result).splitlines()
+            print("\n".join(text[shown:]) if shown else "\n".join(text), flush=True)
+            shown = len(text)
+        if (result.timelines and all(tl.final for tl in result.timelines)) or time.monotonic() > deadline:
+            return result
+        time.sleep(0.2)  # polling the log file as tail -f does
+        result = trace(events_of(_lines(args)), args.query, since, until)
+
+
+def run_queue(args: argparse.Namespace) -> int:
+    from mailtui.core.errors import EX_USAGE
+    from mailtui.server.queue import PostfixQueue, by_domain, by_reason
+
+    queue = PostfixQueue(args.config_dir)
+    if args.action == "list":
+        entries = queue.list()
+        if args.json:
+            _dump({"messages": [__import__("dataclasses").asdict(e) for e in entries],
+                   "by_reason": by_reason(entries), "by_domain": by_domain(entries)})  # fmt: skip
+            return 0
+        import time
+
+        now = int(time.time())
+        for e in entries:
+            age = now - e.arrival_time
+            print(f"{e.queue_id:<14} {e.queue_name:<9} {age // 60:>5}m {e.size:>8}  <{e.sender}>")
+            for r in e.recipients:
+                print(f"{'':16}-> {r.address}")
+                if r.delay_reason:
+                    print(f"{'':19}{r.delay_reason}")
+                if r.explanation:
+                    print(f"{'':19}{r.explanation}")
+        print(f"-- {len(entries)} message(s)")
+        for reason, n, why in by_reason(entries):
+            print(f"  {n:>4}  {reason}" + (f"\n        {why}" if why else ""))
+        for domain, n in by_domain(entries):
+            print(f"  {n:>4}  {domain}")
+        return 0
+    if args.action == "flush":
+        queue.flush(args.ids[0] if args.ids else None)
+        print("flushed: " + (args.ids[0] if args.ids else "all deferred mail"))
+        return 0
+    if args.action == "show":
+        if len(args.ids) != 1:
+            print("mailtui server queue show: give one queue id")
+            return EX_USAGE
+        print(queue.show(args.ids[0]), end="")
+        return 0
+    if not args.ids:
+        print(f"mailtui server queue {args.action}: give queue ids, or ALL")
+        return EX_USAGE
+    ids = [e.queue_id for e in queue.list()] if args.ids == ["ALL"] else args.ids
+    count = queue.act(args.action, ids)
+    if args.json:
+        _dump({"action": args.action, "count": count, "ids": ids})
+    else:
+        print(f"{args.action}: {count} message(s)")
+    return 0
+
+
+def run_summary(args: argparse.Namespace) -> int:
+    from mailtui.server.summary import format_summary, summarize
+    from mailtui.server.trace import events_of
+
+    s = summarize(events_of(_lines(args)), _time(args.since), _time(args.until))
+    if args.json:
+        _dump(s)
+    else:
+        print(format_summary(s))
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from mailtui.server.relay_check import analyse_postconf, check_mx_port25, read_postconf
+
+    findings = analyse_postconf(read_postconf(args.config_dir), args.client)
+    report = check_mx_port25(args.domain, args.dns_server, args.timeout, args.port) if args.domain else None
+    if args.json:
+        _dump({"findings": findings, "mx": report})
+    else:
+        for f in findings:
+            print(f"[{f.level:<7}] {f.setting}: {f.text}")
+        if report is not None:
+            print(f"\nMX of {report.domain}: {', '.join(report.mx)}")
+            for p in report.probes:
+                print(f"  {p.host} {p.address}:{p.port}: {p.result}" + (f" ({p.detail})" if p.detail else ""))
+            print(f"  => {report.conclusion}")
+    return 1 if any(f.level == "problem" for f in findings) else 0
