@@ -152,8 +152,8 @@ async def test_451_on_a_full_disk_does_not_claim_a_draft(tmp_path: Path, relay: 
         app = make_send_app(tmp_path, relay.port)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
+            fill_up(data)  # before typing: the autosave timer may run at any moment
             screen = await fill(pilot, "greylist@demo.test", "try later")
-            fill_up(data)
             screen.body.text = "keep me\n" + screen.body.text
             await pilot.press("ctrl+s")
             await settle(pilot)

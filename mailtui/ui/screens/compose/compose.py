@@ -340,7 +340,7 @@ class ComposeScreen(ComposeDrafts):
         if job.server.port == 0:
             self.notify("The relay has not started yet; try again in a moment.", severity="warning")
             return
-        self.save_now(quiet=True)  # safe on disk before the first byte goes out (a failure is said below)
+        self.save_now()  # safe on disk before the first byte goes out (a failure is said below)
         self.sending = True
         self.last_error = None
         self.panel.start(f"Sending to {', '.join(job.recipients)} via {job.server.host}:{job.server.port}")
@@ -398,7 +398,7 @@ class ComposeScreen(ComposeDrafts):
         self.sending = False
         self.last_error = message.error
         self.panel.add_outcome(failure_text(message.error, self.session.config.ui.language), "failed")
-        if self.save_now(quiet=True):
+        if self.save_now():
             kept = "stays here (also saved as a draft)"
         else:
             why = (

@@ -74,17 +74,18 @@ class ComposeDrafts(ComposeWorkers):
             self._marked = True
             mark_open(self.drafts, self.draft_id)
 
-    def save_now(self, *, quiet: bool = False) -> bool:
-        """Save the draft synchronously; True only when it is on disk (or nothing needed saving)."""
+    def save_now(self) -> bool:
+        """Save the draft synchronously; True only when it is on disk (or nothing needed saving).
+
+        A failure is left in `keeper.error` for the caller to say (Esc asks, a failed send tells).
+        """
         draft = self.current_draft()
         if not self.keeper.worth_saving(draft):
             return True
         try:
             self.keeper.save(draft)
             self._mark_open()
-        except MailtuiError as exc:
-            if not quiet:
-                self.notify(exc.message, title="Draft NOT saved", severity="error", markup=False)
+        except MailtuiError:
             return False
         return True
 
@@ -107,7 +108,7 @@ class ComposeDrafts(ComposeWorkers):
         if self.sending:
             self.notify("Sending is in progress; wait for the relay's answer.", severity="warning")
             return
-        if not self.save_now(quiet=True):
+        if not self.save_now():
             self._ask_unsaved()
             return
         if self.keeper.saved is not None:

@@ -39,7 +39,7 @@ class DraftNotSavedDialog(ModalScreen[UnsavedChoice]):
             width: 72; max-width: 95%; height: auto;
             background: $panel; border: round $error; padding: 0 1;
         }
-        #unsaved-why { color: $text-muted; margin-bottom: 1; }
+        #unsaved-why { color: $text-muted; margin-top: 1; }
         #unsaved-path { margin-top: 1; }
     }
     """
@@ -52,8 +52,9 @@ class DraftNotSavedDialog(ModalScreen[UnsavedChoice]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("The draft could NOT be saved. Your text is still in the editor.", markup=False)
-            yield Static(Text(clean_text(self.reason)), markup=False, id="unsaved-why")
+            # The keys before the reason: an error toast in the bottom corner must not hide them.
             yield Static("k / Esc: keep editing   p: save to another path   d: discard", markup=False)
+            yield Static(Text(clean_text(self.reason)), markup=False, id="unsaved-why")
 
     def action_keep(self) -> None:
         asked = self.query("#unsaved-path")
