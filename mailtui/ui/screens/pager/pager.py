@@ -1,7 +1,9 @@
 """The pager screen: one message full screen (mutt style), with headers, raw and attachments.
 
 Owns the message data: a thread worker fetches the raw bytes through the session and
-parses them (`core.message.parse_message`); the result arrives as `MessageLoaded`.
+parses them (`core.message.parse_message`, bounded for hostile mail); the result arrives
+as `MessageLoaded`. The screen answers keys meanwhile; leaving it cancels the worker, and
+a cancelled worker posts nothing.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from mailtui.core.models import Envelope, MessageRef
 from mailtui.ui.messages import MessageLoaded
@@ -83,11 +85,19 @@ class PagerScreen(Screen[str | None]):
         large = self.envelope is None or self.envelope.size > PREVIEW_LIMIT
         if large and self.session.backend is not None and self.session.backend.IMPLEMENTS_PARTS:
             preview = self.session.call(lambda b: b.fetch_preview(folder, ref))
+        worker = get_current_worker()
         if preview is not None:
-            self.post_message(MessageLoaded(folder, ref, preview_view(preview), preview=True))
+            if not worker.is_cancelled:
+                self.post_message(MessageLoaded(folder, ref, preview_view(preview), preview=True))
+            return
+        if worker.is_cancelled:
             return
         raw = self.session.call(lambda b: b.fetch_raw(folder, ref))
-        self.post_message(MessageLoaded(folder, ref, parse_message(raw)))
+        if worker.is_cancelled:
+            return
+        view = parse_message(raw)
+        if not worker.is_cancelled:
+            self.post_message(MessageLoaded(folder, ref, view))
 
     @on(MessageLoaded)
     def _on_message_loaded(self, message: MessageLoaded) -> None:
@@ -106,10 +116,12 @@ class PagerScreen(Screen[str | None]):
             self.pager.show_message(self.view, self.mode)
 
     def action_back(self) -> None:
+        self.workers.cancel_group(self, "message")  # a slow parse is not waited for
         self.dismiss(None)
 
     def action_delete(self) -> None:
         # The browser owns the folder data: it deletes the message it opened.
+        self.workers.cancel_group(self, "message")
         self.dismiss("delete")
 
     def action_toggle_headers(self) -> None:

@@ -8,6 +8,11 @@ from __future__ import annotations
 import time
 
 from mailtui.core.models import Envelope, Flag
+from mailtui.core.sanitize import invisible_marks
+
+# Shown before a sender or subject holding invisible or bidi-control characters (already
+# revealed as <U+200B> by the envelope parser): a look-alike, as browsers flag IDN ones.
+LOOKALIKE_MARK = "⚠ "
 
 
 def format_size(size: int) -> str:
@@ -32,13 +37,25 @@ def format_date(timestamp: float | None) -> str:
         return "????-??-??"
 
 
+def marked(text: str) -> str:
+    """`text` with the look-alike mark in front when it holds invisible characters."""
+    return LOOKALIKE_MARK + text if invisible_marks(text) else text
+
+
 def display_sender(env: Envelope) -> str:
-    """The sender's name when there is one (as mutt's %F), else the address."""
+    """The sender's name when there is one (as mutt's %F), else the address; marked (⚠)
+    when the name or address holds invisible characters."""
     sender, address = env.sender, env.sender_address
     if address and sender.endswith(f"<{address}>"):
         name = sender[: -len(address) - 2].strip().strip('"')
-        return name or address
-    return sender or address
+        shown = name or address
+        return LOOKALIKE_MARK + shown if invisible_marks(sender) else shown
+    return marked(sender or address)
+
+
+def display_subject(env: Envelope) -> str:
+    """The subject for the index row, marked (⚠) when it holds invisible characters."""
+    return marked(env.subject)
 
 
 def flag_cells(env: Envelope, tagged: bool = False) -> str:
