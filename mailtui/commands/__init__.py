@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "queue",
     "decode",
     "headers",
+    "verify",
     "dns",
     "server",
 )

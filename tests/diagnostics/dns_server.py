@@ -3,7 +3,7 @@
 Built on dnspython's message API (from_wire / make_response), so it needs no extra
 package. The zone is a dict {(name, type): [rdata text]}; names not in it get NXDOMAIN,
 known names without that type get an empty NOERROR answer. Runs in a daemon thread,
-stopped by `close()`.
+stopped by `close()`; `set()` changes records while it serves.
 """
 
 from __future__ import annotations
@@ -19,6 +19,12 @@ import dns.rdatatype
 import dns.rrset
 
 Zone = Mapping[tuple[str, str], Sequence[str]]
+
+
+def txt_rdata(text: str) -> str:
+    """TXT rdata for `text`, cut into the 255-byte strings DNS allows (DKIM keys are longer)."""
+    chunks = [text[i : i + 200] for i in range(0, len(text), 200)] or [""]
+    return " ".join('"' + c.replace("\\", "\\\\").replace('"', '\\"') + '"' for c in chunks)
 
 
 class DnsServer:
@@ -37,6 +43,15 @@ class DnsServer:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
+
+    def set(self, name: str, rdtype: str, records: Sequence[str]) -> None:
+        """Replace (or add) the records of `name`/`rdtype` while serving; [] removes them."""
+        key = (name.lower().rstrip("."), rdtype.upper())
+        if records:
+            self.zone[key] = list(records)
+        else:
+            self.zone.pop(key, None)
+        self.names = {n for n, _ in self.zone}
 
     @property
     def address(self) -> str:

@@ -1,0 +1,90 @@
+"""`mailtui verify FILE|-`: DKIM, ARC, SPF and DMARC verified here, beside the server's results."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from mailtui.core.errors import EX_NOINPUT, MailtuiError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "verify", help="verify a message's DKIM, ARC, SPF and DMARC and compare with what the server wrote"
+    )
+    add_arguments(parser)
+    parser.add_argument("file", help="a message file (.eml), or - to read it from stdin")
+    parser.set_defaults(handler=run)
+
+
+def add_arguments(parser: argparse.ArgumentParser, *, with_json: bool = True) -> None:
+    """The options shared with `mailtui headers --verify` (which has its own --json)."""
+    parser.add_argument(
+        "--dns-server",
+        metavar="HOST[:PORT]",
+        default="",
+        help="ask this nameserver for every DKIM/SPF/DMARC/ARC record (default: the system resolver)",
+    )
+    parser.add_argument(
+        "--trusted-host",
+        action="append",
+        metavar="NAME|IP|CIDR",
+        default=[],
+        help="a host of your own mail path (repeatable; .suffix matches subdomains): SPF is checked "
+        "for the client that handed the message to the first of them",
+    )
+    parser.add_argument(
+        "--trusted-authserv",
+        action="append",
+        metavar="ID",
+        default=None,
+        help="an authserv-id whose Authentication-Results are trusted (repeatable; "
+        "default: ui.trusted_authserv_ids from the config)",
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=3.0, metavar="SECONDS", help="per DNS query (default 3)"
+    )
+    if with_json:
+        parser.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def _trusted_ids(args: argparse.Namespace) -> tuple[str, ...]:
+    if args.trusted_authserv is not None:
+        return tuple(args.trusted_authserv)
+    from mailtui.commands.common import config_from_args
+
+    try:
+        return config_from_args(args).ui.trusted_authserv_ids
+    except MailtuiError as err:  # a broken config must not stop a read-only check
+        print(f"mailtui: warning: {err.title}: {err.message}; no authserv-id trusted", file=sys.stderr)
+        return ()
+
+
+def read_message(file: str) -> bytes:
+    """The raw message from a file or stdin ("-")."""
+    from pathlib import Path
+
+    if file == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(file).read_bytes()
+    except OSError as exc:
+        raise MailtuiError(
+            f"cannot read {file}: {exc.strerror or exc}", title="No input", exit_code=EX_NOINPUT
+        ) from None
+
+
+def run(args: argparse.Namespace, raw: bytes | None = None) -> int:
+    """Verify and print; `raw` when the caller (headers --verify) has read the message already."""
+    from mailtui.diagnostics.verdicts.report import format_text, to_json, verify_message
+
+    message = read_message(args.file) if raw is None else raw
+    report = verify_message(
+        message,
+        args.dns_server,
+        trusted_hosts=args.trusted_host,
+        trusted_authserv_ids=_trusted_ids(args),
+        timeout=args.timeout,
+    )
+    print(to_json(report) if args.json else format_text(report))
+    return 0

@@ -1,0 +1,6 @@
+"""Deliverability verdicts computed from the message itself: DKIM, ARC, SPF and DMARC.
+
+`report.verify_message(raw, ...)` runs them all through one resolver (`resolver.VerdictDns`,
+pointed at the `dns_server` setting) and sets them beside the receiving server's
+Authentication-Results; `dkim.sign_message` signs test mail. Headless: no textual.
+"""

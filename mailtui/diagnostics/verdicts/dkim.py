@@ -1,0 +1,272 @@
+"""Every DKIM-Signature of a message verified with dkimpy, each with a reason an admin can act on.
+
+dkimpy says pass or fail; the reason (body changed, key missing or revoked, expired, too
+small, a signed header changed) is read from the exception it raised and from what the
+resolver saw at `selector._domainkey.domain`. Also signs test mail (`sign_message`).
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import dkim  # type: ignore[import-untyped]  # dkimpy ships no type information
+from dkim.canonicalization import (  # type: ignore[import-untyped]
+    CanonicalizationPolicy,
+    InvalidCanonicalizationPolicyError,
+)
+from dkim.crypto import HASH_ALGORITHMS, parse_pem_private_key  # type: ignore[import-untyped]
+from dkim.util import InvalidTagValueList, parse_tag_value  # type: ignore[import-untyped]
+
+from mailtui.core.sanitize import clean_line
+from mailtui.diagnostics.dns_check import DnsError
+from mailtui.diagnostics.verdicts.resolver import VerdictDns
+
+DkimResult = Literal["pass", "fail", "permerror", "temperror"]
+MIN_KEY_BITS = 1024  # RFC 8301: verifiers must refuse smaller RSA keys
+GOOD_KEY_BITS = 2048
+SIGN_HEADERS = (
+    "from",
+    "to",
+    "cc",
+    "subject",
+    "date",
+    "message-id",
+    "reply-to",
+    "mime-version",
+    "content-type",
+)
+
+
+@dataclass(frozen=True)
+class DkimVerdict:
+    """One DKIM-Signature checked: result, the reason behind it, and warnings even on pass."""
+
+    index: int  # 0 = topmost signature
+    domain: str
+    selector: str
+    algorithm: str
+    key_name: str  # selector._domainkey.domain
+    result: DkimResult
+    reason: str
+    key_bits: int | None = None
+    body_length: int | None = None  # l=
+    signed_headers: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.errors: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.ERROR:
+            self.errors.append(record.getMessage())
+
+
+def _logger() -> tuple[logging.Logger, _Collect]:
+    logger = logging.Logger("mailtui.verdicts.dkim")  # not registered: no global logging state
+    handler = _Collect()
+    logger.addHandler(handler)
+    return logger, handler
+
+
+def _text(value: bytes | None) -> str:
+    return clean_line((value or b"").decode("utf-8", "replace"))
+
+
+def signature_headers(raw: bytes) -> list[bytes]:
+    """The DKIM-Signature values of `raw`, topmost first (as dkimpy indexes them)."""
+    try:
+        headers, _ = dkim.rfc822_parse(raw)
+    except dkim.DKIMException:
+        return []
+    return [v for k, v in headers if k.lower() == b"dkim-signature"]
+
+
+def verify_dkim(raw: bytes, dns: VerdictDns, now: float | None = None) -> tuple[DkimVerdict, ...]:
+    """A verdict for each DKIM-Signature of the message, topmost first."""
+    return tuple(_verify_one(raw, i, value, dns, now) for i, value in enumerate(signature_headers(raw)))
+
+
+def _verify_one(raw: bytes, index: int, value: bytes, dns: VerdictDns, now: float | None) -> DkimVerdict:
+    try:
+        tags = parse_tag_value(value)
+    except InvalidTagValueList as exc:
+        return DkimVerdict(index, "?", "?", "?", "?", "permerror", f"the signature cannot be parsed: {exc}")
+    domain, selector = _text(tags.get(b"d")).lower(), _text(tags.get(b"s"))
+    key_name = f"{selector}._domainkey.{domain}"
+    warnings = _warnings(raw, tags)
+    length = int(tags[b"l"]) if tags.get(b"l", b"").isdigit() else None
+    base = DkimVerdict(
+        index=index,
+        domain=domain or "?",
+        selector=selector or "?",
+        algorithm=_text(tags.get(b"a")) or "?",
+        key_name=key_name,
+        result="permerror",
+        reason="",
+        body_length=length,
+        signed_headers=tuple(h.strip().lower() for h in _text(tags.get(b"h")).split(":") if h.strip()),
+        warnings=warnings,
+    )
+    logger, collected = _logger()
+    signer = dkim.DKIM(raw, logger=logger, minkey=MIN_KEY_BITS, timeout=int(dns.resolver.lifetime) or 1)
+    try:
+        ok = signer.verify(index, dnsfunc=dns.dkim_txt)
+    except DnsError as exc:
+        return replace(base, result="temperror", reason=f"{exc}: try again later")
+    except dkim.KeyFormatError as exc:
+        if "too small" in str(exc):
+            bits = signer.keysize
+            reason = (
+                f"weak key: {bits}-bit RSA at {key_name}; verifiers refuse keys under {MIN_KEY_BITS} bits "
+                f"(RFC 8301): publish a {GOOD_KEY_BITS}-bit key under a new selector"
+            )
+            return replace(base, result="fail", reason=reason, key_bits=bits)
+        return replace(base, result="permerror", reason=f"key record unusable: {exc}")
+    except dkim.ValidationError as exc:
+        return replace(base, result=_validation_result(exc), reason=_validation_reason(exc, tags, now))
+    except dkim.DKIMException as exc:
+        return replace(base, result="permerror", reason=f"malformed: {clean_line(str(exc))}")
+    bits = getattr(signer, "keysize", None)
+    if ok:
+        if bits is not None and bits < GOOD_KEY_BITS:
+            base = replace(
+                base,
+                warnings=(
+                    *warnings,
+                    f"{bits}-bit key: accepted today, but {GOOD_KEY_BITS} bits are recommended",
+                ),
+            )
+        reason = f"signature valid for d={domain} (key {key_name})"
+        return replace(base, result="pass", reason=reason, key_bits=bits)
+    result, reason = _failure(key_name, dns, collected.errors)
+    return replace(base, result=result, reason=reason, key_bits=bits)
+
+
+def _failure(key_name: str, dns: VerdictDns, errors: Sequence[str]) -> tuple[DkimResult, str]:
+    state = dns.txt_state.get(key_name)
+    if state in {"nxdomain", "empty"}:
+        why = "the name does not exist" if state == "nxdomain" else "the name has no TXT record"
+        return "permerror", (
+            f"key not found: no DKIM key at {key_name} ({why}); publish the selector's public key "
+            "there, or sign with a selector that is published"
+        )
+    record = dns.txt_seen.get(key_name, b"")
+    if re.search(rb"(?:^|;)\s*p\s*=\s*(?:;|$)", record):
+        return "permerror", (
+            f"key revoked: {key_name} publishes an empty p= (RFC 6376 3.6.1); the signer still uses "
+            "a retired selector: point it at the current key"
+        )
+    if errors:
+        return "permerror", f"key record at {key_name} unusable: {clean_line(errors[-1])}"
+    return "fail", (
+        "signature mismatch: the body hash matches but the signed headers do not: a signed header "
+        "was changed after signing (or the key at " + key_name + " is not the one that signed)"
+    )
+
+
+def _validation_result(exc: dkim.ValidationError) -> DkimResult:
+    return "fail" if str(exc).startswith(("body hash mismatch", "x= value is past")) else "permerror"
+
+
+def _validation_reason(exc: dkim.ValidationError, tags: dict[bytes, bytes], now: float | None) -> str:
+    message = clean_line(str(exc))
+    if message.startswith("body hash mismatch"):
+        return (
+            "body hash mismatch: the body was modified after signing (a list footer, a disclaimer, "
+            "or a relay re-encoding); sign after such changes, or have the list re-sign"
+        )
+    if message.startswith("x= value is past"):
+        expired = int(tags[b"x"])
+        ago = ((now if now is not None else time.time()) - expired) / 3600
+        return (
+            f"signature expired: x={expired} ({time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime(expired))}, "
+            f"{ago:.0f} h ago); the message was delivered or re-checked too late, or the signer's x= is too short"
+        )
+    return f"invalid signature: {message}"
+
+
+def _warnings(raw: bytes, tags: dict[bytes, bytes]) -> tuple[str, ...]:
+    out: list[str] = []
+    if tags.get(b"a", b"").lower() == b"rsa-sha1":
+        out.append(
+            "rsa-sha1 is obsolete (RFC 8301): many verifiers treat it as failing; sign with rsa-sha256"
+        )
+    if tags.get(b"l", b"").isdigit():
+        signed = int(tags[b"l"])
+        total = _canonical_body_length(raw, tags)
+        if total is not None and total > signed:
+            out.append(
+                f"l={signed}: only the first {signed} of {total} body bytes are signed; the {total - signed} "
+                "bytes after them were added later and are not covered: anyone could have written them"
+            )
+        else:
+            out.append(f"l={signed}: the signature covers only part of any body; drop l= at the signer")
+    return tuple(out)
+
+
+def _canonical_body_length(raw: bytes, tags: dict[bytes, bytes]) -> int | None:
+    try:
+        policy = CanonicalizationPolicy.from_c_value(tags.get(b"c", b"simple/simple"))
+        _, body = dkim.rfc822_parse(raw)
+    except (InvalidCanonicalizationPolicyError, dkim.DKIMException):
+        return None
+    return len(policy.canonicalize_body(body))
+
+
+def sign_message(
+    raw: bytes,
+    key_pem: bytes,
+    selector: str,
+    domain: str,
+    *,
+    headers: Sequence[str] = SIGN_HEADERS,
+    canonicalize: tuple[str, str] = ("relaxed", "relaxed"),
+    length: bool = False,
+    expires_in: int | None = None,
+    timestamp: int | None = None,
+) -> bytes:
+    """`raw` with a DKIM-Signature (rsa-sha256) by `key_pem` for `selector._domainkey.domain` on top.
+
+    Only the listed headers that the message has are signed (From always); `length` adds l=,
+    `expires_in` adds x= that many seconds after t=. Raises `dkim.DKIMException` subclasses for a bad
+    key or message (the caller says which file was wrong).
+    """
+    signer = dkim.DKIM(raw, signature_algorithm=b"rsa-sha256", linesep=b"\r\n" if b"\r\n" in raw else b"\n")
+    try:
+        private = parse_pem_private_key(key_pem)
+    except Exception as exc:  # dkimpy raises its own UnparsableKeyError, not a DKIMException
+        raise dkim.KeyFormatError(f"not a PEM RSA private key: {exc}") from None
+    present = {k.lower() for k, _ in signer.headers}
+    include = tuple(
+        h.lower().encode() for h in dict.fromkeys(["from", *headers]) if h.lower().encode() in present
+    )
+    policy = CanonicalizationPolicy.from_c_value("/".join(canonicalize).encode())
+    body = policy.canonicalize_body(signer.body)
+    stamp = int(time.time()) if timestamp is None else timestamp
+    fields: list[tuple[bytes, bytes]] = [
+        (b"v", b"1"),
+        (b"a", b"rsa-sha256"),
+        (b"c", policy.to_c_value()),
+        (b"d", domain.encode()),
+        (b"s", selector.encode()),
+        (b"t", str(stamp).encode()),
+    ]
+    if expires_in is not None:
+        fields.append((b"x", str(stamp + expires_in).encode()))
+    if length:
+        fields.append((b"l", str(len(body)).encode()))
+    digest = HASH_ALGORITHMS[b"rsa-sha256"](body).digest()
+    fields += [(b"h", b":".join(include)), (b"bh", base64.b64encode(digest)), (b"b", b"0" * 60)]
+    signer.signature_algorithm = b"rsa-sha256"
+    signer.hasher = HASH_ALGORITHMS[b"rsa-sha256"]
+    header = b"DKIM-Signature: " + signer.gen_header(fields, include, policy, b"DKIM-Signature", private)
+    return header + raw

@@ -1,0 +1,199 @@
+"""All verdicts of one message, set beside the receiving server's Authentication-Results.
+
+`verify_message` computes DKIM, ARC, SPF (for the handing IP) and DMARC through one
+resolver; `format_text` renders them for the terminal, `to_json` for scripts. A line
+starting with "!" is a disagreement with what the server wrote: either the message was
+changed after the server checked it, or one of the two is wrong.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email import policy as email_policy
+from email.parser import BytesHeaderParser
+from typing import Any
+
+from mailtui.core.headers.authres import AuthResult, AuthResults, parse_authentication_results
+from mailtui.core.sanitize import clean_text
+from mailtui.diagnostics.dns_check import DEFAULT_TIMEOUT
+from mailtui.diagnostics.verdicts.arc import ArcVerdict, verify_arc
+from mailtui.diagnostics.verdicts.dkim import DkimVerdict, verify_dkim
+from mailtui.diagnostics.verdicts.dmarc import DmarcVerdict, check_dmarc
+from mailtui.diagnostics.verdicts.resolver import VerdictDns
+from mailtui.diagnostics.verdicts.spf_verdict import HandingHop, SpfVerdict, check_spf, handing_hop
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Our result for one check beside the server's; `agrees` is False when they differ."""
+
+    check: str  # "dkim d=example.com", "spf", "dmarc", "arc"
+    ours: str
+    server: str | None  # None: the server wrote nothing for it
+    agrees: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class VerdictReport:
+    """Everything computed for one message."""
+
+    dns_server: str
+    dkim: tuple[DkimVerdict, ...]
+    arc: ArcVerdict
+    handing: HandingHop | None
+    spf: SpfVerdict
+    dmarc: DmarcVerdict
+    server_results: tuple[AuthResults, ...]
+    comparisons: tuple[Comparison, ...]
+
+    @property
+    def disagreements(self) -> tuple[Comparison, ...]:
+        return tuple(c for c in self.comparisons if not c.agrees)
+
+
+def _headers(raw: bytes) -> Any:
+    return BytesHeaderParser(policy=email_policy.compat32).parsebytes(raw)
+
+
+def verify_message(
+    raw: bytes,
+    dns_server: str = "",
+    *,
+    trusted_hosts: Sequence[str] = (),
+    trusted_authserv_ids: Sequence[str] = (),
+    timeout: float = DEFAULT_TIMEOUT,
+) -> VerdictReport:
+    """DKIM, ARC, SPF and DMARC of `raw`, all DNS through `dns_server` (HOST[:PORT], "" = system)."""
+    dns = VerdictDns(dns_server, timeout)
+    headers = _headers(raw)
+    dkim = verify_dkim(raw, dns)
+    arc = verify_arc(raw, dns)
+    received = [str(v) for v in headers.get_all("Received") or []]
+    hop = handing_hop(received, trusted_hosts)
+    sender = str(headers.get("Return-Path") or "").strip()
+    spf = check_spf(hop.ip if hop else None, sender, hop.helo if hop else None, dns)
+    dmarc = check_dmarc(raw, dkim, spf, dns)
+    server = tuple(
+        parse_authentication_results(str(v), trusted_authserv_ids)
+        for v in headers.get_all("Authentication-Results") or []
+    )
+    return VerdictReport(
+        dns.server, dkim, arc, hop, spf, dmarc, server, _compare(dkim, arc, spf, dmarc, server)
+    )
+
+
+def _server_view(server: Sequence[AuthResults]) -> AuthResults | None:
+    """The trusted header nearest the top, else the topmost one (then marked untrusted)."""
+    return next((r for r in server if r.trusted), server[0] if server else None)
+
+
+def _passes(result: str) -> bool:
+    return result == "pass"
+
+
+def _compare(
+    dkim: Sequence[DkimVerdict],
+    arc: ArcVerdict,
+    spf: SpfVerdict,
+    dmarc: DmarcVerdict,
+    server: Sequence[AuthResults],
+) -> tuple[Comparison, ...]:
+    view = _server_view(server)
+    theirs: list[AuthResult] = list(view.results) if view else []
+    out: list[Comparison] = []
+    dkim_server = [r for r in theirs if r.method == "dkim"]
+    for verdict in dkim:
+        match = next((r for r in dkim_server if (r.prop("header.d") or "").lower() == verdict.domain), None)
+        if match is None and len(dkim) == 1 and len(dkim_server) == 1:
+            match = dkim_server[0]
+        out.append(_one(f"dkim d={verdict.domain} s={verdict.selector}", verdict.result, match, _dkim_note))
+    for method, ours in (("spf", spf.result), ("dmarc", dmarc.result), ("arc", arc.result)):
+        match = next((r for r in theirs if r.method == method), None)
+        if ours == "none" and match is None:
+            continue
+        out.append(_one(method, ours, match, _generic_note))
+    return tuple(out)
+
+
+def _dkim_note(ours: str, server: str) -> str:
+    if _passes(server):
+        return "the server verified it, we do not: the message changed after it arrived (a filter, a list, a forward), or the key changed since"
+    return "we verify it, the server did not: its DNS may have failed or the key was published since"
+
+
+def _generic_note(ours: str, server: str) -> str:
+    return "the server saw another client IP, sender or DNS answer, or the message changed after it arrived"
+
+
+def _one(check: str, ours: str, match: AuthResult | None, note: Any) -> Comparison:
+    if match is None:
+        return Comparison(check, ours, None, True, "the server wrote no result for it")
+    agrees = _passes(ours) == _passes(match.result)
+    return Comparison(check, ours, match.result, agrees, "" if agrees else note(ours, match.result))
+
+
+def format_text(report: VerdictReport) -> str:
+    """The verdicts as plain text, ours beside the server's, disagreements marked "!"."""
+    lines = [f"Verdicts computed here (DNS: {report.dns_server})"]
+    view = _server_view(report.server_results)
+    if view is None:
+        lines.append("Server: no Authentication-Results header")
+    else:
+        trust = "trusted" if view.trusted else "NOT trusted: anyone could have written it"
+        lines.append(f"Server: Authentication-Results by {view.authserv_id or '(no authserv-id)'} ({trust})")
+    lines += ["", "DKIM:"]
+    if not report.dkim:
+        lines.append("  (no DKIM-Signature)")
+    for v in report.dkim:
+        bits = f", {v.key_bits}-bit key" if v.key_bits else ""
+        lines.append(
+            f"  #{v.index + 1} d={v.domain} s={v.selector} a={v.algorithm}{bits}: {v.result.upper()}"
+        )
+        lines.append(f"     {v.reason}")
+        lines += [f"     warning: {w}" for w in v.warnings]
+    lines += ["", f"ARC: {report.arc.result.upper()}: {report.arc.reason}"]
+    for inst in report.arc.instances:
+        lines.append(
+            f"  i={inst.instance} cv={inst.cv or '?'} seal d={inst.seal_domain} s={inst.seal_selector}: "
+            f"{'valid' if inst.seal_valid else 'INVALID'}; message signature d={inst.ams_domain}: "
+            f"{'valid' if inst.ams_valid else 'INVALID'}"
+        )
+    spf = report.spf
+    lines += [
+        "",
+        f"SPF: {spf.result.upper()} for {spf.ip or '?'} as {spf.sender or '?'} (domain {spf.domain or '?'})",
+    ]
+    if report.handing is not None:
+        lines.append(f"  handed in by: {report.handing.note}")
+    lines.append(f"  {spf.reason}")
+    lines += [f"  path: {p}" for p in spf.path]
+    d = report.dmarc
+    lines += ["", f"DMARC: {d.result.upper()} for From domain {d.from_domain or '?'}"]
+    lines.append(f"  {d.reason}")
+    if d.record is not None:
+        lines.append(
+            f"  record at _dmarc.{d.record_domain}: p={d.policy} pct={d.pct} adkim={d.record.adkim} aspf={d.record.aspf}"
+        )
+    if d.result == "fail":
+        lines.append(f"  the policy asks receivers to: {d.disposition}")
+    lines += ["", "Ours vs the server's:"]
+    for c in report.comparisons:
+        mark = "  " if c.agrees else "! "
+        server = c.server if c.server is not None else "-"
+        lines.append(f"{mark}{c.check:<36} ours={c.ours:<10} server={server}")
+        if not c.agrees:
+            lines.append(f"    DISAGREES: {c.note}")
+    if not report.comparisons:
+        lines.append("  (nothing to compare)")
+    return clean_text("\n".join(lines))
+
+
+def to_json(report: VerdictReport) -> str:
+    """The report as JSON (every field of the dataclasses, plus the disagreements)."""
+    data = dataclasses.asdict(report)
+    data["disagreements"] = [dataclasses.asdict(c) for c in report.disagreements]
+    return json.dumps(data, ensure_ascii=False, indent=2)

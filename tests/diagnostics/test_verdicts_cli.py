@@ -1,0 +1,53 @@
+"""`mailtui verify FILE|-`: the verdicts printed as text and JSON, against the loopback DNS responder."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from tests.diagnostics.dns_server import DnsServer
+from tests.diagnostics.test_verdicts import ZONE, delivered, message, sign
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[DnsServer]:
+    srv = DnsServer(ZONE)
+    yield srv
+    srv.close()
+
+
+def verify(server: DnsServer, raw: bytes, *extra: str) -> subprocess.CompletedProcess[bytes]:
+    args = ["verify", "-", "--dns-server", server.address, "--trusted-authserv", "mx.receiver.test", *extra]
+    return subprocess.run(
+        [sys.executable, "-m", "mailtui", *args], input=raw, capture_output=True, check=False
+    )
+
+
+def test_text_output_pass(server: DnsServer) -> None:
+    out = verify(server, delivered(sign(message())))
+    assert out.returncode == 0, out.stderr
+    text = out.stdout.decode()
+    assert "#1 d=example.test s=s1 a=rsa-sha256, 1024-bit key: PASS" in text
+    assert "SPF: PASS for 192.0.2.25 as bounce@example.test" in text
+    assert "DMARC: PASS for From domain example.test" in text
+    assert "DISAGREES" not in text
+
+
+def test_json_output_failure(server: DnsServer) -> None:
+    out = verify(server, delivered(sign(message(), selector="gone"), ip="203.0.113.9"), "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["dkim"][0]["result"] == "permerror"
+    assert data["spf"]["result"] == "fail" and data["dmarc"]["result"] == "fail"
+    assert {d["check"] for d in data["disagreements"]} == {"dkim d=example.test s=gone", "spf", "dmarc"}
+
+
+def test_unreadable_file() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "mailtui", "verify", "/nonexistent.eml"], capture_output=True, check=False
+    )
+    assert out.returncode == 66 and b"cannot read /nonexistent.eml" in out.stderr
