@@ -116,13 +116,17 @@ async def test_hostile_messages_render_with_notes_end_to_end(hostile: Path) -> N
         await pilot.press("q")
         await wait_until(pilot, lambda: not isinstance(app.screen, PagerScreen))
         await pilot.press("j", "enter")  # the 1 MB Authentication-Results
-        await wait_until(pilot, lambda: isinstance(app.screen, PagerScreen) and app.screen.view is not None, 60)
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, PagerScreen) and app.screen.view is not None, 60
+        )
         await pilot.press("H")
         await wait_until(pilot, lambda: isinstance(app.screen, DiagnosticsScreen))
         diag = app.screen.query_one(DiagHeaders)
         await wait_until(pilot, lambda: "cut" in str(diag.output.render()), 60, "the inspection")
         await pilot.press("escape", "q", "j", "enter")  # the year-10000 date
-        await wait_until(pilot, lambda: isinstance(app.screen, PagerScreen) and app.screen.view is not None, 60)
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, PagerScreen) and app.screen.view is not None, 60
+        )
         await pilot.press("H")
         await wait_until(pilot, lambda: isinstance(app.screen, DiagnosticsScreen))
         diag = app.screen.query_one(DiagHeaders)
