@@ -1,8 +1,9 @@
 """The main screen: folder list, virtual message index and status bar (mutt's index).
 
-Owns the folder data and four parts, each an object with its own state: `jobs` (the
+Owns the folder data and five parts, each an object with its own state: `jobs` (the
 background backend calls, `jobs.py`), `ordering` (sort and threads, `ordering.py`),
-`bulk` (tags and bulk operations, `bulk.py`) and `search` (`folder_search.py`). The
+`bulk` (tags and bulk operations, `bulk.py`), `deletes` (d, u, purge: `deletes.py`) and
+`search` (`folder_search.py`). The
 screen holds the bindings and message handlers, forwards them to its parts, and keeps the
 index, folder list and status bar in step. The pager is a separate full screen (as in
 mutt), pushed on Enter.
@@ -20,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
-from mailtui.core.models import Envelope, Flag, MessageRef, SpecialUse
+from mailtui.core.models import Envelope, Flag, MessageRef
 from mailtui.ui.errors import show_error
 from mailtui.ui.messages import (
     ActionFailed,
@@ -34,6 +35,7 @@ from mailtui.ui.messages import (
     SearchProgressed,
 )
 from mailtui.ui.screens.browser.bulk import BrowserBulk, BulkFinished, TagsFound
+from mailtui.ui.screens.browser.deletes import BrowserDeletes
 from mailtui.ui.screens.browser.folder_search import BrowserSearch
 from mailtui.ui.screens.browser.jobs import BrowserJobs, MessagesRestored
 from mailtui.ui.screens.browser.ordering import BrowserOrdering, OrderComputed
@@ -92,13 +94,12 @@ class BrowserScreen(Screen[None]):
         self.session = session
         self.folder: str | None = None
         self._generation = 0  # one per folder opened: late listings of another are dropped
-        self._after_purge: Callable[[], None] | None = None  # leave the folder once purged
-        self._last_trashed: tuple[str, list[Envelope]] | None = None  # `u` right after `d` brings back
         self._folders_after_refs = False  # count folders once the first listing is shown
         self._prefetch_generation = -1  # the folder generation whose headers are prefetched
         self.jobs = BrowserJobs(self, session)
         self.ordering = BrowserOrdering(self, session)
         self.bulk = BrowserBulk(self, session)
+        self.deletes = BrowserDeletes(self, session)
         self.search = BrowserSearch(self)
 
     def compose(self) -> ComposeResult:
@@ -214,7 +215,7 @@ class BrowserScreen(Screen[None]):
         self.remove_class("-show-folders")
         self.index.focus()
         if message.name != self.folder and self.folder is not None:
-            self._offer_purge(self.folder, partial(self.open_folder, message.name))
+            self.deletes.offer_purge(self.folder, partial(self.open_folder, message.name))
         elif message.name != self.folder:
             self.open_folder(message.name)
 
@@ -298,100 +299,16 @@ class BrowserScreen(Screen[None]):
     def action_toggle_flag(self) -> None:
         self._toggle(Flag.FLAGGED)
 
-    @property
-    def delete_mode(self) -> str:
-        """The account's delete mode, or "mark" where the mailbox has no Trash (an mbox, as mutt)."""
-        backend = self.session.backend
-        if backend is not None and not backend.capabilities.has_trash:
-            return "mark"
-        return self.session.account.delete_mode
-
-    @property
-    def read_only(self) -> bool:
-        backend = self.session.backend
-        return backend is not None and backend.capabilities.read_only
-
     def action_delete(self) -> None:
-        env = self._current()
-        if env is None or self.folder is None:
-            return
-        if self.delete_mode == "mark":
-            if Flag.DELETED not in env.flags:
-                self.jobs.write_flags(self.folder, [env], frozenset({Flag.DELETED}), frozenset())
-            self.index.action_cursor_down()
-        else:
-            self._last_trashed = (self.folder, [env])
-            self.jobs.delete_messages(self.folder, [env.ref])
+        self.deletes.delete()
 
     def action_undelete(self) -> None:
-        env = self._current()
-        if env is None or self.folder is None:
-            return
-        if Flag.DELETED in env.flags:
-            self.jobs.write_flags(self.folder, [env], frozenset(), frozenset({Flag.DELETED}))
-        elif self.delete_mode != "mark" and self._last_trashed and self._last_trashed[0] == self.folder:
-            _folder, envelopes = self._last_trashed
-            self._last_trashed = None
-            self.jobs.restore_from_trash(self.folder, self._trash_folder(), envelopes)
-        else:
-            self.notify("This message is not marked deleted.", timeout=3)
-
-    def _trash_folder(self) -> str:
-        for folder in self.folder_list.folders:
-            if folder.special_use == SpecialUse.TRASH:
-                return folder.name
-        return self.session.account.trash_folder
+        self.deletes.undelete()
 
     def action_purge(self) -> None:
         """Remove the messages marked deleted, after saying how many (mutt's $)."""
         if self.folder is not None:
-            self._offer_purge(self.folder, lambda: None, always_ask=True)
-
-    def _offer_purge(self, folder: str, then: Callable[[], None], *, always_ask: bool = False) -> None:
-        """Ask to purge what is marked deleted in `folder`, then call `then` (leave, quit).
-
-        Marks still being written (`d d $` typed fast) are counted: the question waits for them.
-        """
-        busy = [
-            w
-            for w in self.app.workers
-            if w.node is self and w.group == "flags" and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
-        ]
-        if busy:
-
-            async def after_writes() -> None:
-                await self.app.workers.wait_for_complete(busy)
-                # Queued behind the FlagsChanged messages those workers posted.
-                self.call_later(self._ask_purge, folder, then, always_ask)
-
-            self.run_worker(after_writes(), group="purge-wait")
-            return
-        self._ask_purge(folder, then, always_ask)
-
-    def _ask_purge(self, folder: str, then: Callable[[], None], always_ask: bool) -> None:
-        from mailtui.ui.screens.confirm import ConfirmDialog
-
-        marked = self.index.marked_deleted_refs()
-        if not marked or self.delete_mode != "mark" or self.read_only:
-            if always_ask:
-                why = (
-                    "the mailbox is read-only"
-                    if self.read_only and marked
-                    else "no message is marked deleted"
-                )
-                self.notify(f"Nothing to purge: {why}.", timeout=3)
-            then()
-            return
-
-        def answered(purge: bool | None) -> None:
-            if purge:
-                self._after_purge = then
-                self.jobs.purge_deleted(folder, marked)
-            elif purge is False:
-                then()
-
-        question = f"Purge {len(marked)} message(s) marked deleted in {folder}?"
-        self.app.push_screen(ConfirmDialog(question), answered)
+            self.deletes.offer_purge(self.folder, lambda: None, always_ask=True)
 
     @on(MessagesRestored)
     def _on_messages_restored(self, message: MessagesRestored) -> None:
@@ -413,9 +330,7 @@ class BrowserScreen(Screen[None]):
             self.index.remove_keys(message.keys)
             self.update_counts()
         self.notify(message.note, timeout=3, markup=False)  # names folders: untrusted
-        then, self._after_purge = self._after_purge, None
-        if then is not None:
-            then()
+        self.deletes.purged()
         self.jobs.list_folders()
 
     # -- move, search, folders -------------------------------------------------------------
@@ -507,7 +422,7 @@ class BrowserScreen(Screen[None]):
         if self.folder is None:
             self.app.exit()
             return
-        self._offer_purge(self.folder, self.app.exit)
+        self.deletes.offer_purge(self.folder, self.app.exit)
 
     # -- sort and threads: the ordering part ---------------------------------------------------
     def action_cycle_sort(self) -> None:
