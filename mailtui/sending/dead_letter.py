@@ -12,7 +12,7 @@ import re
 import time
 from pathlib import Path
 
-__all__ = ["dead_letter_path", "keep_dead_letter"]
+__all__ = ["append_mbox", "dead_letter_path", "keep_dead_letter"]
 
 
 def dead_letter_path() -> Path:
@@ -23,7 +23,13 @@ def dead_letter_path() -> Path:
 
 def keep_dead_letter(raw: bytes, sender: str) -> Path:
     """Append `raw` to the dead letter file as one mbox message; OSError when that fails too."""
-    path = dead_letter_path()
+    return append_mbox(dead_letter_path(), raw, sender)
+
+
+def append_mbox(path: Path, raw: bytes, sender: str) -> Path:
+    """Append `raw` to the mbox file `path` (created 0600), fsynced, under an flock; its path."""
+    import fcntl
+
     body = raw.replace(b"\r\n", b"\n")
     body = re.sub(rb"(?m)^(>*From )", rb">\1", body)  # mboxrd quoting
     if not body.endswith(b"\n"):
@@ -31,6 +37,7 @@ def keep_dead_letter(raw: bytes, sender: str) -> Path:
     envelope = f"From {sender or 'MAILER-DAEMON'} {time.asctime()}\n".encode()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     with os.fdopen(fd, "ab") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
         fh.write(envelope + body + b"\n")
         fh.flush()
         os.fsync(fh.fileno())

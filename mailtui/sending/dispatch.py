@@ -369,4 +369,38 @@ async def flush_outbox(
         for text in [f"sent {item.id}: {result.reply_code} {result.reply}", *notes]:
             note(text)
 
-    return await box.flush(send_fn, force=force)
+    expired = await asyncio.to_thread(expire_outbox, config, box)
+    report = await box.flush(send_fn, force=force)
+    report.notices[:0] = expired
+    return report
+
+
+def expire_outbox(config: Config, box: Outbox) -> list[str]:
+    """Return to their senders (a DSN) the messages failing for longer than their queue_lifetime.
+
+    A message leaves the queue only once its DSN is stored; one in flight is left alone.
+    """
+    from mailtui.config import DEFAULT_QUEUE_LIFETIME
+    from mailtui.sending.bounce import build_bounce, deliver_bounce
+
+    notes: list[str] = []
+    now = box.now()
+    for item in box.list():
+        if item.in_flight or item.attempts == 0:
+            continue
+        account: AccountConfig | None = None
+        if not item.account.startswith(ADHOC_PREFIX):
+            account = next((a for a in config.accounts if a.name == item.account), None)
+        lifetime = account.queue_lifetime if account is not None else DEFAULT_QUEUE_LIFETIME
+        if now - item.created < lifetime:
+            continue
+        try:
+            where = deliver_bounce(account, build_bounce(item, box.raw(item.id), now=now))
+            box.remove(item.id)
+        except (MailtuiError, OSError) as exc:
+            notes.append(
+                f"{item.id} is past its queue_lifetime but could not be returned to its sender: {exc}"
+            )
+            continue
+        notes.append(f"gave up on {item.id} after its queue_lifetime; a delivery report is in {where}")
+    return notes

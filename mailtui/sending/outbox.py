@@ -144,6 +144,10 @@ class Outbox:
         except OSError as exc:
             raise OutboxError(f"cannot create the outbox {self.root}: {exc.strerror or exc}") from exc
 
+    def now(self) -> float:
+        """The outbox's clock (time.time, or a test's)."""
+        return self._clock()
+
     def _meta_path(self, ident: str) -> Path:
         return self.root / "meta" / f"{_check_id('message', ident)}.json"
 

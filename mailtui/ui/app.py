@@ -69,8 +69,62 @@ class MailApp(App[int]):
         for service in self.services:
             self._start_service(service)
         self.push_screen(BrowserScreen(self.session))
+        # Queued mail goes out on its own while the app runs (the outbox's backoff decides when).
+        self.set_interval(self.OUTBOX_RETRY_SECONDS, self._retry_outbox)
+        self.after_first_frame(self._retry_outbox)
         # A draft left by a killed app is offered back, once the mailbox is on screen.
         self.after_first_frame(self._offer_recovered_drafts)
+
+    OUTBOX_RETRY_SECONDS: ClassVar[float] = 30.0
+
+    def _retry_outbox(self) -> None:
+        if not any(w.group == "outbox-retry" and w.is_running for w in self.workers):
+            self._retry_outbox_worker()
+
+    @work(group="outbox-retry", exit_on_error=False)
+    async def _retry_outbox_worker(self) -> None:
+        """Send the queued messages that are due (never forced: the backoff is respected)."""
+        import asyncio
+        import dataclasses
+
+        from mailtui.paths import data_dir
+        from mailtui.sending.dispatch import flush_outbox
+        from mailtui.sending.outbox import Outbox, OutboxError
+
+        session = self.session
+        # The session's account may differ from the config's (under --demo it has the relay's port).
+        config = dataclasses.replace(
+            session.config,
+            accounts=tuple(
+                session.account if a.name == session.account.name else a for a in session.config.accounts
+            )
+            or (session.account,),
+        )
+        if not (data_dir() / "outbox").is_dir():  # nothing was ever queued: create nothing
+            self._show_queued(0)
+            return
+        try:
+            box = await asyncio.to_thread(Outbox)
+            items = await asyncio.to_thread(box.list)
+            self._show_queued(len(items))
+            if not await asyncio.to_thread(box.due):
+                return
+            report = await flush_outbox(config, force=False, transcript=session.transcript, outbox=box)
+            self._show_queued(len(await asyncio.to_thread(box.list)))
+        except OutboxError as exc:
+            self.notify(exc.message, title=exc.title, severity="warning", markup=False)
+            return
+        if report.sent:
+            self.notify(f"{len(report.sent)} queued message(s) sent.", title="Outbox")
+        for notice in report.notices:
+            self.notify(notice, title="Outbox", severity="warning", timeout=10, markup=False)
+
+    def _show_queued(self, count: int) -> None:
+        from mailtui.ui.widgets.status_bar import StatusBar
+
+        for screen in self.screen_stack:
+            for bar in screen.query(StatusBar):
+                bar.queued = count
 
     def _offer_recovered_drafts(self) -> None:
         from mailtui.ui.compose_actions import check_recovered_drafts

@@ -273,3 +273,36 @@ def test_one_reply_table_for_send_and_probe(code: int, reply: str, expected: int
     server = ServerConfig(kind="smtp", account="x", host="h", port=25, tls="none")
     stage = "rcpt" if code != 535 else "auth"
     assert _classify(aiosmtplib.SMTPResponseException(code, reply), stage, server)[1] == expected
+
+
+async def test_a_message_failing_past_its_queue_lifetime_is_returned_to_the_sender(
+    relay_factory, tmp_path, monkeypatch
+):
+    from tests.fixtures.clock import Clock
+
+    relay = relay_factory("starttls")
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    relay.handler.rcpt_replies["you@"] = "451 4.7.1 greylisted for ever"
+    account = replace(account_for(relay, make_maildir(tmp_path / "Mail", "Sent")), queue_lifetime=3 * 86400.0)
+    clock = Clock()
+    box = Outbox(tmp_path / "outbox", clock=clock)
+    queued = await send(relay, account, outbox=box, subject="never delivered")
+    assert queued.status == "queued"
+    config = Config(accounts=(account,))
+
+    clock.now += 2 * 86400  # within its lifetime: retried, still queued
+    report = await flush_outbox(config, force=True, transcript=Transcript(), outbox=box)
+    assert list(report.failed) == [queued.queue_id] and len(box.list()) == 1
+
+    clock.now += 86400 + 1  # past it: a DSN in the INBOX, and out of the queue
+    report = await flush_outbox(config, force=True, transcript=Transcript(), outbox=box)
+    assert box.list() == [] and report.failed == {} and relay.handler.delivered == []
+    assert any("queue_lifetime" in n and "test:INBOX" in n for n in report.notices)
+    [dsn_file] = list((tmp_path / "Mail" / "new").iterdir())
+    dsn = email.message_from_bytes(dsn_file.read_bytes(), policy=policy.default)
+    assert dsn.get_content_type() == "multipart/report" and dsn["To"] == "me@example.org"
+    parts = {p.get_content_type(): p for p in dsn.iter_parts()}  # type: ignore[attr-defined]
+    status = parts["message/delivery-status"].as_string()
+    assert "Final-Recipient: rfc822; you@example.net" in status and "Action: failed" in status
+    assert "greylisted for ever" in status
+    assert b"Subject: never delivered" in parts["text/rfc822-headers"].get_payload(decode=True)
