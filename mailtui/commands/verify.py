@@ -17,8 +17,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def add_arguments(parser: argparse.ArgumentParser, *, with_json: bool = True) -> None:
-    """The options shared with `mailtui headers --verify` (which has its own --json)."""
+def add_arguments(parser: argparse.ArgumentParser, *, for_headers: bool = False) -> None:
+    """The verify options; `for_headers` adds --verify and leaves out the --trusted and --json
+    that `mailtui headers` has already (same meaning)."""
+    if for_headers:
+        parser.add_argument(
+            "--verify", action="store_true", help="verify DKIM, ARC, SPF and DMARC here (as `mailtui verify`)"
+        )
     parser.add_argument(
         "--dns-server",
         metavar="HOST[:PORT]",
@@ -34,23 +39,24 @@ def add_arguments(parser: argparse.ArgumentParser, *, with_json: bool = True) ->
         "for the client that handed the message to the first of them",
     )
     parser.add_argument(
-        "--trusted-authserv",
+        "--timeout", type=float, default=3.0, metavar="SECONDS", help="per DNS query (default 3)"
+    )
+    if for_headers:
+        return
+    parser.add_argument(
+        "--trusted",
         action="append",
         metavar="ID",
         default=None,
         help="an authserv-id whose Authentication-Results are trusted (repeatable; "
         "default: ui.trusted_authserv_ids from the config)",
     )
-    parser.add_argument(
-        "--timeout", type=float, default=3.0, metavar="SECONDS", help="per DNS query (default 3)"
-    )
-    if with_json:
-        parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
 def _trusted_ids(args: argparse.Namespace) -> tuple[str, ...]:
-    if args.trusted_authserv is not None:
-        return tuple(args.trusted_authserv)
+    if args.trusted is not None:
+        return tuple(args.trusted)
     from mailtui.commands.common import config_from_args
 
     try:

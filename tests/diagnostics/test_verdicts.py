@@ -330,3 +330,27 @@ def test_arc_chain_valid_then_broken(server: DnsServer) -> None:
     assert v.instances[0].ams_valid is False and v.instances[0].seal_valid is True
 
     assert verify_arc(sign(message()), dns).result == "none"
+
+
+def test_notes_say_why_the_server_differs(server: DnsServer) -> None:
+    report = verify_message(
+        delivered(sign(message(), selector="gone")), server.address, trusted_authserv_ids=["mx.receiver.test"]
+    )
+    (dkim,) = report.disagreements
+    assert "gone._domainkey.example.test does not hold the key now" in dkim.note
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"garbage without a colon\r\n",
+        b"From: a@example.test\r\nDKIM-Signature: v=1; a=rsa-sha256; d=\r\n\r\nbody\r\n",
+        b"From: a@example.test\r\nDKIM-Signature: garbage ((\r\nARC-Seal: i=x\r\n\r\n",
+        b"From: a@example.test\r\nReceived: ((((\r\nReturn-Path: <>\r\n\r\n",
+        b"From: a@b@c, d@e\r\n\r\n",
+    ],
+)
+def test_malformed_messages_never_raise(server: DnsServer, raw: bytes) -> None:
+    report = verify_message(raw, server.address, timeout=1)
+    assert format_text(report) and json.loads(to_json(report))

@@ -21,7 +21,7 @@ def server() -> Iterator[DnsServer]:
 
 
 def verify(server: DnsServer, raw: bytes, *extra: str) -> subprocess.CompletedProcess[bytes]:
-    args = ["verify", "-", "--dns-server", server.address, "--trusted-authserv", "mx.receiver.test", *extra]
+    args = ["verify", "-", "--dns-server", server.address, "--trusted", "mx.receiver.test", *extra]
     return subprocess.run(
         [sys.executable, "-m", "mailtui", *args], input=raw, capture_output=True, check=False
     )

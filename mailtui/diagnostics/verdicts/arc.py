@@ -41,8 +41,8 @@ class ArcVerdict:
 def verify_arc(raw: bytes, dns: VerdictDns) -> ArcVerdict:
     """Validate the ARC chain of `raw`; "none" when the message carries no ARC set."""
     logger, _ = _logger()
-    signer = dkim.ARC(raw, logger=logger, minkey=MIN_KEY_BITS, timeout=int(dns.resolver.lifetime) or 1)
     try:
+        signer = dkim.ARC(raw, logger=logger, minkey=MIN_KEY_BITS, timeout=int(dns.resolver.lifetime) or 1)
         cv, results, reason = signer.verify(dnsfunc=dns.dkim_txt)
     except DnsError as exc:
         return ArcVerdict("temperror", f"{exc}: try again later")

@@ -131,8 +131,13 @@ def _verify_one(raw: bytes, index: int, value: bytes, dns: VerdictDns, now: floa
             )
             return replace(base, result="fail", reason=reason, key_bits=bits)
         return replace(base, result="permerror", reason=f"key record unusable: {exc}")
-    except dkim.ValidationError as exc:
-        return replace(base, result=_validation_result(exc), reason=_validation_reason(exc, tags, now))
+    except dkim.ValidationError as exc:  # raised after the key was loaded when the body or x= fails
+        return replace(
+            base,
+            result=_validation_result(exc),
+            reason=_validation_reason(exc, tags, now),
+            key_bits=getattr(signer, "keysize", None),
+        )
     except dkim.DKIMException as exc:
         return replace(base, result="permerror", reason=f"malformed: {clean_line(str(exc))}")
     bits = getattr(signer, "keysize", None)

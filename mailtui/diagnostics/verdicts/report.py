@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email import policy as email_policy
 from email.parser import BytesHeaderParser
@@ -110,7 +110,9 @@ def _compare(
         match = next((r for r in dkim_server if (r.prop("header.d") or "").lower() == verdict.domain), None)
         if match is None and len(dkim) == 1 and len(dkim_server) == 1:
             match = dkim_server[0]
-        out.append(_one(f"dkim d={verdict.domain} s={verdict.selector}", verdict.result, match, _dkim_note))
+        out.append(
+            _one(f"dkim d={verdict.domain} s={verdict.selector}", verdict.result, match, _dkim_note(verdict))
+        )
     for method, ours in (("spf", spf.result), ("dmarc", dmarc.result), ("arc", arc.result)):
         match = next((r for r in theirs if r.method == method), None)
         if ours == "none" and match is None:
@@ -119,17 +121,30 @@ def _compare(
     return tuple(out)
 
 
-def _dkim_note(ours: str, server: str) -> str:
-    if _passes(server):
-        return "the server verified it, we do not: the message changed after it arrived (a filter, a list, a forward), or the key changed since"
-    return "we verify it, the server did not: its DNS may have failed or the key was published since"
+def _dkim_note(verdict: DkimVerdict) -> Callable[[str, str], str]:
+    def note(ours: str, server: str) -> str:
+        if not _passes(server):
+            return "we verify it, the server did not: its DNS may have failed, or the key was published since"
+        if verdict.reason.startswith(("key not found", "key revoked", "key record")):
+            return (
+                f"the server verified it, but {verdict.key_name} does not hold the key now: it was removed "
+                "or revoked since, or the server's DNS sees another zone (split horizon)"
+            )
+        if verdict.reason.startswith("signature expired"):
+            return "the server verified it before x= passed; it has expired since"
+        return (
+            "the server verified it, we do not: the message changed after it arrived "
+            "(a filter, a list, a forward), or the key changed since"
+        )
+
+    return note
 
 
 def _generic_note(ours: str, server: str) -> str:
     return "the server saw another client IP, sender or DNS answer, or the message changed after it arrived"
 
 
-def _one(check: str, ours: str, match: AuthResult | None, note: Any) -> Comparison:
+def _one(check: str, ours: str, match: AuthResult | None, note: Callable[[str, str], str]) -> Comparison:
     if match is None:
         return Comparison(check, ours, None, True, "the server wrote no result for it")
     agrees = _passes(ours) == _passes(match.result)
@@ -163,10 +178,10 @@ def format_text(report: VerdictReport) -> str:
             f"{'valid' if inst.ams_valid else 'INVALID'}"
         )
     spf = report.spf
-    lines += [
-        "",
-        f"SPF: {spf.result.upper()} for {spf.ip or '?'} as {spf.sender or '?'} (domain {spf.domain or '?'})",
-    ]
+    if spf.ip and spf.domain:
+        lines += ["", f"SPF: {spf.result.upper()} for {spf.ip} as {spf.sender} (domain {spf.domain})"]
+    else:
+        lines += ["", f"SPF: {spf.result.upper()}: not checked"]
     if report.handing is not None:
         lines.append(f"  handed in by: {report.handing.note}")
     lines.append(f"  {spf.reason}")
