@@ -78,7 +78,7 @@ def _raw_headers(raw: bytes) -> list[tuple[str, str]]:
     Values are capped (`limits.cut_value`): a cut one ends with a visible marker.
     """
     head, _body = split_message(raw)
-    msg, _notes = parse_capped(head)
+    msg, _notes = parse_capped(head[:MAX_TREE_BYTES])  # no blank line: all of it is "header"
     return [(k.lower(), v if isinstance(v, str) else str(v)) for k, v in msg.raw_items()]
 
 
