@@ -13,6 +13,7 @@ import random
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -354,3 +355,28 @@ def test_notes_say_why_the_server_differs(server: DnsServer) -> None:
 def test_malformed_messages_never_raise(server: DnsServer, raw: bytes) -> None:
     report = verify_message(raw, server.address, timeout=1)
     assert format_text(report) and json.loads(to_json(report))
+
+
+def test_signing_errors_are_for_the_admin(tmp_path: Path) -> None:
+    from mailtui.diagnostics.verdicts.dkim import DkimSigningError, sign_with_key_file
+
+    with pytest.raises(DkimSigningError, match="cannot read the DKIM key"):
+        sign_with_key_file(message(), tmp_path / "missing.pem", "s1", "example.test")
+    bad = tmp_path / "bad.pem"
+    bad.write_bytes(b"not a key")
+    with pytest.raises(DkimSigningError, match="not a PEM RSA private key"):
+        sign_with_key_file(message(), bad, "s1", "example.test")
+    with pytest.raises(DkimSigningError, match="needs a selector and a domain"):
+        sign_message(message(), KEY.pem, "", "example.test")
+
+
+def test_signing_from_a_key_file(server: DnsServer, tmp_path: Path) -> None:
+    from mailtui.diagnostics.verdicts.dkim import sign_with_key_file
+
+    key = tmp_path / "dkim.pem"
+    key.write_bytes(KEY.pem)
+    signed = sign_with_key_file(message(), key, "s1", "example.test")
+    assert signed.startswith(
+        b"DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.test;\r\n s=s1;"
+    )
+    assert dkim_of(signed, server).result == "pass"

@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Literal
 
 import dkim  # type: ignore[import-untyped]  # dkimpy ships no type information
@@ -20,9 +21,14 @@ from dkim.canonicalization import (  # type: ignore[import-untyped]
     CanonicalizationPolicy,
     InvalidCanonicalizationPolicyError,
 )
-from dkim.crypto import HASH_ALGORITHMS, parse_pem_private_key  # type: ignore[import-untyped]
+from dkim.crypto import (  # type: ignore[import-untyped]
+    HASH_ALGORITHMS,
+    UnparsableKeyError,
+    parse_pem_private_key,
+)
 from dkim.util import InvalidTagValueList, parse_tag_value  # type: ignore[import-untyped]
 
+from mailtui.core.errors import EX_DATAERR, MailtuiError
 from mailtui.core.sanitize import clean_line
 from mailtui.diagnostics.dns_check import DnsError
 from mailtui.diagnostics.verdicts.resolver import VerdictDns
@@ -41,6 +47,13 @@ SIGN_HEADERS = (
     "mime-version",
     "content-type",
 )
+
+
+class DkimSigningError(MailtuiError):
+    """Test mail could not be DKIM-signed: the key file, the key or the message is unusable."""
+
+    title = "DKIM signing failed"
+    exit_code = EX_DATAERR
 
 
 @dataclass(frozen=True)
@@ -242,14 +255,24 @@ def sign_message(
     """`raw` with a DKIM-Signature (rsa-sha256) by `key_pem` for `selector._domainkey.domain` on top.
 
     Only the listed headers that the message has are signed (From always); `length` adds l=,
-    `expires_in` adds x= that many seconds after t=. Raises `dkim.DKIMException` subclasses for a bad
-    key or message (the caller says which file was wrong).
+    `expires_in` adds x= that many seconds after t=. A bad key or message is a `DkimSigningError`.
     """
-    signer = dkim.DKIM(raw, signature_algorithm=b"rsa-sha256", linesep=b"\r\n" if b"\r\n" in raw else b"\n")
+    if not selector or not domain:
+        raise DkimSigningError("DKIM signing needs a selector and a domain (--dkim-selector, --dkim-domain)")
+    try:
+        signer = dkim.DKIM(
+            raw, signature_algorithm=b"rsa-sha256", linesep=b"\r\n" if b"\r\n" in raw else b"\n"
+        )
+    except dkim.DKIMException as exc:
+        raise DkimSigningError(f"the message cannot be signed: {clean_line(str(exc))}") from None
     try:
         private = parse_pem_private_key(key_pem)
-    except Exception as exc:  # dkimpy raises its own UnparsableKeyError, not a DKIMException
-        raise dkim.KeyFormatError(f"not a PEM RSA private key: {exc}") from None
+    except UnparsableKeyError as exc:
+        raise DkimSigningError(
+            f"the DKIM key is not a PEM RSA private key ({clean_line(str(exc))}); make one with "
+            "`openssl genrsa -out dkim.pem 2048` and publish its public half at "
+            f"{selector}._domainkey.{domain}"
+        ) from None
     present = {k.lower() for k, _ in signer.headers}
     include = tuple(
         h.lower().encode() for h in dict.fromkeys(["from", *headers]) if h.lower().encode() in present
@@ -273,5 +296,17 @@ def sign_message(
     fields += [(b"h", b":".join(include)), (b"bh", base64.b64encode(digest)), (b"b", b"0" * 60)]
     signer.signature_algorithm = b"rsa-sha256"
     signer.hasher = HASH_ALGORITHMS[b"rsa-sha256"]
-    header = b"DKIM-Signature: " + signer.gen_header(fields, include, policy, b"DKIM-Signature", private)
-    return header + raw
+    try:
+        header = signer.gen_header(fields, include, policy, b"DKIM-Signature", private)
+    except dkim.DKIMException as exc:
+        raise DkimSigningError(f"DKIM signing failed: {clean_line(str(exc))}") from None
+    return b"DKIM-Signature: " + header + raw
+
+
+def sign_with_key_file(raw: bytes, key_file: str | Path, selector: str, domain: str) -> bytes:
+    """`sign_message` with the key read from `key_file` (for --dkim-key and per-account settings)."""
+    try:
+        key_pem = Path(key_file).expanduser().read_bytes()
+    except OSError as exc:
+        raise DkimSigningError(f"cannot read the DKIM key {key_file}: {exc.strerror or exc}") from None
+    return sign_message(raw, key_pem, selector, domain)
