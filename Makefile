@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 # Packages the type checker covers (strictness per package in pyproject.toml).
 MYPY_PACKAGES := mailtui
 # Debian packages the test suite talks to (real servers, not mocks).
-DEB_PACKAGES := dovecot-imapd postfix openssl tmux pflogsumm
+DEB_PACKAGES := dovecot-imapd postfix openssl tmux pflogsumm libmail-dkim-perl libmail-spf-perl
 
 .PHONY: demo test venv system-deps lint lint-code format clean
 

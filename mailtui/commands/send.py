@@ -56,6 +56,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--size", type=int, default=100_000, metavar="N", help="attachment preset size in bytes"
     )
+    dkim = parser.add_argument_group("DKIM signing (to test your own setup end to end)")
+    dkim.add_argument("--dkim-key", metavar="PEM", help="DKIM-sign the message with this RSA private key")
+    dkim.add_argument("--dkim-selector", default="", help="the selector its public key is published under")
+    dkim.add_argument("--dkim-domain", default="", help="the signing domain d= (default: the From domain)")
     parser.set_defaults(handler=run)
 
 
@@ -96,7 +100,14 @@ def run(args: argparse.Namespace) -> int:
         draft = Draft(from_addr, to, cc=cc, bcc=bcc, subject=args.subject or "", body=read_body(),
                       attachments=attachments)  # fmt: skip
     sender = envelope_sender(draft)
-    message = build_message(draft, message_id_domain=sender.rpartition("@")[2] or "localhost")
+    message: EmailMessage | bytes = build_message(
+        draft, message_id_domain=sender.rpartition("@")[2] or "localhost"
+    )
+    if args.dkim_key:
+        from mailtui.diagnostics.verdicts.dkim import sign_with_key_file
+
+        domain = args.dkim_domain or sender.rpartition("@")[2]
+        message = sign_with_key_file(bytes(message), args.dkim_key, args.dkim_selector, domain)
     return deliver(args, account, server, message, sender, envelope_recipients(draft), bcc_header(draft))
 
 

@@ -400,3 +400,35 @@ def test_sendmail_prepares_the_message(data, headers, body):
     assert any(line.startswith("Date: ") for line in lines)
     assert any(line.startswith("Message-ID: <") and line.endswith("@example.org>") for line in lines)
     assert rcpts == (["a@example.net"] if "To: a@" in text else ["x@example.org"] if b"Bcc" in data else [])
+
+
+def test_dkim_key_signs_what_the_relay_receives(tmp_path, relay, config):
+    """--dkim-key: the message on the wire carries a signature that verifies with the public key."""
+    import dkim
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    )
+    (tmp_path / "dkim.pem").write_bytes(pem)
+    public = key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    record = b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+    done = run(
+        "--config", str(config), "send", "-s", "signed", "--dkim-key", str(tmp_path / "dkim.pem"),
+        "--dkim-selector", "test", "you@example.net", stdin=b"signed body\n",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    [got] = relay.handler.delivered
+    assert b"DKIM-Signature:" in got.data and b"d=example.org" in got.data and b"s=test" in got.data
+
+    def dnsfunc(name: bytes, timeout: int = 5) -> bytes:
+        return record if name == b"test._domainkey.example.org." else b""
+
+    assert dkim.verify(got.data, dnsfunc=dnsfunc)
+    assert not dkim.verify(got.data.replace(b"signed body", b"changed body"), dnsfunc=dnsfunc)
