@@ -183,6 +183,19 @@ def screen_text(app: MailApp) -> str:
     return "\n".join("".join(seg.text for strip in row for seg in strip) for row in update.strips)
 
 
+def steady_cursors(app: MailApp) -> None:
+    """Stop every text cursor of the screen blinking, for a snapshot.
+
+    A blinking cursor is drawn or not by the clock: on a busy machine a snapshot taken a
+    little later would differ. With blinking off the cursor is always drawn.
+    """
+    from textual.widgets import Input, TextArea
+
+    for widget in app.screen.query("Input, TextArea"):
+        if isinstance(widget, Input | TextArea):
+            widget.cursor_blink = False
+
+
 async def wait_until(
     pilot: object, condition: Callable[[], object], timeout: float = 30.0, what: str = ""
 ) -> None:

@@ -15,7 +15,7 @@ from mailtui.core.compose import AttachmentSpec
 from mailtui.ui.app import MailApp
 from mailtui.ui.compose_actions import open_compose
 from mailtui.ui.widgets.compose.attachment_list import AttachmentList
-from tests.ui.conftest import settle
+from tests.ui.conftest import settle, steady_cursors
 
 
 def compose_app(maildir: Path) -> MailApp:
@@ -30,6 +30,7 @@ async def open_new(pilot) -> None:
     await settle(pilot)
     open_compose(pilot.app)
     await settle(pilot)
+    steady_cursors(pilot.app)
 
 
 def test_compose_new(snap_compare, maildir: Path) -> None:
@@ -47,5 +48,6 @@ def test_compose_bad_address_and_attachment(snap_compare, maildir: Path) -> None
         await pilot.press(*"bob@example.org, al ice@x")
         await pilot.press("tab")  # leaving the field checks it
         await settle(pilot)
+        steady_cursors(pilot.app)
 
     assert snap_compare(compose_app(maildir), terminal_size=(80, 24), run_before=fill)

@@ -11,7 +11,7 @@ from pathlib import Path
 from textual.widgets import Input
 
 from mailtui.ui.diagnostics_actions import open_diagnostics
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app, settle, steady_cursors
 
 HEADERS = Path(__file__).parent.parent / "data" / "headers"
 
@@ -23,6 +23,7 @@ def test_header_inspector(snap_compare, maildir: Path) -> None:
         await settle(pilot)
         open_diagnostics(pilot.app, "headers", raw_message=raw)
         await settle(pilot)
+        steady_cursors(pilot.app)
 
     assert snap_compare(make_app(maildir), terminal_size=(80, 24), run_before=open_headers)
 
@@ -37,5 +38,6 @@ def test_decoder(snap_compare, maildir: Path) -> None:
         field.focus()
         await pilot.press("enter")
         await settle(pilot)
+        steady_cursors(pilot.app)
 
     assert snap_compare(make_app(maildir), terminal_size=(80, 24), run_before=decode)
