@@ -1,4 +1,5 @@
-"""`mailtui headers FILE|-`: the Received hops, authentication results and MIME tree of a message."""
+"""`mailtui headers FILE|- [--verify]`: the Received hops, authentication results and MIME tree of a
+message; with --verify, DKIM, ARC, SPF and DMARC verified here (`mailtui verify`)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "default: ui.trusted_authserv_ids from the config)",
     )
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    from mailtui.commands import verify
+
+    verify.add_arguments(parser, for_headers=True)
     parser.set_defaults(handler=run)
 
 
@@ -53,6 +57,10 @@ def run(args: argparse.Namespace) -> int:
             raise MailtuiError(
                 f"cannot read {args.file}: {exc.strerror or exc}", title="No input", exit_code=EX_NOINPUT
             ) from None
+    if args.verify:
+        from mailtui.commands import verify
+
+        return verify.run(args, raw)
     inspection = inspect_message(raw, _trusted(args))
     if args.json:
         print(json.dumps(dataclasses.asdict(inspection), ensure_ascii=False, indent=2))

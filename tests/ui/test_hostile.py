@@ -110,6 +110,8 @@ async def test_hostile_messages_render_with_notes_end_to_end(hostile: Path) -> N
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert "⚠" in screen_text(app)  # the invisible sender is marked in the index
+        (row,) = [line for line in screen_text(app).splitlines() if "<U+200B>" in line]
+        assert row.count("⚠") == 2  # and so is its subject
         await pilot.press("enter")  # the HTML flood
         await wait_until(pilot, lambda: "loading" not in app.screen.query_one(Pager).plain, 60, "the body")
         assert "HTML" in app.screen.query_one(Pager).plain

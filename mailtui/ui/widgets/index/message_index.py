@@ -28,7 +28,7 @@ from textual.strip import Strip
 from mailtui.backends.base import CompactRefs
 from mailtui.core.models import Envelope, Flag, MessageRef
 from mailtui.core.sanitize import clean_line
-from mailtui.ui.widgets.index.cells import display_sender, flag_cells, format_date, format_size
+from mailtui.ui.widgets.index.cells import display_sender, display_subject, flag_cells, format_date, format_size
 from mailtui.ui.widgets.index.folding import ThreadFolding
 
 CACHE_SIZE = 5000
@@ -436,7 +436,7 @@ class MessageIndex(ScrollView, can_focus=True):
             folding = self.folding
             if ref.key in folding.hidden_unread and flags[0] == " ":
                 flags = "N" + flags[1:]  # a collapsed thread with unread replies, as in mutt
-            sender, subject = clean_line(display_sender(env)), clean_line(env.subject)
+            sender, subject = clean_line(display_sender(env)), clean_line(display_subject(env))
             depth = folding.depth.get(ref.key, 0)
             if depth:
                 # Replies indented under their parent, as mutt's thread tree (at most 8 levels).
