@@ -57,7 +57,9 @@ def test_headers_verify_gives_the_same_verdicts(server: DnsServer) -> None:
     """`mailtui headers --verify` is `mailtui verify` (same options, same report)."""
     raw = delivered(sign(message(), selector="gone"), ip="203.0.113.9")
     args = ["headers", "-", "--verify", "--dns-server", server.address, "--trusted", "mx.receiver.test"]
-    out = subprocess.run([sys.executable, "-m", "mailtui", *args], input=raw, capture_output=True, check=False)
+    out = subprocess.run(
+        [sys.executable, "-m", "mailtui", *args], input=raw, capture_output=True, check=False
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout == verify(server, raw).stdout
     assert b"key not found" in out.stdout and b"SPF: FAIL for 203.0.113.9" in out.stdout

@@ -28,7 +28,13 @@ from textual.strip import Strip
 from mailtui.backends.base import CompactRefs
 from mailtui.core.models import Envelope, Flag, MessageRef
 from mailtui.core.sanitize import clean_line
-from mailtui.ui.widgets.index.cells import display_sender, display_subject, flag_cells, format_date, format_size
+from mailtui.ui.widgets.index.cells import (
+    display_sender,
+    display_subject,
+    flag_cells,
+    format_date,
+    format_size,
+)
 from mailtui.ui.widgets.index.folding import ThreadFolding
 
 CACHE_SIZE = 5000
