@@ -12,7 +12,15 @@ from mailtui.ui.screens.browser.browser import BrowserScreen
 from mailtui.ui.screens.help import HelpScreen
 from mailtui.ui.widgets.index.message_index import MessageIndex
 from mailtui.ui.widgets.status_bar import StatusBar
-from tests.ui.conftest import BASE_TIME, make_app, screen_text, settle, wait_until, write_message
+from tests.ui.conftest import (
+    BASE_TIME,
+    make_app,
+    notifications,
+    screen_text,
+    settle,
+    wait_until,
+    write_message,
+)
 
 
 def files(folder: Path) -> list[str]:
@@ -203,8 +211,13 @@ async def test_backend_error_is_a_notification(tmp_path: Path) -> None:
     app = make_app(tmp_path / "missing")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        notes = list(app._notifications)
-        assert any(n.title == "No such mailbox" and "does not exist" in n.message for n in notes)
+
+        def said() -> bool:
+            return any(
+                n.title == "No such mailbox" and "does not exist" in n.message for n in notifications(app)
+            )
+
+        await wait_until(pilot, said, what="the error notification")
         assert "NOT CONNECTED" in str(app.screen.query_one(StatusBar).status_text())
 
 
@@ -249,7 +262,7 @@ async def test_unknown_key_id_in_config_is_reported(maildir: Path) -> None:
     app = make_app(maildir, keys={"no-such-binding": "z", "quit": "Q"})
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert any("no-such-binding" in n.message for n in app._notifications)
+        assert any("no-such-binding" in n.message for n in notifications(app))
         await pilot.press("Q")
         await pilot.pause()
         assert not app.is_running

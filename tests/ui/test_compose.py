@@ -26,7 +26,7 @@ from mailtui.ui.screens.compose.drafts import DraftsDialog, PresetDialog, parse_
 from mailtui.ui.screens.compose.send_transcript import MimePreviewDialog
 from mailtui.ui.widgets.compose.attachment_list import AttachmentList, PathSuggester, guess_type
 from tests.store.full_disk import fill_up, tiny_tmpfs
-from tests.ui.conftest import make_app, screen_text, settle, wait_until
+from tests.ui.conftest import make_app, notifications, screen_text, settle, wait_until
 
 ORIGINAL = (
     b'From: "Doe, John" <john@example.org>\nTo: admin@example.org, Carol <carol@example.org>\n'
@@ -86,7 +86,7 @@ def _asked(app: App[object]) -> bool:
 
 
 def _said(app: App[object], text: str) -> bool:
-    return any(text in (n.title or "") or text in n.message for n in app._notifications)
+    return any(text in (n.title or "") or text in n.message for n in notifications(app))
 
 
 async def test_full_disk_esc_keeps_the_text_and_saves_it_elsewhere(maildir: Path, tmp_path: Path) -> None:
@@ -222,7 +222,7 @@ async def test_editor_runner_edits_body_and_headless_suspend_is_reported(maildir
         await pilot.press("ctrl+o")
         await settle(pilot)
         assert screen.body.text == before
-        assert any("cannot hand over to an editor" in n.message for n in app._notifications)
+        assert any("cannot hand over to an editor" in n.message for n in notifications(app))
 
 
 async def test_reply_prefill_and_group_reply(maildir: Path) -> None:

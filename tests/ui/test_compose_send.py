@@ -25,7 +25,7 @@ from mailtui.ui.screens.compose.send_transcript import PasswordDialog
 from mailtui.ui.widgets.compose.address_field import AddressField
 from tests.sending.relay import PASSWORD, USER
 from tests.store.full_disk import fill_up, tiny_tmpfs
-from tests.ui.conftest import make_maildir, screen_text, settle
+from tests.ui.conftest import make_maildir, notifications, screen_text, settle
 
 BINARY = bytes(range(256)) * 40 + b"\x00\r\n\r\n.\r\n\x1b[31m end"  # NULs, CRLF, a lone dot, ESC
 
@@ -90,7 +90,7 @@ async def test_send_with_binary_attachment_arrives_and_closes(tmp_path: Path, re
         assert "C: RCPT TO:<bob@demo.test>" in shown
         assert "queued as" in shown and "Sent copy:" in shown
         assert any(isinstance(m, TranscriptLineAdded) and "queued as" in m.line.text for m in seen)
-        assert any("Message sent" == (n.title or "") for n in app._notifications)
+        assert any("Message sent" == (n.title or "") for n in notifications(app))
     (msg,) = delivered(relay)
     assert msg["Subject"] == "Grüße: disk report"
     assert msg["To"] == "bob@demo.test"
@@ -159,7 +159,7 @@ async def test_451_on_a_full_disk_does_not_claim_a_draft(tmp_path: Path, relay: 
             await settle(pilot)
             assert app.screen is screen  # not sent, not queued: it stays
             assert any("451 4.7.1" in t for t in screen.panel.texts)
-            said = [f"{n.title}: {n.message}" for n in app._notifications] + [screen_text(app)]
+            said = [f"{n.title}: {n.message}" for n in notifications(app)] + [screen_text(app)]
             assert not any("also saved as a draft" in s for s in said), said
             assert any("NOT saved as a draft" in s for s in said), said
             assert screen.body.text.startswith("keep me\n")
@@ -243,7 +243,7 @@ async def test_outbox_flush_delivers_queued_message(tmp_path: Path, relay: DemoR
         await settle(pilot)
         assert any(
             n.title == "Outbox retried" and "1 sent, 0 still in the outbox" in n.message
-            for n in app._notifications
+            for n in notifications(app)
         )
     assert Outbox().list() == []
     assert [m["Subject"] for m in delivered(relay)] == ["was queued"]

@@ -8,7 +8,7 @@ from textual.widgets import Input
 
 from mailtui.ui.screens.pager.attachments import AttachmentsDialog
 from mailtui.ui.screens.pager.pager import PagerScreen
-from tests.ui.conftest import make_app, screen_text, settle
+from tests.ui.conftest import make_app, notifications, screen_text, settle
 
 
 async def test_attachments_dialog_saves_into_folder(maildir: Path, tmp_path: Path) -> None:
@@ -48,7 +48,7 @@ async def test_message_without_attachments_says_so(maildir: Path) -> None:
         await pilot.press("v")
         await settle(pilot)
         assert isinstance(app.screen, PagerScreen)
-        assert any("no attachments" in n.message for n in app._notifications)
+        assert any("no attachments" in n.message for n in notifications(app))
 
 
 async def test_d_in_pager_deletes_and_returns_to_index(maildir: Path) -> None:
