@@ -178,10 +178,12 @@ async def test_new_mail_appears_while_running(maildir: Path) -> None:
         )
         write_message(maildir, "new", BASE_TIME + 100, 99, "", data)
         index = app.screen.query_one(MessageIndex)
-        for _ in range(100):  # bounded: at most ~10 s
-            await pilot.pause(0.1)
-            if index.row_count == 6 and "Fresh delivery" in screen_text(app):
-                break
+        await wait_until(
+            pilot,
+            lambda: index.row_count == 6 and "Fresh delivery" in screen_text(app),
+            60,
+            "the new delivery",
+        )
         assert "Fresh delivery" in screen_text(app).splitlines()[0]
         assert "[/PATCH]" in index.row_text(index.cursor)
 

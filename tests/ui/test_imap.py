@@ -13,7 +13,7 @@ from mailtui.ui.app import MailApp
 from mailtui.ui.widgets.index.message_index import MessageIndex
 from mailtui.ui.widgets.status_bar import StatusBar
 from tests.backends.imap_helpers import new_user
-from tests.ui.conftest import MESSAGES, screen_text, settle
+from tests.ui.conftest import MESSAGES, screen_text, settle, wait_until
 
 pytestmark = pytest.mark.dovecot
 
@@ -40,10 +40,9 @@ async def test_browse_flag_and_receive_over_imap(dovecot) -> None:  # type: igno
 
         index = app.screen.query_one(MessageIndex)
         dovecot.deliver(user.name, b"From: x@example.org\nSubject: Over IMAP\n\nhello\n")
-        for _ in range(100):  # bounded: at most ~10 s
-            await pilot.pause(0.1)
-            if index.row_count == 6 and "Over IMAP" in screen_text(app):
-                break
+        await wait_until(
+            pilot, lambda: index.row_count == 6 and "Over IMAP" in screen_text(app), 60, "the new message"
+        )
         assert "Over IMAP" in index.row_text(0)
         assert "测试邮件" in index.row_text(index.cursor)  # the cursor stayed on its message
 
