@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -359,31 +360,34 @@ async def test_spool_d_marks_u_unmarks_and_purge_says_how_many(tmp_path: Path) -
 
     spool = write_spool(tmp_path / "admin")
     app = make_app(spool)  # delete = "trash" (the default), but a spool has no Trash
+
+    def first_row_marked() -> bool:
+        return screen_text(app).splitlines()[0].startswith("D")
+
+    def asks(text: str) -> Callable[[], bool]:
+        return lambda: isinstance(app.screen, ConfirmDialog) and text in screen_text(app)
+
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("d")
+        await wait_until(pilot, first_row_marked, what="the D mark")
         await settle(pilot)
         assert spool_count(spool) == 5  # marked, not removed
-        assert screen_text(app).splitlines()[0].startswith("D")
         await pilot.press("k", "u")
+        await wait_until(pilot, lambda: not first_row_marked(), what="the mark gone")
         await settle(pilot)
-        assert not screen_text(app).splitlines()[0].startswith("D")
         assert b"X-Status: D" not in spool.read_bytes()
         await pilot.press("d", "d", "dollar_sign")  # two marked, purged before their writes land
-        await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
-        assert "Purge 2 message(s)" in screen_text(app)
+        await wait_until(pilot, asks("Purge 2 message(s)"), what="the purge question")
         await pilot.press("y")
+        index = app.screen.query_one(MessageIndex)
+        await wait_until(pilot, lambda: index.row_count == 3, what="the purged rows gone")
         await settle(pilot)
         assert spool_count(spool) == 3
-        assert app.screen.query_one(MessageIndex).row_count == 3
         await pilot.press("d", "q")
-        await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
-        assert "Purge 1 message(s)" in screen_text(app)
+        await wait_until(pilot, asks("Purge 1 message(s)"), what="the purge question at quit")
         await pilot.press("y")
-        await settle(pilot)
-        assert not app.is_running
+        await wait_until(pilot, lambda: not app.is_running, what="the app to quit")
     assert spool_count(spool) == 2
 
 

@@ -226,7 +226,7 @@ async def test_ordering_and_search_parts_on_the_screen(maildir: Path) -> None:
         senders = [index.envelope(r.key).sender.lower() for r in index.rows]  # type: ignore[union-attr]
         assert senders == sorted(senders)
         screen.search.start("backup")
-        await settle(pilot)
-        assert screen.search.query == "backup" and index.filtered and index.row_count == 1
+        await wait_until(pilot, lambda: index.filtered and index.row_count == 1, what="the search result")
+        assert screen.search.query == "backup"
         screen.search.clear()
         assert screen.search.query is None and not index.filtered and index.row_count == 5

@@ -106,7 +106,11 @@ async def test_full_disk_esc_keeps_the_text_and_saves_it_elsewhere(maildir: Path
             )
             assert not _said(app, "Draft saved") and not _said(app, "Draft postponed")
             assert _asked(app)
-            assert "save to another path" in screen_text(app) and "discard" in screen_text(app)
+            await wait_until(
+                pilot,
+                lambda: "save to another path" in screen_text(app) and "discard" in screen_text(app),
+                what="the dialog drawn",
+            )
             assert screen in app.screen_stack and screen.body.text == "the only copy of this text"
             assert Drafts().list() == []  # nothing claimed: R would list nothing, and nothing is said
             await pilot.press("p")
