@@ -7,13 +7,10 @@ and full tmpfs mounts (skipped with the reason where mounting is not permitted).
 from __future__ import annotations
 
 import email
-import errno
 import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,6 +20,7 @@ from mailtui.paths import data_dir
 from mailtui.sending.outbox import Outbox
 from tests.commands.test_cli_send import PASSWORD_ENV, run, write_config
 from tests.sending.relay import PASSWORD, Relay
+from tests.store.full_disk import fill_up, tmpfs
 
 
 @pytest.fixture
@@ -37,39 +35,6 @@ def config(tmp_path: Path, relay: Relay) -> Path:
 
 def message_id(raw: bytes) -> str:
     return str(email.message_from_bytes(raw)["Message-ID"])
-
-
-@contextmanager
-def tmpfs(path: Path, options: str) -> Iterator[Path]:
-    """A tmpfs mounted on `path` with mount `options` (e.g. "size=16k" or "size=64k,ro")."""
-    path.mkdir(parents=True, exist_ok=True)
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root")
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)], capture_output=True, text=True
-    )
-    if done.returncode != 0:
-        pytest.skip(f"mount -t tmpfs is not permitted here: {done.stderr.strip() or done.returncode}")
-    try:
-        yield path
-    finally:
-        if subprocess.run(["umount", str(path)], capture_output=True).returncode != 0:
-            subprocess.run(["umount", "-l", str(path)], capture_output=True)
-
-
-def fill_up(directory: Path) -> None:
-    fd = os.open(directory / "filler", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    try:
-        for chunk in (b"\0" * 4096, b"\0"):
-            while True:
-                try:
-                    os.write(fd, chunk)
-                except OSError as exc:
-                    if exc.errno != errno.ENOSPC:
-                        raise
-                    break
-    finally:
-        os.close(fd)
 
 
 # -- a crash at any point: sent later or sent, never neither -------------------------------------

@@ -10,22 +10,21 @@ import errno
 import os
 import subprocess
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
 
 
 @contextmanager
-def tiny_tmpfs(path: Path, size: str = "16k") -> Iterator[Path]:
-    """Mount a tmpfs of `size` on `path` (created if missing); unmounted afterwards."""
+def tmpfs(path: Path, options: str) -> Iterator[Path]:
+    """A tmpfs mounted on `path` (created if missing) with mount `options` ("size=16k",
+    "size=64k,ro"); unmounted afterwards."""
     path.mkdir(parents=True, exist_ok=True)
     if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs (a real full disk) needs root")
+        pytest.skip("mounting a tmpfs (a real full or read-only disk) needs root")
     done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(path)],
-        capture_output=True,
-        text=True,
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)], capture_output=True, text=True
     )
     if done.returncode != 0:
         pytest.skip(f"mount -t tmpfs is not permitted here: {done.stderr.strip() or done.returncode}")
@@ -34,6 +33,11 @@ def tiny_tmpfs(path: Path, size: str = "16k") -> Iterator[Path]:
     finally:
         if subprocess.run(["umount", str(path)], capture_output=True).returncode != 0:
             subprocess.run(["umount", "-l", str(path)], capture_output=True)
+
+
+def tiny_tmpfs(path: Path, size: str = "16k") -> AbstractContextManager[Path]:
+    """A tmpfs of `size` on `path`, only for the user: to be filled up."""
+    return tmpfs(path, f"size={size},mode=0700")
 
 
 def fill_up(directory: Path) -> Path:
