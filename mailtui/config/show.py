@@ -33,7 +33,15 @@ def format_config(config: Config) -> str:
             _kv("drafts_folder", acc.drafts_folder),
             _kv("mark_seen_on_open", acc.mark_seen_on_open),
             _kv("subscribed_only", acc.subscribed_only),
+            _kv("queue_lifetime", acc.queue_lifetime),
         ]
+        # The sendmail keys, where set (their defaults depend on the mode or the From address).
+        optional: dict[str, object] = {
+            "aliases": acc.aliases,
+            "domain": acc.domain or None,
+            "save_sent": acc.save_sent,
+        }
+        out += [_kv(k, v) for k, v in optional.items() if v is not None]
         for server in (acc.imap, acc.smtp):
             if server is None:
                 continue

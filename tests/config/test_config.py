@@ -306,7 +306,9 @@ def test_example_documents_every_key() -> None:
 
 def test_format_config_masks_secrets_and_parses(tmp_path: Path) -> None:
     text = (
-        GOOD_ACCOUNT + '[account.smtp]\nhost = "h"\nuser = "u"\npassword = "s3cr\\"et"\n'
+        GOOD_ACCOUNT
+        + 'aliases = "/etc/aliases"\ndomain = "mail.example.com"\nsave_sent = true\nqueue_lifetime = "12h"\n'
+        + '[account.smtp]\nhost = "h"\nuser = "u"\npassword = "s3cr\\"et"\n'
         'password_command = "pass show x"\noauth2_token_command = "tok --get"\ntls_verify = false\n'
     )
     config = load_config(write(tmp_path, text))
@@ -318,6 +320,7 @@ def test_format_config_masks_secrets_and_parses(tmp_path: Path) -> None:
     assert smtp["password_command"] == "pass show x" and smtp["oauth2_token_command"] == "tok --get"
     assert smtp["port"] == 465 and parsed["account"][0]["from"] == "a@example.com"
     assert "NOT verified" in shown
+    assert 'domain = "mail.example.com"' in shown and "queue_lifetime = 43200" in shown
     # The shown config loads back to the same config, except for the masked password.
     again = load_config(write(tmp_path, shown))
     assert again.accounts[0].smtp is not None and again.accounts[0].smtp.password.inline == "********"
