@@ -222,7 +222,8 @@ def run_summary(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from mailtui.server.relay_check import analyse_postconf, check_mx_port25, read_postconf
+    from mailtui.diagnostics.port25 import check_mx_port25
+    from mailtui.server.relay_check import analyse_postconf, read_postconf
 
     findings = analyse_postconf(read_postconf(args.config_dir), args.client)
     report = check_mx_port25(args.domain, args.dns_server, args.timeout, args.port) if args.domain else None

@@ -1,7 +1,7 @@
-"""Relay and reachability checks: `postconf -n` (with `-c`) explained, and port 25 of a domain's MX hosts.
+"""Relay checks: `postconf -n` (with `-c`) explained. (Port 25 of a domain's MX hosts is
+`diagnostics/port25.py`, on the DNS lookups `mailtui dns` uses.)
 
-`analyse_postconf` is pure (settings in, findings out); `read_postconf` and `check_mx_port25`
-do the I/O. Findings are written for an admin: open relay or not, why a client gets
+`analyse_postconf` is pure (settings in, findings out); `read_postconf` does the I/O. Findings are written for an admin: open relay or not, why a client gets
 "Relay access denied", the size limit, TLS off.
 """
 
@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import ipaddress
 import shutil
-import socket
 import subprocess
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Literal
-
-import dns.exception
-import dns.resolver
 
 from mailtui.server.errors import ServerError
 
-__all__ = ["Finding", "MxProbe", "analyse_postconf", "check_mx_port25", "parse_postconf", "read_postconf"]
+__all__ = ["Finding", "analyse_postconf", "parse_postconf", "read_postconf"]
 
 Level = Literal["ok", "info", "warning", "problem"]
 
@@ -155,94 +151,3 @@ def read_postconf(config_dir: str | None = None) -> dict[str, str]:
     if done.returncode != 0:
         raise ServerError(f"{' '.join(cmd)} failed: {done.stderr.strip()}")
     return parse_postconf(done.stdout)
-
-
-@dataclass(frozen=True)
-class MxProbe:
-    host: str
-    address: str
-    port: int
-    result: Literal["banner", "refused", "timed out", "error", "no address"]
-    detail: str = ""
-
-
-@dataclass
-class MxReport:
-    domain: str
-    mx: list[str] = field(default_factory=list)
-    probes: list[MxProbe] = field(default_factory=list)
-    conclusion: str = ""
-
-
-def _probe(host: str, address: str, port: int, timeout: float) -> MxProbe:
-    try:
-        with socket.create_connection((address, port), timeout=timeout) as sock:
-            sock.settimeout(timeout)
-            banner = sock.recv(512).decode("ascii", "replace").strip()
-            sock.sendall(b"QUIT\r\n")
-        return MxProbe(host, address, port, "banner", banner.splitlines()[0] if banner else "")
-    except ConnectionRefusedError:
-        return MxProbe(host, address, port, "refused")
-    except TimeoutError:
-        return MxProbe(host, address, port, "timed out")
-    except OSError as exc:
-        return MxProbe(host, address, port, "error", str(exc))
-
-
-def _resolver(servers: Sequence[str], timeout: float) -> dns.resolver.Resolver:
-    # diagnostics/ is a sibling layer: this subsystem keeps its own few lines of dnspython.
-    resolver = dns.resolver.Resolver(configure=not servers)
-    if servers:
-        hosts, ports = zip(*(s.rsplit(":", 1) if ":" in s else (s, "53") for s in servers), strict=True)
-        resolver.nameservers = list(hosts)
-        resolver.port = int(ports[0])
-    resolver.timeout = resolver.lifetime = timeout
-    return resolver
-
-
-def _mx_hosts(resolver: dns.resolver.Resolver, domain: str) -> list[str]:
-    try:
-        answer = resolver.resolve(domain, "MX")
-    except (dns.exception.DNSException, OSError) as exc:
-        if isinstance(exc, dns.resolver.NoAnswer | dns.resolver.NXDOMAIN):
-            return []
-        raise ServerError(f"DNS lookup of {domain} MX failed: {exc}") from None
-    rows = sorted((r.preference, str(r.exchange).rstrip(".")) for r in answer)
-    return [host for _, host in rows]
-
-
-def _addresses(resolver: dns.resolver.Resolver, host: str) -> list[str]:
-    out: list[str] = []
-    for rdtype in ("A", "AAAA"):
-        try:
-            out += [str(r) for r in resolver.resolve(host, rdtype)]
-        except (dns.exception.DNSException, OSError):
-            continue
-    return out
-
-
-def check_mx_port25(
-    domain: str, servers: Sequence[str] = (), timeout: float = 3.0, port: int = 25
-) -> MxReport:
-    """Resolve `domain`'s MX hosts and try `port` on each; conclude when outbound 25 looks blocked."""
-    resolver = _resolver(servers, timeout)
-    report = MxReport(domain, _mx_hosts(resolver, domain) or [domain])
-    for host in report.mx:
-        addresses = _addresses(resolver, host)
-        if not addresses:
-            report.probes.append(MxProbe(host, "", port, "no address"))
-        for address in addresses:
-            report.probes.append(_probe(host, address, port, timeout))
-    results = {p.result for p in report.probes}
-    if "banner" in results:
-        report.conclusion = f"port {port} is reachable: at least one MX answered"
-    elif results == {"timed out"}:
-        report.conclusion = (
-            f"DNS works but every MX timed out on port {port}: outbound port {port} looks blocked "
-            "(ask the provider, or relay through a smarthost on 587)"
-        )
-    elif results <= {"refused", "timed out"} and results:
-        report.conclusion = f"no MX accepts connections on port {port} (refused or timed out)"
-    else:
-        report.conclusion = "no MX host could be tried (no address)"
-    return report

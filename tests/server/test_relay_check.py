@@ -5,7 +5,8 @@ from __future__ import annotations
 import socket
 import threading
 
-from mailtui.server.relay_check import analyse_postconf, check_mx_port25, parse_postconf, read_postconf
+from mailtui.diagnostics.port25 import check_mx_port25
+from mailtui.server.relay_check import analyse_postconf, parse_postconf, read_postconf
 from tests.certs import free_port
 from tests.diagnostics.dns_server import DnsServer
 
