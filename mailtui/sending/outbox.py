@@ -39,7 +39,7 @@ from typing import Any
 
 from mailtui.core.errors import EX_NOINPUT, MailtuiError, SendError
 from mailtui.paths import data_dir
-from mailtui.store.files import VALID_ID, StoreError, atomic_write, check_id
+from mailtui.store.files import VALID_ID, StoreError, atomic_write, check_id, process_alive
 
 BACKOFF_BASE = 60.0  # seconds before the first retry; doubles with each failure
 BACKOFF_MAX = 6 * 3600.0
@@ -78,19 +78,6 @@ def _sync_dirs(*dirs: Path) -> None:
             pass
         finally:
             os.close(fd)
-
-
-def _alive(pid: int) -> bool:
-    """Whether process `pid` exists (this process included: its own sends are in flight)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def backoff_delay(attempts: int) -> float:
@@ -259,7 +246,7 @@ class Outbox:
             next_attempt = meta.get("next_attempt")
             sending = meta.get("sending")
             dsn = meta.get("dsn") or {}
-            alive = isinstance(sending, dict) and _alive(int(sending.get("pid", 0)))
+            alive = isinstance(sending, dict) and process_alive(int(sending.get("pid", 0)))
             return QueuedMessage(
                 id=ident, subject=subject, sender=str(meta.get("sender", "")), recipients=tuple(recipients),
                 account=str(meta.get("account", "")), attempts=int(meta.get("attempts", 0)),

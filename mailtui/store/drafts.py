@@ -28,7 +28,7 @@ from typing import Any
 from mailtui.core.compose import AttachmentSpec, Draft
 from mailtui.core.errors import EX_NOINPUT
 from mailtui.paths import data_dir
-from mailtui.store.files import VALID_ID, StoreError, atomic_write, check_id
+from mailtui.store.files import VALID_ID, StoreError, atomic_write, check_id, process_alive
 
 # Drafts open in a compose screen of this process: their markers are not leftovers. One
 # set for the process, since every compose screen makes its own `Drafts` on the same files.
@@ -207,16 +207,6 @@ def mark_abandoned(draft_id: str) -> None:
     _OPEN_HERE.discard(draft_id)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def recovered_drafts(drafts: Drafts) -> list[SavedDraft]:
     """Drafts whose composing process died (open marker, process gone), newest first."""
     saved = {d.draft_id: d for d in drafts.list()}
@@ -227,7 +217,7 @@ def recovered_drafts(drafts: Drafts) -> list[SavedDraft]:
             pid = int(marker.read_text("ascii").strip() or "0")
         except (OSError, ValueError):
             pid = 0
-        if draft_id in _OPEN_HERE or (pid > 0 and pid != os.getpid() and _alive(pid)):
+        if draft_id in _OPEN_HERE or (pid != os.getpid() and process_alive(pid)):
             continue  # being composed right now, here or in another running mailtui
         if draft_id in saved:
             out.append(saved[draft_id])

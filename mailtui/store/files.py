@@ -72,3 +72,16 @@ def check_id(kind: str, ident: str, *, error: type[StoreError] = StoreError) -> 
     if not VALID_ID.match(ident):
         raise error(f"invalid {kind} id {ident!r}", exit_code=EX_NOINPUT)
     return ident
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` exists (this process included): whose draft or send is still open."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, another user's
+        return True
+    return True
