@@ -11,26 +11,13 @@ import os
 import signal
 import subprocess
 import sys
-from pathlib import Path
-
-import pytest
 
 from mailtui.core.errors import EX_IOERR
 from mailtui.paths import data_dir
 from mailtui.sending.outbox import Outbox
-from tests.commands.test_cli_send import PASSWORD_ENV, run, write_config
-from tests.sending.relay import PASSWORD, Relay
+from tests.commands.test_cli_send import PASSWORD_ENV, run
+from tests.sending.relay import PASSWORD
 from tests.store.full_disk import fill_up, tmpfs
-
-
-@pytest.fixture
-def relay(relay_factory) -> Relay:
-    return relay_factory("starttls")
-
-
-@pytest.fixture
-def config(tmp_path: Path, relay: Relay) -> Path:
-    return write_config(tmp_path, relay)
 
 
 def message_id(raw: bytes) -> str:

@@ -75,16 +75,6 @@ def write_config(tmp_path: Path, relay: Relay, *, extra: str = "") -> Path:
     return path
 
 
-@pytest.fixture
-def relay(relay_factory) -> Relay:
-    return relay_factory("starttls")
-
-
-@pytest.fixture
-def config(tmp_path: Path, relay: Relay) -> Path:
-    return write_config(tmp_path, relay)
-
-
 def delivered(relay: Relay) -> EmailMessage:
     [got] = relay.handler.delivered
     # The wire form has CRLF line ends; parse it as a local file would be.

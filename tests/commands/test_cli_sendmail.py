@@ -15,7 +15,6 @@ from mailtui.core.errors import EX_DATAERR, EX_USAGE
 from mailtui.paths import data_dir
 from mailtui.sending.outbox import Outbox
 from tests.commands.test_cli_send import run, write_config
-from tests.sending.relay import Relay
 
 # What mutt hands to `set sendmail="mailtui sendmail"`: a multipart message with an attachment
 # whose text part has a line holding only ".", and NO -i (mutt passes only `-oi` when told to).
@@ -26,16 +25,6 @@ MUTT_MESSAGE = (
     b'--XyZ\nContent-Type: application/octet-stream\nContent-Disposition: attachment; filename="r.bin"\n'
     b"Content-Transfer-Encoding: base64\n\nQVRUQUNITUVOVC1QQVlMT0FE\n--XyZ--\n"
 )
-
-
-@pytest.fixture
-def relay(relay_factory) -> Relay:
-    return relay_factory("starttls")
-
-
-@pytest.fixture
-def config(tmp_path: Path, relay: Relay) -> Path:
-    return write_config(tmp_path, relay)
 
 
 def sendmail(config: Path, *args: str, stdin: bytes = b"Subject: x\n\nbody\n", **env: str):
