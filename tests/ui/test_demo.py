@@ -8,7 +8,7 @@ from mailtui.demo.mailbox import demo_config
 from mailtui.demo.relay import DemoRelayService
 from mailtui.ui.app import MailApp
 from mailtui.ui.widgets.index.message_index import MessageIndex
-from tests.ui.conftest import settle
+from tests.ui.conftest import notifications, settle, wait_until
 
 
 def banner(port: int) -> bytes:
@@ -32,3 +32,34 @@ async def test_demo_starts_and_stops_the_relay() -> None:
         pass  # closed on exit, as it should be
     else:
         raise AssertionError("the demo relay still listens after the app exited")
+
+
+class _BrokenService:
+    """A service whose start fails, as the demo relay does when it cannot bind."""
+
+    title = "Broken relay"
+
+    def __init__(self) -> None:
+        self.stopped = 0
+
+    def start(self, account):  # type: ignore[no-untyped-def]
+        raise OSError("address already in use")
+
+    def stop(self) -> None:
+        self.stopped += 1
+
+
+async def test_a_service_that_cannot_start_is_reported_and_the_app_works_on() -> None:
+    config = demo_config()
+    service = _BrokenService()
+    app = MailApp(config, config.accounts[0], services=[service])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(
+            pilot,
+            lambda: any(n.title == "Broken relay not started" for n in notifications(app)),
+            what="the service's failure notice",
+        )
+        await settle(pilot)
+        assert app.screen.query_one(MessageIndex).row_count > 0
+        assert app.session.account == config.accounts[0]  # unchanged: the service never ran
+    assert service.stopped >= 1
