@@ -250,9 +250,12 @@ class DovecotServer:
 
     def kick(self, user: str) -> None:
         """Disconnect every session of `user` (the server says BYE), like a restart would."""
-        subprocess.run(
+        done = subprocess.run(
             [DOVEADM, "-c", str(self.conf), "kick", user], check=False, capture_output=True, timeout=30
         )
+        # 0: kicked; 68 (EX_NOUSER): nobody was connected. Anything else: the kick did not happen.
+        if done.returncode not in (0, 68):
+            raise RuntimeError(f"doveadm kick {user} failed ({done.returncode}): {done.stderr!r}")
 
     def log(self) -> str:
         """The server's log so far (for assertion messages)."""

@@ -347,7 +347,7 @@ def test_wait_for_changes_survives_a_kick(user: ImapUser) -> None:
         user.server.kick(user.name)  # BYE to both connections
         user.server.deliver(user.name, make_message(1))
         thread.join(30)
-        assert not thread.is_alive() and result == [True]
+        assert not thread.is_alive() and result == [True], transcript.format()
         assert len(backend.list_refs("INBOX")) == 1  # the main connection recovers too
     finally:
         backend.close()

@@ -93,7 +93,7 @@ class ChangeWatcher:
                 return False
             c.idle()
             renew_at = time.monotonic() + self.idle_renew
-            changed = dead = False
+            changed = dead = ending = False
             try:
                 while not self.conn.closed:
                     wait = min(deadline, renew_at) - time.monotonic()
@@ -101,14 +101,20 @@ class ChangeWatcher:
                         break
                     started = time.monotonic()
                     responses = c.idle_check(timeout=wait)
-                    if has_changes(responses):
+                    if has_changes(responses):  # raises on BYE: no DONE then (below)
                         changed = True
                         break
                     if not responses and time.monotonic() - started < wait - EARLY:
                         dead = True  # probe below: idle_done()/noop() raise if the socket is gone
                         break
+            except (IMAPClientAbortError, OSError):
+                # BYE or a socket error: the link is going away. Sending DONE and waiting for
+                # its tagged reply could block for the whole socket timeout; the caller
+                # (ImapConnection.run) reconnects at once instead.
+                ending = True
+                raise
             finally:
-                if not self.conn.closed:
+                if not ending and not self.conn.closed:
                     _, more = c.idle_done()
                     changed = has_changes(more) or changed
             if changed:
