@@ -20,7 +20,17 @@ from mailtui.server.explain_reply import explain_delays, explain_logged_reply
 from mailtui.server.logparse import LogLine
 from mailtui.server.postfix_log import QUEUE_ID, parse_postfix
 
-__all__ = ["Recipient", "Reject", "Step", "Timeline", "Trace", "events_of", "format_trace", "trace"]
+__all__ = [
+    "Recipient",
+    "Reject",
+    "Step",
+    "Timeline",
+    "Trace",
+    "events_of",
+    "format_trace",
+    "is_id_query",
+    "trace",
+]
 
 FINAL = ("sent", "bounced", "expired")
 
@@ -85,15 +95,23 @@ class Timeline:
     steps: list[Step] = field(default_factory=list)
     removed: bool = False
 
+    def latest(self) -> list[Recipient]:
+        """Each recipient's last attempt per queue id (a deferral later sent counts as sent)."""
+        last: dict[tuple[str, str], Recipient] = {}
+        for r in self.recipients:
+            last[(r.queue_id, r.address.lower())] = r
+        return list(last.values())
+
     @property
     def final(self) -> bool:
-        """Every recipient has a final status and every queue id left the queue."""
-        return self.removed and bool(self.recipients) and all(r.status in FINAL for r in self.recipients)
+        """Every recipient's last attempt has a final status and every queue id left the queue."""
+        latest = self.latest()
+        return self.removed and bool(latest) and all(r.status in FINAL for r in latest)
 
     @property
     def status(self) -> str:
         """The last status of the first queue id's recipients ("sent", "deferred"...), or "queued"."""
-        own = [r.status for r in self.recipients if r.queue_id == self.queue_ids[0]]
+        own = [r.status for r in self.latest() if r.queue_id == self.queue_ids[0]]
         for status in ("deferred", "bounced", "expired", "sent"):
             if status in own:
                 return status
@@ -112,6 +130,11 @@ def _kind_of(query: str) -> str:
     if re.fullmatch(QUEUE_ID, q) or re.fullmatch(EXIM_ID, q):
         return "id"
     return "address-or-message-id" if "@" in q else "id"
+
+
+def is_id_query(query: str) -> bool:
+    """True when `query` is taken as a queue id (Postfix or Exim), not an address or Message-ID."""
+    return _kind_of(query) == "id"
 
 
 def _in_window(e: MailEvent, since: datetime | None, until: datetime | None) -> bool:
