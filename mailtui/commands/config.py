@@ -26,6 +26,8 @@ def run(args: argparse.Namespace) -> int:
     config = config_from_args(args, required=True)
     print(f"# {config.path}: OK")
     print(format_config(config))
+    for problem in config.warnings:
+        print(f"mailtui: warning: {problem}", file=sys.stderr)
     if warning := keyring_warning():
         print(f"mailtui: warning: {warning}", file=sys.stderr)
     return 0

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from mailtui.core.errors import EX_NOINPUT, MailtuiError
+
+if TYPE_CHECKING:
+    from mailtui.config import Config
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,16 +31,17 @@ def add_arguments(parser: argparse.ArgumentParser, *, for_headers: bool = False)
     parser.add_argument(
         "--dns-server",
         metavar="HOST[:PORT]",
-        default="",
-        help="ask this nameserver for every DKIM/SPF/DMARC/ARC record (default: the system resolver)",
+        default=None,
+        help="ask this nameserver for every DKIM/SPF/DMARC/ARC record (default: diagnostics.dns_server "
+        "from the config, else the system resolver)",
     )
     parser.add_argument(
         "--trusted-host",
         action="append",
         metavar="NAME|IP|CIDR",
-        default=[],
+        default=None,
         help="a host of your own mail path (repeatable; .suffix matches subdomains): SPF is checked "
-        "for the client that handed the message to the first of them",
+        "for the client that handed the message to the first of them (default: diagnostics.trusted_hosts)",
     )
     parser.add_argument(
         "--timeout", type=float, default=3.0, metavar="SECONDS", help="per DNS query (default 3)"
@@ -54,16 +59,20 @@ def add_arguments(parser: argparse.ArgumentParser, *, for_headers: bool = False)
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
-def _trusted_ids(args: argparse.Namespace) -> tuple[str, ...]:
-    if args.trusted is not None:
-        return tuple(args.trusted)
+def _config(args: argparse.Namespace) -> Config:
+    """The config for the defaults of the options; a broken one is a warning, not a stop."""
     from mailtui.commands.common import config_from_args
+    from mailtui.config import Config
 
     try:
-        return config_from_args(args).ui.trusted_authserv_ids
+        return config_from_args(args)
     except MailtuiError as err:  # a broken config must not stop a read-only check
-        print(f"mailtui: warning: {err.title}: {err.message}; no authserv-id trusted", file=sys.stderr)
-        return ()
+        print(
+            f"mailtui: warning: {err.title}: {err.message}; verifying with the defaults "
+            "(system resolver, no trusted hosts or authserv-ids)",
+            file=sys.stderr,
+        )
+        return Config()
 
 
 def read_message(file: str) -> bytes:
@@ -82,14 +91,17 @@ def read_message(file: str) -> bytes:
 
 def run(args: argparse.Namespace, raw: bytes | None = None) -> int:
     """Verify and print; `raw` when the caller (headers --verify) has read the message already."""
+    from mailtui.config import Config
     from mailtui.diagnostics.verdicts.report import format_text, to_json, verify_message
 
     message = read_message(args.file) if raw is None else raw
+    given = (args.dns_server, args.trusted_host, args.trusted)
+    config = _config(args) if None in given else Config()
     report = verify_message(
         message,
-        args.dns_server,
-        trusted_hosts=args.trusted_host,
-        trusted_authserv_ids=_trusted_ids(args),
+        config.diagnostics.dns_server if args.dns_server is None else args.dns_server,
+        trusted_hosts=config.diagnostics.trusted_hosts if args.trusted_host is None else args.trusted_host,
+        trusted_authserv_ids=config.ui.trusted_authserv_ids if args.trusted is None else args.trusted,
         timeout=args.timeout,
     )
     print(to_json(report) if args.json else format_text(report))

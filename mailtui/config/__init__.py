@@ -15,6 +15,7 @@ from mailtui.config.model import (
     AccountConfig,
     Config,
     DeleteMode,
+    DiagnosticsConfig,
     Language,
     PasswordSource,
     ServerConfig,
@@ -31,7 +32,7 @@ from mailtui.core.errors import ConfigError
 
 __all__ = [
     "DEFAULT_PORTS", "DEFAULT_QUEUE_LIFETIME", "DEFAULT_TLS", "TLS_MODES",
-    "AccountConfig", "Config", "ConfigError", "ConfigProblem", "DeleteMode", "InvalidConfigError", "Language",
+    "AccountConfig", "Config", "ConfigError", "ConfigProblem", "DeleteMode", "DiagnosticsConfig", "InvalidConfigError", "Language",
     "PasswordSource", "ServerKind", "TLSMode",
     "ServerConfig", "UIConfig", "default_port", "format_config", "load_config", "server_config", "table_of",
 ]  # fmt: skip

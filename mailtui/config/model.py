@@ -136,6 +136,11 @@ class AccountConfig:
     # no for `mailtui sendmail`, whose cron and script mail would fill the Sent folder).
     save_sent: bool | None = None
     queue_lifetime: float = DEFAULT_QUEUE_LIFETIME  # seconds
+    # DKIM-sign what compose and `mailtui send` send from this account (the --dkim-* flags
+    # override each one): a PEM RSA private key, its selector, and d= (default: the From domain).
+    dkim_key: str | None = None
+    dkim_selector: str = ""
+    dkim_domain: str = ""
 
     @property
     def local_domain(self) -> str:
@@ -163,10 +168,24 @@ class UIConfig:
 
 
 @dataclass(frozen=True)
+class DiagnosticsConfig:
+    """What the verdicts and DNS checks ask, and whose Received headers they believe."""
+
+    dns_server: str = ""  # HOST[:PORT] asked for every DNS record; "" = the system resolver
+    # Hosts of your own mail path (names, ".suffix", IPs, CIDRs): SPF is checked for the
+    # client that handed the message to the first of them.
+    trusted_hosts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     accounts: tuple[AccountConfig, ...] = ()
     ui: UIConfig = field(default_factory=UIConfig)
+    diagnostics: DiagnosticsConfig = field(default_factory=DiagnosticsConfig)
     path: Path | None = None  # the file it was loaded from, None for built-in defaults
+    # Things that work but should be fixed ("file:line: key: ..."), for `config check` to print;
+    # not part of what the config says, so two loads of the same settings compare equal.
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def account(self, name: str | None = None) -> AccountConfig:
         """The named account, or the first one."""

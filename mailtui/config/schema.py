@@ -5,6 +5,9 @@ delete_mode, password_* -> PasswordSource). Every problem is collected by a `Che
 
 from __future__ import annotations
 
+import ipaddress
+import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,7 @@ from mailtui.config.model import (
     TLS_MODES,
     AccountConfig,
     Config,
+    DiagnosticsConfig,
     PasswordSource,
     ServerConfig,
     ServerKind,
@@ -22,13 +26,18 @@ from mailtui.config.model import (
 )
 from mailtui.config.toml_lines import Checker, join_path
 
-_TOP_KEYS = ("ui", "account")
+_TOP_KEYS = ("ui", "diagnostics", "account")
 _UI_KEYS = ("theme", "language", "trusted_authserv_ids", "keys")
+_DIAGNOSTICS_KEYS = ("dns_server", "trusted_hosts")
 _ACCOUNT_KEYS = (
     "name", "from", "realname", "signature", "maildir", "imap", "smtp", "delete", "trash_folder",
     "sent_folder", "drafts_folder", "mark_seen_on_open", "subscribed_only", "aliases", "domain", "save_sent",
-    "queue_lifetime",
+    "queue_lifetime", "dkim_key", "dkim_selector", "dkim_domain",
 )  # fmt: skip
+# A host name as DNS allows it (labels of letters, digits and inner hyphens), trailing dot optional.
+_HOSTNAME = re.compile(
+    r"^(?=.{1,253}\.?$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$"
+)
 _DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _SERVER_KEYS = (
     "host", "port", "tls", "user", "tls_verify", "ca_file", "allow_plaintext_auth", "timeout",
@@ -42,6 +51,7 @@ def parse_config(data: dict[str, Any], *, file: Path, lines: dict[str, int], mod
     c.known_keys(data, "", _TOP_KEYS)
     ui_table = c.table(data, "", "ui") or {}
     ui = _parse_ui(c, ui_table)
+    diagnostics = _parse_diagnostics(c, c.table(data, "", "diagnostics") or {})
     accounts: list[AccountConfig] = []
     raw_accounts = data.get("account", [])
     if not isinstance(raw_accounts, list) or not all(isinstance(a, dict) for a in raw_accounts):
@@ -61,7 +71,8 @@ def parse_config(data: dict[str, Any], *, file: Path, lines: dict[str, int], mod
         seen[account.name] = path
         accounts.append(account)
     c.raise_if_any()
-    return Config(accounts=tuple(accounts), ui=ui, path=file)
+    warnings = tuple(w.format() for w in c.warnings)
+    return Config(accounts=tuple(accounts), ui=ui, diagnostics=diagnostics, path=file, warnings=warnings)
 
 
 def _parse_ui(c: Checker, t: dict[str, Any]) -> UIConfig:
@@ -79,6 +90,65 @@ def _parse_ui(c: Checker, t: dict[str, Any]) -> UIConfig:
         keys=keys,
         trusted_authserv_ids=c.string_list(t, "ui", "trusted_authserv_ids"),
     )
+
+
+def _parse_diagnostics(c: Checker, t: dict[str, Any]) -> DiagnosticsConfig:
+    c.known_keys(t, "diagnostics", _DIAGNOSTICS_KEYS)
+    dns_server = (c.string(t, "diagnostics", "dns_server") or "").strip()
+    if dns_server and not _is_host_port(dns_server):
+        c.problem(
+            "diagnostics.dns_server",
+            f'expected HOST[:PORT] such as "127.0.0.1", "192.0.2.53:5353", "[::1]:53" or "ns1.example.com", '
+            f"got {dns_server!r}",
+        )
+        dns_server = ""
+    hosts = c.string_list(t, "diagnostics", "trusted_hosts")
+    for i, host in enumerate(hosts, start=1):
+        if not _is_trusted_host(host):
+            c.problem(
+                "diagnostics.trusted_hosts",
+                f'item {i}: expected a host name, ".suffix", IP or CIDR such as "mx1.example.com", '
+                f'".example.com", "192.0.2.25" or "10.0.0.0/8", got {host!r}',
+            )
+            hosts = ()
+            break
+    return DiagnosticsConfig(dns_server=dns_server, trusted_hosts=hosts)
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_host_port(text: str) -> bool:
+    """HOST[:PORT] as `diagnostics.verdicts.resolver.server_address` takes it (not resolved here)."""
+    host, port = text, ""
+    if text.startswith("["):
+        host, bracket, port = text[1:].partition("]")
+        if not bracket or port and not port.startswith(":"):
+            return False
+        port = port[1:] if port else ""
+        if not _is_ip(host):
+            return False
+    elif text.count(":") == 1:
+        host, port = text.split(":")
+    if port and not (port.isdigit() and 0 < int(port) < 65536):
+        return False
+    return _is_ip(host) or bool(_HOSTNAME.match(host))
+
+
+def _is_trusted_host(text: str) -> bool:
+    entry = text.strip()
+    if "/" in entry:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            return False
+        return True
+    return _is_ip(entry) or bool(_HOSTNAME.match(entry.removeprefix(".")))
 
 
 def _parse_account(c: Checker, t: dict[str, Any], path: str, mode: int) -> AccountConfig | None:
@@ -115,10 +185,57 @@ def _parse_account(c: Checker, t: dict[str, Any], path: str, mode: int) -> Accou
         domain=_domain(c, t, path),
         save_sent=c.boolean(t, path, "save_sent", False) if "save_sent" in t else None,
         queue_lifetime=_duration(c, t, path, "queue_lifetime", DEFAULT_QUEUE_LIFETIME),
+        **_dkim(c, t, path),
     )
     if not name or from_address is None:
         return None
     return account
+
+
+def _dkim(c: Checker, t: dict[str, Any], path: str) -> dict[str, Any]:
+    """dkim_key (a private key file, 0600), dkim_selector (needed with it) and dkim_domain."""
+    key = c.path_string(t, path, "dkim_key")
+    selector = (c.string(t, path, "dkim_selector") or "").strip()
+    domain = (c.string(t, path, "dkim_domain") or "").strip()
+    if selector and (
+        any(ch.isspace() for ch in selector) or "@" in selector or not _HOSTNAME.match(selector)
+    ):
+        c.problem(
+            join_path(path, "dkim_selector"), f'expected a selector such as "mail2024", got {selector!r}'
+        )
+        selector = ""
+    if domain and not _HOSTNAME.match(domain):
+        c.problem(
+            join_path(path, "dkim_domain"), f'expected a domain name such as "example.com", got {domain!r}'
+        )
+        domain = ""
+    make = "make one with `openssl genrsa -out dkim.pem 2048` and publish its public half"
+    if key:
+        file = Path(key)
+        where = join_path(path, "dkim_key")
+        try:
+            mode = file.stat().st_mode
+        except FileNotFoundError:
+            c.problem(where, f"no such file: {key} (the DKIM private key, PEM; {make})")
+        except OSError as err:
+            c.problem(where, f"cannot read the DKIM key {key}: {err.strerror or err}")
+        else:
+            if not stat.S_ISREG(mode):
+                c.problem(where, f"{key} is not a file (the DKIM private key, PEM)")
+            elif stat.S_IMODE(mode) & 0o077:
+                c.warn(
+                    where,
+                    f"the DKIM private key {key} is mode {stat.S_IMODE(mode):04o}, readable by "
+                    f"group/others: anyone on this machine can sign mail as your domain; run chmod 600 {key}",
+                )
+        if not selector and "dkim_selector" not in t:
+            c.missing(
+                path, "dkim_selector", " (dkim_key is set: the selector its public key is published under)"
+            )
+    elif selector or domain:
+        which = "dkim_selector" if selector else "dkim_domain"
+        c.missing(path, "dkim_key", f" ({which} is set, but without a key nothing is signed)")
+    return {"dkim_key": key or None, "dkim_selector": selector, "dkim_domain": domain}
 
 
 def _aliases_file(c: Checker, t: dict[str, Any], path: str) -> str | None:

@@ -21,6 +21,8 @@ def format_config(config: Config) -> str:
     ]
     if ui.keys:
         out += ["", "[ui.keys]"] + [_kv(k, v) for k, v in sorted(ui.keys.items())]
+    diag = config.diagnostics
+    out += ["", "[diagnostics]", _kv("dns_server", diag.dns_server), _kv("trusted_hosts", diag.trusted_hosts)]
     for acc in config.accounts:
         out += ["", "[[account]]", _kv("name", acc.name), _kv("from", acc.from_address)]
         out += [_kv("realname", acc.realname), _kv("signature", acc.signature)]
@@ -35,11 +37,14 @@ def format_config(config: Config) -> str:
             _kv("subscribed_only", acc.subscribed_only),
             _kv("queue_lifetime", acc.queue_lifetime),
         ]
-        # The sendmail keys, where set (their defaults depend on the mode or the From address).
+        # The sendmail and DKIM keys, where set (their defaults depend on the mode or the From address).
         optional: dict[str, object] = {
             "aliases": acc.aliases,
             "domain": acc.domain or None,
             "save_sent": acc.save_sent,
+            "dkim_key": acc.dkim_key,
+            "dkim_selector": acc.dkim_selector or None,
+            "dkim_domain": acc.dkim_domain or None,
         }
         out += [_kv(k, v) for k, v in optional.items() if v is not None]
         for server in (acc.imap, acc.smtp):

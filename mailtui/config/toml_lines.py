@@ -8,7 +8,8 @@ contents are never taken for keys; keys inside inline tables fall back to the ta
 
 `Checker` reads values out of parsed tables and records a `ConfigProblem` (file, line, key
 path, what is wrong and what to do) for each bad one; the loader raises one
-`InvalidConfigError` listing them all, so an admin fixes the file in one pass.
+`InvalidConfigError` listing them all, so an admin fixes the file in one pass. Warnings
+(`Checker.warn`: it works, but should be fixed) are kept on the `Config` instead.
 """
 
 from __future__ import annotations
@@ -222,9 +223,14 @@ class Checker:
         self.file = file
         self.lines = lines
         self.problems: list[ConfigProblem] = []
+        self.warnings: list[ConfigProblem] = []
 
     def problem(self, key: str, message: str) -> None:
         self.problems.append(ConfigProblem(self.file, find_line(self.lines, key), key, message))
+
+    def warn(self, key: str, message: str) -> None:
+        """Something that works but should be fixed: reported, never refused."""
+        self.warnings.append(ConfigProblem(self.file, find_line(self.lines, key), key, message))
 
     def raise_if_any(self) -> None:
         if self.problems:

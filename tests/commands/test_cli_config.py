@@ -56,6 +56,23 @@ def test_check_group_readable_inline_password(tmp_path: Path) -> None:
     assert "account[1].smtp.password" in done.stderr and f"chmod 600 {path}" in done.stderr
 
 
+def test_check_warns_of_a_dkim_key_others_can_read(tmp_path: Path) -> None:
+    key = tmp_path / "dkim.pem"
+    key.write_text("-----BEGIN RSA PRIVATE KEY-----\n")
+    key.chmod(0o644)
+    path = write(
+        tmp_path,
+        GOOD.replace(
+            'maildir = "/tmp/m"\n', f'maildir = "/tmp/m"\ndkim_key = "{key}"\ndkim_selector = "s1"\n'
+        ),
+    )
+    done = run("--config", str(path), "config", "check")
+    assert done.returncode == 0, done.stderr
+    assert f'dkim_key = "{key}"' in done.stdout and 'dkim_selector = "s1"' in done.stdout
+    assert f"mailtui: warning: {path}:5: account[1].dkim_key: " in done.stderr
+    assert f"chmod 600 {key}" in done.stderr
+
+
 def test_check_missing_config(tmp_path: Path) -> None:
     env_path = tmp_path / "absent.toml"
     done = subprocess.run(

@@ -142,6 +142,71 @@ ERRORS = [
         8,
         ["no such file"],
     ),
+    (
+        "unknown-diagnostics-key",
+        "[diagnostics]\ndns_sever = 1\n",
+        "diagnostics.dns_sever",
+        2,
+        ["'dns_server'"],
+    ),
+    (
+        "dns-server-not-host-port",
+        '[diagnostics]\n\ndns_server = "127.0.0.1:99999"\n',
+        "diagnostics.dns_server",
+        3,
+        ["HOST[:PORT]", "127.0.0.1:99999"],
+    ),
+    (
+        "dns-server-spaces",
+        '[diagnostics]\ndns_server = "ns 1"\n',
+        "diagnostics.dns_server",
+        2,
+        ["HOST[:PORT]"],
+    ),
+    ("dns-server-not-string", "[diagnostics]\ndns_server = 53\n", "diagnostics.dns_server", 2, ["a string"]),
+    (
+        "trusted-hosts-bad-cidr",
+        '[diagnostics]\ntrusted_hosts = ["mx.example.com", "10.0.0.0/33"]\n',
+        "diagnostics.trusted_hosts",
+        2,
+        ["item 2", "CIDR", "10.0.0.0/33"],
+    ),
+    (
+        "trusted-hosts-not-list",
+        '[diagnostics]\ntrusted_hosts = "mx"\n',
+        "diagnostics.trusted_hosts",
+        2,
+        ["array"],
+    ),
+    (
+        "dkim-key-missing-file",
+        GOOD_ACCOUNT + 'dkim_key = "/nonexistent/dkim.pem"\ndkim_selector = "s1"\n',
+        "account[1].dkim_key",
+        5,
+        ["no such file: /nonexistent/dkim.pem", "openssl genrsa"],
+    ),
+    (
+        "dkim-key-directory",
+        GOOD_ACCOUNT + 'dkim_key = "/tmp"\ndkim_selector = "s1"\n',
+        "account[1].dkim_key",
+        5,
+        ["not a file"],
+    ),
+    (
+        "dkim-selector-without-key",
+        GOOD_ACCOUNT + 'dkim_selector = "s1"\n',
+        "account[1].dkim_key",
+        1,
+        ["missing required key 'dkim_key'", "dkim_selector is set"],
+    ),
+    (
+        "dkim-bad-selector",
+        GOOD_ACCOUNT + 'dkim_selector = "s 1"\n',
+        "account[1].dkim_selector",
+        5,
+        ["selector"],
+    ),
+    ("dkim-bad-domain", GOOD_ACCOUNT + 'dkim_domain = "a@b"\n', "account[1].dkim_domain", 5, ["domain name"]),
 ]
 
 
@@ -290,6 +355,10 @@ def test_example_config_loads(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     assert work.smtp.password.env == "WORK_SMTP_PASSWORD"
     assert local.maildir == str(tmp_path / "Maildir") and local.smtp is not None and not local.smtp.auth
     assert config.ui.trusted_authserv_ids == ("mx.example.com",)
+    assert config.diagnostics.dns_server == "" and config.diagnostics.trusted_hosts == (
+        "mx.example.com",
+        "10.0.0.0/8",
+    )
 
 
 def test_example_documents_every_key() -> None:
@@ -297,10 +366,17 @@ def test_example_documents_every_key() -> None:
     from mailtui.config import schema as config_schema
 
     text = (REPO / "config.example.toml").read_text()
-    keys = set(config_schema._UI_KEYS + config_schema._ACCOUNT_KEYS + config_schema._SERVER_KEYS + ("auth",))
+    keys = set(
+        config_schema._UI_KEYS
+        + config_schema._DIAGNOSTICS_KEYS
+        + config_schema._ACCOUNT_KEYS
+        + config_schema._SERVER_KEYS
+        + ("auth",)
+    )
     undocumented = {
         k for k in keys if f"{k} =" not in text and f"[account.{k}]" not in text and f"[ui.{k}]" not in text
     }
+    assert all(f"[{table}]" in text for table in config_schema._TOP_KEYS if table != "account")
     assert undocumented == set()
 
 
@@ -354,3 +430,91 @@ def test_index_lines_handles_tricky_toml() -> None:
     assert lines["account[1].imap"] == 9
     assert lines["account[1].imap.quoted key"] == 10
     assert lines["account[2].smtp.host"] == 13
+
+
+def dkim_key_file(tmp_path: Path, mode: int = 0o600) -> Path:
+    key = tmp_path / "dkim.pem"
+    key.write_text("-----BEGIN RSA PRIVATE KEY-----\n-----END RSA PRIVATE KEY-----\n")
+    key.chmod(mode)
+    return key
+
+
+def test_diagnostics_and_dkim_keys_map(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    dkim_key_file(tmp_path)
+    text = (
+        '[diagnostics]\ndns_server = "[::1]:5353"\ntrusted_hosts = ["mx1.example.org", ".example.org", '
+        '"192.0.2.25", "2001:db8::/32"]\n'
+        + GOOD_ACCOUNT
+        + 'dkim_key = "~/dkim.pem"\ndkim_selector = "test2024"\ndkim_domain = "mail.example.com"\n'
+    )
+    config = load_config(write(tmp_path, text))
+    assert config.diagnostics.dns_server == "[::1]:5353"
+    assert config.diagnostics.trusted_hosts == (
+        "mx1.example.org",
+        ".example.org",
+        "192.0.2.25",
+        "2001:db8::/32",
+    )
+    acc = config.accounts[0]
+    assert (acc.dkim_key, acc.dkim_selector, acc.dkim_domain) == (
+        str(tmp_path / "dkim.pem"), "test2024", "mail.example.com",
+    )  # fmt: skip
+    assert config.warnings == ()
+    for good in ("127.0.0.1", "127.0.0.1:53", "ns1.example.com", "ns1.example.com:5353", "::1"):
+        path = write(tmp_path, f'[diagnostics]\ndns_server = "{good}"\n')
+        assert load_config(path).diagnostics.dns_server == good
+    defaults = load_config(write(tmp_path, GOOD_ACCOUNT))
+    assert defaults.diagnostics.dns_server == "" and defaults.diagnostics.trusted_hosts == ()
+    assert defaults.accounts[0].dkim_key is None and defaults.accounts[0].dkim_selector == ""
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604])
+def test_dkim_key_readable_by_others_is_a_warning_naming_the_key(tmp_path: Path, mode: int) -> None:
+    key = dkim_key_file(tmp_path, mode)
+    path = write(tmp_path, GOOD_ACCOUNT + f'dkim_key = "{key}"\ndkim_selector = "s1"\n')
+    config = load_config(path)  # it works: the key is used, and the admin is told
+    assert config.accounts[0].dkim_key == str(key)
+    [warning] = config.warnings
+    assert warning.startswith(f"{path}:5: account[1].dkim_key: ")
+    assert f"mode {mode:04o}" in warning and f"chmod 600 {key}" in warning
+    key.chmod(0o600)
+    assert load_config(path).warnings == ()
+
+
+def test_dkim_key_without_selector_is_refused(tmp_path: Path) -> None:
+    key = dkim_key_file(tmp_path)
+    path = write(tmp_path, GOOD_ACCOUNT + f'dkim_key = "{key}"\n')
+    with pytest.raises(InvalidConfigError) as info:
+        load_config(path)
+    assert f"{path}:1: account[1].dkim_selector: missing required key 'dkim_selector'" in info.value.message
+
+
+def test_shown_diagnostics_and_dkim_load_back_the_same(tmp_path: Path) -> None:
+    key = dkim_key_file(tmp_path)
+    text = (
+        '[diagnostics]\ndns_server = "127.0.0.1:5353"\ntrusted_hosts = [".example.org", "10.0.0.0/8"]\n'
+        + GOOD_ACCOUNT
+        + f'dkim_key = "{key}"\ndkim_selector = "s1"\ndkim_domain = "example.org"\n'
+    )
+    config = load_config(write(tmp_path, text))
+    shown = format_config(config)
+    parsed = tomllib.loads(shown)
+    assert parsed["diagnostics"] == {
+        "dns_server": "127.0.0.1:5353",
+        "trusted_hosts": [".example.org", "10.0.0.0/8"],
+    }
+    account = parsed["account"][0]
+    assert (account["dkim_key"], account["dkim_selector"], account["dkim_domain"]) == (
+        str(key),
+        "s1",
+        "example.org",
+    )
+    again = load_config(write(tmp_path, shown))
+    assert replace(again, path=None) == replace(config, path=None)
+    assert again.diagnostics == config.diagnostics and again.accounts == config.accounts
+    # Without any of them set: the defaults are shown, and load back as the defaults.
+    plain = load_config(write(tmp_path, GOOD_ACCOUNT))
+    shown = format_config(plain)
+    assert "dkim_" not in shown and '[diagnostics]\ndns_server = ""\ntrusted_hosts = []' in shown
+    assert replace(load_config(write(tmp_path, shown)), path=None) == replace(plain, path=None)
