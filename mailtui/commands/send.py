@@ -60,7 +60,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     dkim.add_argument("--dkim-key", metavar="PEM", help="DKIM-sign the message with this RSA private key")
     dkim.add_argument("--dkim-selector", default="", help="the selector its public key is published under")
     dkim.add_argument("--dkim-domain", default="", help="the signing domain d= (default: the From domain)")
+    add_follow_options(parser)
     parser.set_defaults(handler=run)
+
+
+def add_follow_options(parser: argparse.ArgumentParser) -> None:
+    """--follow: after the send, follow the relay's queue id in this host's mail log."""
+    from mailtui.commands.server import add_follow_timeouts
+
+    follow = parser.add_argument_group("following the message on this host's MTA")
+    follow.add_argument(
+        "--follow", action="store_true",
+        help="when the relay is on this host and said 'queued as ID', follow ID in the mail log "
+        "until its final status (exit 0 sent, 69 bounced, 75 deferred or timed out)",
+    )  # fmt: skip
+    follow.add_argument(
+        "--log", metavar="FILE", action="append", default=[],
+        help="--follow: the mail log (default: /var/log/mail.log or maillog, else the journal)",
+    )  # fmt: skip
+    add_follow_timeouts(follow, "--follow-timeout")
+    follow.add_argument("--json", action="store_true", help="--follow: print the final trace as JSON")
 
 
 def add_account_options(parser: argparse.ArgumentParser) -> None:
@@ -302,7 +321,47 @@ def deliver(
         return report_failure(exc, message, sender, recipients, keep=not getattr(args, "preset", None))
     except QueueUnwritableError as exc:
         return report_unqueued(exc, message, sender, recipients)
-    return print_outcome(outcome)
+    if not getattr(args, "follow", False):
+        return print_outcome(outcome)
+    import contextlib
+
+    # With --json, stdout is the trace alone: the outcome line goes to stderr.
+    with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
+        code = print_outcome(outcome)
+    return follow_after_send(args, server, outcome, code)
+
+
+def follow_after_send(args: argparse.Namespace, server: ServerConfig, outcome: SendOutcome, code: int) -> int:
+    """Follow the queue id of a relay on this host to its final status; the send's exit code
+    when there is nothing to follow, else 0 sent, 69 bounced or expired, 75 deferred/timed out."""
+    from datetime import datetime, timedelta
+
+    from mailtui.commands.server import follow_and_print
+    from mailtui.core.errors import EX_NOINPUT, EX_UNAVAILABLE
+    from mailtui.server.follow import is_local_host
+
+    queue_id = outcome.result.queue_id if outcome.status == "sent" and outcome.result else None
+    if outcome.status != "sent":
+        print("mailtui: not following: the message was queued locally, not sent", file=sys.stderr)
+        return code
+    if not is_local_host(server.host):
+        print(
+            f"mailtui: not following: the relay {server.host} is not on this host (its log is there)",
+            file=sys.stderr,
+        )
+        return code
+    if not queue_id:
+        print("mailtui: not following: the relay's reply named no queue id", file=sys.stderr)
+        return code
+    last = follow_and_print(queue_id, args.log, args, since=datetime.now() - timedelta(minutes=5))
+    if not last.trace.timelines:
+        return EX_NOINPUT
+    statuses = {r.status for tl in last.trace.timelines for r in tl.latest() if r.queue_id == queue_id}
+    if statuses & {"bounced", "expired"}:
+        return EX_UNAVAILABLE
+    if last.reason == "final" and statuses == {"sent"}:
+        return code
+    return EX_TEMPFAIL
 
 
 def print_outcome(outcome: SendOutcome) -> int:

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from mailtui.server.follow import FollowUpdate
     from mailtui.server.logparse import LogLine
-    from mailtui.server.trace import Trace
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,10 +33,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     trace = server.add_parser("trace", help="one message's timeline by queue id, Message-ID or address")
     trace.add_argument("query", metavar="ID|MESSAGE-ID|ADDRESS")
     log_args(trace)
-    trace.add_argument("--follow", action="store_true", help="keep reading the log until the final status")
     trace.add_argument(
-        "--timeout", type=float, default=600, metavar="SECONDS", help="give up following after this long"
+        "--follow", action="store_true", help="keep reading the log live until the final status"
     )
+    add_follow_timeouts(trace, "--timeout")
     trace.set_defaults(handler=run_trace)
 
     queue = server.add_parser("queue", help="list or act on the Postfix queue")
@@ -120,42 +120,83 @@ def _dump(value: object) -> None:
                      default=default, ensure_ascii=False, indent=2))  # fmt: skip
 
 
+def add_follow_timeouts(parser: argparse._ActionsContainer, timeout_flag: str) -> None:
+    """--follow's timeouts (also used by `mailtui send --follow`, whose --timeout is the relay's)."""
+    parser.add_argument(
+        timeout_flag, dest="follow_timeout", type=float, default=600, metavar="SECONDS",
+        help="--follow: give up after this long (default 600)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--deferred-timeout", type=float, default=60, metavar="SECONDS",
+        help="--follow: once a deferral is logged, wait this long for more (default 60)",
+    )  # fmt: skip
+
+
 def run_trace(args: argparse.Namespace) -> int:
     from mailtui.core.errors import EX_NOINPUT, EX_TEMPFAIL
     from mailtui.server.trace import events_of, format_trace, trace
 
     since, until = _time(args.since), _time(args.until)
+    if args.follow:
+        last = follow_and_print(args.query, args.log, args, since=since)
+        if not last.trace.timelines and not last.trace.rejects:
+            return EX_NOINPUT
+        return 0 if last.reason in ("final", "removed") else EX_TEMPFAIL
     result = trace(events_of(_lines(args)), args.query, since, until)
-    if args.follow and args.log:
-        result = _follow(args, since, until, result)
     if args.json:
         _dump(result)
     else:
         print(format_trace(result))
     if not result.timelines and not result.rejects:
         return EX_NOINPUT
-    if args.follow and not all(tl.final for tl in result.timelines):
-        return EX_TEMPFAIL
     return 0
 
 
-def _follow(args: argparse.Namespace, since: datetime | None, until: datetime | None, result: Trace) -> Trace:
-    import time
+_REASONS = {
+    "final": "final status reached",
+    "removed": "left the queue without a final status (deleted?)",
+    "deferred": "deferred, and nothing more within --deferred-timeout; the MTA retries later",
+    "timeout": "no final status within the follow timeout",
+    "stopped": "stopped",
+}
 
-    from mailtui.server.trace import events_of, format_trace, trace
 
-    shown = 0
-    deadline = time.monotonic() + args.timeout
-    while True:
-        steps = [s for tl in result.timelines for s in tl.steps]
-        if not args.json and len(steps) > shown:
-            text = format_trace(result).splitlines()
-            print("\n".join(text[shown:]) if shown else "\n".join(text), flush=True)
-            shown = len(text)
-        if (result.timelines and all(tl.final for tl in result.timelines)) or time.monotonic() > deadline:
-            return result
-        time.sleep(0.2)  # polling the log file as tail -f does
-        result = trace(events_of(_lines(args)), args.query, since, until)
+def follow_and_print(
+    query: str, logs: list[str], args: argparse.Namespace, *, since: datetime | None = None
+) -> FollowUpdate:
+    """Follow `query` in `logs` (default: the usual logs or the journal), printing each new step
+    as it is logged (or, with --json, the final trace); the last update."""
+    import sys
+    from pathlib import Path
+
+    from mailtui.core.sanitize import clean_line
+    from mailtui.server.follow import follow
+
+    sources = [Path(p) for p in logs] or None
+    where = ", ".join(logs) if logs else "the mail log"
+    print(f"following {query} in {where} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    last = None
+    for update in follow(
+        query, sources, since=since, timeout=args.follow_timeout, deferred_timeout=args.deferred_timeout
+    ):
+        last = update
+        if args.json:
+            continue
+        for step in update.new_steps:
+            print(f"  {step.time:%Y-%m-%d %H:%M:%S}  {step.queue_id:<16} {clean_line(step.what)}")
+            for part in step.explanation.split("; ") if step.explanation else []:
+                print(f"  {'':36}{part}")
+        sys.stdout.flush()
+    assert last is not None  # follow() always yields a last update
+    follow_info = {"reason": last.reason, "status": last.status, "elapsed": round(last.elapsed, 2)}
+    if args.json:
+        import dataclasses
+
+        _dump({**dataclasses.asdict(last.trace), "follow": follow_info})
+    else:
+        ids = " -> ".join(last.trace.timelines[0].queue_ids) if last.trace.timelines else query
+        print(f"{ids}: {last.status} ({_REASONS.get(last.reason, last.reason)}, {last.elapsed:.1f} s)")
+    return last
 
 
 def run_queue(args: argparse.Namespace) -> int:
