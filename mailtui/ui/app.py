@@ -28,6 +28,7 @@ from mailtui.ui.errors import error_text
 from mailtui.ui.messages import ServiceFailed, ServiceStarted
 from mailtui.ui.screens.browser.browser import BrowserScreen
 from mailtui.ui.screens.help import HelpScreen, binding_table
+from mailtui.ui.screens.server.source import ServerSource
 from mailtui.ui.themes import DEFAULT_THEME, load_themes, variable_defaults
 
 
@@ -38,6 +39,9 @@ class MailApp(App[int]):
     CSS_PATH = "app.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", id="help"),
+        Binding(
+            "S", "server", "Mail server", id="server", show=False, tooltip="The mail server on this host"
+        ),
     ]
 
     def __init__(
@@ -49,8 +53,13 @@ class MailApp(App[int]):
         services: Sequence[AccountService] = (),
         transcript: Transcript | None = None,
         preload: Preload | None = None,
+        server: ServerSource | None = None,
+        open_server: bool = False,
     ) -> None:
         super().__init__()
+        # The log files and Postfix instance of the server screen (`S`); `mailtui --server` opens it.
+        self.server_source = server or ServerSource()
+        self.open_server = open_server
         self.session = Session(config, account, backend, transcript)
         self.preload = preload  # backend and first refs, opened before App.run (run_app)
         self.services = tuple(services)  # started on mount, stopped on exit (the demo relay)
@@ -69,6 +78,8 @@ class MailApp(App[int]):
         for service in self.services:
             self._start_service(service)
         self.push_screen(BrowserScreen(self.session))
+        if self.open_server:
+            self.action_server()
         # Queued mail goes out on its own while the app runs (the outbox's backoff decides when).
         self.set_interval(self.OUTBOX_RETRY_SECONDS, self._retry_outbox)
         self.after_first_frame(self._retry_outbox)
@@ -224,6 +235,17 @@ class MailApp(App[int]):
         self._started.append(message.service)
         self.session.account = message.account
 
+    def action_server(self) -> None:
+        """Open the mail-server screen (queue, trace, summary, relay check), once."""
+        from textual.screen import ModalScreen
+
+        from mailtui.ui.screens.server.server import ServerScreen
+
+        if isinstance(self.screen, ModalScreen):
+            return  # a question or picker is open: answer it first
+        if not any(isinstance(screen, ServerScreen) for screen in self.screen_stack):
+            self.push_screen(ServerScreen(self.server_source))
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
@@ -292,6 +314,8 @@ def run_app(
     account: AccountConfig,
     preload: Preload | None = None,
     services: Sequence[AccountService] = (),
+    server: ServerSource | None = None,
+    open_server: bool = False,
 ) -> int:
     """Run the browser until the user quits; returns the exit status.
 
@@ -300,6 +324,14 @@ def run_app(
     """
     if preload is None:
         preload = Preload(account, Transcript()).start()
-    app = MailApp(config, account, services=services, transcript=preload.transcript, preload=preload)
+    app = MailApp(
+        config,
+        account,
+        services=services,
+        transcript=preload.transcript,
+        preload=preload,
+        server=server,
+        open_server=open_server,
+    )
     app.run()
     return app.return_code or 0

@@ -28,6 +28,10 @@ SECTION_NAMES = {
     "ComposeScreen": "Compose",
     "AttachmentList": "Attachments",
     "DiagnosticsScreen": "Diagnostics",
+    "ServerScreen": "Mail server (S)",
+    "QueueView": "Mail server: queue",
+    "TraceView": "Mail server: trace",
+    "QueuedMessageScreen": "Queued message (postcat)",
 }
 
 INDEX_LEGEND = (

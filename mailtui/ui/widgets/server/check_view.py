@@ -1,0 +1,119 @@
+"""The Relay check tab: `postconf -n` (with `-c`) explained, optionally for one client IP, and
+optionally port 25 of a domain's MX hosts (is outbound 25 blocked while DNS works?).
+
+`read_postconf` and the MX probes block, so they run on a thread worker; findings are drawn as
+plain text, one per line, with their level first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from mailtui.core.errors import MailtuiError
+from mailtui.core.sanitize import clean_line
+from mailtui.server.relay_check import Finding, analyse_postconf, read_postconf
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from mailtui.diagnostics.port25 import MxReport
+    from mailtui.ui.screens.server.source import ServerSource
+
+MX_TIMEOUT = 3.0
+LEVEL_STYLE = {"problem": "bold reverse", "warning": "bold", "ok": "", "info": ""}
+
+
+@dataclass
+class RelayChecked(Message):
+    """The findings (and the MX report when a domain was given), or why there are none."""
+
+    findings: list[Finding]
+    mx: MxReport | None
+    error: MailtuiError | None
+
+
+def findings_text(findings: list[Finding], mx: MxReport | None) -> Text:
+    text = Text()
+    for f in findings:
+        text.append(f"[{f.level:^7}]", style=LEVEL_STYLE.get(f.level, ""))
+        text.append(f" {f.setting}: ", style="bold")
+        text.append(f"{clean_line(f.text)}\n")
+    if mx is not None:
+        text.append(f"\nMX of {mx.domain}: {', '.join(mx.mx) or '(none)'}\n", style="bold")
+        for p in mx.probes:
+            text.append(
+                f"  {p.host} {p.address}:{p.port}: {p.result}"
+                + (f" ({clean_line(p.detail)})" if p.detail else "")
+                + "\n"
+            )
+        text.append(f"  => {clean_line(mx.conclusion)}\n")
+    return text
+
+
+class CheckView(VerticalScroll):
+    """Client IP and domain inputs; the findings below."""
+
+    DEFAULT_CSS = """
+    CheckView { padding: 0 1; }
+    CheckView Horizontal { height: 3; }
+    CheckView Input { width: 1fr; }
+    """
+
+    def __init__(self, source: ServerSource, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.source = source
+        self.loaded_once = False
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Input(placeholder="client IP (optional): may it relay?", id="check-client")
+            yield Input(placeholder="domain (optional): port 25 of its MX", id="check-domain")
+        yield Static(Text("Reading postconf -n…"), id="check-output", markup=False)
+
+    def reload(self) -> None:
+        self.loaded_once = True
+        client = self.query_one("#check-client", Input).value.strip() or None
+        domain = self.query_one("#check-domain", Input).value.strip() or None
+        self.query_one("#check-output", Static).update(
+            Text(
+                "Reading postconf -n"
+                + (f" and trying port 25 of {domain}'s MX hosts" if domain else "")
+                + " …"
+            )
+        )
+        self._check(client, domain)
+
+    @on(Input.Submitted)
+    def _on_submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="relay-check", exit_on_error=False)
+    def _check(self, client: str | None, domain: str | None) -> None:
+        try:
+            findings = analyse_postconf(read_postconf(self.source.config_dir), client)
+            mx = None
+            if domain:
+                from mailtui.diagnostics.port25 import check_mx_port25
+
+                mx = check_mx_port25(domain, (), MX_TIMEOUT)
+        except MailtuiError as exc:
+            self.post_message(RelayChecked([], None, exc))
+        else:
+            self.post_message(RelayChecked(findings, mx, None))
+
+    @on(RelayChecked)
+    def _on_checked(self, message: RelayChecked) -> None:
+        message.stop()
+        output = self.query_one("#check-output", Static)
+        if message.error is not None:
+            output.update(Text(f"{message.error.title}: {message.error.message}", style="bold"))
+        else:
+            output.update(findings_text(message.findings, message.mx))

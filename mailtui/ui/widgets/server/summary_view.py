@@ -1,0 +1,185 @@
+"""The Summary tab: the log's counts (as pflogsumm counts them), the per-hour volume and deferrals
+as sparklines, the top deferral and rejection reasons explained, tops and timed-out recipients.
+
+`server.summary.summarize` runs on a thread worker over an optional time window typed as
+`FROM [.. UNTIL]` (ISO dates and times, as the CLI's --since/--until).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.binding import BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Input, Sparkline, Static
+
+from mailtui.core.errors import EX_USAGE, MailtuiError
+from mailtui.core.sanitize import clean_line
+from mailtui.server.summary import Summary, summarize
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from mailtui.ui.screens.server.source import ServerSource
+
+MAX_HOURS = 24 * 62  # the plot covers at most two months of hours; the counts cover the window
+
+PLOTS = (("received", "received"), ("delivered", "delivered"), ("deferred", "deferred"))
+
+
+@dataclass
+class SummaryReady(Message):
+    """The summary of the log over the window, or why there is none."""
+
+    summary: Summary | None
+    error: MailtuiError | None
+
+
+def parse_window(text: str) -> tuple[datetime | None, datetime | None]:
+    """`FROM [.. UNTIL]` (either may be empty) as datetimes; a bad time is a MailtuiError."""
+    since_text, _, until_text = text.partition("..")
+    out: list[datetime | None] = []
+    for part in (since_text.strip(), until_text.strip()):
+        if not part:
+            out.append(None)
+            continue
+        try:
+            out.append(datetime.fromisoformat(part))
+        except ValueError:
+            raise MailtuiError(
+                f"{part!r} is not a time: write YYYY-MM-DD[ HH:MM[:SS]]", title="Bad time", exit_code=EX_USAGE
+            ) from None
+    return out[0], out[1]
+
+
+def hourly(summary: Summary, key: str) -> list[float]:
+    """`key` per hour from the first to the last hour of the log, hours without mail as 0."""
+    if not summary.per_hour:
+        return []
+    hours = sorted(summary.per_hour)
+    start = datetime.strptime(hours[0], "%Y-%m-%d %H:%M")
+    end = datetime.strptime(hours[-1], "%Y-%m-%d %H:%M")
+    start = max(start, end - timedelta(hours=MAX_HOURS - 1))
+    out: list[float] = []
+    hour = start
+    while hour <= end:
+        out.append(float(summary.per_hour.get(f"{hour:%Y-%m-%d %H}:00", {}).get(key, 0)))
+        hour += timedelta(hours=1)
+    return out
+
+
+def counts_text(s: Summary) -> Text:
+    text = Text()
+    text.append(f"{s.first} .. {s.last}\n" if s.first else "(no mail lines in this window)\n", style="bold")
+    text.append(f"  received  {s.received:>7}   ({s.bytes_received} bytes)\n")
+    text.append(f"  delivered {s.delivered:>7}   ({s.bytes_delivered} bytes)\n")
+    text.append(f"  deferred  {s.deferred:>7}   ({s.deferrals} deferrals)\n")
+    text.append(f"  bounced   {s.bounced:>7}\n")
+    text.append(f"  rejected  {s.rejected:>7}" + (f"\n  expired   {s.expired:>7}" if s.expired else ""))
+    return text
+
+
+def details_text(s: Summary) -> Text:
+    """Reasons explained first (what an admin acts on), then the tops and timed-out recipients."""
+    text = Text()
+    for title, reasons in (
+        ("Deferral reasons", s.deferral_reasons),
+        ("Rejection reasons", s.rejection_reasons),
+    ):
+        if reasons:
+            text.append(f"{title}\n", style="bold")
+            for r in reasons:
+                text.append(f"  {r.count:>5}  {r.code}  {clean_line(r.text)}\n")
+                if r.explanation:
+                    text.append(f"         => {clean_line(r.explanation)}\n")
+    if s.timed_out:
+        text.append("Timed out: ", style="bold")
+        text.append(", ".join(clean_line(a) for a in s.timed_out) + "\n")
+    for title, rows in (
+        ("Top senders", s.top_senders),
+        ("Top recipients", s.top_recipients),
+        ("Top destination domains", s.top_domains),
+    ):
+        if rows:
+            text.append(f"{title}\n", style="bold")
+            for name, n in rows:
+                text.append(f"  {n:>5}  {clean_line(name)}\n")
+    return text
+
+
+class SummaryView(VerticalScroll):
+    """Window input, counts, sparklines, reasons."""
+
+    DEFAULT_CSS = """
+    SummaryView { padding: 0 1; }
+    SummaryView .plot { height: 1; }
+    SummaryView .plot-label { width: 13; color: $text-muted; }
+    SummaryView Sparkline { width: 1fr; height: 1; }
+    SummaryView #summary-hours { color: $text-muted; height: 1; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = []
+
+    def __init__(self, source: ServerSource, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.source = source
+        self.summary: Summary | None = None
+        self.loaded_once = False
+
+    def compose(self) -> ComposeResult:
+        yield Input(
+            placeholder="time window (optional): 2026-12-01 20:00 .. 2026-12-01 22:00", id="summary-window"
+        )
+        yield Static(Text("Reading the log…"), id="summary-counts", markup=False)
+        yield Static(Text(""), id="summary-hours", markup=False)
+        for key, label in PLOTS:
+            with Horizontal(classes="plot"):
+                yield Static(Text(f"{label}/h"), classes="plot-label", markup=False)
+                yield Sparkline([], id=f"plot-{key}", summary_function=max)
+        yield Static(Text(""), id="summary-details", markup=False)
+
+    def reload(self) -> None:
+        """Summarize the log again over the window typed."""
+        try:
+            since, until = parse_window(self.query_one("#summary-window", Input).value)
+        except MailtuiError as exc:
+            self.query_one("#summary-counts", Static).update(
+                Text(f"{exc.title}: {exc.message}", style="bold")
+            )
+            return
+        self.loaded_once = True
+        self._summarize(since, until)
+
+    @on(Input.Submitted, "#summary-window")
+    def _on_submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="summary", exit_on_error=False)
+    def _summarize(self, since: datetime | None, until: datetime | None) -> None:
+        try:
+            self.post_message(SummaryReady(summarize(self.source.events(), since, until), None))
+        except MailtuiError as exc:
+            self.post_message(SummaryReady(None, exc))
+
+    @on(SummaryReady)
+    def _on_ready(self, message: SummaryReady) -> None:
+        message.stop()
+        counts = self.query_one("#summary-counts", Static)
+        if message.error is not None or message.summary is None:
+            error = message.error
+            counts.update(Text(f"{error.title}: {error.message}" if error else "no summary", style="bold"))
+            return
+        s = self.summary = message.summary
+        counts.update(counts_text(s))
+        hours = sorted(s.per_hour)
+        span = f"per hour, {hours[0]} .. {hours[-1]} (peak of each column)" if hours else "no hours"
+        self.query_one("#summary-hours", Static).update(Text(span))
+        for key, _ in PLOTS:
+            self.query_one(f"#plot-{key}", Sparkline).data = hourly(s, key)
+        self.query_one("#summary-details", Static).update(details_text(s))
