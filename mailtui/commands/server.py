@@ -263,10 +263,21 @@ def run_summary(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    import sys
+
+    from mailtui.core.sanitize import clean_line
     from mailtui.diagnostics.port25 import check_mx_port25
+    from mailtui.server.errors import ServerError
     from mailtui.server.relay_check import analyse_postconf, read_postconf
 
-    findings = analyse_postconf(read_postconf(args.config_dir), args.client)
+    try:
+        findings = analyse_postconf(read_postconf(args.config_dir), args.client)
+    except ServerError as exc:
+        if not args.domain:
+            raise
+        # The MX check needs no Postfix (an Exim host, a workstation): say why the rest is missing.
+        print(f"mailtui: Postfix settings not checked: {exc.message}", file=sys.stderr)
+        findings = []
     report = check_mx_port25(args.domain, args.dns_server, args.timeout, args.port) if args.domain else None
     if args.json:
         _dump({"findings": findings, "mx": report})
@@ -276,6 +287,8 @@ def run_check(args: argparse.Namespace) -> int:
         if report is not None:
             print(f"\nMX of {report.domain}: {', '.join(report.mx)}")
             for p in report.probes:
-                print(f"  {p.host} {p.address}:{p.port}: {p.result}" + (f" ({p.detail})" if p.detail else ""))
+                detail = f" ({clean_line(p.detail)})" if p.detail else ""  # the banner is the server's text
+                print(f"  {p.host} {p.address}:{p.port}: {p.result}{detail}")
             print(f"  => {report.conclusion}")
-    return 1 if any(f.level == "problem" for f in findings) else 0
+    mx_down = report is not None and not any(p.result == "banner" for p in report.probes)
+    return 1 if mx_down or any(f.level == "problem" for f in findings) else 0
