@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from mailtui.config import AccountConfig, ServerConfig, TLSMode
     from mailtui.core.compose import AttachmentSpec
     from mailtui.sending.dispatch import SendOutcome
+    from mailtui.sending.dkim_sign import DkimSigning
     from mailtui.sending.smtp import DsnRequest, RelayError
 
 
@@ -56,10 +57,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--size", type=int, default=100_000, metavar="N", help="attachment preset size in bytes"
     )
-    dkim = parser.add_argument_group("DKIM signing (to test your own setup end to end)")
-    dkim.add_argument("--dkim-key", metavar="PEM", help="DKIM-sign the message with this RSA private key")
-    dkim.add_argument("--dkim-selector", default="", help="the selector its public key is published under")
-    dkim.add_argument("--dkim-domain", default="", help="the signing domain d= (default: the From domain)")
+    dkim = parser.add_argument_group(
+        "DKIM signing (to test your own setup end to end; defaults: the account's dkim_* keys)"
+    )
+    dkim.add_argument(
+        "--dkim-key",
+        metavar="PEM",
+        help="DKIM-sign the message with this RSA private key (default: dkim_key)",
+    )
+    dkim.add_argument(
+        "--dkim-selector",
+        default="",
+        help="the selector its public key is published under (default: dkim_selector)",
+    )
+    dkim.add_argument(
+        "--dkim-domain", default="", help="the signing domain d= (default: dkim_domain, else the From domain)"
+    )
     add_follow_options(parser)
     parser.set_defaults(handler=run)
 
@@ -103,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
         envelope_sender,
         preset_draft,
     )
+    from mailtui.sending.dkim_sign import dkim_signing
 
     account, server = relay_from_args(args)
     from_addr = args.from_addr or (account_from(account) if account is not None else default_from())
@@ -122,12 +136,13 @@ def run(args: argparse.Namespace) -> int:
     message: EmailMessage | bytes = build_message(
         draft, message_id_domain=sender.rpartition("@")[2] or "localhost"
     )
-    if args.dkim_key:
-        from mailtui.diagnostics.verdicts.dkim import sign_with_key_file
-
-        domain = args.dkim_domain or sender.rpartition("@")[2]
-        message = sign_with_key_file(bytes(message), args.dkim_key, args.dkim_selector, domain)
-    return deliver(args, account, server, message, sender, envelope_recipients(draft), bcc_header(draft))
+    # The account's dkim_* settings, each --dkim-* flag in place of its own (send_or_queue signs).
+    signing = dkim_signing(
+        account, key_file=args.dkim_key, selector=args.dkim_selector, domain=args.dkim_domain
+    )
+    return deliver(
+        args, account, server, message, sender, envelope_recipients(draft), bcc_header(draft), dkim=signing
+    )
 
 
 # -- inputs -------------------------------------------------------------------------------------
@@ -242,8 +257,11 @@ def attempt(
     store_sent: bool,
     sent_headers: bytes = b"",
     dsn: DsnRequest | None = None,
+    dkim: DkimSigning | None = None,
 ) -> SendOutcome:
-    """Send (or queue) one message; RelayError when it was refused (or not queued with `queue` off)."""
+    """Send (or queue) one message; RelayError when it was refused (or not queued with `queue` off).
+
+    With `dkim` it is DKIM-signed first (by send_or_queue, as compose's is)."""
     import asyncio
 
     from mailtui.commands.common import stderr_transcript
@@ -255,7 +273,7 @@ def attempt(
         send_or_queue(
             account, server, message, sender=sender, recipients=recipients, transcript=lines,
             password=password, oauth2_token=token, queue=queue, store_sent=store_sent,
-            sent_headers=sent_headers, dsn=dsn,
+            sent_headers=sent_headers, dsn=dsn, dkim=dkim,
         )
     )  # fmt: skip
 
@@ -303,6 +321,8 @@ def deliver(
     sender: str,
     recipients: list[str],
     sent_headers: bytes = b"",
+    *,
+    dkim: DkimSigning | None = None,
 ) -> int:
     """Send (or queue) with the transcript/queue options of `args`; print the outcome; exit code."""
     from mailtui.sending.outbox import QueueUnwritableError
@@ -314,7 +334,7 @@ def deliver(
     try:
         outcome = attempt(
             account, server, message, sender, recipients, transcript=args.transcript,
-            queue=not args.no_queue, store_sent=store, sent_headers=sent_headers,
+            queue=not args.no_queue, store_sent=store, sent_headers=sent_headers, dkim=dkim,
         )  # fmt: skip
     except RelayError as exc:
         # a preset is easy to send again: nothing to keep

@@ -29,6 +29,7 @@ from mailtui.core.exit_codes import exit_code_for_reply
 from mailtui.core.models import Flag
 from mailtui.core.transcript import Transcript
 from mailtui.paths import data_dir
+from mailtui.sending.dkim_sign import DkimSigning, sign_for_sending
 from mailtui.sending.outbox import FlushReport, Outbox, OutboxError, QueuedMessage, QueueUnwritableError
 from mailtui.sending.smtp import DsnRequest, RelayError, SendResult, send_message
 
@@ -234,6 +235,7 @@ async def send_or_queue(
     oauth2_token: str | None = None,
     sent_headers: bytes = b"",
     dsn: DsnRequest | None = None,
+    dkim: DkimSigning | None = None,
 ) -> SendOutcome:
     """Send `message`; Sent copy on success; queue on a temporary failure; raise on a permanent one.
 
@@ -245,11 +247,15 @@ async def send_or_queue(
     (a note says so); permanently refused ones are listed in the notes. With `queue` off a
     temporary failure raises too. The outbox (default: data_dir()/outbox) is opened lazily.
     `sent_headers` (a Bcc line, core.compose.bcc_header) go into the Sent copy only.
+    With `dkim` (`dkim_sign.dkim_signing`) the message is signed first, so what is queued,
+    sent and kept is the signed message; a DkimSigningError sends nothing.
     """
+    notes: list[str] = []
     raw = _wire_bytes(message, sender, recipients)
+    if dkim is not None:
+        raw = await asyncio.to_thread(sign_for_sending, raw, dkim, sender, notes)
     label = account.name if account is not None and server.account != "adhoc" else adhoc_label(server)
     dsn_pair = (dsn.notify, dsn.ret) if dsn is not None else (None, None)
-    notes: list[str] = []
     box: Outbox | None = None
     ident: str | None = None
     unqueued: OutboxError | None = None

@@ -19,9 +19,10 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from mailtui.diagnostics.verdicts.dkim import sign_message, verify_dkim
+from mailtui.diagnostics.verdicts.dkim import verify_dkim
 from mailtui.diagnostics.verdicts.report import format_text, to_json, verify_message
 from mailtui.diagnostics.verdicts.resolver import VerdictDns, server_address
+from mailtui.sending.dkim_sign import sign_message
 from tests.diagnostics.dns_server import DnsServer, txt_rdata
 
 
@@ -358,7 +359,7 @@ def test_malformed_messages_never_raise(server: DnsServer, raw: bytes) -> None:
 
 
 def test_signing_errors_are_for_the_admin(tmp_path: Path) -> None:
-    from mailtui.diagnostics.verdicts.dkim import DkimSigningError, sign_with_key_file
+    from mailtui.sending.dkim_sign import DkimSigningError, sign_with_key_file
 
     with pytest.raises(DkimSigningError, match="cannot read the DKIM key"):
         sign_with_key_file(message(), tmp_path / "missing.pem", "s1", "example.test")
@@ -371,7 +372,7 @@ def test_signing_errors_are_for_the_admin(tmp_path: Path) -> None:
 
 
 def test_signing_from_a_key_file(server: DnsServer, tmp_path: Path) -> None:
-    from mailtui.diagnostics.verdicts.dkim import sign_with_key_file
+    from mailtui.sending.dkim_sign import sign_with_key_file
 
     key = tmp_path / "dkim.pem"
     key.write_bytes(KEY.pem)

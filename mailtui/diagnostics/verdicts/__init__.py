@@ -2,5 +2,5 @@
 
 `report.verify_message(raw, ...)` runs them all through one resolver (`resolver.VerdictDns`,
 pointed at the `dns_server` setting) and sets them beside the receiving server's
-Authentication-Results; `dkim.sign_message` signs test mail. Headless: no textual.
+Authentication-Results (test mail is signed by `sending.dkim_sign`). Headless: no textual.
 """

@@ -2,18 +2,16 @@
 
 dkimpy says pass or fail; the reason (body changed, key missing or revoked, expired, too
 small, a signed header changed) is read from the exception it raised and from what the
-resolver saw at `selector._domainkey.domain`. Also signs test mail (`sign_message`).
+resolver saw at `selector._domainkey.domain`. Test mail is signed by `sending.dkim_sign`.
 """
 
 from __future__ import annotations
 
-import base64
 import logging
 import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Literal
 
 import dkim  # type: ignore[import-untyped]  # dkimpy ships no type information
@@ -21,14 +19,8 @@ from dkim.canonicalization import (  # type: ignore[import-untyped]
     CanonicalizationPolicy,
     InvalidCanonicalizationPolicyError,
 )
-from dkim.crypto import (  # type: ignore[import-untyped]
-    HASH_ALGORITHMS,
-    UnparsableKeyError,
-    parse_pem_private_key,
-)
 from dkim.util import InvalidTagValueList, parse_tag_value  # type: ignore[import-untyped]
 
-from mailtui.core.errors import EX_DATAERR, MailtuiError
 from mailtui.core.sanitize import clean_line
 from mailtui.diagnostics.dns_check import DnsError
 from mailtui.diagnostics.verdicts.resolver import VerdictDns
@@ -36,24 +28,6 @@ from mailtui.diagnostics.verdicts.resolver import VerdictDns
 DkimResult = Literal["pass", "fail", "permerror", "temperror"]
 MIN_KEY_BITS = 1024  # RFC 8301: verifiers must refuse smaller RSA keys
 GOOD_KEY_BITS = 2048
-SIGN_HEADERS = (
-    "from",
-    "to",
-    "cc",
-    "subject",
-    "date",
-    "message-id",
-    "reply-to",
-    "mime-version",
-    "content-type",
-)
-
-
-class DkimSigningError(MailtuiError):
-    """Test mail could not be DKIM-signed: the key file, the key or the message is unusable."""
-
-    title = "DKIM signing failed"
-    exit_code = EX_DATAERR
 
 
 @dataclass(frozen=True)
@@ -238,75 +212,3 @@ def _canonical_body_length(raw: bytes, tags: dict[bytes, bytes]) -> int | None:
     except (InvalidCanonicalizationPolicyError, dkim.DKIMException):
         return None
     return len(policy.canonicalize_body(body))
-
-
-def sign_message(
-    raw: bytes,
-    key_pem: bytes,
-    selector: str,
-    domain: str,
-    *,
-    headers: Sequence[str] = SIGN_HEADERS,
-    canonicalize: tuple[str, str] = ("relaxed", "relaxed"),
-    length: bool = False,
-    expires_in: int | None = None,
-    timestamp: int | None = None,
-) -> bytes:
-    """`raw` with a DKIM-Signature (rsa-sha256) by `key_pem` for `selector._domainkey.domain` on top.
-
-    Only the listed headers that the message has are signed (From always); `length` adds l=,
-    `expires_in` adds x= that many seconds after t=. A bad key or message is a `DkimSigningError`.
-    """
-    if not selector or not domain:
-        raise DkimSigningError("DKIM signing needs a selector and a domain (--dkim-selector, --dkim-domain)")
-    try:
-        signer = dkim.DKIM(
-            raw, signature_algorithm=b"rsa-sha256", linesep=b"\r\n" if b"\r\n" in raw else b"\n"
-        )
-    except dkim.DKIMException as exc:
-        raise DkimSigningError(f"the message cannot be signed: {clean_line(str(exc))}") from None
-    try:
-        private = parse_pem_private_key(key_pem)
-    except UnparsableKeyError as exc:
-        raise DkimSigningError(
-            f"the DKIM key is not a PEM RSA private key ({clean_line(str(exc))}); make one with "
-            "`openssl genrsa -out dkim.pem 2048` and publish its public half at "
-            f"{selector}._domainkey.{domain}"
-        ) from None
-    present = {k.lower() for k, _ in signer.headers}
-    include = tuple(
-        h.lower().encode() for h in dict.fromkeys(["from", *headers]) if h.lower().encode() in present
-    )
-    policy = CanonicalizationPolicy.from_c_value("/".join(canonicalize).encode())
-    body = policy.canonicalize_body(signer.body)
-    stamp = int(time.time()) if timestamp is None else timestamp
-    fields: list[tuple[bytes, bytes]] = [
-        (b"v", b"1"),
-        (b"a", b"rsa-sha256"),
-        (b"c", policy.to_c_value()),
-        (b"d", domain.encode()),
-        (b"s", selector.encode()),
-        (b"t", str(stamp).encode()),
-    ]
-    if expires_in is not None:
-        fields.append((b"x", str(stamp + expires_in).encode()))
-    if length:
-        fields.append((b"l", str(len(body)).encode()))
-    digest = HASH_ALGORITHMS[b"rsa-sha256"](body).digest()
-    fields += [(b"h", b":".join(include)), (b"bh", base64.b64encode(digest)), (b"b", b"0" * 60)]
-    signer.signature_algorithm = b"rsa-sha256"
-    signer.hasher = HASH_ALGORITHMS[b"rsa-sha256"]
-    try:
-        header = signer.gen_header(fields, include, policy, b"DKIM-Signature", private)
-    except dkim.DKIMException as exc:
-        raise DkimSigningError(f"DKIM signing failed: {clean_line(str(exc))}") from None
-    return b"DKIM-Signature: " + header + raw
-
-
-def sign_with_key_file(raw: bytes, key_file: str | Path, selector: str, domain: str) -> bytes:
-    """`sign_message` with the key read from `key_file` (for --dkim-key and per-account settings)."""
-    try:
-        key_pem = Path(key_file).expanduser().read_bytes()
-    except OSError as exc:
-        raise DkimSigningError(f"cannot read the DKIM key {key_file}: {exc.strerror or exc}") from None
-    return sign_message(raw, key_pem, selector, domain)

@@ -180,6 +180,7 @@ class ComposeWorkers(Screen[object]):
     @work(exclusive=True, group="send", exit_on_error=False)
     async def send(self, job: SendJob, password: str | None) -> None:
         from mailtui.sending.dispatch import resolve_secrets, send_or_queue
+        from mailtui.sending.dkim_sign import dkim_signing
 
         token: str | None = None
 
@@ -200,7 +201,7 @@ class ComposeWorkers(Screen[object]):
             outcome = await send_or_queue(
                 job.account, job.server, job.message, sender=job.sender, recipients=list(job.recipients),
                 transcript=self.session.transcript, password=password, oauth2_token=token,
-                sent_headers=job.sent_headers,
+                sent_headers=job.sent_headers, dkim=dkim_signing(job.account),
             )  # fmt: skip
         except MailtuiError as exc:
             self.post_message(SendFailed(exc))
