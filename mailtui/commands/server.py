@@ -39,12 +39,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_follow_timeouts(trace, "--timeout")
     trace.set_defaults(handler=run_trace)
 
-    queue = server.add_parser("queue", help="list or act on the Postfix queue")
+    queue = server.add_parser("queue", help="list or act on the Postfix (or Exim) queue")
     queue.add_argument(
         "action",
         nargs="?",
         default="list",
-        choices=["list", "flush", "hold", "release", "requeue", "delete", "show"],
+        choices=["list", "flush", "hold", "release", "requeue", "delete", "show", "deliver", "giveup"],
+        help="deliver (exim -M) and giveup (bounce it, exim -Mg) are Exim's; hold/release freeze/thaw there",
     )
     queue.add_argument(
         "ids",
@@ -53,8 +54,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="queue ids (flush: one or none; delete/hold/...: ALL for every message)",
     )
     queue.add_argument(
-        "-c", dest="config_dir", metavar="CONFIG_DIR", help="the Postfix instance (as postqueue -c)"
-    )
+        "-c", dest="config_dir", metavar="CONFIG_DIR",
+        help="the Postfix instance (as postqueue -c); with --mta exim, Exim's config file (exim -C)",
+    )  # fmt: skip
+    queue.add_argument("--mta", choices=["postfix", "exim"], default="postfix", help="default: postfix")
     queue.add_argument("--json", action="store_true", help="machine-readable output")
     queue.set_defaults(handler=run_queue)
 
@@ -201,9 +204,13 @@ def follow_and_print(
 
 def run_queue(args: argparse.Namespace) -> int:
     from mailtui.core.errors import EX_USAGE
-    from mailtui.server.queue import PostfixQueue, by_domain, by_reason
+    from mailtui.server.queue import EximQueue, PostfixQueue, by_domain, by_reason
 
-    queue = PostfixQueue(args.config_dir)
+    queue: PostfixQueue | EximQueue
+    queue = EximQueue(config_file=args.config_dir) if args.mta == "exim" else PostfixQueue(args.config_dir)
+    if args.action in ("deliver", "giveup") and not isinstance(queue, EximQueue):
+        print(f"mailtui server queue {args.action}: an Exim action (use --mta exim; Postfix: flush ID)")
+        return EX_USAGE
     if args.action == "list":
         entries = queue.list()
         if args.json:
@@ -242,7 +249,10 @@ def run_queue(args: argparse.Namespace) -> int:
         print(f"mailtui server queue {args.action}: give queue ids, or ALL")
         return EX_USAGE
     ids = [e.queue_id for e in queue.list()] if args.ids == ["ALL"] else args.ids
-    count = queue.act(args.action, ids)
+    if isinstance(queue, EximQueue) and args.action in ("deliver", "giveup"):
+        count = queue.deliver(ids) if args.action == "deliver" else queue.give_up(ids)
+    else:
+        count = queue.act(args.action, ids)
     if args.json:
         _dump({"action": args.action, "count": count, "ids": ids})
     else:

@@ -5,8 +5,12 @@ prints (queue.c, spool_out.c; ids and messages of the shared main log), and the 
 from __future__ import annotations
 
 import email
+import json
+import os
 import shlex
 import stat
+import subprocess
+import sys
 from email import policy
 from pathlib import Path
 
@@ -137,3 +141,30 @@ def test_without_exim_it_says_so(monkeypatch) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(ServerError, match="exim is not installed"):
         EximQueue("exim").list()
+
+
+def test_cli_queue_with_mta_exim(tmp_path: Path) -> None:
+    script = f"""
+case "$1" in
+  -bp) cat {shlex.quote(str(DATA / "exim-4.96-bp.txt"))} ;;
+  -Mg) exit 0 ;;
+  -Mrm) shift; for id; do echo "Message $id has been removed"; done ;;
+esac"""
+    _, calls = stand_in_exim(tmp_path, script)
+    env = {**os.environ, "PATH": f"{tmp_path}:{os.environ['PATH']}"}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "mailtui", "server", "queue", "--mta", "exim", *args],
+            capture_output=True, text=True, timeout=60, env=env,
+        )  # fmt: skip
+
+    listed = json.loads(cli("--json").stdout)
+    assert [m["queue_name"] for m in listed["messages"]][:3] == ["frozen", "frozen", "queued"]
+    done = cli("delete", "ALL", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["count"] == 5
+    assert cli("giveup", "1xYUIz-0006uJ-0A").stdout == "giveup: 1 message(s)\n"
+    assert calls.read_text().splitlines() == [
+        "-bp", "-bp", "-Mrm " + " ".join(m["queue_id"] for m in listed["messages"]), "-Mg 1xYUIz-0006uJ-0A",
+    ]  # fmt: skip
