@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import textwrap
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -12,11 +13,40 @@ if TYPE_CHECKING:
     from mailtui.server.logparse import LogLine
 
 
+# Exit codes (sysexits), shown by --help and listed in the README.
+EXIT_CODES = {
+    "trace": "0 found (--follow: the final status, or it left the queue); 66 nothing matches, or no log;\n"
+    "69 journalctl failed; 75 --follow: deferred, or no final status before the timeout;\n"
+    "77 the log is not readable (join the group named)",
+    "queue": "0 done; 64 no ids given, or an action of the other MTA; 69 a Postfix/Exim command failed\n"
+    "(some Exim actions refused: the message says which); 77 not allowed (root or the group named)",
+    "summary": "0 done; 66 no log; 77 the log is not readable",
+    "check": "0 no problem found; 1 a problem (open relay, ...) or no MX answered on the port;\n"
+    "69 postconf failed (with --domain alone only a note: the MX check still runs)",
+}
+
+
+def _epilog(name: str) -> str:
+    return "exit codes: " + EXIT_CODES[name].replace("\n", "\n  ")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
-        "server", help="the local Postfix/Exim: trace a message, the queue, a log summary, relay checks"
+        "server",
+        help="the local Postfix/Exim: trace a message, the queue, a log summary, relay checks",
+        epilog="exit codes:\n"
+        + "\n".join(
+            textwrap.fill(text.replace("\n", " "), 96, initial_indent=f"  {name}: ", subsequent_indent="    ")
+            for name, text in EXIT_CODES.items()
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     server = parser.add_subparsers(dest="server_command", metavar="ACTION", required=True)
+
+    def sub_parser(name: str, summary: str) -> argparse.ArgumentParser:
+        return server.add_parser(
+            name, help=summary, epilog=_epilog(name), formatter_class=argparse.RawDescriptionHelpFormatter
+        )
 
     def log_args(p: argparse.ArgumentParser) -> None:
         p.add_argument(
@@ -30,7 +60,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--until", metavar="TIME", help="until this time")
         p.add_argument("--json", action="store_true", help="machine-readable output")
 
-    trace = server.add_parser("trace", help="one message's timeline by queue id, Message-ID or address")
+    trace = sub_parser("trace", "one message's timeline by queue id, Message-ID or address")
     trace.add_argument("query", metavar="ID|MESSAGE-ID|ADDRESS")
     log_args(trace)
     trace.add_argument(
@@ -39,7 +69,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_follow_timeouts(trace, "--timeout")
     trace.set_defaults(handler=run_trace)
 
-    queue = server.add_parser("queue", help="list or act on the Postfix (or Exim) queue")
+    queue = sub_parser("queue", "list or act on the Postfix (or Exim) queue")
     queue.add_argument(
         "action",
         nargs="?",
@@ -61,13 +91,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     queue.add_argument("--json", action="store_true", help="machine-readable output")
     queue.set_defaults(handler=run_queue)
 
-    summary = server.add_parser("summary", help="counts, per hour, tops and reasons over a time window")
+    summary = sub_parser("summary", "counts, per hour, tops and reasons over a time window")
     log_args(summary)
     summary.set_defaults(handler=run_summary)
 
-    check = server.add_parser(
-        "check", help="Postfix relay settings explained; port 25 of a domain's MX hosts"
-    )
+    check = sub_parser("check", "Postfix relay settings explained; port 25 of a domain's MX hosts")
     check.add_argument(
         "-c", dest="config_dir", metavar="CONFIG_DIR", help="the Postfix instance (as postconf -c)"
     )

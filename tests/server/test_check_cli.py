@@ -118,3 +118,17 @@ def test_relay_settings_and_the_mx_check_together(postfix_log, dns: DnsServer) -
     assert done.returncode == 0, done.stdout + done.stderr
     assert "not an open relay" in done.stdout and "MX of near.example: mx.near.example" in done.stdout
     assert "Postfix settings not checked" not in done.stderr
+
+
+def test_help_lists_the_exit_codes() -> None:
+    def run_help(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "mailtui", "server", *args], capture_output=True, text=True
+        )
+
+    overview = run_help("--help").stdout
+    assert "exit codes:" in overview and "  check: 0 no problem found; 1 a problem" in overview
+    trace_help = run_help("trace", "--help").stdout
+    assert "75 --follow: deferred, or no final status before the timeout" in trace_help
+    assert "66 nothing matches" in trace_help and "77 the log is not readable" in trace_help
+    assert "64 no ids given" in run_help("queue", "--help").stdout
