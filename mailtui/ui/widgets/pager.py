@@ -3,8 +3,9 @@
 A Line-API `ScrollView`: the message is kept as logical lines with styled spans, wrapped
 to the width once per resize, and only the visible rows are drawn, so a 1 MB cron mail
 opens at once. Everything comes from the message and is drawn as Segments after
-sanitizing, never parsed as markup: a subject `[/PATCH] x` shows literally. Styles come
-from component classes (theme variables), not from hard-coded colours.
+sanitizing, never parsed as markup: a subject `[/PATCH] x` shows literally. The same view
+shows the verdicts of the message (`show_verdicts`), disagreements with the server
+highlighted. Styles come from component classes (theme variables), not hard-coded colours.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class Pager(ScrollView, can_focus=True):
         "pager--quote",
         "pager--note",
         "pager--attachment",
+        "pager--disagreement",
     }
 
     DEFAULT_CSS = """
@@ -79,6 +81,7 @@ class Pager(ScrollView, can_focus=True):
         & > .pager--quote { color: $quote; }
         & > .pager--note { color: $warning; text-style: italic; }
         & > .pager--attachment { color: $secondary; }
+        & > .pager--disagreement { color: $error; text-style: bold; }
     }
     """
 
@@ -110,6 +113,10 @@ class Pager(ScrollView, can_focus=True):
 
     def show_raw(self, source: str) -> None:
         self.show_plain(clean_text(source).expandtabs(8))
+
+    def show_verdicts(self, text: str) -> None:
+        """The verdicts report (`diagnostics.verdicts.report.format_text`), disagreements highlighted."""
+        self.set_lines(verdict_lines(text))
 
     # -- layout -----------------------------------------------------------------------
     def _rewrap(self) -> None:
@@ -195,4 +202,15 @@ def message_lines(view: MessageView, *, full: bool) -> list[Line]:
     for line in body.expandtabs(8).splitlines():
         quoted = line.lstrip().startswith(">")
         lines.append((line, ((0, len(line), "pager--quote"),) if quoted else ()))
+    return lines
+
+
+def verdict_lines(text: str) -> list[Line]:
+    """The verdicts as lines; a disagreement ("! ..." and its "DISAGREES:" note) is highlighted."""
+    lines: list[Line] = []
+    flagged = False
+    for line in clean_text(text).expandtabs(8).splitlines():
+        stripped = line.lstrip()
+        flagged = stripped.startswith("!") or (flagged and stripped.startswith("DISAGREES:"))
+        lines.append((line, ((0, len(line), "pager--disagreement"),) if flagged and line else ()))
     return lines

@@ -3,7 +3,9 @@
 Owns the message data: a thread worker fetches the raw bytes through the session and
 parses them (`core.message.parse_message`, bounded for hostile mail); the result arrives
 as `MessageLoaded`. The screen answers keys meanwhile; leaving it cancels the worker, and
-a cancelled worker posts nothing.
+a cancelled worker posts nothing. V verifies the message's DKIM, ARC, SPF and DMARC in
+another thread worker (`verdicts.compute_verdicts`: DNS blocks) and shows the report in
+the pager in place of the message (V again, h or ctrl+u go back).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from mailtui.core.models import Envelope, MessageRef
 from mailtui.ui.messages import MessageLoaded
+from mailtui.ui.screens.pager.verdicts import VerdictsComputed, compute_verdicts, verifying_text
 from mailtui.ui.widgets.pager import Pager, PagerMode
 
 if TYPE_CHECKING:
@@ -45,6 +48,14 @@ class PagerScreen(Screen[str | None]):
             tooltip="Inspect headers (hops, auth results)",
         ),
         Binding("d", "delete", "Del", id="pager-delete", tooltip="Delete"),
+        Binding(
+            "V",
+            "verify",
+            "Verify",
+            id="verify-message",
+            tooltip="Verify DKIM, ARC, SPF and DMARC here, beside the server's results",
+            show=False,
+        ),
         Binding("g", "group_reply", "Group reply", id="group-reply", show=False),
         Binding("e", "edit_as_new", "Edit as new", id="edit-as-new", show=False),
         Binding("f", "forward", "Forward", id="forward", show=False),
@@ -60,6 +71,8 @@ class PagerScreen(Screen[str | None]):
         self.view: MessageView | None = None
         self.is_preview = False
         self.mode: PagerMode = "weeded"
+        self.showing_verdicts = False
+        self.verdicts: str | None = None  # the report of this message, once computed
 
     def compose(self) -> ComposeResult:
         yield Pager(id="pager")
@@ -108,7 +121,9 @@ class PagerScreen(Screen[str | None]):
     def _show(self) -> None:
         if self.view is None:
             return
-        if self.mode == "raw":
+        if self.showing_verdicts:
+            self.pager.show_verdicts(self.verdicts or verifying_text(self.session.config))
+        elif self.mode == "raw":
             from mailtui.core.message.view import raw_source_text
 
             self.pager.show_raw(raw_source_text(self.view.raw))
@@ -117,6 +132,7 @@ class PagerScreen(Screen[str | None]):
 
     def action_back(self) -> None:
         self.workers.cancel_group(self, "message")  # a slow parse is not waited for
+        self.workers.cancel_group(self, "verify")
         self.dismiss(None)
 
     def action_delete(self) -> None:
@@ -125,12 +141,42 @@ class PagerScreen(Screen[str | None]):
         self.dismiss("delete")
 
     def action_toggle_headers(self) -> None:
-        self.mode = "weeded" if self.mode == "full" else "full"
+        self.mode = "weeded" if self.mode == "full" or self.showing_verdicts else "full"
+        self.showing_verdicts = False
         self._show()
 
     def action_raw_source(self) -> None:
-        self.mode = "weeded" if self.mode == "raw" else "raw"
+        self.mode = "weeded" if self.mode == "raw" and not self.showing_verdicts else "raw"
+        self.showing_verdicts = False
         self._show()
+
+    def action_verify(self) -> None:
+        """Show the verdicts of this message (computed once, in a thread worker); again: the message."""
+        if self.view is None:
+            self.notify("The message is still loading.", markup=False)
+            return
+        self.showing_verdicts = not self.showing_verdicts
+        if self.showing_verdicts and self.verdicts is None:
+            self.run_verdicts(self.folder, self.ref, None if self.is_preview else self.view.raw)
+        self._show()
+
+    @work(thread=True, exclusive=True, group="verify", exit_on_error=False)
+    def run_verdicts(self, folder: str, ref: MessageRef, raw: bytes | None) -> None:
+        # A preview lacks the attachments the body hash covers: verify the whole message.
+        whole = raw if raw is not None else self.session.call(lambda b: b.fetch_raw(folder, ref))
+        if get_current_worker().is_cancelled:
+            return
+        text = compute_verdicts(self.session.config, whole)
+        if not get_current_worker().is_cancelled:
+            self.post_message(VerdictsComputed(folder, ref, text))
+
+    @on(VerdictsComputed)
+    def _on_verdicts_computed(self, message: VerdictsComputed) -> None:
+        if (message.folder, message.ref) != (self.folder, self.ref):
+            return
+        self.verdicts = message.text
+        if self.showing_verdicts:
+            self._show()
 
     def action_reply(self) -> None:
         """Reply to the sender: Re: subject, quoted body, In-Reply-To and References."""
@@ -212,5 +258,9 @@ class PagerScreen(Screen[str | None]):
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             from mailtui.ui.errors import show_error
 
-            self.pager.show_plain("The message could not be loaded.")
+            if event.worker.group == "verify":
+                self.pager.show_plain("The message could not be verified.")
+                self.showing_verdicts = False
+            else:
+                self.pager.show_plain("The message could not be loaded.")
             show_error(self, event.worker.error)
