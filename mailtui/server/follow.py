@@ -5,10 +5,11 @@ The headless half of `mailtui server trace ID --follow`, `mailtui send --follow`
 lines, and yields a `FollowUpdate` each time the message's trace grows, until it is settled:
 
 - "final": every queue id of the message left the queue and every recipient has a final status
-  (sent, bounced, expired), including the bounce or re-injected copy it caused;
+  (sent, bounced, expired), including the bounce or re-injected copy it caused; or the message
+  itself is done and what it caused is still queued `deferred_timeout` seconds later (a frozen
+  Exim bounce, a notification deferred at the sender's side);
 - "removed": it left the queue without one (deleted with `postsuper -d`);
-- "deferred": a deferral was logged (or the message itself is done but the bounce it caused is
-  still queued, like Exim's frozen bounces) and `deferred_timeout` seconds passed without more;
+- "deferred": a deferral is the latest news and `deferred_timeout` seconds passed without more;
 - "timeout": `timeout` seconds passed; "stopped": `should_stop()` said so.
 
 Sources are log files (`FileTail`: the rotations are read first, a file renamed or truncated by
@@ -276,18 +277,19 @@ def _settled(result: Trace) -> Reason:
     return ""
 
 
-def _waiting(result: Trace) -> bool:
-    """A deferral is the latest news, or the message itself is done and only what it caused is not."""
+def _pending(result: Trace) -> Reason:
+    """What waiting `deferred_timeout` for more ends in: "final" when each message's own queue id
+    left the queue with final statuses (only what it caused is still queued), "deferred" when a
+    deferral is the latest news, "" when neither (still on its way)."""
+    own_done = bool(result.timelines)
+    deferred = False
     for tl in result.timelines:
-        if any(r.status == "deferred" for r in tl.latest()):
-            return True
-        own = [r for r in tl.latest() if r.queue_id == tl.queue_ids[0]]
-        own_removed = any(
-            s.queue_id == tl.queue_ids[0] and s.what == "removed from the queue" for s in tl.steps
-        )
-        if own_removed and own and all(r.status in FINAL for r in own):
-            return True
-    return False
+        latest = tl.latest()
+        own = [r for r in latest if r.queue_id == tl.queue_ids[0]]
+        removed = any(s.queue_id == tl.queue_ids[0] and s.what == "removed from the queue" for s in tl.steps)
+        own_done = own_done and removed and bool(own) and all(r.status in FINAL for r in own)
+        deferred = deferred or any(r.status == "deferred" for r in latest)
+    return "final" if own_done else "deferred" if deferred else ""
 
 
 def follow(
@@ -338,10 +340,11 @@ def follow(
             if not reason:
                 if fresh:
                     waiting_since = None
-                if _waiting(result):
+                pending = _pending(result)
+                if pending:
                     waiting_since = now if waiting_since is None else waiting_since
                     if now - waiting_since >= deferred_timeout:
-                        reason = "deferred"
+                        reason = pending
                 else:
                     waiting_since = None
                 if not reason and now - start >= timeout:

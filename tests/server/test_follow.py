@@ -14,6 +14,7 @@ from mailtui.server.follow import FileTail, FollowUpdate, JournalTail, follow, i
 from tests.server.conftest import _send
 
 SHARED_POSTFIX = Path("/work/shared/data/logs/postfix-3.7-maillog-bounce.txt")
+EXIM_LOG = Path("/work/shared/data/logs/exim-4.96-mainlog.txt")
 REAL = SHARED_POSTFIX.read_text().splitlines(keepends=True)  # the bounce of AD29921253C
 BOUNCED, DSN = "AD29921253C", "B5B98212540"
 
@@ -121,6 +122,21 @@ def test_a_deferral_ends_the_follow_after_the_deferred_timeout(postfix_log, tmp_
     assert last.elapsed == 6.0  # logged at poll 1, given up 5 s later
     [r] = last.trace.timelines[0].latest()
     assert "451 4.7.1" in r.reply and "Greylist" in r.explanation
+
+
+def test_an_exim_message_is_final_while_the_bounce_it_caused_stays_frozen(tmp_path: Path) -> None:
+    lines = EXIM_LOG.read_text().splitlines(keepends=True)
+    until_frozen = [x for x in lines if "1xYUIz-0006u" in x and x < "2026-12-01 20:18:35"]
+    assert until_frozen[-1].endswith("1xYUIz-0006uT-0P Message is frozen\n")
+    feeder = Feeder(tmp_path / "mainlog", [until_frozen])
+    last = run_follow("1xYUIz-0006uJ-0A", feeder, timeout=1000, deferred_timeout=10)[-1]
+    assert (last.reason, last.status, last.elapsed) == ("final", "bounced", 11.0)
+    [tl] = last.trace.timelines
+    assert tl.queue_ids == ["1xYUIz-0006uJ-0A", "1xYUIz-0006uT-0P"] and not tl.removed
+    # with the root's removal of the frozen bounce logged, it is over at once
+    feeder = Feeder(tmp_path / "mainlog2", [[x for x in lines if "1xYUIz-0006u" in x]])
+    last = run_follow("1xYUIz-0006uJ-0A", feeder, timeout=1000, deferred_timeout=10)[-1]
+    assert (last.reason, last.elapsed) == ("final", 1.0) and last.trace.timelines[0].removed
 
 
 def test_timeout_and_should_stop(tmp_path: Path) -> None:
