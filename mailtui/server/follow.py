@@ -26,7 +26,7 @@ import shutil
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -54,6 +54,8 @@ __all__ = [
     "follow",
     "is_local_host",
 ]
+
+_CHUNK = 1 << 20  # bytes read from a log at a time
 
 Reason = Literal["", "final", "removed", "deferred", "timeout", "stopped"]
 
@@ -99,10 +101,17 @@ class FileTail:
             raise LogAccessError(f"{self.path}: permission denied; {group_hint(str(self.path))}") from None
         except OSError as exc:
             raise ServerError(f"{self.path}: {exc}") from None
-        raws: list[bytes] = []
+        now = datetime.now()
+
+        def parse(raws: Iterable[bytes]) -> None:
+            for raw in raws:
+                line = parse_line(raw.decode("utf-8", "replace"), now)
+                if line is not None:
+                    out.append(line)
+
         if self._file is not None:
             if st is None or (st.st_ino, st.st_dev) != self._file.identity:
-                raws += self._file.drain(final=True)  # rotated away: finish the old file first
+                parse(self._file.drain(final=True))  # rotated away: finish the old file first
                 self._file.close()
                 self._file = None
             elif st.st_size < self._file.position():
@@ -112,12 +121,7 @@ class FileTail:
             if first and not self.history:
                 self._file.skip_to_end()
         if self._file is not None:
-            raws += self._file.drain()
-        now = datetime.now()
-        for raw in raws:
-            line = parse_line(raw.decode("utf-8", "replace"), now)
-            if line is not None:
-                out.append(line)
+            parse(self._file.drain())
         return out
 
     def close(self) -> None:
@@ -155,13 +159,15 @@ class _Open:
     def skip_to_end(self) -> None:
         self.fh.seek(0, os.SEEK_END)
 
-    def drain(self, final: bool = False) -> list[bytes]:
-        data = self.partial + self.fh.read()
-        *lines, self.partial = data.split(b"\n")
+    def drain(self, final: bool = False) -> Iterator[bytes]:
+        """The complete lines written since the last call, read a chunk at a time (a big log's
+        history is not held as one string); with `final`, an unended last line too."""
+        while chunk := self.fh.read(_CHUNK):
+            *lines, self.partial = (self.partial + chunk).split(b"\n")
+            yield from lines
         if final and self.partial:
-            lines.append(self.partial)
+            yield self.partial
             self.partial = b""
-        return lines
 
     def close(self) -> None:
         self.fh.close()

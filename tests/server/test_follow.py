@@ -62,6 +62,15 @@ def test_file_tail_reads_rotations_first_or_only_new_lines(tmp_path: Path) -> No
     assert [line.raw for line in fresh.read_new()] == [REAL[8].rstrip("\n")]
 
 
+def test_file_tail_joins_lines_across_read_chunks(tmp_path: Path, monkeypatch) -> None:
+    from mailtui.server import follow as follow_module
+
+    monkeypatch.setattr(follow_module, "_CHUNK", 7)  # every line spans several reads
+    log = tmp_path / "mail.log"
+    log.write_text("".join(REAL))
+    assert [line.raw for line in FileTail(log).read_new()] == [x.rstrip("\n") for x in REAL]
+
+
 class Feeder:
     """A log written a few real lines per poll: `sleep` writes the next lines (and may rotate)."""
 
