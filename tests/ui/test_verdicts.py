@@ -117,3 +117,35 @@ async def test_tampered_message_fails_and_the_disagreement_is_highlighted(
         await pilot.press("V")
         await wait_until(pilot, lambda: "[red]changed[/red]" in pager.plain, what="the message again")
         assert "[red]changed[/red]" in screen_text(app)
+
+
+async def test_inspector_v_shows_the_verdicts_below_the_inspection(tmp_path: Path, dns: DnsServer) -> None:
+    from textual.widgets import Static
+
+    from mailtui.ui.widgets.diagnostics.headers import VERIFY_HINT, DiagHeaders
+
+    app = make_app(tmp_path, dns)
+    async with app.run_test(size=(110, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")  # the tampered message
+        await wait_until(pilot, lambda: isinstance(app.screen, PagerScreen) and app.screen.view is not None)
+        await pilot.press("H")
+        await wait_until(pilot, lambda: bool(app.screen.query(DiagHeaders)), what="the inspector")
+        verdicts = app.screen.query_one("#headers-verdicts", Static)
+        await wait_until(pilot, lambda: str(verdicts.render()) == VERIFY_HINT, what="the hint")
+        await pilot.press("tab")  # from the tab bar to the inspection
+        await wait_until(pilot, lambda: app.focused is app.screen.query_one(DiagHeaders), what="the focus")
+        await pilot.press("V")
+        await wait_until(
+            pilot, lambda: "Ours vs the server's:" in str(verdicts.render()), what="the verdicts"
+        )
+        text = verdicts.render()
+        assert "1024-bit key: FAIL" in str(text) and "body hash mismatch" in str(text)
+        styled = [(span.start, span.end) for span in text.spans if str(span.style).strip()]
+
+        def is_styled(prefix: str) -> bool:
+            start = text.plain.index(prefix)
+            return any(a <= start < b for a, b in styled)
+
+        assert is_styled("! dkim d=example.test") and is_styled("    DISAGREES:")  # the warning style
+        assert not is_styled("DKIM:") and not is_styled("Verdicts computed here")
