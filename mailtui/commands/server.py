@@ -205,6 +205,9 @@ def follow_and_print(
 
     sources = [Path(p) for p in logs] or None
     where = ", ".join(logs) if logs else "the mail log"
+    for path in sources or ():
+        if not path.exists():
+            print(f"mailtui: {path} does not exist (yet): waiting for it", file=sys.stderr)
     print(f"following {query} in {where} (Ctrl-C to stop)", file=sys.stderr, flush=True)
     last = None
     for update in follow(
