@@ -1,4 +1,4 @@
-"""Command line: `mailtui [-f PATH|URL] [--demo]` opens the UI; subcommands run headless.
+"""Command line: `mailtui [-f PATH|URL] [--demo] [--server]` opens the UI; subcommands run headless.
 
 The subcommands live in `mailtui.commands`, one module each. Heavy modules are imported
 inside handlers, so headless commands never load textual (tests/test_architecture.py).
@@ -42,6 +42,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imap.add_argument(
         "--allow-plaintext-auth", action="store_true", help="allow a password over an unencrypted connection"
+    )
+    server = parser.add_argument_group("the mail server on this host (the S screen)")
+    server.add_argument(
+        "--server",
+        action="store_true",
+        help="open the mail-server screen: queue, trace, summary, relay check",
+    )
+    server.add_argument(
+        "--log",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="its mail log (default: /var/log/mail.log, else the journal)",
+    )
+    server.add_argument(
+        "-c", dest="postfix_config", metavar="CONFIG_DIR", help="its Postfix instance (as postqueue -c)"
     )
     register_all(parser.add_subparsers(dest="command", metavar="COMMAND"))
     parser.set_defaults(handler=run_ui)
@@ -107,13 +123,15 @@ def run_ui(args: argparse.Namespace) -> int:
 
     preload = Preload(account, Transcript()).start()
     from mailtui.ui.app import run_app
+    from mailtui.ui.screens.server.source import ServerSource
 
     services = []
     if args.demo:
         from mailtui.demo.relay import DemoRelayService
 
         services.append(DemoRelayService())
-    return run_app(config, account, preload, services=services)
+    server = ServerSource(tuple(args.log), args.postfix_config)
+    return run_app(config, account, preload, services=services, server=server, open_server=args.server)
 
 
 def adhoc_imap_account(args: argparse.Namespace) -> AccountConfig:

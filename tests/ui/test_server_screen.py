@@ -175,7 +175,7 @@ async def test_trace_by_queue_id_message_id_and_address(postfix_log: PostfixLog,
 
 @pytest.mark.postfix
 async def test_summary_counts_plot_and_reasons(postfix_log: PostfixLog, maildir: Path) -> None:  # noqa: F811
-    from textual.widgets import Sparkline
+    from mailtui.ui.widgets.server.summary_view import HourlyPlot
 
     expected = summarize(events_of(read_log(postfix_log.log)))
     assert expected.rejected >= 2 and expected.bounced >= 1 and expected.deferred >= 2  # the fixture's cases
@@ -186,8 +186,10 @@ async def test_summary_counts_plot_and_reasons(postfix_log: PostfixLog, maildir:
         await wait_until(pilot, lambda: shown(app, "received", "rejected"), 30, "the summary")
         for name in ("received", "delivered", "deferred", "bounced", "rejected"):
             assert shown(app, f"{name:<9} {getattr(expected, name):>7}"), name
-        plot = screen.query_one("#plot-received", Sparkline)
-        assert plot.data and max(plot.data) == max(h["received"] for h in expected.per_hour.values())
+        peak = max(h["received"] for h in expected.per_hour.values())
+        assert (
+            shown(app, f"peak {peak}") and max(screen.query_one("#plot-received", HourlyPlot).values) == peak
+        )
         assert shown(app, "Deferral reasons", "Greylisted", "Rejection reasons", "Relay access denied", "=>")
 
 
@@ -232,3 +234,34 @@ async def test_help_lists_the_server_keys(maildir: Path, tmp_path: Path) -> None
         await pilot.press("question_mark")
         await wait_until(pilot, lambda: shown(app, "Mail server: queue"), 10, "the help screen")
         assert shown(app, "queue-delete", "queue-hold", "server-reload")
+
+
+async def test_mailtui_server_opens_the_screen_on_the_given_source(maildir: Path, tmp_path: Path) -> None:
+    from mailtui.cli import build_parser
+
+    log = tmp_path / "maillog"
+    log.write_text(
+        "Dec  1 20:18:23 mail postfix/smtpd[1]: NOQUEUE: reject: RCPT from x[192.0.2.9]: "
+        "554 5.7.1 <a@elsewhere.example>: Relay access denied; from=<b@c.example> to=<a@elsewhere.example>\n"
+    )
+    args = build_parser().parse_args(["--server", "--log", str(log), "-c", str(tmp_path / "pf")])
+    assert (args.server, args.log, args.postfix_config) == (True, [str(log)], str(tmp_path / "pf"))
+    account = AccountConfig(name="test", maildir=str(maildir))
+    app = MailApp(
+        Config(accounts=(account,), ui=UIConfig(theme="textual-dark")),
+        account,
+        server=ServerSource(tuple(args.log), args.postfix_config),
+        open_server=args.server,
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ServerScreen), 30, "the server screen first")
+        await wait_until(pilot, lambda: shown(app, "the queue could not be read"), 30, "the queue tab")
+        assert shown(app, f"log {log}", "postfix -c")
+        screen = app.screen
+        assert isinstance(screen, ServerScreen)
+        await wait_until(
+            pilot, lambda: app.focused is screen.query_one("#queue-table"), 10, "the table's focus"
+        )
+        await pilot.press("ctrl+right", "ctrl+right")
+        await wait_until(pilot, lambda: screen.active_tab == "summary", 10, "the Summary tab")
+        await wait_until(pilot, lambda: shown(app, f"{'rejected':<9} {1:>7}"), 30, "the one reject counted")

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from mailtui.ui.widgets.server.check_view import CheckView
@@ -36,7 +36,7 @@ class ServerScreen(Screen[None]):
     """Queue, Trace, Summary and Relay check of the mail server on this host."""
 
     DEFAULT_CSS = """
-    ServerScreen #server-source { height: 1; padding: 0 1; color: $text-muted; }
+    ServerScreen #server-source { height: auto; max-height: 2; padding: 0 1; color: $text-muted; }
     ServerScreen TabbedContent { height: 1fr; }
     ServerScreen TabPane { padding: 0; }
     """
@@ -94,23 +94,27 @@ class ServerScreen(Screen[None]):
 
     def _opened(self, tab: str) -> None:
         """Load the tab the first time it is shown; put the cursor where the admin types or moves."""
-        if tab == "queue":
-            queue = self.query_one(QueueView)
-            if not queue.loaded_once:
-                queue.reload()
-            self.call_after_refresh(queue.query_one("#queue-table").focus)
-        elif tab == "trace":
-            self.call_after_refresh(self.query_one("#trace-query").focus)
-        elif tab == "summary":
-            summary = self.query_one(SummaryView)
-            if not summary.loaded_once:
-                summary.reload()
-            self.call_after_refresh(self.query_one(TabbedContent).query_one(Tabs).focus)
-        elif tab == "check":
-            check = self.query_one(CheckView)
-            if not check.loaded_once:
-                check.reload()
-            self.call_after_refresh(self.query_one("#check-client").focus)
+        view = self._view(tab)
+        if not view.loaded_once and tab != "trace":  # a trace waits for its query
+            view.reload()
+        targets = {
+            "queue": "#queue-table",
+            "trace": "#trace-query",
+            "summary": "Tabs",
+            "check": "#check-client",
+        }
+        self.call_after_refresh(self._focus_in, tab, targets[tab])
+
+    def _focus_in(self, tab: str, selector: str) -> None:
+        # Only while that tab is still shown: focusing a widget of a hidden pane would switch back to it.
+        if self.active_tab == tab:
+            self.query_one(selector).focus()
+
+    def _view(self, tab: str) -> QueueView | TraceView | SummaryView | CheckView:
+        views: dict[str, type[QueueView | TraceView | SummaryView | CheckView]] = {
+            "queue": QueueView, "trace": TraceView, "summary": SummaryView, "check": CheckView,
+        }  # fmt: skip
+        return self.query_one(views[tab])
 
     @on(TraceRequested)
     def _on_trace_requested(self, message: TraceRequested) -> None:
@@ -120,10 +124,7 @@ class ServerScreen(Screen[None]):
 
     def action_reload(self) -> None:
         """Read the active tab's source again (queue, log, postconf)."""
-        views: dict[str, type[QueueView | TraceView | SummaryView | CheckView]] = {
-            "queue": QueueView, "trace": TraceView, "summary": SummaryView, "check": CheckView,
-        }  # fmt: skip
-        self.query_one(views[self.active_tab]).reload()
+        self._view(self.active_tab).reload()
 
     def action_next_tab(self) -> None:
         self._step_tab(1)

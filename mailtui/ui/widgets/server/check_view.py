@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.containers import Horizontal, VerticalScroll
@@ -19,6 +21,7 @@ from textual.widgets import Input, Static
 from mailtui.core.errors import MailtuiError
 from mailtui.core.sanitize import clean_line
 from mailtui.server.relay_check import Finding, analyse_postconf, read_postconf
+from mailtui.ui.widgets.server.lines import Lines
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -39,22 +42,24 @@ class RelayChecked(Message):
     error: MailtuiError | None
 
 
-def findings_text(findings: list[Finding], mx: MxReport | None) -> Text:
-    text = Text()
+def findings_text(findings: list[Finding], mx: MxReport | None) -> Group:
+    """One row per finding: its level, then the setting and what it means (wrapped beside the level)."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
     for f in findings:
-        text.append(f"[{f.level:^7}]", style=LEVEL_STYLE.get(f.level, ""))
-        text.append(f" {f.setting}: ", style="bold")
-        text.append(f"{clean_line(f.text)}\n")
+        line = Text(f"{f.setting}: ", style="bold")
+        line.append(clean_line(f.text))
+        grid.add_row(Text(f"[{f.level:^7}]", style=LEVEL_STYLE.get(f.level, "")), line)
+    out = Lines()
     if mx is not None:
-        text.append(f"\nMX of {mx.domain}: {', '.join(mx.mx) or '(none)'}\n", style="bold")
+        out.add("")
+        out.add(f"MX of {mx.domain}: {', '.join(mx.mx) or '(none)'}", style="bold")
         for p in mx.probes:
-            text.append(
-                f"  {p.host} {p.address}:{p.port}: {p.result}"
-                + (f" ({clean_line(p.detail)})" if p.detail else "")
-                + "\n"
-            )
-        text.append(f"  => {clean_line(mx.conclusion)}\n")
-    return text
+            detail = f" ({clean_line(p.detail)})" if p.detail else ""
+            out.add(f"{p.host} {p.address}:{p.port}: {p.result}{detail}", 2)
+        out.add(f"=> {clean_line(mx.conclusion)}", 2)
+    return Group(grid, out.render())
 
 
 class CheckView(VerticalScroll):
@@ -73,8 +78,8 @@ class CheckView(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         with Horizontal():
-            yield Input(placeholder="client IP (optional): may it relay?", id="check-client")
-            yield Input(placeholder="domain (optional): port 25 of its MX", id="check-domain")
+            yield Input(placeholder="client IP: may it relay?", id="check-client")
+            yield Input(placeholder="domain: port 25 of its MX", id="check-domain")
         yield Static(Text("Reading postconf -n…"), id="check-output", markup=False)
 
     def reload(self) -> None:

@@ -27,6 +27,7 @@ from mailtui.core.errors import MailtuiError
 from mailtui.core.sanitize import clean_line
 from mailtui.server.queue import QueueEntry, by_domain, by_reason
 from mailtui.ui.widgets.index.cells import format_size
+from mailtui.ui.widgets.server.lines import Lines
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -80,37 +81,36 @@ def format_age(seconds: float) -> str:
     return f"{s}s"
 
 
-def entry_text(entry: QueueEntry, now: float) -> Text:
+def entry_text(entry: QueueEntry, now: float) -> Lines:
     """One message in full: queue, age, size, sender, each recipient and its delay reason explained."""
-    text = Text()
+    out = Lines()
     arrived = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(entry.arrival_time))
-    text.append(f"{entry.queue_id}", style="bold")
-    text.append(
-        f"  {entry.queue_name}  since {arrived} ({format_age(now - entry.arrival_time)})"
-        f"  {entry.size} bytes\n"
+    line = out.add(entry.queue_id, style="bold")
+    line.append(
+        f"  {entry.queue_name}  since {arrived} ({format_age(now - entry.arrival_time)})  {entry.size} bytes"
     )
-    text.append(f"from <{clean_line(entry.sender)}>\n")
+    out.add(f"from <{clean_line(entry.sender)}>")
     for r in entry.recipients:
-        text.append(f"to <{clean_line(r.address)}>\n")
+        out.add(f"to <{clean_line(r.address)}>")
         if r.delay_reason:
-            text.append(f"   {clean_line(r.delay_reason)}\n", style="italic")
+            out.add(clean_line(r.delay_reason), 3, "italic")
         if r.explanation:
-            text.append(f"   => {clean_line(r.explanation)}\n")
-    return text
+            out.add(f"=> {clean_line(r.explanation)}", 3)
+    return out
 
 
-def shape_text(entries: Sequence[QueueEntry]) -> Text:
+def shape_text(entries: Sequence[QueueEntry]) -> Lines:
     """The queue's shape (qshape's view): recipients by delay reason, explained, and by domain."""
-    text = Text()
-    text.append("By delay reason\n", style="bold")
+    out = Lines()
+    out.add("By delay reason", style="bold")
     for reason, count, why in by_reason(entries):
-        text.append(f"{count:>5}  {clean_line(reason)}\n")
+        out.add(f"{count:>5}  {clean_line(reason)}")
         if why:
-            text.append(f"       => {clean_line(why)}\n")
-    text.append("By destination domain\n", style="bold")
+            out.add(f"=> {clean_line(why)}", 7)
+    out.add("By destination domain", style="bold")
     for domain, count in by_domain(entries):
-        text.append(f"{count:>5}  {clean_line(domain)}\n")
-    return text
+        out.add(f"{count:>5}  {clean_line(domain)}")
+    return out
 
 
 class QueueView(Vertical):
@@ -244,11 +244,11 @@ class QueueView(Vertical):
     def _show_detail(self) -> None:
         detail = self.query_one("#queue-detail", Static)
         if self.show_shape:
-            detail.update(shape_text(self.entries))
+            detail.update(shape_text(self.entries).render())
             return
         entry = self.current_entry()
         if entry is not None:
-            detail.update(entry_text(entry, time.time()))
+            detail.update(entry_text(entry, time.time()).render())
         elif self._list_error:
             detail.update(Text(self._list_error, style="bold"))
         else:

@@ -1,5 +1,5 @@
 """The Summary tab: the log's counts (as pflogsumm counts them), the per-hour volume and deferrals
-as sparklines, the top deferral and rejection reasons explained, tops and timed-out recipients.
+as bar plots, the top deferral and rejection reasons explained, tops and timed-out recipients.
 
 `server.summary.summarize` runs on a thread worker over an optional time window typed as
 `FROM [.. UNTIL]` (ISO dates and times, as the CLI's --since/--until).
@@ -16,11 +16,12 @@ from textual import on, work
 from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Input, Sparkline, Static
+from textual.widgets import Input, Static
 
 from mailtui.core.errors import EX_USAGE, MailtuiError
 from mailtui.core.sanitize import clean_line
-from mailtui.server.summary import Summary, summarize
+from mailtui.server.summary import Summary, sparkline, summarize
+from mailtui.ui.widgets.server.lines import Lines
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -84,32 +85,61 @@ def counts_text(s: Summary) -> Text:
     return text
 
 
-def details_text(s: Summary) -> Text:
+def details_text(s: Summary) -> Lines:
     """Reasons explained first (what an admin acts on), then the tops and timed-out recipients."""
-    text = Text()
+    out = Lines()
     for title, reasons in (
         ("Deferral reasons", s.deferral_reasons),
         ("Rejection reasons", s.rejection_reasons),
     ):
         if reasons:
-            text.append(f"{title}\n", style="bold")
+            out.add(title, style="bold")
             for r in reasons:
-                text.append(f"  {r.count:>5}  {r.code}  {clean_line(r.text)}\n")
+                out.add(f"{r.count:>5}  {r.code}  {clean_line(r.text)}", 2)
                 if r.explanation:
-                    text.append(f"         => {clean_line(r.explanation)}\n")
+                    out.add(f"=> {clean_line(r.explanation)}", 9)
     if s.timed_out:
-        text.append("Timed out: ", style="bold")
-        text.append(", ".join(clean_line(a) for a in s.timed_out) + "\n")
+        out.add("Timed out: " + ", ".join(clean_line(a) for a in s.timed_out))
     for title, rows in (
         ("Top senders", s.top_senders),
         ("Top recipients", s.top_recipients),
         ("Top destination domains", s.top_domains),
     ):
         if rows:
-            text.append(f"{title}\n", style="bold")
+            out.add(title, style="bold")
             for name, n in rows:
-                text.append(f"  {n:>5}  {clean_line(name)}\n")
-    return text
+                out.add(f"{n:>5}  {clean_line(name)}", 2)
+    return out
+
+
+class HourlyPlot(Static):
+    """Per-hour counts as one row of bars from 0 to the peak (an empty hour is a blank).
+
+    Textual's `Sparkline` scales from the smallest value to the largest, so a steady or a
+    one-hour log would look like a full bar; counts need 0 as the baseline. Wider than the
+    plot, neighbouring hours share a column, which shows their maximum.
+    """
+
+    DEFAULT_CSS = """
+    HourlyPlot { width: 1fr; height: 1; color: $accent; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(Text(""), markup=False, id=id)
+        self.values: list[float] = []
+
+    def set_values(self, values: list[float]) -> None:
+        self.values = values
+        self._draw()
+
+    def on_resize(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        width = max(self.size.width, 1)
+        per = max(1, -(-len(self.values) // width))  # hours per column, rounded up
+        columns = [int(max(self.values[i : i + per])) for i in range(0, len(self.values), per)]
+        self.update(Text(sparkline(columns) if columns else ""))
 
 
 class SummaryView(VerticalScroll):
@@ -119,7 +149,7 @@ class SummaryView(VerticalScroll):
     SummaryView { padding: 0 1; }
     SummaryView .plot { height: 1; }
     SummaryView .plot-label { width: 13; color: $text-muted; }
-    SummaryView Sparkline { width: 1fr; height: 1; }
+    SummaryView .plot-peak { width: 10; color: $text-muted; }
     SummaryView #summary-hours { color: $text-muted; height: 1; }
     """
 
@@ -140,7 +170,8 @@ class SummaryView(VerticalScroll):
         for key, label in PLOTS:
             with Horizontal(classes="plot"):
                 yield Static(Text(f"{label}/h"), classes="plot-label", markup=False)
-                yield Sparkline([], id=f"plot-{key}", summary_function=max)
+                yield HourlyPlot(id=f"plot-{key}")
+                yield Static(Text(""), id=f"peak-{key}", classes="plot-peak", markup=False)
         yield Static(Text(""), id="summary-details", markup=False)
 
     def reload(self) -> None:
@@ -178,8 +209,10 @@ class SummaryView(VerticalScroll):
         s = self.summary = message.summary
         counts.update(counts_text(s))
         hours = sorted(s.per_hour)
-        span = f"per hour, {hours[0]} .. {hours[-1]} (peak of each column)" if hours else "no hours"
+        span = f"per hour, {hours[0]} .. {hours[-1]}" if hours else "no hours"
         self.query_one("#summary-hours", Static).update(Text(span))
         for key, _ in PLOTS:
-            self.query_one(f"#plot-{key}", Sparkline).data = hourly(s, key)
-        self.query_one("#summary-details", Static).update(details_text(s))
+            values = hourly(s, key)
+            self.query_one(f"#plot-{key}", HourlyPlot).set_values(values)
+            self.query_one(f"#peak-{key}", Static).update(Text(f" peak {int(max(values, default=0))}"))
+        self.query_one("#summary-details", Static).update(details_text(s).render())

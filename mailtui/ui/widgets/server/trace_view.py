@@ -22,6 +22,7 @@ from textual.widgets import Input, Static
 from mailtui.core.errors import MailtuiError
 from mailtui.core.sanitize import clean_line
 from mailtui.server.trace import Trace, trace
+from mailtui.ui.widgets.server.lines import Lines
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -42,50 +43,49 @@ class TraceFound(Message):
     error: MailtuiError | None
 
 
-def trace_text(result: Trace) -> Text:
-    """The timelines and SMTP rejects as plain text, explanations on their own lines."""
-    text = Text()
+def trace_text(result: Trace) -> Lines:
+    """The timelines and SMTP rejects as plain lines, explanations on their own (indented) lines."""
+    out = Lines()
     if not result.timelines and not result.rejects:
-        text.append(f"Nothing in the log matches {result.query!r}.")
-        return text
+        out.add(f"Nothing in the log matches {result.query!r}.")
+        return out
     for tl in result.timelines:
-        text.append(f"message {' -> '.join(tl.queue_ids)} ({tl.mta}): ", style="bold")
-        text.append(tl.status + (" (final)" if tl.final else ""), style=STATUS_STYLE.get(tl.status, "bold"))
-        text.append("\n")
+        head = out.add(f"message {' -> '.join(tl.queue_ids)} ({tl.mta}): ", style="bold")
+        head.append(tl.status + (" (final)" if tl.final else ""), style=STATUS_STYLE.get(tl.status, "bold"))
         facts = [f"Message-ID <{clean_line(tl.message_id)}>" if tl.message_id else ""]
         facts += [f"from <{clean_line(tl.sender)}>" if tl.sender or tl.size is not None else ""]
         facts += [f"{tl.size} bytes" if tl.size is not None else ""]
         facts += [f"client {clean_line(tl.client)}" if tl.client else ""]
         if any(facts):
-            text.append("  " + ", ".join(f for f in facts if f) + "\n")
+            out.add(", ".join(f for f in facts if f), 2)
         for r in tl.recipients:
-            text.append(f"  to <{clean_line(r.address)}> ")
-            text.append(r.status or "attempt", style=STATUS_STYLE.get(r.status, ""))
+            line = out.add(f"to <{clean_line(r.address)}> ", 2)
+            line.append(r.status or "attempt", style=STATUS_STYLE.get(r.status, ""))
             details = [f"dsn {r.dsn}" if r.dsn else "", f"via {clean_line(r.relay)}" if r.relay else ""]
             details += [f"queue id {r.queue_id}"]
-            text.append(" (" + ", ".join(d for d in details if d) + ")\n")
+            line.append(" (" + ", ".join(d for d in details if d) + ")")
             if r.reply:
-                text.append(f"     {clean_line(r.reply)}\n", style="italic")
+                out.add(clean_line(r.reply), 5, "italic")
             for part in (r.explanation, r.delay):
                 if part:
-                    text.append(f"     => {clean_line(part)}\n")
+                    out.add(f"=> {clean_line(part)}", 5)
         if tl.steps:
-            text.append(f"  timeline ({tl.steps[0].time:%Y-%m-%d}):\n")
+            out.add(f"timeline ({tl.steps[0].time:%Y-%m-%d}):", 2)
         for step in tl.steps:
-            text.append(f"  {step.time:%H:%M:%S} {step.queue_id:<12} {clean_line(step.what)}\n")
+            out.add(f"{step.time:%H:%M:%S} {step.queue_id:<12} {clean_line(step.what)}", 2)
             for part in step.explanation.split("; ") if step.explanation else []:
-                text.append(f"           => {clean_line(part)}\n", style="dim")
-        text.append("\n")
+                out.add(f"=> {clean_line(part)}", 11, "dim")
+        out.add("")
     if result.rejects:
-        text.append("Refused during SMTP:\n", style="bold")
+        out.add("Refused during SMTP:", style="bold")
         for rj in result.rejects:
-            text.append(f"  {rj.time:%Y-%m-%d %H:%M:%S} {rj.stage} from {clean_line(rj.client)}\n")
+            out.add(f"{rj.time:%Y-%m-%d %H:%M:%S} {rj.stage} from {clean_line(rj.client)}", 2)
             if rj.sender or rj.address:
-                text.append(f"     from <{clean_line(rj.sender)}> to <{clean_line(rj.address)}>\n")
-            text.append(f"     {clean_line(rj.reply)}\n", style="italic")
+                out.add(f"from <{clean_line(rj.sender)}> to <{clean_line(rj.address)}>", 5)
+            out.add(clean_line(rj.reply), 5, "italic")
             if rj.explanation:
-                text.append(f"     => {clean_line(rj.explanation)}\n")
-    return text
+                out.add(f"=> {clean_line(rj.explanation)}", 5)
+    return out
 
 
 class TraceView(Vertical):
@@ -99,6 +99,8 @@ class TraceView(Vertical):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+f", "follow", "Follow", id="trace-follow", tooltip="Follow until the final status"),
+        Binding("pagedown", "page(1)", "Next page", id="trace-page-down", show=False),
+        Binding("pageup", "page(-1)", "Previous page", id="trace-page-up", show=False),
     ]
 
     def __init__(self, source: ServerSource, *, id: str | None = None) -> None:  # noqa: A002
@@ -106,6 +108,7 @@ class TraceView(Vertical):
         self.source = source
         self.query_text = ""
         self.result: Trace | None = None
+        self.loaded_once = False
         self._follow: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -131,6 +134,7 @@ class TraceView(Vertical):
             self._trace(self.query_text)
 
     def reload(self) -> None:
+        """Trace the last query again (the log may have grown)."""
         if self.query_text:
             self._trace(self.query_text)
 
@@ -162,7 +166,7 @@ class TraceView(Vertical):
             return
         assert message.result is not None
         self.result = message.result
-        output.update(trace_text(message.result))
+        output.update(trace_text(message.result).render())
         count = len(message.result.timelines)
         done = bool(message.result.timelines) and all(tl.final for tl in message.result.timelines)
         if self.following and done:
@@ -186,6 +190,14 @@ class TraceView(Vertical):
         if self._follow is not None:
             self._follow.stop()
             self._follow = None
+
+    def action_page(self, direction: int) -> None:
+        """Scroll the timeline a page while the cursor stays in the query."""
+        scroll = self.query_one("#trace-scroll", VerticalScroll)
+        if direction > 0:
+            scroll.scroll_page_down(animate=False)
+        else:
+            scroll.scroll_page_up(animate=False)
 
     def _status(self, text: str) -> None:
         self.query_one("#trace-status", Static).update(Text(text))
