@@ -149,3 +149,26 @@ async def test_inspector_v_shows_the_verdicts_below_the_inspection(tmp_path: Pat
 
         assert is_styled("! dkim d=example.test") and is_styled("    DISAGREES:")  # the warning style
         assert not is_styled("DKIM:") and not is_styled("Verdicts computed here")
+
+
+async def test_dns_tab_asks_the_configured_dns_server(tmp_path: Path, dns: DnsServer) -> None:
+    """The DNS tab with no servers typed asks [diagnostics] dns_server, as the verdicts do."""
+    from textual.widgets import Input, Static
+
+    from mailtui.ui.diagnostics_actions import open_diagnostics
+
+    app = make_app(tmp_path, dns)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await settle(pilot)
+        open_diagnostics(app, "dns")
+        await settle(pilot)
+        servers = app.screen.query_one("#dns-servers", Input)
+        assert servers.value == "" and servers.placeholder == f"DNS servers (default: {dns.address})"
+        field = app.screen.query_one("#dns-domain", Input)
+        field.value = "example.test"
+        field.focus()
+        await pilot.press("enter")
+        output = app.screen.query_one("#dns-output", Static)
+        await wait_until(pilot, lambda: "DNS lookups:" in str(output.render()), what="the DNS report")
+        shown = str(output.render())
+        assert "include:_spf.example.test" in shown and "p=reject" in shown

@@ -3,6 +3,7 @@
 `check_domain` blocks (dnspython), so it runs in a thread worker with the resolver's own
 timeout; the result comes back as a `DnsChecked` message. An unreachable resolver is a
 `DnsError` whose message says so and what to do; it is shown in place of the report.
+Without servers typed, the config's `[diagnostics] dns_server` is asked (else the system's).
 """
 
 from __future__ import annotations
@@ -49,21 +50,36 @@ class DiagDns(VerticalScroll):
         self.domain = domain
         self.timeout = timeout
 
+    @property
+    def configured_server(self) -> str:
+        """The config's dns_server ("" = the system resolver)."""
+        return str(self.app.session.config.diagnostics.dns_server)  # type: ignore[attr-defined]  # a MailApp
+
     def compose(self) -> ComposeResult:
+        configured = self.configured_server
+        hint = (
+            f"DNS servers (default: {configured})"
+            if configured
+            else "DNS servers (optional): 192.0.2.53, [::1]:53"
+        )
         with Horizontal():
             yield Input(value=self.domain, placeholder="domain, e.g. example.org", id="dns-domain")
-            yield Input(placeholder="DNS servers (optional): 192.0.2.53, [::1]:53", id="dns-servers")
+            yield Input(placeholder=hint, id="dns-servers")
         yield Static(Text("Type a domain and press Enter."), id="dns-output", markup=False)
 
     def check(self, domain: str) -> None:
         """Start a check of `domain` (with the servers typed, if any)."""
         servers = [s.strip() for s in self.query_one("#dns-servers", Input).value.split(",") if s.strip()]
         self.query_one("#dns-output", Static).update(Text(f"Looking up {domain} ..."))
-        self._run_check(domain, servers)
+        self._run_check(domain, servers, self.configured_server)
 
     @work(thread=True, exclusive=True, group="dns", exit_on_error=False)
-    def _run_check(self, domain: str, servers: list[str]) -> None:
+    def _run_check(self, domain: str, servers: list[str], configured: str) -> None:
+        from mailtui.diagnostics.verdicts.resolver import server_address
+
         try:
+            if not servers and configured:
+                servers = [server_address(configured)]  # a host name is resolved here, off the event loop
             report = check_domain(domain, servers, timeout=self.timeout)
         except MailtuiError as exc:
             self.post_message(DnsChecked(domain, None, exc))
