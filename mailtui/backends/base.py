@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import ClassVar, Literal, Protocol, runtime_checkable
 
 from mailtui.core.errors import UnsupportedError
 from mailtui.core.models import Capabilities, Envelope, Flag, Folder, MessageRef
@@ -27,6 +27,14 @@ from mailtui.core.models import Capabilities, Envelope, Flag, Folder, MessageRef
 # The size over which a message is opened as a preview (text parts now, attachments on
 # demand) by backends that implement previews.
 PREVIEW_LIMIT = 2_000_000
+
+# What `index_columns` can answer per message (`core.index.columns.index_values` gives the
+# same values from an Envelope): date the sort date (float), size (int), sender_key and
+# subject_key the sort keys of `core.index.sorting`, message_id and in_reply_to (str),
+# references (a tuple of ids).
+IndexColumn = Literal["date", "size", "sender_key", "subject_key", "message_id", "in_reply_to", "references"]
+# The header fields a search looks in (`session.search_scan.Query.field`).
+SearchField = Literal["any", "from", "to", "subject"]
 
 
 @runtime_checkable
@@ -52,6 +60,9 @@ class MailBackend(ABC):
     IMPLEMENTS_SERVER_SEARCH: ClassVar[bool] = False
     #: `fetch_preview` and `fetch_part`: large messages without their attachments first.
     IMPLEMENTS_PARTS: ClassVar[bool] = False
+    #: `index_columns`, `index_search`, `unread_keys`: sort, thread and search answered by the
+    #: backend's index (the header cache) without building an Envelope per message.
+    IMPLEMENTS_INDEX: ClassVar[bool] = False
 
     # -- required -------------------------------------------------------------------
     @property
@@ -151,6 +162,27 @@ class MailBackend(ABC):
     def fetch_part(self, folder: str, ref: MessageRef, part: str) -> bytes:
         """The decoded payload of one MIME part ("2", "1.3") left out of a preview."""
         raise self._unsupported("fetching one part of a message")
+
+    def index_columns(
+        self, folder: str, refs: Sequence[MessageRef], columns: Sequence[IndexColumn]
+    ) -> dict[str, tuple[object, ...]]:
+        """key -> the values of `columns` (see `IndexColumn`) for the indexed ones of `refs`.
+
+        A message not indexed yet is absent: the caller reads its envelope with
+        `fetch_envelopes` (which indexes it) and takes its values from the Envelope.
+        """
+        raise self._unsupported("answering from an index")
+
+    def index_search(
+        self, folder: str, refs: Sequence[MessageRef], field: SearchField, needle: str
+    ) -> tuple[set[str], set[str]]:
+        """(keys matching, keys indexed) among `refs`: lower-cased `needle` in the field's
+        text, lower-cased (`session.search_scan.query_matches`, exactly)."""
+        raise self._unsupported("searching an index")
+
+    def unread_keys(self, folder: str, refs: Sequence[MessageRef]) -> set[str]:
+        """Keys of the unread messages among `refs`, from what is already known (no reads)."""
+        raise self._unsupported("unread keys from an index")
 
     def _unsupported(self, what: str) -> UnsupportedError:
         return UnsupportedError(

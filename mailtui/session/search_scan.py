@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Protocol, TypeVar
 
-from mailtui.backends.base import MailBackend
+from mailtui.backends.base import CompactRefs, MailBackend, SearchField
 from mailtui.core.errors import MessageNotFoundError
 from mailtui.core.index.body_search import body_contains
 from mailtui.core.models import Envelope, MessageRef
@@ -102,6 +102,9 @@ def scan_folder(
     A body query goes to the server when the backend can search (IMAP's SEARCH BODY);
     otherwise each message is read and searched as a reader sees it (core.body_search).
     """
+    if query.field in _HEADER_FIELDS and call(_has_index):
+        yield from _scan_index(call, folder, query, refs, cancelled)
+        return
     server_hits = (
         call(lambda b: _server_body_search(b, folder, query.needle)) if query.field == "body" else None
     )
@@ -135,6 +138,51 @@ def scan_folder(
         if cancelled():
             return
         yield min(start + CHUNK, len(refs)), found
+
+
+_HEADER_FIELDS: dict[str, SearchField] = {"any": "any", "from": "from", "to": "to", "subject": "subject"}
+
+
+def _scan_index(
+    call: Call, folder: str, query: Query, refs: Sequence[MessageRef], cancelled: Callable[[], bool]
+) -> Iterator[tuple[int, list[Envelope | MessageRef]]]:
+    """A header search as one index query. Messages not indexed yet are read (which indexes
+    them) and matched where they stand, so the matches stream in listing order as the
+    envelope scan's do."""
+    field = _HEADER_FIELDS[query.field]
+    hits, indexed = call(partial(_index_search, folder, refs, field, query.needle))
+    keys = refs.keys() if isinstance(refs, CompactRefs) else [r.key for r in refs]
+    if len(indexed) == len(keys):  # all indexed (the usual case): one answer
+        if not cancelled():
+            yield len(keys), [refs[i] for i, key in enumerate(keys) if key in hits]
+        return
+    for start in range(0, len(keys), CHUNK):
+        stop = min(start + CHUNK, len(keys))
+        need = [refs[i] for i in range(start, stop) if keys[i] not in indexed]
+        fetched: dict[str, Envelope] = {}
+        if need:
+            envs = call(partial(_fetch_envelopes, folder, need))
+            fetched = {e.ref.key: e for e in envs if query_matches(e, query)}
+        found: list[Envelope | MessageRef] = []
+        for i in range(start, stop):
+            key = keys[i]
+            if key in hits:
+                found.append(refs[i])
+            elif key in fetched:
+                found.append(fetched[key])
+        if cancelled():
+            return
+        yield stop, found
+
+
+def _has_index(backend: MailBackend) -> bool:
+    return backend.IMPLEMENTS_INDEX
+
+
+def _index_search(
+    folder: str, refs: Sequence[MessageRef], field: SearchField, needle: str, backend: MailBackend
+) -> tuple[set[str], set[str]]:
+    return backend.index_search(folder, refs, field, needle)
 
 
 def _fetch_raw(folder: str, ref: MessageRef, backend: MailBackend) -> bytes:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from operator import itemgetter
 from pathlib import Path
 
-from mailtui.backends.base import MailBackend
+from mailtui.backends.base import IndexColumn, MailBackend, SearchField
 from mailtui.backends.local_watch import wait_for_change
 from mailtui.backends.maildir import names
 from mailtui.backends.maildir.folders import FolderDir, create_maildirpp, discover, write_message
@@ -96,6 +96,8 @@ class MaildirBackend(MailBackend):
         cache = self._cache
         notice = cache.take_notice() if cache is not None else None
         return [notice] if notice else []
+
+    IMPLEMENTS_INDEX = True
 
     # -- properties ------------------------------------------------------------------
 
@@ -245,6 +247,59 @@ class MaildirBackend(MailBackend):
         if cache is not None and fresh:
             cache.put(lookup.folder, fresh)
         return result
+
+    # -- the index: sort, threads and search as header-cache queries ------------------
+
+    def index_columns(
+        self, folder: str, refs: Sequence[MessageRef], columns: Sequence[IndexColumn]
+    ) -> dict[str, tuple[object, ...]]:
+        """Values from the header cache, no file touched: a unique name is one immutable
+        message, so a cached row is right for as long as the listing has its key."""
+        cache = self.header_cache
+        if cache is None:
+            return {}
+        found = cache.columns(self._folder(folder).name, _keys(refs), columns)
+        need_date = "date" in columns
+        need_refs = "references" in columns
+        if not (need_date or need_refs):
+            return found
+        at_date = columns.index("date") if need_date else -1
+        at_refs = columns.index("references") if need_refs else -1
+        name_time = names.name_time
+        for key, row in found.items():
+            values = list(row)
+            if need_date and values[at_date] is None:
+                values[at_date] = name_time(key) or 0.0  # Envelope.sort_date: the ref's time
+            if need_refs:
+                text = values[at_refs]
+                values[at_refs] = tuple(text.split()) if isinstance(text, str) and text else ()
+            found[key] = tuple(values)
+        return found
+
+    def index_search(
+        self, folder: str, refs: Sequence[MessageRef], field: SearchField, needle: str
+    ) -> tuple[set[str], set[str]]:
+        cache = self.header_cache
+        if cache is None:
+            return set(), set()
+        return cache.search(self._folder(folder).name, _keys(refs), field, needle)
+
+    def unread_keys(self, folder: str, refs: Sequence[MessageRef]) -> set[str]:
+        """From the file names of the last listing (no `S` in the flags: unread)."""
+        fd = self._folder(folder)
+        listed = self._files.file_names(fd.name)
+        if listed is None:
+            self.list_refs(folder)
+            listed = self._files.file_names(fd.name) or []
+        unread = set()
+        for name in listed:
+            at = name.rfind(":2,")
+            if at < 0:
+                unread.add(names.key_of(name))
+            elif "S" not in name[at + 3 :]:
+                unread.add(name[:at])
+        wanted = set(_keys(refs))
+        return unread & wanted
 
     def fetch_raw(self, folder: str, ref: MessageRef) -> bytes:
         """The message file's bytes, unchanged."""
@@ -414,6 +469,10 @@ class MaildirBackend(MailBackend):
         cache, self._cache = self._cache, None
         if cache is not None:
             cache.close()
+
+
+def _keys(refs: Sequence[MessageRef]) -> list[str]:
+    return refs.keys() if isinstance(refs, RefList) else [r.key for r in refs]
 
 
 def _unlink(path: Path, _location: object) -> bool:

@@ -21,9 +21,12 @@ from pathlib import Path
 
 from mailtui import paths
 from mailtui.backends.sqlite_store import SqliteCache, open_cache
+from mailtui.core.index.sorting import base_subject, sender_name
 from mailtui.core.models import Envelope, Flag, MessageRef
 
-SCHEMA_VERSION = 2  # 2: invisible characters of senders and subjects stored revealed
+# 2: invisible characters of senders and subjects stored revealed; 3: sort keys and
+# lower-cased search columns, so sorting and searching are queries (no Envelope built).
+SCHEMA_VERSION = 3
 _CHUNK = 500  # host parameters per statement (old sqlite builds allow 999)
 
 _SCHEMA = """
@@ -41,9 +44,32 @@ CREATE TABLE IF NOT EXISTS envelopes (
     in_reply_to TEXT NOT NULL,
     refs TEXT NOT NULL,
     attachments INTEGER NOT NULL,
+    sender_key TEXT NOT NULL,
+    subject_key TEXT NOT NULL,
+    find_sender TEXT NOT NULL,
+    find_to TEXT NOT NULL,
+    find_cc TEXT NOT NULL,
+    find_subject TEXT NOT NULL,
     PRIMARY KEY (folder, key)
 ) WITHOUT ROWID;
 """
+# What the index queries read, per column name of `backends.base.IndexColumn`.
+_QUERY_COLUMNS = {
+    "date": "date",
+    "size": "size",
+    "sender_key": "sender_key",
+    "subject_key": "subject_key",
+    "message_id": "message_id",
+    "in_reply_to": "in_reply_to",
+    "references": "refs",
+}
+# The lower-cased columns a header search looks in, per search field.
+_FIND_COLUMNS = {
+    "any": ("find_sender", "find_subject", "find_to"),
+    "from": ("find_sender",),
+    "to": ("find_to", "find_cc"),
+    "subject": ("find_subject",),
+}
 _COLUMNS = (
     "key, date, sender, sender_address, to_, cc, subject, size, message_id, in_reply_to, refs, attachments"
 )
@@ -95,6 +121,12 @@ def _row(folder: str, env: Envelope) -> tuple[object, ...]:
         env.in_reply_to,
         " ".join(env.references),
         int(env.has_attachments),
+        sender_name(env.sender, env.sender_address),
+        base_subject(env.subject),
+        env.sender.lower(),
+        env.to.lower(),
+        env.cc.lower(),
+        env.subject.lower(),
     )
 
 
@@ -126,7 +158,8 @@ class MaildirHeaderCache(SqliteCache):
             version=SCHEMA_VERSION,
             old_tables=("envelopes",),  # an older decoder's rows: rebuilt
             synchronous_normal=True,
-            check=f"SELECT folder, {_COLUMNS} FROM envelopes LIMIT 0",
+            check=f"SELECT folder, {_COLUMNS}, {', '.join(_QUERY_COLUMNS.values())}, "
+            "find_sender, find_to, find_cc, find_subject FROM envelopes LIMIT 0",
         )
         super().__init__(path, opened)
 
@@ -166,7 +199,7 @@ class MaildirHeaderCache(SqliteCache):
             if self._db is None:
                 return
             try:
-                marks = ",".join("?" * 13)
+                marks = ",".join("?" * 19)
                 self._db.executemany(f"INSERT OR REPLACE INTO envelopes VALUES ({marks})", rows)
                 self._db.commit()
             except sqlite3.Error as exc:
@@ -198,6 +231,52 @@ class MaildirHeaderCache(SqliteCache):
                 self._db.commit()
             except sqlite3.Error as exc:
                 self._fail(exc)
+
+    def columns(
+        self, folder: str, keys: Sequence[str], names: Sequence[str]
+    ) -> dict[str, tuple[object, ...]]:
+        """key -> the values of `names` (see `_QUERY_COLUMNS`) for the cached ones of `keys`.
+
+        A big request reads the folder's rows in one pass (no key list sent to sqlite) and
+        keeps those of `keys`; a small one asks for its keys. Raw values: the caller's
+        `backends.base` contract says what each column holds.
+        """
+        sql_columns = ", ".join(_QUERY_COLUMNS[name] for name in names)
+        return self._select(folder, keys, f"key, {sql_columns}", ())
+
+    def search(self, folder: str, keys: Sequence[str], field: str, needle: str) -> tuple[set[str], set[str]]:
+        """(keys matching, keys cached) among `keys`: `needle` (lower-cased) in the field's
+        lower-cased columns, compared in sqlite (`instr`, exactly Python's `in`)."""
+        columns = _FIND_COLUMNS[field]
+        hit = " OR ".join(f"instr({c}, ?) > 0" for c in columns)
+        rows = self._select(folder, keys, f"key, ({hit})", tuple(needle for _ in columns))
+        return {k for k, row in rows.items() if row[0]}, set(rows)
+
+    def _select(
+        self, folder: str, keys: Sequence[str], what: str, params: tuple[object, ...]
+    ) -> dict[str, tuple[object, ...]]:
+        found: dict[str, tuple[object, ...]] = {}
+        with self._lock:
+            if self._db is None:
+                return found
+            try:
+                if len(keys) > 4 * _CHUNK:
+                    wanted = set(keys)
+                    sql = f"SELECT {what} FROM envelopes WHERE folder = ?"
+                    for row in self._db.execute(sql, (*params, folder)):
+                        if row[0] in wanted:
+                            found[row[0]] = row[1:]
+                    return found
+                for start in range(0, len(keys), _CHUNK):
+                    chunk = keys[start : start + _CHUNK]
+                    marks = ",".join("?" * len(chunk))
+                    sql = f"SELECT {what} FROM envelopes WHERE folder = ? AND key IN ({marks})"
+                    for row in self._db.execute(sql, (*params, folder, *chunk)):
+                        found[row[0]] = row[1:]
+            except sqlite3.Error as exc:
+                self._fail(exc)
+                return {}
+        return found
 
     def count(self, folder: str) -> int:
         """How many rows `folder` has (for tests and the status bar)."""
