@@ -1,5 +1,5 @@
-"""Following a message live: `FileTail` across a missing file, partial lines, logrotate's rename
-and copytruncate; `follow()` on real Postfix lines fed in as they were written (clock and sleep
+"""Following a message live: `FileTail` (server/tail.py) across a missing file, partial lines,
+logrotate's rename and copytruncate; `follow()` on real Postfix lines fed in as they were written (clock and sleep
 injected, so no test waits a fixed time), and on the live log of the private Postfix."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from mailtui.server.follow import FileTail, FollowUpdate, JournalTail, follow, is_local_host
+from mailtui.server.follow import FollowUpdate, follow, is_local_host
+from mailtui.server.tail import FileTail, JournalTail
 from tests.server.conftest import _send
 
 SHARED_POSTFIX = Path("/work/shared/data/logs/postfix-3.7-maillog-bounce.txt")
@@ -63,9 +64,9 @@ def test_file_tail_reads_rotations_first_or_only_new_lines(tmp_path: Path) -> No
 
 
 def test_file_tail_joins_lines_across_read_chunks(tmp_path: Path, monkeypatch) -> None:
-    from mailtui.server import follow as follow_module
+    from mailtui.server import tail
 
-    monkeypatch.setattr(follow_module, "_CHUNK", 7)  # every line spans several reads
+    monkeypatch.setattr(tail, "_CHUNK", 7)  # every line spans several reads
     log = tmp_path / "mail.log"
     log.write_text("".join(REAL))
     assert [line.raw for line in FileTail(log).read_new()] == [x.rstrip("\n") for x in REAL]

@@ -13,7 +13,8 @@ import pytest
 
 from mailtui.core.errors import EX_NOINPUT, EX_TEMPFAIL, EX_UNAVAILABLE
 from mailtui.server import logparse
-from mailtui.server.follow import JournalTail, default_sources, follow
+from mailtui.server.follow import follow
+from mailtui.server.tail import JournalTail, default_sources
 from tests.server.conftest import _send
 
 pytestmark = pytest.mark.postfix
