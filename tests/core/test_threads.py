@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Iterable
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from mailtui.core.index.threads import ThreadLine, ThreadRow, fold_threads, thread_order, thread_root
+from mailtui.core.index.threads import _chain as chain_of
 
 
 def row(key: str, mid: str, date: float, irt: str = "", refs: tuple[str, ...] = ()) -> ThreadRow:
@@ -72,3 +79,112 @@ def test_fold_threads_hides_replies_of_folded_roots_only() -> None:
     unread = {"a2", "c"}.__contains__  # a hidden unread reply marks its root; c itself is shown
     assert fold_threads(keys, depths, {"a", "b", "c"}, unread) == ([0, 3, 4], {"a": 2, "c": 1}, {"a"})
     assert [thread_root(keys, depths, row) for row in range(6)] == [0, 0, 0, 3, 4, 4]
+
+
+# -- the fast thread_order equals the plain first version --------------------------------
+
+
+def reference_thread_order(rows: Iterable[ThreadRow]) -> list[ThreadLine]:
+    """The first, plain version of thread_order (kept as the reference the fast one must equal)."""
+    parent: dict[str, str] = {}  # node id -> parent node id
+    message_of: dict[str, ThreadRow] = {}  # node id -> message
+    order: list[str] = []  # node ids of messages, input order
+    for row in rows:
+        node = row.message_id
+        if not node or node in message_of:
+            node = f"\0{row.key}"  # no id, or a duplicate: its own node
+        message_of[node] = row
+        order.append(node)
+        chain = chain_of(row)
+        # Link the references chain: each id is the parent of the next, unless already set.
+        for up, down in zip(chain, chain[1:], strict=False):
+            if down not in parent and up != down and not is_ancestor(parent, down, up):
+                parent[down] = up
+        if chain:
+            up = chain[-1]
+            # The message's own parent is authoritative (it comes from the message itself).
+            if up != node and not is_ancestor(parent, node, up):
+                parent[node] = up
+    children: dict[str, list[str]] = {}
+    roots: list[str] = []
+    nodes = set(order)
+    nodes.update(parent)  # one set, not a union of three: 100k-message folders
+    nodes.update(parent.values())
+    for node in nodes:
+        node_parent = parent.get(node)
+        if node_parent is None:
+            roots.append(node)
+        else:
+            children.setdefault(node_parent, []).append(node)
+
+    def newest(node: str) -> float:
+        best = message_of[node].date if node in message_of else float("-inf")
+        stack = list(children.get(node, ()))
+        while stack:
+            n = stack.pop()
+            if n in message_of:
+                best = max(best, message_of[n].date)
+            stack.extend(children.get(n, ()))
+        return best
+
+    def oldest_key(node: str) -> tuple[float, str]:
+        row = message_of.get(node)
+        if row is not None:
+            return (row.date, row.key)
+        return (-newest(node), node)  # an empty node: ordered by its newest reply
+
+    result: list[ThreadLine] = []
+    stamped = sorted(((newest(r), r) for r in roots), key=lambda t: (-t[0], t[1]))
+    for _, root in stamped:
+        # Iterative depth-first walk; empty (never seen) nodes are skipped, their
+        # children move up one level, as in JWZ's pruning step.
+        stack: list[tuple[str, int]] = [(root, 0)]
+        while stack:
+            node, depth = stack.pop()
+            kids = sorted(children.get(node, ()), key=oldest_key, reverse=True)
+            if node in message_of:
+                result.append(ThreadLine(message_of[node].key, depth))
+                stack.extend((k, depth + 1) for k in kids)
+            else:
+                stack.extend((k, depth) for k in kids)
+    return result
+
+
+def is_ancestor(parent: dict[str, str], node: str, candidate: str) -> bool:
+    """True when `node` is `candidate` or one of its ancestors (linking would make a loop)."""
+    seen = 0
+    current: str | None = candidate
+    while current is not None and seen < 10_000:
+        if current == node:
+            return True
+        current = parent.get(current)
+        seen += 1
+    return False
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.randoms(use_true_random=False), st.integers(min_value=1, max_value=60))
+def test_fast_thread_order_equals_the_reference(rng: random.Random, count: int) -> None:
+    """Random folders: replies to earlier or later ids, missing and duplicate ids, loops,
+    references to messages never seen, equal dates."""
+    ids = [f"<{i}@x>" for i in range(count + 5)]
+    rows = []
+    for i in range(count):
+        mid = rng.choice(["", ids[i], rng.choice(ids)])  # none, own, or maybe a duplicate
+        refs = tuple(rng.sample(ids, rng.randint(0, 4))) if rng.random() < 0.6 else ()
+        irt = rng.choice(["", rng.choice(ids), refs[-1] if refs else ""])
+        rows.append(ThreadRow(f"k{i}", mid, irt, refs, float(rng.randint(0, 10))))
+    assert thread_order(rows) == reference_thread_order(rows)
+
+
+def test_fast_thread_order_equals_the_reference_on_a_big_realistic_folder() -> None:
+    rng = random.Random(13)
+    rows = []
+    for i in range(5000):
+        if i > 10 and rng.random() < 0.4:
+            up = rng.randint(max(0, i - 200), i - 1)
+            chain = (*rows[up].references[-3:], rows[up].message_id)
+            rows.append(ThreadRow(f"k{i}", f"<{i}@x>", chain[-1], chain, float(i)))
+        else:
+            rows.append(ThreadRow(f"k{i}", f"<{i}@x>", "", (), float(i)))
+    assert thread_order(rows) == reference_thread_order(rows)

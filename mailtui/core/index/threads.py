@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class ThreadRow:
-    """What threading needs of one message."""
+class ThreadRow(NamedTuple):
+    """What threading needs of one message (a tuple: 100k of them are built per threading)."""
 
     key: str
     message_id: str
@@ -29,8 +28,7 @@ class ThreadRow:
     date: float
 
 
-@dataclass(frozen=True, slots=True)
-class ThreadLine:
+class ThreadLine(NamedTuple):
     """One message in thread order with its indentation depth (0 = thread root)."""
 
     key: str
@@ -46,7 +44,12 @@ def _chain(row: ThreadRow) -> list[str]:
 
 
 def thread_order(rows: Iterable[ThreadRow]) -> list[ThreadLine]:
-    """Messages in thread order with depths (see the module docstring)."""
+    """Messages in thread order with depths (see the module docstring).
+
+    Linear in the messages plus their references; the common message (no reply, no
+    replies to it) costs a few dict operations, so 100k messages thread in well under a
+    second. `tests/core/test_threads.py` compares it with a plain reference version.
+    """
     parent: dict[str, str] = {}  # node id -> parent node id
     message_of: dict[str, ThreadRow] = {}  # node id -> message
     order: list[str] = []  # node ids of messages, input order
@@ -56,6 +59,8 @@ def thread_order(rows: Iterable[ThreadRow]) -> list[ThreadLine]:
             node = f"\0{row.key}"  # no id, or a duplicate: its own node
         message_of[node] = row
         order.append(node)
+        if not row.references and not row.in_reply_to:
+            continue  # not a reply: nothing to link
         chain = _chain(row)
         # Link the references chain: each id is the parent of the next, unless already set.
         for up, down in zip(chain, chain[1:], strict=False):
@@ -67,25 +72,30 @@ def thread_order(rows: Iterable[ThreadRow]) -> list[ThreadLine]:
             if up != node and not _is_ancestor(parent, node, up):
                 parent[node] = up
     children: dict[str, list[str]] = {}
-    roots: list[str] = []
-    nodes = set(order)
-    nodes.update(parent)  # one set, not a union of three: 100k-message folders
-    nodes.update(parent.values())
-    for node in nodes:
-        node_parent = parent.get(node)
-        if node_parent is None:
-            roots.append(node)
-        else:
-            children.setdefault(node_parent, []).append(node)
+    for node, node_parent in parent.items():
+        children.setdefault(node_parent, []).append(node)
+    # Roots: every node without a parent, messages first in input order, then the ids only
+    # referenced (their order does not matter: roots are sorted below).
+    roots = [n for n in order if n not in parent]
+    roots.extend(n for n in children if n not in parent and n not in message_of)
+
+    newest_of: dict[str, float] = {}
 
     def newest(node: str) -> float:
+        """The newest date in the subtree of `node` (memoized: each subtree is walked once)."""
+        known = newest_of.get(node)
+        if known is not None:
+            return known
         best = message_of[node].date if node in message_of else float("-inf")
         stack = list(children.get(node, ()))
         while stack:
             n = stack.pop()
             if n in message_of:
-                best = max(best, message_of[n].date)
+                date = message_of[n].date
+                if date > best:
+                    best = date
             stack.extend(children.get(n, ()))
+        newest_of[node] = best
         return best
 
     def oldest_key(node: str) -> tuple[float, str]:
@@ -94,19 +104,32 @@ def thread_order(rows: Iterable[ThreadRow]) -> list[ThreadLine]:
             return (row.date, row.key)
         return (-newest(node), node)  # an empty node: ordered by its newest reply
 
+    stamped = sorted(
+        (
+            (message_of[r].date if r not in children else newest(r), r)  # a lone message: its date
+            for r in roots
+        ),
+        key=lambda t: (-t[0], t[1]),
+    )
     result: list[ThreadLine] = []
-    stamped = sorted(((newest(r), r) for r in roots), key=lambda t: (-t[0], t[1]))
+    append = result.append
     for _, root in stamped:
+        if root not in children:
+            append(ThreadLine(message_of[root].key, 0))  # a thread of one message
+            continue
         # Iterative depth-first walk; empty (never seen) nodes are skipped, their
         # children move up one level, as in JWZ's pruning step.
         stack: list[tuple[str, int]] = [(root, 0)]
         while stack:
             node, depth = stack.pop()
-            kids = sorted(children.get(node, ()), key=oldest_key, reverse=True)
+            kids = children.get(node)
+            if kids is not None and len(kids) > 1:
+                kids = sorted(kids, key=oldest_key, reverse=True)
             if node in message_of:
-                result.append(ThreadLine(message_of[node].key, depth))
-                stack.extend((k, depth + 1) for k in kids)
-            else:
+                append(ThreadLine(message_of[node].key, depth))
+                if kids:
+                    stack.extend((k, depth + 1) for k in kids)
+            elif kids:
                 stack.extend((k, depth) for k in kids)
     return result
 
