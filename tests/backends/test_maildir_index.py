@@ -169,3 +169,44 @@ def test_a_message_that_left_the_folder_is_not_answered(backend: MaildirBackend,
     refs = backend.list_refs("INBOX")
     assert gone.key not in backend.index_columns("INBOX", refs, ["size"])
     assert gone.key not in backend.index_search("INBOX", refs, "any", "")[1]
+
+
+def test_a_big_folder_is_indexed_in_the_background_by_a_child_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mailtui.backends.maildir import backend as maildir_backend
+
+    monkeypatch.setattr(maildir_backend, "BACKGROUND_INDEX_MIN", 20)  # "big" for this test
+    root = build(tmp_path / "Mail", extra=30)
+    backend = MaildirBackend(root, header_cache=tmp_path / "c.sqlite3")
+    refs = backend.list_refs("INBOX")
+    backend.fetch_envelopes("INBOX", refs[:5])  # the first screen, indexed by the app itself
+    assert backend.prefetch_envelopes("INBOX", refs) == len(refs) - 5  # the rest, by the child
+    assert set(backend.index_columns("INBOX", refs, ["size"])) == {r.key for r in refs}
+    envs = MaildirBackend(root, header_cache=False).fetch_envelopes("INBOX", refs)
+    assert backend.index_columns("INBOX", refs, COLUMNS) == {
+        e.ref.key: index_values(e, COLUMNS) for e in envs
+    }
+    assert backend.prefetch_envelopes("INBOX", refs) == 0  # nothing left to index
+    # A small folder is left to the app (read when an order or a search needs it).
+    assert backend.prefetch_envelopes("INBOX", refs[:10]) == 0
+
+
+def test_a_background_fill_asked_to_stop_ends_its_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mailtui.backends.maildir import backend as maildir_backend
+
+    monkeypatch.setattr(maildir_backend, "BACKGROUND_INDEX_MIN", 20)
+    root = build(tmp_path / "Mail", extra=30)
+    backend = MaildirBackend(root, header_cache=tmp_path / "c.sqlite3")
+    refs = backend.list_refs("INBOX")
+    started: list[object] = []
+
+    def stop() -> bool:
+        started.extend(backend._fill_children)  # the child is running when asked
+        return True
+
+    assert backend.prefetch_envelopes("INBOX", refs, should_stop=stop) == 0
+    assert started and all(child.poll() is not None for child in started)  # type: ignore[attr-defined]
+    assert not backend._fill_children

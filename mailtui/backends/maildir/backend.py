@@ -14,7 +14,9 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-from collections.abc import Iterable, Iterator, Sequence
+import subprocess
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import itemgetter
 from pathlib import Path
 
@@ -55,6 +57,10 @@ def _stat_location(path: Path, loc: Location) -> Location:
     return loc
 
 
+# Folders this big get their index filled in the background after the first screen.
+BACKGROUND_INDEX_MIN = 5000
+
+
 class MaildirBackend(MailBackend):
     """A Maildir (plus Maildir++ and plain subfolders) as a `MailBackend`."""
 
@@ -80,6 +86,7 @@ class MaildirBackend(MailBackend):
         self._seen_state: dict[str, tuple[int, int]] = {}
         # Opened on first use, so the first listing does not wait for sqlite.
         self._cache_setting = header_cache
+        self._fill_children: set[subprocess.Popen[str]] = set()
         self._cache: MaildirHeaderCache | None = None
 
     @property
@@ -98,6 +105,7 @@ class MaildirBackend(MailBackend):
         return [notice] if notice else []
 
     IMPLEMENTS_INDEX = True
+    IMPLEMENTS_PREFETCH = True  # the index fills in a child process (maildir/fill.py)
 
     # -- properties ------------------------------------------------------------------
 
@@ -284,6 +292,58 @@ class MaildirBackend(MailBackend):
             return set(), set()
         return cache.search(self._folder(folder).name, _keys(refs), field, needle)
 
+    def prefetch_envelopes(
+        self,
+        folder: str,
+        refs: Sequence[MessageRef],
+        batch: int = 500,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> int:
+        """Index the folder's messages not indexed yet, in a child process (`maildir/fill.py`).
+
+        Only folders of BACKGROUND_INDEX_MIN messages or more: a smaller one is read fast
+        enough when an order or a search first needs it. Blocks until the child is done
+        (call it from a background thread); `should_stop()` (or closing) ends the child.
+        Returns how many headers it read.
+        """
+        cache = self.header_cache
+        if cache is None or len(refs) < BACKGROUND_INDEX_MIN:
+            return 0
+        fd = self._folder(folder)
+        try:
+            child = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "mailtui.backends.maildir.fill",
+                    str(self.root),
+                    fd.name,
+                    str(cache.path),
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+            )
+        except OSError:
+            return 0  # no child process here: the app indexes what it reads, as before
+        self._fill_children.add(child)
+        try:
+            while True:
+                if self._cache is None or (should_stop is not None and should_stop()):
+                    child.kill()
+                    child.communicate()
+                    return 0
+                try:
+                    out, _ = child.communicate(timeout=0.25)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+        finally:
+            self._fill_children.discard(child)
+        head = (out or "0").split()[0]
+        return int(head) if head.isdigit() else 0
+
     def unread_keys(self, folder: str, refs: Sequence[MessageRef]) -> set[str]:
         """From the file names of the last listing (no `S` in the flags: unread)."""
         fd = self._folder(folder)
@@ -464,7 +524,9 @@ class MaildirBackend(MailBackend):
         return changed
 
     def close(self) -> None:
-        """Close the header cache; message files are opened per call."""
+        """Close the header cache (ending a background fill); message files are opened per call."""
+        for child in list(self._fill_children):
+            child.kill()
         self._files.clear()
         cache, self._cache = self._cache, None
         if cache is not None:
