@@ -1,6 +1,7 @@
 """Following a message live: `FileTail` (server/tail.py) across a missing file, partial lines,
-logrotate's rename and copytruncate; `follow()` on real Postfix lines fed in as they were written (clock and sleep
-injected, so no test waits a fixed time), and on the live log of the private Postfix."""
+logrotate's rename and copytruncate; `follow()` on real Postfix lines fed in as they were written
+(clock and sleep injected, so no test waits a fixed time), and on the live log of the private
+Postfix."""
 
 from __future__ import annotations
 
