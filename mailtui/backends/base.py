@@ -184,6 +184,19 @@ class MailBackend(ABC):
         """Keys of the unread messages among `refs`, from what is already known (no reads)."""
         raise self._unsupported("unread keys from an index")
 
+    def stored_order(
+        self, folder: str, refs: Sequence[MessageRef], mode: str
+    ) -> tuple[list[str], dict[str, int]] | None:
+        """The keys of `refs` in the order `mode` with thread depths, as stored for exactly
+        this listing by `store_order`; None when the listing changed or none is stored."""
+        raise self._unsupported("stored orders")
+
+    def store_order(
+        self, folder: str, refs: Sequence[MessageRef], mode: str, keys: list[str], depths: dict[str, int]
+    ) -> None:
+        """Keep the order `mode` of the listing `refs` (every key of it once) for next time."""
+        raise self._unsupported("stored orders")
+
     def _unsupported(self, what: str) -> UnsupportedError:
         return UnsupportedError(
             f"{self.capabilities.description or type(self).__name__}: {what} is not supported"

@@ -16,6 +16,8 @@ import pytest
 from mailtui.backends.base import IndexColumn, SearchField
 from mailtui.backends.maildir.backend import MaildirBackend
 from mailtui.core.index.columns import index_values
+from mailtui.core.index.sorting import as_sort_key, sort_keys, sort_row
+from mailtui.core.index.threads import ThreadRow, thread_order
 from mailtui.core.models import Envelope
 from mailtui.session.search_scan import Query, query_matches
 
@@ -210,3 +212,57 @@ def test_a_background_fill_asked_to_stop_ends_its_child(
     assert backend.prefetch_envelopes("INBOX", refs, should_stop=stop) == 0
     assert started and all(child.poll() is not None for child in started)  # type: ignore[attr-defined]
     assert not backend._fill_children
+
+
+def reference_order(envs: list[Envelope], mode: str) -> tuple[list[str], dict[str, int]]:
+    """The order `mode` computed the plain way, from envelopes (sort_keys / thread_order)."""
+    if mode == "threads":
+        lines = thread_order(
+            ThreadRow(e.ref.key, e.message_id, e.in_reply_to, e.references, e.sort_date) for e in envs
+        )
+        return [line.key for line in lines], {line.key: line.depth for line in lines if line.depth}
+    by, direction = mode.split(":")
+    return sort_keys([sort_row(e) for e in envs], as_sort_key(by), direction == "desc"), {}
+
+
+def test_the_background_fill_stores_the_first_orders_for_this_listing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mailtui.backends.maildir import backend as maildir_backend
+
+    monkeypatch.setattr(maildir_backend, "BACKGROUND_INDEX_MIN", 20)
+    root = build(tmp_path / "Mail", extra=40)
+    backend = MaildirBackend(root, header_cache=tmp_path / "c.sqlite3")
+    refs = backend.list_refs("INBOX")
+    assert backend.stored_order("INBOX", refs, "threads") is None
+    backend.prefetch_envelopes("INBOX", refs)
+    envs = MaildirBackend(root, header_cache=False).fetch_envelopes("INBOX", refs)
+    for mode in ("threads", "from:asc", "subject:asc", "size:desc"):
+        assert backend.stored_order("INBOX", refs, mode) == reference_order(envs, mode), mode
+    assert backend.stored_order("INBOX", refs, "from:desc") is None  # stored once first shown
+    # New mail: the listing is another one, so its stored orders do not fit it.
+    (root / "new" / f"{BASE + 10**6}.M1P9.host").write_bytes(b"Subject: late\nMessage-ID: <late@x>\n\nx\n")
+    assert backend.stored_order("INBOX", backend.list_refs("INBOX"), "threads") is None
+    assert backend.stored_order("INBOX", refs, "threads") is not None  # the old listing's is kept
+
+
+def test_a_stored_order_round_trips_and_a_damaged_one_is_ignored(backend: MaildirBackend) -> None:
+    envs = everything(backend)
+    refs = backend.list_refs("INBOX")
+    keys, depths = reference_order(envs, "threads")
+    assert depths  # the fixture has replies
+    backend.store_order("INBOX", refs, "threads", keys, depths)
+    assert backend.stored_order("INBOX", refs, "threads") == (keys, depths)
+    backend.store_order("INBOX", refs, "subject:asc", keys[:-1], {})  # not every key: not stored
+    assert backend.stored_order("INBOX", refs, "subject:asc") is None
+    cache = backend.header_cache
+    assert cache is not None
+    digest = maildir_backend_digest(refs)
+    cache.put_order("INBOX", "threads", digest, b"\xff" * 4 * len(keys), b"\0" * 4 * len(keys))
+    assert backend.stored_order("INBOX", refs, "threads") is None  # positions out of range
+
+
+def maildir_backend_digest(refs: Sequence) -> str:
+    from mailtui.backends.maildir.backend import listing_digest
+
+    return listing_digest([r.key for r in refs])

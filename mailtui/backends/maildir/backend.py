@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import os
 import subprocess
 import sys
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import itemgetter
 from pathlib import Path
@@ -344,6 +346,48 @@ class MaildirBackend(MailBackend):
         head = (out or "0").split()[0]
         return int(head) if head.isdigit() else 0
 
+    def stored_order(
+        self, folder: str, refs: Sequence[MessageRef], mode: str
+    ) -> tuple[list[str], dict[str, int]] | None:
+        """An order stored for this very listing (its keys in order hash to the same digest)."""
+        cache = self.header_cache
+        if cache is None:
+            return None
+        keys = _keys(refs)
+        found = cache.get_order(self._folder(folder).name, mode, listing_digest(keys))
+        if found is None:
+            return None
+        positions, depth_bytes = array("I"), array("I")
+        try:
+            positions.frombytes(found[0])
+            depth_bytes.frombytes(found[1])
+            ordered = [keys[i] for i in positions]
+        except (ValueError, IndexError):
+            return None  # not an order of this listing after all
+        if len(ordered) != len(keys) or len(depth_bytes) != len(ordered):
+            return None
+        depths = {key: d for key, d in zip(ordered, depth_bytes, strict=True) if d}
+        return ordered, depths
+
+    def store_order(
+        self, folder: str, refs: Sequence[MessageRef], mode: str, keys: list[str], depths: dict[str, int]
+    ) -> None:
+        """Stored as positions in the listing (4 bytes a message), keyed by its digest."""
+        cache = self.header_cache
+        listing = _keys(refs)
+        if cache is None or len(keys) != len(listing):
+            return
+        position = {key: i for i, key in enumerate(listing)}
+        try:
+            positions = array("I", [position[k] for k in keys])
+        except KeyError:
+            return  # not an order of this listing
+        depth_of = depths.get
+        levels = array("I", [depth_of(k, 0) for k in keys])
+        cache.put_order(
+            self._folder(folder).name, mode, listing_digest(listing), positions.tobytes(), levels.tobytes()
+        )
+
     def unread_keys(self, folder: str, refs: Sequence[MessageRef]) -> set[str]:
         """From the file names of the last listing (no `S` in the flags: unread)."""
         fd = self._folder(folder)
@@ -531,6 +575,11 @@ class MaildirBackend(MailBackend):
         cache, self._cache = self._cache, None
         if cache is not None:
             cache.close()
+
+
+def listing_digest(keys: list[str]) -> str:
+    """Names one listing exactly: its keys, in order (a stored order fits only it)."""
+    return hashlib.sha1("\n".join(keys).encode("utf-8", "surrogateescape"), usedforsecurity=False).hexdigest()
 
 
 def _keys(refs: Sequence[MessageRef]) -> list[str]:

@@ -2,7 +2,9 @@
 
 `python -m mailtui.backends.maildir.fill ROOT FOLDER CACHE` reads the header of every
 message of FOLDER not indexed yet, newest first, and stores it, 500 at a time (each batch
-one short sqlite transaction, so the app's own writes wait milliseconds at most). It runs
+one short sqlite transaction, so the app's own writes wait milliseconds at most), then
+stores the orders the keys reach first (threads, sender, subject, size) for this listing,
+so toggling them in the app is a lookup. It runs
 at a lower priority in a process of its own: reading 100,000 headers costs 10-20 s of
 CPU, which on a thread would hold the GIL the UI needs. Prints how many it indexed.
 Messages that vanish meanwhile are skipped; any error ends it quietly (the cache is an
@@ -16,12 +18,15 @@ import sys
 from pathlib import Path
 
 BATCH = 500
+# The orders `o` cycles to and ctrl+t, stored after a fill (the others are stored when first shown).
+STORED_MODES = ("threads", "from:asc", "subject:asc", "size:desc")
 
 
 def fill(root: Path, folder: str, cache: Path) -> int:
     """Index FOLDER's messages that are not in `cache` yet; returns how many were read."""
-    from mailtui.backends.base import CompactRefs
+    from mailtui.backends.base import CompactRefs, IndexColumn
     from mailtui.backends.maildir.backend import MaildirBackend
+    from mailtui.core.index.columns import order_columns, order_from_rows
 
     backend = MaildirBackend(root, header_cache=cache)
     try:
@@ -34,6 +39,13 @@ def fill(root: Path, folder: str, cache: Path) -> int:
         for start in range(0, len(missing), BATCH):
             chunk = [refs[i] for i in missing[start : start + BATCH]]
             done += len(backend.fetch_envelopes(folder, chunk))
+        for mode in STORED_MODES:
+            if backend.stored_order(folder, refs, mode) is not None:
+                continue
+            columns: list[IndexColumn] = list(order_columns(mode))  # type: ignore[arg-type]
+            rows = backend.index_columns(folder, refs, columns)
+            ordered, depths = order_from_rows(keys, rows, mode)
+            backend.store_order(folder, refs, mode, ordered, depths)  # only if every key is in it
         return done
     finally:
         backend.close()

@@ -52,6 +52,14 @@ CREATE TABLE IF NOT EXISTS envelopes (
     find_subject TEXT NOT NULL,
     PRIMARY KEY (folder, key)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS orders (
+    folder TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    positions BLOB NOT NULL,
+    depths BLOB NOT NULL,
+    PRIMARY KEY (folder, mode)
+) WITHOUT ROWID;
 """
 # What the index queries read, per column name of `backends.base.IndexColumn`.
 _QUERY_COLUMNS = {
@@ -156,7 +164,7 @@ class MaildirHeaderCache(SqliteCache):
             _SCHEMA,
             what="The Maildir header cache",
             version=SCHEMA_VERSION,
-            old_tables=("envelopes",),  # an older decoder's rows: rebuilt
+            old_tables=("envelopes", "orders"),  # an older decoder's rows: rebuilt
             synchronous_normal=True,
             check=f"SELECT folder, {_COLUMNS}, {', '.join(_QUERY_COLUMNS.values())}, "
             "find_sender, find_to, find_cc, find_subject FROM envelopes LIMIT 0",
@@ -277,6 +285,37 @@ class MaildirHeaderCache(SqliteCache):
                 self._fail(exc)
                 return {}
         return found
+
+    def get_order(self, folder: str, mode: str, digest: str) -> tuple[bytes, bytes] | None:
+        """The stored (positions, depths) of `mode` for the listing `digest`, if any."""
+        with self._lock:
+            if self._db is None:
+                return None
+            try:
+                row = self._db.execute(
+                    "SELECT positions, depths FROM orders WHERE folder = ? AND mode = ? AND digest = ?",
+                    (folder, mode, digest),
+                ).fetchone()
+            except sqlite3.Error as exc:
+                self._fail(exc)
+                return None
+        if row is None or not isinstance(row[0], bytes) or not isinstance(row[1], bytes):
+            return None
+        return row[0], row[1]
+
+    def put_order(self, folder: str, mode: str, digest: str, positions: bytes, depths: bytes) -> None:
+        """Keep one order of `mode` per folder (a newer listing's replaces it)."""
+        with self._lock:
+            if self._db is None:
+                return
+            try:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO orders VALUES (?, ?, ?, ?, ?)",
+                    (folder, mode, digest, positions, depths),
+                )
+                self._db.commit()
+            except sqlite3.Error as exc:
+                self._fail(exc)
 
     def count(self, folder: str) -> int:
         """How many rows `folder` has (for tests and the status bar)."""

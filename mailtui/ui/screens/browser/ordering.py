@@ -9,7 +9,7 @@ row per message and posts the order; one order per folder listing is kept.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, cast
@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.worker import get_current_worker
 
 from mailtui.backends.base import CompactRefs, IndexColumn
-from mailtui.core.index.columns import index_values
+from mailtui.core.index.columns import index_values, order_columns, order_from_rows
 from mailtui.core.index.sorting import SortKey, SortRow, as_sort_key, next_sort_key, sort_keys, sort_row
 from mailtui.core.index.threads import ThreadRow, thread_order
 from mailtui.core.models import Envelope, MessageRef
@@ -227,18 +227,26 @@ class BrowserOrdering:
     def _order_from_index(
         self, folder: str, refs: Sequence[MessageRef], mode: str, signature: tuple[object, ...]
     ) -> OrderComputed | None:
-        """One query for the column(s) the order needs; only messages not indexed yet are read
-        (their envelopes index them), with progress."""
+        """The order stored for this listing, else one query for the column(s) the order
+        needs; only messages not indexed yet are read (which indexes them), with progress.
+        A computed order is stored for next time."""
         worker = get_current_worker()
-        by = mode.split(":")[0]
-        columns: tuple[IndexColumn, ...] = THREAD_COLUMNS if mode == "threads" else (SORT_COLUMN[by],)
-        rows = self.session.call(partial(index_columns, folder, refs, columns))
+        call = self.session.call
+        unread: set[str] = set()
+        if mode == "threads":
+            unread = call(partial(unread_keys, folder, refs))
+        stored = call(partial(stored_order, folder, refs, mode))
+        if stored is not None:
+            ordered, depths = stored
+            return OrderComputed(folder, mode, signature, reorder(refs, ordered), depths, frozenset(unread))
+        columns = cast(tuple[IndexColumn, ...], order_columns(mode))
+        rows = call(partial(index_columns, folder, refs, columns))
         keys = refs.keys() if isinstance(refs, CompactRefs) else [r.key for r in refs]
         missing = [i for i, key in enumerate(keys) if key not in rows]
         label = "Reading headers for threads" if mode == "threads" else "Reading headers to sort"
         for start in range(0, len(missing), HEADER_CHUNK):
             chunk = [refs[i] for i in missing[start : start + HEADER_CHUNK]]
-            envs: list[Envelope] = self.session.call(partial(fetch_envelopes, folder, chunk))
+            envs: list[Envelope] = call(partial(fetch_envelopes, folder, chunk))
             for env in envs:
                 rows[env.ref.key] = index_values(env, columns)
             if worker.is_cancelled:
@@ -246,19 +254,12 @@ class BrowserOrdering:
             self.screen.post_message(
                 JobProgressed(label, min(start + HEADER_CHUNK, len(missing)), len(missing))
             )
-        present = [k for k in keys if k in rows]  # a message gone meanwhile drops out
         if worker.is_cancelled:
             return None
-        if mode == "threads":
-            unread = self.session.call(partial(unread_keys, folder, refs))
-            lines = thread_order(_thread_rows(present, rows))
-            ordered = [line.key for line in lines]
-            depths = {line.key: line.depth for line in lines if line.depth}
-            return OrderComputed(folder, mode, signature, reorder(refs, ordered), depths, frozenset(unread))
-        direction = mode.split(":")[1]
-        value = {k: rows[k][0] for k in present}
-        present.sort(key=value.__getitem__, reverse=direction == "desc")  # type: ignore[arg-type]
-        return OrderComputed(folder, mode, signature, reorder(refs, present))
+        ordered, depths = order_from_rows(keys, rows, mode)
+        if len(ordered) == len(keys):
+            call(partial(store_order, folder, refs, mode, ordered, depths))
+        return OrderComputed(folder, mode, signature, reorder(refs, ordered), depths, frozenset(unread))
 
     def _order_from_envelopes(
         self, folder: str, refs: Sequence[MessageRef], mode: str, signature: tuple[object, ...]
@@ -304,34 +305,6 @@ class BrowserOrdering:
         return OrderComputed(folder, mode, signature, reorder(refs, keys), depths, frozenset(unread))
 
 
-# What an order needs from the index (`backends.base.IndexColumn`), in ThreadRow's order.
-THREAD_COLUMNS: tuple[IndexColumn, ...] = ("message_id", "in_reply_to", "references", "date")
-SORT_COLUMN: dict[str, IndexColumn] = {
-    "date": "date",
-    "size": "size",
-    "from": "sender_key",
-    "subject": "subject_key",
-}
-
-
-_ThreadValues = tuple[str, str, tuple[str, ...], float]  # THREAD_COLUMNS' values
-
-
-def _thread_rows(keys: list[str], rows: dict[str, tuple[object, ...]]) -> Iterator[ThreadRow]:
-    """ThreadRows of `keys`, each message-id string once (a reply repeats its ancestors' ids)."""
-    same_id: dict[str, str] = {}
-    same = same_id.setdefault
-    for key in keys:
-        message_id, in_reply_to, references, date = cast(_ThreadValues, rows[key])
-        yield ThreadRow(
-            key,
-            same(message_id, message_id),
-            same(in_reply_to, in_reply_to),
-            tuple(same(r, r) for r in references),
-            float(date),
-        )
-
-
 def index_columns(
     folder: str, refs: Sequence[MessageRef], columns: Sequence[IndexColumn], backend: MailBackend
 ) -> dict[str, tuple[object, ...]]:
@@ -340,3 +313,20 @@ def index_columns(
 
 def unread_keys(folder: str, refs: Sequence[MessageRef], backend: MailBackend) -> set[str]:
     return backend.unread_keys(folder, refs)
+
+
+def stored_order(
+    folder: str, refs: Sequence[MessageRef], mode: str, backend: MailBackend
+) -> tuple[list[str], dict[str, int]] | None:
+    return backend.stored_order(folder, refs, mode)
+
+
+def store_order(
+    folder: str,
+    refs: Sequence[MessageRef],
+    mode: str,
+    keys: list[str],
+    depths: dict[str, int],
+    backend: MailBackend,
+) -> None:
+    backend.store_order(folder, refs, mode, keys, depths)
