@@ -5,6 +5,9 @@ Postfix log, the summary with its plot and the relay check; errors shown, never 
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +27,14 @@ from tests.server.conftest import PostfixLog, _send, postfix_log  # noqa: F401  
 from tests.ui.conftest import screen_text, wait_until
 
 DOMAIN = "test.example"
+
+
+@pytest.fixture
+def short_dir() -> Iterator[Path]:
+    """A temp dir with a short path: paths shown on screen then fit on one 80-column line."""
+    path = Path(tempfile.mkdtemp(prefix="mt-", dir="/tmp"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def server_app(maildir: Path, source: ServerSource) -> MailApp:
@@ -208,8 +219,8 @@ async def test_relay_check_explains_postconf(postfix_log: PostfixLog, maildir: P
         await wait_until(pilot, lambda: shown(app, "192.0.2.7 is not in mynetworks"), 30, "the client")
 
 
-async def test_errors_are_shown_not_raised(maildir: Path, tmp_path: Path) -> None:
-    source = ServerSource((str(tmp_path / "no-such.log"),), str(tmp_path / "no-postfix"))
+async def test_errors_are_shown_not_raised(maildir: Path, short_dir: Path) -> None:
+    source = ServerSource((str(short_dir / "no-such.log"),), str(short_dir / "no-postfix"))
     app = server_app(maildir, source)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_server(pilot)
@@ -236,16 +247,16 @@ async def test_help_lists_the_server_keys(maildir: Path, tmp_path: Path) -> None
         assert shown(app, "queue-delete", "queue-hold", "server-reload")
 
 
-async def test_mailtui_server_opens_the_screen_on_the_given_source(maildir: Path, tmp_path: Path) -> None:
+async def test_mailtui_server_opens_the_screen_on_the_given_source(maildir: Path, short_dir: Path) -> None:
     from mailtui.cli import build_parser
 
-    log = tmp_path / "maillog"
+    log = short_dir / "maillog"
     log.write_text(
         "Dec  1 20:18:23 mail postfix/smtpd[1]: NOQUEUE: reject: RCPT from x[192.0.2.9]: "
         "554 5.7.1 <a@elsewhere.example>: Relay access denied; from=<b@c.example> to=<a@elsewhere.example>\n"
     )
-    args = build_parser().parse_args(["--server", "--log", str(log), "-c", str(tmp_path / "pf")])
-    assert (args.server, args.log, args.postfix_config) == (True, [str(log)], str(tmp_path / "pf"))
+    args = build_parser().parse_args(["--server", "--log", str(log), "-c", str(short_dir / "pf")])
+    assert (args.server, args.log, args.postfix_config) == (True, [str(log)], str(short_dir / "pf"))
     account = AccountConfig(name="test", maildir=str(maildir))
     app = MailApp(
         Config(accounts=(account,), ui=UIConfig(theme="textual-dark")),
