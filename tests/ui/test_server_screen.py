@@ -138,6 +138,40 @@ async def test_queue_hold_release_view_and_counted_delete(postfix_log: PostfixLo
 
 
 @pytest.mark.postfix
+async def test_refused_commands_are_explained_and_the_rest_works(
+    postfix_log: PostfixLog,  # noqa: F811
+    maildir: Path,
+    short_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """postsuper and postcat run for real as an unprivileged user (nobody): refused, said in words."""
+    if shutil.which("setpriv") is None:
+        pytest.skip("setpriv (util-linux) is needed to run postsuper unprivileged")
+    server = postfix_log.server
+    for tool in ("postsuper", "postcat"):
+        wrapper = short_dir / tool
+        wrapper.write_text(
+            f'#!/bin/sh\nexec setpriv --reuid=65534 --regid=65534 --clear-groups /usr/sbin/{tool} "$@"\n'
+        )
+        wrapper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{short_dir}:/usr/sbin:/usr/bin:/sbin:/bin")
+    qid = postfix_log.queue_ids["greylist"]
+    queue = PostfixQueue(str(server.etc))
+    before = queue_state(queue, qid)
+    app = server_app(maildir, ServerSource((str(server.maillog_path),), str(server.etc)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_server(pilot)
+        await wait_until(pilot, lambda: shown(app, qid), 30, "the queue listed (postqueue still works)")
+        await cursor_to(pilot, app, qid)
+        await pilot.press("h")
+        await wait_until(pilot, lambda: shown(app, "reserved for the superuser"), 30, "the refusal")
+        assert queue_state(queue, qid) == before != "hold"
+        await pilot.press("v")
+        await wait_until(pilot, lambda: shown(app, "Permission denied", "postdrop"), 30, "postcat refused")
+        assert isinstance(app.screen, ServerScreen) and shown(app, qid)
+
+
+@pytest.mark.postfix
 async def test_trace_a_queued_message_from_the_queue(postfix_log: PostfixLog, maildir: Path) -> None:  # noqa: F811
     server = postfix_log.server
     qid = postfix_log.queue_ids["closed"]
