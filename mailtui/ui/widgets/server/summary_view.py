@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
-from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Static
@@ -152,8 +151,6 @@ class SummaryView(VerticalScroll):
     SummaryView .plot-peak { width: 10; color: $text-muted; }
     SummaryView #summary-hours { color: $text-muted; height: 1; }
     """
-
-    BINDINGS: ClassVar[list[BindingType]] = []
 
     def __init__(self, source: ServerSource, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
