@@ -8,6 +8,7 @@ so the index path and the envelope path cannot drift apart.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -266,3 +267,21 @@ def maildir_backend_digest(refs: Sequence) -> str:
     from mailtui.backends.maildir.backend import listing_digest
 
     return listing_digest([r.key for r in refs])
+
+
+def test_a_complete_listing_is_remembered_and_new_mail_is_still_reported_unindexed(tmp_path: Path) -> None:
+    root = build(tmp_path / "Mail", extra=2100)
+    backend = MaildirBackend(root, header_cache=tmp_path / "c.sqlite3")
+    envs = everything(backend)
+    refs = backend.list_refs("INBOX")
+    expected = {e.ref.key for e in envs if query_matches(e, Query("any", "report 1"))}
+    for _ in range(2):  # the first search finds the listing complete, the second trusts that
+        hits, indexed = backend.index_search("INBOX", refs, "any", "report 1")
+        assert hits == expected and indexed == {r.key for r in refs}
+    with sqlite3.connect(tmp_path / "c.sqlite3") as db:  # the listing is remembered as complete
+        assert db.execute("SELECT folder FROM complete").fetchall() == [("INBOX",)]
+    new = f"{BASE + 10**6}.M7P7.host"
+    (root / "new" / new).write_bytes(b"Subject: Report 1 late\nMessage-ID: <late@x>\n\nx\n")
+    refs = backend.list_refs("INBOX")
+    hits, indexed = backend.index_search("INBOX", refs, "any", "report 1")
+    assert new not in indexed and len(indexed) == len(refs) - 1 and hits == expected

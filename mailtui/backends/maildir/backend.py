@@ -292,7 +292,8 @@ class MaildirBackend(MailBackend):
         cache = self.header_cache
         if cache is None:
             return set(), set()
-        return cache.search(self._folder(folder).name, _keys(refs), field, needle)
+        keys = _keys(refs)
+        return cache.search(self._folder(folder).name, keys, field, needle, listing_digest(keys))
 
     def prefetch_envelopes(
         self,

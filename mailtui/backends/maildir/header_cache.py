@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from mailtui import paths
@@ -52,6 +52,10 @@ CREATE TABLE IF NOT EXISTS envelopes (
     find_subject TEXT NOT NULL,
     PRIMARY KEY (folder, key)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS complete (
+    folder TEXT PRIMARY KEY,
+    digest TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS orders (
     folder TEXT NOT NULL,
     mode TEXT NOT NULL,
@@ -71,6 +75,28 @@ _QUERY_COLUMNS = {
     "in_reply_to": "in_reply_to",
     "references": "refs",
 }
+# Separators of the one-step bulk answers (ASCII record and unit separators): no key,
+# decoded header text or number holds them (checked: a value that does is read row by row).
+RS, US = "\x1e", "\x1f"
+_RS, _US = "char(30)", "char(31)"
+
+
+def _separable(keys: Sequence[str]) -> bool:
+    """True when no key holds a separator (a pathological file name: read row by row)."""
+    joined = "".join(keys)
+    return RS not in joined and US not in joined
+
+
+def _split(text: str, sep: str) -> list[str]:
+    return text.split(sep) if text else []
+
+
+def _real(text: str) -> float | None:
+    """`quote(date)`: NULL, or a REAL written so that it reads back exactly."""
+    return None if text == "NULL" else float(text)
+
+
+_CONVERT: dict[str, Callable[[str], object]] = {"date": _real, "size": int}
 # The lower-cased columns a header search looks in, per search field.
 _FIND_COLUMNS = {
     "any": ("find_sender", "find_subject", "find_to"),
@@ -164,7 +190,7 @@ class MaildirHeaderCache(SqliteCache):
             _SCHEMA,
             what="The Maildir header cache",
             version=SCHEMA_VERSION,
-            old_tables=("envelopes", "orders"),  # an older decoder's rows: rebuilt
+            old_tables=("envelopes", "orders", "complete"),  # an older decoder's rows: rebuilt
             synchronous_normal=True,
             check=f"SELECT folder, {_COLUMNS}, {', '.join(_QUERY_COLUMNS.values())}, "
             "find_sender, find_to, find_cc, find_subject FROM envelopes LIMIT 0",
@@ -245,20 +271,114 @@ class MaildirHeaderCache(SqliteCache):
     ) -> dict[str, tuple[object, ...]]:
         """key -> the values of `names` (see `_QUERY_COLUMNS`) for the cached ones of `keys`.
 
-        A big request reads the folder's rows in one pass (no key list sent to sqlite) and
-        keeps those of `keys`; a small one asks for its keys. Raw values: the caller's
-        `backends.base` contract says what each column holds.
+        A big request reads the folder's rows in one pass (see `_bulk`) and keeps those of
+        `keys`; a small one asks for its keys. Raw values: date a float or None, size an
+        int, the others str (references space-separated).
         """
+        if len(keys) > 4 * _CHUNK:
+            bulk = self._bulk_columns(folder, keys, names)
+            if bulk is not None:
+                return bulk
         sql_columns = ", ".join(_QUERY_COLUMNS[name] for name in names)
         return self._select(folder, keys, f"key, {sql_columns}", ())
 
-    def search(self, folder: str, keys: Sequence[str], field: str, needle: str) -> tuple[set[str], set[str]]:
+    def search(
+        self, folder: str, keys: Sequence[str], field: str, needle: str, digest: str = ""
+    ) -> tuple[set[str], set[str]]:
         """(keys matching, keys cached) among `keys`: `needle` (lower-cased) in the field's
-        lower-cased columns, compared in sqlite (`instr`, exactly Python's `in`)."""
+        lower-cased columns, compared in sqlite (`instr`, exactly Python's `in`).
+
+        `digest` names the listing `keys` (`listing_digest`): once a search found every one
+        of its keys cached, that is remembered, and the next search of the same listing
+        skips the query for the cached keys (rows of a listing's keys only leave with it).
+        """
         columns = _FIND_COLUMNS[field]
         hit = " OR ".join(f"instr({c}, ?) > 0" for c in columns)
-        rows = self._select(folder, keys, f"key, ({hit})", tuple(needle for _ in columns))
+        params = tuple(needle for _ in columns)
+        if len(keys) > 4 * _CHUNK and _separable(keys):
+            wanted = set(keys)
+            complete = (
+                bool(digest)
+                and self._bulk("SELECT digest FROM complete WHERE folder = ?", (folder,)) == digest
+            )
+            cached: set[str] | None = wanted
+            if not complete:
+                text = self._bulk(
+                    f"SELECT group_concat(key, {_RS}) FROM envelopes WHERE folder = ?", (folder,)
+                )
+                cached = None if text is None else set(_split(text, RS)) & wanted
+            hits = self._bulk(
+                f"SELECT group_concat(key, {_RS}) FROM envelopes WHERE ({hit}) AND folder = ?",
+                (*params, folder),
+            )
+            if cached is not None and hits is not None:
+                if digest and not complete and len(cached) == len(wanted):
+                    self._mark_complete(folder, digest)
+                return set(_split(hits, RS)) & wanted, cached
+        rows = self._select(folder, keys, f"key, ({hit})", params)
         return {k for k, row in rows.items() if row[0]}, set(rows)
+
+    def _mark_complete(self, folder: str, digest: str) -> None:
+        with self._lock:
+            if self._db is None:
+                return
+            try:
+                self._db.execute("INSERT OR REPLACE INTO complete VALUES (?, ?)", (folder, digest))
+                self._db.commit()
+            except sqlite3.Error as exc:
+                self._fail(exc)
+
+    def _bulk_columns(
+        self, folder: str, keys: Sequence[str], names: Sequence[str]
+    ) -> dict[str, tuple[object, ...]] | None:
+        """`columns` for a whole folder in one sqlite step: a row per message comes back as
+        one string (fields joined by US, rows by RS), so 100k rows cost no per-row round
+        trip through Python, whose sqlite module releases and retakes the GIL the UI thread
+        needs on each. None when a value holds a separator (the row-by-row path then)."""
+        if not _separable(keys):
+            return None
+        parts = ["key"]
+        for name in names:
+            column = _QUERY_COLUMNS[name]
+            parts.append("quote(date)" if column == "date" else column)  # quote(): exact REAL text
+        joined = f" || {_US} || ".join(parts)
+        text = self._bulk(f"SELECT group_concat({joined}, {_RS}) FROM envelopes WHERE folder = ?", (folder,))
+        rows = self._bulk("SELECT CAST(count(*) AS TEXT) FROM envelopes WHERE folder = ?", (folder,))
+        if text is None or rows is None:
+            return None
+        records = _split(text, RS)
+        if len(records) != int(rows or 0):
+            return None  # a value holds a record separator
+        wanted = set(keys)
+        width = len(names) + 1
+        convert = [_CONVERT.get(_QUERY_COLUMNS[name]) for name in names]
+        found: dict[str, tuple[object, ...]] = {}
+        for record in records:
+            fields = record.split(US)
+            if len(fields) != width:
+                return None
+            key = fields[0]
+            if key in wanted:
+                try:
+                    found[key] = tuple(
+                        (c(v) if c is not None else v) for c, v in zip(convert, fields[1:], strict=True)
+                    )
+                except ValueError:
+                    return None
+        return found
+
+    def _bulk(self, sql: str, params: tuple[object, ...]) -> str | None:
+        """The one value of an aggregate query ("" for no rows); None when the cache is off."""
+        with self._lock:
+            if self._db is None:
+                return None
+            try:
+                row = self._db.execute(sql, params).fetchone()
+            except sqlite3.Error as exc:
+                self._fail(exc)
+                return None
+        value = row[0] if row else None
+        return value if isinstance(value, str) else ("" if value is None else None)
 
     def _select(
         self, folder: str, keys: Sequence[str], what: str, params: tuple[object, ...]
