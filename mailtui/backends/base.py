@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
-from typing import ClassVar, Literal, Protocol, runtime_checkable
+from typing import ClassVar, Literal, Protocol, Self, runtime_checkable
 
 from mailtui.core.errors import UnsupportedError
 from mailtui.core.models import Capabilities, Envelope, Flag, Folder, MessageRef
@@ -42,11 +42,14 @@ class CompactRefs(Protocol):
     """A compact `list_refs` result (Maildir's RefList, IMAP's UidRefList): one key per message.
 
     Its keys come without a MessageRef built for each, and its class builds a listing back
-    from keys, so the UI reorders and filters big folders as strings: `type(refs)(keys)`.
+    from keys, so the UI reorders and filters big folders as strings: `type(refs)(keys)`;
+    `take(positions)` does it by positions in this listing, keeping what the backend knows
+    of each ref (a Maildir file hint), which is cheaper for it to use.
     """
 
     def __init__(self, keys: list[str]) -> None: ...
     def keys(self) -> list[str]: ...
+    def take(self, positions: Sequence[int]) -> Self: ...
 
 
 class MailBackend(ABC):

@@ -16,6 +16,7 @@ import pytest
 
 from mailtui.backends.base import IndexColumn, SearchField
 from mailtui.backends.maildir.backend import MaildirBackend
+from mailtui.backends.maildir.refs import RefList
 from mailtui.core.index.columns import index_values
 from mailtui.core.index.sorting import as_sort_key, sort_keys, sort_row
 from mailtui.core.index.threads import ThreadRow, thread_order
@@ -285,3 +286,16 @@ def test_a_complete_listing_is_remembered_and_new_mail_is_still_reported_unindex
     refs = backend.list_refs("INBOX")
     hits, indexed = backend.index_search("INBOX", refs, "any", "report 1")
     assert new not in indexed and len(indexed) == len(refs) - 1 and hits == expected
+
+
+def test_a_reordered_listing_keeps_the_file_hints(backend: MaildirBackend) -> None:
+    refs = backend.list_refs("INBOX")
+    assert isinstance(refs, RefList)
+    order = list(reversed(range(len(refs))))[:4]
+    part = refs.take(order)
+    assert [r.key for r in part] == [refs[i].key for i in order]
+    assert [r.hint for r in part] == [refs[i].hint for i in order] and all(r.hint for r in part)
+    assert part.keys() == [refs[i].key for i in order]
+    assert backend.fetch_envelopes("INBOX", part) == backend.fetch_envelopes(
+        "INBOX", [refs[i] for i in order]
+    )

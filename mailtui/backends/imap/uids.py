@@ -87,6 +87,11 @@ class UidRefList(Sequence[MessageRef]):
     def uids(self) -> array[int]:
         return self._uids
 
+    def take(self, positions: Sequence[int]) -> UidRefList:
+        """The refs at `positions`, in that order (a reordered or filtered listing)."""
+        uids = self._uids
+        return UidRefList(array("Q", [uids[i] for i in positions]))
+
     def keys(self) -> list[str]:
         """The keys (UIDs as str) in order, built once when first asked for."""
         if self._keys is None:

@@ -117,6 +117,17 @@ class RefList(Sequence[MessageRef]):
         for name in self._names:
             yield ref(name)
 
+    def take(self, positions: Sequence[int]) -> RefList:
+        """The refs at `positions`, in that order: a reordered or filtered listing that keeps
+        each ref's file hint (a list rebuilt from keys loses it, and the backend then needs
+        the folder's whole key -> file map to find a file)."""
+        names = self._names
+        part = RefList([names[i] for i in positions], self._new)
+        if self._new is not None and self._keys is not None:
+            keys = self._keys
+            part._keys = [keys[i] for i in positions]
+        return part
+
     def keys(self) -> list[str]:
         """The keys in order (no MessageRef built)."""
         if self._keys is None:

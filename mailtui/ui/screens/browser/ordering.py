@@ -68,7 +68,8 @@ def listing_signature(folder: str, refs: Sequence[MessageRef]) -> tuple[object, 
 def reorder(refs: Sequence[MessageRef], keys: list[str]) -> Sequence[MessageRef]:
     """`refs` in the order of `keys` (a compact RefList stays one)."""
     if isinstance(refs, CompactRefs):
-        return type(refs)(keys)
+        position = {key: i for i, key in enumerate(refs.keys())}
+        return refs.take([position[k] for k in keys if k in position])
     by_key = {r.key: r for r in refs}
     return [by_key[k] for k in keys if k in by_key]
 

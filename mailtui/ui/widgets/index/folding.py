@@ -50,7 +50,7 @@ class ThreadFolding:
         keys = keys_of(ordered)
         shown, self.hidden, self.hidden_unread = fold_threads(keys, self.depth, self.folded, is_unread)
         if isinstance(ordered, CompactRefs):  # a compact list stays compact
-            return type(ordered)([keys[i] for i in shown])
+            return ordered.take(shown)
         return [ordered[i] for i in shown]
 
     def fold_at(self, rows: Sequence[MessageRef], row: int, fold: bool | None = None) -> str:

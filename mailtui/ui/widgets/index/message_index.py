@@ -503,5 +503,5 @@ class MessageIndex(ScrollView, can_focus=True):
 def _without(refs: Sequence[MessageRef], gone: set[str]) -> Sequence[MessageRef]:
     """`refs` minus the keys in `gone` (a RefList stays a RefList: no MessageRef built)."""
     if isinstance(refs, CompactRefs):
-        return type(refs)([k for k in refs.keys() if k not in gone])
+        return refs.take([i for i, k in enumerate(refs.keys()) if k not in gone])
     return [r for r in refs if r.key not in gone]
