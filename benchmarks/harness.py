@@ -9,7 +9,8 @@ are single processes, where it is exact). After the marker it keeps sampling for
 seconds (clients that go on loading in the background pay for that too), then kills the
 window. Nothing is installed; `missing_tools` says what is absent.
 
-Shared helpers for the comparison scripts: `median`, `table`, `scandir_floor`, `Client`.
+Shared helpers for the comparison scripts: `median`, `table`, `scandir_floor`, `Client`;
+`Live` drives one running client key by key and times a key until a result holds on screen.
 """
 
 from __future__ import annotations
@@ -270,3 +271,78 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+@dataclass
+class Live:
+    """A client running in a `Harness` window, driven key by key (in-app actions).
+
+    Every capture also samples the peak RSS of the client's process tree (`peak_kb`).
+    `ready`, when given, is waited for (unmeasured) before each timed key: a screen
+    state the previous step may have left, such as a notification still shown.
+    """
+
+    harness: Harness
+    window: str
+    pid: int
+    grace: float = 0.3
+    ready: Callable[[str], bool] | None = None
+    peak_kb: int = 0
+
+    def screen(self) -> str:
+        """The captured screen (and one RSS sample)."""
+        self.peak_kb = max(self.peak_kb, tree_peak_kb(self.pid))
+        return self.harness.capture(self.window)
+
+    def keys(self, *keys: str) -> None:
+        """tmux key names (Enter, Home, C-t) or single characters."""
+        self.harness.send_keys(self.window, *keys)
+
+    def text(self, text: str) -> None:
+        """Literal text, typed."""
+        self.harness.send_keys(self.window, "-l", text)
+
+    def wait(self, test: Callable[[str], bool], timeout: float) -> str | None:
+        """Poll until `test(screen)` (unmeasured preparation); that screen, None on timeout."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            screen = self.screen()
+            if test(screen):
+                return screen
+            time.sleep(0.01)
+        return None
+
+    def timed(
+        self, keys: Sequence[str], done: Callable[[str], str | None], timeout: float
+    ) -> tuple[float | None, str]:
+        """Send `keys`; seconds until `done(screen)` returned one signature (not None) that
+        held for `grace` seconds, which are not counted, and that signature. On timeout
+        (None, the last screen). A partial answer that changes later is not the end."""
+        if self.ready is not None:
+            self.wait(self.ready, 10)
+        start = time.perf_counter()
+        self.keys(*keys)
+        since: float | None = None
+        held = ""
+        screen = ""
+        while time.perf_counter() - start < timeout:
+            screen = self.screen()
+            seen = time.perf_counter()
+            sig = done(screen)
+            if sig is None:
+                since = None
+            elif since is None or sig != held:
+                since, held = seen, sig
+            elif seen - since >= self.grace:
+                return since - start, sig
+        return None, screen
+
+
+def bottom(screen: str, lines: int = 2) -> str:
+    """The last `lines` lines of a screen that are not blank at its end (prompts live there)."""
+    return "\n".join(screen.rstrip("\n").splitlines()[-lines:])
+
+
+def line_with(screen: str, needle: str) -> str:
+    """The lowest line of the screen containing `needle` ("" if none)."""
+    return next((ln for ln in reversed(screen.splitlines()) if needle in ln), "")
