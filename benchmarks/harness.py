@@ -287,6 +287,7 @@ class Live:
     pid: int
     grace: float = 0.3
     ready: Callable[[str], bool] | None = None
+    poll: float = 0.01  # between captures: a busy loop would take a core from the client
     peak_kb: int = 0
 
     def screen(self) -> str:
@@ -309,7 +310,7 @@ class Live:
             screen = self.screen()
             if test(screen):
                 return screen
-            time.sleep(0.01)
+            time.sleep(self.poll)
         return None
 
     def timed(
@@ -335,6 +336,7 @@ class Live:
                 since, held = seen, sig
             elif seen - since >= self.grace:
                 return since - start, sig
+            time.sleep(self.poll)
         return None, screen
 
 
