@@ -19,11 +19,17 @@ OPERATIONS = {
     "IMPLEMENTS_PREFETCH": lambda b, folder, ref: b.prefetch_envelopes(folder, [ref]),
     "IMPLEMENTS_SERVER_SEARCH": lambda b, folder, ref: b.search_body(folder, "body"),
     "IMPLEMENTS_PARTS": lambda b, folder, ref: b.fetch_preview(folder, ref),
+    "IMPLEMENTS_INDEX": lambda b, folder, ref: (
+        b.index_columns(folder, [ref], ["size"]),
+        b.index_search(folder, [ref], "any", "x"),
+        b.unread_keys(folder, [ref]),
+        b.stored_order(folder, [ref], "threads"),
+    ),
 }
 EXPECTED = {  # what each backend is known to offer
-    "maildir": {"IMPLEMENTS_EXPUNGE"},
+    "maildir": {"IMPLEMENTS_EXPUNGE", "IMPLEMENTS_PREFETCH", "IMPLEMENTS_INDEX"},
     "mbox": set(),
-    "imap": set(OPERATIONS),
+    "imap": set(OPERATIONS) - {"IMPLEMENTS_INDEX"},
 }
 
 
