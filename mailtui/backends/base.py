@@ -189,9 +189,10 @@ class MailBackend(ABC):
 
     def stored_order(
         self, folder: str, refs: Sequence[MessageRef], mode: str
-    ) -> tuple[list[str], dict[str, int]] | None:
-        """The keys of `refs` in the order `mode` with thread depths, as stored for exactly
-        this listing by `store_order`; None when the listing changed or none is stored."""
+    ) -> tuple[Sequence[MessageRef], dict[str, int]] | None:
+        """`refs` in the order `mode` (a compact list stays one) with thread depths, as
+        stored for exactly this listing by `store_order`; None when the listing changed
+        or none is stored."""
         raise self._unsupported("stored orders")
 
     def store_order(

@@ -349,8 +349,9 @@ class MaildirBackend(MailBackend):
 
     def stored_order(
         self, folder: str, refs: Sequence[MessageRef], mode: str
-    ) -> tuple[list[str], dict[str, int]] | None:
-        """An order stored for this very listing (its keys in order hash to the same digest)."""
+    ) -> tuple[Sequence[MessageRef], dict[str, int]] | None:
+        """An order stored for this very listing (its keys in order hash to the same digest),
+        as positions in it: the refs come back by `take`, hints kept, no key map built."""
         cache = self.header_cache
         if cache is None:
             return None
@@ -358,16 +359,17 @@ class MaildirBackend(MailBackend):
         found = cache.get_order(self._folder(folder).name, mode, listing_digest(keys))
         if found is None:
             return None
-        positions, depth_bytes = array("I"), array("I")
+        positions, levels = array("I"), array("I")
         try:
             positions.frombytes(found[0])
-            depth_bytes.frombytes(found[1])
-            ordered = [keys[i] for i in positions]
-        except (ValueError, IndexError):
-            return None  # not an order of this listing after all
-        if len(ordered) != len(keys) or len(depth_bytes) != len(ordered):
+            levels.frombytes(found[1])
+        except ValueError:
             return None
-        depths = {key: d for key, d in zip(ordered, depth_bytes, strict=True) if d}
+        count = len(keys)
+        if len(positions) != count or len(levels) != count or (count and max(positions) >= count):
+            return None  # not an order of this listing after all
+        ordered = refs.take(positions) if isinstance(refs, RefList) else [refs[i] for i in positions]
+        depths = {keys[i]: d for i, d in zip(positions, levels, strict=True) if d}
         return ordered, depths
 
     def store_order(

@@ -238,8 +238,8 @@ class BrowserOrdering:
             unread = call(partial(unread_keys, folder, refs))
         stored = call(partial(stored_order, folder, refs, mode))
         if stored is not None:
-            ordered, depths = stored
-            return OrderComputed(folder, mode, signature, reorder(refs, ordered), depths, frozenset(unread))
+            ordered_refs, depths = stored
+            return OrderComputed(folder, mode, signature, ordered_refs, depths, frozenset(unread))
         columns = cast(tuple[IndexColumn, ...], order_columns(mode))
         rows = call(partial(index_columns, folder, refs, columns))
         keys = refs.keys() if isinstance(refs, CompactRefs) else [r.key for r in refs]
@@ -318,7 +318,7 @@ def unread_keys(folder: str, refs: Sequence[MessageRef], backend: MailBackend) -
 
 def stored_order(
     folder: str, refs: Sequence[MessageRef], mode: str, backend: MailBackend
-) -> tuple[list[str], dict[str, int]] | None:
+) -> tuple[Sequence[MessageRef], dict[str, int]] | None:
     return backend.stored_order(folder, refs, mode)
 
 
