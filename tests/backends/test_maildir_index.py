@@ -274,7 +274,7 @@ def stored_keys(
 
 
 def maildir_backend_digest(refs: Sequence) -> str:
-    from mailtui.backends.maildir.backend import listing_digest
+    from mailtui.backends.maildir.queries import listing_digest
 
     return listing_digest([r.key for r in refs])
 

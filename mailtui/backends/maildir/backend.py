@@ -13,18 +13,16 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import os
 import subprocess
-import sys
-from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import itemgetter
 from pathlib import Path
 
 from mailtui.backends.base import IndexColumn, MailBackend, SearchField
 from mailtui.backends.local_watch import wait_for_change
-from mailtui.backends.maildir import names
+from mailtui.backends.maildir import names, queries
+from mailtui.backends.maildir.fill import fill_in_child
 from mailtui.backends.maildir.folders import FolderDir, create_maildirpp, discover, write_message
 from mailtui.backends.maildir.header_cache import MaildirHeaderCache, default_cache_path, envelope_from_row
 from mailtui.backends.maildir.index import (
@@ -258,7 +256,7 @@ class MaildirBackend(MailBackend):
             cache.put(lookup.folder, fresh)
         return result
 
-    # -- the index: sort, threads and search as header-cache queries ------------------
+    # -- the index: sort, threads and search as header-cache queries (maildir/queries.py) --
 
     def index_columns(
         self, folder: str, refs: Sequence[MessageRef], columns: Sequence[IndexColumn]
@@ -266,25 +264,7 @@ class MaildirBackend(MailBackend):
         """Values from the header cache, no file touched: a unique name is one immutable
         message, so a cached row is right for as long as the listing has its key."""
         cache = self.header_cache
-        if cache is None:
-            return {}
-        found = cache.columns(self._folder(folder).name, _keys(refs), columns)
-        need_date = "date" in columns
-        need_refs = "references" in columns
-        if not (need_date or need_refs):
-            return found
-        at_date = columns.index("date") if need_date else -1
-        at_refs = columns.index("references") if need_refs else -1
-        name_time = names.name_time
-        for key, row in found.items():
-            values = list(row)
-            if need_date and values[at_date] is None:
-                values[at_date] = name_time(key) or 0.0  # Envelope.sort_date: the ref's time
-            if need_refs:
-                text = values[at_refs]
-                values[at_refs] = tuple(text.split()) if isinstance(text, str) and text else ()
-            found[key] = tuple(values)
-        return found
+        return {} if cache is None else queries.columns(cache, self._folder(folder).name, refs, columns)
 
     def index_search(
         self, folder: str, refs: Sequence[MessageRef], field: SearchField, needle: str
@@ -292,8 +272,7 @@ class MaildirBackend(MailBackend):
         cache = self.header_cache
         if cache is None:
             return set(), set()
-        keys = _keys(refs)
-        return cache.search(self._folder(folder).name, keys, field, needle, listing_digest(keys))
+        return queries.search(cache, self._folder(folder).name, refs, field, needle)
 
     def prefetch_envelopes(
         self,
@@ -312,84 +291,25 @@ class MaildirBackend(MailBackend):
         cache = self.header_cache
         if cache is None or len(refs) < BACKGROUND_INDEX_MIN:
             return 0
-        fd = self._folder(folder)
-        try:
-            child = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "mailtui.backends.maildir.fill",
-                    str(self.root),
-                    fd.name,
-                    str(cache.path),
-                ],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                text=True,
-            )
-        except OSError:
-            return 0  # no child process here: the app indexes what it reads, as before
-        self._fill_children.add(child)
-        try:
-            while True:
-                if self._cache is None or (should_stop is not None and should_stop()):
-                    child.kill()
-                    child.communicate()
-                    return 0
-                try:
-                    out, _ = child.communicate(timeout=0.25)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
-        finally:
-            self._fill_children.discard(child)
-        head = (out or "0").split()[0]
-        return int(head) if head.isdigit() else 0
+
+        def stop() -> bool:
+            return self._cache is None or (should_stop is not None and should_stop())
+
+        return fill_in_child(self.root, self._folder(folder).name, cache.path, stop, self._fill_children)
 
     def stored_order(
         self, folder: str, refs: Sequence[MessageRef], mode: str
     ) -> tuple[Sequence[MessageRef], dict[str, int]] | None:
-        """An order stored for this very listing (its keys in order hash to the same digest),
-        as positions in it: the refs come back by `take`, hints kept, no key map built."""
+        """An order stored for this very listing (its keys in order hash to the same digest)."""
         cache = self.header_cache
-        if cache is None:
-            return None
-        keys = _keys(refs)
-        found = cache.get_order(self._folder(folder).name, mode, listing_digest(keys))
-        if found is None:
-            return None
-        positions, levels = array("I"), array("I")
-        try:
-            positions.frombytes(found[0])
-            levels.frombytes(found[1])
-        except ValueError:
-            return None
-        count = len(keys)
-        if len(positions) != count or len(levels) != count or (count and max(positions) >= count):
-            return None  # not an order of this listing after all
-        ordered = refs.take(positions) if isinstance(refs, RefList) else [refs[i] for i in positions]
-        depths = {keys[i]: d for i, d in zip(positions, levels, strict=True) if d}
-        return ordered, depths
+        return None if cache is None else queries.stored_order(cache, self._folder(folder).name, refs, mode)
 
     def store_order(
         self, folder: str, refs: Sequence[MessageRef], mode: str, keys: list[str], depths: dict[str, int]
     ) -> None:
-        """Stored as positions in the listing (4 bytes a message), keyed by its digest."""
         cache = self.header_cache
-        listing = _keys(refs)
-        if cache is None or len(keys) != len(listing):
-            return
-        position = {key: i for i, key in enumerate(listing)}
-        try:
-            positions = array("I", [position[k] for k in keys])
-        except KeyError:
-            return  # not an order of this listing
-        depth_of = depths.get
-        levels = array("I", [depth_of(k, 0) for k in keys])
-        cache.put_order(
-            self._folder(folder).name, mode, listing_digest(listing), positions.tobytes(), levels.tobytes()
-        )
+        if cache is not None:
+            queries.store_order(cache, self._folder(folder).name, refs, mode, keys, depths)
 
     def unread_keys(self, folder: str, refs: Sequence[MessageRef]) -> set[str]:
         """From the file names of the last listing (no `S` in the flags: unread)."""
@@ -398,15 +318,7 @@ class MaildirBackend(MailBackend):
         if listed is None:
             self.list_refs(folder)
             listed = self._files.file_names(fd.name) or []
-        unread = set()
-        for name in listed:
-            at = name.rfind(":2,")
-            if at < 0:
-                unread.add(names.key_of(name))
-            elif "S" not in name[at + 3 :]:
-                unread.add(name[:at])
-        wanted = set(_keys(refs))
-        return unread & wanted
+        return queries.unread_keys(listed, refs)
 
     def fetch_raw(self, folder: str, ref: MessageRef) -> bytes:
         """The message file's bytes, unchanged."""
@@ -578,15 +490,6 @@ class MaildirBackend(MailBackend):
         cache, self._cache = self._cache, None
         if cache is not None:
             cache.close()
-
-
-def listing_digest(keys: list[str]) -> str:
-    """Names one listing exactly: its keys, in order (a stored order fits only it)."""
-    return hashlib.sha1("\n".join(keys).encode("utf-8", "surrogateescape"), usedforsecurity=False).hexdigest()
-
-
-def _keys(refs: Sequence[MessageRef]) -> list[str]:
-    return refs.keys() if isinstance(refs, RefList) else [r.key for r in refs]
 
 
 def _unlink(path: Path, _location: object) -> bool:

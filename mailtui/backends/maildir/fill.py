@@ -14,7 +14,9 @@ optimisation: the app reads what is still missing itself when it needs it).
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 BATCH = 500
@@ -49,6 +51,43 @@ def fill(root: Path, folder: str, cache: Path) -> int:
         return done
     finally:
         backend.close()
+
+
+def fill_in_child(
+    root: Path, folder: str, cache: Path, should_stop: Callable[[], bool], running: set[subprocess.Popen[str]]
+) -> int:
+    """Run `fill` in a child process and wait for it (from a background thread).
+
+    `should_stop()` is asked four times a second and kills the child; the child is in
+    `running` while it runs (the backend kills those when it closes). Returns how many
+    headers it read (0 when stopped or when no child process can be started here).
+    """
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "mailtui.backends.maildir.fill", str(root), folder, str(cache)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+    except OSError:
+        return 0  # no child process here: the app indexes what it reads, as before
+    running.add(child)
+    try:
+        while True:
+            if should_stop():
+                child.kill()
+                child.communicate()
+                return 0
+            try:
+                out, _ = child.communicate(timeout=0.25)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+    finally:
+        running.discard(child)
+    head = (out or "0").split()[0]
+    return int(head) if head.isdigit() else 0
 
 
 def main(argv: list[str]) -> int:

@@ -1,0 +1,116 @@
+"""The Maildir header cache answering as the folder's index: columns, search, stored orders.
+
+The backend's `index_*`, `stored_order`, `store_order` and `unread_keys` in functions of
+the cache and the listing, so `backend.py` keeps to files and names. Values follow
+`backends.base.IndexColumn` (what `core.index.columns` computes from an Envelope).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from array import array
+from collections.abc import Sequence
+
+from mailtui.backends.base import IndexColumn, SearchField
+from mailtui.backends.maildir import names
+from mailtui.backends.maildir.header_cache import MaildirHeaderCache
+from mailtui.backends.maildir.refs import RefList
+from mailtui.core.models import MessageRef
+
+
+def keys_of(refs: Sequence[MessageRef]) -> list[str]:
+    return refs.keys() if isinstance(refs, RefList) else [r.key for r in refs]
+
+
+def listing_digest(keys: list[str]) -> str:
+    """Names one listing exactly: its keys, in order (a stored order fits only it)."""
+    return hashlib.sha1("\n".join(keys).encode("utf-8", "surrogateescape"), usedforsecurity=False).hexdigest()
+
+
+def columns(
+    cache: MaildirHeaderCache, folder: str, refs: Sequence[MessageRef], wanted: Sequence[IndexColumn]
+) -> dict[str, tuple[object, ...]]:
+    """key -> values of `wanted` for the indexed ones of `refs`, as `IndexColumn` says:
+    a missing Date is the delivery time in the name (Envelope.sort_date), references a tuple."""
+    found = cache.columns(folder, keys_of(refs), wanted)
+    need_date = "date" in wanted
+    need_refs = "references" in wanted
+    if not (need_date or need_refs):
+        return found
+    at_date = wanted.index("date") if need_date else -1
+    at_refs = wanted.index("references") if need_refs else -1
+    name_time = names.name_time
+    for key, row in found.items():
+        values = list(row)
+        if need_date and values[at_date] is None:
+            values[at_date] = name_time(key) or 0.0
+        if need_refs:
+            text = values[at_refs]
+            values[at_refs] = tuple(text.split()) if isinstance(text, str) and text else ()
+        found[key] = tuple(values)
+    return found
+
+
+def search(
+    cache: MaildirHeaderCache, folder: str, refs: Sequence[MessageRef], field: SearchField, needle: str
+) -> tuple[set[str], set[str]]:
+    keys = keys_of(refs)
+    return cache.search(folder, keys, field, needle, listing_digest(keys))
+
+
+def stored_order(
+    cache: MaildirHeaderCache, folder: str, refs: Sequence[MessageRef], mode: str
+) -> tuple[Sequence[MessageRef], dict[str, int]] | None:
+    """The order stored for this listing, as positions in it: the refs come back by `take`,
+    hints kept, no key map built. None when none fits."""
+    keys = keys_of(refs)
+    found = cache.get_order(folder, mode, listing_digest(keys))
+    if found is None:
+        return None
+    positions, levels = array("I"), array("I")
+    try:
+        positions.frombytes(found[0])
+        levels.frombytes(found[1])
+    except ValueError:
+        return None
+    count = len(keys)
+    if len(positions) != count or len(levels) != count or (count and max(positions) >= count):
+        return None  # not an order of this listing after all
+    ordered = refs.take(positions) if isinstance(refs, RefList) else [refs[i] for i in positions]
+    depths = {keys[i]: d for i, d in zip(positions, levels, strict=True) if d}
+    return ordered, depths
+
+
+def store_order(
+    cache: MaildirHeaderCache,
+    folder: str,
+    refs: Sequence[MessageRef],
+    mode: str,
+    keys: list[str],
+    depths: dict[str, int],
+) -> None:
+    """Stored as positions in the listing (4 bytes a message), keyed by its digest; an
+    order that is not a permutation of the listing is not stored."""
+    listing = keys_of(refs)
+    if len(keys) != len(listing):
+        return
+    position = {key: i for i, key in enumerate(listing)}
+    try:
+        positions = array("I", [position[k] for k in keys])
+    except KeyError:
+        return
+    depth_of = depths.get
+    levels = array("I", [depth_of(k, 0) for k in keys])
+    cache.put_order(folder, mode, listing_digest(listing), positions.tobytes(), levels.tobytes())
+
+
+def unread_keys(listed: list[str], refs: Sequence[MessageRef]) -> set[str]:
+    """Keys of `refs` whose file name (as last listed) has no `S` flag."""
+    unread = set()
+    for name in listed:
+        at = name.rfind(":2,")
+        if at < 0:
+            unread.add(names.key_of(name))
+        elif "S" not in name[at + 3 :]:
+            unread.add(name[:at])
+    return unread & set(keys_of(refs))
