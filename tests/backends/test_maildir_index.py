@@ -175,6 +175,13 @@ def test_a_message_that_left_the_folder_is_not_answered(backend: MaildirBackend,
     assert gone.key not in backend.index_search("INBOX", refs, "any", "")[1]
 
 
+def big_from(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
+    """Folders of `count` messages count as big (their index fills in the background)."""
+    from mailtui.backends.maildir import backend as maildir_backend
+
+    monkeypatch.setattr(maildir_backend, "BACKGROUND_INDEX_MIN", count)
+
+
 def test_a_big_folder_is_indexed_in_the_background_by_a_child_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -199,9 +206,7 @@ def test_a_big_folder_is_indexed_in_the_background_by_a_child_process(
 def test_a_background_fill_asked_to_stop_ends_its_child(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mailtui.backends.maildir import backend as maildir_backend
-
-    monkeypatch.setattr(maildir_backend, "BACKGROUND_INDEX_MIN", 20)
+    big_from(monkeypatch, 20)
     root = build(tmp_path / "Mail", extra=30)
     backend = MaildirBackend(root, header_cache=tmp_path / "c.sqlite3")
     refs = backend.list_refs("INBOX")
@@ -230,9 +235,7 @@ def reference_order(envs: list[Envelope], mode: str) -> tuple[list[str], dict[st
 def test_the_background_fill_stores_the_first_orders_for_this_listing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mailtui.backends.maildir import backend as maildir_backend
-
-    monkeypatch.setattr(maildir_backend, "BACKGROUND_INDEX_MIN", 20)
+    big_from(monkeypatch, 20)
     root = build(tmp_path / "Mail", extra=40)
     backend = MaildirBackend(root, header_cache=tmp_path / "c.sqlite3")
     refs = backend.list_refs("INBOX")
