@@ -185,9 +185,7 @@ def big_from(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
 def test_a_big_folder_is_indexed_in_the_background_by_a_child_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mailtui.backends.maildir import backend as maildir_backend
-
-    monkeypatch.setattr(maildir_backend, "BACKGROUND_INDEX_MIN", 20)  # "big" for this test
+    big_from(monkeypatch, 20)  # "big" for this test
     root = build(tmp_path / "Mail", extra=30)
     backend = MaildirBackend(root, header_cache=tmp_path / "c.sqlite3")
     refs = backend.list_refs("INBOX")
