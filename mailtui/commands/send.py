@@ -358,20 +358,12 @@ def follow_after_send(args: argparse.Namespace, server: ServerConfig, outcome: S
 
     from mailtui.commands.server import follow_and_print
     from mailtui.core.errors import EX_NOINPUT, EX_UNAVAILABLE
-    from mailtui.server.follow import is_local_host
+    from mailtui.server.after_send import follow_offer
 
-    queue_id = outcome.result.queue_id if outcome.status == "sent" and outcome.result else None
-    if outcome.status != "sent":
-        print("mailtui: not following: the message was queued locally, not sent", file=sys.stderr)
-        return code
-    if not is_local_host(server.host):
-        print(
-            f"mailtui: not following: the relay {server.host} is not on this host (its log is there)",
-            file=sys.stderr,
-        )
-        return code
+    offer = follow_offer(server.host, outcome)
+    queue_id = offer.queue_id
     if not queue_id:
-        print("mailtui: not following: the relay's reply named no queue id", file=sys.stderr)
+        print(f"mailtui: not following: {offer.why_not}", file=sys.stderr)
         return code
     last = follow_and_print(queue_id, args.log, args, since=datetime.now() - timedelta(minutes=5))
     if not last.trace.timelines:

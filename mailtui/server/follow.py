@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -133,7 +133,7 @@ def follow(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], object] = time.sleep,
     should_stop: Callable[[], bool] | None = None,
-) -> Iterator[FollowUpdate]:
+) -> Generator[FollowUpdate, None, None]:
     """Follow `query` (a queue id; a Message-ID or address works too) in the log until settled.
 
     `sources`: log files or `LogSource`s; None reads the usual files, else the journal (from
