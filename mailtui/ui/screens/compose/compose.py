@@ -43,6 +43,7 @@ from mailtui.core.sanitize import clean_line
 from mailtui.store.drafts import Drafts, new_draft_id
 from mailtui.ui.screens.compose.draft_actions import ComposeDrafts
 from mailtui.ui.screens.compose.draft_keeper import DraftKeeper
+from mailtui.ui.screens.compose.send_result import offer_follow
 from mailtui.ui.screens.compose.send_transcript import SendTranscript, failure_text
 from mailtui.ui.screens.compose.workers import (
     AUTOSAVE_SECONDS,
@@ -382,8 +383,9 @@ class ComposeScreen(ComposeDrafts):
             self.panel.add_outcome("\n".join(lines + notes), "ok")
             refused = getattr(outcome.result, "refused", None)
             title = "Sent, but some recipients were refused" if refused else "Message sent"
-            self.notify("\n".join(lines + notes), title=title, severity="warning" if refused else "information",
-                        timeout=10, markup=False)  # fmt: skip
+            why_not = offer_follow(self.app, message.server, outcome, lines + notes)
+            self.notify("\n".join(lines + notes + why_not), title=title,
+                        severity="warning" if refused else "information", timeout=10, markup=False)  # fmt: skip
             self._close("sent")
         else:
             # The notes already name the outbox id and how to retry: say the rest once.

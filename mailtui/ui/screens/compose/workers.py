@@ -120,6 +120,7 @@ class SendFinished(Message):
     """The message was accepted by the relay, or queued in the outbox (`outcome.status`)."""
 
     outcome: SendOutcome
+    server: ServerConfig | None = None  # the relay it went to (whether its log is on this host)
 
 
 @dataclass
@@ -206,6 +207,6 @@ class ComposeWorkers(Screen[object]):
         except MailtuiError as exc:
             self.post_message(SendFailed(exc))
         else:
-            self.post_message(SendFinished(outcome))
+            self.post_message(SendFinished(outcome, job.server))
         finally:
             unsubscribe()

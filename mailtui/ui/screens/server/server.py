@@ -24,6 +24,8 @@ from mailtui.ui.widgets.server.summary_view import SummaryView
 from mailtui.ui.widgets.server.trace_view import TraceView
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from textual.app import ComposeResult
 
     from mailtui.ui.screens.server.source import ServerSource
@@ -50,12 +52,18 @@ class ServerScreen(Screen[None]):
         ),
     ]
 
-    def __init__(self, source: ServerSource, tab: str = "queue") -> None:
+    def __init__(
+        self, source: ServerSource, tab: str = "queue", *, follow: str = "", since: datetime | None = None
+    ) -> None:
+        """`follow`: a queue id to follow live on the Trace tab at once (after a send), its log
+        lines from `since` on (the journal; files are read whole)."""
         super().__init__()
         if tab not in TABS:
             raise ValueError(f"unknown server tab {tab!r}; tabs: {', '.join(TABS)}")
         self.source = source
-        self.tab = tab
+        self.tab = "trace" if follow else tab
+        self.follow_query = follow
+        self.follow_since = since
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.source.describe()), id="server-source", markup=False)
@@ -86,6 +94,8 @@ class ServerScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._opened(self.tab)
+        if self.follow_query:
+            self.query_one(TraceView).follow(self.follow_query, self.follow_since)
 
     @on(TabbedContent.TabActivated)
     def _on_tab_activated(self, event: TabbedContent.TabActivated) -> None:

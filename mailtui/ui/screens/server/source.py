@@ -38,6 +38,10 @@ class ServerSource:
         postfix = f"-c {self.config_dir}" if self.config_dir else "the default instance"
         return f"log {log} · postfix {postfix}"
 
+    def follow_sources(self) -> list[Path] | None:
+        """What `server.follow.follow` reads: the files given, else None (its usual files or journal)."""
+        return [Path(p) for p in self.logs] or None
+
     def events(self) -> list[MailEvent]:
         """Every mail event of the log, in log order (blocking; raises `ServerError`s)."""
         files = self.log_files()

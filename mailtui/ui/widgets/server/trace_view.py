@@ -2,13 +2,16 @@
 
 The log is read and traced on a thread worker (`server.trace`); the timeline is drawn as plain
 `Text` (log lines may hold `[`: never markup), every recipient's reply and delays explained.
-ctrl+f follows the message: the log is traced again every second until each timeline has its
-final status (sent, bounced, expired) and left the queue.
+ctrl+f follows the message live (`server.follow` on a thread worker, the log read as it grows)
+until each timeline has its final status (sent, bounced, expired) and left the queue; closing
+the view stops it.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -16,11 +19,11 @@ from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from mailtui.core.errors import MailtuiError
 from mailtui.core.sanitize import clean_line
+from mailtui.server.follow import FollowUpdate, follow
 from mailtui.server.trace import Trace, trace
 from mailtui.ui.widgets.server.lines import Lines
 
@@ -29,7 +32,16 @@ if TYPE_CHECKING:
 
     from mailtui.ui.screens.server.source import ServerSource
 
-FOLLOW_SECONDS = 1.0
+FOLLOW_TIMEOUT = 600.0  # seconds, as `mailtui server trace --follow`
+DEFERRED_TIMEOUT = 60.0
+# Why a follow ended, for the status line.
+REASONS = {
+    "final": "final status reached",
+    "removed": "left the queue without a final status (deleted?)",
+    "deferred": "deferred, and nothing more for a minute; the MTA retries later (ctrl+f follows again)",
+    "timeout": "no final status within 10 minutes (ctrl+f follows again)",
+    "stopped": "stopped following",
+}
 # Emphasis only: colours come from the theme (CSS), never from here.
 STATUS_STYLE = {"sent": "bold", "bounced": "bold underline", "expired": "bold underline", "deferred": "bold"}
 
@@ -41,6 +53,14 @@ class TraceFound(Message):
     query: str
     result: Trace | None
     error: MailtuiError | None
+
+
+@dataclass
+class FollowProgressed(Message):
+    """The followed message's trace grew, or the follow ended (`update.done`)."""
+
+    query: str
+    update: FollowUpdate
 
 
 def trace_text(result: Trace) -> Lines:
@@ -109,7 +129,8 @@ class TraceView(Vertical):
         self.query_text = ""
         self.result: Trace | None = None
         self.loaded_once = False
-        self._follow: Timer | None = None
+        self._stop: threading.Event | None = None  # set: the follow worker ends
+        self.last_update: FollowUpdate | None = None
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="queue id, Message-ID or address; Enter traces it", id="trace-query")
@@ -123,10 +144,11 @@ class TraceView(Vertical):
 
     @property
     def following(self) -> bool:
-        return self._follow is not None
+        return self._stop is not None
 
     def start(self, query: str) -> None:
         """Trace `query` (also what the queue's `l` calls)."""
+        self.stop_following()
         self.query_one("#trace-query", Input).value = query
         self.query_text = query.strip()
         if self.query_text:
@@ -168,28 +190,74 @@ class TraceView(Vertical):
         self.result = message.result
         output.update(trace_text(message.result).render())
         count = len(message.result.timelines)
-        done = bool(message.result.timelines) and all(tl.final for tl in message.result.timelines)
-        if self.following and done:
-            self.stop_following()
-        state = " · following (ctrl+f stops)" if self.following else ""
-        self._status(f"{count} message(s), {len(message.result.rejects)} SMTP reject(s){state}")
+        self._status(f"{count} message(s), {len(message.result.rejects)} SMTP reject(s)")
 
     def action_follow(self) -> None:
-        """Trace the query again every second until every message has its final status."""
+        """Follow the query live until every message has its final status; again: stop."""
         if self.following:
             self.stop_following()
-            self._status("stopped following")
+            self._status(REASONS["stopped"])
             return
-        if not self.query_text:
-            self.start(self.query_one("#trace-query", Input).value)
-        if self.query_text:
-            self._follow = self.set_interval(FOLLOW_SECONDS, self.reload)
-            self._status("following (ctrl+f stops) …")
+        query = self.query_text or self.query_one("#trace-query", Input).value.strip()
+        if query:
+            self.follow(query)
+
+    def follow(self, query: str, since: datetime | None = None) -> None:
+        """Follow `query` (a queue id; a Message-ID or address too) in the log as it grows."""
+        self.stop_following()
+        self.query_one("#trace-query", Input).value = query
+        self.query_text = query.strip()
+        self.last_update = None
+        self._stop = threading.Event()
+        self._status(f"following {self.query_text} in the log (ctrl+f stops) …")
+        self._follow_log(self.query_text, since, self._stop)
+
+    @work(thread=True, exclusive=True, group="trace-follow", exit_on_error=False)
+    def _follow_log(self, query: str, since: datetime | None, stop: threading.Event) -> None:
+        try:
+            for update in follow(
+                query, self.source.follow_sources(), since=since, timeout=FOLLOW_TIMEOUT,
+                deferred_timeout=DEFERRED_TIMEOUT, sleep=stop.wait, should_stop=stop.is_set,
+            ):  # fmt: skip
+                self.post_message(FollowProgressed(query, update))
+        except MailtuiError as exc:
+            self.post_message(TraceFound(query, None, exc))
+
+    @on(FollowProgressed)
+    def _on_progress(self, message: FollowProgressed) -> None:
+        message.stop()
+        if message.query != self.query_text or not self.following:
+            return  # an earlier follow, or one stopped since
+        update = message.update
+        self.last_update = update
+        self.result = update.trace
+        output = self.query_one("#trace-output", Static)
+        if update.trace.timelines or update.trace.rejects:
+            output.update(trace_text(update.trace).render())
+        else:
+            output.update(Text(f"{self.query_text} is not in the log yet; waiting for it …"))
+        if update.done:
+            self._stop = None
+            ids = (
+                " -> ".join(update.trace.timelines[0].queue_ids)
+                if update.trace.timelines
+                else self.query_text
+            )
+            why = REASONS.get(update.reason, update.reason)
+            self._status(f"{ids}: {update.status} ({why}, {update.elapsed:.1f} s)")
+        else:
+            self._status(
+                f"following {self.query_text}: {update.status}, {update.elapsed:.0f} s (ctrl+f stops) …"
+            )
 
     def stop_following(self) -> None:
-        if self._follow is not None:
-            self._follow.stop()
-            self._follow = None
+        """End the follow worker (at its next poll; it waits on the event, so at once)."""
+        if self._stop is not None:
+            self._stop.set()
+            self._stop = None
+
+    def on_unmount(self) -> None:
+        self.stop_following()
 
     def action_page(self, direction: int) -> None:
         """Scroll the timeline a page while the cursor stays in the query."""
