@@ -310,3 +310,48 @@ async def test_mailtui_server_opens_the_screen_on_the_given_source(maildir: Path
         await pilot.press("ctrl+right", "ctrl+right")
         await wait_until(pilot, lambda: screen.active_tab == "summary", 10, "the Summary tab")
         await wait_until(pilot, lambda: shown(app, f"{'rejected':<9} {1:>7}"), 30, "the one reject counted")
+
+
+@pytest.mark.postfix
+async def test_ctrl_f_follows_the_live_log_and_stops(postfix_log: PostfixLog, maildir: Path) -> None:  # noqa: F811
+    from textual.worker import WorkerState
+
+    from mailtui.ui.widgets.server.trace_view import TraceView
+
+    server = postfix_log.server
+    app = server_app(maildir, ServerSource((str(server.maillog_path),), str(server.etc)))
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = await open_server(pilot)
+        screen.show_tab("trace")
+        view = screen.query_one(TraceView)
+        await wait_until(
+            pilot, lambda: app.focused is not None and app.focused.id == "trace-query", 10, "focus"
+        )
+
+        # An id the log never has: followed (waiting for it) until ctrl+f stops the worker.
+        await pilot.press(*"0123456789A", "ctrl+f")
+        await wait_until(pilot, lambda: shown(app, "0123456789A is not in the log yet"), 30, "waiting")
+        assert view.following
+        await pilot.press("ctrl+f")
+        await wait_until(
+            pilot,
+            lambda: (
+                not [
+                    w
+                    for w in app.workers
+                    if w.group == "trace-follow" and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+                ]
+            ),
+            30,
+            "the follow worker to end",
+        )
+        assert not view.following and shown(app, "stopped following")
+
+        # A message sent now, followed as Postfix logs it, to its final status.
+        qid = _send(server.port, "ctrl-f", [f"alice@{DOMAIN}"], {})
+        assert qid
+        await pilot.press("ctrl+u", *qid, "ctrl+f")
+        await wait_until(
+            pilot, lambda: shown(app, f"{qid}: sent (final status reached"), 60, "the final status"
+        )
+        assert shown(app, f"to <alice@{DOMAIN}> sent", "delivered to maildir")

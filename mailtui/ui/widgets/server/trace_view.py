@@ -198,7 +198,7 @@ class TraceView(Vertical):
             self.stop_following()
             self._status(REASONS["stopped"])
             return
-        query = self.query_text or self.query_one("#trace-query", Input).value.strip()
+        query = self.query_one("#trace-query", Input).value.strip() or self.query_text  # what is typed
         if query:
             self.follow(query)
 
