@@ -57,14 +57,16 @@ class MailBackend(ABC):
 
     #: `expunge(folder)`: remove the messages marked deleted (else the UI deletes them one by one).
     IMPLEMENTS_EXPUNGE: ClassVar[bool] = False
-    #: `prefetch_envelopes(...)`: fill a header cache in the background (network backends).
+    #: `prefetch_envelopes(...)`: fill a header cache in the background (IMAP on a connection
+    #: of its own, Maildir in a child process).
     IMPLEMENTS_PREFETCH: ClassVar[bool] = False
     #: `search_body(folder, needle)`: the server searches bodies (else the UI scans them).
     IMPLEMENTS_SERVER_SEARCH: ClassVar[bool] = False
     #: `fetch_preview` and `fetch_part`: large messages without their attachments first.
     IMPLEMENTS_PARTS: ClassVar[bool] = False
-    #: `index_columns`, `index_search`, `unread_keys`: sort, thread and search answered by the
-    #: backend's index (the header cache) without building an Envelope per message.
+    #: `index_columns`, `index_search`, `unread_keys`, `stored_order`, `store_order`: sort,
+    #: thread and search answered by the backend's index (the header cache) without building
+    #: an Envelope per message.
     IMPLEMENTS_INDEX: ClassVar[bool] = False
 
     # -- required -------------------------------------------------------------------

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from mailtui.backends.base import IndexColumn, SearchField
+from mailtui.backends.maildir import queries
 from mailtui.backends.maildir.backend import MaildirBackend
 from mailtui.backends.maildir.refs import RefList
 from mailtui.core.index.columns import index_values
@@ -33,6 +37,7 @@ COLUMNS: tuple[IndexColumn, ...] = (
     "references",
 )
 BASE = 1_700_000_000
+ROOT = Path(__file__).resolve().parents[2]  # the checkout, for a child process importing mailtui
 
 # (file name suffix, headers): non-ASCII case pairs, reply prefixes and list tags, a missing
 # Date, a missing and a duplicate Message-ID, an RFC 2047 sender, a thread.
@@ -263,7 +268,8 @@ def test_a_stored_order_round_trips_and_a_damaged_one_is_ignored(backend: Maildi
     cache = backend.header_cache
     assert cache is not None
     digest = maildir_backend_digest(refs)
-    cache.put_order("INBOX", "threads", digest, b"\xff" * 4 * len(keys), b"\0" * 4 * len(keys))
+    mode = queries.stored_mode("threads")
+    cache.put_order("INBOX", mode, digest, b"\xff" * 4 * len(keys), b"\0" * 4 * len(keys))
     assert backend.stored_order("INBOX", refs, "threads") is None  # positions out of range
 
 
@@ -309,3 +315,136 @@ def test_a_reordered_listing_keeps_the_file_hints(backend: MaildirBackend) -> No
     assert backend.fetch_envelopes("INBOX", part) == backend.fetch_envelopes(
         "INBOX", [refs[i] for i in order]
     )
+
+
+# -- defects found in review, each with the case that showed it ---------------------------
+
+
+def test_a_message_moved_back_by_another_client_is_searched_again(tmp_path: Path) -> None:
+    """Deleted here (its row follows it to Trash), restored by mutt: the listing has the old
+    keys again, but its row is elsewhere, so the folder is no longer known as indexed."""
+    root = build(tmp_path / "Mail", extra=2100)
+    backend = MaildirBackend(root, header_cache=tmp_path / "c.sqlite3")
+    refs = backend.list_refs("INBOX")
+    backend.fetch_envelopes("INBOX", refs)
+    victim = next(
+        r
+        for r in refs
+        if "Report 7 NIGHTLY" in "".join(e.subject for e in backend.fetch_envelopes("INBOX", [r]))
+    )
+    assert victim.key in backend.index_search("INBOX", refs, "subject", "report 7")[0]  # remembered complete
+    backend.delete("INBOX", [victim])
+    trash = root / ".Trash" / "cur"
+    (name,) = os.listdir(trash)
+    os.rename(trash / name, root / "cur" / name)  # another client restores it
+    again = MaildirBackend(root, header_cache=tmp_path / "c.sqlite3")
+    refs = again.list_refs("INBOX")
+    assert refs.keys() == backend.list_refs("INBOX").keys()
+    _hits, indexed = again.index_search("INBOX", refs, "subject", "report 7")
+    assert victim.key not in indexed  # so the search reads it: found, as the envelope path finds it
+
+
+def test_unread_keys_know_the_other_flag_separators(tmp_path: Path) -> None:
+    root = tmp_path / "Mail"
+    for sub in ("cur", "new", "tmp"):
+        (root / sub).mkdir(parents=True)
+    for i, suffix in enumerate(["!2,S", ";2,S", "!2,F", ":2,RS"]):  # mbsync, Dovecot, unread, read
+        (root / "cur" / f"{BASE + i}.M{i}P1.h{suffix}").write_bytes(b"Subject: x\n\nb\n")
+    backend = MaildirBackend(root, header_cache=tmp_path / "c.sqlite3")
+    refs = backend.list_refs("INBOX")
+    envs = backend.fetch_envelopes("INBOX", refs)
+    assert backend.unread_keys("INBOX", refs) == {e.ref.key for e in envs if e.is_unread}
+    assert len(backend.unread_keys("INBOX", refs)) == 1
+
+
+def test_missing_dates_and_odd_white_space_equal_the_envelope_path(tmp_path: Path) -> None:
+    """Names without a time (refs carry the file's mtime) and a no-break space inside an id."""
+    root = tmp_path / "Mail"
+    for sub in ("cur", "new", "tmp"):
+        (root / sub).mkdir(parents=True)
+    for i, name in enumerate(["msgA:2,S", "msgB:2,S", "msgC:2,S"]):
+        refs_line = "References: <foo\xa0bar@x> <baz@x>\n" if i == 1 else ""
+        (root / "cur" / name).write_bytes(f"Subject: s{i}\nMessage-ID: <{i}@x>\n{refs_line}\nb\n".encode())
+        os.utime(root / "cur" / name, (BASE + i * 100, BASE + i * 100))
+    backend = MaildirBackend(root, header_cache=tmp_path / "c.sqlite3")
+    refs = backend.list_refs("INBOX")
+    envs = backend.fetch_envelopes("INBOX", refs)
+    assert backend.index_columns("INBOX", refs, COLUMNS) == {
+        e.ref.key: index_values(e, COLUMNS) for e in envs
+    }
+    assert [e.date for e in envs] == [None, None, None] and {e.ref.timestamp for e in envs} != {0.0}
+    again = MaildirBackend(root, header_cache=tmp_path / "c.sqlite3").fetch_envelopes("INBOX", refs)
+    assert again == envs  # the cached envelope keeps the id's no-break space too
+
+
+def test_a_file_name_that_is_not_utf8_is_read_but_not_indexed(tmp_path: Path) -> None:
+    root = build(tmp_path / "Mail")
+    odd = os.fsencode(root / "cur") + f"/{BASE + 99}.M99P1.h".encode() + b"\xff:2,S"
+    with open(odd, "wb") as f:
+        f.write(b"Subject: odd name\n\nb\n")
+    backend = MaildirBackend(root, header_cache=tmp_path / "c.sqlite3")
+    refs = backend.list_refs("INBOX")
+    envs = backend.fetch_envelopes("INBOX", refs)
+    assert "odd name" in [e.subject for e in envs]
+    odd_key = next(e.ref.key for e in envs if e.subject == "odd name")
+    assert odd_key not in backend.index_columns("INBOX", refs, ["size"])
+    assert odd_key not in backend.index_search("INBOX", refs, "any", "odd")[1]
+    assert len(backend.index_columns("INBOX", refs, ["size"])) == len(refs) - 1
+
+
+def test_a_closed_backend_opens_no_cache_and_starts_no_fill(backend: MaildirBackend) -> None:
+    refs = backend.list_refs("INBOX")
+    backend.close()
+    assert backend.header_cache is None
+    assert backend.prefetch_envelopes("INBOX", refs) == 0 and not backend._fill_children
+
+
+def test_the_fill_child_ends_when_the_app_dies(tmp_path: Path) -> None:
+    """The app killed outright (here: os._exit in a parent process): its fill child goes too."""
+    root = build(tmp_path / "Mail", extra=3000)
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import os, sys, threading, time\n"
+        "from pathlib import Path\n"
+        "from mailtui.backends.maildir.fill import fill_in_child\n"
+        "running = set()\n"
+        f"args = (Path({str(root)!r}), 'INBOX', Path({str(tmp_path / 'c.sqlite3')!r}), lambda: False, running)\n"
+        "threading.Thread(target=fill_in_child, args=args, daemon=True).start()\n"
+        "while not running: time.sleep(0.01)\n"
+        "print(next(iter(running)).pid, flush=True)\n"
+        "os._exit(0)\n"
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    child = int(done.stdout.split()[0])
+    deadline = time.monotonic() + 60
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)  # waiting for a condition (the child gone), bounded
+    assert not _alive(child)
+    # It stopped when the parent died, not after indexing all 3006 messages on its own.
+    with sqlite3.connect(tmp_path / "c.sqlite3") as db:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+        indexed = db.execute("SELECT count(*) FROM envelopes").fetchone()[0] if "envelopes" in tables else 0
+    assert indexed < 3006
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def test_orders_are_versioned_and_two_listings_keep_theirs(
+    backend: MaildirBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    envs = everything(backend)
+    refs = backend.list_refs("INBOX")
+    keys, depths = reference_order(envs, "threads")
+    backend.store_order("INBOX", refs, "threads", keys, depths)
+    shorter = refs[1:]
+    backend.store_order("INBOX", shorter, "threads", [k for k in keys if k != refs[0].key], {})
+    assert stored_keys(backend, refs, "threads") == (keys, depths)  # the first listing's is kept
+    assert stored_keys(backend, shorter, "threads") is not None
+    monkeypatch.setattr(queries, "ORDER_VERSION", 99)  # another mailtui's rules
+    assert backend.stored_order("INBOX", refs, "threads") is None

@@ -87,12 +87,13 @@ class MaildirBackend(MailBackend):
         # Opened on first use, so the first listing does not wait for sqlite.
         self._cache_setting = header_cache
         self._fill_children: set[subprocess.Popen[str]] = set()
+        self._closed = False
         self._cache: MaildirHeaderCache | None = None
 
     @property
     def header_cache(self) -> MaildirHeaderCache | None:
-        """The sqlite header cache (None when turned off)."""
-        if self._cache is None and self._cache_setting is not False:
+        """The sqlite header cache (None when turned off, or once the backend is closed)."""
+        if self._cache is None and self._cache_setting is not False and not self._closed:
             setting = self._cache_setting
             path = setting if isinstance(setting, Path) else default_cache_path(self.root)
             self._cache = MaildirHeaderCache(path)
@@ -293,7 +294,7 @@ class MaildirBackend(MailBackend):
             return 0
 
         def stop() -> bool:
-            return self._cache is None or (should_stop is not None and should_stop())
+            return self._closed or (should_stop is not None and should_stop())
 
         return fill_in_child(self.root, self._folder(folder).name, cache.path, stop, self._fill_children)
 
@@ -484,6 +485,7 @@ class MaildirBackend(MailBackend):
 
     def close(self) -> None:
         """Close the header cache (ending a background fill); message files are opened per call."""
+        self._closed = True  # before the kills: a fill starting now stops at its first check
         for child in list(self._fill_children):
             child.kill()
         self._files.clear()

@@ -3,8 +3,8 @@
 `python -m mailtui.backends.maildir.fill ROOT FOLDER CACHE` reads the header of every
 message of FOLDER not indexed yet, newest first, and stores it, 500 at a time (each batch
 one short sqlite transaction, so the app's own writes wait milliseconds at most), then
-stores the orders the keys reach first (threads, sender, subject, size) for this listing,
-so toggling them in the app is a lookup. It runs
+stores the orders that `ctrl+t` and the first presses of `o` show (threads, by sender, by
+subject, by size) for this listing, so showing them in the app is a lookup. It runs
 at a lower priority in a process of its own: reading 100,000 headers costs 10-20 s of
 CPU, which on a thread would hold the GIL the UI needs. Prints how many it indexed.
 Messages that vanish meanwhile are skipped; any error ends it quietly (the cache is an
@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -63,9 +64,11 @@ def fill_in_child(
     headers it read (0 when stopped or when no child process can be started here).
     """
     try:
+        # stdin is a pipe the child watches: when this process ends, however it ends (kill -9
+        # included), the pipe closes and the child exits too.
         child = subprocess.Popen(
             [sys.executable, "-m", "mailtui.backends.maildir.fill", str(root), folder, str(cache)],
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
@@ -74,26 +77,40 @@ def fill_in_child(
         return 0  # no child process here: the app indexes what it reads, as before
     running.add(child)
     try:
-        while True:
+        while child.poll() is None:
             if should_stop():
                 child.kill()
-                child.communicate()
+                child.wait()
                 return 0
             try:
-                out, _ = child.communicate(timeout=0.25)
-                break
+                child.wait(timeout=0.25)
             except subprocess.TimeoutExpired:
                 continue
+        out = child.stdout.read() if child.stdout is not None else ""
     finally:
         running.discard(child)
-    head = (out or "0").split()[0]
-    return int(head) if head.isdigit() else 0
+        for pipe in (child.stdin, child.stdout):
+            if pipe is not None:
+                pipe.close()
+    words = (out or "").split()
+    return int(words[0]) if words and words[0].isdigit() else 0
+
+
+def _exit_with_parent() -> None:
+    """In the child: end at once when the parent's end of stdin closes (the parent is gone)."""
+
+    def watch() -> None:
+        sys.stdin.read()  # returns at EOF only: the parent never writes
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def main(argv: list[str]) -> int:
     if len(argv) != 3:
         print("usage: python -m mailtui.backends.maildir.fill ROOT FOLDER CACHE", file=sys.stderr)
         return 2
+    _exit_with_parent()
     try:
         os.nice(10)  # the UI comes first
     except OSError:

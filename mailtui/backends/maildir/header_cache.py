@@ -16,17 +16,18 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from mailtui import paths
 from mailtui.backends.sqlite_store import SqliteCache, open_cache
-from mailtui.core.index.sorting import base_subject, sender_name
+from mailtui.core.index.columns import index_value
 from mailtui.core.models import Envelope, Flag, MessageRef
 
-# 2: invisible characters of senders and subjects stored revealed; 3: sort keys and
-# lower-cased search columns, so sorting and searching are queries (no Envelope built).
-SCHEMA_VERSION = 3
+# Bumped when what a row holds changes: the decoder (core/message/envelope.py), the sort
+# keys (core/index/sorting.py), the search columns or the tables; an older file is rebuilt.
+SCHEMA_VERSION = 4
 _CHUNK = 500  # host parameters per statement (old sqlite builds allow 999)
 
 _SCHEMA = """
@@ -60,9 +61,10 @@ CREATE TABLE IF NOT EXISTS orders (
     folder TEXT NOT NULL,
     mode TEXT NOT NULL,
     digest TEXT NOT NULL,
+    stored REAL NOT NULL,
     positions BLOB NOT NULL,
     depths BLOB NOT NULL,
-    PRIMARY KEY (folder, mode)
+    PRIMARY KEY (folder, mode, digest)
 ) WITHOUT ROWID;
 """
 # What the index queries read, per column name of `backends.base.IndexColumn`.
@@ -81,6 +83,15 @@ RS, US = "\x1e", "\x1f"
 _RS, _US = "char(30)", "char(31)"
 
 
+def _encodable(key: str) -> bool:
+    """False for a key sqlite cannot store (a file name that is not UTF-8, kept as surrogates)."""
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _separable(keys: Sequence[str]) -> bool:
     """True when no key holds a separator (a pathological file name: read row by row)."""
     joined = "".join(keys)
@@ -92,11 +103,13 @@ def _split(text: str, sep: str) -> list[str]:
 
 
 def _real(text: str) -> float | None:
-    """`quote(date)`: NULL, or a REAL written so that it reads back exactly."""
+    """`_EXACT_DATE`: NULL, or a REAL written with 17 significant digits (reads back exactly)."""
     return None if text == "NULL" else float(text)
 
 
 _CONVERT: dict[str, Callable[[str], object]] = {"date": _real, "size": int}
+# sqlite's quote() and %g stop at 15-16 digits; %!.17g round-trips every double.
+_EXACT_DATE = "CASE WHEN date IS NULL THEN 'NULL' ELSE printf('%!.17g', date) END"
 # The lower-cased columns a header search looks in, per search field.
 _FIND_COLUMNS = {
     "any": ("find_sender", "find_subject", "find_to"),
@@ -135,7 +148,7 @@ def envelope_from_row(ref: MessageRef, row: Row, flags: frozenset[Flag]) -> Enve
         flags=flags,
         message_id=message_id,
         in_reply_to=in_reply_to,
-        references=tuple(refs.split()) if refs else (),
+        references=tuple(refs.split(" ")) if refs else (),  # ids hold no " " (stored joined by it)
         has_attachments=bool(attachments),
     )
 
@@ -155,8 +168,8 @@ def _row(folder: str, env: Envelope) -> tuple[object, ...]:
         env.in_reply_to,
         " ".join(env.references),
         int(env.has_attachments),
-        sender_name(env.sender, env.sender_address),
-        base_subject(env.subject),
+        index_value(env, "sender_key"),
+        index_value(env, "subject_key"),
         env.sender.lower(),
         env.to.lower(),
         env.cc.lower(),
@@ -209,6 +222,7 @@ class MaildirHeaderCache(SqliteCache):
             if self._db is None:
                 return found
             try:
+                keys = [k for k in keys if _encodable(k)]  # a file name sqlite cannot take: not cached
                 for start in range(0, len(keys), _CHUNK):
                     chunk = keys[start : start + _CHUNK]
                     marks = ",".join("?" * len(chunk))
@@ -226,7 +240,7 @@ class MaildirHeaderCache(SqliteCache):
 
     def put(self, folder: str, envelopes: Iterable[Envelope]) -> None:
         """Store envelopes read from files (replacing rows of the same keys)."""
-        rows = [_row(folder, env) for env in envelopes]
+        rows = [_row(folder, env) for env in envelopes if _encodable(env.ref.key)]
         if not rows:
             return
         with self._lock:
@@ -248,6 +262,9 @@ class MaildirHeaderCache(SqliteCache):
                 self._db.executemany(
                     "DELETE FROM envelopes WHERE folder = ? AND key = ?", [(folder, k) for k in keys]
                 )
+                # Rows left: a listing with those keys again (moved back by another client)
+                # is no longer known to be indexed.
+                self._db.execute("DELETE FROM complete WHERE folder = ?", (folder,))
                 self._db.commit()
             except sqlite3.Error as exc:
                 self._fail(exc)
@@ -262,6 +279,7 @@ class MaildirHeaderCache(SqliteCache):
                     "UPDATE OR REPLACE envelopes SET folder = ? WHERE folder = ? AND key = ?",
                     [(destination, folder, k) for k in keys],
                 )
+                self._db.execute("DELETE FROM complete WHERE folder IN (?, ?)", (folder, destination))
                 self._db.commit()
             except sqlite3.Error as exc:
                 self._fail(exc)
@@ -271,7 +289,7 @@ class MaildirHeaderCache(SqliteCache):
     ) -> dict[str, tuple[object, ...]]:
         """key -> the values of `names` (see `_QUERY_COLUMNS`) for the cached ones of `keys`.
 
-        A big request reads the folder's rows in one pass (see `_bulk`) and keeps those of
+        A big request reads the folder's rows in one pass (see `_bulk_columns`) and keeps those of
         `keys`; a small one asks for its keys. Raw values: date a float or None, size an
         int, the others str (references space-separated).
         """
@@ -340,15 +358,21 @@ class MaildirHeaderCache(SqliteCache):
         parts = ["key"]
         for name in names:
             column = _QUERY_COLUMNS[name]
-            parts.append("quote(date)" if column == "date" else column)  # quote(): exact REAL text
+            parts.append(_EXACT_DATE if column == "date" else column)
         joined = f" || {_US} || ".join(parts)
-        text = self._bulk(f"SELECT group_concat({joined}, {_RS}) FROM envelopes WHERE folder = ?", (folder,))
-        rows = self._bulk("SELECT CAST(count(*) AS TEXT) FROM envelopes WHERE folder = ?", (folder,))
-        if text is None or rows is None:
+        # The count in the same statement (one snapshot): a separator inside a value shows
+        # as more records than rows.
+        answer = self._bulk(
+            f"SELECT CAST(count(*) AS TEXT) || {_RS} || coalesce(group_concat({joined}, {_RS}), '') "
+            "FROM envelopes WHERE folder = ?",
+            (folder,),
+        )
+        if answer is None:
             return None
+        count, _, text = answer.partition(RS)
         records = _split(text, RS)
-        if len(records) != int(rows or 0):
-            return None  # a value holds a record separator
+        if not count.isdigit() or len(records) != int(count):
+            return None
         wanted = set(keys)
         width = len(names) + 1
         convert = [_CONVERT.get(_QUERY_COLUMNS[name]) for name in names]
@@ -395,6 +419,7 @@ class MaildirHeaderCache(SqliteCache):
                         if row[0] in wanted:
                             found[row[0]] = row[1:]
                     return found
+                keys = [k for k in keys if _encodable(k)]
                 for start in range(0, len(keys), _CHUNK):
                     chunk = keys[start : start + _CHUNK]
                     marks = ",".join("?" * len(chunk))
@@ -424,21 +449,27 @@ class MaildirHeaderCache(SqliteCache):
         return row[0], row[1]
 
     def put_order(self, folder: str, mode: str, digest: str, positions: bytes, depths: bytes) -> None:
-        """Keep one order of `mode` per folder (a newer listing's replaces it)."""
+        """Keep the orders of `mode` of the folder's last two listings (the app's and a fill's,
+        listed a moment apart, do not replace each other)."""
         with self._lock:
             if self._db is None:
                 return
             try:
                 self._db.execute(
-                    "INSERT OR REPLACE INTO orders VALUES (?, ?, ?, ?, ?)",
-                    (folder, mode, digest, positions, depths),
+                    "INSERT OR REPLACE INTO orders VALUES (?, ?, ?, ?, ?, ?)",
+                    (folder, mode, digest, time.time(), positions, depths),
+                )
+                self._db.execute(
+                    "DELETE FROM orders WHERE folder = ? AND mode = ? AND digest NOT IN "
+                    "(SELECT digest FROM orders WHERE folder = ? AND mode = ? ORDER BY stored DESC LIMIT 2)",
+                    (folder, mode, folder, mode),
                 )
                 self._db.commit()
             except sqlite3.Error as exc:
                 self._fail(exc)
 
     def count(self, folder: str) -> int:
-        """How many rows `folder` has (for tests and the status bar)."""
+        """How many rows `folder` has."""
         with self._lock:
             if self._db is None:
                 return 0

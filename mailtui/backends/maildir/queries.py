@@ -15,10 +15,12 @@ from mailtui.backends.base import IndexColumn, SearchField
 from mailtui.backends.maildir import names
 from mailtui.backends.maildir.header_cache import MaildirHeaderCache
 from mailtui.backends.maildir.refs import RefList
+from mailtui.core.index.columns import ORDER_VERSION
 from mailtui.core.models import MessageRef
 
 
 def keys_of(refs: Sequence[MessageRef]) -> list[str]:
+    """The keys of `refs` in order (a RefList's without building a MessageRef each)."""
     return refs.keys() if isinstance(refs, RefList) else [r.key for r in refs]
 
 
@@ -39,21 +41,34 @@ def columns(
         return found
     at_date = wanted.index("date") if need_date else -1
     at_refs = wanted.index("references") if need_refs else -1
-    name_time = names.name_time
+    stamps: dict[str, float] | None = None  # ref times, for messages without a Date
     for key, row in found.items():
         values = list(row)
         if need_date and values[at_date] is None:
-            values[at_date] = name_time(key) or 0.0
+            if stamps is None:
+                stamps = _ref_times(refs)
+            values[at_date] = stamps.get(key, 0.0)
         if need_refs:
             text = values[at_refs]
-            values[at_refs] = tuple(text.split()) if isinstance(text, str) and text else ()
+            # Joined by " " when stored; an id holds no " " but may hold other white space.
+            values[at_refs] = tuple(text.split(" ")) if isinstance(text, str) and text else ()
         found[key] = tuple(values)
     return found
+
+
+def _ref_times(refs: Sequence[MessageRef]) -> dict[str, float]:
+    """key -> MessageRef.timestamp (what Envelope.sort_date falls back to): a RefList's come
+    from the names (no MessageRef built); a listing of names without a time has mtimes."""
+    if isinstance(refs, RefList):
+        name_time = names.name_time
+        return {key: name_time(key) or 0.0 for key in refs.keys()}
+    return {r.key: r.timestamp for r in refs}
 
 
 def search(
     cache: MaildirHeaderCache, folder: str, refs: Sequence[MessageRef], field: SearchField, needle: str
 ) -> tuple[set[str], set[str]]:
+    """(keys matching, keys indexed) among `refs` (`MailBackend.index_search`)."""
     keys = keys_of(refs)
     return cache.search(folder, keys, field, needle, listing_digest(keys))
 
@@ -64,7 +79,7 @@ def stored_order(
     """The order stored for this listing, as positions in it: the refs come back by `take`,
     hints kept, no key map built. None when none fits."""
     keys = keys_of(refs)
-    found = cache.get_order(folder, mode, listing_digest(keys))
+    found = cache.get_order(folder, stored_mode(mode), listing_digest(keys))
     if found is None:
         return None
     positions, levels = array("I"), array("I")
@@ -101,7 +116,13 @@ def store_order(
         return
     depth_of = depths.get
     levels = array("I", [depth_of(k, 0) for k in keys])
-    cache.put_order(folder, mode, listing_digest(listing), positions.tobytes(), levels.tobytes())
+    cache.put_order(folder, stored_mode(mode), listing_digest(listing), positions.tobytes(), levels.tobytes())
+
+
+def stored_mode(mode: str) -> str:
+    """Stored orders are kept per ORDER_VERSION: a changed thread or sort rule is not read
+    from an older mailtui's orders."""
+    return f"{mode}/{ORDER_VERSION}"
 
 
 def unread_keys(listed: list[str], refs: Sequence[MessageRef]) -> set[str]:
@@ -109,8 +130,9 @@ def unread_keys(listed: list[str], refs: Sequence[MessageRef]) -> set[str]:
     unread = set()
     for name in listed:
         at = name.rfind(":2,")
-        if at < 0:
+        if at >= 0:  # the common separator, inline (100k names)
+            if "S" not in name[at + 3 :]:
+                unread.add(name[:at])
+        elif "S" not in names.info_of(name):  # `!2,` (mbsync) or `;2,` (Dovecot) or no flags
             unread.add(names.key_of(name))
-        elif "S" not in name[at + 3 :]:
-            unread.add(name[:at])
     return unread & set(keys_of(refs))

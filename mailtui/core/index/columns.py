@@ -39,6 +39,10 @@ def index_values(env: Envelope, columns: Sequence[str]) -> tuple[object, ...]:
     return tuple(index_value(env, c) for c in columns)
 
 
+# Bumped with any change of how an order comes out (core/index/threads.py, sorting.py):
+# orders stored by an index under another version are not used.
+ORDER_VERSION = 1
+
 # What each order needs (`backends.base.IndexColumn`); threads in ThreadRow's field order.
 THREAD_COLUMNS = ("message_id", "in_reply_to", "references", "date")
 SORT_COLUMN = {"date": "date", "size": "size", "from": "sender_key", "subject": "subject_key"}

@@ -1,6 +1,7 @@
 """Index orderings other than delivery time: by date, sender, subject or size (pure).
 
-Works on compact `SortRow`s rather than Envelopes, so the browser can order 100,000
+A change of these rules needs `core.index.columns.ORDER_VERSION` (stored orders) and the
+Maildir cache's SCHEMA_VERSION (stored sort keys) bumped. Works on compact `SortRow`s rather than Envelopes, so the browser can order 100,000
 messages while holding one small tuple per message. Ties keep the incoming order, which
 is newest first, so equal senders or subjects stay in date order.
 """

@@ -7,6 +7,7 @@ message's parent is the last id of its chain. Not done (on purpose, for predicta
 in an admin's inbox): grouping by subject. Messages without a Message-ID, or with a
 duplicate one, are threads of their own.
 
+A change of the output needs `core.index.columns.ORDER_VERSION` bumped (stored orders).
 Output is display order: threads newest activity first (the index's default), replies
 oldest first under their parent, each with its depth for indentation.
 """

@@ -241,10 +241,10 @@ class BrowserJobs:
         thread.start()
 
     def start_prefetch(self, folder: str, refs: Sequence[MessageRef]) -> None:
-        """Fill a network backend's header cache with the rest of the folder, in the background.
+        """Fill the backend's header cache with the rest of the folder, in the background.
 
         Only backends that implement prefetching (IMAP: on a connection of its own, so
-        the UI's calls never wait for it). A daemon thread, like the watcher, so quitting
+        the UI's calls never wait for it; Maildir: big folders, in a child process). A daemon thread, like the watcher, so quitting
         does not wait for a 100k-message walk; the stop event ends it between batches.
         """
         self.stop_prefetch()

@@ -2,9 +2,10 @@
 
 `OrderState` is which order is chosen and the orders already computed (plain data,
 testable alone). `BrowserOrdering` is the part of `BrowserScreen` (`screen.ordering`) that
-acts on it: orders other than the listing's own need every envelope, so a worker reads
-them through the backend (the Maildir header cache first, filling it), keeps one small
-row per message and posts the order; one order per folder listing is kept.
+acts on it. An order other than the listing's own is computed by a worker: with a backend
+that has an index (Maildir), the order stored for this listing, else one query for the
+column it needs, reading only the messages not indexed yet; otherwise from every envelope,
+one small row per message. One order per folder listing is kept in memory.
 """
 
 from __future__ import annotations
