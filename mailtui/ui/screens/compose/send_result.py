@@ -106,15 +106,19 @@ class SendResultDialog(ModalScreen[None]):
     def _check(self, queue_id: str) -> None:
         from mailtui.server.after_send import appears_in_log
 
+        sources = self.source.follow_sources(recent=True)  # just sent: not in a rotated log
         try:
             found = appears_in_log(
-                queue_id, self.source.follow_sources(), since=self.sent_at - timedelta(minutes=5),
+                queue_id, sources, since=self.sent_at - timedelta(minutes=5),
                 timeout=PROBE_SECONDS, sleep=self._stop.wait, should_stop=self._stop.is_set,
             )  # fmt: skip
         except MailtuiError as exc:
             self.post_message(LogChecked(queue_id, False, exc))
         else:
             self.post_message(LogChecked(queue_id, found))
+        finally:
+            for source in sources or ():
+                source.close()
 
     @on(LogChecked)
     def _on_checked(self, message: LogChecked) -> None:

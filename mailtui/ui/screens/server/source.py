@@ -14,6 +14,7 @@ from pathlib import Path
 from mailtui.server.events import MailEvent
 from mailtui.server.logparse import default_log_files, journal_lines, read_log, rotated_files
 from mailtui.server.queue import PostfixQueue
+from mailtui.server.tail import FileTail, LogSource
 from mailtui.server.trace import events_of
 
 _FileKey = tuple[tuple[str, int, int], ...]
@@ -38,9 +39,14 @@ class ServerSource:
         postfix = f"-c {self.config_dir}" if self.config_dir else "the default instance"
         return f"log {log} · postfix {postfix}"
 
-    def follow_sources(self) -> list[Path] | None:
-        """What `server.follow.follow` reads: the files given, else None (its usual files or journal)."""
-        return [Path(p) for p in self.logs] or None
+    def follow_sources(self, *, recent: bool = False) -> list[LogSource] | None:
+        """What `server.follow.follow` reads: the files given, else None (the usual files or the
+        journal, opened by follow). With `recent` (a message sent just now) the usual files are
+        named too, and their rotations are not read. The caller closes what it gets."""
+        if not recent:
+            return [FileTail(p) for p in self.logs] or None
+        files = self.log_files()
+        return [FileTail(f, rotated=False) for f in files] if files else None
 
     def events(self) -> list[MailEvent]:
         """Every mail event of the log, in log order (blocking; raises `ServerError`s)."""

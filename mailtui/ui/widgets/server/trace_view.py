@@ -214,14 +214,19 @@ class TraceView(Vertical):
 
     @work(thread=True, exclusive=True, group="trace-follow", exit_on_error=False)
     def _follow_log(self, query: str, since: datetime | None, stop: threading.Event) -> None:
+        # A follow from a send (`since` given) reads the current log only, not its rotations.
+        sources = self.source.follow_sources(recent=since is not None)
         try:
             for update in follow(
-                query, self.source.follow_sources(), since=since, timeout=FOLLOW_TIMEOUT,
+                query, sources, since=since, timeout=FOLLOW_TIMEOUT,
                 deferred_timeout=DEFERRED_TIMEOUT, sleep=stop.wait, should_stop=stop.is_set,
             ):  # fmt: skip
                 self.post_message(FollowProgressed(query, update))
         except MailtuiError as exc:
             self.post_message(TraceFound(query, None, exc))
+        finally:
+            for source in sources or ():
+                source.close()
 
     @on(FollowProgressed)
     def _on_progress(self, message: FollowProgressed) -> None:
