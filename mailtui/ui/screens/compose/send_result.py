@@ -1,9 +1,10 @@
 """The result of a send through a relay on this host: the relay's reply, and the offer to follow
 its queue id in this host's mail log live until its final status (`f`).
 
-The offer is made once the id is seen in the log (`server.after_send.appears_in_log`, on a
-thread worker): a relay on loopback may be a tunnel to another host or a test server that
-writes no mail log, and then the dialog says why there is nothing to follow. `f` opens the
+The id is looked for in the log first (`server.after_send.appears_in_log`, on a thread
+worker of the app, compose having closed): the dialog opens only once it is there. A relay
+on loopback may be a tunnel to another host or a test server that writes no mail log (the
+demo's): then a notification says why there is nothing to follow, and no dialog is in the way. `f` opens the
 mail-server screen's Trace tab following the id. Relay and log text is untrusted: plain
 `Text`, never markup.
 """
@@ -22,6 +23,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from mailtui.core.errors import MailtuiError
 from mailtui.core.sanitize import clean_line
@@ -68,13 +70,22 @@ class SendResultDialog(ModalScreen[None]):
     }
     """
 
-    def __init__(self, lines: list[str], queue_id: str, relay: str, source: ServerSource) -> None:
+    def __init__(
+        self,
+        lines: list[str],
+        queue_id: str,
+        relay: str,
+        source: ServerSource,
+        sent_at: datetime | None = None,
+        found: bool = False,
+    ) -> None:
         super().__init__()
         self.lines = lines
         self.queue_id = queue_id
         self.relay = relay
         self.source = source
-        self.sent_at = datetime.now()
+        self.sent_at = sent_at or datetime.now()
+        self._found = found  # already seen in the log (offer_follow looked): no second look
         self.followable = False
         self.follow_hint = ""  # the offer or why there is none, as plain text (for tests and copy)
         self._stop = threading.Event()
@@ -97,7 +108,10 @@ class SendResultDialog(ModalScreen[None]):
             yield Static("Esc closes", id="send-result-keys", markup=False)
 
     def on_mount(self) -> None:
-        self._check(self.queue_id)
+        if self._found:
+            self.post_message(LogChecked(self.queue_id, True))
+        else:
+            self._check(self.queue_id)
 
     def on_unmount(self) -> None:
         self._stop.set()
@@ -135,11 +149,7 @@ class SendResultDialog(ModalScreen[None]):
         if message.error is not None:
             why = f"{self.log_name} cannot be read ({message.error.title}: {message.error.message})"
         else:
-            why = (
-                f"{self.queue_id} did not appear in {self.log_name} within {PROBE_SECONDS:.0f} s: the relay "
-                f"{self.relay} logs somewhere else (a tunnel to another host, or a server that writes no "
-                "mail log); start mailtui with --log FILE if this host's log is elsewhere"
-            )
+            why = not_in_log(self)
         self._hint(hint, f"Not offered to follow in the log: {why}.")
 
     def _hint(self, hint: Static, text: str) -> None:
@@ -176,6 +186,46 @@ def offer_follow(
     source = getattr(app, "server_source", None)
     if offer.queue_id and source is not None:
         relay = f"{server.host}:{server.port}"
-        app.call_later(app.push_screen, SendResultDialog(lines, offer.queue_id, relay, source))
+        look_in_log(app, SendResultDialog(lines, offer.queue_id, relay, source))
         return []
     return [f"Not followed in the mail log: {offer.why_not}."] if offer.local else []
+
+
+def look_in_log(app: App[object], dialog: SendResultDialog) -> None:
+    """Open `dialog` once its queue id is in the log; else notify why it is not offered."""
+    from mailtui.server.after_send import appears_in_log
+
+    def look() -> None:
+        worker = get_current_worker()  # cancelled when the app quits: the look stops then
+        sources = dialog.source.follow_sources(recent=True)
+        why = ""
+        try:
+            found = appears_in_log(
+                dialog.queue_id, sources, since=dialog.sent_at - timedelta(minutes=5), timeout=PROBE_SECONDS,
+                should_stop=lambda: worker.is_cancelled,
+            )  # fmt: skip
+        except MailtuiError as exc:
+            found, why = False, f"{dialog.log_name} cannot be read ({exc.title}: {exc.message})"
+        finally:
+            for source in sources or ():
+                source.close()
+        if worker.is_cancelled:
+            return
+        if found:
+            dialog._found = True
+            app.call_from_thread(app.push_screen, dialog)
+            return
+        why = why or not_in_log(dialog)
+        app.call_from_thread(
+            app.notify, f"Not followed in the mail log: {why}.", title="Message sent", timeout=8, markup=False
+        )
+
+    app.run_worker(look, thread=True, group="send-follow", exclusive=True, exit_on_error=False)
+
+
+def not_in_log(dialog: SendResultDialog) -> str:
+    return (
+        f"{dialog.queue_id} did not appear in {dialog.log_name} within {PROBE_SECONDS:.0f} s: the relay "
+        f"{dialog.relay} logs somewhere else (a tunnel to another host, or a server that writes no "
+        "mail log); start mailtui with --log FILE if this host's log is elsewhere"
+    )
