@@ -44,20 +44,30 @@ def _common(parser: argparse.ArgumentParser, ports: str) -> None:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("probe", help="test an SMTP relay or IMAP server step by step (like swaks)")
+    from mailtui.core.exit_codes import exit_table_text
+
+    parser = sub.add_parser(
+        "probe", help="test an SMTP relay or IMAP server step by step (like swaks)",
+        epilog=exit_table_text(), formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
     kinds = parser.add_subparsers(dest="probe_kind", metavar="smtp|imap", required=True)
     smtp = kinds.add_parser(
         "smtp",
         help="connect, EHLO, STARTTLS, AUTH, MAIL, RCPT, DATA; stop after a stage",
         description="Probe an SMTP relay. Without --quit-after it stops after RCPT when --to is given, "
         "else after AUTH (with --user) or TLS. Only --quit-after data delivers a test message.",
+        epilog=exit_table_text(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _common(smtp, "465 ssl, 587 starttls, 25 none")
     smtp.add_argument("--from", dest="sender", metavar="ADDR", help="MAIL FROM address")
     smtp.add_argument("--to", dest="recipient", metavar="ADDR", help="RCPT TO address")
     smtp.add_argument("--quit-after", choices=SMTP_STAGES, help="the last stage to run")
     smtp.add_argument("--ehlo", metavar="NAME", help="the name to send in EHLO (default: this host's FQDN)")
-    imap = kinds.add_parser("imap", help="greeting, CAPABILITY before/after TLS and login, LIST")
+    imap = kinds.add_parser(
+        "imap", help="greeting, CAPABILITY before/after TLS and login, LIST",
+        epilog=exit_table_text(), formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
     _common(imap, "993 ssl, 143 otherwise")
     parser.set_defaults(handler=run)
 

@@ -17,10 +17,20 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("queue", help="list or flush the outbox (messages waiting for the relay)")
+    from mailtui.core.exit_codes import exit_table_text
+
+    parser = sub.add_parser(
+        "queue", help="list or flush the outbox (messages waiting for the relay)",
+        epilog=exit_table_text(), formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
     actions = parser.add_subparsers(dest="queue_action", metavar="ACTION", required=True)
     actions.add_parser("list", help="list queued messages: id, age, attempts, recipients, last error")
-    flush = actions.add_parser("flush", help="send queued messages that are due")
+    flush = actions.add_parser(
+        "flush",
+        help="send queued messages that are due",
+        epilog=exit_table_text(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     flush.add_argument("--force", action="store_true", help="send every queued message now, held ones too")
     flush.add_argument("--transcript", action="store_true", help="print the SMTP dialogue on stderr")
     drop = actions.add_parser("drop", help="delete queued messages without sending them (like postsuper -d)")

@@ -2,8 +2,8 @@
 
 The relay is the account's [account.smtp], or any relay named with `--server HOST[:PORT]`
 (no config needed; AUTH only with --user, password from $MAILTUI_PASSWORD or a prompt).
-Exit codes are msmtp's sysexits: 0 sent, 75 queued for a retry, 67 unknown user, 77 login
-refused, 69 other refusals, 65 bad input, 66 missing attachment, 78 config errors.
+Exit codes are msmtp's sysexits, from the one table in `mailtui.core.exit_codes` (printed by
+`--help`): 0 sent, 75 queued for a retry, 67 unknown user, 77 login refused, 76 TLS failed...
 `attempt` and `report_failure` are shared with `mailtui sendmail`, which reports differently.
 """
 
@@ -28,10 +28,14 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from mailtui.core.exit_codes import exit_table_text
+
     parser = sub.add_parser(
         "send",
         help="send a message (mutt-style: body on stdin), through an account or any --server",
         description="Send a message; the body is read from stdin (empty when stdin is a terminal).",
+        epilog=exit_table_text(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("to", nargs="*", metavar="TO", help="recipient addresses")
     parser.add_argument("-s", "--subject", help="the subject")

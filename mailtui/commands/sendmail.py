@@ -208,7 +208,9 @@ def run(args: argparse.Namespace) -> int:
 
     opts = parse_options(list(args.argv))
     if opts.help:
-        print(USAGE, end="")
+        from mailtui.core.exit_codes import exit_table_text
+
+        print(USAGE + "\n" + exit_table_text(), end="")
         return 0
     if opts.config:
         args.config = Path(opts.config)
@@ -290,11 +292,6 @@ def deliver_sendmail(
     return code
 
 
-_EXIT_NAMES = {0: "EX_OK", 64: "EX_USAGE", 65: "EX_DATAERR", 66: "EX_NOINPUT", 67: "EX_NOUSER",
-               69: "EX_UNAVAILABLE", 70: "EX_SOFTWARE", 74: "EX_IOERR", 75: "EX_TEMPFAIL",
-               76: "EX_PROTOCOL", 77: "EX_NOPERM", 78: "EX_CONFIG"}  # fmt: skip
-
-
 def _log(
     opts: SendmailOptions,
     server: ServerConfig,
@@ -308,6 +305,7 @@ def _log(
     """One line per message in the -X file, in msmtp's logfile format; a problem is a warning only."""
     import time
 
+    from mailtui.core.exit_codes import exit_name
     from mailtui.core.sanitize import clean_line
 
     if not opts.log_file:
@@ -316,7 +314,7 @@ def _log(
         f"{time.strftime('%b %d %H:%M:%S')} host={server.host} tls={'off' if server.tls == 'none' else 'on'} "
         f"auth={'on' if server.auth and server.user else 'off'} from={sender} recipients={','.join(recipients)} "
         f"mailsize={len(raw)} smtpstatus={smtp_code if smtp_code is not None else '-'} "
-        f"smtpmsg='{clean_line(text)[:200]}' exitcode={_EXIT_NAMES.get(exit_code, exit_code)}\n"
+        f"smtpmsg='{clean_line(text)[:200]}' exitcode={exit_name(exit_code)}\n"
     )
     try:
         with open(Path(opts.log_file).expanduser(), "a", encoding="utf-8") as fh:

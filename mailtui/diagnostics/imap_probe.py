@@ -31,7 +31,8 @@ from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginEr
 from mailtui.backends.imap import trace as imap_trace
 from mailtui.backends.imap.settings import ImapSettings, make_ssl_context, settings_from_server
 from mailtui.config import ServerConfig
-from mailtui.core.errors import EX_NOPERM, EX_PROTOCOL, EX_TEMPFAIL, EX_UNAVAILABLE, EX_USAGE, MailtuiError
+from mailtui.core.errors import EX_NOPERM, EX_PROTOCOL, EX_TEMPFAIL, EX_USAGE, MailtuiError
+from mailtui.core.exit_codes import exit_code_for_failure
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import Direction, Transcript
 from mailtui.diagnostics import probe_messages, tls_info
@@ -253,21 +254,24 @@ class ImapProbeSession(ProbeSession[ImapStage]):
         if isinstance(exc, ssl.SSLError):
             verify = tls_info.find_verify_error(exc)
             failure = tls_info.explain_verify_error(verify) if verify is not None else None
-            return probe_messages.tls_failed("imap", where, stage, failure, text, s.tls, s.port), EX_PROTOCOL
+            tls_code = exit_code_for_failure("tls")
+            return probe_messages.tls_failed("imap", where, stage, failure, text, s.tls, s.port), tls_code
         if isinstance(exc, LoginError):
             return (
                 f"{where} refused the login of {s.user!r}: {text}. Check the user name and password.",
-                EX_NOPERM,
+                exit_code_for_failure("login"),
             )
         if isinstance(exc, TimeoutError | socket.timeout):
-            return probe_messages.timed_out(where, s.timeout, stage), EX_TEMPFAIL
+            return probe_messages.timed_out(where, s.timeout, stage), exit_code_for_failure("timeout")
         if isinstance(exc, IMAPClientAbortError):
-            return f"{where} dropped the connection during {stage}: {text}", EX_TEMPFAIL
+            return f"{where} dropped the connection during {stage}: {text}", exit_code_for_failure(
+                "disconnected"
+            )
         if isinstance(exc, OSError):
             if stage == "connect":
-                return probe_messages.unreachable(where, text), EX_UNAVAILABLE
-            return f"network error with {where} during {stage}: {text}", EX_TEMPFAIL
-        return f"{where} answered {stage} with an error: {text}", EX_PROTOCOL
+                return probe_messages.unreachable(where, text), exit_code_for_failure("unreachable")
+            return f"network error with {where} during {stage}: {text}", exit_code_for_failure("disconnected")
+        return f"{where} answered {stage} with an error: {text}", exit_code_for_failure("protocol")
 
 
 # --------------------------------------------------------------------------- raw console

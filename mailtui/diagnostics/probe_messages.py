@@ -8,7 +8,8 @@ host. The probes call these as `probe_messages.<name>(...)`.
 from __future__ import annotations
 
 from mailtui.config import DEFAULT_PORTS, ServerKind, default_port
-from mailtui.core.errors import EX_NOPERM, EX_PROTOCOL, EX_TEMPFAIL, EX_USAGE
+from mailtui.core.errors import EX_NOPERM, EX_TEMPFAIL, EX_USAGE
+from mailtui.core.exit_codes import exit_code_for_failure
 from mailtui.diagnostics.probe_session import ProbeError, StepStatus
 from mailtui.tls import VerifyFailure
 
@@ -28,7 +29,7 @@ def require_starttls(kind: ServerKind, host: str, port: int, offered: bool) -> N
         raise ProbeError(
             f"{host}:{port} does not offer STARTTLS, but --tls starttls requires it. Use --tls ssl "
             f"(usually port {default_port(kind, 'ssl')}), or --tls none to probe without encryption.",
-            exit_code=EX_PROTOCOL,
+            exit_code=exit_code_for_failure("tls"),
         )
 
 

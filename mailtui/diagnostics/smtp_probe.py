@@ -26,15 +26,12 @@ import aiosmtplib
 from mailtui.config import ServerConfig
 from mailtui.core.codes.explain import short_explanation
 from mailtui.core.errors import (
-    EX_CONFIG,
     EX_NOPERM,
-    EX_PROTOCOL,
     EX_TEMPFAIL,
-    EX_UNAVAILABLE,
     EX_USAGE,
     MailtuiError,
 )
-from mailtui.core.exit_codes import exit_code_for_reply
+from mailtui.core.exit_codes import exit_code_for_failure, exit_code_for_reply
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import Direction, Transcript
 from mailtui.diagnostics import probe_messages, tls_info
@@ -210,7 +207,9 @@ class SmtpProbeSession(ProbeSession[Stage]):
         try:
             context = make_tls_context(s) if s.tls != "none" else None
         except MailtuiError as exc:
-            raise ProbeError(str(exc).replace(s.table, "--ca-file"), exit_code=EX_CONFIG) from exc
+            raise ProbeError(
+                str(exc).replace(s.table, "--ca-file"), exit_code=exit_code_for_failure("tls_config")
+            ) from exc
         self.client = TranscriptSMTP(
             transcript=self.transcript, label=self.label, account=s.account,
             hostname=s.host, port=s.port, use_tls=s.tls == "ssl",
@@ -345,7 +344,7 @@ def _classify(exc: BaseException, stage: Stage, server: ServerConfig) -> tuple[s
         failure = tls_info.explain_verify_error(verify) if verify is not None else None
         return probe_messages.tls_failed(
             "smtp", where, stage, failure, text, server.tls, server.port
-        ), EX_PROTOCOL
+        ), exit_code_for_failure("tls")
     if isinstance(exc, aiosmtplib.SMTPResponseException):
         code, msg = exc.code, clean_line(exc.message)
         said = (
@@ -354,12 +353,12 @@ def _classify(exc: BaseException, stage: Stage, server: ServerConfig) -> tuple[s
         if code // 100 == 4:
             return said, EX_TEMPFAIL
         if isinstance(exc, aiosmtplib.SMTPAuthenticationError) or stage == "auth":
-            return said + ". Check the user name and password.", EX_NOPERM
+            return said + ". Check the user name and password.", exit_code_for_failure("login")
         return said, exit_code_for_reply(code, msg)  # the same table as `mailtui send`
     if isinstance(exc, TimeoutError):
-        return probe_messages.timed_out(where, server.timeout, stage), EX_TEMPFAIL
+        return probe_messages.timed_out(where, server.timeout, stage), exit_code_for_failure("timeout")
     if isinstance(exc, aiosmtplib.SMTPServerDisconnected):
-        return f"{where} closed the connection during {stage}: {text}", EX_TEMPFAIL
+        return f"{where} closed the connection during {stage}: {text}", exit_code_for_failure("disconnected")
     if isinstance(exc, ConnectionError | OSError):
-        return probe_messages.unreachable(where, text), EX_UNAVAILABLE
-    return f"{where}: {stage} failed: {text}", EX_PROTOCOL
+        return probe_messages.unreachable(where, text), exit_code_for_failure("unreachable")
+    return f"{where}: {stage} failed: {text}", exit_code_for_failure("protocol")

@@ -129,10 +129,11 @@ def resolve_secrets(server: ServerConfig, *, prompt: bool) -> tuple[str | None, 
 
 
 def exit_code_for(error: MailtuiError) -> int:
-    """The sysexits code for a failed send, as msmtp/sendmail use them.
+    """The sysexits code for a failed send, from `core.exit_codes.EXIT_TABLE`.
 
-    75 temporary; 67 unknown user (5.1.1); 77 login refused or required; 65 bad address
-    syntax; 69 any other permanent refusal; the error's own code for the rest (78 config...).
+    75 temporary; a reply through `exit_code_for_reply` (67 unknown user, 77 login refused,
+    65 bad address syntax, 69 any other refusal); the error's own code for the rest (76 TLS,
+    78 config...).
     """
     if not isinstance(error, RelayError) or error.temporary:
         return error.exit_code

@@ -21,8 +21,8 @@ import aiosmtplib
 from mailtui.config import ServerConfig
 from mailtui.core.codes.explain import short_explanation
 from mailtui.core.compose import check_addr_spec, message_bytes, needs_smtputf8
-from mailtui.core.errors import EX_NOPERM, EX_TEMPFAIL, SendError
-from mailtui.core.exit_codes import enhanced_code
+from mailtui.core.errors import EX_TEMPFAIL, SendError
+from mailtui.core.exit_codes import enhanced_code, exit_code_for_failure
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import Transcript
 from mailtui.sending.client import TranscriptSMTP, connection_label
@@ -117,6 +117,7 @@ def make_tls_context(server: ServerConfig) -> ssl.SSLContext:
             "Point ca_file at a readable PEM certificate (or CA bundle).",
             temporary=False,
             title="TLS configuration error",
+            exit_code=exit_code_for_failure("tls_config"),
         ) from exc
 
 
@@ -137,6 +138,7 @@ def _tls_failure(server: ServerConfig, exc: ssl.SSLCertVerificationError) -> Rel
         f"({failure.detail}). Nothing was sent. {verify_advice(failure, server.table)}",
         temporary=False,
         title="TLS certificate not trusted",
+        exit_code=exit_code_for_failure("tls"),
     )
 
 
@@ -174,7 +176,7 @@ def _translate(exc: BaseException, server: ServerConfig, stage: str) -> RelayErr
         return RelayError(
             f"{where} {what}: {code} {msg}.{_explain(code, msg)}{hint}",
             temporary=code // 100 == 4 or code < 0, code=code, reply=msg, title=title,
-            exit_code=EX_NOPERM if isinstance(exc, aiosmtplib.SMTPAuthenticationError) else None,
+            exit_code=exit_code_for_failure("login") if isinstance(exc, aiosmtplib.SMTPAuthenticationError) else None,
         )  # fmt: skip
     if isinstance(exc, TimeoutError):
         return _timeout(server, stage)
@@ -195,7 +197,7 @@ def _translate(exc: BaseException, server: ServerConfig, stage: str) -> RelayErr
         return RelayError(
             f"TLS negotiation with {where} failed during {stage}: {clean_line(str(exc))}. Check that tls = "
             f"\"{server.tls}\" matches the port ({server.port}: 465 is usually ssl, 587 starttls).",
-            temporary=False, title="TLS error",
+            temporary=False, title="TLS error", exit_code=exit_code_for_failure("tls"),
         )  # fmt: skip
     if isinstance(exc, OSError):
         return RelayError(
@@ -317,7 +319,7 @@ async def send_message(
                 raise RelayError(
                     f"{_where(server)} does not offer STARTTLS, but the config requires it (tls = "
                     "\"starttls\"). Nothing was sent. Check the port, or use tls = \"ssl\" for port 465.",
-                    temporary=False, title="STARTTLS not offered",
+                    temporary=False, title="STARTTLS not offered", exit_code=exit_code_for_failure("tls"),
                 )  # fmt: skip
             stage = "STARTTLS"
             await client.starttls()
