@@ -55,3 +55,14 @@ def test_open_a_missing_path_fails_before_the_ui() -> None:
     out = run("-f", "/nonexistent/mailtui-test/Maildir")
     assert out.returncode == 66
     assert "no such file or directory" in out.stderr
+
+
+def test_a_folded_diagnostic_code_is_explained_whole() -> None:
+    bounce = (
+        "Final-Recipient: rfc822; j.doe@partner.example\nAction: failed\nStatus: 5.1.1\n"
+        "Diagnostic-Code: smtp; 550 5.1.1 <j.doe@partner.example>: Recipient address\n"
+        "    rejected: User unknown\n"
+    )
+    out = run("explain", "-", stdin=bounce)
+    assert out.returncode == 0, out.stderr
+    assert "<j.doe@partner.example>: Recipient address rejected: User unknown" in out.stdout

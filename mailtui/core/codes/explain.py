@@ -191,6 +191,29 @@ def _find_codes(line: str) -> list[tuple[int | None, str | None]]:
     return [key for _, key in sorted(found, key=lambda f: f[0])]
 
 
+# A header field's first line ("Diagnostic-Code: smtp; 550 ..."): lines indented under it are its
+# folded rest (RFC 5322 section 2.2.3), not new text.
+_FIELD_START_RE = re.compile(r"^[A-Za-z][A-Za-z0-9-]*:")
+
+
+def unfold_fields(text: str) -> list[str]:
+    """The lines of `text` with folded header fields joined, each fold one space.
+
+    "Diagnostic-Code: smtp; 550 5.1.1 <a@b>: Recipient address\n    rejected: User unknown" is one
+    line then; an indented line under text that is not a field (Postfix's "(in reply to RCPT TO
+    command)") stays a line of its own.
+    """
+    lines: list[str] = []
+    field = False
+    for line in text.splitlines():
+        if field and line[:1] in (" ", "\t") and line.strip():
+            lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"
+            continue
+        field = bool(_FIELD_START_RE.match(line))
+        lines.append(line)
+    return lines
+
+
 def _surroundings(lines: list[str], coded: list[bool], i: int) -> str:
     """Line i with the neighbouring lines that carry no code of their own, up to a blank line.
 
@@ -270,7 +293,7 @@ def explain(text: str, lang: str = "en") -> list[Explanation]:
     and whole bounce messages (Diagnostic-Code:, Status:, "said: ..."). Returns [] when no code is found.
     """
     lg = normalize_lang(lang)
-    lines = text.splitlines()
+    lines = unfold_fields(text)
     order: list[tuple[int | None, str | None]] = []
     first_line: dict[tuple[int | None, str | None], str] = {}
     contexts: dict[tuple[int | None, str | None], dict[str, None]] = {}

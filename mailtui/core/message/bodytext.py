@@ -42,6 +42,7 @@ _LINEAR_TAG = re.compile(r"<[^<>]*>")  # [^<>]: a run of "<" never rescans to th
 _BLOCK_END = re.compile(r"<(?:br|/p|/div|/tr|/li|/h[1-6]|/table|/blockquote)\b[^<>]*>", re.IGNORECASE)
 _BLANK_LINES = re.compile(r"\n\s*\n(?:\s*\n)+")
 _NOT_SHOWN_TEXT = frozenset({"text/rfc822-headers", "text/calendar", "text/x-vcard", "text/vcard"})
+_FOLD_RE = re.compile(r"\r?\n[ \t]+")
 
 
 @dataclass(frozen=True)
@@ -283,8 +284,12 @@ class _Renderer:
         blocks = []
         for block in payload:
             if isinstance(block, Message):
+                # a folded field is one line with one space at each fold ("address rejected")
                 blocks.append(
-                    "\n".join(f"{k}: {clean_line(decode_header_value(v))}" for k, v in block.raw_items())
+                    "\n".join(
+                        f"{k}: {clean_line(decode_header_value(_FOLD_RE.sub(' ', v)))}"
+                        for k, v in block.raw_items()
+                    )
                 )
         return "\n\n".join(b for b in blocks if b)
 
