@@ -1,5 +1,6 @@
 """`mailtui headers FILE|- [--verify]`: the Received hops, authentication results and MIME tree of a
-message; with --verify, DKIM, ARC, SPF and DMARC verified here (`mailtui verify`)."""
+message, and a bounce's delivery report (each recipient's Action, Status, Diagnostic-Code, Remote-MTA;
+the returned message's Message-ID and Subject); with --verify, DKIM, ARC, SPF and DMARC verified here (`mailtui verify`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from mailtui.core.errors import EX_NOINPUT, MailtuiError
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
-        "headers", help="inspect a message: Received hops, SPF/DKIM/DMARC results, MIME tree"
+        "headers",
+        help="inspect a message: Received hops, SPF/DKIM/DMARC results, MIME tree, a bounce's delivery report",
     )
     parser.add_argument("file", help="a message file (.eml), or - to read it from stdin")
     parser.add_argument(

@@ -1,4 +1,4 @@
-"""Header inspection of one raw message: Received hops, authentication results, MIME tree.
+"""Header inspection of one raw message: Received hops, authentication results, MIME tree, delivery report.
 
 `inspect_message` builds the view model the Diagnostics screen and `mailtui headers`
 show; `format_inspection` renders it as plain text. Every string in the model comes from
@@ -23,6 +23,7 @@ from mailtui.core.headers.authres import (
     parse_dkim_signature,
     parse_received_spf,
 )
+from mailtui.core.headers.dsn import DeliveryReport, delivery_report, format_delivery_report
 from mailtui.core.headers.received import HopTable, build_hop_table, format_delay
 from mailtui.core.message.decode import date_problem, decode_header_value, parse_date
 from mailtui.core.message.header_block import split_message
@@ -70,6 +71,7 @@ class Inspection:
     parts: tuple[MimePart, ...]
     trusted_ids: tuple[str, ...]
     notes: tuple[str, ...]
+    delivery_report: DeliveryReport | None = None  # a bounce's RFC 3464 report
 
 
 def _raw_headers(raw: bytes) -> list[tuple[str, str]]:
@@ -162,7 +164,14 @@ def inspect_message(raw: bytes, trusted_authserv_ids: Sequence[str] = ()) -> Ins
         notes.extend(n for n in cut_notes if n == DEPTH_NOTE)
     except Exception as exc:  # the MIME tree is optional; the headers above still show
         parts = ()
+        msg = None
         notes.append(f"could not parse the MIME structure ({type(exc).__name__})")
+    report = None
+    if msg is not None:
+        try:
+            report = delivery_report(msg)
+        except Exception as exc:  # a broken report must not hide the rest of the inspection
+            notes.append(f"could not read the delivery report ({type(exc).__name__})")
     for name, value in headers:
         if was_cut(value) and name not in _STRUCTURED:
             notes.append(f"header {name} longer than {MAX_HEADER_CHARS} characters: cut for display")
@@ -190,6 +199,7 @@ def inspect_message(raw: bytes, trusted_authserv_ids: Sequence[str] = ()) -> Ins
         parts=parts,
         trusted_ids=trusted,
         notes=tuple(dict.fromkeys(notes)),
+        delivery_report=report,
     )
 
 
@@ -332,6 +342,8 @@ def format_inspection(ins: Inspection) -> str:
         "",
         *format_parts(ins.parts),
     ]
+    if ins.delivery_report is not None:
+        lines += ["", *format_delivery_report(ins.delivery_report)]
     if ins.notes:
         lines += ["", "Notes:", *[f"  ! {n}" for n in ins.notes]]
     return "\n".join(lines)
