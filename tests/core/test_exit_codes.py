@@ -1,4 +1,4 @@
-"""The one exit-code table: replies by enhanced code or text, failures by kind, `--help` and the README."""
+"""The one exit-code table: replies by enhanced code or text, failures by kind, and `--help` (README: test_readme_exit_codes)."""
 
 from __future__ import annotations
 
