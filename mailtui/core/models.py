@@ -11,13 +11,15 @@ from dataclasses import dataclass, field
 
 
 class Flag(enum.Enum):
-    """Message flags, named after IMAP system flags; Maildir letters in `maildir_letter`."""
+    """Message flags, named after IMAP system flags (and the `$Forwarded` keyword of RFC 5788,
+    as mutt, neomutt and aerc set it); Maildir letters in `maildir_letter` (P: passed)."""
 
     SEEN = "\\Seen"
     ANSWERED = "\\Answered"
     FLAGGED = "\\Flagged"
     DELETED = "\\Deleted"
     DRAFT = "\\Draft"
+    FORWARDED = "$Forwarded"
 
     @property
     def maildir_letter(self) -> str:
@@ -32,6 +34,7 @@ class Flag(enum.Enum):
 _MAILDIR_LETTERS = {
     Flag.DRAFT: "D",
     Flag.FLAGGED: "F",
+    Flag.FORWARDED: "P",
     Flag.ANSWERED: "R",
     Flag.SEEN: "S",
     Flag.DELETED: "T",

@@ -3,6 +3,13 @@
 Each function takes the running `MailApp` and pushes a `ComposeScreen` (prefilled where it
 applies). `check_recovered_drafts` belongs in the app's on_mount: it offers back drafts
 left by a crashed or killed mailtui. `flush_outbox_now` retries the queued messages.
+
+A reply or forward knows its source (folder and ref): once the compose screen closes
+"sent" or "queued", the source gets \\Answered or $Forwarded (Maildir R / P, mbox A), on
+a thread worker of the app, and the index shows the new flag. Queued counts: the
+message is safe in the outbox and will be sent (or returned to you as a delivery
+report), as mutt sets the flag once the message is handed to sendmail. Postponed or
+discarded: the source is left as it was.
 """
 
 from __future__ import annotations
@@ -10,19 +17,24 @@ from __future__ import annotations
 import dataclasses
 from email import policy
 from email.parser import BytesHeaderParser
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from mailtui.core.compose import Draft, forward_draft, reply_draft
 from mailtui.core.errors import MailtuiError
 from mailtui.core.message.decode import decode_address_list
+from mailtui.core.models import Flag, MessageRef
 from mailtui.ui.screens.compose.workers import format_address_display, from_line, with_signature
 
 if TYPE_CHECKING:
     from textual.app import App
 
     from mailtui.core.message.view import MessageView
+    from mailtui.ui.messages import FlagsChanged
     from mailtui.ui.screens.compose.compose import ComposeScreen
     from mailtui.ui.screens.compose.workers import EditorRunner
+
+Source = tuple[str, MessageRef]  # the folder and message a reply or forward answers
 
 
 def _session(app: App[Any]) -> Any:
@@ -35,13 +47,60 @@ def open_compose(
     *,
     draft_id: str | None = None,
     editor_runner: EditorRunner | None = None,
+    answers: tuple[Source, Flag] | None = None,
 ) -> ComposeScreen:
-    """Push the compose screen: empty (with signature), or with `draft` (resumed when `draft_id`)."""
+    """Push the compose screen: empty (with signature), or with `draft` (resumed when `draft_id`).
+
+    With `answers`, the source message gets the flag once the message is sent or queued.
+    """
     from mailtui.ui.screens.compose.compose import ComposeScreen
 
     screen = ComposeScreen(_session(app), draft, draft_id=draft_id, editor_runner=editor_runner)
-    app.push_screen(screen)
+    if answers is None:
+        app.push_screen(screen)
+    else:
+        app.push_screen(screen, partial(_compose_closed, app, answers))
     return screen
+
+
+def _compose_closed(app: App[Any], answers: tuple[Source, Flag], result: str | None) -> None:
+    if result in ("sent", "queued"):
+        (folder, ref), flag = answers
+        mark_source(app, folder, ref, flag)
+
+
+def mark_source(app: App[Any], folder: str, ref: MessageRef, flag: Flag) -> None:
+    """Add `flag` to the message replied to or forwarded, and show it in the index.
+
+    On a thread worker of the app (the compose screen is gone by now); the flags are read
+    back from the backend, so the index shows what was stored (an mbox keeps no forwarded
+    flag). A failure is a warning: the message itself went out.
+    """
+    from mailtui.ui.messages import FlagsChanged
+
+    session = _session(app)
+    word = "replied" if flag is Flag.ANSWERED else "forwarded"
+
+    def run() -> None:
+        try:
+            refs = session.call(lambda b: b.set_flags(folder, [ref], add=frozenset({flag})))
+            envelopes = session.call(lambda b: b.fetch_envelopes(folder, refs))
+        except MailtuiError as exc:
+            text = f"The original message was not marked {word}: {exc.message}"
+            app.call_from_thread(app.notify, text, title=exc.title, severity="warning", markup=False)
+            return
+        app.call_from_thread(_flags_changed, app, FlagsChanged(folder, list(envelopes), [ref.key]))
+
+    app.run_worker(run, thread=True, group="source-flags", exit_on_error=False)
+
+
+def _flags_changed(app: App[Any], message: FlagsChanged) -> None:
+    """Tell the index (the browser screen, wherever it is in the stack) of the new flags."""
+    from mailtui.ui.screens.browser.browser import BrowserScreen
+
+    for screen in app.screen_stack:
+        if isinstance(screen, BrowserScreen):
+            screen.post_message(message)
 
 
 def _addresses(view: MessageView, name: str) -> str:
@@ -62,8 +121,9 @@ def _readable(field: str) -> str:
     return ", ".join(format_address_display(n, a) for n, a in decode_address_list(field) if a)
 
 
-def open_reply(app: App[Any], view: MessageView, group: bool) -> ComposeScreen:
-    """Reply (or group reply: all recipients but me) to the message shown in `view`."""
+def open_reply(app: App[Any], view: MessageView, group: bool, source: Source | None = None) -> ComposeScreen:
+    """Reply (or group reply: all recipients but me) to the message shown in `view`;
+    `source` (where it is) is marked replied once the reply is sent."""
     account = _session(app).account
     draft = reply_draft(
         from_addr=from_line(account),
@@ -85,7 +145,7 @@ def open_reply(app: App[Any], view: MessageView, group: bool) -> ComposeScreen:
         cc=_readable(draft.cc),
         body=with_signature(draft.body, account.signature),
     )
-    return open_compose(app, draft)
+    return open_compose(app, draft, answers=(source, Flag.ANSWERED) if source else None)
 
 
 def open_edit_as_new(app: App[Any], view: MessageView) -> ComposeScreen:
@@ -108,8 +168,11 @@ def open_edit_as_new(app: App[Any], view: MessageView) -> ComposeScreen:
     return open_compose(app, draft)
 
 
-def open_forward(app: App[Any], view: MessageView, raw: bytes, as_attachment: bool) -> ComposeScreen:
-    """Forward the message inline (quoted summary + body) or as a message/rfc822 attachment."""
+def open_forward(
+    app: App[Any], view: MessageView, raw: bytes, as_attachment: bool, source: Source | None = None
+) -> ComposeScreen:
+    """Forward the message inline (quoted summary + body) or as a message/rfc822 attachment;
+    `source` (where it is) is marked forwarded once it is sent."""
     account = _session(app).account
     draft = forward_draft(
         from_addr=from_line(account),
@@ -123,7 +186,7 @@ def open_forward(app: App[Any], view: MessageView, raw: bytes, as_attachment: bo
         as_attachment=as_attachment,
     )
     draft = dataclasses.replace(draft, body=with_signature(draft.body, account.signature))
-    return open_compose(app, draft)
+    return open_compose(app, draft, answers=(source, Flag.FORWARDED) if source else None)
 
 
 def _resume(app: App[Any], draft_id: str) -> None:

@@ -216,7 +216,7 @@ async def test_tag_all_then_mark_read_in_batches(tmp_path: Path) -> None:
         assert index.tagged_count == COUNT
         await pilot.pause()
         assert f"{COUNT} tagged" in status_of(app)
-        assert index.row_text(0)[1] == "*"
+        assert index.row_text(0)[3] == "*"
         await pilot.press("semicolon")
         await pilot.pause()
         await choose(pilot, "Mark read")

@@ -102,7 +102,7 @@ async def test_delete_mode_mark_and_undelete(maildir: Path) -> None:
         await pilot.press("d")
         await settle(pilot)
         assert "T" in file_flags(maildir, BASE_TIME + 50)
-        assert screen_text(app).splitlines()[0].startswith("D")
+        assert screen_text(app).splitlines()[0][1] == "D"
         await pilot.press("k", "u")
         await settle(pilot)
         assert "T" not in file_flags(maildir, BASE_TIME + 50)
@@ -362,7 +362,7 @@ async def test_spool_d_marks_u_unmarks_and_purge_says_how_many(tmp_path: Path) -
     app = make_app(spool)  # delete = "trash" (the default), but a spool has no Trash
 
     def first_row_marked() -> bool:
-        return screen_text(app).splitlines()[0].startswith("D")
+        return screen_text(app).splitlines()[0][1] == "D"
 
     def asks(text: str) -> Callable[[], bool]:
         return lambda: isinstance(app.screen, ConfirmDialog) and text in screen_text(app)

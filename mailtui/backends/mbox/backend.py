@@ -314,9 +314,11 @@ class MboxBackend(MailBackend):
     ) -> list[MessageRef]:
         """Rewrite Status/X-Status of `refs`; returns their new refs (keys change on rewrite).
 
-        Read-only: the change is kept in memory (the refs stay the same).
+        Read-only: the change is kept in memory (the refs stay the same). Flags an mbox has
+        no letter for (forwarded) are left out, as mutt does.
         """
         self._check_folder(folder)
+        add, remove = add & fmt.STORED_FLAGS, remove & fmt.STORED_FLAGS
         refs = list(refs)
         if self.read_only:
             return self._set_flags_in_memory(refs, add, remove)

@@ -21,6 +21,8 @@ from mailtui.core.models import Flag
 # mboxMessage's letters: Status holds R (read) and O (old); X-Status holds D, F, A (and
 # mutt's T for drafts).
 _FLAG_LETTERS = {Flag.SEEN: "R", Flag.DELETED: "D", Flag.FLAGGED: "F", Flag.ANSWERED: "A", Flag.DRAFT: "T"}
+# What an mbox can keep: mutt writes no letter for forwarded (Flag.FORWARDED), so neither do we.
+STORED_FLAGS = frozenset(_FLAG_LETTERS)
 _STATUS_LETTERS = "RO"
 _FROM_DATE = re.compile(
     rb"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+(\w{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"

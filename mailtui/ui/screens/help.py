@@ -36,7 +36,8 @@ SECTION_NAMES = {
 
 INDEX_LEGEND = (
     "Index columns: flags, date, from, subject, size.\n"
-    "  N new (unread)   D marked deleted   ! flagged   * tagged   r replied   @ has attachments\n\n"
+    "  N new (unread)   D marked deleted   ! flagged   * tagged\n"
+    "  r replied   f forwarded   @ has attachments   (one column each)\n\n"
 )
 
 

@@ -57,7 +57,7 @@ class Pager(ScrollView, can_focus=True):
         Binding("k,up", "scroll_up", "Scroll up", id="pager-up", show=False),
         Binding("space,pagedown", "page_down", "Next page", id="pager-page-down", show=False),
         Binding("b,pageup", "page_up", "Previous page", id="pager-page-up", show=False),
-        Binding("home,g", "scroll_home", "Top", id="pager-top", show=False),
+        Binding("home", "scroll_home", "Top", id="pager-top", show=False),
         Binding("end,G", "scroll_end", "Bottom", id="pager-bottom", show=False),
     ]
 

@@ -40,6 +40,7 @@ from mailtui.ui.screens.browser.folder_search import BrowserSearch
 from mailtui.ui.screens.browser.jobs import BrowserJobs, MessagesRestored
 from mailtui.ui.screens.browser.ordering import BrowserOrdering, OrderComputed
 from mailtui.ui.screens.browser.progress import JobProgressed, show_progress
+from mailtui.ui.screens.pager.neighbours import neighbour_row
 from mailtui.ui.widgets.folder_list import FolderList
 from mailtui.ui.widgets.index.message_index import MessageIndex
 from mailtui.ui.widgets.status_bar import StatusBar
@@ -270,9 +271,22 @@ class BrowserScreen(Screen[None]):
             if result == "delete":
                 self.action_delete()
 
-        self.app.push_screen(PagerScreen(self.session, self.folder, message.ref, env), closed)
-        if self.session.account.mark_seen_on_open and env is not None and env.is_unread:
+        pager = PagerScreen(self.session, self.folder, message.ref, env, neighbours=self.open_neighbour)
+        self.app.push_screen(pager, closed)
+        self._mark_opened(env)
+
+    def _mark_opened(self, env: Envelope | None) -> None:
+        if self.session.account.mark_seen_on_open and env is not None and env.is_unread and self.folder:
             self.jobs.write_flags(self.folder, [env], frozenset({Flag.SEEN}), frozenset())
+
+    def open_neighbour(self, key: str, step: int, unread: bool) -> tuple[MessageRef, Envelope | None] | None:
+        """The pager's J, K and Tab (`pager/neighbours.py`): that row made current and marked
+        seen; step 0 only says which row shows the pager's message."""
+        row = neighbour_row(self.index, key, step, unread)
+        if row is not None and step:
+            self.index.cursor = row
+            self._mark_opened(self.index.current_envelope)
+        return None if row is None else (self.index.rows[row], self.index.envelope(self.index.rows[row].key))
 
     # -- flag and delete actions ---------------------------------------------------------
     def _current(self) -> Envelope | None:
@@ -389,15 +403,16 @@ class BrowserScreen(Screen[None]):
         ref = self.index.current_ref
         if ref is None or self.folder is None:
             return
-        self.jobs.load_for_compose(self.folder, ref, partial(self._open_compose_from, kind=kind))
+        then = partial(self._open_compose_from, kind=kind, source=(self.folder, ref))
+        self.jobs.load_for_compose(self.folder, ref, then)
 
-    def _open_compose_from(self, view: MessageView, kind: str) -> None:
+    def _open_compose_from(self, view: MessageView, kind: str, source: tuple[str, MessageRef]) -> None:
         from mailtui.ui.compose_actions import open_forward, open_reply
 
         if kind == "reply":
-            open_reply(self.app, view, group=False)
+            open_reply(self.app, view, group=False, source=source)
         else:
-            open_forward(self.app, view, view.raw, as_attachment=False)
+            open_forward(self.app, view, view.raw, as_attachment=False, source=source)
 
     def action_recall_draft(self) -> None:
         """Resume a postponed draft (mutt's R)."""

@@ -3,7 +3,10 @@
 Owns the message data: a thread worker fetches the raw bytes through the session and
 parses them (`core.message.parse_message`, bounded for hostile mail); the result arrives
 as `MessageLoaded`. The screen answers keys meanwhile; leaving it cancels the worker, and
-a cancelled worker posts nothing. V verifies the message's DKIM, ARC, SPF and DMARC in
+a cancelled worker posts nothing. J and K open the next and previous message of the index
+as it is shown (sorted, threaded, searched), Tab the next unread one: the screen that
+opened the pager answers where that is (`Neighbours`), and the pager says so at either
+end instead of wrapping round. V verifies the message's DKIM, ARC, SPF and DMARC in
 another thread worker (`verdicts.compute_verdicts`: DNS blocks) and shows the report in
 the pager in place of the message (V again, h or ctrl+u go back).
 """
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
 
     from mailtui.core.message.view import MessageView
     from mailtui.session.session import Session
+    from mailtui.ui.screens.pager.neighbours import Neighbours
 
 
 class PagerScreen(Screen[str | None]):
@@ -56,14 +60,25 @@ class PagerScreen(Screen[str | None]):
             tooltip="Verify DKIM, ARC, SPF and DMARC here, beside the server's results",
             show=False,
         ),
+        Binding("J", "next_message", "Next message", id="pager-next-message", show=False),
+        Binding("K", "previous_message", "Previous message", id="pager-previous-message", show=False),
+        Binding("tab", "next_unread", "Next unread", id="pager-next-unread", show=False),
         Binding("g", "group_reply", "Group reply", id="group-reply", show=False),
         Binding("e", "edit_as_new", "Edit as new", id="edit-as-new", show=False),
         Binding("f", "forward", "Forward", id="forward", show=False),
         Binding("ctrl+f", "forward_attached", "Forward as attachment", id="forward-attached", show=False),
     ]
 
-    def __init__(self, session: Session, folder: str, ref: MessageRef, envelope: Envelope | None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        folder: str,
+        ref: MessageRef,
+        envelope: Envelope | None,
+        neighbours: Neighbours | None = None,
+    ) -> None:
         super().__init__()
+        self.neighbours = neighbours
         self.session = session
         self.folder = folder
         self.ref = ref
@@ -114,6 +129,8 @@ class PagerScreen(Screen[str | None]):
 
     @on(MessageLoaded)
     def _on_message_loaded(self, message: MessageLoaded) -> None:
+        if (message.folder, message.ref) != (self.folder, self.ref):
+            return  # posted just before J or K moved on
         self.view = message.view
         self.is_preview = message.preview
         self._show()
@@ -134,6 +151,49 @@ class PagerScreen(Screen[str | None]):
         self.workers.cancel_group(self, "message")  # a slow parse is not waited for
         self.workers.cancel_group(self, "verify")
         self.dismiss(None)
+
+    def action_next_message(self) -> None:
+        """The next message of the index (mutt's and aerc's J)."""
+        self._step(1, unread=False, end="This is the last message.")
+
+    def action_previous_message(self) -> None:
+        """The previous message of the index (K)."""
+        self._step(-1, unread=False, end="This is the first message.")
+
+    def action_next_unread(self) -> None:
+        """The next unread message below this one in the index (mutt's Tab)."""
+        self._step(1, unread=True, end="No unread message after this one.")
+
+    def _step(self, step: int, *, unread: bool, end: str) -> None:
+        found = self.neighbours(self.ref.key, step, unread) if self.neighbours is not None else None
+        if found is None:
+            self.notify(end, timeout=3)
+            return
+        self.workers.cancel_group(self, "message")
+        self.workers.cancel_group(self, "verify")
+        self.ref, self.envelope = found
+        self.view = None
+        self.is_preview = False
+        self.showing_verdicts = False
+        self.verdicts = None
+        self.mode = "weeded" if self.mode == "raw" else self.mode
+        self.pager.show_plain("loading…")
+        self.load_message(self.folder, self.ref)
+
+    def _source(self) -> tuple[str, MessageRef]:
+        """Where the shown message is now, for marking it replied or forwarded.
+
+        An mbox gives a message a new key when flags are written (marking it seen on
+        opening does): the index's current row is taken when it is the same message (same
+        Message-ID), else the ref the pager opened (a stale one the backend refuses).
+        """
+        found = self.neighbours(self.ref.key, 0, False) if self.neighbours is not None else None
+        if found is not None:
+            ref, env = found
+            ours = self.envelope.message_id if self.envelope is not None else ""
+            if ref.key == self.ref.key or (ours and env is not None and env.message_id == ours):
+                return self.folder, ref
+        return self.folder, self.ref
 
     def action_delete(self) -> None:
         # The browser owns the folder data: it deletes the message it opened.
@@ -183,14 +243,14 @@ class PagerScreen(Screen[str | None]):
         from mailtui.ui.compose_actions import open_reply
 
         if self.view is not None:
-            open_reply(self.app, self.view, group=False)
+            open_reply(self.app, self.view, group=False, source=self._source())
 
     def action_group_reply(self) -> None:
         """Reply to the sender and every recipient but me."""
         from mailtui.ui.compose_actions import open_reply
 
         if self.view is not None:
-            open_reply(self.app, self.view, group=True)
+            open_reply(self.app, self.view, group=True, source=self._source())
 
     def action_edit_as_new(self) -> None:
         """Compose a new message from this one (how a message in the Drafts folder is continued)."""
@@ -215,22 +275,22 @@ class PagerScreen(Screen[str | None]):
         if self.is_preview:
             # A large IMAP message shown as a preview: forward the whole message, attachments included.
             self.notify("Fetching the whole message to forward it…", markup=False)
-            self.fetch_whole_and_forward(as_attachment)
+            self.fetch_whole_and_forward(as_attachment, self._source())
             return
-        open_forward(self.app, self.view, self.view.raw, as_attachment=as_attachment)
+        open_forward(self.app, self.view, self.view.raw, as_attachment=as_attachment, source=self._source())
 
     @work(thread=True, exclusive=True, group="forward", exit_on_error=False)
-    def fetch_whole_and_forward(self, as_attachment: bool) -> None:
+    def fetch_whole_and_forward(self, as_attachment: bool, source: tuple[str, MessageRef]) -> None:
         from mailtui.core.message.view import parse_message
 
         raw = self.session.call(lambda b: b.fetch_raw(self.folder, self.ref))
         view = parse_message(raw)
-        self.app.call_from_thread(self._open_forward, view, as_attachment)
+        self.app.call_from_thread(self._open_forward, view, as_attachment, source)
 
-    def _open_forward(self, view: MessageView, as_attachment: bool) -> None:
+    def _open_forward(self, view: MessageView, as_attachment: bool, source: tuple[str, MessageRef]) -> None:
         from mailtui.ui.compose_actions import open_forward
 
-        open_forward(self.app, view, view.raw, as_attachment=as_attachment)
+        open_forward(self.app, view, view.raw, as_attachment=as_attachment, source=source)
 
     def action_inspect_headers(self) -> None:
         """The header inspector on this message: Received hops, auth results, MIME tree."""

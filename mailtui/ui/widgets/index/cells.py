@@ -58,9 +58,27 @@ def display_subject(env: Envelope) -> str:
     return marked(env.subject)
 
 
+# The flag column, one cell per flag so that none hides another: mutt's letters (N new,
+# D deleted, ! flagged, * tagged, r replied), aerc's f for forwarded, @ for attachments.
+FLAG_WIDTH = 7
+
+
 def flag_cells(env: Envelope, tagged: bool = False) -> str:
-    """Three mutt-like status cells: N/D, * (tagged) or !, r or @."""
-    first = "D" if Flag.DELETED in env.flags else ("N" if env.is_unread else " ")
-    second = "*" if tagged else ("!" if Flag.FLAGGED in env.flags else " ")
-    third = "r" if Flag.ANSWERED in env.flags else ("@" if env.has_attachments else " ")
-    return first + second + third
+    """The flag column of a row: `N D ! * r f @`, each in its own cell or a space."""
+    flags = env.flags
+    return "".join(
+        (
+            "N" if env.is_unread else " ",
+            "D" if Flag.DELETED in flags else " ",
+            "!" if Flag.FLAGGED in flags else " ",
+            "*" if tagged else " ",
+            "r" if Flag.ANSWERED in flags else " ",
+            "f" if Flag.FORWARDED in flags else " ",
+            "@" if env.has_attachments else " ",
+        )
+    )
+
+
+def pending_flag_cells(tagged: bool) -> str:
+    """The flag column of a row whose headers have not arrived: only the tag is known."""
+    return "   *   " if tagged else " " * FLAG_WIDTH

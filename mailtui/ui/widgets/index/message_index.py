@@ -29,11 +29,13 @@ from mailtui.backends.base import CompactRefs
 from mailtui.core.models import Envelope, Flag, MessageRef
 from mailtui.core.sanitize import clean_line
 from mailtui.ui.widgets.index.cells import (
+    FLAG_WIDTH,
     display_sender,
     display_subject,
     flag_cells,
     format_date,
     format_size,
+    pending_flag_cells,
 )
 from mailtui.ui.widgets.index.folding import ThreadFolding
 
@@ -434,8 +436,8 @@ class MessageIndex(ScrollView, can_focus=True):
         style = self._row_style(row, env)
         from_width = 20 if width >= 90 else 16
         if env is None:
-            tag = "*" if ref.key in self._tagged else " "
-            flags, date, sender, subject, size = f" {tag} ", format_date(ref.timestamp or None), "…", "", ""
+            flags = pending_flag_cells(ref.key in self._tagged)
+            date, sender, subject, size = format_date(ref.timestamp or None), "…", "", ""
         else:
             tagged = ref.key in self._tagged
             flags, date, size = flag_cells(env, tagged), format_date(env.sort_date), format_size(env.size)
@@ -449,7 +451,7 @@ class MessageIndex(ScrollView, can_focus=True):
                 subject = "  " * (min(depth, 8) - 1) + "└>" + subject
             elif ref.key in folding.hidden:
                 subject = f"(+{folding.hidden[ref.key]}) {subject}"  # a collapsed thread
-        fixed = 3 + 1 + 10 + 1 + from_width + 1 + 1 + 5
+        fixed = FLAG_WIDTH + 1 + 10 + 1 + from_width + 1 + 1 + 5
         subject_width = max(width - fixed, 1)
         text = (
             f"{flags} {date} {set_cell_size(sender, from_width)} "

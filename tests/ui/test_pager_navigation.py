@@ -1,0 +1,127 @@
+"""The pager moves between messages in the index's order (J, K, Tab) and has one meaning per key."""
+
+from __future__ import annotations
+
+import mailbox
+from pathlib import Path
+
+from textual.binding import Binding
+
+from mailtui.ui.app import MailApp
+from mailtui.ui.screens.pager.pager import PagerScreen
+from mailtui.ui.widgets.index.message_index import MessageIndex
+from mailtui.ui.widgets.pager import Pager
+from tests.ui.conftest import MESSAGES, make_app, notifications, wait_until
+
+
+def shown_subject(app: MailApp) -> str:
+    """The Subject line the pager shows now ("" while loading or outside the pager)."""
+    if not isinstance(app.screen, PagerScreen):
+        return ""
+    lines = app.screen.query_one(Pager).plain.splitlines()
+    return next((line.removeprefix("Subject: ") for line in lines if line.startswith("Subject: ")), "")
+
+
+def rows_loaded(app: MailApp) -> bool:
+    index = app.screen.query_one(MessageIndex)
+    return index.row_count == 5 and "Certificate" in index.row_text(4)
+
+
+async def open_pager(pilot: object, app: MailApp, *keys: str) -> None:
+    await wait_until(pilot, lambda: rows_loaded(app),
+                     what="the index rows")  # fmt: skip
+    await pilot.press(*keys, "enter")  # type: ignore[attr-defined]
+    await wait_until(pilot, lambda: shown_subject(app) != "", what="the first message in the pager")
+
+
+async def test_j_and_k_follow_the_index_and_stop_at_the_end(maildir: Path) -> None:
+    app = make_app(maildir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pager(pilot, app)
+        assert shown_subject(app) == "测试邮件"
+        await pilot.press("J")
+        await wait_until(pilot, lambda: shown_subject(app).startswith("[/PATCH]"), what="the second message")
+        await pilot.press("J")
+        await wait_until(pilot, lambda: shown_subject(app) == "Disk report", what="the third message")
+        await pilot.press("K")
+        await wait_until(pilot, lambda: shown_subject(app).startswith("[/PATCH]"), what="back to the second")
+        await pilot.press("J", "J", "J")
+        await wait_until(pilot, lambda: shown_subject(app) == "Certificate expires soon", what="the last")
+        await pilot.press("J")  # past the end: said, not wrapped round to the first
+        await wait_until(pilot, lambda: any("last message" in n.message for n in notifications(app)),
+                         what="the end of the index said")  # fmt: skip
+        assert shown_subject(app) == "Certificate expires soon"
+        await pilot.press("q")
+        await wait_until(pilot, lambda: not isinstance(app.screen, PagerScreen), what="the index")
+        assert app.screen.query_one(MessageIndex).cursor == 4  # the index follows what was read
+
+
+async def test_k_on_the_first_message_says_so(maildir: Path) -> None:
+    app = make_app(maildir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pager(pilot, app)
+        await pilot.press("K")
+        await wait_until(pilot, lambda: any("first message" in n.message for n in notifications(app)),
+                         what="the start of the index said")  # fmt: skip
+        assert shown_subject(app) == "测试邮件"
+
+
+async def test_tab_jumps_to_the_next_unread_message(maildir: Path) -> None:
+    app = make_app(maildir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pager(pilot, app, "j")  # the second message; the next unread is the fifth
+        assert shown_subject(app).startswith("[/PATCH]")
+        await pilot.press("tab")
+        await wait_until(pilot, lambda: shown_subject(app) == "Certificate expires soon", what="next unread")
+        await pilot.press("tab")
+        await wait_until(pilot, lambda: any("No unread message" in n.message for n in notifications(app)),
+                         what="no more unread said")  # fmt: skip
+
+
+async def test_j_follows_the_order_the_index_shows(maildir: Path) -> None:
+    app = make_app(maildir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: rows_loaded(app),
+                         what="the index rows")  # fmt: skip
+        index = app.screen.query_one(MessageIndex)
+        before = [r.key for r in index.rows]
+        await pilot.press("O")  # reversed: oldest first
+        await wait_until(pilot, lambda: [r.key for r in index.rows] != before, what="the reversed order")
+        first, second = (index.envelope(r.key) for r in index.rows[:2])
+        assert first is not None and second is not None
+        await pilot.press("g", "enter")  # the first row as shown now
+        await wait_until(pilot, lambda: shown_subject(app) == first.subject, what="the first shown row")
+        await pilot.press("J")
+        await wait_until(pilot, lambda: shown_subject(app) == second.subject, what="the second shown row")
+        assert second.subject != "[/PATCH] broken [bold]markup[/bold]"  # not the listing's second
+
+
+async def test_j_after_an_mbox_rewrote_the_open_message(tmp_path: Path) -> None:
+    """Opening an unread mbox message marks it seen, which rewrites it under a new key."""
+    path = tmp_path / "inbox.mbox"
+    box = mailbox.mbox(path)
+    for _, _, _, data in reversed(MESSAGES):
+        box.add(mailbox.mboxMessage(data))  # all unread
+    box.flush()
+    box.close()
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pager(pilot, app)
+        await wait_until(pilot, lambda: b"Status: RO" in path.read_bytes() or b"Status: R" in path.read_bytes(),
+                         what="the first message marked seen in the file")  # fmt: skip
+        await pilot.press("J")
+        await wait_until(pilot, lambda: shown_subject(app).startswith("[/PATCH]"), what="the second message")
+
+
+def test_no_pager_key_has_two_meanings() -> None:
+    seen: dict[str, str] = {}
+    twice: list[str] = []
+    for owner in (PagerScreen, Pager, MailApp):
+        for binding in owner.BINDINGS:
+            assert isinstance(binding, Binding)
+            for key in binding.key.split(","):
+                key = key.strip()
+                if key in seen and seen[key] != binding.action:
+                    twice.append(f"{key}: {seen[key]} and {binding.action}")
+                seen[key] = binding.action
+    assert twice == []
