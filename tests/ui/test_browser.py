@@ -100,12 +100,10 @@ async def test_delete_mode_mark_and_undelete(maildir: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("d")
-        await settle(pilot)
-        assert "T" in file_flags(maildir, BASE_TIME + 50)
-        assert screen_text(app).splitlines()[0][1] == "D"
+        await wait_until(pilot, lambda: "T" in file_flags(maildir, BASE_TIME + 50), 30, "the T flag on disk")
+        await wait_until(pilot, lambda: screen_text(app).splitlines()[0][1] == "D", 30, "D in the index")
         await pilot.press("k", "u")
-        await settle(pilot)
-        assert "T" not in file_flags(maildir, BASE_TIME + 50)
+        await wait_until(pilot, lambda: "T" not in file_flags(maildir, BASE_TIME + 50), 30, "T removed")
 
 
 async def test_flag_and_new_toggle_on_disk(maildir: Path) -> None:
@@ -113,16 +111,18 @@ async def test_flag_and_new_toggle_on_disk(maildir: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("j", "j", "j", "F")  # "Backup finished", seen, not flagged
-        await settle(pilot)
-        assert file_flags(maildir, BASE_TIME + 20) == "FS"
+        await wait_until(pilot, lambda: file_flags(maildir, BASE_TIME + 20) == "FS", 30, "FS on disk")
         await pilot.press("N")
-        await settle(pilot)
-        assert file_flags(maildir, BASE_TIME + 20) == "F"
-        env = app.screen.query_one(MessageIndex).current_envelope
-        assert env is not None and Flag.SEEN not in env.flags and Flag.FLAGGED in env.flags
+        await wait_until(pilot, lambda: file_flags(maildir, BASE_TIME + 20) == "F", 30, "F on disk")
+        index = app.screen.query_one(MessageIndex)
+
+        def flags_shown() -> bool:
+            env = index.current_envelope
+            return env is not None and Flag.SEEN not in env.flags and Flag.FLAGGED in env.flags
+
+        await wait_until(pilot, flags_shown, 30, "flagged, unseen in the index")
         await pilot.press("F", "N")
-        await settle(pilot)
-        assert file_flags(maildir, BASE_TIME + 20) == "S"
+        await wait_until(pilot, lambda: file_flags(maildir, BASE_TIME + 20) == "S", 30, "S on disk")
 
 
 async def test_rebinding_from_config_keys(maildir: Path) -> None:
