@@ -40,3 +40,15 @@ def language(args: argparse.Namespace) -> str:
         return config_from_args(args).ui.language
     except MailtuiError:
         return "en"
+
+
+def add_trusted_option(parser: argparse.ArgumentParser) -> None:
+    """`--trusted ID` (repeatable): the authserv-ids whose Authentication-Results count."""
+    parser.add_argument(
+        "--trusted",
+        action="append",
+        metavar="ID",
+        default=None,
+        help="an authserv-id whose Authentication-Results are trusted (repeatable; "
+        "default: ui.trusted_authserv_ids from the config)",
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from mailtui.commands.common import add_trusted_option
 from mailtui.core.errors import EX_NOINPUT, MailtuiError
 
 
@@ -16,14 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="inspect a message: Received hops, SPF/DKIM/DMARC results, MIME tree, a bounce's delivery report",
     )
     parser.add_argument("file", help="a message file (.eml), or - to read it from stdin")
-    parser.add_argument(
-        "--trusted",
-        action="append",
-        metavar="ID",
-        default=None,
-        help="an authserv-id whose Authentication-Results are trusted (repeatable; "
-        "default: ui.trusted_authserv_ids from the config)",
-    )
+    add_trusted_option(parser)
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     from mailtui.commands import verify
 

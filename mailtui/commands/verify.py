@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from mailtui.commands.common import add_trusted_option
 from mailtui.core.errors import EX_NOINPUT, MailtuiError
 
 if TYPE_CHECKING:
@@ -48,14 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser, *, for_headers: bool = False)
     )
     if for_headers:
         return
-    parser.add_argument(
-        "--trusted",
-        action="append",
-        metavar="ID",
-        default=None,
-        help="an authserv-id whose Authentication-Results are trusted (repeatable; "
-        "default: ui.trusted_authserv_ids from the config)",
-    )
+    add_trusted_option(parser)
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
