@@ -203,18 +203,29 @@ def read_log(path: Path, *, rotated: bool = True) -> Iterator[LogLine]:
 def journal_lines(since: datetime | None = None, until: datetime | None = None) -> Iterator[LogLine]:
     """The mail lines of the systemd journal (`journalctl -o json`), for hosts without a mail.log."""
     import shutil
-    import subprocess
 
     journalctl = shutil.which("journalctl")
     if journalctl is None:
         raise LogNotFoundError("no mail log file (/var/log/mail.log, /var/log/maillog) and no journalctl")
-    # The mail facility: every Postfix syslog_name ("postfix/smtpd", "postfix-out/smtp") and Exim.
-    cmd = [journalctl, "-o", "json", "--no-pager", "SYSLOG_FACILITY=2"]
+    args = []
     if since:
-        cmd += ["--since", since.strftime("%Y-%m-%d %H:%M:%S")]
+        args += ["--since", since.strftime("%Y-%m-%d %H:%M:%S")]
     if until:
-        cmd += ["--until", until.strftime("%Y-%m-%d %H:%M:%S")]
-    done = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=120)
+        args += ["--until", until.strftime("%Y-%m-%d %H:%M:%S")]
+    yield from parse_journal_json(run_journalctl(journalctl, args, timeout=120).splitlines())
+
+
+def run_journalctl(journalctl: str, args: list[str], *, timeout: float) -> str:
+    """`journalctl -o json` of the mail facility (every Postfix syslog_name and Exim) with `args`;
+    its stdout. A journal this user may not read, or a failing or missing journalctl, is a
+    `ServerError` that says what to do."""
+    import subprocess
+
+    cmd = [journalctl, "-o", "json", "--no-pager", "SYSLOG_FACILITY=2", *args]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=timeout)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise ServerError(f"journalctl failed: {exc}") from None
     if done.returncode != 0 and "permission" in done.stderr.lower():
         raise LogAccessError(
             "the journal is not readable by this user: join the 'systemd-journal' or 'adm' group "
@@ -222,4 +233,4 @@ def journal_lines(since: datetime | None = None, until: datetime | None = None) 
         )
     if done.returncode != 0:
         raise ServerError(f"journalctl failed: {done.stderr.strip()}")
-    yield from parse_journal_json(done.stdout.splitlines())
+    return done.stdout

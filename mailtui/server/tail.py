@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +26,7 @@ from mailtui.server.logparse import (
     parse_line,
     read_log,
     rotated_files,
+    run_journalctl,
 )
 
 __all__ = ["FileTail", "JournalTail", "LogSource", "default_sources"]
@@ -158,23 +158,13 @@ class JournalTail:
     def read_new(self) -> list[LogLine]:
         if not self.journalctl:
             raise LogNotFoundError("no mail log file (/var/log/mail.log, /var/log/maillog) and no journalctl")
-        cmd = [self.journalctl, "-o", "json", "--no-pager", "SYSLOG_FACILITY=2"]
+        args = []
         if self._cursor:
-            cmd += ["--after-cursor", self._cursor]
+            args += ["--after-cursor", self._cursor]
         elif self.since is not None:
-            cmd += ["--since", self.since.strftime("%Y-%m-%d %H:%M:%S")]
-        try:
-            done = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=60)
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise ServerError(f"journalctl failed: {exc}") from None
-        if done.returncode != 0 and "permission" in done.stderr.lower():
-            raise LogAccessError(
-                "the journal is not readable by this user: join the 'systemd-journal' or 'adm' group "
-                "(sudo usermod -aG systemd-journal $USER) or run with sudo"
-            )
-        if done.returncode != 0:
-            raise ServerError(f"journalctl failed: {done.stderr.strip()}")
-        lines = done.stdout.splitlines()
+            args += ["--since", self.since.strftime("%Y-%m-%d %H:%M:%S")]
+        stdout = run_journalctl(self.journalctl, args, timeout=60)
+        lines = stdout.splitlines()
         for raw in reversed(lines):
             try:
                 cursor = json.loads(raw).get("__CURSOR")
