@@ -175,6 +175,8 @@ class DiagnosticsConfig:
     # Hosts of your own mail path (names, ".suffix", IPs, CIDRs): SPF is checked for the
     # client that handed the message to the first of them.
     trusted_hosts: tuple[str, ...] = ()
+    # DNS blocklist zones `mailtui dns` asks about the MX addresses; () = no blocklist lookups.
+    blocklists: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

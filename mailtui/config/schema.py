@@ -28,7 +28,7 @@ from mailtui.config.toml_lines import Checker, join_path
 
 _TOP_KEYS = ("ui", "diagnostics", "account")
 _UI_KEYS = ("theme", "language", "trusted_authserv_ids", "keys")
-_DIAGNOSTICS_KEYS = ("dns_server", "trusted_hosts")
+_DIAGNOSTICS_KEYS = ("dns_server", "trusted_hosts", "blocklists")
 _ACCOUNT_KEYS = (
     "name", "from", "realname", "signature", "maildir", "imap", "smtp", "delete", "trash_folder",
     "sent_folder", "drafts_folder", "mark_seen_on_open", "subscribed_only", "aliases", "domain", "save_sent",
@@ -112,7 +112,16 @@ def _parse_diagnostics(c: Checker, t: dict[str, Any]) -> DiagnosticsConfig:
             )
             hosts = ()
             break
-    return DiagnosticsConfig(dns_server=dns_server, trusted_hosts=hosts)
+    blocklists = tuple(z.strip().rstrip(".").lower() for z in c.string_list(t, "diagnostics", "blocklists"))
+    for i, zone in enumerate(blocklists, start=1):
+        if not (_HOSTNAME.match(zone) and "." in zone):
+            c.problem(
+                "diagnostics.blocklists",
+                f'item {i}: expected a DNS zone such as "zen.spamhaus.org", got {zone!r}',
+            )
+            blocklists = ()
+            break
+    return DiagnosticsConfig(dns_server=dns_server, trusted_hosts=hosts, blocklists=blocklists)
 
 
 def _is_ip(text: str) -> bool:

@@ -23,6 +23,8 @@ def format_config(config: Config) -> str:
         out += ["", "[ui.keys]"] + [_kv(k, v) for k, v in sorted(ui.keys.items())]
     diag = config.diagnostics
     out += ["", "[diagnostics]", _kv("dns_server", diag.dns_server), _kv("trusted_hosts", diag.trusted_hosts)]
+    if diag.blocklists:
+        out.append(_kv("blocklists", diag.blocklists))
     for acc in config.accounts:
         out += ["", "[[account]]", _kv("name", acc.name), _kv("from", acc.from_address)]
         out += [_kv("realname", acc.realname), _kv("signature", acc.signature)]

@@ -1,4 +1,9 @@
-"""DNS checks of a mail domain with dnspython: MX, SPF (expanded by `spf`) and DMARC.
+"""DNS checks of a mail domain with dnspython: the whole mail setup in one report.
+
+MX (each host's A/AAAA and reverse DNS, `dns_mx`), SPF (expanded by `spf`), DMARC, DKIM
+keys (`dns_dkim`), MTA-STS with its policy file (`mta_sts`), TLS-RPT (`tls_rpt`), DANE
+TLSA (`dane`) and, when zones are given, DNS blocklists (`dnsbl`). Each check returns
+`Finding`s that say what is wrong and what to publish.
 
 `check_domain` asks the given nameservers (`--server IP[:PORT]`, used by the tests with a
 local server) or the system resolver, with short timeouts. DNS that cannot be reached is
@@ -13,13 +18,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import dns.exception
+import dns.flags
 import dns.name
 import dns.nameserver
 import dns.resolver
 
 from mailtui.core.errors import EX_TEMPFAIL, EX_USAGE, MailtuiError
 from mailtui.core.sanitize import clean_line
+from mailtui.diagnostics.dane import DaneHost, check_dane, dane_findings, format_dane
+from mailtui.diagnostics.dns_dkim import DkimResult, check_dkim, dkim_findings, format_dkim
+from mailtui.diagnostics.dns_findings import Finding, format_findings, shown
+from mailtui.diagnostics.dns_mx import AddressCheck, address_findings, check_address
+from mailtui.diagnostics.dnsbl import Listing, check_blocklists, dnsbl_findings, format_dnsbl
+from mailtui.diagnostics.mta_sts import (
+    MtaStsResult,
+    PolicyFetch,
+    check_mta_sts,
+    format_mta_sts,
+    mta_sts_findings,
+)
 from mailtui.diagnostics.spf import SpfExpansion, expand_spf, format_tree, is_spf
+from mailtui.diagnostics.tls_rpt import TlsRptResult, check_tls_rpt, format_tls_rpt, tls_rpt_findings
 
 DEFAULT_TIMEOUT = 3.0
 MAX_MX_ADDRESS_LOOKUPS = 10
@@ -39,6 +58,7 @@ class MxHost:
     preference: int
     host: str
     addresses: tuple[str, ...]
+    reverse: tuple[AddressCheck, ...] = ()  # PTR and forward confirmation of each address
 
 
 @dataclass(frozen=True)
@@ -148,6 +168,13 @@ class DnsReport:
     spf: SpfExpansion | None
     dmarc: DmarcRecord | None
     problems: tuple[str, ...]
+    dkim: DkimResult | None = None
+    mta_sts: MtaStsResult | None = None
+    tls_rpt: TlsRptResult | None = None
+    dane: tuple[DaneHost, ...] = ()
+    blocklist_zones: tuple[str, ...] = ()
+    blocklists: tuple[Listing, ...] = ()
+    findings: tuple[Finding, ...] = ()  # every check's verdicts, with what to publish
 
 
 def parse_server(text: str) -> tuple[str, int]:
@@ -188,6 +215,8 @@ def make_resolver(servers: Sequence[str] = (), timeout: float = DEFAULT_TIMEOUT)
             ) from None
     resolver.timeout = timeout
     resolver.lifetime = timeout
+    # AD in the query asks a validating resolver to say whether the answer is DNSSEC-authenticated.
+    resolver.flags = dns.flags.RD | dns.flags.AD
     return resolver
 
 
@@ -267,18 +296,33 @@ def _all_unreachable(exc: dns.resolver.NoNameservers) -> bool:
     return bool(errors) and all(isinstance(e[3], OSError | EOFError) for e in errors)
 
 
-def check_domain(domain: str, servers: Sequence[str] = (), timeout: float = DEFAULT_TIMEOUT) -> DnsReport:
-    """MX (with host addresses), SPF expansion and DMARC of `domain`."""
+def check_domain(
+    domain: str,
+    servers: Sequence[str] = (),
+    timeout: float = DEFAULT_TIMEOUT,
+    *,
+    dkim_selectors: Sequence[str] = (),
+    blocklists: Sequence[str] = (),
+    blocklist_ips: Sequence[str] = (),
+    policy_fetch: PolicyFetch | None = None,
+) -> DnsReport:
+    """The mail DNS of `domain`: MX (addresses, reverse DNS), SPF, DMARC, DKIM, MTA-STS, TLS-RPT,
+    DANE, and blocklists (`blocklist_ips`, else the MX addresses, in each of `blocklists`)."""
     domain = domain.strip().rstrip(".").lower()
     if not domain or " " in domain:
         raise MailtuiError(f"{domain!r} is not a domain name", title="Bad domain", exit_code=EX_USAGE)
+    given_ips = [_checked_ip(ip) for ip in blocklist_ips]
     lookups = DnsLookups(make_resolver(servers, timeout))
     problems: list[str] = []
+    findings: list[Finding] = []
     mx_records = lookups.mx(domain)
     hosts = []
     for i, (pref, host) in enumerate(mx_records):
         addrs = lookups.addresses(host) if i < MAX_MX_ADDRESS_LOOKUPS and host else []
-        hosts.append(MxHost(pref, host, tuple(addrs)))
+        reverse = tuple(check_address(lookups, a) for a in addrs)
+        for check in reverse:
+            findings += address_findings(host, check)
+        hosts.append(MxHost(pref, host, tuple(addrs), reverse))
         if host in {"", "."} and len(mx_records) == 1:
             problems.append(f"{domain} has a null MX (RFC 7505): it accepts no mail")
         elif not addrs and i < MAX_MX_ADDRESS_LOOKUPS:
@@ -298,26 +342,74 @@ def check_domain(domain: str, servers: Sequence[str] = (), timeout: float = DEFA
         problems.append(f"_dmarc.{domain} has no DMARC record: receivers apply no DMARC policy")
     elif len(dmarc_txts) > 1:
         problems.append(f"_dmarc.{domain} has {len(dmarc_txts)} DMARC records: receivers ignore them all")
+    mx_hosts = [h.host for h in hosts[:MAX_MX_ADDRESS_LOOKUPS] if h.host not in {"", "."}]
+    dkim = check_dkim(lookups, domain, dkim_selectors)
+    findings += dkim_findings(dkim)
+    sts = check_mta_sts(lookups, domain, mx_hosts, policy_fetch or PolicyFetch(timeout=max(timeout, 1.0)))
+    findings += mta_sts_findings(sts)
+    dane = check_dane(lookups, mx_hosts)
+    findings += dane_findings(dane)
+    rpt = check_tls_rpt(lookups, domain)
+    findings += tls_rpt_findings(rpt, bool(sts.records) or any(h.records for h in dane))
+    zones = tuple(dict.fromkeys(z.strip().rstrip(".").lower() for z in blocklists if z.strip()))
+    ips = given_ips or [a for h in hosts for a in h.addresses]
+    listings = check_blocklists(lookups, ips, zones) if zones else ()
+    findings += dnsbl_findings(listings, zones)
     problems += lookups.problems
-    shown = tuple(f"{h}:{p}" if p != 53 else h for h, p in (parse_server(s) for s in servers))
-    return DnsReport(domain, shown, tuple(hosts), spf, dmarc, tuple(dict.fromkeys(problems)))
+    asked = tuple(f"{h}:{p}" if p != 53 else h for h, p in (parse_server(s) for s in servers))
+    return DnsReport(
+        domain,
+        asked,
+        tuple(hosts),
+        spf,
+        dmarc,
+        tuple(dict.fromkeys(problems)),
+        dkim,
+        sts,
+        rpt,
+        dane,
+        zones,
+        listings,
+        tuple(findings),
+    )
+
+
+def _checked_ip(text: str) -> str:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        raise MailtuiError(
+            f"{text!r} is not an IP address; give --blocklist-ip like 192.0.2.25 or 2001:db8::25",
+            title="Bad --blocklist-ip",
+            exit_code=EX_USAGE,
+        ) from None
 
 
 def format_report(report: DnsReport) -> str:
-    """The report as plain text."""
+    """The report as plain text: each section with its findings, then the problems."""
     lines = [
         f"Domain: {report.domain}" + (f"  (asked {', '.join(report.servers)})" if report.servers else "")
     ]
     lines += ["", "MX (preference order):"]
-    lines += [f"  {m.preference:>5}  {m.host}  {' '.join(m.addresses) or '(no address)'}" for m in report.mx]
+    for m in report.mx:
+        lines.append(f"  {m.preference:>5}  {m.host}  {' '.join(m.addresses) or '(no address)'}")
+        for r in m.reverse:
+            ptr = ", ".join(r.ptr) or "(no PTR)"
+            state = (
+                "forward-confirmed"
+                if r.forward_confirmed
+                else ("not checked" if r.error else "NOT confirmed")
+            )
+            lines.append(f"         {r.address}  PTR {ptr}  {state}")
     if not report.mx:
         lines.append("  (none)")
+    lines += format_findings([f for f in report.findings if f.area == "mx" and f.level != "ok"])
     lines += ["", "SPF:"]
     if report.spf is None:
         lines.append("  (none)")
     else:
         spf = report.spf
-        lines += ["  " + line for line in format_tree(spf.root)]
+        lines += ["  " + shown(line) for line in format_tree(spf.root)]
         lines += ["", f"  Flattened ({len(spf.flattened)} terms):"]
         lines += [f"    {f.term.raw:<40} from {f.source}" for f in spf.flattened]
         verdict = "OVER THE LIMIT" if spf.over_limit else "ok"
@@ -327,9 +419,29 @@ def format_report(report: DnsReport) -> str:
     if report.dmarc is None:
         lines.append("  (none)")
     else:
-        lines.append(f"  {report.dmarc.raw}")
+        lines.append(f"  {shown(report.dmarc.raw)}")
         lines += [f"    {k}={v}: {why}" for k, v, why in report.dmarc.explanations]
         lines += [f"    ! {p}" for p in report.dmarc.problems]
+    sections = [
+        ("DKIM (selector._domainkey):", "dkim", format_dkim(report.dkim) if report.dkim else []),
+        (
+            f"MTA-STS (_mta-sts.{report.domain}):",
+            "mta-sts",
+            format_mta_sts(report.mta_sts) if report.mta_sts else [],
+        ),
+        (
+            f"TLS-RPT (_smtp._tls.{report.domain}):",
+            "tls-rpt",
+            format_tls_rpt(report.tls_rpt) if report.tls_rpt else [],
+        ),
+        ("DANE (TLSA _25._tcp.MX):", "dane", format_dane(report.dane)),
+        ("DNS blocklists:", "dnsbl", format_dnsbl(report.blocklists) if report.blocklist_zones else []),
+    ]
+    for title, area, body in sections:
+        lines += ["", title, *body, *format_findings([f for f in report.findings if f.area == area])]
     if report.problems:
         lines += ["", "Problems:"] + [f"  ! {p}" for p in report.problems]
+    errors = sum(f.level == "error" for f in report.findings)
+    warnings = sum(f.level == "warn" for f in report.findings)
+    lines += ["", f"Summary: {errors} errors, {warnings} warnings, {len(report.problems)} problems"]
     return "\n".join(lines)

@@ -2,8 +2,11 @@
 
 Built on dnspython's message API (from_wire / make_response), so it needs no extra
 package. The zone is a dict {(name, type): [rdata text]}; names not in it get NXDOMAIN,
-known names without that type get an empty NOERROR answer. Runs in a daemon thread,
-stopped by `close()`; `set()` changes records while it serves.
+known names without that type get an empty NOERROR answer. Any record type dnspython
+knows works as text (MX, A, AAAA, TXT, PTR, TLSA "3 1 1 <hex>", CNAME). `authenticated`
+names are answered with the AD bit (as a validating resolver would), `servfail` names
+with SERVFAIL. Runs in a daemon thread, stopped by `close()`; `set()` changes records
+while it serves.
 """
 
 from __future__ import annotations
@@ -30,7 +33,11 @@ def txt_rdata(text: str) -> str:
 class DnsServer:
     """Serve `zone` on 127.0.0.1:<free port> until `close()`."""
 
-    def __init__(self, zone: Zone) -> None:
+    def __init__(
+        self, zone: Zone, *, authenticated: Sequence[str] = (), servfail: Sequence[str] = ()
+    ) -> None:
+        self.authenticated = {n.lower().rstrip(".") for n in authenticated}
+        self.servfail = {n.lower().rstrip(".") for n in servfail}
         self.zone = {
             (name.lower().rstrip("."), rdtype.upper()): list(v) for (name, rdtype), v in zone.items()
         }
@@ -78,6 +85,11 @@ class DnsServer:
         name = question.name.to_text(omit_final_dot=True).lower()
         rdtype = dns.rdatatype.to_text(question.rdtype)
         self.queries.append((name, rdtype))
+        if name in self.servfail:
+            response.set_rcode(dns.rcode.SERVFAIL)
+            return response
+        if name in self.authenticated:
+            response.flags |= dns.flags.AD
         records = self.zone.get((name, rdtype))
         if records:
             response.answer.append(dns.rrset.from_text_list(question.name, 300, "IN", rdtype, records))

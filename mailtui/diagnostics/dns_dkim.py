@@ -1,0 +1,235 @@
+"""DKIM key records (RFC 6376 3.6.1) at `SELECTOR._domainkey.DOMAIN`, for given and common selectors.
+
+DNS cannot list a domain's selectors, so the ones given (`--dkim-selector`) are asked
+along with a short list of common ones, and the report says which were tried and found.
+A key record is parsed: v=DKIM1, k= (rsa, ed25519), p= (empty = revoked), the RSA key
+size read from the public key itself, t=y (testing) and t=s (strict).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mailtui.core.errors import MailtuiError
+from mailtui.diagnostics.dns_findings import Finding, Lookups, parse_tags, shown
+
+COMMON_SELECTORS = ("default", "selector1", "selector2", "google", "k1", "mail", "dkim", "s1", "s2")
+_FIX_TEMPLATE = (
+    'publish TXT at {name}: "v=DKIM1; k=rsa; p=<base64 public key>" (a 2048-bit key, e.g. from '
+    "opendkim-genkey -b 2048 -s {selector} -d {domain}) and sign with the matching private key"
+)
+
+
+@dataclass(frozen=True)
+class DkimKey:
+    """One selector's key record, parsed."""
+
+    selector: str
+    name: str  # selector._domainkey.domain
+    raw: str
+    version: str | None
+    key_type: str  # k= (default rsa)
+    key_bits: int | None  # from the public key; None when it could not be read
+    revoked: bool  # p= empty
+    testing: bool  # t=y
+    strict: bool  # t=s: i= must be the d= domain exactly
+    hashes: tuple[str, ...]  # h=, () = any
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DkimResult:
+    domain: str
+    tried: tuple[str, ...]
+    given: tuple[str, ...]
+    keys: tuple[DkimKey, ...]
+    errors: tuple[str, ...]  # lookups that failed (not "not found")
+
+    @property
+    def found(self) -> tuple[str, ...]:
+        return tuple(k.selector for k in self.keys)
+
+
+def parse_key_record(selector: str, name: str, record: str) -> DkimKey:
+    """Parse and check one DKIM key record. Never raises."""
+    tags = parse_tags(record)
+    get = dict(reversed(tags)).get
+    problems: list[str] = []
+    version = get("v")
+    if version is not None and (tags[0][0] != "v" or version != "DKIM1"):
+        problems.append("v= must be DKIM1 and come first (receivers ignore the record otherwise)")
+    key_type = (get("k") or "rsa").lower()
+    if key_type not in ("rsa", "ed25519"):
+        problems.append(f"k={shown(key_type, 40)} is not rsa or ed25519: receivers cannot use this key")
+    p = get("p")
+    revoked = p == ""
+    bits: int | None = None
+    if p is None:
+        problems.append("p= is missing: the record is not a valid key (receivers fail every signature)")
+    elif p:
+        bits, why = _key_bits(key_type, p)
+        if why:
+            problems.append(why)
+    flags = {f.strip().lower() for f in (get("t") or "").split(":") if f.strip()}
+    hashes = tuple(h.strip().lower() for h in (get("h") or "").split(":") if h.strip())
+    if hashes and "sha256" not in hashes:
+        problems.append(f"h={':'.join(hashes)} does not allow sha256 (sha1 is no longer accepted, RFC 8301)")
+    service = get("s")
+    if service is not None and not {s.strip() for s in service.split(":")} & {"*", "email"}:
+        problems.append(f"s={shown(service, 40)} excludes email: the key cannot verify mail")
+    return DkimKey(
+        selector,
+        name,
+        shown(record),
+        version,
+        key_type,
+        bits,
+        revoked,
+        "y" in flags,
+        "s" in flags,
+        hashes,
+        tuple(problems),
+    )
+
+
+def _key_bits(key_type: str, p: str) -> tuple[int | None, str]:
+    """The key size from p= (SubjectPublicKeyInfo or a bare PKCS#1 RSA key), or why not."""
+    try:
+        data = base64.b64decode(p, validate=True)
+    except (binascii.Error, ValueError):
+        return None, "p= is not valid base64: receivers cannot read the key (a paste cut in the middle?)"
+    if key_type == "ed25519":
+        if len(data) != 32:
+            return None, f"an ed25519 p= must be 32 bytes, this one is {len(data)}"
+        return 256, ""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import load_der_public_key
+
+    try:
+        key = load_der_public_key(data)
+    except (ValueError, TypeError):
+        return None, "p= does not hold an RSA public key (DER SubjectPublicKeyInfo expected)"
+    if not isinstance(key, rsa.RSAPublicKey):
+        return (
+            None,
+            f"p= holds a {type(key).__name__.removesuffix('PublicKey').lstrip('_')} key, not RSA (k=rsa)",
+        )
+    return key.key_size, ""
+
+
+def check_dkim(lookups: Lookups, domain: str, selectors: Sequence[str] = ()) -> DkimResult:
+    """Ask the given selectors, then the common ones (each once), at `_domainkey.domain`."""
+    given = tuple(dict.fromkeys(s.strip().lower() for s in selectors if s.strip()))
+    tried = tuple(dict.fromkeys(given + COMMON_SELECTORS))
+    keys: list[DkimKey] = []
+    errors: list[str] = []
+    for selector in tried:
+        name = f"{selector}._domainkey.{domain}"
+        try:
+            records = lookups.txt(name)
+        except MailtuiError as exc:
+            errors.append(f"{name}: {exc.message}")
+            continue
+        dkim = [r for r in records or () if "p=" in r or r.lower().startswith("v=dkim1")]
+        if dkim:
+            keys.append(parse_key_record(selector, name, dkim[0]))
+            if len(dkim) > 1:
+                errors.append(f"{name} has {len(dkim)} key records: receivers may pick either")
+    return DkimResult(domain, tried, given, tuple(keys), tuple(errors))
+
+
+def dkim_findings(result: DkimResult) -> list[Finding]:
+    """Each key's verdict, a missing given selector, and no key at all, with the record to publish."""
+    out: list[Finding] = []
+    for key in result.keys:
+        fix = _FIX_TEMPLATE.format(name=key.name, selector=key.selector, domain=result.domain)
+        if key.revoked:
+            out.append(
+                Finding(
+                    "dkim",
+                    "warn" if key.selector in result.given else "info",
+                    f"{key.name}: p= is empty: this key is revoked, signatures with s={key.selector} fail",
+                    "if mail is still signed with this selector, " + fix,
+                )
+            )
+        elif key.problems:
+            out += [Finding("dkim", "error", f"{key.name}: {p}", fix) for p in key.problems]
+        elif key.key_type == "rsa" and key.key_bits is not None and key.key_bits < 1024:
+            out.append(
+                Finding(
+                    "dkim",
+                    "error",
+                    f"{key.name}: RSA key of {key.key_bits} bits: receivers reject keys under 1024 bits "
+                    "(RFC 8301), so every signature fails",
+                    fix,
+                )
+            )
+        elif key.key_type == "rsa" and key.key_bits is not None and key.key_bits < 2048:
+            out.append(
+                Finding(
+                    "dkim",
+                    "warn",
+                    f"{key.name}: RSA key of {key.key_bits} bits: accepted, but 2048 is the recommended size",
+                    fix,
+                )
+            )
+        else:
+            size = f"{key.key_bits}-bit " if key.key_bits else ""
+            out.append(Finding("dkim", "ok", f"{key.name}: {size}{key.key_type} key published"))
+            if key.key_type == "ed25519":
+                out.append(
+                    Finding(
+                        "dkim",
+                        "info",
+                        f"{key.name}: ed25519 keys are not verified by every receiver yet",
+                        "sign with an RSA key as well (a second selector)",
+                    )
+                )
+        if key.testing and not key.revoked:
+            out.append(
+                Finding(
+                    "dkim",
+                    "warn",
+                    f"{key.name}: t=y (testing): receivers may treat failing signatures as unsigned",
+                    f"once signing works, publish the record without t=y at {key.name}",
+                )
+            )
+    for selector in result.given:
+        if selector not in result.found:
+            name = f"{selector}._domainkey.{result.domain}"
+            out.append(
+                Finding(
+                    "dkim",
+                    "error",
+                    f"no DKIM key at {name}: mail signed with s={selector} fails DKIM (key not found)",
+                    _FIX_TEMPLATE.format(name=name, selector=selector, domain=result.domain),
+                )
+            )
+    if not result.keys:
+        out.append(
+            Finding(
+                "dkim",
+                "warn",
+                f"no DKIM key found at the {len(result.tried)} selectors tried; selectors can be any "
+                "name, so give yours with --dkim-selector (read s= in a DKIM-Signature you sent)",
+                _FIX_TEMPLATE.format(
+                    name=f"mail._domainkey.{result.domain}", selector="mail", domain=result.domain
+                ),
+            )
+        )
+    out += [Finding("dkim", "warn", f"DKIM lookup failed: {e}") for e in result.errors]
+    return out
+
+
+def format_dkim(result: DkimResult) -> list[str]:
+    """The DKIM section of the plain-text report (findings come separately)."""
+    lines = [f"  tried: {', '.join(result.tried)}", f"  found: {', '.join(result.found) or '(none)'}"]
+    for key in result.keys:
+        bits = f"{key.key_bits} bits" if key.key_bits else ("revoked" if key.revoked else "size unknown")
+        flags = "".join([", testing (t=y)" if key.testing else "", ", strict (t=s)" if key.strict else ""])
+        lines.append(f"  {key.selector}: k={key.key_type}, {bits}{flags}")
+        lines.append(f"    {key.raw}")
+    return lines

@@ -1,0 +1,159 @@
+"""DNS blocklist (DNSBL, RFC 5782) lookups of mail server addresses.
+
+An IPv4 address is asked as its reversed octets under the zone (192.0.2.10 ->
+10.2.0.192.zone), an IPv6 address as its 32 reversed nibbles. An A answer in 127.0.0.0/8
+means listed (the last octet says why, per list); NXDOMAIN means not listed; the TXT at
+the same name usually gives the reason and a removal link. Off unless zones are given:
+blocklists have usage terms, and some refuse queries from public resolvers.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mailtui.core.errors import MailtuiError
+from mailtui.diagnostics.dns_findings import Finding, Lookups, shown
+
+# What 127.0.0.x means for lists that document it; other lists: "listed".
+_SPAMHAUS = {
+    "127.0.0.2": "SBL: a known spam source",
+    "127.0.0.3": "SBL CSS: snowshoe spam / low-reputation sender",
+    "127.0.0.4": "XBL: the address is infected or exploited (botnet, open proxy)",
+    "127.0.0.5": "XBL",
+    "127.0.0.6": "XBL",
+    "127.0.0.7": "XBL",
+    "127.0.0.9": "DROP: a hijacked or criminal network",
+    "127.0.0.10": "PBL (ISP): an end-user address that should not send mail directly",
+    "127.0.0.11": "PBL (Spamhaus): an end-user address that should not send mail directly",
+    "127.255.255.252": "error: the query was malformed (typing error in the zone?)",
+    "127.255.255.254": "error: Spamhaus refuses queries through public resolvers; use your own resolver",
+    "127.255.255.255": "error: too many queries from this resolver (rate limited)",
+}
+MEANINGS = {"zen.spamhaus.org": _SPAMHAUS, "sbl.spamhaus.org": _SPAMHAUS, "xbl.spamhaus.org": _SPAMHAUS,
+            "pbl.spamhaus.org": _SPAMHAUS}  # fmt: skip
+MAX_IPS = 10
+
+
+@dataclass(frozen=True)
+class Listing:
+    ip: str
+    zone: str
+    query: str  # the name asked
+    listed: bool
+    answers: tuple[str, ...]  # A records
+    meanings: tuple[str, ...]
+    reason: str  # the TXT, cleaned
+    error: str = ""  # the lookup failed, or the answer is not a blocklist answer
+
+
+def query_name(ip: str, zone: str) -> str:
+    """The DNSBL name of `ip` in `zone`: reversed octets (IPv4) or reversed nibbles (IPv6)."""
+    addr = ipaddress.ip_address(ip)
+    if addr.version == 4:
+        labels = str(addr).split(".")[::-1]
+    else:
+        labels = list(addr.exploded.replace(":", ""))[::-1]
+    return ".".join(labels) + "." + zone.strip().rstrip(".").lower()
+
+
+def explain_answer(zone: str, answer: str) -> str:
+    """What one A answer of a blocklist means."""
+    known = MEANINGS.get(zone.lower(), {})
+    if answer in known:
+        return known[answer]
+    try:
+        in_loopback = ipaddress.ip_address(answer) in ipaddress.ip_network("127.0.0.0/8")
+    except ValueError:
+        in_loopback = False
+    if not in_loopback:
+        return "not a blocklist answer (outside 127.0.0.0/8): the resolver may rewrite NXDOMAIN"
+    if answer.startswith("127.255.255."):
+        return "an error code of the list (query refused or rate limited), not a listing"
+    code = answer.rsplit(".", 1)[-1]
+    usual = " (the usual plain 'listed')" if code == "2" else ""
+    return f"listed: 127.0.0.{code} is the list's reason code{usual}; the list's website explains each code"
+
+
+def _is_listing(answer: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(answer)
+    except ValueError:
+        return False
+    return ip in ipaddress.ip_network("127.0.0.0/8") and not answer.startswith("127.255.255.")
+
+
+def check_blocklists(lookups: Lookups, ips: Sequence[str], zones: Sequence[str]) -> tuple[Listing, ...]:
+    """Every IP in every zone. Never raises DnsError (a failed lookup is the Listing's error)."""
+    out: list[Listing] = []
+    for ip in list(dict.fromkeys(ips))[:MAX_IPS]:
+        for zone in dict.fromkeys(z.strip().rstrip(".").lower() for z in zones if z.strip()):
+            name = query_name(ip, zone)
+            try:
+                answer = lookups.query(name, "A")
+                answers = tuple(r.to_text() for r in answer or ())
+                reason = ""
+                if answers:
+                    reason = " ".join(lookups.txt(name) or [])
+            except MailtuiError as exc:
+                out.append(Listing(ip, zone, name, False, (), (), "", exc.message))
+                continue
+            listed = any(_is_listing(a) for a in answers)
+            error = "" if listed or not answers else "; ".join(explain_answer(zone, a) for a in answers)
+            out.append(
+                Listing(
+                    ip,
+                    zone,
+                    name,
+                    listed,
+                    answers,
+                    tuple(explain_answer(zone, a) for a in answers),
+                    shown(reason, 300),
+                    error,
+                )
+            )
+    return tuple(out)
+
+
+def dnsbl_findings(listings: tuple[Listing, ...], zones: Sequence[str]) -> list[Finding]:
+    if not zones:
+        return [
+            Finding(
+                "dnsbl",
+                "info",
+                "blocklists not checked (off by default): give --blocklist ZONE or set "
+                '[diagnostics] blocklists = ["zen.spamhaus.org"] (mind each list\'s usage terms)',
+            )
+        ]
+    out: list[Finding] = []
+    for item in listings:
+        if item.listed:
+            why = "; ".join(item.meanings)
+            reason = f" Reason: {item.reason}" if item.reason else ""
+            out.append(
+                Finding(
+                    "dnsbl",
+                    "error",
+                    f"{item.ip} is listed in {item.zone} ({', '.join(item.answers)}: {why}).{reason}",
+                    f"find and stop the cause (open relay, compromised account, infected host), then "
+                    f"request removal on {item.zone}'s website",
+                )
+            )
+        elif item.error:
+            out.append(Finding("dnsbl", "warn", f"{item.ip} in {item.zone}: {item.error}"))
+        else:
+            out.append(Finding("dnsbl", "ok", f"{item.ip} is not listed in {item.zone}"))
+    return out
+
+
+def format_dnsbl(listings: tuple[Listing, ...]) -> list[str]:
+    lines = []
+    for item in listings:
+        state = (
+            "LISTED " + ", ".join(item.answers) if item.listed else ("error" if item.error else "not listed")
+        )
+        lines.append(f"  {item.ip} in {item.zone}: {state}  ({item.query})")
+        if item.reason:
+            lines.append(f"    reason: {item.reason}")
+    return lines or ["  (not checked)"]
