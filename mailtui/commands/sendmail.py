@@ -42,7 +42,8 @@ Send a complete message read from stdin, like sendmail or msmtp (read to the end
   -v              print the SMTP dialogue and the outcome on stderr
   -N NOTIFY       DSN request: never, or success,failure,delay (when the relay offers DSN)
   -R full|hdrs    DSN: return the full message or only its headers
-  -X FILE         append a line per message to FILE (msmtp's log format)
+  -X FILE         append a line per message to FILE (msmtp's log format;
+                  default: the msmtp account's logfile when the config is an msmtprc)
   -C FILE         the config file (as mailtui --config)
   -a ACCOUNT      the account to send from (also --account NAME)
   --transcript    as -v;  --no-queue: exit 75 on a temporary failure instead of queueing
@@ -217,6 +218,8 @@ def run(args: argparse.Namespace) -> int:
     if opts.account:
         args.account = opts.account
     account, server = relay_from_args(args)
+    if not opts.log_file:
+        opts.log_file = msmtp_logfile(args, account)
     data = sys.stdin.buffer.read() if sys.stdin is not None else b""
     sender = opts.envelope_from or (parseaddr(account_from(account))[1] if account is not None else "")
     if not sender:
@@ -267,18 +270,30 @@ def deliver_sendmail(
         )  # fmt: skip
     except RelayError as exc:
         code = report_failure(exc, raw, sender, recipients, keep=True)
-        _log(opts, server, sender, recipients, raw, exc.code, exc.message, code)
+        _log(opts, server, sender, recipients, raw, exc.code, exc.reply, code, error=exc.message)
         return code
     except QueueUnwritableError as exc:
         code = report_unqueued(exc, raw, sender, recipients)
-        _log(opts, server, sender, recipients, raw, None, exc.message, code)
+        _log(opts, server, sender, recipients, raw, None, "", code, error=exc.message)
         return code
     for note in outcome.notes:
         if opts.verbose or outcome.status == "queued" or note.startswith(("refused", "could not")):
             print(f"mailtui: {note}", file=sys.stderr)
     if outcome.status == "queued":
         print(f"mailtui: queued as {outcome.queue_id}; it is sent when the relay takes it", file=sys.stderr)
-        _log(opts, server, sender, recipients, raw, None, "queued", EX_OK)
+        # This attempt failed for now, as msmtp would log it; the outbox sends it later.
+        why = "; ".join(outcome.notes) or "the relay is unavailable"
+        _log(
+            opts,
+            server,
+            sender,
+            recipients,
+            raw,
+            None,
+            "",
+            EX_TEMPFAIL,
+            error=f"queued as {outcome.queue_id}: {why}",
+        )
         return EX_OK
     result = outcome.result
     assert result is not None
@@ -299,31 +314,35 @@ def _log(
     recipients: list[str],
     raw: bytes,
     smtp_code: int | None,
-    text: str,
+    reply: str,
     exit_code: int,
+    *,
+    error: str = "",
 ) -> None:
-    """One line per message in the -X file, in msmtp's logfile format; a problem is a warning only."""
-    import time
-
-    from mailtui.core.exit_codes import exit_name
-    from mailtui.core.sanitize import clean_line
+    """One line per message in the -X file (or msmtp's `logfile`), in msmtp's format; a problem is a warning."""
+    from mailtui.sending.msmtp_log import LogEntry, append_log_line
 
     if not opts.log_file:
         return
-    line = (
-        f"{time.strftime('%b %d %H:%M:%S')} host={server.host} tls={'off' if server.tls == 'none' else 'on'} "
-        f"auth={'on' if server.auth and server.user else 'off'} from={sender} recipients={','.join(recipients)} "
-        f"mailsize={len(raw)} smtpstatus={smtp_code if smtp_code is not None else '-'} "
-        f"smtpmsg='{clean_line(text)[:200]}' exitcode={exit_name(exit_code)}\n"
-    )
-    try:
-        with open(Path(opts.log_file).expanduser(), "a", encoding="utf-8") as fh:
-            fh.write(line)
-    except OSError as exc:
-        print(
-            f"mailtui: warning: cannot write the log file {opts.log_file}: {exc.strerror or exc}",
-            file=sys.stderr,
-        )
+    entry = LogEntry(
+        server=server, sender=sender, recipients=tuple(recipients), exit_code=exit_code, mailsize=len(raw),
+        smtp_code=smtp_code, smtp_reply=reply, error=error,
+    )  # fmt: skip
+    if problem := append_log_line(opts.log_file, entry):
+        print(f"mailtui: warning: {problem}", file=sys.stderr)
+
+
+def msmtp_logfile(args: argparse.Namespace, account: AccountConfig | None) -> str | None:
+    """msmtp's `logfile` for this account, when the config was read from an msmtprc."""
+    from mailtui.commands.common import config_from_args
+    from mailtui.config.importer import ImportedConfig
+
+    if account is None:
+        return None
+    config = config_from_args(args)
+    if isinstance(config, ImportedConfig):
+        return config.logfiles.get(account.name)
+    return None
 
 
 def _fields(head: bytes) -> list[bytes]:

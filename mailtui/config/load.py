@@ -25,6 +25,12 @@ def load_config(path: Path | None = None, *, required: bool = False) -> Config:
     explicit = path is not None
     file = Path(path).expanduser() if path is not None else config_path()
     if not file.exists():
+        if not explicit and not os.environ.get("MAILTUI_CONFIG"):
+            from mailtui.config.importer import find_setup
+
+            imported = find_setup()
+            if imported is not None:
+                return imported
         if required or explicit:
             raise ConfigError(_missing_message(file, explicit), title="No config file")
         return Config()
