@@ -47,10 +47,7 @@ class DkimResult:
     given: tuple[str, ...]
     keys: tuple[DkimKey, ...]
     errors: tuple[str, ...]  # lookups that failed (not "not found")
-
-    @property
-    def found(self) -> tuple[str, ...]:
-        return tuple(k.selector for k in self.keys)
+    found: tuple[str, ...]  # the selectors with a key record
 
 
 def parse_key_record(selector: str, name: str, record: str) -> DkimKey:
@@ -138,7 +135,7 @@ def check_dkim(lookups: Lookups, domain: str, selectors: Sequence[str] = ()) -> 
             keys.append(parse_key_record(selector, name, dkim[0]))
             if len(dkim) > 1:
                 errors.append(f"{name} has {len(dkim)} key records: receivers may pick either")
-    return DkimResult(domain, tried, given, tuple(keys), tuple(errors))
+    return DkimResult(domain, tried, given, tuple(keys), tuple(errors), tuple(k.selector for k in keys))
 
 
 def dkim_findings(result: DkimResult) -> list[Finding]:

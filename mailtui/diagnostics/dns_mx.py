@@ -26,11 +26,8 @@ class AddressCheck:
     reverse_name: str  # 10.2.0.192.in-addr.arpa / the ip6.arpa nibble name
     ptr: tuple[str, ...]
     confirmed: tuple[str, ...]  # the PTR names whose A/AAAA include `address`
+    forward_confirmed: bool  # one of the PTR names resolves back to `address`
     error: str = ""  # the lookup failed (SERVFAIL, timeout): not checked
-
-    @property
-    def forward_confirmed(self) -> bool:
-        return bool(self.confirmed)
 
 
 def check_address(lookups: Lookups, address: str) -> AddressCheck:
@@ -44,8 +41,8 @@ def check_address(lookups: Lookups, address: str) -> AddressCheck:
             if _same_address(address, lookups.addresses(name)):
                 confirmed.append(name)
     except MailtuiError as exc:  # DnsError: one slow reverse zone must not stop the report
-        return AddressCheck(address, reverse, (), (), exc.message)
-    return AddressCheck(address, reverse, tuple(names), tuple(confirmed))
+        return AddressCheck(address, reverse, (), (), False, exc.message)
+    return AddressCheck(address, reverse, tuple(names), tuple(confirmed), bool(confirmed))
 
 
 def _same_address(address: str, found: list[str]) -> bool:
