@@ -28,6 +28,7 @@ from mailtui.core.sanitize import clean_line
 from mailtui.diagnostics.dane import DaneHost, check_dane, dane_findings, format_dane
 from mailtui.diagnostics.dns_dkim import DkimResult, check_dkim, dkim_findings, format_dkim
 from mailtui.diagnostics.dns_findings import Finding, format_findings, shown
+from mailtui.diagnostics.dns_fixes import dmarc_findings, mx_findings, spf_findings
 from mailtui.diagnostics.dns_mx import AddressCheck, address_findings, check_address
 from mailtui.diagnostics.dnsbl import Listing, check_blocklists, dnsbl_findings, format_dnsbl
 from mailtui.diagnostics.mta_sts import (
@@ -342,6 +343,10 @@ def check_domain(
         problems.append(f"_dmarc.{domain} has no DMARC record: receivers apply no DMARC policy")
     elif len(dmarc_txts) > 1:
         problems.append(f"_dmarc.{domain} has {len(dmarc_txts)} DMARC records: receivers ignore them all")
+    findings += mx_findings(domain, problems) + spf_findings(domain, spf, problems)
+    findings += dmarc_findings(
+        domain, dmarc.policy if dmarc else None, dmarc.problems if dmarc else (), problems
+    )
     mx_hosts = [h.host for h in hosts[:MAX_MX_ADDRESS_LOOKUPS] if h.host not in {"", "."}]
     dkim = check_dkim(lookups, domain, dkim_selectors)
     findings += dkim_findings(dkim)
@@ -403,7 +408,7 @@ def format_report(report: DnsReport) -> str:
             lines.append(f"         {r.address}  PTR {ptr}  {state}")
     if not report.mx:
         lines.append("  (none)")
-    lines += format_findings([f for f in report.findings if f.area == "mx" and f.level != "ok"])
+    lines += _area(report, "mx", quiet=True)
     lines += ["", "SPF:"]
     if report.spf is None:
         lines.append("  (none)")
@@ -415,13 +420,14 @@ def format_report(report: DnsReport) -> str:
         verdict = "OVER THE LIMIT" if spf.over_limit else "ok"
         lines.append(f"  DNS lookups: {spf.lookups}/10 ({verdict}); void lookups: {spf.void_lookups}/2")
         lines += [f"  ! {p}" for p in spf.problems]
+    lines += _area(report, "spf")
     lines += ["", "DMARC:"]
     if report.dmarc is None:
         lines.append("  (none)")
     else:
         lines.append(f"  {shown(report.dmarc.raw)}")
         lines += [f"    {k}={v}: {why}" for k, v, why in report.dmarc.explanations]
-        lines += [f"    ! {p}" for p in report.dmarc.problems]
+    lines += _area(report, "dmarc")
     sections = [
         ("DKIM (selector._domainkey):", "dkim", format_dkim(report.dkim) if report.dkim else []),
         (
@@ -438,10 +444,17 @@ def format_report(report: DnsReport) -> str:
         ("DNS blocklists:", "dnsbl", format_dnsbl(report.blocklists) if report.blocklist_zones else []),
     ]
     for title, area, body in sections:
-        lines += ["", title, *body, *format_findings([f for f in report.findings if f.area == area])]
-    if report.problems:
-        lines += ["", "Problems:"] + [f"  ! {p}" for p in report.problems]
+        lines += ["", title, *body, *_area(report, area)]
+    covered = {f.text for f in report.findings}
+    others = [p for p in report.problems if p not in covered]
+    if others:
+        lines += ["", "Problems:"] + [f"  ! {p}" for p in others]
     errors = sum(f.level == "error" for f in report.findings)
     warnings = sum(f.level == "warn" for f in report.findings)
     lines += ["", f"Summary: {errors} errors, {warnings} warnings, {len(report.problems)} problems"]
     return "\n".join(lines)
+
+
+def _area(report: DnsReport, area: str, *, quiet: bool = False) -> list[str]:
+    """The findings of one section; `quiet` leaves out the ok ones (shown in the section already)."""
+    return format_findings([f for f in report.findings if f.area == area and not (quiet and f.level == "ok")])

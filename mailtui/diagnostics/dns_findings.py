@@ -32,7 +32,11 @@ class Finding:
 
 
 class Lookups(Protocol):
-    """DNS as the checks ask it: answers or None (NXDOMAIN / no data); DnsError when unreachable."""
+    """DNS as the checks ask it: answers or None (NXDOMAIN / no data); DnsError when unreachable.
+
+    A SERVFAIL is None too, with a line added to `problems`."""
+
+    problems: list[str]
 
     def query(self, name: str, rdtype: str) -> dns.resolver.Answer | None: ...
 

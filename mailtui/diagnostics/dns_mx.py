@@ -33,8 +33,13 @@ class AddressCheck:
 def check_address(lookups: Lookups, address: str) -> AddressCheck:
     """PTR of `address`, then A/AAAA of each PTR name (forward confirmation). Never raises DnsError."""
     reverse = dns.reversename.from_address(address).to_text(omit_final_dot=True)
+    failed = len(lookups.problems)
     try:
         answer = lookups.query(reverse, "PTR")
+        if answer is None and len(lookups.problems) > failed:  # SERVFAIL, not "no PTR"
+            return AddressCheck(
+                address, reverse, (), (), False, "the nameservers failed to answer (SERVFAIL)"
+            )
         names = [shown(r.target.to_text(omit_final_dot=True), 255) for r in answer or ()]
         confirmed = []
         for name in names[:MAX_PTR_NAMES]:

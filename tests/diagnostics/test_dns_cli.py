@@ -79,7 +79,7 @@ def test_json_covers_every_check(dns: DnsServer, tmp_path: Path) -> None:
     assert data["dane"][0]["records"][0]["usage"] == 3 and data["dane"][0]["authenticated"] is False
     assert data["blocklists"][0]["listed"] is True and data["blocklist_zones"] == ["rbl.test"]
     areas = {f["area"] for f in data["findings"]}
-    assert areas == {"mx", "dkim", "mta-sts", "tls-rpt", "dane", "dnsbl"}
+    assert areas == {"mx", "dmarc", "dkim", "mta-sts", "tls-rpt", "dane", "dnsbl"}  # p=none: dmarc info
     assert all(set(f) == {"area", "level", "text", "fix"} for f in data["findings"])
 
 

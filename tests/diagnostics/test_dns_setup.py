@@ -277,6 +277,11 @@ def test_bare_domain_gets_each_record_to_publish(dns: DnsServer) -> None:
     assert 'publish TXT at _mta-sts.bare.test: "v=STSv1; id=' in fixes
     assert "mail._domainkey.bare.test" in fixes and "TLSA 3 1 1" in fixes
     assert report.mta_sts is not None and not report.mta_sts.fetched  # no record: nothing fetched
+    assert 'publish TXT at bare.test: "v=spf1 mx -all"' in fixes
+    assert 'publish TXT at _dmarc.bare.test: "v=DMARC1; p=none; rua=mailto:dmarc-reports@bare.test"' in fixes
+    text = format_report(report)
+    assert text.count("bare.test publishes no SPF record") == 1  # under SPF, with its fix; not again
+    assert "fix: publish TXT at bare.test" in text.split("DMARC:")[0].split("SPF:")[1]
 
 
 def test_report_text_covers_every_section(report: DnsReport) -> None:
@@ -310,7 +315,8 @@ def test_servfail_on_a_reverse_zone_does_not_stop_the_report(dns: DnsServer) -> 
         report = check_domain("setup.test", [dns.address], timeout=2, policy_fetch=PolicyFetch(enabled=False))
     finally:
         dns.servfail.discard("20.2.0.192.in-addr.arpa")
-    assert report.mx[1].reverse[0].ptr == ()
+    assert report.mx[1].reverse[0].ptr == () and "SERVFAIL" in report.mx[1].reverse[0].error
+    assert "192.0.2.20: reverse DNS not checked" in finding(report, "mx", "SERVFAIL").text
     assert any("PTR 20.2.0.192.in-addr.arpa" in p and "SERVFAIL" in p for p in report.problems)
     assert report.dkim is not None and report.tls_rpt is not None  # the rest was still checked
 
