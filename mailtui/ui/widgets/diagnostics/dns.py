@@ -1,4 +1,8 @@
-"""The DNS tab: a domain -> MX (with addresses), the SPF tree with its lookup count, DMARC parsed.
+"""The DNS tab: a domain's whole mail DNS setup, as `mailtui dns` prints it.
+
+MX (addresses, reverse DNS), SPF, DMARC, DKIM (the selectors typed plus common ones),
+MTA-STS (with the policy file), TLS-RPT, DANE TLSA, and the blocklists of the config's
+`[diagnostics] blocklists` (none by default). Findings that are errors are shown bold.
 
 `check_domain` blocks (dnspython), so it runs in a thread worker with the resolver's own
 timeout; the result comes back as a `DnsChecked` message. An unreachable resolver is a
@@ -19,6 +23,7 @@ from textual.widgets import Input, Static
 
 from mailtui.core.errors import MailtuiError
 from mailtui.diagnostics.dns_check import DnsReport, check_domain, format_report
+from mailtui.diagnostics.mta_sts import PolicyFetch
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -42,6 +47,7 @@ class DiagDns(VerticalScroll):
     DiagDns Horizontal { height: 3; }
     DiagDns #dns-domain { width: 2fr; }
     DiagDns #dns-servers { width: 1fr; }
+    DiagDns #dns-selectors { width: 1fr; }
     DiagDns #dns-output { padding: 1 1; }
     """
 
@@ -55,6 +61,11 @@ class DiagDns(VerticalScroll):
         """The config's dns_server ("" = the system resolver)."""
         return str(self.app.session.config.diagnostics.dns_server)  # type: ignore[attr-defined]  # a MailApp
 
+    @property
+    def configured_blocklists(self) -> tuple[str, ...]:
+        """The config's blocklist zones (() = no blocklist lookups)."""
+        return tuple(self.app.session.config.diagnostics.blocklists)  # type: ignore[attr-defined]  # a MailApp
+
     def compose(self) -> ComposeResult:
         configured = self.configured_server
         hint = (
@@ -65,22 +76,38 @@ class DiagDns(VerticalScroll):
         with Horizontal():
             yield Input(value=self.domain, placeholder="domain, e.g. example.org", id="dns-domain")
             yield Input(placeholder=hint, id="dns-servers")
+            yield Input(placeholder="DKIM selectors (optional): s1, mail", id="dns-selectors")
         yield Static(Text("Type a domain and press Enter."), id="dns-output", markup=False)
 
     def check(self, domain: str) -> None:
         """Start a check of `domain` (with the servers typed, if any)."""
-        servers = [s.strip() for s in self.query_one("#dns-servers", Input).value.split(",") if s.strip()]
+        servers = _items(self.query_one("#dns-servers", Input).value)
+        selectors = _items(self.query_one("#dns-selectors", Input).value)
         self.query_one("#dns-output", Static).update(Text(f"Looking up {domain} ..."))
-        self._run_check(domain, servers, self.configured_server)
+        self._run_check(domain, servers, self.configured_server, selectors, self.configured_blocklists)
 
     @work(thread=True, exclusive=True, group="dns", exit_on_error=False)
-    def _run_check(self, domain: str, servers: list[str], configured: str) -> None:
+    def _run_check(
+        self,
+        domain: str,
+        servers: list[str],
+        configured: str,
+        selectors: list[str],
+        blocklists: tuple[str, ...],
+    ) -> None:
         from mailtui.diagnostics.verdicts.resolver import server_address
 
         try:
             if not servers and configured:
                 servers = [server_address(configured)]  # a host name is resolved here, off the event loop
-            report = check_domain(domain, servers, timeout=self.timeout)
+            report = check_domain(
+                domain,
+                servers,
+                timeout=self.timeout,
+                dkim_selectors=selectors,
+                blocklists=blocklists,
+                policy_fetch=PolicyFetch(timeout=max(self.timeout, 1.0)),
+            )
         except MailtuiError as exc:
             self.post_message(DnsChecked(domain, None, exc))
         else:
@@ -100,4 +127,16 @@ class DiagDns(VerticalScroll):
         if message.error is not None:
             output.update(Text(f"{message.error.title}: {message.error.message}", style="bold"))
         elif message.report is not None:
-            output.update(Text(format_report(message.report)))
+            output.update(report_text(message.report))
+
+
+def _items(value: str) -> list[str]:
+    return [s.strip() for s in value.split(",") if s.strip()]
+
+
+def report_text(report: DnsReport) -> Text:
+    """The plain-text report as a Text (never markup: DNS answers are hostile), errors bold."""
+    text = Text()
+    for line in format_report(report).splitlines():
+        text.append(line + "\n", style="bold" if line.lstrip().startswith("!!") else "")
+    return text
