@@ -1,0 +1,1 @@
+"""mutt's search patterns: parsed (`parse`), matched on one message (`evaluate`)."""
