@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mailtui.core.errors import MailtuiError
-from mailtui.core.sanitize import clean_text
+from mailtui.core.sanitize import clean_text, reveal_controls
 from mailtui.diagnostics.dns_findings import Finding, Level, Lookups, parse_tags, shown
 
 MAX_POLICY_BYTES = 64 * 1024
 MAX_AGE_LIMIT = 31557600  # RFC 8461 3.2: at most one year
 _ID = re.compile(r"^[A-Za-z0-9]{1,32}$")
+_PATTERN = re.compile(r"^(\*\.)?[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$")
 
 
 @dataclass(frozen=True)
@@ -68,29 +69,45 @@ class MtaStsResult:
 
 
 def parse_policy(text: str) -> StsPolicy:
-    """Parse a policy file (`key: value` lines, CRLF or LF). Never raises."""
+    """Parse a policy file (`key: value` lines, CRLF or LF). Never raises.
+
+    Values are checked as served (a mode with an escape sequence is not "enforce"); what is
+    kept is cleaned for display, and an mx pattern that is not a host name is left out."""
     values: dict[str, list[str]] = {}
     for line in text.replace("\r\n", "\n").split("\n"):
         key, sep, value = line.partition(":")
         if sep:
-            values.setdefault(key.strip().lower(), []).append(shown(value.strip(), 255))
+            values.setdefault(key.strip().lower(), []).append(value.strip())
     problems: list[str] = []
     version = next(iter(values.get("version", [])), None)
     if version != "STSv1":
         problems.append("version: STSv1 is missing: senders ignore the policy")
+        version = None
     mode = next(iter(values.get("mode", [])), None)
     if mode not in ("enforce", "testing", "none"):
-        problems.append(f"mode: {shown(mode or '(missing)', 40)} is not enforce, testing or none")
-    mx = tuple(m.lower().rstrip(".") for m in values.get("mx", []) if m)
+        problems.append(
+            f"mode: {shown(reveal_controls(mode or '(missing)'), 40)} is not enforce, testing or none"
+        )
+        mode = None
+    mx: list[str] = []
+    for pattern in values.get("mx", []):
+        if _PATTERN.match(pattern):
+            mx.append(pattern.lower().rstrip("."))
+        else:
+            problems.append(
+                f"mx: {shown(reveal_controls(pattern), 100)} is not a host name or *.domain pattern: it matches nothing"
+            )
     if not mx and mode != "none":
-        problems.append("no mx: lines: no MX host can match, so with mode enforce no mail is delivered")
+        problems.append(
+            "no usable mx: lines: no MX host can match, so with mode enforce no mail is delivered"
+        )
     age_text = (values.get("max_age") or [""])[0]
-    max_age = int(age_text) if age_text.isdigit() else None
+    max_age = int(age_text) if age_text.isdigit() and len(age_text) < 20 else None
     if max_age is None:
         problems.append("max_age: is missing or not a number of seconds")
     elif max_age > MAX_AGE_LIMIT:
         problems.append(f"max_age: {max_age} is over the one-year maximum ({MAX_AGE_LIMIT})")
-    return StsPolicy(version, mode, mx, max_age, tuple(problems), clean_text(text))
+    return StsPolicy(version, mode, tuple(mx), max_age, tuple(problems), clean_text(text))
 
 
 def mx_matches(host: str, pattern: str) -> bool:

@@ -73,10 +73,17 @@ ZONE = {
     ("redirect.test", "MX"): ["10 mx1.setup.test."],
     ("_mta-sts.redirect.test", "TXT"): ['"v=STSv1; id=1"'],
     ("mta-sts.redirect.test", "A"): ["127.0.0.1"],
+    ("evilpolicy.test", "MX"): ["10 mx1.setup.test."],
+    ("_mta-sts.evilpolicy.test", "TXT"): ['"v=STSv1; id=2"'],
+    ("mta-sts.evilpolicy.test", "A"): ["127.0.0.1"],
+    ("_smtp._tls.evilpolicy.test", "TXT"): ['"v=TLSRPTv1; rua=http://plain.example/report, tls@x"'],
+    ("_smtp._tls.redirect.test", "TXT"): ['"v=TLSRPTv1;"'],
     ("nopolicy.test", "MX"): ["10 mx1.setup.test."],
     ("_mta-sts.nopolicy.test", "TXT"): ['"v=STSv1; id=1"'],
 }
 POLICY = b"version: STSv1\r\nmode: enforce\r\nmx: mx1.setup.test\r\nmx: *.backup.test\r\nmax_age: 604800\r\n"
+
+EVIL_POLICY = b"version: STSv1\nmode: enforce\x1b]0;pwned\x07\nmx: mx1.setup.test\x1b[2J[red]x[/red]\nmax_age: 99999999999\n"
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +96,9 @@ def dns() -> Iterator[DnsServer]:
 @pytest.fixture(scope="module")
 def ca(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     pair = make_certificate(
-        tmp_path_factory.mktemp("sts"), "mta-sts", dns=("mta-sts.setup.test", "mta-sts.redirect.test")
+        tmp_path_factory.mktemp("sts"),
+        "mta-sts",
+        dns=("mta-sts.setup.test", "mta-sts.redirect.test", "mta-sts.evilpolicy.test"),
     )
     return pair.cert, pair.key
 
@@ -98,7 +107,8 @@ def ca(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def https(ca: tuple[Path, Path]) -> Iterator[HttpsServer]:
     pages = {
         "mta-sts.setup.test": (200, {"Content-Type": "text/plain"}, POLICY),
-        "mta-sts.redirect.test": (301, {"Location": "https://elsewhere.test/p.txt"}, b""),
+        "mta-sts.redirect.test": (301, {"Location": "https://elsewhere.test/p.txt\x1b[2J"}, b""),
+        "mta-sts.evilpolicy.test": (200, {"Content-Type": "text/html"}, EVIL_POLICY),
     }
     server = HttpsServer(ca[0], ca[1], pages)
     yield server
@@ -203,7 +213,9 @@ def test_mta_sts_unreachable_and_redirect_and_no_address(
     assert unreachable is not None and "unreachable: connection refused" in unreachable.fetch_error
     redirect = PolicyFetch(port=https.port, cafile=ca[0], timeout=2)
     moved = check_domain("redirect.test", [dns.address], timeout=2, policy_fetch=redirect).mta_sts
-    assert moved is not None and "HTTP 301 (redirect to https://elsewhere.test/p.txt" in moved.fetch_error
+    assert (
+        moved is not None and "HTTP 301 (redirect to https://elsewhere.test/p.txt;" in moved.fetch_error
+    )  # ESC [2J removed
     nohost = check_domain("nopolicy.test", [dns.address], timeout=2, policy_fetch=redirect).mta_sts
     assert nohost is not None and nohost.fetch_error == "mta-sts.nopolicy.test has no A/AAAA record"
 
@@ -329,3 +341,51 @@ def test_tlsa_digest_of_the_wrong_length_matches_nothing() -> None:
     assert any("32 bytes, this one is 16" in p for p in short.problems)
     assert explain_tlsa(3, 1, 2, bytes(64)).problems == ()
     assert any("not defined" in p for p in explain_tlsa(4, 2, 3, b"").problems)
+
+
+@pytest.mark.parametrize(
+    ("host", "pattern", "matches"),
+    [
+        ("mx1.example.net", "mx1.example.net", True),
+        ("MX1.Example.NET.", "mx1.example.net", True),
+        ("mail.example.net", "*.example.net", True),
+        ("a.b.example.net", "*.example.net", False),  # the wildcard covers one label only
+        ("example.net", "*.example.net", False),
+        ("mail.badexample.net", "*.example.net", False),
+        ("mx2.example.net", "mx1.example.net", False),
+    ],
+)
+def test_mta_sts_mx_patterns(host: str, pattern: str, matches: bool) -> None:
+    from mailtui.diagnostics.mta_sts import mx_matches
+
+    assert mx_matches(host, pattern) is matches
+
+
+def test_hostile_policy_file_is_cleaned_and_checked(
+    dns: DnsServer, https: HttpsServer, ca: tuple[Path, Path]
+) -> None:
+    how = PolicyFetch(port=https.port, cafile=ca[0], timeout=3)
+    report = check_domain("evilpolicy.test", [dns.address], timeout=2, policy_fetch=how)
+    text = format_report(report)
+    assert "\x1b" not in text and "\x07" not in text
+    sts = report.mta_sts
+    assert sts is not None and sts.policy is not None
+    assert sts.policy.mode is None  # "enforce" + an escape sequence is not "enforce"
+    assert "mode: enforce\u241b]0;pwned\u2407 is not enforce, testing or none" in sts.policy.problems
+    assert any("over the one-year maximum" in p for p in sts.policy.problems)
+    assert "served as text/html" in sts.policy.text
+    assert (
+        sts.policy.mx == () and "mx: mx1.setup.test\u241b[2J[red]x[/red] is not a host name" in text
+    )  # shown as it is
+
+
+def test_tls_rpt_record_without_rua_or_with_a_bad_scheme(dns: DnsServer) -> None:
+    off = PolicyFetch(enabled=False)
+    empty = check_domain("redirect.test", [dns.address], timeout=2, policy_fetch=off)
+    assert finding(empty, "tls-rpt", "rua= is missing").level == "error"
+    bad = check_domain("evilpolicy.test", [dns.address], timeout=2, policy_fetch=off)
+    assert bad.tls_rpt is not None and bad.tls_rpt.rua == ("http://plain.example/report", "tls@x")
+    assert finding(bad, "tls-rpt", "rua http://plain.example/report must be mailto:").level == "error"
+    assert finding(bad, "tls-rpt", "rua tls@x must be mailto:").fix.startswith(
+        "publish TXT at _smtp._tls.evilpolicy.test"
+    )
