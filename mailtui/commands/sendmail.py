@@ -29,6 +29,7 @@ from mailtui.core.errors import EX_USAGE, MailtuiError
 
 if TYPE_CHECKING:
     from mailtui.config import AccountConfig, ServerConfig
+    from mailtui.config.importer import LogTarget
     from mailtui.sending.smtp import DsnRequest
 
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+[ \t]*:")
@@ -72,6 +73,7 @@ class SendmailOptions:
     notify: str | None = None
     ret: str | None = None
     log_file: str | None = None
+    log_time_format: str | None = None  # msmtp's logfile_time_format, with its logfile
     config: str | None = None
     account: str | None = None
     no_queue: bool = False
@@ -218,8 +220,8 @@ def run(args: argparse.Namespace) -> int:
     if opts.account:
         args.account = opts.account
     account, server = relay_from_args(args)
-    if not opts.log_file:
-        opts.log_file = msmtp_logfile(args, account)
+    if not opts.log_file and (log := msmtp_log_target(args, account)) is not None:
+        opts.log_file, opts.log_time_format = log.path, log.time_format
     data = sys.stdin.buffer.read() if sys.stdin is not None else b""
     sender = opts.envelope_from or (parseaddr(account_from(account))[1] if account is not None else "")
     if not sender:
@@ -328,11 +330,11 @@ def _log(
         server=server, sender=sender, recipients=tuple(recipients), exit_code=exit_code, mailsize=len(raw),
         smtp_code=smtp_code, smtp_reply=reply, error=error,
     )  # fmt: skip
-    if problem := append_log_line(opts.log_file, entry):
+    if problem := append_log_line(opts.log_file, entry, opts.log_time_format):
         print(f"mailtui: warning: {problem}", file=sys.stderr)
 
 
-def msmtp_logfile(args: argparse.Namespace, account: AccountConfig | None) -> str | None:
+def msmtp_log_target(args: argparse.Namespace, account: AccountConfig | None) -> LogTarget | None:
     """msmtp's `logfile` for this account, when the config was read from an msmtprc."""
     from mailtui.commands.common import config_from_args
     from mailtui.config.importer import ImportedConfig
@@ -341,7 +343,7 @@ def msmtp_logfile(args: argparse.Namespace, account: AccountConfig | None) -> st
         return None
     config = config_from_args(args)
     if isinstance(config, ImportedConfig):
-        return config.logfiles.get(account.name)
+        return config.logs.get(account.name)
     return None
 
 

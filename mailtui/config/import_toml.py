@@ -90,10 +90,12 @@ def import_text(config: ImportedConfig) -> ImportResult:
             if account.maildir is None and account.imap is None:
                 where = local_spool() or "~/Maildir"
                 lines.append(f'maildir = "{where}"  # msmtp accounts have no mailbox: point this at yours')
-            if (log := config.logfiles.get(account.name)) is not None:
+            if (log := config.logs.get(account.name)) is not None:
+                lines.append(f"# msmtp logfile {log.path} ({log.origin}): config.toml has no logfile key;")
+                lines.append(f"# run `mailtui sendmail -X {log.path}` to keep appending to it")
                 hints.append(
-                    f"msmtp logfile {log} (account {account.name!r}): config.toml has no logfile key; "
-                    f"call `mailtui sendmail -X {log}` to keep that log"
+                    f"msmtp logfile {log.path} (account {account.name!r}): config.toml has no logfile key; "
+                    f"call `mailtui sendmail -X {log.path}` to keep that log"
                 )
     head = [
         "# Written by `mailtui config import` from " + ", ".join(str(p) for p in config.sources) + ".",

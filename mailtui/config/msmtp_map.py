@@ -1,4 +1,4 @@
-"""One msmtp account -> mailtui's pieces: the SMTP relay, From, aliases, domain, logfile.
+"""One msmtp account -> mailtui's pieces: the SMTP relay, From, aliases, logfile.
 
 msmtp's defaults are kept: `tls` off, `tls_starttls` on, `tls_certcheck` on, `auth` off,
 port 25 (465 for TLS without STARTTLS). `passwordeval` becomes a password command; an
@@ -19,7 +19,7 @@ from mailtui.config.mutt import Origin, Setting
 # What mailtui takes from an account; anything else set there is listed as not used.
 USED = frozenset({
     "host", "port", "from", "user", "password", "passwordeval", "auth", "tls", "tls_starttls",
-    "tls_trust_file", "tls_certcheck", "aliases", "logfile", "timeout", "maildomain", "domain",
+    "tls_trust_file", "tls_certcheck", "aliases", "logfile", "logfile_time_format", "timeout", "domain",
 })  # fmt: skip
 _OAUTH = ("oauthbearer", "xoauth2")
 
@@ -34,6 +34,7 @@ class MsmtpAccount:
     aliases: str | None = None
     domain: str = ""
     logfile: str | None = None
+    log_time_format: str | None = None  # strftime format of the log's stamp; "none": no stamp
     origins: dict[str, Origin] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     inline_password: bool = False
@@ -130,8 +131,8 @@ def map_account(name: str, s: dict[str, Setting], rc_path: Path) -> MsmtpAccount
         smtp=smtp,
         from_address=get("from", "from") or "",
         aliases=get("aliases", "aliases"),
-        domain=get("maildomain", "domain") or "",
         logfile=get("logfile", "logfile"),
+        log_time_format=get("logfile_time_format"),
         origins=origins,
         warnings=warnings,
         inline_password=inline is not None,

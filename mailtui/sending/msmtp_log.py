@@ -36,8 +36,9 @@ def _quoted(text: str) -> str:
     return clean_line(text).replace("'", "?")
 
 
-def format_log_line(entry: LogEntry, now: float | None = None) -> str:
-    """The line msmtp would append (no trailing newline)."""
+def format_log_line(entry: LogEntry, now: float | None = None, time_format: str | None = None) -> str:
+    """The line msmtp would append (no trailing newline); `time_format` is msmtp's
+    `logfile_time_format` (default "%b %d %H:%M:%S"; "none": no stamp)."""
     server = entry.server
     auth = server.auth and (bool(server.user) or server.oauth2_token_command is not None)
     parts = [
@@ -58,17 +59,19 @@ def format_log_line(entry: LogEntry, now: float | None = None) -> str:
     if not ok and entry.error:
         parts.append(f"errormsg='{_quoted(entry.error)}'")
     parts.append(f"exitcode={exit_name(entry.exit_code)}")
-    stamp = time.strftime("%b %d %H:%M:%S", time.localtime(now))
+    if time_format == "none":
+        return " ".join(parts)
+    stamp = time.strftime(time_format or "%b %d %H:%M:%S", time.localtime(now))
     return f"{stamp} {' '.join(parts)}"
 
 
-def append_log_line(path: str, entry: LogEntry) -> str | None:
+def append_log_line(path: str, entry: LogEntry, time_format: str | None = None) -> str | None:
     """Append the entry to `path` ("-" is stdout, as msmtp); the problem text if it cannot."""
     import fcntl
     import sys
     from pathlib import Path
 
-    line = format_log_line(entry) + "\n"
+    line = format_log_line(entry, time_format=time_format) + "\n"
     if path == "-":
         sys.stdout.write(line)
         return None
