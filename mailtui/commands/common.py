@@ -6,15 +6,17 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from mailtui.config import Config, load_config
 from mailtui.core.errors import MailtuiError
 
 if TYPE_CHECKING:
+    from mailtui.config import Config
     from mailtui.core.transcript import Transcript
 
 
 def config_from_args(args: argparse.Namespace, *, required: bool = False) -> Config:
     """The config named by --config (or the default location)."""
+    from mailtui.config import load_config  # here, not at the top: `mailtui --help` reads no config
+
     return load_config(args.config, required=required)
 
 

@@ -13,8 +13,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from mailtui.core.compose import PRESETS
 from mailtui.core.errors import EX_NOINPUT, EX_TEMPFAIL, MailtuiError
+from mailtui.core.presets import PRESETS
 
 if TYPE_CHECKING:
     from email.message import EmailMessage

@@ -20,9 +20,9 @@ from email.message import EmailMessage, Message
 from io import BytesIO
 
 from mailtui.core.errors import EX_DATAERR, MailtuiError
+from mailtui.core.presets import PRESETS
 
 GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
-PRESETS = ("plain", "utf8", "attachment", "gtube")
 
 
 class ComposeError(MailtuiError):
