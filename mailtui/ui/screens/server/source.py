@@ -3,6 +3,9 @@
 Textual-free and blocking: the screen's tabs call `ServerSource.events()` and the queue on
 thread workers. The parsed log is kept while its files are unchanged (same size and mtime),
 so a second trace of a big log does not read it again.
+
+Built by the CLI for every UI start, so the server modules are imported where they are
+used, not here: the mailbox's first screen does not load the log parsers (issue 18).
 """
 
 from __future__ import annotations
@@ -10,12 +13,12 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mailtui.server.events import MailEvent
-from mailtui.server.logparse import default_log_files, journal_lines, read_log, rotated_files
-from mailtui.server.queue import PostfixQueue
-from mailtui.server.tail import FileTail, LogSource
-from mailtui.server.trace import events_of
+if TYPE_CHECKING:
+    from mailtui.server.events import MailEvent
+    from mailtui.server.queue import PostfixQueue
+    from mailtui.server.tail import LogSource
 
 _FileKey = tuple[tuple[str, int, int], ...]
 
@@ -30,6 +33,8 @@ class ServerSource:
 
     def log_files(self) -> list[Path]:
         """The files read: the ones given, else the usual mail logs of this host (may be none)."""
+        from mailtui.server.logparse import default_log_files
+
         return [Path(p) for p in self.logs] or default_log_files()
 
     def describe(self) -> str:
@@ -43,6 +48,8 @@ class ServerSource:
         """What `server.follow.follow` reads: the files given, else None (the usual files or the
         journal, opened by follow). With `recent` (a message sent just now) the usual files are
         named too, and their rotations are not read. The caller closes what it gets."""
+        from mailtui.server.tail import FileTail
+
         if not recent:
             return [FileTail(p) for p in self.logs] or None
         files = self.log_files()
@@ -50,12 +57,17 @@ class ServerSource:
 
     def events(self) -> list[MailEvent]:
         """Every mail event of the log, in log order (blocking; raises `ServerError`s)."""
+        from mailtui.server.logparse import journal_lines
+        from mailtui.server.trace import events_of
+
         files = self.log_files()
         if not files:
             return events_of(journal_lines())
         return self._cache.get(files)
 
     def queue(self) -> PostfixQueue:
+        from mailtui.server.queue import PostfixQueue
+
         return PostfixQueue(self.config_dir)
 
 
@@ -68,6 +80,9 @@ class _EventCache:
         self._events: list[MailEvent] = []
 
     def get(self, files: list[Path]) -> list[MailEvent]:
+        from mailtui.server.logparse import read_log
+        from mailtui.server.trace import events_of
+
         with self._lock:
             key = _file_key(files)
             if key is None or key != self._key:
@@ -78,6 +93,8 @@ class _EventCache:
 
 def _file_key(files: list[Path]) -> _FileKey | None:
     """(path, size, mtime) of every file and rotation read; None when one cannot be stat'ed."""
+    from mailtui.server.logparse import rotated_files
+
     out = []
     for f in files:
         for path in rotated_files(f):
