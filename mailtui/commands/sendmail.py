@@ -218,7 +218,7 @@ def run(args: argparse.Namespace) -> int:
     if opts.config:
         args.config = Path(opts.config)
     if opts.account:
-        args.account = opts.account
+        args.account = _msmtp_account_name(args, opts.account)
     account, server = relay_from_args(args)
     if not opts.log_file and (log := msmtp_log_target(args, account)) is not None:
         opts.log_file, opts.log_time_format = log.path, log.time_format
@@ -332,6 +332,19 @@ def _log(
     )  # fmt: skip
     if problem := append_log_line(opts.log_file, entry, opts.log_time_format):
         print(f"mailtui: warning: {problem}", file=sys.stderr)
+
+
+def _msmtp_account_name(args: argparse.Namespace, name: str) -> str | None:
+    """As msmtp, `-a default` is the default account (the first) when no account is named so."""
+    from mailtui.commands.common import config_from_args
+    from mailtui.config.importer import ImportedConfig
+
+    if name != "default":
+        return name
+    config = config_from_args(args)
+    if isinstance(config, ImportedConfig) and all(a.name != "default" for a in config.accounts):
+        return None
+    return name
 
 
 def msmtp_log_target(args: argparse.Namespace, account: AccountConfig | None) -> LogTarget | None:

@@ -104,3 +104,23 @@ def test_without_logfile_nothing_is_logged(home, relay):
     done = sendmail(home, "you@example.net")
     assert done.returncode == 0, done.stderr
     assert not (home / ".mutt" / "msmtp.log").exists()
+
+
+def test_a_temporary_failure_is_queued_and_logged_as_msmtp_would_log_it(home, relay):
+    msmtprc(home, relay)
+    relay.handler.data_reply = "451 4.3.0 try again later"
+    done = sendmail(home, "you@example.net")
+    assert done.returncode == 0, done.stderr  # queued in the outbox: sendmail's callers see success
+    [line] = log_lines(home)
+    assert re.fullmatch(
+        rf"{STAMP} host=127\.0\.0\.1 tls=on auth=on user={USER} from=alice@example\.org "
+        r"recipients=you@example\.net errormsg='queued as [^ ]+: .*4\.3\.0 try again later.*' exitcode=EX_TEMPFAIL",
+        line,
+    ), line
+
+
+def test_dash_a_default_is_msmtps_default_account(home, relay):
+    msmtprc(home, relay)
+    done = sendmail(home, "-a", "default", "you@example.net")
+    assert done.returncode == 0, done.stderr
+    assert relay.handler.delivered[0].mail_from == "alice@example.org"

@@ -155,3 +155,22 @@ def test_log_line_without_a_reply_has_no_smtp_fields():
     line = format_log_line(LogEntry(server, "u@x", ("r@y",), 69, error="connection refused"), STAMP)
     assert line.endswith("from=u@x recipients=r@y errormsg='connection refused' exitcode=EX_UNAVAILABLE")
     assert "smtpstatus" not in line and "mailsize" not in line
+
+
+def test_logfile_time_format_is_honoured():
+    server = server_config("smtp", "h", 25, tls="none", auth=False)
+    entry = LogEntry(server, "a@b", ("c@d",), 0, mailsize=1, smtp_code=250, smtp_reply="ok")
+    assert format_log_line(entry, STAMP, "none").startswith("host=h tls=off auth=off from=a@b")
+    assert format_log_line(entry, STAMP, "%Y-%m-%d").startswith("2026-12-02 host=h ")
+
+
+def test_logfile_time_format_reaches_the_config(home):
+    config = import_setup(
+        None,
+        write(
+            home / ".msmtprc",
+            RC.replace("logfile ~/.mutt/msmtp.log\n", "logfile ~/l\nlogfile_time_format none\n"),
+        ),
+    )
+    log = config.logs["gmail"]
+    assert (log.path, log.time_format, log.origin.line if log.origin else None) == (f"{home}/l", "none", 6)

@@ -278,3 +278,63 @@ def test_other_colour_files_become_a_theme_and_the_rest_is_listed(home):
     assert 'background = "#000000"' in m.theme_toml and 'primary = "#00cdcd"' in m.theme_toml
     assert 'unread = "#cdcd00"' in m.theme_toml and 'quote = "#00cd00"' in m.theme_toml
     assert [w.split(": ")[0] for w in m.warnings] == [f"{home}/.muttrc:5", f"{home}/.muttrc:6"]
+
+
+def test_sendmail_with_dash_a_picks_that_msmtp_account(home):
+    write(
+        home / ".msmtprc", MSMTPRC + "\naccount work : gmail\nhost smtp.work.example\nfrom ops@work.example\n"
+    )
+    write(
+        home / ".muttrc",
+        'set spoolfile = "imaps://imap.example.org/"\nset sendmail = "/usr/bin/msmtp -a work"\n',
+    )
+    config = load_config()
+    first = config.accounts[0]
+    assert first.name == "work" and first.smtp is not None and first.smtp.host == "smtp.work.example"
+    assert first.from_address == "ops@work.example"
+    assert [a.name for a in config.accounts] == ["work", "gmail"]  # the other one for sendmail -a gmail
+
+
+def test_from_and_realname_and_smtp_url(home):
+    write(
+        home / ".muttrc",
+        'set spoolfile = "imaps://imap.example.org/"\nset from = "alice@example.org"\nset realname = "Alice Admin"\n'
+        'set smtp_url = "smtps://alice@smtp.example.org:465/"\nset smtp_pass = "`pass show smtp`"\n',
+    )
+    config = import_setup(home / ".muttrc", None)
+    account = config.accounts[0]
+    assert account.from_address == "Alice Admin <alice@example.org>"
+    smtp = account.smtp
+    assert smtp is not None and (smtp.host, smtp.port, smtp.tls, smtp.user) == (
+        "smtp.example.org",
+        465,
+        "ssl",
+        "alice",
+    )
+    assert smtp.password.command == "pass show smtp" and smtp.account == account.name
+    assert str(config.origins["account[1].smtp.host"]) == f"{home}/.muttrc:4"
+    assert str(config.origins["account[1].smtp.password_command"]) == f"{home}/.muttrc:5"
+
+
+def test_imap_without_starttls_is_plain_and_said(home):
+    write(
+        home / ".muttrc",
+        'set spoolfile = "imap://mail.example.org/"\nset ssl_starttls = no\nset ssl_force_tls = no\n',
+    )
+    config = import_setup(home / ".muttrc", None)
+    assert config.accounts[0].imap.tls == "none"  # type: ignore[union-attr]
+    assert config.accounts[0].imap.allow_plaintext_auth is False  # type: ignore[union-attr]
+    assert any(":2: ssl_starttls = no" in w and "NOT encrypted" in w for w in config.warnings)
+    write(
+        home / ".muttrc",
+        'set spoolfile = "imap://mail.example.org/"\nset ssl_starttls = no\nset ssl_force_tls = yes\n',
+    )
+    assert import_setup(home / ".muttrc", None).accounts[0].imap.tls == "starttls"  # type: ignore[union-attr]
+
+
+def test_an_unreadable_muttrc_is_a_config_error_naming_it(home):
+    from mailtui.core.errors import ConfigError
+
+    (home / ".muttrc").mkdir()
+    with pytest.raises(ConfigError, match=r"\.muttrc"):
+        import_setup(home / ".muttrc", None)
