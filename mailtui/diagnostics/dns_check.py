@@ -30,7 +30,15 @@ from mailtui.diagnostics.dns_dkim import DkimResult, check_dkim, dkim_findings, 
 from mailtui.diagnostics.dns_findings import Finding, format_findings, shown
 from mailtui.diagnostics.dns_fixes import dmarc_findings, mx_findings, spf_findings
 from mailtui.diagnostics.dns_mx import AddressCheck, address_findings, check_address
-from mailtui.diagnostics.dnsbl import Listing, check_blocklists, dnsbl_findings, format_dnsbl
+from mailtui.diagnostics.dnsbl import (
+    Listing,
+    ZoneTest,
+    check_blocklists,
+    check_zones,
+    dnsbl_findings,
+    format_dnsbl,
+    zone_findings,
+)
 from mailtui.diagnostics.mta_sts import (
     MtaStsResult,
     PolicyFetch,
@@ -176,6 +184,7 @@ class DnsReport:
     blocklist_zones: tuple[str, ...] = ()
     blocklists: tuple[Listing, ...] = ()
     findings: tuple[Finding, ...] = ()  # every check's verdicts, with what to publish
+    blocklist_tests: tuple[ZoneTest, ...] = ()  # each zone asked for its 127.0.0.2 test entry
 
 
 def parse_server(text: str) -> tuple[str, int]:
@@ -359,7 +368,8 @@ def check_domain(
     zones = tuple(dict.fromkeys(z.strip().rstrip(".").lower() for z in blocklists if z.strip()))
     ips = given_ips or [a for h in hosts for a in h.addresses]
     listings = check_blocklists(lookups, ips, zones) if zones else ()
-    findings += dnsbl_findings(listings, zones)
+    zone_tests = check_zones(lookups, zones)
+    findings += zone_findings(zone_tests) + dnsbl_findings(listings, zones)
     problems += lookups.problems
     asked = tuple(f"{h}:{p}" if p != 53 else h for h, p in (parse_server(s) for s in servers))
     return DnsReport(
@@ -376,6 +386,7 @@ def check_domain(
         zones,
         listings,
         tuple(findings),
+        zone_tests,
     )
 
 

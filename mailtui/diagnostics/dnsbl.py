@@ -116,6 +116,48 @@ def check_blocklists(lookups: Lookups, ips: Sequence[str], zones: Sequence[str])
     return tuple(out)
 
 
+@dataclass(frozen=True)
+class ZoneTest:
+    """RFC 5782 5: a working list answers for 127.0.0.2 (its test entry)."""
+
+    zone: str
+    works: bool
+    note: str
+
+
+def check_zones(lookups: Lookups, zones: Sequence[str]) -> tuple[ZoneTest, ...]:
+    """Ask each zone for its test entry 127.0.0.2, so a dead or refusing zone is not read as 'clean'."""
+    out: list[ZoneTest] = []
+    for zone in dict.fromkeys(z.strip().rstrip(".").lower() for z in zones if z.strip()):
+        name = query_name("127.0.0.2", zone)
+        try:
+            answers = [r.to_text() for r in lookups.query(name, "A") or ()]
+        except MailtuiError as exc:
+            out.append(ZoneTest(zone, False, exc.message))
+            continue
+        if any(_is_listing(a) for a in answers):
+            out.append(ZoneTest(zone, True, ""))
+        elif answers:
+            out.append(ZoneTest(zone, False, "; ".join(explain_answer(zone, a) for a in answers)))
+        else:
+            out.append(ZoneTest(zone, False, "no answer for the test entry"))
+    return tuple(out)
+
+
+def zone_findings(tests: tuple[ZoneTest, ...]) -> list[Finding]:
+    return [
+        Finding(
+            "dnsbl",
+            "warn",
+            f"{t.zone} did not list its test address 127.0.0.2 (RFC 5782) ({t.note}): the zone may be "
+            "gone, misspelt or refusing this resolver, so its 'not listed' answers mean nothing",
+            "check the zone name on the list's website, or ask through your own resolver (--server)",
+        )
+        for t in tests
+        if not t.works
+    ]
+
+
 def dnsbl_findings(listings: tuple[Listing, ...], zones: Sequence[str]) -> list[Finding]:
     if not zones:
         return [

@@ -24,6 +24,7 @@ ZONE = {
     ("_mta-sts.cli.test", "TXT"): ['"v=STSv1; id=abc123"'],  # mta-sts.cli.test has no address
     ("_smtp._tls.cli.test", "TXT"): ['"v=TLSRPTv1; rua=mailto:tls@cli.test"'],
     ("_25._tcp.mx.cli.test", "TLSA"): ["3 1 1 " + "0f" * 32],
+    ("2.0.0.127.rbl.test", "A"): ["127.0.0.2"],
     ("30.2.0.192.rbl.test", "A"): ["127.0.0.2"],
     ("30.2.0.192.rbl.test", "TXT"): ['"spam source"'],
     ("1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.rbl.test", "A"): ["127.0.0.3"],

@@ -59,6 +59,7 @@ ZONE = {
     ("_smtp._tls.setup.test", "TXT"): ['"v=TLSRPTv1; rua=mailto:tls@setup.test"'],
     ("_25._tcp.mx1.setup.test", "TLSA"): [f"3 1 1 {TLSA_GOOD}", "1 0 1 " + "cd" * 32],
     # Blocklist bl.test: 192.0.2.10 and 2001:db8::10 listed, 192.0.2.20 not.
+    ("2.0.0.127.bl.test", "A"): ["127.0.0.2"],  # the RFC 5782 test entry: the zone works
     ("10.2.0.192.bl.test", "A"): ["127.0.0.2"],
     ("10.2.0.192.bl.test", "TXT"): ['"Listed for spam; see https://bl.test/lookup?ip=192.0.2.10"'],
     (f"{V6_NIBBLES}.bl.test", "A"): ["127.0.0.4"],
@@ -389,3 +390,18 @@ def test_tls_rpt_record_without_rua_or_with_a_bad_scheme(dns: DnsServer) -> None
     assert finding(bad, "tls-rpt", "rua tls@x must be mailto:").fix.startswith(
         "publish TXT at _smtp._tls.evilpolicy.test"
     )
+
+
+def test_a_blocklist_zone_without_its_test_entry_is_not_trusted(report: DnsReport, dns: DnsServer) -> None:
+    assert [(t.zone, t.works) for t in report.blocklist_tests] == [("bl.test", True)]
+    assert not any("did not list its test address" in t for t in texts(report, "dnsbl"))
+    dead = check_domain(
+        "bare.test",
+        [dns.address],
+        timeout=2,
+        blocklists=["dead.test"],
+        policy_fetch=PolicyFetch(enabled=False),
+    )
+    assert [(t.zone, t.works) for t in dead.blocklist_tests] == [("dead.test", False)]
+    warning = finding(dead, "dnsbl", "dead.test did not list its test address 127.0.0.2")
+    assert warning.level == "warn" and "mean nothing" in warning.text

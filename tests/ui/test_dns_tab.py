@@ -25,6 +25,7 @@ ZONE = {
     ("_smtp._tls.tab.test", "TXT"): [
         txt_rdata("v=TLSRPTv1; rua=mailto:[bold red]x[/bold red]\x1b[2J@tab.test")
     ],
+    ("2.0.0.127.rbl.test", "A"): ["127.0.0.2"],
     ("40.2.0.192.rbl.test", "A"): ["127.0.0.2"],
 }
 
