@@ -23,6 +23,7 @@ from typing import ClassVar, Literal, Protocol, Self, runtime_checkable
 
 from mailtui.core.errors import UnsupportedError
 from mailtui.core.models import Capabilities, Envelope, Flag, Folder, MessageRef
+from mailtui.core.patterns.nodes import Node
 
 # The size over which a message is opened as a preview (text parts now, attachments on
 # demand) by backends that implement previews.
@@ -33,8 +34,9 @@ PREVIEW_LIMIT = 2_000_000
 # subject_key the sort keys of `core.index.sorting`, message_id and in_reply_to (str),
 # references (a tuple of ids).
 IndexColumn = Literal["date", "size", "sender_key", "subject_key", "message_id", "in_reply_to", "references"]
-# The header fields a search looks in (`session.search_scan.Query.field`).
-SearchField = Literal["any", "from", "to", "subject"]
+# What `index_search` looks for: a header field for the needle, or a whole pattern tree
+# (`core.patterns`) that the index answers in one query (`nodes.index_answerable`).
+SearchField = Literal["any", "from", "to", "subject"] | Node
 
 
 @runtime_checkable
@@ -182,7 +184,8 @@ class MailBackend(ABC):
         self, folder: str, refs: Sequence[MessageRef], field: SearchField, needle: str
     ) -> tuple[set[str], set[str]]:
         """(keys matching, keys indexed) among `refs`: lower-cased `needle` in the field's
-        text, lower-cased (`session.search_scan.query_matches`, exactly)."""
+        text, lower-cased; or, for a pattern tree, the messages `core.patterns.evaluate`
+        matches (exactly: the session relies on it)."""
         raise self._unsupported("searching an index")
 
     def unread_keys(self, folder: str, refs: Sequence[MessageRef]) -> set[str]:

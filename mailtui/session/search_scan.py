@@ -1,10 +1,17 @@
-"""The folder scan behind search and tag-pattern: headers from the backend (its cache first), or bodies.
+"""The folder scan behind search, limit and tag-pattern: a mutt pattern over every message.
 
-A query is a substring, case-insensitive, over from/to/subject; mutt-like prefixes pick
-one field: `~f` from, `~t` to/cc, `~s` subject, `~b` body (the server's search over IMAP,
-else a scan of the decoded messages, slow, streamed), `~A` every message. Runs on a
-worker thread: `scan_folder` yields matches chunk by chunk so results stream, and holds at
-most one chunk of envelopes.
+The pattern (`core.patterns`, e.g. `~f alice ~d <7d !~F`) is answered as cheaply as the
+backend allows, and the answer is the same either way:
+- a backend with an index (Maildir's header cache) answers the header, date and size part
+  in one query; unread terms come from its unread keys. Messages not indexed yet are read
+  (which indexes them) and matched in Python (`evaluate.matches`);
+- flags and whatever the index cannot answer are matched on the envelopes of the
+  candidates the index left (all messages without an index), one chunk at a time;
+- message terms (~b ~B ~h) come last, only for messages the rest did not decide: a server
+  search where the backend has one and the term is plain text (IMAP's SEARCH BODY), else
+  the message is read and searched as a reader sees it (slow, streamed).
+Runs on a worker thread: `scan_folder` yields matches chunk by chunk so results stream,
+and holds at most one chunk of envelopes.
 """
 
 from __future__ import annotations
@@ -14,10 +21,25 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Protocol, TypeVar
 
-from mailtui.backends.base import CompactRefs, MailBackend, SearchField
+from mailtui.backends.base import CompactRefs, MailBackend
 from mailtui.core.errors import MessageNotFoundError
-from mailtui.core.index.body_search import body_contains
 from mailtui.core.models import Envelope, MessageRef
+from mailtui.core.patterns.body import message_matches
+from mailtui.core.patterns.evaluate import EnvelopeFacts, matches
+from mailtui.core.patterns.nodes import (
+    And,
+    Node,
+    State,
+    Text,
+    conjuncts,
+    index_answerable,
+    needs_envelope,
+    needs_message,
+    replace_states,
+    states,
+    walk,
+)
+from mailtui.core.patterns.parse import PatternError, parse
 
 CHUNK = 1000  # refs per backend call: one sqlite query per 500 keys when cached
 
@@ -30,159 +52,223 @@ class Call(Protocol):
     def __call__(self, fn: Callable[[MailBackend], T], /) -> T: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Query:
-    """A parsed search: which field, and the lower-cased needle."""
-
-    field: str  # "any" (from/to/subject), "from", "to", "subject", "body", "all"
-    needle: str
-
-
-_PREFIXES = {"~f": "from", "~t": "to", "~s": "subject", "~b": "body"}
-
-
 def query_problem(text: str) -> str | None:
-    """What is wrong with a search as typed (shown instead of a silent "no messages match")."""
-    words = text.split()
-    patterns = [w for w in words if w.startswith("~")]
-    unknown = [w for w in patterns if w not in _PREFIXES and w != "~A"]
-    if unknown:
-        return f"unknown pattern {unknown[0]}: use ~f (from), ~t (to/cc), ~s (subject), ~b (body) or ~A (all)"
-    if len(patterns) > 1:
-        return "one pattern at a time (combining them, as mutt's ~s x ~f y, is not supported)"
-    if patterns and words[0] != patterns[0]:
-        return f"put {patterns[0]} first, then the text to look for"
-    if patterns and patterns[0] != "~A" and len(words) == 1:
-        return f"{patterns[0]} needs the text to look for, as in {patterns[0]} backup"
+    """What is wrong with a pattern as typed (shown instead of a silent "no messages match")."""
+    found = pattern_problem(text)
+    return None if found is None else f"{found[0]}, at column {found[1]}"
+
+
+def pattern_problem(text: str) -> tuple[str, int] | None:
+    """(what is wrong, 1-based column) with a pattern as typed; None when it can be used,
+    and for an empty one (which the prompts take as "every message")."""
+    if not text.strip():
+        return None
+    try:
+        parse(text)
+    except PatternError as exc:
+        return exc.reason, exc.column
     return None
 
 
-def parse_query(text: str) -> Query:
-    """`~f alice` -> Query("from", "alice"); plain text searches from, to and subject."""
-    stripped = text.strip()
-    if stripped in ("~A", "*"):
-        return Query("all", "")
-    head, _, rest = stripped.partition(" ")
-    if head in _PREFIXES and rest.strip():
-        return Query(_PREFIXES[head], rest.strip().lower())
-    return Query("any", stripped.lower())
+def parse_query(text: str) -> Node:
+    """The pattern tree of `text` (PatternError when it is not one: see `query_problem`)."""
+    return parse(text)
 
 
-def envelope_matches(env: Envelope, needle: str) -> bool:
-    """Case-insensitive substring match on sender, to and subject."""
-    return needle in env.sender.lower() or needle in env.subject.lower() or needle in env.to.lower()
+def with_tags(node: Node, tagged: frozenset[str]) -> Node:
+    """`node` with ~T answered by the keys tagged now (tags are the index's, not the mailbox's)."""
+    return replace_states(node, {"tagged": tagged}) if "tagged" in states(node) else node
 
 
-def query_matches(env: Envelope, query: Query) -> bool:
-    """Whether an envelope matches a header query (body queries never match here)."""
-    needle = query.needle
-    if query.field == "all":
-        return True
-    if query.field == "any":
-        return envelope_matches(env, needle)
-    if query.field == "from":
-        return needle in env.sender.lower()
-    if query.field == "to":
-        return needle in env.to.lower() or needle in env.cc.lower()
-    if query.field == "subject":
-        return needle in env.subject.lower()
-    return False
+@dataclass(frozen=True, slots=True)
+class Query:
+    """One header field and a lower-cased needle, as `MailBackend.index_search` takes a field
+    ("to" is to or cc there): what `query_matches` of a Query answers, exactly."""
+
+    field: str  # "any" (from/to/subject), "from", "to", "subject"
+    needle: str
+
+
+_QUERY_TEXTS: dict[str, Callable[[Envelope], tuple[str, ...]]] = {
+    "any": lambda e: (e.sender, e.subject, e.to),
+    "from": lambda e: (e.sender,),
+    "to": lambda e: (e.to, e.cc),
+    "subject": lambda e: (e.subject,),
+}
+
+
+def query_matches(env: Envelope, query: Query | Node) -> bool:
+    """Whether an envelope matches a field query or a pattern (a pattern with message terms
+    never matches here: those need the message)."""
+    if isinstance(query, Query):
+        return any(query.needle in text.lower() for text in _QUERY_TEXTS[query.field](env))
+    if needs_message(query):
+        return False
+    return matches(query, EnvelopeFacts(env))
 
 
 def scan_folder(
     call: Call,
     folder: str,
-    query: Query,
+    node: Node,
     refs: Sequence[MessageRef],
     cached: dict[str, Envelope],
     cancelled: Callable[[], bool],
 ) -> Iterator[tuple[int, list[Envelope | MessageRef]]]:
-    """Yield (refs done, matches in this chunk) per chunk; envelopes for header queries.
-
-    A body query goes to the server when the backend can search (IMAP's SEARCH BODY);
-    otherwise each message is read and searched as a reader sees it (core.body_search).
-    """
-    if query.field in _HEADER_FIELDS and call(_has_index):
-        yield from _scan_index(call, folder, query, refs, cancelled)
-        return
-    server_hits = (
-        call(lambda b: _server_body_search(b, folder, query.needle)) if query.field == "body" else None
-    )
-    for start in range(0, len(refs), CHUNK):
-        chunk = refs[start : start + CHUNK]
-        found: list[Envelope | MessageRef] = []
-        if query.field == "all":
-            found.extend(chunk)
-        elif isinstance(server_hits, set):
-            found.extend(ref for ref in chunk if ref.key in server_hits)
-        elif query.field == "body":
-            for ref in chunk:
-                try:
-                    raw = call(partial(_fetch_raw, folder, ref))
-                except MessageNotFoundError:
-                    continue  # gone meanwhile
-                if isinstance(raw, bytes) and body_contains(raw, query.needle):
-                    found.append(ref)
-                if cancelled():
-                    return
-        else:
-            missing = [r for r in chunk if r.key not in cached]
-            fetched: dict[str, Envelope] = {}
-            if missing:
-                envs = call(partial(_fetch_envelopes, folder, missing))
-                fetched = {e.ref.key: e for e in envs}
-            for ref in chunk:
-                env = cached.get(ref.key) or fetched.get(ref.key)
-                if env is not None and query_matches(env, query):
-                    found.append(env)
-        if cancelled():
-            return
-        yield min(start + CHUNK, len(refs)), found
-
-
-_HEADER_FIELDS: dict[str, SearchField] = {"any": "any", "from": "from", "to": "to", "subject": "subject"}
-
-
-def _scan_index(
-    call: Call, folder: str, query: Query, refs: Sequence[MessageRef], cancelled: Callable[[], bool]
-) -> Iterator[tuple[int, list[Envelope | MessageRef]]]:
-    """A header search as one index query. Messages not indexed yet are read (which indexes
-    them) and matched where they stand, so the matches stream in listing order as the
-    envelope scan's do."""
-    field = _HEADER_FIELDS[query.field]
-    hits, indexed = call(partial(_index_search, folder, refs, field, query.needle))
+    """Yield (refs done, matches in this chunk) per chunk, in listing order: an envelope
+    where one was read, else the ref."""
     keys = refs.keys() if isinstance(refs, CompactRefs) else [r.key for r in refs]
-    if len(indexed) == len(keys):  # all indexed (the usual case): one answer
-        if not cancelled():
-            yield len(keys), [refs[i] for i, key in enumerate(keys) if key in hits]
+    if call(_has_index):
+        node = _with_unread(call, folder, refs, node)
+    if not needs_envelope(node) and not needs_message(node):
+        # ~A, or only key sets: no message need be read.
+        for start in range(0, len(refs), CHUNK):
+            stop = min(start + CHUNK, len(refs))
+            facts_free = [refs[i] for i in range(start, stop) if matches(node, _KeyFacts(keys[i]))]
+            if cancelled():
+                return
+            yield stop, list(facts_free)
         return
-    for start in range(0, len(keys), CHUNK):
-        stop = min(start + CHUNK, len(keys))
-        need = [refs[i] for i in range(start, stop) if keys[i] not in indexed]
-        fetched: dict[str, Envelope] = {}
-        if need:
-            envs = call(partial(_fetch_envelopes, folder, need))
-            fetched = {e.ref.key: e for e in envs if query_matches(e, query)}
+    candidates: set[str] | None = None  # None: every message
+    decided: set[str] = set()  # candidates the index answered fully (they match)
+    if call(_has_index):
+        head = [part for part in conjuncts(node) if index_answerable(part)]
+        if head:
+            first = head[0] if len(head) == 1 else And(tuple(head))
+            hits, indexed = call(partial(_index_search, folder, refs, first))
+            candidates = hits | (set(keys) - indexed)
+            if len(head) == len(conjuncts(node)):
+                decided = hits
+    server = _server_hits(call, folder, node)
+    for start in range(0, len(refs), CHUNK):
+        stop = min(start + CHUNK, len(refs))
+        chunk = [i for i in range(start, stop) if candidates is None or keys[i] in candidates]
         found: list[Envelope | MessageRef] = []
-        for i in range(start, stop):
+        undecided = [refs[i] for i in chunk if keys[i] not in decided]
+        envelopes = _envelopes(call, folder, undecided, cached) if needs_envelope(node) else {}
+        for i in chunk:
             key = keys[i]
-            if key in hits:
+            if key in decided:
                 found.append(refs[i])
-            elif key in fetched:
-                found.append(fetched[key])
+                continue
+            if needs_envelope(node) and key not in envelopes:
+                continue  # gone meanwhile
+            facts = _Facts(call, folder, refs[i], envelopes.get(key), server)
+            try:
+                hit = matches(node, facts)
+            except MessageNotFoundError:
+                continue  # gone meanwhile
+            if hit:
+                env = envelopes.get(key)
+                found.append(env if env is not None else refs[i])
+            if cancelled():
+                return
         if cancelled():
             return
         yield stop, found
+
+
+class _KeyFacts:
+    """A message known by its key alone (patterns of key sets and ~A)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def envelope(self) -> Envelope:
+        raise AssertionError("no envelope read for a pattern of keys")
+
+    def message_matches(self, term: Text) -> bool:
+        raise AssertionError("no message read for a pattern of keys")
+
+
+class _Facts:
+    """One message for `evaluate.matches`: its envelope as read, its text read on demand."""
+
+    def __init__(
+        self,
+        call: Call,
+        folder: str,
+        ref: MessageRef,
+        env: Envelope | None,
+        server: dict[Text, set[str]],
+    ) -> None:
+        self.key = ref.key
+        self._call = call
+        self._folder = folder
+        self._ref = ref
+        self._env = env
+        self._server = server
+        self._raw: bytes | None = None
+
+    def envelope(self) -> Envelope:
+        assert self._env is not None, "read for every candidate of a pattern with header terms"
+        return self._env
+
+    def message_matches(self, term: Text) -> bool:
+        hits = self._server.get(term)
+        if hits is not None:
+            return self.key in hits
+        if self._raw is None:
+            self._raw = self._call(partial(_fetch_raw, self._folder, self._ref))
+        return message_matches(term, self._raw)
+
+
+def _with_unread(call: Call, folder: str, refs: Sequence[MessageRef], node: Node) -> Node:
+    """Unread and read terms answered by the index's unread keys (no envelope needed)."""
+    wanted: set[State] = states(node) & {"unread", "old", "read"}
+    if not wanted:
+        return node
+    unread = frozenset(call(partial(_unread_keys, folder, refs)))
+    keys = refs.keys() if isinstance(refs, CompactRefs) else [r.key for r in refs]
+    answers: dict[State, frozenset[str]] = {"unread": unread, "old": unread}
+    if "read" in wanted:
+        answers["read"] = frozenset(keys) - unread
+    return replace_states(node, answers)
+
+
+def _server_hits(call: Call, folder: str, node: Node) -> dict[Text, set[str]]:
+    """Keys per ~b term of plain text, from the server's own body search where it has one."""
+    terms = [
+        n
+        for n in walk(node)
+        if isinstance(n, Text) and n.field == "body" and n.plain and not n.case_sensitive
+    ]
+    if not terms or not call(_has_server_search):
+        return {}
+    return {term: call(partial(_search_body, folder, term.text)) for term in set(terms)}
+
+
+def _envelopes(
+    call: Call, folder: str, refs: list[MessageRef], cached: dict[str, Envelope]
+) -> dict[str, Envelope]:
+    found = {r.key: cached[r.key] for r in refs if r.key in cached}
+    missing = [r for r in refs if r.key not in found]
+    if missing:
+        for env in call(partial(_fetch_envelopes, folder, missing)):
+            found[env.ref.key] = env
+    return found
 
 
 def _has_index(backend: MailBackend) -> bool:
     return backend.IMPLEMENTS_INDEX
 
 
+def _has_server_search(backend: MailBackend) -> bool:
+    return backend.IMPLEMENTS_SERVER_SEARCH
+
+
 def _index_search(
-    folder: str, refs: Sequence[MessageRef], field: SearchField, needle: str, backend: MailBackend
+    folder: str, refs: Sequence[MessageRef], node: Node, backend: MailBackend
 ) -> tuple[set[str], set[str]]:
-    return backend.index_search(folder, refs, field, needle)
+    return backend.index_search(folder, refs, node, "")
+
+
+def _unread_keys(folder: str, refs: Sequence[MessageRef], backend: MailBackend) -> set[str]:
+    return backend.unread_keys(folder, refs)
+
+
+def _search_body(folder: str, needle: str, backend: MailBackend) -> set[str]:
+    return backend.search_body(folder, needle)
 
 
 def _fetch_raw(folder: str, ref: MessageRef, backend: MailBackend) -> bytes:
@@ -191,8 +277,3 @@ def _fetch_raw(folder: str, ref: MessageRef, backend: MailBackend) -> bytes:
 
 def _fetch_envelopes(folder: str, refs: Sequence[MessageRef], backend: MailBackend) -> list[Envelope]:
     return backend.fetch_envelopes(folder, refs)
-
-
-def _server_body_search(backend: MailBackend, folder: str, needle: str) -> set[str] | None:
-    """The backend's own body search (keys), None when it has none (local mailboxes)."""
-    return backend.search_body(folder, needle) if backend.IMPLEMENTS_SERVER_SEARCH else None

@@ -12,7 +12,7 @@ from array import array
 from collections.abc import Sequence
 
 from mailtui.backends.base import IndexColumn, SearchField
-from mailtui.backends.maildir import names
+from mailtui.backends.maildir import names, pattern_sql
 from mailtui.backends.maildir.header_cache import MaildirHeaderCache
 from mailtui.backends.maildir.refs import RefList
 from mailtui.core.index.columns import ORDER_VERSION
@@ -68,8 +68,11 @@ def _ref_times(refs: Sequence[MessageRef]) -> dict[str, float]:
 def search(
     cache: MaildirHeaderCache, folder: str, refs: Sequence[MessageRef], field: SearchField, needle: str
 ) -> tuple[set[str], set[str]]:
-    """(keys matching, keys indexed) among `refs` (`MailBackend.index_search`)."""
+    """(keys matching, keys indexed) among `refs` (`MailBackend.index_search`): `needle`
+    in a header field, or a whole pattern tree (`pattern_sql`)."""
     keys = keys_of(refs)
+    if not isinstance(field, str):
+        return pattern_sql.search(cache, folder, keys, field, lambda: _ref_times(refs))
     return cache.search(folder, keys, field, needle, listing_digest(keys))
 
 
