@@ -8,7 +8,7 @@ MYPY_PACKAGES := mailtui
 # Debian packages the test suite talks to (real servers, not mocks).
 DEB_PACKAGES := dovecot-imapd postfix openssl tmux pflogsumm libmail-dkim-perl libmail-spf-perl
 
-.PHONY: demo test venv system-deps lint lint-code format clean
+.PHONY: demo test venv bytecode system-deps lint lint-code format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,13 +20,19 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 venv: $(STAMP)
 
+# Bytecode written now, not at the first run: an editable install (-e) leaves mailtui
+# uncompiled, and with PYTHONDONTWRITEBYTECODE set (as in many containers) every start
+# would compile every module again (~0.3 s of the first screen). Up to date: stats only.
+bytecode: venv
+	$(BIN)/python -m compileall -q mailtui
+
 system-deps:
 	@sh .ci/system-deps.sh $(DEB_PACKAGES)
 
-demo: venv
+demo: venv bytecode
 	$(BIN)/mailtui --demo
 
-test: venv system-deps lint-code
+test: venv bytecode system-deps lint-code
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
 # ruff, the layer contracts of pyproject.toml (import-linter) and the type checker.
