@@ -24,7 +24,7 @@ from mailtui.config.mutt_notes import command_warnings, unused_variable_warnings
 
 _MSMTP_NAMES = ("msmtp", "msmtpq", "msmtp-queue")
 
-__all__ = ["ImportedConfig", "LogTarget", "find_setup", "import_setup", "local_spool"]
+__all__ = ["ImportedConfig", "LogTarget", "find_setup", "import_setup", "local_spool", "source_note"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,20 @@ def find_setup() -> ImportedConfig | None:
     if muttrc is None and msmtprc is None:
         return None
     return import_setup(muttrc, msmtprc)
+
+
+def source_note(config: Config) -> str | None:
+    """For the UI: which mutt/msmtp files the settings came from (None for a config.toml)."""
+    if not isinstance(config, ImportedConfig):
+        return None
+    home = str(Path.home())
+    files = ", ".join(
+        "~" + str(p)[len(home) :] if str(p).startswith(home + "/") else str(p) for p in config.sources
+    )
+    text = f"No config.toml: the settings are read from {files}."
+    if config.warnings:
+        text += f" Not honoured: {len(config.warnings)} (`mailtui config check` lists them)."
+    return text
 
 
 def import_setup(muttrc: Path | None, msmtprc: Path | None) -> ImportedConfig:

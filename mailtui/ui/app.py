@@ -85,6 +85,7 @@ class MailApp(App[int]):
         self.after_first_frame(self._retry_outbox)
         # A draft left by a killed app is offered back, once the mailbox is on screen.
         self.after_first_frame(self._offer_recovered_drafts)
+        self.after_first_frame(self._say_config_source)
 
     OUTBOX_RETRY_SECONDS: ClassVar[float] = 30.0
 
@@ -136,6 +137,13 @@ class MailApp(App[int]):
         for screen in self.screen_stack:
             for bar in screen.query(StatusBar):
                 bar.queued = count
+
+    def _say_config_source(self) -> None:
+        """Settings read from mutt's and msmtp's files (no config.toml): say which files."""
+        from mailtui.config.importer import source_note
+
+        if (note := source_note(self.session.config)) is not None:
+            self.notify(note, title="Settings from mutt and msmtp", timeout=15)
 
     def _offer_recovered_drafts(self) -> None:
         from mailtui.ui.compose_actions import check_recovered_drafts

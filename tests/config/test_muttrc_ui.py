@@ -23,7 +23,15 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
-async def test_the_ui_shows_the_inbox_of_the_muttrc_in_its_colours(home, user) -> None:
+async def test_the_ui_shows_the_inbox_of_the_muttrc_in_its_colours(home, user, monkeypatch) -> None:
+    said: list[str] = []
+    original = MailApp.notify
+
+    def notify(self: MailApp, message: str, *args: object, **kwargs: object) -> None:
+        said.append(str(message))
+        original(self, message, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(MailApp, "notify", notify)
     user.server.seed(
         user.name, [make_message(1, subject="Disk almost full"), make_message(2, subject="Backup done")]
     )
@@ -39,4 +47,11 @@ async def test_the_ui_shows_the_inbox_of_the_muttrc_in_its_colours(home, user) -
         text = screen_text(app)
         assert "Disk almost full" in text and "Backup done" in text
         assert app.theme == "solarized-dark"
+        await wait_until(
+            pilot, lambda: any("~/.mutt/muttrc" in m for m in said), what="where the settings came from"
+        )
+        [note] = [m for m in said if "~/.mutt/muttrc" in m]
+        assert note.startswith(
+            "No config.toml: the settings are read from ~/.mutt/muttrc, ~/.mutt/mutt-colors"
+        )
     assert user.password not in app.session.transcript.format()
