@@ -29,13 +29,13 @@ def format_report(report: DnsReport) -> str:
     for m in report.mx:
         lines.append(f"  {m.preference:>5}  {m.host}  {' '.join(m.addresses) or '(no address)'}")
         for r in m.reverse:
-            ptr = ", ".join(r.ptr) or "(no PTR)"
-            state = (
-                "forward-confirmed"
-                if r.forward_confirmed
-                else ("not checked" if r.error else "NOT confirmed")
-            )
-            lines.append(f"         {r.address}  PTR {ptr}  {state}")
+            if r.error:
+                lines.append(f"         {r.address}  reverse DNS not checked")
+            elif not r.ptr:
+                lines.append(f"         {r.address}  no PTR")
+            else:
+                state = "forward-confirmed" if r.forward_confirmed else "NOT forward-confirmed"
+                lines.append(f"         {r.address}  PTR {', '.join(r.ptr)}  {state}")
     if not report.mx:
         lines.append("  (none)")
     lines += _area(report, "mx", quiet=True)

@@ -304,6 +304,7 @@ def test_report_text_covers_every_section(report: DnsReport) -> None:
                     "DANE (TLSA _25._tcp.MX):", "DNS blocklists:"):  # fmt: skip
         assert heading in text
     assert "192.0.2.10  PTR mx1.setup.test  forward-confirmed" in text
+    assert "2001:db8::10  PTR v6.isp.test  NOT forward-confirmed" in text and "192.0.2.20  no PTR" in text
     assert "tried: sel2048, missing, default, selector1" in text
     assert "    3 1 1 " + TLSA_GOOD in text
     assert "192.0.2.10 in bl.test: LISTED 127.0.0.2" in text
