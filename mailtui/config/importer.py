@@ -162,11 +162,18 @@ def _mutt_account(
         relay = relays[used]
         smtp = relay.smtp
         mapper.origins.update(relay.origins)
-    elif smtp is None and sendmail is not None and sendmail.value:
+    elif smtp is None:
+        # mutt's default sendmail is /usr/sbin/sendmail: the MTA on this host.
         smtp = server_config("smtp", "localhost", 25, tls="none", auth=False)
-        mapper.origins["smtp.host"] = sendmail.origin
+        what = (
+            f"sendmail = {sendmail.value!r}" if sendmail is not None and sendmail.value else "no sendmail set"
+        )
+        where = sendmail.origin if sendmail is not None else mutt.path
+        if sendmail is not None:
+            mapper.origins["smtp.host"] = sendmail.origin
         notes.add(
-            sendmail.origin, f"sendmail = {sendmail.value!r}: mailtui sends through the relay on localhost:25"
+            where,
+            f"{what}: mailtui sends through the relay on localhost:25 (the MTA mutt's sendmail hands to)",
         )
     account = mapper.account(used or "mutt", smtp, relay)
     return account, mapper.origins, used

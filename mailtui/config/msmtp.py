@@ -112,6 +112,11 @@ def read_msmtprc(path: Path) -> MsmtpRc:
             rc.account_lines[name] = origin
             current = settings
             continue
+        if command == "eval":
+            rc.problems.append(
+                f"{origin}: eval {arg}: not run; the settings its output would give are missing"
+            )
+            continue
         key = _SYNONYMS.get(command, command)
         value = arg
         if command in _INVERTED and not arg:

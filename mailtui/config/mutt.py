@@ -28,10 +28,7 @@ PATH_VARIABLES = frozenset({
     "tmpdir", "smime_keys", "pgp_sign_as",
 })  # fmt: skip
 # Synonyms (neomutt's new names and old mutt ones) -> the name the importer reads.
-SYNONYMS = {
-    "spool_file": "spoolfile", "real_name": "realname", "imap_login": "imap_user",
-    "ssl_ca_certificates_file": "ssl_ca_certificates_file", "sort_browser": "sort_browser",
-}  # fmt: skip
+SYNONYMS = {"spool_file": "spoolfile", "real_name": "realname", "imap_login": "imap_user"}
 MAX_SOURCE_DEPTH = 16
 _VAR = re.compile(r"\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)")
 

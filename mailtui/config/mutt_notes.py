@@ -39,6 +39,16 @@ _KIND_TEXT = {
     "score": "score lines are not used: mailtui has no scoring",
     "unscore": "score lines are not used: mailtui has no scoring",
     "push": "push is not run",
+    "mailboxes": "mailtui lists the mailbox's folders itself",
+    "named-mailboxes": "mailtui lists the mailbox's folders itself",
+    "subscribe": "mailtui lists the mailbox's folders itself (subscribed_only = true lists only subscribed ones)",
+    "alias": "aliases are not read: mailtui has no address book",
+    "my_hdr": "custom headers are not added to mail you write",
+    "ignore": "the pager shows its own set of headers (h shows them all)",
+    "unignore": "the pager shows its own set of headers (h shows them all)",
+    "hdr_order": "the pager shows its own set of headers (h shows them all)",
+    "auto_view": "mailtui shows text parts itself; other parts are attachments",
+    "alternative_order": "mailtui prefers text/plain over text/html",
     "exec": "exec is not run",
 }
 _COLOUR_COMMANDS = ("color", "mono", "uncolor", "unmono")

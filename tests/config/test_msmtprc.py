@@ -174,3 +174,12 @@ def test_logfile_time_format_reaches_the_config(home):
     )
     log = config.logs["gmail"]
     assert (log.path, log.time_format, log.origin.line if log.origin else None) == (f"{home}/l", "none", 6)
+
+
+def test_eval_lines_are_not_run_and_said(home, tmp_path):
+    marker = tmp_path / "ran"
+    rc = read_msmtprc(write(home / ".msmtprc", f"account default\nhost h\neval touch {marker}\n"))
+    assert not marker.exists()
+    assert rc.problems == [
+        f"{home}/.msmtprc:3: eval touch {marker}: not run; the settings its output would give are missing"
+    ]

@@ -338,3 +338,21 @@ def test_an_unreadable_muttrc_is_a_config_error_naming_it(home):
     (home / ".muttrc").mkdir()
     with pytest.raises(ConfigError, match=r"\.muttrc"):
         import_setup(home / ".muttrc", None)
+
+
+def test_without_msmtp_or_sendmail_mail_goes_to_the_local_mta_as_mutt_does(home):
+    write(
+        home / ".muttrc",
+        'set spoolfile = "imaps://imap.example.org/"\nmailboxes =INBOX =Lists\nmy_hdr X-Ops: yes\n',
+    )
+    config = import_setup(home / ".muttrc", None)
+    smtp = config.accounts[0].smtp
+    assert smtp is not None and (smtp.host, smtp.port, smtp.tls, smtp.auth) == (
+        "localhost",
+        25,
+        "none",
+        False,
+    )
+    assert any("no sendmail set" in w and "localhost:25" in w for w in config.warnings)
+    assert any(w.startswith(f"{home}/.muttrc:2: mailboxes:") for w in config.warnings)
+    assert any(w.startswith(f"{home}/.muttrc:3: my_hdr:") for w in config.warnings)
