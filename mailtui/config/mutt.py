@@ -274,10 +274,15 @@ def _source(rc: MuttRc, target: str, origin: Origin, depth: int) -> None:
     if depth >= MAX_SOURCE_DEPTH:
         rc.problems.append(f"{origin}: source {target}: nested more than {MAX_SOURCE_DEPTH} deep; not read")
         return
-    file = Path(expand_path(target, rc.value("folder")))
+    file = Path(expand_path(target, _folder(rc)))
     if not file.is_absolute():
         file = origin.file.parent / file  # mutt: relative to the file holding the source line
     _read_file(rc, file, depth=depth + 1, origin=origin)
+
+
+def _folder(rc: MuttRc) -> str:
+    """$folder as set so far; mutt's default is ~/Mail."""
+    return rc.value("folder") or str(Path.home() / "Mail")
 
 
 def _set(rc: MuttRc, lexer: _Lexer, origin: Origin, verb: str) -> None:
@@ -290,12 +295,12 @@ def _set(rc: MuttRc, lexer: _Lexer, origin: Origin, verb: str) -> None:
             continue  # a query prints a value; nothing to keep
         prefix = ""
         for p in ("no", "inv", "&"):
-            if word.startswith(p) and verb == "set" and lexer.peek() != "=":
+            if word.startswith(p) and verb == "set" and lexer.peek() not in ("=", "+", "-"):
                 prefix, word = p, word[len(p) :]
                 break
         name = SYNONYMS.get(word, word)
         append = False
-        if lexer.peek() in "+-" and verb == "set":
+        if lexer.peek() in ("+", "-") and verb == "set":
             lexer.advance()
             append = True  # neomutt's += / -= (only += is kept: it appends)
         if lexer.peek() == "=" and verb == "set":
@@ -305,7 +310,7 @@ def _set(rc: MuttRc, lexer: _Lexer, origin: Origin, verb: str) -> None:
             if append and (old := rc.value(name)):
                 value = old + value
             if name in PATH_VARIABLES and tok.command is None:
-                value = expand_path(value, rc.value("folder"))
+                value = expand_path(value, _folder(rc))
             rc.settings[name] = Setting(value, origin, tok.command)
             continue
         if verb in ("unset", "reset") or prefix == "&":

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from mailtui.config.mutt import Command, Origin, Setting
+from mailtui.core.transcript import MASK
 
 # Variables the importer maps onto the config (mutt.py's names after synonyms).
 MAPPED = frozenset({
@@ -82,13 +83,18 @@ def command_warnings(commands: Iterable[Command]) -> list[str]:
     return out
 
 
+def _secret(name: str) -> bool:
+    """pop_pass, nntp_pass, smime_pass, ...: their values are never shown."""
+    return name.endswith(("pass", "password", "passphrase", "secret", "token"))
+
+
 def unused_variable_warnings(settings: Mapping[str, Setting]) -> list[str]:
     """One warning per variable set but not mapped, saying what mailtui does instead where known."""
     out = []
     for name, s in settings.items():
         if name in MAPPED or name.startswith("my_"):
             continue
-        value = "unset" if s.value is None else f"= {s.value}"
+        value = "unset" if s.value is None else f"= {MASK if _secret(name) else s.value}"
         if name == "sort" and (s.value or "").endswith("score"):
             out.append(f"{s.origin}: sort {value}: mailtui has no scoring; {INSTEAD['sort']}")
         elif name in INSTEAD:

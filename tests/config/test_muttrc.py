@@ -356,3 +356,21 @@ def test_without_msmtp_or_sendmail_mail_goes_to_the_local_mta_as_mutt_does(home)
     assert any("no sendmail set" in w and "localhost:25" in w for w in config.warnings)
     assert any(w.startswith(f"{home}/.muttrc:2: mailboxes:") for w in config.warnings)
     assert any(w.startswith(f"{home}/.muttrc:3: my_hdr:") for w in config.warnings)
+
+
+def test_unmapped_secret_variables_are_masked_in_the_warnings(home):
+    write(
+        home / ".muttrc",
+        'set spoolfile = "imaps://h/"\nset pop_pass = "hunter2-pop"\nset smime_pass = s3cr3t\n',
+    )
+    warnings = import_setup(home / ".muttrc", None).warnings
+    assert any(w.startswith(f"{home}/.muttrc:2: pop_pass = ********") for w in warnings)
+    assert not any("hunter2-pop" in w or "s3cr3t" in w for w in warnings)
+
+
+def test_plus_uses_mutts_default_folder_and_plus_equals_appends(home):
+    rc = read_muttrc(
+        write(home / ".muttrc", "set record = +sent\nset my_list = a\nset my_list += b\nset nomark_old\n")
+    )
+    assert rc.value("record") == f"{home}/Mail/sent"
+    assert rc.value("my_list") == "ab" and rc.value("mark_old") == "no"
