@@ -3,7 +3,8 @@
 Built on dnspython's message API (from_wire / make_response), so it needs no extra
 package. The zone is a dict {(name, type): [rdata text]}; names not in it get NXDOMAIN,
 known names without that type get an empty NOERROR answer. Any record type dnspython
-knows works as text (MX, A, AAAA, TXT, PTR, TLSA "3 1 1 <hex>", CNAME). `authenticated`
+knows works as text (MX, A, AAAA, TXT, PTR, TLSA "3 1 1 <hex>", CNAME: followed within
+the zone, as an authoritative server answers). `authenticated`
 names are answered with the AD bit (as a validating resolver would), `servfail` names
 with SERVFAIL. Runs in a daemon thread, stopped by `close()`; `set()` changes records
 while it serves.
@@ -17,6 +18,7 @@ from collections.abc import Mapping, Sequence
 
 import dns.flags
 import dns.message
+import dns.name
 import dns.rcode
 import dns.rdatatype
 import dns.rrset
@@ -90,10 +92,18 @@ class DnsServer:
             return response
         if name in self.authenticated:
             response.flags |= dns.flags.AD
+        owner = question.name
+        for _ in range(8):  # follow a CNAME chain inside the zone, as an authoritative server does
+            alias = self.zone.get((name, "CNAME"))
+            if not alias or rdtype == "CNAME":
+                break
+            response.answer.append(dns.rrset.from_text_list(owner, 300, "IN", "CNAME", alias))
+            owner = dns.name.from_text(alias[0])
+            name = owner.to_text(omit_final_dot=True).lower()
         records = self.zone.get((name, rdtype))
         if records:
-            response.answer.append(dns.rrset.from_text_list(question.name, 300, "IN", rdtype, records))
-        elif name not in self.names:
+            response.answer.append(dns.rrset.from_text_list(owner, 300, "IN", rdtype, records))
+        elif name not in self.names and not response.answer:
             response.set_rcode(dns.rcode.NXDOMAIN)
         return response
 

@@ -54,6 +54,9 @@ ZONE = {
     ("s2._domainkey.setup.test", "TXT"): [txt_rdata(f"v=DKIM1; k=rsa; p={rsa_p(1024)}")],
     ("k1._domainkey.setup.test", "TXT"): [txt_rdata(f"v=DKIM1; k=ed25519; p={ED25519_P}")],
     ("mail._domainkey.setup.test", "TXT"): ['"v=DKIM1; k=rsa; p=not*base64"'],
+    # As Microsoft 365 publishes them: the selector is a CNAME to the provider's key.
+    ("selector1._domainkey.setup.test", "CNAME"): ["selector1-setup._domainkey.provider.test."],
+    ("selector1-setup._domainkey.provider.test", "TXT"): [txt_rdata(f"v=DKIM1; k=rsa; p={rsa_p(2048)}")],
     ("_mta-sts.setup.test", "TXT"): ['"v=STSv1; id=20261202T0600"'],
     ("mta-sts.setup.test", "A"): ["127.0.0.1"],
     ("_smtp._tls.setup.test", "TXT"): ['"v=TLSRPTv1; rua=mailto:tls@setup.test"'],
@@ -79,6 +82,9 @@ ZONE = {
     ("mta-sts.evilpolicy.test", "A"): ["127.0.0.1"],
     ("_smtp._tls.evilpolicy.test", "TXT"): ['"v=TLSRPTv1; rua=http://plain.example/report, tls@x"'],
     ("_smtp._tls.redirect.test", "TXT"): ['"v=TLSRPTv1;"'],
+    ("big.test", "MX"): ["10 mx1.setup.test."],
+    ("_mta-sts.big.test", "TXT"): ['"v=STSv1; id=1"'],
+    ("mta-sts.big.test", "A"): ["127.0.0.1"],
     ("nopolicy.test", "MX"): ["10 mx1.setup.test."],
     ("_mta-sts.nopolicy.test", "TXT"): ['"v=STSv1; id=1"'],
 }
@@ -99,7 +105,7 @@ def ca(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     pair = make_certificate(
         tmp_path_factory.mktemp("sts"),
         "mta-sts",
-        dns=("mta-sts.setup.test", "mta-sts.redirect.test", "mta-sts.evilpolicy.test"),
+        dns=("mta-sts.setup.test", "mta-sts.redirect.test", "mta-sts.evilpolicy.test", "mta-sts.big.test"),
     )
     return pair.cert, pair.key
 
@@ -110,6 +116,7 @@ def https(ca: tuple[Path, Path]) -> Iterator[HttpsServer]:
         "mta-sts.setup.test": (200, {"Content-Type": "text/plain"}, POLICY),
         "mta-sts.redirect.test": (301, {"Location": "https://elsewhere.test/p.txt\x1b[2J"}, b""),
         "mta-sts.evilpolicy.test": (200, {"Content-Type": "text/html"}, EVIL_POLICY),
+        "mta-sts.big.test": (200, {"Content-Type": "text/plain"}, POLICY + b"# padding\n" * 8000),
     }
     server = HttpsServer(ca[0], ca[1], pages)
     yield server
@@ -158,12 +165,13 @@ def test_dkim_selectors_tried_found_and_keys_read(report: DnsReport) -> None:
     dkim = report.dkim
     assert dkim is not None
     assert dkim.tried[:2] == ("sel2048", "missing") and "selector1" in dkim.tried and "google" in dkim.tried
-    assert set(dkim.found) == {"sel2048", "default", "s1", "s2", "k1", "mail"}
+    assert set(dkim.found) == {"sel2048", "default", "s1", "s2", "k1", "mail", "selector1"}
     keys = {k.selector: k for k in dkim.keys}
     assert keys["sel2048"].key_bits == 2048 and keys["sel2048"].testing
     assert keys["default"].revoked and keys["default"].key_bits is None
     assert keys["s1"].key_bits == 512 and keys["s2"].key_bits == 1024
     assert keys["k1"].key_type == "ed25519" and keys["k1"].key_bits == 256
+    assert keys["selector1"].key_bits == 2048  # through the CNAME to the provider's record
     assert finding(report, "dkim", "sel2048._domainkey.setup.test: 2048-bit rsa key").level == "ok"
     assert finding(report, "dkim", "t=y (testing)").level == "warn"
     assert finding(report, "dkim", "p= is empty: this key is revoked").level == "info"  # not a given one
@@ -217,6 +225,10 @@ def test_mta_sts_unreachable_and_redirect_and_no_address(
     assert (
         moved is not None and "HTTP 301 (redirect to https://elsewhere.test/p.txt;" in moved.fetch_error
     )  # ESC [2J removed
+    big = check_domain("big.test", [dns.address], timeout=2, policy_fetch=redirect).mta_sts
+    assert (
+        big is not None and big.fetch_error == "the policy is larger than 65536 bytes" and big.policy is None
+    )
     nohost = check_domain("nopolicy.test", [dns.address], timeout=2, policy_fetch=redirect).mta_sts
     assert nohost is not None and nohost.fetch_error == "mta-sts.nopolicy.test has no A/AAAA record"
 
