@@ -131,10 +131,10 @@ def read_msmtprc(path: Path) -> MsmtpRc:
         else:
             current[key] = setting
             own[next(reversed(rc.accounts))][key] = setting
-    if rc.default_account is None and "default" in rc.accounts:
-        rc.default_account = "default"
+    if "default" in rc.accounts and (rc.default_account is None or own.get("default")):
+        rc.default_account = "default"  # msmtp uses the account named "default"
     # An account "default" that only names another one is that one, not an account of its own.
-    if rc.default_account and rc.default_account != "default" and not own.get("default"):
+    if rc.default_account and rc.default_account != "default":
         rc.accounts.pop("default", None)
     return rc
 

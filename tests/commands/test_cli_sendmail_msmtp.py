@@ -124,3 +124,11 @@ def test_dash_a_default_is_msmtps_default_account(home, relay):
     done = sendmail(home, "-a", "default", "you@example.net")
     assert done.returncode == 0, done.stderr
     assert relay.handler.delivered[0].mail_from == "alice@example.org"
+
+
+def test_msmtp_aliases_file_resolves_local_names(home, relay):
+    (home / "aliases").write_text("root: ops@example.net\ndefault: catchall@example.net\n")
+    msmtprc(home, relay, extra=f"aliases {home}/aliases\n")
+    done = sendmail(home, "root", "cron")
+    assert done.returncode == 0, done.stderr
+    assert relay.handler.delivered[0].rcpt_tos == ["ops@example.net", "catchall@example.net"]

@@ -183,3 +183,10 @@ def test_eval_lines_are_not_run_and_said(home, tmp_path):
     assert rc.problems == [
         f"{home}/.msmtprc:3: eval touch {marker}: not run; the settings its output would give are missing"
     ]
+
+
+def test_a_default_account_with_settings_of_its_own_is_the_default(home):
+    rc = read_msmtprc(write(home / ".msmtprc", RC + "aliases /etc/aliases\n"))
+    assert rc.default_account == "default" and "default" in rc.accounts
+    assert rc.accounts["default"]["host"].value == "smtp.gmail.com"  # copied from gmail
+    assert rc.account()[0] == "default"
