@@ -418,3 +418,55 @@ def test_a_blocklist_zone_without_its_test_entry_is_not_trusted(report: DnsRepor
     assert [(t.zone, t.works) for t in dead.blocklist_tests] == [("dead.test", False)]
     warning = finding(dead, "dnsbl", "dead.test did not list its test address 127.0.0.2")
     assert warning.level == "warn" and "mean nothing" in warning.text
+
+
+@pytest.mark.parametrize(
+    ("zone", "answer", "fragment"),
+    [
+        ("zen.spamhaus.org", "127.0.0.4", "XBL: the address is infected"),
+        ("zen.spamhaus.org", "127.0.0.10", "PBL (ISP)"),
+        ("zen.spamhaus.org", "127.255.255.254", "refuses queries through public resolvers"),
+        ("bl.test", "127.0.0.2", "the usual plain 'listed'"),
+        ("bl.test", "127.0.0.9", "127.0.0.9 is the list's reason code"),
+        ("bl.test", "127.255.255.255", "an error code of the list"),
+        ("bl.test", "198.51.100.7", "outside 127.0.0.0/8"),
+    ],
+)
+def test_blocklist_answers_explained(zone: str, answer: str, fragment: str) -> None:
+    from mailtui.diagnostics.dnsbl import explain_answer
+
+    assert fragment in explain_answer(zone, answer)
+
+
+def _pkcs1_p() -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=1024).public_key()
+    return base64.b64encode(
+        key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.PKCS1)
+    ).decode()
+
+
+@pytest.mark.parametrize(
+    ("record", "bits", "fragment"),
+    [
+        ("k=rsa; v=DKIM1; p=" + ED25519_P, None, "v= must be DKIM1 and come first"),
+        ("v=DKIM1; k=dsa; p=" + ED25519_P, None, "k=dsa is not rsa or ed25519"),
+        ("v=DKIM1; k=rsa", None, "p= is missing"),
+        ("v=DKIM1; h=sha1; p=" + rsa_p(2048), 2048, "does not allow sha256"),
+        ("v=DKIM1; s=tlsrpt; p=" + rsa_p(2048), 2048, "excludes email"),
+        ("v=DKIM1; k=ed25519; p=" + rsa_p(1024), None, "must be 32 bytes"),
+        ("v=DKIM1; k=rsa; p=" + ED25519_P, None, "does not hold an RSA public key"),
+        ("v=DKIM1; p=" + _pkcs1_p(), 1024, ""),  # a bare PKCS#1 key, as some generators write it
+        ("v=DKIM1; t=s:y; p=" + rsa_p(2048), 2048, ""),
+    ],
+)
+def test_dkim_key_records(record: str, bits: int | None, fragment: str) -> None:
+    from mailtui.diagnostics.dns_dkim import parse_key_record
+
+    key = parse_key_record("s", "s._domainkey.x.test", record)
+    assert key.key_bits == bits
+    if fragment:
+        assert any(fragment in p for p in key.problems), key.problems
+    else:
+        assert key.problems == ()
+    if "t=s:y" in record:
+        assert key.strict and key.testing
