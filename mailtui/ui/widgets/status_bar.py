@@ -43,6 +43,8 @@ class StatusBar(Static):
     """Rows shown when a search filter is active, else None."""
     search_query: reactive[str] = reactive("")
     """The active search, shown with its count."""
+    limit: reactive[str] = reactive("")
+    """The limit pattern (`l`) and "N of M" after it, else ""."""
     order: reactive[str] = reactive("")
     """A sort or thread order other than the listing's ("by sender, A to Z"), else ""."""
     tagged: reactive[int] = reactive(0)
@@ -66,6 +68,8 @@ class StatusBar(Static):
         if self.total is not None:
             unread = "?" if self.unread is None else str(self.unread)
             counts = f"{unread} unread / {self.total}"
+        if self.limit:
+            counts += f"  limit: {clean_line(self.limit)}"
         if self.shown is not None:
             what = f"search {clean_line(self.search_query)!r}" if self.search_query else "search"
             counts += f"  ({what}: {self.shown} shown)"
@@ -123,6 +127,9 @@ class StatusBar(Static):
         self._refresh_text()
 
     def watch_search_query(self) -> None:
+        self._refresh_text()
+
+    def watch_limit(self) -> None:
         self._refresh_text()
 
     def watch_order(self) -> None:

@@ -18,7 +18,7 @@ from textual.worker import get_current_worker
 
 from mailtui.core.errors import BackendError
 from mailtui.core.models import Envelope, Flag, MessageRef
-from mailtui.session.search_scan import parse_query, query_problem, scan_folder
+from mailtui.session.search_scan import parse_query, pattern_problem, scan_folder, with_tags
 from mailtui.ui.screens.browser.part_worker import part_worker
 from mailtui.ui.screens.browser.progress import JobProgressed, remove_progress
 
@@ -130,22 +130,25 @@ class BrowserBulk:
             if not query.strip():
                 screen.notify("No pattern given: the tags are unchanged.", timeout=3)
                 return
-            problem = query_problem(query)
-            if problem is not None:
-                screen.notify(problem, title="Nothing tagged", severity="warning", markup=False)
-                return
             index = screen.index
-            self.tag_matching(screen.folder, query.strip(), index.refs, index.cached_envelopes())
+            tagged = frozenset(r.key for r in index.tagged_refs())
+            scope = screen.search.limit.scope()  # a limit: among the limited (mutt's T)
+            self.tag_matching(screen.folder, query.strip(), scope, index.cached_envelopes(), tagged)
 
-        prompt = "Tag the messages matching (from/to/subject; ~f ~t ~s ~b for one field):"
-        screen.app.push_screen(SearchDialog("", prompt), chosen)
+        prompt = "Tag the messages matching (mutt patterns: ~f ~s ~b ~N ~F ~d <7d, | ! ( )):"
+        screen.app.push_screen(SearchDialog("", prompt, check=pattern_problem), chosen)
 
     @part_worker(group="tag-pattern", exclusive=True)
     def tag_matching(
-        self, folder: str, query: str, refs: Sequence[MessageRef], cached: dict[str, Envelope]
+        self,
+        folder: str,
+        query: str,
+        refs: Sequence[MessageRef],
+        cached: dict[str, Envelope],
+        tagged: frozenset[str] = frozenset(),
     ) -> None:
         worker = get_current_worker()
-        parsed = parse_query(query)
+        parsed = with_tags(parse_query(query), tagged)
         post = self.screen.post_message
         for done, found in scan_folder(
             self.session.call, folder, parsed, refs, cached, lambda: worker.is_cancelled

@@ -21,7 +21,7 @@ from textual.worker import get_current_worker
 from mailtui.backends.base import MailBackend
 from mailtui.core.errors import BackendError, MailtuiError
 from mailtui.core.models import Envelope, Flag, MessageRef
-from mailtui.session.search_scan import parse_query, scan_folder
+from mailtui.session.search_scan import parse_query, scan_folder, with_tags
 from mailtui.session.session import Session
 from mailtui.ui.messages import (
     ActionFailed,
@@ -189,7 +189,12 @@ class BrowserJobs:
 
     @part_worker(group="search", exclusive=True)
     def search_folder(
-        self, folder: str, query: str, refs: Sequence[MessageRef], cached: dict[str, Envelope]
+        self,
+        folder: str,
+        query: str,
+        refs: Sequence[MessageRef],
+        cached: dict[str, Envelope],
+        tagged: frozenset[str] = frozenset(),
     ) -> None:
         """Match every message (headers from the backend's cache first), results streaming.
 
@@ -198,7 +203,7 @@ class BrowserJobs:
         and envelopes sent to the index only for the first rows it can show.
         """
         worker = get_current_worker()
-        parsed = parse_query(query)
+        parsed = with_tags(parse_query(query), tagged)
         matches: list[MessageRef] = []
         last_post = 0.0
         for _done, found in scan_folder(

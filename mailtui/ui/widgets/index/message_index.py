@@ -38,6 +38,7 @@ from mailtui.ui.widgets.index.cells import (
     pending_flag_cells,
 )
 from mailtui.ui.widgets.index.folding import ThreadFolding
+from mailtui.ui.widgets.index.limit import limited
 
 CACHE_SIZE = 5000
 
@@ -112,6 +113,7 @@ class MessageIndex(ScrollView, can_focus=True):
         self.folding = ThreadFolding()  # reply depths and collapsed threads of _ordered
         self._tagged: set[str] = set()
         self._filtered = False
+        self._limit: frozenset[str] | None = None  # `l`: only these keys, in any order shown
         self._envelopes: OrderedDict[str, Envelope] = OrderedDict()
         self._pending: set[str] = set()
         self._stale: dict[str, Envelope] = {}  # drawn until fresh envelopes arrive
@@ -169,6 +171,7 @@ class MessageIndex(ScrollView, can_focus=True):
         self._stale.clear()
         self._pending.clear()
         self._filtered = False
+        self._limit = None
         self._listed = False
         self._refs = self._rows = []
         self._ordered = None
@@ -192,7 +195,7 @@ class MessageIndex(ScrollView, can_focus=True):
         self._ordered = None  # the screen re-applies a sort or thread order on the new refs
         self.folding.reset()
         if not self._filtered:
-            self._rows = self._refs
+            self._rows = self._unfiltered()
         self._pending.clear()
         self._place_cursor(keep_key)
 
@@ -203,10 +206,16 @@ class MessageIndex(ScrollView, can_focus=True):
         self._rows = self._unfiltered() if matches is None else list(matches)
         self._place_cursor(keep)
 
+    def set_limit(self, keys: frozenset[str] | None) -> None:
+        """Show only the messages of `keys` (mutt's limit) in every order, or all with None."""
+        keep = self.current_ref.key if self.current_ref else None
+        self._limit = keys
+        self._rows = self._rows if self._filtered else self._unfiltered()
+        self._place_cursor(keep)
+
     def _unfiltered(self) -> Sequence[MessageRef]:
-        if self._ordered is None:
-            return self._refs
-        return self.folding.shown(self._ordered, self._envelopes)
+        rows = self._refs if self._ordered is None else self.folding.shown(self._ordered, self._envelopes)
+        return rows if self._limit is None else limited(rows, self._limit)
 
     def set_order(
         self,
