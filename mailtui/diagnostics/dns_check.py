@@ -31,6 +31,7 @@ from mailtui.diagnostics.dns_findings import Finding
 from mailtui.diagnostics.dns_fixes import dmarc_findings, mx_findings, spf_findings
 from mailtui.diagnostics.dns_mx import AddressCheck, address_findings, check_address
 from mailtui.diagnostics.dnsbl import (
+    MAX_IPS,
     Listing,
     ZoneTest,
     check_blocklists,
@@ -368,6 +369,14 @@ def check_domain(
     listings = check_blocklists(lookups, ips, zones) if zones else ()
     zone_tests = check_zones(lookups, zones)
     findings += zone_findings(zone_tests) + dnsbl_findings(listings, zones)
+    if zones and len(set(ips)) > MAX_IPS:
+        findings.append(
+            Finding(
+                "dnsbl",
+                "info",
+                f"only the first {MAX_IPS} of {len(set(ips))} addresses were looked up",
+            )
+        )
     problems += lookups.problems
     asked = tuple(f"{h}:{p}" if p != 53 else h for h, p in (parse_server(s) for s in servers))
     return DnsReport(

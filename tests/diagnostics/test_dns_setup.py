@@ -470,3 +470,13 @@ def test_dkim_key_records(record: str, bits: int | None, fragment: str) -> None:
         assert key.problems == ()
     if "t=s:y" in record:
         assert key.strict and key.testing
+
+
+def test_blocklist_lookups_are_capped_and_the_cap_said(dns: DnsServer) -> None:
+    ips = [f"192.0.2.{i}" for i in range(100, 111)]
+    off = PolicyFetch(enabled=False)
+    report = check_domain(
+        "bare.test", [dns.address], timeout=2, blocklists=["bl.test"], blocklist_ips=ips, policy_fetch=off
+    )
+    assert [item.ip for item in report.blocklists] == ips[:10]
+    assert finding(report, "dnsbl", "only the first 10 of 11 addresses were looked up").level == "info"
