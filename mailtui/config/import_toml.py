@@ -47,6 +47,9 @@ def check_text(config: ImportedConfig) -> str:
     head.append(
         "# Each value read from them is followed by its file:line; the others are mailtui's defaults."
     )
+    for name, log in config.logs.items():
+        where = f"  # {log.origin}" if log.origin else ""
+        head.append(f"# mailtui sendmail -a {name} appends msmtp's log lines to {log.path}{where}")
     return "\n".join(head) + "\n" + annotate(format_config(config), config.origins)
 
 

@@ -82,6 +82,10 @@ def test_check_shows_each_value_with_its_file_and_line_and_masks_secrets(home):
     assert f'password = "********"  # {msmtprc}:19' in out
     assert f'password_command = "pass show gmail"  # {msmtprc}:11' in out
     assert f'drafts_folder = "[Gmail]/Drafts"  # {muttrc}:5' in out
+    assert (
+        f"# mailtui sendmail -a gmail appends msmtp's log lines to {home}/.mutt/msmtp.log  # {msmtprc}:4"
+        in out
+    )
     assert IMAP_SECRET not in out + done.stderr and "msmtp-inline-secret" not in out + done.stderr
     # What is not honoured: on stderr, each once, with its place.
     warnings = [w for w in done.stderr.splitlines() if w.startswith("mailtui: warning: ")]
