@@ -374,3 +374,9 @@ def test_plus_uses_mutts_default_folder_and_plus_equals_appends(home):
     )
     assert rc.value("record") == f"{home}/Mail/sent"
     assert rc.value("my_list") == "ab" and rc.value("mark_old") == "no"
+
+
+def test_a_file_sourcing_itself_stops_and_is_said(home):
+    rc = read_muttrc(write(home / ".muttrc", "set a = 1\nsource ~/.muttrc\n"))
+    assert rc.value("a") == "1"
+    assert any("nested more than" in p for p in rc.problems)
