@@ -106,4 +106,28 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"mailtui: wrote {path}; check it with `mailtui --config {path} config check`", file=sys.stderr)
     for hint in result.hints:
         print(f"mailtui: {hint}", file=sys.stderr)
+    return _check_written(result.toml)
+
+
+def _check_written(text: str) -> int:
+    """0 when the written config loads; else its problems (file:line: key: ...) and 78."""
+    import os
+    import tempfile
+
+    from mailtui.config import load_config
+    from mailtui.core.errors import EX_CONFIG, ConfigError
+
+    fd, name = tempfile.mkstemp(suffix=".toml")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        load_config(Path(name))
+    except ConfigError as err:
+        message = err.message.replace(name, "config.toml")
+        print(
+            f"mailtui: the imported config needs a fix before mailtui can use it:\n{message}", file=sys.stderr
+        )
+        return EX_CONFIG
+    finally:
+        os.unlink(name)
     return 0

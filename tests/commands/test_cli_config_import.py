@@ -159,3 +159,14 @@ def test_import_with_nothing_to_import_says_so(tmp_path):
     if Path("/etc/msmtprc").exists():
         pytest.skip("this machine has an /etc/msmtprc")
     assert done.returncode == 64 and "nothing to import" in done.stderr
+
+
+def test_import_says_what_the_written_config_needs(home, tmp_path):
+    rc = home / ".msmtprc"
+    rc.write_text(
+        rc.read_text().replace("logfile ~/.mutt/msmtp.log\n", "tls_trust_file /nonexistent/ca.pem\n")
+    )
+    out = tmp_path / "out.toml"
+    done = mailtui(home, "config", "import", "-o", str(out))
+    assert done.returncode == 78, done.stderr
+    assert out.exists() and "needs a fix" in done.stderr and "/nonexistent/ca.pem" in done.stderr
