@@ -62,7 +62,8 @@ class MailBackend(ABC):
     #: `prefetch_envelopes(...)`: fill a header cache in the background (IMAP on a connection
     #: of its own, Maildir in a child process).
     IMPLEMENTS_PREFETCH: ClassVar[bool] = False
-    #: `search_body(folder, needle)`: the server searches bodies (else the UI scans them).
+    #: `search_body(folder, needle)`: the server searches bodies (else the UI scans them);
+    #: `search_pattern(folder, node)`: and answers what it can of a pattern (IMAP SEARCH).
     IMPLEMENTS_SERVER_SEARCH: ClassVar[bool] = False
     #: `fetch_preview` and `fetch_part`: large messages without their attachments first.
     IMPLEMENTS_PARTS: ClassVar[bool] = False
@@ -161,6 +162,11 @@ class MailBackend(ABC):
     def search_body(self, folder: str, needle: str) -> set[str]:
         """Keys of the messages whose body contains `needle`, searched by the server."""
         raise self._unsupported("searching bodies on the server")
+
+    def search_pattern(self, folder: str, node: Node) -> set[str] | None:
+        """Keys of the messages matching `node` as `core.patterns.evaluate` would match them,
+        searched by the server; None when the server cannot answer this pattern exactly."""
+        raise self._unsupported("searching on the server")
 
     def fetch_preview(self, folder: str, ref: MessageRef, limit: int = PREVIEW_LIMIT) -> bytes | None:
         """A message over `limit` bytes with its attachments left out (None: not that large)."""

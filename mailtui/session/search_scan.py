@@ -7,6 +7,9 @@ backend allows, and the answer is the same either way:
   (which indexes them) and matched in Python (`evaluate.matches`);
 - flags and whatever the index cannot answer are matched on the envelopes of the
   candidates the index left (all messages without an index), one chunk at a time;
+- a backend that searches on the server (IMAP) gets the pattern as one SEARCH where
+  SEARCH means the same (plain text, flags, sizes: imap/search_query.py), else the parts
+  of a top-level AND it can say, and the rest is matched here on what SEARCH left;
 - message terms (~b ~B ~h) come last, only for messages the rest did not decide: a server
   search where the backend has one and the term is plain text (IMAP's SEARCH BODY), else
   the message is read and searched as a reader sees it (slow, streamed).
@@ -22,7 +25,7 @@ from functools import partial
 from typing import Protocol, TypeVar
 
 from mailtui.backends.base import CompactRefs, MailBackend
-from mailtui.core.errors import MessageNotFoundError
+from mailtui.core.errors import BackendError, MessageNotFoundError
 from mailtui.core.models import Envelope, MessageRef
 from mailtui.core.patterns.body import message_matches
 from mailtui.core.patterns.evaluate import EnvelopeFacts, matches
@@ -139,6 +142,8 @@ def scan_folder(
             candidates = hits | (set(keys) - indexed)
             if len(head) == len(conjuncts(node)):
                 decided = hits
+    elif call(_has_server_search):
+        candidates, decided = _server_candidates(call, folder, node)
     server = _server_hits(call, folder, node)
     for start in range(0, len(refs), CHUNK):
         stop = min(start + CHUNK, len(refs))
@@ -226,6 +231,21 @@ def _with_unread(call: Call, folder: str, refs: Sequence[MessageRef], node: Node
     return replace_states(node, answers)
 
 
+def _server_candidates(call: Call, folder: str, node: Node) -> tuple[set[str] | None, set[str]]:
+    """(candidates, decided) from the server's SEARCH: the whole pattern when it can say
+    it (all decided), else the parts of a top-level AND it can say (candidates only)."""
+    whole = call(partial(_search_pattern, folder, node))
+    if whole is not None:
+        return whole, whole
+    found: set[str] | None = None
+    parts = conjuncts(node)
+    for part in parts if len(parts) > 1 else ():
+        hits = call(partial(_search_pattern, folder, part))
+        if hits is not None:
+            found = hits if found is None else found & hits
+    return found, set()
+
+
 def _server_hits(call: Call, folder: str, node: Node) -> dict[Text, set[str]]:
     """Keys per ~b term of plain text, from the server's own body search where it has one."""
     terms = [
@@ -261,6 +281,15 @@ def _index_search(
     folder: str, refs: Sequence[MessageRef], node: Node, backend: MailBackend
 ) -> tuple[set[str], set[str]]:
     return backend.index_search(folder, refs, node, "")
+
+
+def _search_pattern(folder: str, node: Node, backend: MailBackend) -> set[str] | None:
+    """The server's answer, None when it has none (then the messages are matched here,
+    offline too: a failed search is not the user's problem while the headers are cached)."""
+    try:
+        return backend.search_pattern(folder, node)
+    except BackendError:
+        return None
 
 
 def _unread_keys(folder: str, refs: Sequence[MessageRef], backend: MailBackend) -> set[str]:

@@ -33,6 +33,7 @@ from mailtui.backends.imap.folders import FolderCache, list_folders
 from mailtui.backends.imap.header_cache import HeaderCache, open_header_cache
 from mailtui.backends.imap.offline import OfflineQueue, default_queue_path
 from mailtui.backends.imap.prefetch import Prefetcher
+from mailtui.backends.imap.search_query import criteria as search_criteria
 from mailtui.backends.imap.settings import ImapSettings, settings_from_server
 from mailtui.backends.imap.sync import sync_flags
 from mailtui.backends.imap.uids import UidRefList, all_uids
@@ -41,6 +42,7 @@ from mailtui.config import AccountConfig
 from mailtui.core.errors import BackendError, ConfigError, MessageNotFoundError
 from mailtui.core.message.envelope import envelope_from_headers
 from mailtui.core.models import Capabilities, Envelope, Flag, Folder, MessageRef
+from mailtui.core.patterns.nodes import Node
 from mailtui.core.transcript import Transcript
 
 T = TypeVar("T")
@@ -243,6 +245,19 @@ class ImapBackend(MailBackend):
             return list(c.search(["BODY", needle], charset="UTF-8"))
 
         uids = self._run(op, folder=folder, readonly=True, action=f"to search the bodies in {folder}")
+        return {str(uid) for uid in uids}
+
+    def search_pattern(self, folder: str, node: Node) -> set[str] | None:
+        """Keys matching `node` by one UID SEARCH, None when SEARCH cannot say it (imap/search_query.py)."""
+        found = search_criteria(node)
+        if found is None:
+            return None
+        uids = self._run(
+            lambda c: c.search(found, charset="UTF-8"),
+            folder=folder,
+            readonly=True,
+            action=f"to search {folder}",
+        )
         return {str(uid) for uid in uids}
 
     def fetch_raw(self, folder: str, ref: MessageRef) -> bytes:
