@@ -44,7 +44,7 @@ Send a complete message read from stdin, like sendmail or msmtp (read to the end
   -N NOTIFY       DSN request: never, or success,failure,delay (when the relay offers DSN)
   -R full|hdrs    DSN: return the full message or only its headers
   -X FILE         append a line per message to FILE (msmtp's log format;
-                  default: the msmtp account's logfile when the config is an msmtprc)
+                  default: the account's logfile, as msmtp's)
   -C FILE         the config file (as mailtui --config)
   -a ACCOUNT      the account to send from (also --account NAME)
   --transcript    as -v;  --no-queue: exit 75 on a temporary failure instead of queueing
@@ -220,8 +220,10 @@ def run(args: argparse.Namespace) -> int:
     if opts.account:
         args.account = _msmtp_account_name(args, opts.account)
     account, server = relay_from_args(args)
-    if not opts.log_file and (log := msmtp_log_target(args, account)) is not None:
-        opts.log_file, opts.log_time_format = log.path, log.time_format
+    if not opts.log_file and account is not None and account.logfile:
+        opts.log_file = account.logfile
+        log = msmtp_log_target(args, account)
+        opts.log_time_format = log.time_format if log is not None else None
     data = sys.stdin.buffer.read() if sys.stdin is not None else b""
     sender = opts.envelope_from or (parseaddr(account_from(account))[1] if account is not None else "")
     if not sender:
@@ -348,7 +350,7 @@ def _msmtp_account_name(args: argparse.Namespace, name: str) -> str | None:
 
 
 def msmtp_log_target(args: argparse.Namespace, account: AccountConfig | None) -> LogTarget | None:
-    """msmtp's `logfile` for this account, when the config was read from an msmtprc."""
+    """msmtp's `logfile` (and its time format) for this account, when the config is an msmtprc."""
     from mailtui.commands.common import config_from_args
     from mailtui.config.importer import ImportedConfig
 

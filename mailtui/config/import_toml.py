@@ -47,9 +47,6 @@ def check_text(config: ImportedConfig) -> str:
     head.append(
         "# Each value read from them is followed by its file:line; the others are mailtui's defaults."
     )
-    for name, log in config.logs.items():
-        where = f"  # {log.origin}" if log.origin else ""
-        head.append(f"# mailtui sendmail -a {name} appends msmtp's log lines to {log.path}{where}")
     return "\n".join(head) + "\n" + annotate(format_config(config), config.origins)
 
 
@@ -93,12 +90,11 @@ def import_text(config: ImportedConfig) -> ImportResult:
             if account.maildir is None and account.imap is None:
                 where = local_spool() or "~/Maildir"
                 lines.append(f'maildir = "{where}"  # msmtp accounts have no mailbox: point this at yours')
-            if (log := config.logs.get(account.name)) is not None:
-                lines.append(f"# msmtp logfile {log.path} ({log.origin}): config.toml has no logfile key;")
-                lines.append(f"# run `mailtui sendmail -X {log.path}` to keep appending to it")
+            log = config.logs.get(account.name)
+            if log is not None and log.time_format is not None:
                 hints.append(
-                    f"msmtp logfile {log.path} (account {account.name!r}): config.toml has no logfile key; "
-                    f"call `mailtui sendmail -X {log.path}` to keep that log"
+                    f"logfile_time_format {log.time_format!r} (account {account.name!r}): config.toml has "
+                    "no such key; the log lines start with msmtp's default time stamp"
                 )
     head = [
         "# Written by `mailtui config import` from " + ", ".join(str(p) for p in config.sources) + ".",

@@ -135,7 +135,7 @@ def _send_account(relay: MsmtpAccount) -> AccountConfig:
     """An msmtp account without a muttrc behind it: sending only (its mailbox: the local spool)."""
     return AccountConfig(
         name=relay.name, from_address=relay.from_address or default_from(), smtp=relay.smtp,
-        maildir=local_spool(), aliases=relay.aliases, domain=relay.domain, save_sent=False,
+        maildir=local_spool(), aliases=relay.aliases, domain=relay.domain, save_sent=False, logfile=relay.logfile,
     )  # fmt: skip
 
 

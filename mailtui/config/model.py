@@ -132,6 +132,8 @@ class AccountConfig:
     # /etc/aliases format), else get "@" + `domain` (default: the domain of `from`), as msmtp.
     aliases: str | None = None
     domain: str = ""
+    # `mailtui sendmail` appends one line per message here, in msmtp's logfile format (-X overrides).
+    logfile: str | None = None
     # Keep a Sent copy: None = the default of each mode (yes for compose and `mailtui send`,
     # no for `mailtui sendmail`, whose cron and script mail would fill the Sent folder).
     save_sent: bool | None = None

@@ -145,6 +145,7 @@ class MuttMapper:
             delete_mode=delete_mode, trash_folder=trash or d.trash_folder, sent_folder=sent or d.sent_folder,
             drafts_folder=drafts or d.drafts_folder, save_sent=save_sent,
             aliases=relay.aliases if relay else None, domain=relay.domain if relay else "",
+            logfile=relay.logfile if relay else None,
         )  # fmt: skip
 
     def _from(self, relay: MsmtpAccount | None) -> str:

@@ -32,7 +32,7 @@ _DIAGNOSTICS_KEYS = ("dns_server", "trusted_hosts", "blocklists")
 _ACCOUNT_KEYS = (
     "name", "from", "realname", "signature", "maildir", "imap", "smtp", "delete", "trash_folder",
     "sent_folder", "drafts_folder", "mark_seen_on_open", "subscribed_only", "aliases", "domain", "save_sent",
-    "queue_lifetime", "dkim_key", "dkim_selector", "dkim_domain",
+    "queue_lifetime", "dkim_key", "dkim_selector", "dkim_domain", "logfile",
 )  # fmt: skip
 # A host name as DNS allows it (labels of letters, digits and inner hyphens), trailing dot optional.
 _HOSTNAME = re.compile(
@@ -192,6 +192,7 @@ def _parse_account(c: Checker, t: dict[str, Any], path: str, mode: int) -> Accou
         subscribed_only=c.boolean(t, path, "subscribed_only", d.subscribed_only),
         aliases=_aliases_file(c, t, path),
         domain=_domain(c, t, path),
+        logfile=c.path_string(t, path, "logfile"),
         save_sent=c.boolean(t, path, "save_sent", False) if "save_sent" in t else None,
         queue_lifetime=_duration(c, t, path, "queue_lifetime", DEFAULT_QUEUE_LIFETIME),
         **_dkim(c, t, path),

@@ -43,6 +43,7 @@ def format_config(config: Config) -> str:
         optional: dict[str, object] = {
             "aliases": acc.aliases,
             "domain": acc.domain or None,
+            "logfile": acc.logfile,
             "save_sent": acc.save_sent,
             "dkim_key": acc.dkim_key,
             "dkim_selector": acc.dkim_selector or None,

@@ -132,3 +132,16 @@ def test_msmtp_aliases_file_resolves_local_names(home, relay):
     done = sendmail(home, "root", "cron")
     assert done.returncode == 0, done.stderr
     assert relay.handler.delivered[0].rcpt_tos == ["ops@example.net", "catchall@example.net"]
+
+
+def test_after_config_import_sendmail_still_logs_like_msmtp(home, relay):
+    msmtprc(home, relay)
+    imported = run("config", "import", HOME=str(home))
+    assert imported.returncode == 0, imported.stderr
+    (home / ".msmtprc").unlink()  # from now on only the written config.toml is read
+    done = sendmail(home, "you@example.net")
+    assert done.returncode == 0, done.stderr
+    [line] = log_lines(home)
+    assert re.fullmatch(rf"{STAMP} host=127\.0\.0\.1 tls=on auth=on user={USER} .* exitcode=EX_OK", line), (
+        line
+    )
