@@ -106,6 +106,8 @@ def test_first_frame_of_a_maildir_loads_only_what_it_draws(tmp_path: Path) -> No
     assert "mailtui.ui.widgets.index.message_index" in modules  # the driver saw the real first frame
     assert "mailtui.backends.maildir.backend" in modules
     assert loaded(modules, NOT_BEFORE_FIRST_FRAME) == []
+    # Opening the UI builds no subcommand's parser (commands.common reads the config).
+    assert [m for m in modules if m.startswith("mailtui.commands.")] == ["mailtui.commands.common"]
 
 
 def test_first_frame_of_an_mbox_loads_only_what_it_draws(tmp_path: Path) -> None:
@@ -162,3 +164,41 @@ def test_offline_cli_twins_load_no_app_or_network_module(tmp_path: Path, args: t
     assert not loaded(
         modules, ("textual", "rich", "sqlite3", "ssl", "asyncio", *NOT_BEFORE_FIRST_FRAME)
     )
+
+
+def test_one_command_builds_only_its_parser(tmp_path: Path) -> None:
+    modules = _cli_modules(tmp_path, "explain", "550", "5.1.1")
+    assert [m for m in modules if m.startswith("mailtui.commands.")] == [
+        "mailtui.commands.common",  # the config, for its ui.language
+        "mailtui.commands.explain",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["explian"], "invalid choice: 'explian' (choose from 'config', 'passwd', 'explain'"),
+        (["-f", "/nowhere", "stray"], "invalid choice: 'stray'"),
+        (["--bogus"], "unrecognized arguments: --bogus"),
+        (["explain", "550", "--bogus"], "unrecognized arguments: --bogus"),
+    ],
+)
+def test_a_mistyped_command_line_gets_the_whole_parsers_error(
+    tmp_path: Path, args: list[str], expected: str
+) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "mailtui", *args], capture_output=True, text=True, env=_env(tmp_path), timeout=60
+    )
+    assert proc.returncode == 2
+    assert expected in proc.stderr
+
+
+def test_help_lists_every_command(tmp_path: Path) -> None:
+    from mailtui.commands import COMMAND_MODULES
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "mailtui", "--help"], capture_output=True, text=True, env=_env(tmp_path), timeout=60
+    )
+    assert proc.returncode == 0
+    listed = proc.stdout.split("COMMAND", 1)[1]
+    assert all(f"    {name} " in listed or f"    {name}\n" in listed for name in COMMAND_MODULES)
