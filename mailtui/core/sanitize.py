@@ -132,9 +132,6 @@ _INVISIBLE = (
 )
 _INVISIBLE_CHARS = re.compile(f"[{_INVISIBLE}]")
 _INVISIBLE_OR_TAG = re.compile(f"[{_INVISIBLE}]|<U\\+([0-9A-F]{{4}})>")
-_INVISIBLE_CODES = frozenset(
-    c for c in range(0x00A0, 0x10000) if _INVISIBLE_CHARS.fullmatch(chr(c)) is not None
-)
 
 
 def reveal_invisible(s: str) -> str:
@@ -155,6 +152,6 @@ def invisible_marks(s: str) -> tuple[str, ...]:
     found: dict[str, None] = {}
     for m in _INVISIBLE_OR_TAG.finditer(s):
         code = int(m.group(1), 16) if m.group(1) else ord(m.group())
-        if code in _INVISIBLE_CODES:
+        if _INVISIBLE_CHARS.fullmatch(chr(code)) is not None:  # a <U+0041> tag is no mark
             found[f"U+{code:04X}"] = None
     return tuple(found)
