@@ -22,6 +22,20 @@ USED = frozenset({
     "tls_trust_file", "tls_certcheck", "aliases", "logfile", "logfile_time_format", "timeout", "domain",
 })  # fmt: skip
 _OAUTH = ("oauthbearer", "xoauth2")
+# What mailtui does instead of the msmtp settings it does not take.
+_INSTEAD = {
+    "tls_fingerprint": "not used: the certificate is verified against tls_trust_file (or the system CAs) instead",
+    "tls_key_file": "client certificates are not supported: a relay that requires one refuses mailtui",
+    "tls_cert_file": "client certificates are not supported: a relay that requires one refuses mailtui",
+    "syslog": "not used: mailtui sendmail logs to the account's logfile only",
+    "auto_from": "not used: the envelope sender is the account's from (or -f)",
+    "maildomain": "not used: the envelope sender is the account's from (or -f)",
+    "dsn_notify": "not used by default: pass -N to mailtui sendmail",
+    "dsn_return": "not used by default: pass -R to mailtui sendmail",
+    "keepbcc": "not honoured: Bcc headers are always removed",
+    "protocol": "only SMTP is spoken (no LMTP)",
+    "proxy_host": "not supported: mailtui connects directly",
+}
 
 
 @dataclass
@@ -125,7 +139,8 @@ def map_account(name: str, s: dict[str, Setting], rc_path: Path) -> MsmtpAccount
             "with this host's name"
         )
     for key in sorted(set(s) - USED):
-        warnings.append(f"{s[key].origin}: {key}: not used by mailtui sendmail")
+        why = _INSTEAD.get(key, "not used by mailtui sendmail")
+        warnings.append(f"{s[key].origin}: {key}: {why}")
     return MsmtpAccount(
         name=name,
         smtp=smtp,

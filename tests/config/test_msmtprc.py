@@ -190,3 +190,15 @@ def test_a_default_account_with_settings_of_its_own_is_the_default(home):
     assert rc.default_account == "default" and "default" in rc.accounts
     assert rc.accounts["default"]["host"].value == "smtp.gmail.com"  # copied from gmail
     assert rc.account()[0] == "default"
+
+
+def test_unsupported_settings_say_what_mailtui_does_instead(home):
+    rc = RC.replace(
+        "tls_starttls off\n", "tls_starttls off\ntls_fingerprint AB:CD\nsyslog LOG_MAIL\nkeepbcc on\n"
+    )
+    warnings = import_setup(None, write(home / ".msmtprc", rc)).warnings
+    assert any(":15: tls_fingerprint: not used: the certificate is verified" in w for w in warnings)
+    assert any(":16: syslog: not used" in w for w in warnings) and any(
+        ":17: keepbcc: not honoured" in w for w in warnings
+    )
+    assert sum(":15: tls_fingerprint" in w for w in warnings) == 1  # inherited by work, listed once
