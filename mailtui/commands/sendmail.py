@@ -29,7 +29,7 @@ from mailtui.core.errors import EX_USAGE, MailtuiError
 
 if TYPE_CHECKING:
     from mailtui.config import AccountConfig, ServerConfig
-    from mailtui.config.importer import LogTarget
+    from mailtui.config.importer import ImportedConfig, LogTarget
     from mailtui.sending.smtp import DsnRequest
 
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+[ \t]*:")
@@ -45,7 +45,7 @@ Send a complete message read from stdin, like sendmail or msmtp (read to the end
   -R full|hdrs    DSN: return the full message or only its headers
   -X FILE         append a line per message to FILE (msmtp's log format;
                   default: the account's logfile, as msmtp's)
-  -C FILE         the config file (as mailtui --config)
+  -C FILE         the config file (as mailtui --config), or an msmtprc (as msmtp -C)
   -a ACCOUNT      the account to send from (also --account NAME)
   --transcript    as -v;  --no-queue: exit 75 on a temporary failure instead of queueing
   accepted and ignored: -i -oi -oem -o* -B TYPE -bm -U -O OPT -L TAG
@@ -215,14 +215,21 @@ def run(args: argparse.Namespace) -> int:
 
         print(USAGE + "\n" + exit_table_text(), end="")
         return 0
-    if opts.config:
+    msmtprc = _msmtprc_config(Path(opts.config)) if opts.config else None
+    if opts.config and msmtprc is None:
         args.config = Path(opts.config)
     if opts.account:
-        args.account = _msmtp_account_name(args, opts.account)
-    account, server = relay_from_args(args)
+        args.account = _msmtp_account_name(args, opts.account, msmtprc)
+    account: AccountConfig | None
+    if msmtprc is not None:
+        account = msmtprc.account(getattr(args, "account", None))
+        assert account.smtp is not None  # every msmtp account is a relay
+        server = account.smtp
+    else:
+        account, server = relay_from_args(args)
     if not opts.log_file and account is not None and account.logfile:
         opts.log_file = account.logfile
-        log = msmtp_log_target(args, account)
+        log = msmtp_log_target(args, account, msmtprc)
         opts.log_time_format = log.time_format if log is not None else None
     data = sys.stdin.buffer.read() if sys.stdin is not None else b""
     sender = opts.envelope_from or (parseaddr(account_from(account))[1] if account is not None else "")
@@ -336,30 +343,50 @@ def _log(
         print(f"mailtui: warning: {problem}", file=sys.stderr)
 
 
-def _msmtp_account_name(args: argparse.Namespace, name: str) -> str | None:
-    """As msmtp, `-a default` is the default account (the first) when no account is named so."""
+def _msmtprc_config(path: Path) -> ImportedConfig | None:
+    """`-C FILE` naming an msmtprc, as msmtp's -C: that file is the config. None for a TOML file."""
+    import tomllib
+
+    from mailtui.config.importer import import_setup
+
+    file = path.expanduser()
+    if file.suffix == ".toml" or not file.is_file():
+        return None
+    try:
+        tomllib.loads(file.read_text(encoding="utf-8", errors="replace"))
+    except (tomllib.TOMLDecodeError, OSError):
+        config = import_setup(None, file)
+        return config if config.accounts else None
+    return None
+
+
+def _imported(args: argparse.Namespace, msmtprc: ImportedConfig | None) -> ImportedConfig | None:
+    """The config read from mutt/msmtp files (-C msmtprc, or the fallback), else None."""
     from mailtui.commands.common import config_from_args
     from mailtui.config.importer import ImportedConfig
 
+    config = msmtprc or config_from_args(args)
+    return config if isinstance(config, ImportedConfig) else None
+
+
+def _msmtp_account_name(args: argparse.Namespace, name: str, msmtprc: ImportedConfig | None) -> str | None:
+    """As msmtp, `-a default` is the default account (the first) when no account is named so."""
     if name != "default":
         return name
-    config = config_from_args(args)
-    if isinstance(config, ImportedConfig) and all(a.name != "default" for a in config.accounts):
+    config = _imported(args, msmtprc)
+    if config is not None and all(a.name != "default" for a in config.accounts):
         return None
     return name
 
 
-def msmtp_log_target(args: argparse.Namespace, account: AccountConfig | None) -> LogTarget | None:
+def msmtp_log_target(
+    args: argparse.Namespace, account: AccountConfig | None, msmtprc: ImportedConfig | None = None
+) -> LogTarget | None:
     """msmtp's `logfile` (and its time format) for this account, when the config is an msmtprc."""
-    from mailtui.commands.common import config_from_args
-    from mailtui.config.importer import ImportedConfig
-
-    if account is None:
+    config = _imported(args, msmtprc)
+    if account is None or config is None:
         return None
-    config = config_from_args(args)
-    if isinstance(config, ImportedConfig):
-        return config.logs.get(account.name)
-    return None
+    return config.logs.get(account.name)
 
 
 def _fields(head: bytes) -> list[bytes]:

@@ -145,3 +145,13 @@ def test_after_config_import_sendmail_still_logs_like_msmtp(home, relay):
     assert re.fullmatch(rf"{STAMP} host=127\.0\.0\.1 tls=on auth=on user={USER} .* exitcode=EX_OK", line), (
         line
     )
+
+
+def test_dash_c_names_an_msmtprc_as_msmtp_does(home, relay, tmp_path):
+    rc = msmtprc(home, relay)
+    elsewhere = tmp_path / "cron-msmtprc"
+    rc.rename(elsewhere)
+    done = sendmail(home, "-C", str(elsewhere), "-a", "work", "you@example.net")
+    assert done.returncode == 0, done.stderr
+    assert relay.handler.delivered[0].mail_from == "ops@work.example"
+    assert len(log_lines(home)) == 1
