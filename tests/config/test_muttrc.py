@@ -380,3 +380,22 @@ def test_a_file_sourcing_itself_stops_and_is_said(home):
     rc = read_muttrc(write(home / ".muttrc", "set a = 1\nsource ~/.muttrc\n"))
     assert rc.value("a") == "1"
     assert any("nested more than" in p for p in rc.problems)
+
+
+def test_the_generated_theme_file_is_a_valid_mailtui_theme(home, tmp_path):
+    from mailtui.ui.themes import load_theme
+
+    rc = read_muttrc(
+        write(
+            home / ".muttrc",
+            "color normal color252 color234\ncolor indicator brightwhite color33\ncolor index green default ~F\n",
+        )
+    )
+    m = map_colors(rc.commands)
+    assert m.theme_toml is not None
+    path = tmp_path / "mutt.toml"
+    path.write_text(m.theme_toml)
+    theme = load_theme(path)
+    assert theme.name == "mutt" and theme.dark is True
+    assert theme.primary == "#0087ff" and theme.background == "#1c1c1c"
+    assert theme.variables["flagged"] == "#00cd00"
