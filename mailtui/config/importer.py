@@ -18,7 +18,7 @@ from mailtui.config.model import AccountConfig, Config, ServerConfig, UIConfig, 
 from mailtui.config.msmtp import MsmtpRc, find_msmtprc, read_msmtprc
 from mailtui.config.msmtp_map import MsmtpAccount, map_account
 from mailtui.config.mutt import MuttRc, Origin, find_muttrc, read_muttrc
-from mailtui.config.mutt_colors import map_colors
+from mailtui.config.mutt_colors import THEME_NAME, map_colors
 from mailtui.config.mutt_map import MuttMapper, Notes, default_from, local_spool
 from mailtui.config.mutt_notes import command_warnings, unused_variable_warnings
 
@@ -109,6 +109,12 @@ def import_setup(muttrc: Path | None, msmtprc: Path | None) -> ImportedConfig:
             if colours.origin is not None:
                 ui_origins["ui.theme"] = colours.origin
         theme_toml = colours.theme_toml
+        if theme_toml is not None and colours.origin is not None:
+            notes.add(
+                colours.origin,
+                "mutt's colours are not applied until `mailtui config import` writes them as a theme "
+                f"(themes/{THEME_NAME}.toml next to config.toml)",
+            )
         notes.extend(colours.warnings)
         notes.extend(command_warnings(mutt.commands))
         notes.extend(unused_variable_warnings(mutt.settings))

@@ -399,3 +399,12 @@ def test_the_generated_theme_file_is_a_valid_mailtui_theme(home, tmp_path):
     assert theme.name == "mutt" and theme.dark is True
     assert theme.primary == "#0087ff" and theme.background == "#1c1c1c"
     assert theme.variables["flagged"] == "#00cd00"
+
+
+def test_colours_that_need_an_import_say_so(home):
+    write(home / ".muttrc", 'set spoolfile = "imaps://h/"\ncolor normal white black\n')
+    config = load_config()
+    assert config.ui.theme == "textual-dark"
+    assert any(
+        w.startswith(f"{home}/.muttrc:2: mutt's colours are not applied until") for w in config.warnings
+    )
