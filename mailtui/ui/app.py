@@ -7,6 +7,7 @@ and snapshots, so what they check is what the CLI runs.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import termios
@@ -170,6 +171,11 @@ class MailApp(App[int]):
 
     def _first_frame_done(self) -> None:
         self.first_frame_shown = True
+        # The CLI turned the cyclic collector off for the start-up (cli.run_ui); what was
+        # built until now lives as long as the app, so it is left out of later collections.
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
         callbacks, self._after_first_frame = self._after_first_frame, []
         for callback in callbacks:
             callback()

@@ -21,7 +21,7 @@ from tests.ui.conftest import make_maildir
 ROOT = Path(__file__).resolve().parents[2]
 
 DRIVER = """
-import json, sys
+import gc, json, sys
 from mailtui import cli
 from mailtui.ui import app as ui_app
 
@@ -31,8 +31,12 @@ def headless_run(self, *args, **kwargs):
     return run(self, *args, **kwargs)
 ui_app.MailApp.run = headless_run
 
+first_frame_done = ui_app.MailApp._first_frame_done
 def first_frame(self):
-    print(json.dumps(sorted(sys.modules)))
+    modules = sorted(sys.modules)  # before the jobs that wait for the first frame
+    collecting = gc.isenabled()
+    first_frame_done(self)
+    print(json.dumps({"modules": modules, "gc_before": collecting, "gc_after": gc.isenabled()}))
     self.exit(0)
 ui_app.MailApp._first_frame_done = first_frame
 sys.exit(cli.main(sys.argv[1:]))
@@ -80,7 +84,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def modules_at_first_frame(tmp_path: Path, *args: str) -> list[str]:
+def first_frame(tmp_path: Path, *args: str) -> dict[str, object]:
     proc = subprocess.run(
         [sys.executable, "-c", DRIVER, *args],
         capture_output=True,
@@ -90,9 +94,21 @@ def modules_at_first_frame(tmp_path: Path, *args: str) -> list[str]:
         cwd=tmp_path,
     )
     assert proc.returncode == 0, f"mailtui {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}"
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("[")]
+    lines = [line for line in proc.stdout.splitlines() if line.startswith('{"modules"')]
     assert lines, f"the first frame was never drawn:\n{proc.stdout}\n{proc.stderr}"
     return json.loads(lines[-1])
+
+
+def modules_at_first_frame(tmp_path: Path, *args: str) -> list[str]:
+    modules = first_frame(tmp_path, *args)["modules"]
+    assert isinstance(modules, list)
+    return modules
+
+
+def test_no_cyclic_collection_before_the_first_frame_and_collection_after(tmp_path: Path) -> None:
+    state = first_frame(tmp_path, "-f", str(make_maildir(tmp_path / "Mail")))
+    assert state["gc_before"] is False  # the CLI turned it off for the start-up
+    assert state["gc_after"] is True  # and the first frame turned it back on
 
 
 def loaded(modules: list[str], names: tuple[str, ...]) -> list[str]:
@@ -202,3 +218,15 @@ def test_help_lists_every_command(tmp_path: Path) -> None:
     assert proc.returncode == 0
     listed = proc.stdout.split("COMMAND", 1)[1]
     assert all(f"    {name} " in listed or f"    {name}\n" in listed for name in COMMAND_MODULES)
+
+
+@pytest.mark.parametrize("args", [["explain", "550"], ["--help"], ["explian"]])
+def test_commands_run_with_the_collector_on(tmp_path: Path, args: list[str]) -> None:
+    code = (
+        "import gc, sys\nfrom mailtui.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\nprint('collecting', gc.isenabled())\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=_env(tmp_path), timeout=60
+    )
+    assert proc.stdout.splitlines()[-1] == "collecting True"
