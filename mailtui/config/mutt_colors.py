@@ -25,6 +25,7 @@ _ANSI = {
 }  # fmt: skip
 _ATTRIBUTES = {"bold", "underline", "reverse", "standout", "blink", "italic", "none", "normal"}
 _INDEX_FLAGS = {"~N": "unread", "~U": "unread", "~F": "flagged", "~D": "deleted"}
+_PLAIN_OBJECTS = {"normal", "indicator", "status", "error", "quoted", "quoted0", "hdrdefault"}
 
 
 def colour_hex(name: str) -> str | None:
@@ -79,20 +80,24 @@ def map_colors(commands: list[Command]) -> ColourMapping:
             continue
         if "solarized" in cmd.origin.file.name.lower() and solarized is None:
             solarized = cmd.origin.file
+        shown = _shown(cmd)
         if cmd.name != "color":
-            out.warnings.append(
-                f"{cmd.origin}: {cmd.name} {' '.join(cmd.args)}: not supported (mailtui has no monochrome or colour-removal settings)"
-            )
+            why = "mailtui has no monochrome or colour-removal settings"
+            out.warnings.append(f"{cmd.origin}: {shown}: not supported ({why})")
             continue
         if not _map_one(cmd, out):
-            out.warnings.append(
-                f"{cmd.origin}: color {' '.join(cmd.args)}: not supported by mailtui's themes"
-            )
+            out.warnings.append(f"{cmd.origin}: {shown}: not supported by mailtui's themes")
     if solarized is not None:
         out.theme = "solarized-light" if "light" in solarized.name.lower() else "solarized-dark"
     elif out.fields or out.variables:
         out.theme_toml = _theme_toml(out)
     return out
+
+
+def _shown(cmd: Command) -> str:
+    """The command on one line: a regex's newline or tab (from "\\n" in the file) written as an escape."""
+    text = " ".join((cmd.name, *cmd.args))
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def _map_one(cmd: Command, out: ColourMapping) -> bool:
@@ -120,7 +125,8 @@ def _map_one(cmd: Command, out: ColourMapping) -> bool:
     elif obj == "index" and pattern in _INDEX_FLAGS:
         variables = {_INDEX_FLAGS[pattern]: fg} if fg else {}
     if not mapped and not variables:
-        return False
+        # `color normal default default` and the like: the theme's own colours, nothing to set.
+        return obj in _PLAIN_OBJECTS and not pattern and all(n.lower() == "default" for n in args[1:3])
     out.fields.update(mapped)
     out.variables.update(variables)
     if out.origin is None:

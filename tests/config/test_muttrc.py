@@ -408,3 +408,13 @@ def test_colours_that_need_an_import_say_so(home):
     assert any(
         w.startswith(f"{home}/.muttrc:2: mutt's colours are not applied until") for w in config.warnings
     )
+
+
+def test_colour_lines_are_shown_on_one_line_and_default_resets_count_as_mapped(home):
+    rc = read_muttrc(
+        write(home / ".muttrc", 'color normal default default\ncolor body red default "a\\nb\\tc"\n')
+    )
+    m = map_colors(rc.commands)
+    assert m.warnings == [
+        f"{home}/.muttrc:2: color body red default a\\nb\\tc: not supported by mailtui's themes"
+    ]
