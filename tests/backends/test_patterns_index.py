@@ -180,7 +180,8 @@ def build(root: Path, count: int) -> Path:
         body = "the needle is here" if i % 6 in (0, 1) else "nothing"
         data = (
             f"From: {['Alice <alice@x>', 'bob@y', 'Émile <emile@z>'][i % 3]}\nTo: root@x\n"
-            f"Subject: {['disk full', 'Re: backup', 'ÉTÉ report'][i % 4 % 3]} {i}\n"
+            + ("Cc: Ops <ops@x>\n" if i % 4 == 0 else "")
+            + f"Subject: {['disk full', 'Re: backup', 'ÉTÉ report'][i % 4 % 3]} {i}\n"
             f"Message-ID: <m{i}@x>\n{date}\n{body}\n"
         )
         (root / "cur" / f"{BASE + i * 3600}.M{i}P1.host:2,{flags}").write_bytes(data.encode())
@@ -241,3 +242,21 @@ class _RawFacts(EnvelopeFacts):
 def test_a_pattern_error_is_raised_before_any_query() -> None:
     with pytest.raises(PatternError):
         parse("~s (a+)+", now=NOW, tz=UTC)
+
+
+@pytest.mark.parametrize(
+    "text", ["~C ops", "~c ops", "~s ^re:", "~f émile ~z >100", "~t root !~C ops", "alice", "=s 2099"]
+)
+def test_a_big_listing_is_answered_in_aggregate_with_the_same_keys(tmp_path: Path, text: str) -> None:
+    backend = MaildirBackend(build(tmp_path / "Mail", 2100), header_cache=tmp_path / "c.sqlite3")
+    try:
+        refs = backend.list_refs("INBOX")
+        everything = backend.fetch_envelopes("INBOX", refs)
+        node = parse(text, now=NOW, tz=UTC)
+        expected = {e.ref.key for e in everything if matches(node, EnvelopeFacts(e))}
+        assert backend.index_search("INBOX", refs, node, "") == (expected, {r.key for r in refs})
+        backend.index_search("INBOX", refs, "any", "x")  # the cache now knows the listing is whole
+        assert backend.index_search("INBOX", refs, node, "") == (expected, {r.key for r in refs})
+    finally:
+        backend.close()
+    assert 0 < len(expected) < 2100

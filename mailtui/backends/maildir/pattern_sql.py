@@ -18,8 +18,10 @@ import re
 import sqlite3
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Literal
 
-from mailtui.backends.maildir.header_cache import MaildirHeaderCache
+from mailtui.backends.maildir.header_cache import RS, MaildirHeaderCache
+from mailtui.backends.maildir.header_cache import _separable as separable
 from mailtui.core.patterns.nodes import And, DateRange, Flagged, KeysIn, Node, Not, Or, SizeRange, Text
 
 # Header text per field: (lower-cased columns, raw columns).
@@ -38,6 +40,7 @@ _TEXT_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 _SETS: dict[int, frozenset[str]] = {}
 _TIMES: dict[int, dict[str, float]] = {}
 _NUMBERS = itertools.count(1)
+BULK = 2000  # keys over which the folder is answered in aggregate statements
 
 
 class NotInIndex(ValueError):
@@ -50,9 +53,11 @@ def search(
     keys: list[str],
     node: Node,
     ref_times: Callable[[], dict[str, float]],
+    digest: str = "",
 ) -> tuple[set[str], set[str]]:
     """(keys matching, keys indexed) among `keys`; `ref_times` gives each key's ref time
-    (for messages without a Date), asked for only when the pattern has a date term."""
+    (for messages without a Date), asked for only when the pattern has a date term;
+    `digest` names the listing (`queries.listing_digest`) as the cache's field search takes it."""
     number = next(_NUMBERS)
     params: list[object] = []
     sets: dict[int, frozenset[str]] = {}
@@ -62,6 +67,9 @@ def search(
     _SETS.update(sets)
     try:
         _register(cache)
+        bulk = _bulk_search(cache, folder, keys, sql, tuple(params), digest)
+        if bulk is not None:
+            return bulk
         # The cache's own query runner (its lock, chunking and error handling).
         rows = cache._select(folder, keys, f"key, ({sql})", tuple(params))
     finally:
@@ -69,6 +77,47 @@ def search(
             _SETS.pop(used, None)
         _TIMES.pop(number, None)
     return {key for key, row in rows.items() if row[0]}, set(rows)
+
+
+def _bulk_search(
+    cache: MaildirHeaderCache, folder: str, keys: list[str], sql: str, params: tuple[object, ...], digest: str
+) -> tuple[set[str], set[str]] | None:
+    """A big listing answered in aggregate statements (the matching keys as one string,
+    the cached keys too unless the cache found this listing whole before), as the cache's
+    own field search does: no row crosses into Python one by one. None when the listing
+    is small or a key holds a separator."""
+    if len(keys) <= BULK or not separable(keys):
+        return None
+    wanted = set(keys)
+    where = f"SELECT group_concat(key, char(30)) FROM envelopes WHERE ({sql}) AND folder = ?"
+    hits = cache._bulk(where, (*params, folder))
+    if hits is None:
+        return None
+    found = set(hits.split(RS)) & wanted if hits else set()
+    if digest and cache._bulk("SELECT digest FROM complete WHERE folder = ?", (folder,)) == digest:
+        return found, wanted
+    cached = cache._bulk("SELECT group_concat(key, char(30)) FROM envelopes WHERE folder = ?", (folder,))
+    if cached is None:
+        return None
+    return found, set(cached.split(RS)) & wanted if cached else set()
+
+
+# Text fields the cache's field search (`MaildirHeaderCache.search`) answers alike.
+FieldName = Literal["any", "from", "to", "subject"]
+_FIELD_SEARCH: dict[str, FieldName] = {
+    "any": "any",
+    "from": "from",
+    "recipient": "to",  # the field search's "to" is to or cc
+    "subject": "subject",
+}
+
+
+def as_field_search(node: Node) -> tuple[FieldName, str] | None:
+    """(field, lower-cased needle) when `node` is one plain, case-insensitive text term the
+    field search answers exactly (with its whole-listing shortcuts), else None."""
+    if isinstance(node, Text) and node.plain and not node.case_sensitive and node.field in _FIELD_SEARCH:
+        return _FIELD_SEARCH[node.field], node.text.lower()
+    return None
 
 
 def compile_pattern(node: Node, params: list[object], number: int, sets: dict[int, frozenset[str]]) -> str:

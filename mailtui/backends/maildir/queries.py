@@ -71,9 +71,13 @@ def search(
     """(keys matching, keys indexed) among `refs` (`MailBackend.index_search`): `needle`
     in a header field, or a whole pattern tree (`pattern_sql`)."""
     keys = keys_of(refs)
+    digest = listing_digest(keys)
     if not isinstance(field, str):
-        return pattern_sql.search(cache, folder, keys, field, lambda: _ref_times(refs))
-    return cache.search(folder, keys, field, needle, listing_digest(keys))
+        simple = pattern_sql.as_field_search(field)
+        if simple is None:
+            return pattern_sql.search(cache, folder, keys, field, lambda: _ref_times(refs), digest)
+        field, needle = simple  # one plain text term: the field search, the same answer
+    return cache.search(folder, keys, field, needle, digest)
 
 
 def stored_order(
