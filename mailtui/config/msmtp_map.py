@@ -106,6 +106,11 @@ def map_account(name: str, s: dict[str, Setting], rc_path: Path) -> MsmtpAccount
         oauth, command = command, None
         origins["smtp.oauth2_token_command"] = origins.pop("smtp.password_command")
     inline = get("password")
+    if auth and user and inline is None and command is None and oauth is None:
+        warnings.append(
+            f"{s['user'].origin}: account {name}: no password or passwordeval; msmtp would look in ~/.netrc "
+            f"and its own keyring entry, mailtui in its keyring (`mailtui passwd {name} smtp`) and then asks"
+        )
     private = file_is_private(rc_path)
     if inline is not None:
         if private:

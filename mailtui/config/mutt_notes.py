@@ -20,7 +20,8 @@ MAPPED = frozenset({
 })  # fmt: skip
 # What mailtui does instead, for variables an admin will miss.
 INSTEAD = {
-    "sort": "mailtui opens folders in its own order; o / O in the index cycle and reverse the sort",
+    "sort": "mailtui opens folders in its own order; o / O in the index cycle and reverse the sort, "
+    "ctrl+t shows threads",
     "sort_aux": "mailtui opens folders in its own order; o / O in the index cycle and reverse the sort",
     "quit": "q quits mailtui at once, without asking",
     "delete": "mailtui deletes (or moves to trash) at once; there is no purge on exit",

@@ -202,3 +202,11 @@ def test_unsupported_settings_say_what_mailtui_does_instead(home):
         ":17: keepbcc: not honoured" in w for w in warnings
     )
     assert sum(":15: tls_fingerprint" in w for w in warnings) == 1  # inherited by work, listed once
+
+
+def test_an_account_without_a_password_says_where_mailtui_looks(home):
+    config = import_setup(None, write(home / ".msmtprc", "account default\nhost h\nauth on\nuser bob\n"))
+    assert any(
+        ":4: account default: no password or passwordeval" in w and "mailtui passwd default smtp" in w
+        for w in config.warnings
+    )
