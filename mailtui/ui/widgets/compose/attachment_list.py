@@ -80,10 +80,17 @@ class PathSuggester(Suggester):
 
 
 class AttachmentList(OptionList):
-    """The attachments of the draft; Delete (or d) removes the highlighted one."""
+    """The attachments of the draft; Delete removes the highlighted one, u brings it back.
+
+    Removing is a deliberate key, never a letter: typing meant for the body can land here
+    (one shift+Tab away), and a word must not drop a file from the mail. Each removal is
+    said in a toast and kept for undo; u puts the latest one back at its place. While the
+    list is empty after a removal it stays on screen (and focused) saying so.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("delete,d", "remove", "Remove attachment", id="compose-remove-attachment"),
+        Binding("delete", "remove", "Remove attachment", id="compose-remove-attachment"),
+        Binding("u", "undo_remove", "Undo remove", id="compose-undo-remove-attachment", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -102,6 +109,7 @@ class AttachmentList(OptionList):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
         super().__init__(id=id, classes="-empty")
         self.specs: list[AttachmentSpec] = []
+        self.removed: list[tuple[int, AttachmentSpec]] = []  # (where it was, what), latest last
 
     @staticmethod
     def label(spec: AttachmentSpec) -> Text:
@@ -113,8 +121,9 @@ class AttachmentList(OptionList):
         )
 
     def set_specs(self, specs: list[AttachmentSpec] | tuple[AttachmentSpec, ...]) -> None:
-        """Replace every attachment."""
+        """Replace every attachment (a new draft: nothing to undo)."""
         self.specs = list(specs)
+        self.removed = []
         self._redraw()
 
     def add(self, spec: AttachmentSpec) -> None:
@@ -125,17 +134,36 @@ class AttachmentList(OptionList):
 
     def action_remove(self) -> None:
         index = self.highlighted
-        if index is None or not self.specs:
+        if index is None or not self.specs or index >= len(self.specs):
             return
-        del self.specs[index]
+        spec = self.specs.pop(index)
+        self.removed.append((index, spec))
         self._redraw()
         if self.specs:
             self.highlighted = min(index, len(self.specs) - 1)
+        self.notify(
+            f"Removed {clean_line(spec.filename)} — press u to undo", title="Attachment", markup=False
+        )
+
+    def action_undo_remove(self) -> None:
+        if not self.removed:
+            self.notify("No removed attachment to restore.", timeout=3)
+            return
+        index, spec = self.removed.pop()
+        index = min(index, len(self.specs))
+        self.specs.insert(index, spec)
+        self._redraw()
+        self.highlighted = index
+        self.notify(f"Restored {clean_line(spec.filename)}", title="Attachment", markup=False)
 
     def _redraw(self) -> None:
         self.clear_options()
         self.add_options([Option(self.label(s)) for s in self.specs])
-        self.set_class(not self.specs, "-empty")
+        if not self.specs and self.removed:
+            name = clean_line(self.removed[-1][1].filename)
+            hint = Text(f"- {name} removed: u restores it", no_wrap=True, overflow="ellipsis", style="dim")
+            self.add_option(Option(hint, disabled=True))
+        self.set_class(not self.specs and not self.removed, "-empty")
         if self.specs:
             self.highlighted = 0
         self.post_message(self.Changed())
