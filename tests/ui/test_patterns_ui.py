@@ -62,7 +62,11 @@ async def test_limit_shows_the_matches_through_sorts_and_threads_until_cleared(m
         await pilot.press("escape")  # Esc clears a search, not the limit
         await settle(pilot)
         assert has_rows(app, "测试邮件", "Certificate")
-        await prompt(pilot, "l", ".")
+        await pilot.press("l")
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchDialog), what="the limit prompt")
+        await pilot.press("ctrl+u", ".")
+        assert app.screen.query_one("#search-input").value == "."  # type: ignore[attr-defined]
+        await pilot.press("enter")
         await wait_until(pilot, lambda: index_of(app).row_count == 5, what="every message again")
         assert "limit" not in status_of(app)
         await prompt(pilot, "l", "~F | ~s backup")
@@ -70,7 +74,9 @@ async def test_limit_shows_the_matches_through_sorts_and_threads_until_cleared(m
         await pilot.press("l")
         await wait_until(pilot, lambda: isinstance(app.screen, SearchDialog), what="the limit prompt")
         assert app.screen.query_one("#search-input").value == "~F | ~s backup"  # type: ignore[attr-defined]
-        await pilot.press("ctrl+u", *"all", "enter")
+        await pilot.press("ctrl+u", *"all")
+        assert app.screen.query_one("#search-input").value == "all"  # type: ignore[attr-defined]
+        await pilot.press("enter")
         await wait_until(pilot, lambda: index_of(app).row_count == 5, what="l all")
 
 
