@@ -13,6 +13,7 @@ from mailtui.config.model import (
     DEFAULT_TLS,
     TLS_MODES,
     AccountConfig,
+    ComposeConfig,
     Config,
     DeleteMode,
     DiagnosticsConfig,
@@ -32,7 +33,7 @@ from mailtui.core.errors import ConfigError
 
 __all__ = [
     "DEFAULT_PORTS", "DEFAULT_QUEUE_LIFETIME", "DEFAULT_TLS", "TLS_MODES",
-    "AccountConfig", "Config", "ConfigError", "ConfigProblem", "DeleteMode", "DiagnosticsConfig", "InvalidConfigError", "Language",
+    "AccountConfig", "ComposeConfig", "Config", "ConfigError", "ConfigProblem", "DeleteMode", "DiagnosticsConfig", "InvalidConfigError", "Language",
     "PasswordSource", "ServerKind", "TLSMode",
     "ServerConfig", "UIConfig", "default_port", "format_config", "load_config", "server_config", "table_of",
 ]  # fmt: skip

@@ -181,11 +181,29 @@ class DiagnosticsConfig:
     blocklists: tuple[str, ...] = ()
 
 
+# Words that promise an attachment (mutt's abort_noattach_regex, in the languages admins
+# write in); CJK has no word boundaries, so 附件 matches anywhere.
+DEFAULT_NO_ATTACHMENT_REGEX = (
+    r"(?i)\b(?:attach(?:ed|ing|ments?)?|anbei|ci-joint(?:e|s|es)?|adjunt(?:o|a|os|as))\b|附件"
+)
+
+
+@dataclass(frozen=True)
+class ComposeConfig:
+    """What compose asks before sending (mutt's abort_nosubject and abort_noattach)."""
+
+    ask_no_subject: bool = True  # an empty Subject: "No subject, send anyway?"
+    # A body (its unquoted lines) matching `no_attachment_regex` with nothing attached: ask.
+    ask_no_attachment: bool = True
+    no_attachment_regex: str = DEFAULT_NO_ATTACHMENT_REGEX
+
+
 @dataclass(frozen=True)
 class Config:
     accounts: tuple[AccountConfig, ...] = ()
     ui: UIConfig = field(default_factory=UIConfig)
     diagnostics: DiagnosticsConfig = field(default_factory=DiagnosticsConfig)
+    compose: ComposeConfig = field(default_factory=ComposeConfig)
     path: Path | None = None  # the file it was loaded from, None for built-in defaults
     # Things that work but should be fixed ("file:line: key: ..."), for `config check` to print;
     # not part of what the config says, so two loads of the same settings compare equal.

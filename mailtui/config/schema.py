@@ -16,6 +16,7 @@ from mailtui.config.model import (
     DEFAULT_TIMEOUT,
     TLS_MODES,
     AccountConfig,
+    ComposeConfig,
     Config,
     DiagnosticsConfig,
     PasswordSource,
@@ -26,7 +27,8 @@ from mailtui.config.model import (
 )
 from mailtui.config.toml_lines import Checker, join_path
 
-_TOP_KEYS = ("ui", "diagnostics", "account")
+_TOP_KEYS = ("ui", "diagnostics", "compose", "account")
+_COMPOSE_KEYS = ("ask_no_subject", "ask_no_attachment", "no_attachment_regex")
 _UI_KEYS = ("theme", "language", "trusted_authserv_ids", "keys")
 _DIAGNOSTICS_KEYS = ("dns_server", "trusted_hosts", "blocklists")
 _ACCOUNT_KEYS = (
@@ -52,6 +54,7 @@ def parse_config(data: dict[str, Any], *, file: Path, lines: dict[str, int], mod
     ui_table = c.table(data, "", "ui") or {}
     ui = _parse_ui(c, ui_table)
     diagnostics = _parse_diagnostics(c, c.table(data, "", "diagnostics") or {})
+    compose = _parse_compose(c, c.table(data, "", "compose") or {})
     accounts: list[AccountConfig] = []
     raw_accounts = data.get("account", [])
     if not isinstance(raw_accounts, list) or not all(isinstance(a, dict) for a in raw_accounts):
@@ -72,7 +75,14 @@ def parse_config(data: dict[str, Any], *, file: Path, lines: dict[str, int], mod
         accounts.append(account)
     c.raise_if_any()
     warnings = tuple(w.format() for w in c.warnings)
-    return Config(accounts=tuple(accounts), ui=ui, diagnostics=diagnostics, path=file, warnings=warnings)
+    return Config(
+        accounts=tuple(accounts),
+        ui=ui,
+        diagnostics=diagnostics,
+        compose=compose,
+        path=file,
+        warnings=warnings,
+    )
 
 
 def _parse_ui(c: Checker, t: dict[str, Any]) -> UIConfig:
@@ -89,6 +99,23 @@ def _parse_ui(c: Checker, t: dict[str, Any]) -> UIConfig:
         language=c.choice(t, "ui", "language", ("en", "zh"), default.language),
         keys=keys,
         trusted_authserv_ids=c.string_list(t, "ui", "trusted_authserv_ids"),
+    )
+
+
+def _parse_compose(c: Checker, t: dict[str, Any]) -> ComposeConfig:
+    c.known_keys(t, "compose", _COMPOSE_KEYS)
+    default = ComposeConfig()
+    regex = c.string(t, "compose", "no_attachment_regex")
+    if regex is not None:
+        try:
+            re.compile(regex)
+        except re.error as exc:
+            c.problem("compose.no_attachment_regex", f"not a valid regular expression: {exc}")
+            regex = None
+    return ComposeConfig(
+        ask_no_subject=c.boolean(t, "compose", "ask_no_subject", default.ask_no_subject),
+        ask_no_attachment=c.boolean(t, "compose", "ask_no_attachment", default.ask_no_attachment),
+        no_attachment_regex=regex or default.no_attachment_regex,
     )
 
 
