@@ -24,7 +24,8 @@ INSTEAD = {
     "ctrl+t shows threads",
     "sort_aux": "mailtui opens folders in its own order; o / O in the index cycle and reverse the sort",
     "quit": "q quits mailtui at once, without asking",
-    "delete": "mailtui deletes (or moves to trash) at once; there is no purge on exit",
+    "delete": "mailtui asks before purging messages marked deleted (on quit, on leaving a folder, with $), "
+    "as mutt's ask-yes",
     "header_cache": "mailtui keeps its own header cache under $XDG_CACHE_HOME/mailtui",
     "message_cachedir": "mailtui keeps its own cache under $XDG_CACHE_HOME/mailtui",
     "pager_index_lines": "the pager has no mini-index",
@@ -96,6 +97,8 @@ def unused_variable_warnings(settings: Mapping[str, Setting]) -> list[str]:
         if name in MAPPED or name.startswith("my_"):
             continue
         value = "unset" if s.value is None else f"= {MASK if _secret(name) else s.value}"
+        if name == "delete" and (s.value or "").lower().startswith("ask-"):
+            continue  # mailtui asks before purging, as ask-yes / ask-no do
         if name == "sort" and (s.value or "").endswith("score"):
             out.append(f"{s.origin}: sort {value}: mailtui has no scoring; {INSTEAD['sort']}")
         elif name in INSTEAD:

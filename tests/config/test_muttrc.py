@@ -418,3 +418,15 @@ def test_colour_lines_are_shown_on_one_line_and_default_resets_count_as_mapped(h
     assert m.warnings == [
         f"{home}/.muttrc:2: color body red default a\\nb\\tc: not supported by mailtui's themes"
     ]
+
+
+def test_delete_quadoption_ask_is_what_mailtui_does_and_yes_is_said(home):
+    write(home / ".muttrc", 'set spoolfile = "imaps://h/"\nset delete = ask-yes\n')
+    config = import_setup(home / ".muttrc", None)
+    assert config.accounts[0].delete_mode == "mark"  # no trash: marked, then purged after asking
+    assert not any(": delete" in w for w in config.warnings)
+    write(home / ".muttrc", 'set spoolfile = "imaps://h/"\nset delete = yes\n')
+    assert any(
+        ":2: delete = yes: not honoured; mailtui asks before purging" in w
+        for w in import_setup(home / ".muttrc", None).warnings
+    )
