@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mailtui.core.patterns.nodes import And, DateRange, Flagged, Not, Or, SizeRange, Text
 from mailtui.core.patterns.parse import MAX_PATTERN, PatternError, parse
@@ -143,3 +145,12 @@ def test_bounds_against_hostile_input() -> None:
         at("(" * 60 + "~A" + ")" * 60)
     with pytest.raises(PatternError, match="at most 256"):
         at("~s " + "a." * 200)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("~=%!|()\"' \\abfsNFd<>/-1239KM.*+?[]{}^$é")), max_size=60))
+def test_any_text_parses_or_says_where_it_is_wrong(text: str) -> None:
+    try:
+        parse(text, now=NOW, tz=UTC)
+    except PatternError as exc:
+        assert 1 <= exc.column <= len(text) + 1, (text, exc.column)
