@@ -168,3 +168,16 @@ def test_import_says_what_the_written_config_needs(home, tmp_path):
     done = mailtui(home, "config", "import", "-o", str(out))
     assert done.returncode == 78, done.stderr
     assert out.exists() and "needs a fix" in done.stderr and "/nonexistent/ca.pem" in done.stderr
+
+
+def test_tls_certcheck_off_is_shown_and_warned(home):
+    rc = home / ".msmtprc"
+    rc.write_text(rc.read_text().replace("tls_starttls off\n", "tls_starttls off\ntls_certcheck off\n"))
+    done = mailtui(home, "config", "check")
+    assert done.returncode == 0, done.stderr
+    assert f"tls_verify = false  # {rc}:13" in done.stdout
+    assert "# WARNING: TLS certificates are NOT verified for this server" in done.stdout
+    assert (
+        f"mailtui: warning: {rc}:13: tls_certcheck off: the certificate of smtp.gmail.com is NOT verified"
+        in done.stderr
+    )
