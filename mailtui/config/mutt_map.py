@@ -76,6 +76,15 @@ def _url(value: str) -> tuple[str, str, str, int | None, str]:
     return parts.scheme.lower(), user, host, port, path
 
 
+def _collection(spool: str, folder: str | None) -> str:
+    """The Maildir to open: `folder` when the spoolfile is its `inbox` (mailtui's folder collection,
+    whose inbox subdirectory is the INBOX and the others its folders), else the spoolfile."""
+    path = Path(spool)
+    if folder and path.parent == Path(folder) and path.name.lower() == "inbox" and path.parent.is_dir():
+        return folder
+    return spool
+
+
 def is_imap(value: str | None) -> bool:
     return (value or "").lower().startswith(("imap://", "imaps://"))
 
@@ -122,13 +131,14 @@ class MuttMapper:
                     source.origin, f"spoolfile {box}: mailtui opens INBOX first; {box} is in the folder list"
                 )
         elif source is not None and source.value:
-            maildir = source.value
+            maildir = _collection(source.value, mutt.value("folder"))
             self.origins["maildir"] = source.origin
         else:
             maildir = local_spool()
-        drafts = self._folder("postponed", "drafts_folder", imap is not None)
-        sent = self._folder("record", "sent_folder", imap is not None)
-        trash = self._folder("trash", "trash_folder", imap is not None)
+        root = None if imap is not None else maildir
+        drafts = self._folder("postponed", "drafts_folder", root)
+        sent = self._folder("record", "sent_folder", root)
+        trash = self._folder("trash", "trash_folder", root)
         record = mutt.get("record")
         save_sent: bool | None = None
         if record is not None and not record.value:
@@ -180,19 +190,18 @@ class MuttMapper:
         self.origins["signature"] = s.origin
         return text
 
-    def _folder(self, var: str, target: str, on_imap: bool) -> str | None:
-        """The folder name `var` names on the account's mailbox, or None (and why, when set)."""
+    def _folder(self, var: str, target: str, root: str | None) -> str | None:
+        """The folder name `var` names on the account's mailbox (IMAP, or the Maildir at `root`),
+        or None (and why, when set)."""
         s = self.mutt.get(var)
         if s is None or not s.value:
             return None
         value = s.value
         name: str | None = None
-        if on_imap and is_imap(value):
+        if root is None and is_imap(value):
             name = _url(value)[4] or None
-        elif not on_imap and not is_imap(value):
-            base = self.mutt.value("folder")
-            if base and Path(value).is_relative_to(base):
-                name = str(Path(value).relative_to(base)).lstrip(".") or None
+        elif root is not None and not is_imap(value) and Path(value).is_relative_to(root):
+            name = str(Path(value).relative_to(root)).lstrip(".") or None  # Maildir++ ".Sent" is "Sent"
         if name is None:
             self.notes.add(s.origin, f"{var} = {value}: not a folder of the mailbox mailtui opens; not used")
             return None

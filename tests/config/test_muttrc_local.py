@@ -24,20 +24,39 @@ def message(subject: str) -> bytes:
     return f"From: a@example.org\nTo: b@example.org\nSubject: {subject}\nDate: Mon, 01 Dec 2025 10:00:00 +0000\n\nx\n".encode()
 
 
-def test_a_maildir_spoolfile_under_folder(home):
+def test_a_maildir_inbox_under_folder_opens_the_folder_collection(home):
     (home / "Mail").mkdir()
-    box = mailbox.Maildir(home / "Mail" / "inbox", create=True)
-    box.add(message("local one"))
+    mailbox.Maildir(home / "Mail" / "inbox", create=True).add(message("local one"))
+    mailbox.Maildir(home / "Mail" / "sent", create=True).add(message("sent one"))
+    (home / ".muttrc").write_text('set folder = "~/Mail"\nset spoolfile = "+inbox"\nset record = "+sent"\n')
+    account = load_config().account()
+    # mutt's layout (~/Mail/inbox, ~/Mail/sent) is mailtui's folder collection: inbox plays INBOX.
+    assert account.maildir == f"{home}/Mail" and account.imap is None and account.sent_folder == "sent"
+    backend = open_account(account)
+    try:
+        assert backend.default_folder == "INBOX"
+        assert {"INBOX", "sent"} <= {f.name for f in backend.list_folders()}
+        assert [e.subject for e in backend.fetch_envelopes("INBOX", backend.list_refs("INBOX"))] == [
+            "local one"
+        ]
+        assert [e.subject for e in backend.fetch_envelopes("sent", backend.list_refs("sent"))] == ["sent one"]
+    finally:
+        backend.close()
+
+
+def test_a_maildir_plus_plus_spoolfile_with_dot_folders(home):
+    root = home / "Maildir"
+    mailbox.Maildir(root, create=True).add(message("in the root"))
     (home / ".muttrc").write_text(
-        'set folder = "~/Mail"\nset spoolfile = "+inbox"\nset mbox_type = Maildir\n'
+        'set folder = ~/Maildir\nset spoolfile = ~/Maildir\nset record = "=.Sent"\n'
     )
     account = load_config().account()
-    assert account.maildir == f"{home}/Mail/inbox" and account.imap is None
+    assert account.maildir == str(root) and account.sent_folder == "Sent"
     backend = open_account(account)
     try:
         folder = backend.default_folder
         assert [e.subject for e in backend.fetch_envelopes(folder, backend.list_refs(folder))] == [
-            "local one"
+            "in the root"
         ]
     finally:
         backend.close()
