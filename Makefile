@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 # Packages the type checker covers (strictness per package in pyproject.toml).
 MYPY_PACKAGES := mailtui
 # Debian packages the test suite talks to (real servers, not mocks).
-DEB_PACKAGES := dovecot-imapd postfix openssl tmux pflogsumm libmail-dkim-perl libmail-spf-perl
+DEB_PACKAGES := dovecot-imapd postfix openssl tmux pflogsumm libmail-dkim-perl libmail-spf-perl gpg
 
 .PHONY: demo test venv bytecode system-deps lint lint-code format clean
 

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
-        "verify", help="verify a message's DKIM, ARC, SPF and DMARC and compare with what the server wrote"
+        "verify",
+        help="verify a message's DKIM, ARC, SPF, DMARC and PGP/S/MIME signatures, beside what the server wrote",
     )
     add_arguments(parser)
     parser.add_argument("file", help="a message file (.eml), or - to read it from stdin")
@@ -46,6 +47,18 @@ def add_arguments(parser: argparse.ArgumentParser, *, for_headers: bool = False)
     )
     parser.add_argument(
         "--timeout", type=float, default=3.0, metavar="SECONDS", help="per DNS query (default 3)"
+    )
+    parser.add_argument(
+        "--gnupg-home",
+        metavar="DIR",
+        default=None,
+        help="verify PGP signatures with the keyring in DIR (default: gpg's own, ~/.gnupg or $GNUPGHOME)",
+    )
+    parser.add_argument(
+        "--smime-ca-file",
+        metavar="PEM",
+        default=None,
+        help="trust the CA certificates in PEM for S/MIME signers (default: the system's CA store)",
     )
     if for_headers:
         return
@@ -97,6 +110,8 @@ def run(args: argparse.Namespace, raw: bytes | None = None) -> int:
         trusted_hosts=config.diagnostics.trusted_hosts if args.trusted_host is None else args.trusted_host,
         trusted_authserv_ids=config.ui.trusted_authserv_ids if args.trusted is None else args.trusted,
         timeout=args.timeout,
+        gnupghome=args.gnupg_home,
+        smime_ca_file=args.smime_ca_file,
     )
     print(to_json(report) if args.json else format_text(report))
     return 0

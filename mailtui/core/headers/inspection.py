@@ -25,6 +25,7 @@ from mailtui.core.headers.authres import (
 )
 from mailtui.core.headers.dsn import DeliveryReport, delivery_report, format_delivery_report
 from mailtui.core.headers.received import HopTable, build_hop_table, format_delay
+from mailtui.core.message.crypto import find_crypto_parts
 from mailtui.core.message.decode import date_problem, decode_header_value, parse_date
 from mailtui.core.message.header_block import split_message
 from mailtui.core.message.limits import (
@@ -72,6 +73,8 @@ class Inspection:
     trusted_ids: tuple[str, ...]
     notes: tuple[str, ...]
     delivery_report: DeliveryReport | None = None  # a bounce's RFC 3464 report
+    # "part 1: PGP/MIME signed", ...: found here, verified by `--verify` (diagnostics.signatures)
+    crypto: tuple[str, ...] = ()
 
 
 def _raw_headers(raw: bytes) -> list[tuple[str, str]]:
@@ -200,7 +203,18 @@ def inspect_message(raw: bytes, trusted_authserv_ids: Sequence[str] = ()) -> Ins
         trusted_ids=trusted,
         notes=tuple(dict.fromkeys(notes)),
         delivery_report=report,
+        crypto=_crypto(raw, notes),
     )
+
+
+def _crypto(raw: bytes, notes: list[str]) -> tuple[str, ...]:
+    """Where the message is signed or encrypted (PGP, S/MIME), one line each."""
+    try:
+        parts = find_crypto_parts(raw)
+    except Exception as exc:  # a malformed message still gets the rest of its view
+        notes.append(f"could not look for signatures ({type(exc).__name__})")
+        return ()
+    return tuple(f"part {p.path}: {p.label}" + (f" ({p.problem})" if p.problem else "") for p in parts)
 
 
 def _cell(text: str | None) -> str:
@@ -342,6 +356,8 @@ def format_inspection(ins: Inspection) -> str:
         "",
         *format_parts(ins.parts),
     ]
+    if ins.crypto:
+        lines += ["", "Signed / encrypted (verify with --verify):", *[f"  {line}" for line in ins.crypto]]
     if ins.delivery_report is not None:
         lines += ["", *format_delivery_report(ins.delivery_report)]
     if ins.notes:

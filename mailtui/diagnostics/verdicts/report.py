@@ -19,6 +19,7 @@ from typing import Any
 from mailtui.core.headers.authres import AuthResult, AuthResults, parse_authentication_results
 from mailtui.core.sanitize import clean_text
 from mailtui.diagnostics.dns_check import DEFAULT_TIMEOUT
+from mailtui.diagnostics.signatures import SignatureVerdict, format_verdicts, verify_signatures
 from mailtui.diagnostics.verdicts.arc import ArcVerdict, verify_arc
 from mailtui.diagnostics.verdicts.dkim import DkimVerdict, verify_dkim
 from mailtui.diagnostics.verdicts.dmarc import DmarcVerdict, check_dmarc
@@ -49,6 +50,7 @@ class VerdictReport:
     dmarc: DmarcVerdict
     server_results: tuple[AuthResults, ...]
     comparisons: tuple[Comparison, ...]
+    signatures: tuple[SignatureVerdict, ...] = ()  # PGP and S/MIME (diagnostics.signatures)
 
     @property
     def disagreements(self) -> tuple[Comparison, ...]:
@@ -66,8 +68,12 @@ def verify_message(
     trusted_hosts: Sequence[str] = (),
     trusted_authserv_ids: Sequence[str] = (),
     timeout: float = DEFAULT_TIMEOUT,
+    gnupghome: str | None = None,
+    smime_ca_file: str | None = None,
 ) -> VerdictReport:
-    """DKIM, ARC, SPF and DMARC of `raw`, all DNS through `dns_server` (HOST[:PORT], "" = system)."""
+    """DKIM, ARC, SPF and DMARC of `raw`, all DNS through `dns_server` (HOST[:PORT], "" = system);
+    PGP and S/MIME signatures with gpg (the user's keyring, or `gnupghome`) and openssl (the
+    system's CA store, or `smime_ca_file`)."""
     dns = VerdictDns(dns_server, timeout)
     headers = _headers(raw)
     dkim = verify_dkim(raw, dns)
@@ -81,8 +87,9 @@ def verify_message(
         parse_authentication_results(str(v), trusted_authserv_ids)
         for v in headers.get_all("Authentication-Results") or []
     )
+    signatures = verify_signatures(raw, gnupghome=gnupghome, ca_file=smime_ca_file)
     return VerdictReport(
-        dns.server, dkim, arc, hop, spf, dmarc, server, _compare(dkim, arc, spf, dmarc, server)
+        dns.server, dkim, arc, hop, spf, dmarc, server, _compare(dkim, arc, spf, dmarc, server), signatures
     )
 
 
@@ -195,6 +202,7 @@ def format_text(report: VerdictReport) -> str:
         )
     if d.result == "fail":
         lines.append(f"  the policy asks receivers to: {d.disposition}")
+    lines += ["", "PGP / S/MIME:", *format_verdicts(report.signatures)]
     lines += ["", "Ours vs the server's:"]
     for c in report.comparisons:
         mark = "  " if c.agrees else "! "

@@ -25,7 +25,7 @@ VERIFY_TIMEOUT = 3.0  # seconds per DNS query, as `mailtui verify`
 def verifying_text(config: Config) -> str:
     """What the pager shows while the worker runs."""
     server = config.diagnostics.dns_server or "the system resolver"
-    return f"Verifying DKIM, ARC, SPF and DMARC here (DNS: {clean_line(server)})…"
+    return f"Verifying DKIM, ARC, SPF, DMARC and PGP/S/MIME signatures here (DNS: {clean_line(server)})…"
 
 
 def compute_verdicts(config: Config, raw: bytes) -> str:
