@@ -75,7 +75,7 @@ def pgp_mime(home: Path, content: bytes = CONTENT) -> bytes:
 def test_a_good_pgp_mime_signature_names_the_signer_and_fingerprint(keyring: Path) -> None:
     (verdict,) = verify_signatures(pgp_mime(keyring), gnupghome=str(keyring))
     assert verdict.label == "PGP/MIME signed"
-    assert verdict.status in ("good", "untrusted")  # good maths; trust is the keyring's
+    assert verdict.status == "good"  # gpg trusts the keys it made itself ultimately
     assert verdict.reason.startswith("good signature")
     assert verdict.signer == SIGNER
     assert verdict.key == _fingerprint(keyring)
@@ -91,6 +91,21 @@ def test_an_own_key_marked_ultimately_trusted_is_good(keyring: Path, tmp_path: P
         subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "all"], capture_output=True, timeout=30)
     assert verdict.status == "good"
     assert "ultimately trusted" in verdict.reason
+
+
+def test_an_imported_key_not_certified_gives_a_good_but_untrusted_signature(keyring: Path, tmp_path: Path) -> None:
+    public = _gpg(keyring, "--armor", "--export")
+    home = tmp_path / "gnupg-imported"
+    home.mkdir(mode=0o700)
+    try:
+        _gpg(home, "--import", data=public)
+        (verdict,) = verify_signatures(pgp_mime(keyring), gnupghome=str(home))
+    finally:
+        subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "all"], capture_output=True, timeout=30)
+    assert verdict.status == "untrusted"
+    assert verdict.reason.startswith("good signature")
+    assert "not certified as the sender's" in verdict.reason
+    assert verdict.signer == SIGNER
 
 
 def test_a_message_stored_with_lf_line_ends_still_verifies(keyring: Path) -> None:

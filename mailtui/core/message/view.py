@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from email.message import Message
 
 from mailtui.core.message.bodytext import render_body
+from mailtui.core.message.crypto import find_crypto_parts
 from mailtui.core.message.decode import (
     date_problem,
     decode_address_list,
@@ -76,6 +77,8 @@ class MessageView:
     attachments: tuple[Attachment, ...]
     notes: tuple[str, ...]
     raw: bytes
+    # "PGP/MIME signed (part 1)", ...: what the pager names; V verifies (diagnostics.signatures)
+    security: tuple[str, ...] = ()
 
 
 def parse_message(raw: bytes) -> MessageView:
@@ -161,9 +164,20 @@ def _parse(raw: bytes) -> MessageView:
         body_source=source,
         parts=tuple(parts),
         attachments=attachments,
+        security=_security(raw, notes),
         notes=_clean_notes(notes),
         raw=raw,
     )
+
+
+def _security(raw: bytes, notes: list[str]) -> tuple[str, ...]:
+    """Where the message is signed or encrypted (PGP, S/MIME), one label each."""
+    try:
+        found = find_crypto_parts(raw)
+    except Exception as exc:  # the rest of the view stands without it
+        notes.append(f"could not look for signatures ({type(exc).__name__})")
+        return ()
+    return tuple(f"{p.label} (part {p.path})" for p in found)
 
 
 def _clean_notes(notes: list[str]) -> tuple[str, ...]:

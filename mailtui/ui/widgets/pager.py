@@ -187,6 +187,9 @@ def message_lines(view: MessageView, *, full: bool) -> list[Line]:
     for note in view.notes:
         text = f"note: {clean_line(note)}"
         lines.append((text, ((0, len(text), "pager--note"),)))
+    for found in view.security:
+        text = f"[-- {found}: V verifies it here --]"
+        lines.append((text, ((0, len(text), "pager--attachment"),)))
     for att in view.attachments:
         text = (
             f"[-- attachment {att.index}: {clean_line(att.filename)}, {clean_line(att.content_type)}, "
