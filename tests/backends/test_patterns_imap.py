@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import pytest
 
 from mailtui.backends.imap.search_query import criteria
+from mailtui.core.errors import BackendError
 from mailtui.core.models import Envelope
 from mailtui.core.patterns.body import message_matches
 from mailtui.core.patterns.evaluate import EnvelopeFacts, matches
@@ -188,3 +189,47 @@ def test_size_bounds_are_inclusive_on_the_server_too(seeded) -> None:  # type: i
         expected = expected_keys(envelopes, raws, text)
         assert backend.search_pattern("INBOX", parse(text, now=NOW, tz=UTC)) == expected, text
     assert expected_keys(envelopes, raws, f"~z ={size}")  # the bound itself matches
+
+
+class _Offline:
+    """A backend that searches on a server it cannot reach, with its headers cached."""
+
+    IMPLEMENTS_INDEX = False
+    IMPLEMENTS_SERVER_SEARCH = True
+
+    def __init__(self, envelopes: list[Envelope]) -> None:
+        self.envelopes = {e.ref.key: e for e in envelopes}
+
+    def search_pattern(self, folder: str, node: object) -> set[str] | None:
+        raise BackendError("the server is unreachable")
+
+    def fetch_envelopes(self, folder: str, refs: list) -> list[Envelope]:  # type: ignore[type-arg]
+        return [self.envelopes[r.key] for r in refs]
+
+
+def test_a_search_the_server_cannot_answer_now_is_matched_on_the_cached_headers() -> None:
+    from mailtui.core.models import MessageRef
+
+    envelopes = [
+        Envelope(ref=MessageRef("1"), sender="Alice <alice@x>", subject="disk full"),
+        Envelope(ref=MessageRef("2"), sender="bob@y", subject="backup"),
+    ]
+    backend = _Offline(envelopes)
+    node = parse("~f alice | ~s ^back", now=NOW, tz=UTC)
+    found = [
+        m.ref.key if isinstance(m, Envelope) else m.key
+        for _done, chunk in scan_folder(
+            lambda fn: fn(backend), "INBOX", node, [e.ref for e in envelopes], {}, lambda: False
+        )
+        for m in chunk
+    ]
+    assert found == ["1", "2"]
+    node = parse("~f alice", now=NOW, tz=UTC)  # one SEARCH would do: it fails, so here
+    found = [
+        m.ref.key if isinstance(m, Envelope) else m.key
+        for _done, chunk in scan_folder(
+            lambda fn: fn(backend), "INBOX", node, [e.ref for e in envelopes], {}, lambda: False
+        )
+        for m in chunk
+    ]
+    assert found == ["1"]

@@ -16,7 +16,7 @@ from mailtui.ui.screens.browser.search import SearchDialog
 from mailtui.ui.widgets.index.message_index import MessageIndex
 from mailtui.ui.widgets.status_bar import StatusBar
 
-from .conftest import make_app, notifications, settle, wait_until
+from .conftest import BASE_TIME, make_app, notifications, settle, wait_until, write_message
 
 
 def index_of(app: MailApp) -> MessageIndex:
@@ -163,3 +163,20 @@ async def test_body_and_header_terms_on_a_maildir(maildir: Path) -> None:
         await wait_until(pilot, lambda: has_rows(app, "测试邮件", "Disk report"), what="body and header")
         await settle(pilot)
         assert "(search '~b 这是 | ~h ^message-id: <att1@': 2 shown)" in status_of(app)
+
+
+async def test_new_mail_is_matched_against_the_limit(maildir: Path) -> None:
+    app = make_app(maildir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await prompt(pilot, "l", "~N")
+        await wait_until(pilot, lambda: "limit: ~N  2 of 5" in status_of(app), what="the limit")
+        head = "Date: Wed, 15 Nov 2023 00:00:00 +0000\n\nhi\n"
+        write_message(
+            maildir, "new", BASE_TIME + 100, 98, "", f"From: a@x\nSubject: Fresh unread\n{head}".encode()
+        )
+        write_message(
+            maildir, "cur", BASE_TIME + 101, 99, "S", f"From: b@x\nSubject: Fresh read\n{head}".encode()
+        )
+        await wait_until(pilot, lambda: "limit: ~N  3 of 7" in status_of(app), 60, "the limit again")
+        await wait_until(pilot, lambda: has_rows(app, "Fresh unread", "测试邮件", "Certificate"), what="rows")

@@ -31,6 +31,7 @@ class BrowserSearch:
         self.limit = BrowserLimit(screen, screen.session)
         self.matches: frozenset[str] = frozenset()  # keys of the last search's matches
         self._last: str | None = None  # the last search, shown or not (n / p)
+        self._restart_pending = False  # the folder changed: search again on its next listing
 
     def ask(self) -> None:
         """Ask for a query (the current one offered) and search for it."""
@@ -74,7 +75,15 @@ class BrowserSearch:
         screen.jobs.search_folder(screen.folder, query, scope, cached, tagged)
 
     def restart(self) -> None:
-        """Search (and limit) again (the folder changed), when a search is shown."""
+        """The folder changed: search (and limit) again once its new listing is shown, so
+        the new messages are matched too (`listing_shown`)."""
+        self._restart_pending = True
+
+    def listing_shown(self) -> None:
+        """A new listing is in the index: the search and the limit run on it, when due."""
+        if not self._restart_pending:
+            return
+        self._restart_pending = False
         self.limit.restart()
         if self.query:
             self.start(self.query)
@@ -94,6 +103,7 @@ class BrowserSearch:
         """Another folder: no query, no limit, and the running search stopped."""
         self.query = self._last = None
         self.matches = frozenset()
+        self._restart_pending = False
         self.screen.workers.cancel_group(self.screen, "search")
         self.limit.forget()
 

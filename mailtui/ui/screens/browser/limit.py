@@ -8,7 +8,8 @@ messages matching it, in whatever sort or thread order is chosen, until `l .`, `
 (`session.search_scan`), streamed as `LimitFound`.
 
 `PatternKeysScreen` is the browser screen's base: the bindings and handlers of `l` and
-`n` / `p` (next / previous match of the last search), kept here so browser.py stays small.
+`n` / `p` (next / previous match of the last search), and the search and limit run again
+on the new listing after the folder changed; kept here so browser.py stays small.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import on
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
@@ -23,8 +25,10 @@ from textual.worker import get_current_worker
 
 from mailtui.core.models import Envelope, MessageRef
 from mailtui.session.search_scan import parse_query, pattern_problem, scan_folder, with_tags
+from mailtui.ui.messages import RefsListed
 from mailtui.ui.screens.browser.part_worker import part_worker
 from mailtui.ui.widgets.index.limit import limited
+from mailtui.ui.widgets.index.message_index import MessageIndex
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -182,3 +186,10 @@ class PatternKeysScreen(Screen[None]):
 
     def on_limit_found(self, message: LimitFound) -> None:
         self.search.limit.found(message)
+
+    @on(RefsListed)
+    def _search_new_listing(self, message: RefsListed) -> None:
+        # After the browser's own handler (this class comes later in the MRO): the index
+        # shows the new listing when it was this folder's current one.
+        if self.query_one(MessageIndex).refs is message.refs:
+            self.search.listing_shown()
