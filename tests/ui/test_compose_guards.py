@@ -4,13 +4,23 @@ abort_nosubject / abort_noattach), and $EDITOR gets a file that ends with a newl
 
 from __future__ import annotations
 
+import email
+import email.policy
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+from textual.widgets import Input
+
+from mailtui.config import AccountConfig, ComposeConfig, Config, ServerConfig, UIConfig, load_config
+from mailtui.config.toml_lines import InvalidConfigError
 from mailtui.core.compose import AttachmentSpec, Draft
+from mailtui.demo.relay import DemoRelay
+from mailtui.ui.app import MailApp
 from mailtui.ui.compose_actions import open_compose
 from mailtui.ui.screens.compose.compose import ComposeScreen
 from mailtui.ui.widgets.compose.attachment_list import AttachmentList
-from tests.ui.conftest import make_app, notifications, screen_text, settle, wait_until
+from tests.ui.conftest import make_app, make_maildir, notifications, screen_text, settle, wait_until
 
 LOGS = AttachmentSpec("/tmp/logs.tar", "logs.tar", "application/x-tar", b"tar" * 100)
 REPORT = AttachmentSpec("/tmp/report.pdf", "report.pdf", "application/pdf", b"%PDF" * 10)
@@ -82,3 +92,174 @@ async def test_removing_the_last_attachment_can_still_be_undone(maildir: Path) -
         await settle(pilot)
         assert names(screen) == ["logs.tar"]
         assert "u restores" not in screen_text(app)
+
+
+# -- asking before sending: no subject, a promised attachment -------------------------------------
+
+
+@pytest.fixture
+def relay(tmp_path: Path) -> Iterator[DemoRelay]:
+    with DemoRelay(tmp_path / "delivered") as running:
+        yield running
+
+
+def send_app(tmp_path: Path, relay: DemoRelay, **compose: object) -> MailApp:
+    maildir = make_maildir(tmp_path / "Mail")
+    server = ServerConfig(
+        kind="smtp", account="test", host="127.0.0.1", port=relay.port, tls="none", auth=False
+    )
+    account = AccountConfig(name="test", from_address="admin@demo.test", maildir=str(maildir), smtp=server)
+    config = Config(
+        accounts=(account,),
+        ui=UIConfig(theme="textual-dark"),
+        compose=ComposeConfig(**compose),  # type: ignore[arg-type]
+    )
+    return MailApp(config, account)
+
+
+def delivered(relay: DemoRelay) -> list[email.message.EmailMessage]:
+    folder = relay.maildir / "new"
+    files = sorted(folder.iterdir()) if folder.is_dir() else []
+    return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in files]  # type: ignore[misc]
+
+
+async def write(pilot: object, subject: str, body: str) -> ComposeScreen:
+    screen = await start_compose(pilot)
+    await pilot.press(*"bob@demo.test")  # type: ignore[attr-defined]  # focus starts in To
+    screen.query_one("#compose-subject", Input).value = subject
+    screen.body.text = body
+    screen.body.focus()
+    return screen
+
+
+async def test_empty_subject_asks_and_no_keeps_the_draft(tmp_path: Path, relay: DemoRelay) -> None:
+    app = send_app(tmp_path, relay)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await write(pilot, "", "disk is full on db1\n")
+        before = screen.current_draft()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "No subject" in screen_text(app), what="the question")
+        assert "send anyway" in screen_text(app).lower()
+        await pilot.press("n")
+        await wait_until(pilot, lambda: app.screen is screen, what="back in compose")
+        await settle(pilot)
+        assert delivered(relay) == [] and screen.panel.texts == []  # no connection was made
+        assert screen.current_draft() == before  # the text is as it was
+        assert screen.query_one("#compose-subject", Input).has_focus  # where to fix it
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "No subject" in screen_text(app), what="the question again")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: len(delivered(relay)) == 1, what="the message delivered")
+        await settle(pilot)
+        assert not isinstance(app.screen, ComposeScreen)
+    (msg,) = delivered(relay)
+    assert msg["To"] == "bob@demo.test" and "disk is full on db1" in msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+
+
+async def test_empty_subject_sends_without_asking_when_configured_off(
+    tmp_path: Path, relay: DemoRelay
+) -> None:
+    app = send_app(tmp_path, relay, ask_no_subject=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await write(pilot, "", "no subject needed\n")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: len(delivered(relay)) == 1, what="the message delivered")
+        await settle(pilot)
+        assert "No subject" not in screen_text(app)
+        assert not isinstance(app.screen, ComposeScreen)
+
+
+async def test_promised_attachment_asks_until_a_file_is_attached(tmp_path: Path, relay: DemoRelay) -> None:
+    log = tmp_path / "syslog.txt"
+    log.write_bytes(b"Dec  2 06:00:01 db1 kernel: oom-killer\n")
+    app = send_app(tmp_path, relay)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await write(pilot, "db1 OOM", "Anbei das syslog von heute.\n")
+        before = screen.current_draft()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "nothing is attached" in screen_text(app), what="the question")
+        assert "anbei" in screen_text(app).lower()  # the word that promised it
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen, what="back in compose")
+        await settle(pilot)
+        assert delivered(relay) == [] and screen.current_draft() == before
+        await pilot.press("ctrl+t")
+        screen.query_one("#compose-attach-path", Input).value = str(log)
+        await pilot.press("enter")
+        await wait_until(
+            pilot, lambda: len(screen.current_draft().attachments) == 1, what="the file attached"
+        )
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: len(delivered(relay)) == 1, what="the message delivered")
+        assert "nothing is attached" not in screen_text(app)
+    (msg,) = delivered(relay)
+    assert [p.get_filename() for p in msg.iter_attachments()] == ["syslog.txt"]
+
+
+async def test_quoted_attachment_words_do_not_ask(tmp_path: Path, relay: DemoRelay) -> None:
+    app = send_app(tmp_path, relay)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await write(pilot, "Re: logs", "> see the attached logs\n> 附件\n\nThanks, got them.\n")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: len(delivered(relay)) == 1, what="the message delivered")
+        assert "nothing is attached" not in screen_text(app)
+
+
+async def test_promised_attachment_sends_when_configured_off(tmp_path: Path, relay: DemoRelay) -> None:
+    app = send_app(tmp_path, relay, ask_no_attachment=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await write(pilot, "report", "The report is attached.\n")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: len(delivered(relay)) == 1, what="the message delivered")
+        assert "nothing is attached" not in screen_text(app)
+
+
+DEFAULT = ComposeConfig().no_attachment_regex
+
+
+@pytest.mark.parametrize(
+    ("body", "regex", "word"),
+    [
+        ("The logs are attached.", DEFAULT, "attached"),
+        ("see attachment", DEFAULT, "attachment"),
+        ("I attach the dump", DEFAULT, "attach"),
+        ("Attachments: 2", DEFAULT, "Attachments"),
+        ("请查收附件。", DEFAULT, "附件"),
+        ("Anbei die Datei", DEFAULT, "Anbei"),
+        ("Veuillez trouver ci-joint le rapport", DEFAULT, "ci-joint"),
+        ("Te envío el adjunto", DEFAULT, "adjunto"),
+        ("> the attached file\n>> 附件", DEFAULT, None),  # quoted: the other side's words
+        ("  > indented quote: attached", DEFAULT, None),
+        ("an attacher of nothing, attachable", DEFAULT, None),  # not the word
+        ("body\n-- \nAttachments are scanned by ACME", DEFAULT, None),  # the signature
+        ("FYI\n\n---------- Forwarded message ----------\nSee the attached report.", DEFAULT, None),
+        ("find it enclosed", r"(?i)\benclosed\b", "enclosed"),
+        ("it is attached", r"(?i)\benclosed\b", None),
+        ("attached", "([", None),  # a broken regex asks nothing (the config check refuses it)
+    ],
+)
+def test_promised_attachment_words(body: str, regex: str, word: str | None) -> None:
+    from mailtui.ui.screens.compose.send_guard import promised_attachment
+
+    assert promised_attachment(body, regex) == word
+
+
+def test_compose_keys_load_and_a_bad_regex_is_refused(tmp_path: Path) -> None:
+    good = tmp_path / "good.toml"
+    good.write_text(
+        '[compose]\nask_no_subject = false\nask_no_attachment = true\nno_attachment_regex = "(?i)enclosed"\n'
+        '[[account]]\nname = "a"\nfrom = "a@example.org"\nmaildir = "/tmp/m"\n'
+    )
+    good.chmod(0o600)
+    compose = load_config(good).compose
+    assert compose == ComposeConfig(
+        ask_no_subject=False, ask_no_attachment=True, no_attachment_regex="(?i)enclosed"
+    )
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[compose]\nno_attachment_regex = "(["\n[[account]]\nname = "a"\nfrom = "a@example.org"\nmaildir = "/tmp/m"\n'
+    )
+    bad.chmod(0o600)
+    with pytest.raises(InvalidConfigError) as info:
+        load_config(bad)
+    assert "compose.no_attachment_regex" in str(info.value) and "bad.toml:2" in str(info.value)

@@ -43,6 +43,7 @@ from mailtui.core.sanitize import clean_line
 from mailtui.store.drafts import Drafts, new_draft_id
 from mailtui.ui.screens.compose.draft_actions import ComposeDrafts
 from mailtui.ui.screens.compose.draft_keeper import DraftKeeper
+from mailtui.ui.screens.compose.send_guard import Guard, SendAnywayDialog, send_questions
 from mailtui.ui.screens.compose.send_result import offer_follow
 from mailtui.ui.screens.compose.send_transcript import SendTranscript, failure_text
 from mailtui.ui.screens.compose.workers import (
@@ -340,6 +341,32 @@ class ComposeScreen(ComposeDrafts):
         job = SendJob(self.account, server, *built[1], sent_headers=bcc_header(built[0]))
         if job.server.port == 0:
             self.notify("The relay has not started yet; try again in a moment.", severity="warning")
+            return
+        self._ask_then_send(send_questions(built[0], self.session.config.compose), job)
+
+    def _ask_then_send(self, questions: list[tuple[Guard, str]], job: SendJob) -> None:
+        """Ask each question (no subject, a promised attachment); all yes: send. A no goes back
+        to the draft as it was, at the field to fix."""
+        if not questions:
+            self._start_send(job)
+            return
+        (guard, question), rest = questions[0], questions[1:]
+
+        def answered(send: bool | None) -> None:
+            if send:
+                self._ask_then_send(rest, job)
+                return
+            if guard == "subject":
+                self.query_one("#compose-subject", Input).focus()
+            else:
+                self.body.focus()
+            hint = "ctrl+t attaches a file" if guard == "attachment" else "write a subject"
+            self.notify(f"Not sent: {hint}, then ctrl+s.", timeout=4)
+
+        self.app.push_screen(SendAnywayDialog(question), answered)
+
+    def _start_send(self, job: SendJob) -> None:
+        if self.sending:
             return
         self.save_now()  # safe on disk before the first byte goes out (a failure is said below)
         self.sending = True
