@@ -17,8 +17,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from mailtui.core.compose import PRESETS
 from mailtui.core.errors import MailtuiError
+from mailtui.core.presets import PRESETS
 from mailtui.core.sanitize import clean_line
 from mailtui.store.drafts import Drafts, SavedDraft, mark_closed
 
