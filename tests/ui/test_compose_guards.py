@@ -263,3 +263,38 @@ def test_compose_keys_load_and_a_bad_regex_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidConfigError) as info:
         load_config(bad)
     assert "compose.no_attachment_regex" in str(info.value) and "bad.toml:2" in str(info.value)
+
+
+# -- $EDITOR ----------------------------------------------------------------------------------------
+
+
+async def test_editor_gets_a_final_newline_and_its_line_lands_on_its_own(
+    maildir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real editor: a shell script that appends a line, run as $EDITOR would be (only the
+    terminal hand-over is left out: run_test cannot suspend)."""
+    from mailtui.ui.screens.compose.workers import run_editor
+
+    script = tmp_path / "append-editor"
+    script.write_text('#!/bin/sh\nprintf "Line appended\\n" >> "$1"\n')
+    script.chmod(0o755)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", str(script))
+    handed: list[str] = []
+
+    def runner(app: object, path: Path) -> None:
+        handed.append(path.read_text("utf-8"))
+        run_editor(path)
+
+    app = make_app(maildir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_compose(
+            pilot, Draft("admin@example.org", "ops@example.org"), editor_runner=runner
+        )
+        await pilot.press(*"typed line")
+        assert screen.body.text == "typed line"
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: "Line appended" in screen.body.text, what="the editor's line")
+        assert handed == ["typed line\n"]  # the file ends with a newline, as editors expect
+        assert screen.body.text == "typed line\nLine appended\n"
+        assert "typed lineLine" not in screen_text(app)

@@ -251,7 +251,9 @@ class ComposeScreen(ComposeDrafts):
         with tempfile.NamedTemporaryFile(
             "w", suffix=".txt", prefix="mailtui-", delete=False, encoding="utf-8"
         ) as fh:
-            fh.write(self.body.text)
+            text = self.body.text
+            # A text file ends with a newline: editors (and scripts that append) expect one.
+            fh.write(text if not text or text.endswith("\n") else text + "\n")
             path = Path(fh.name)
         try:
             self.editor_runner(self.app, path)

@@ -74,15 +74,19 @@ def new_draft(account: AccountConfig) -> Draft:
     return Draft(from_addr=from_line(account), to="", body=with_signature("", account.signature))
 
 
+def run_editor(path: Path) -> None:
+    """Run $VISUAL / $EDITOR (vi) on `path` and wait for it (OSError when it cannot start)."""
+    command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    subprocess.run([*shlex.split(command), str(path)], check=False)
+
+
 def default_editor_runner(app: App[object], path: Path) -> None:
     """Run $VISUAL / $EDITOR (vi) on `path`, the app suspended meanwhile (like mutt).
 
     Raises textual.app.SuspendNotSupported where the terminal cannot be handed over.
     """
-    command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    argv = [*shlex.split(command), str(path)]
     with app.suspend():
-        subprocess.run(argv, check=False)
+        run_editor(path)
 
 
 # -- messages -------------------------------------------------------------------------------------
