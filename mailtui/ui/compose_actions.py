@@ -89,12 +89,12 @@ def mark_source(app: App[Any], folder: str, ref: MessageRef, flag: Flag) -> None
             text = f"The original message was not marked {word}: {exc.message}"
             app.call_from_thread(app.notify, text, title=exc.title, severity="warning", markup=False)
             return
-        app.call_from_thread(_flags_changed, app, FlagsChanged(folder, list(envelopes), [ref.key]))
+        app.call_from_thread(tell_index, app, FlagsChanged(folder, list(envelopes), [ref.key]))
 
     app.run_worker(run, thread=True, group="source-flags", exit_on_error=False)
 
 
-def _flags_changed(app: App[Any], message: FlagsChanged) -> None:
+def tell_index(app: App[Any], message: FlagsChanged) -> None:
     """Tell the index (the browser screen, wherever it is in the stack) of the new flags."""
     from mailtui.ui.screens.browser.browser import BrowserScreen
 

@@ -8,20 +8,24 @@ as it is shown (sorted, threaded, searched), Tab the next unread one: the screen
 opened the pager answers where that is (`Neighbours`), and the pager says so at either
 end instead of wrapping round. V verifies the message's DKIM, ARC, SPF and DMARC in
 another thread worker (`verdicts.compute_verdicts`: DNS blocks) and shows the report in
-the pager in place of the message (V again, h or ctrl+u go back).
+the pager in place of the message (V again, h or ctrl+u go back). F flags or unflags the
+message (a thread worker writes it, as the index's F does); the status line above the
+headers says "Flagged", and the index is told the new flags.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from mailtui.core.models import Envelope, MessageRef
+from mailtui.core.models import Envelope, Flag, MessageRef
 from mailtui.ui.messages import MessageLoaded
 from mailtui.ui.screens.pager.verdicts import VerdictsComputed, compute_verdicts, verifying_text
 from mailtui.ui.widgets.pager import Pager, PagerMode
@@ -32,6 +36,16 @@ if TYPE_CHECKING:
     from mailtui.core.message.view import MessageView
     from mailtui.session.session import Session
     from mailtui.ui.screens.pager.neighbours import Neighbours
+
+
+@dataclass
+class MessageFlagged(Message):
+    """The flagged mark of the shown message was written: `old` is the ref it had, `envelopes`
+    what the backend now holds (read back, so the pager shows what is stored)."""
+
+    folder: str
+    old: MessageRef
+    envelopes: list[Envelope]
 
 
 class PagerScreen(Screen[str | None]):
@@ -52,6 +66,7 @@ class PagerScreen(Screen[str | None]):
             tooltip="Inspect headers (hops, auth results)",
         ),
         Binding("d", "delete", "Del", id="pager-delete", tooltip="Delete"),
+        Binding("F", "toggle_flag", "Flag", id="pager-toggle-flag", show=False),
         Binding(
             "V",
             "verify",
@@ -88,8 +103,14 @@ class PagerScreen(Screen[str | None]):
         self.mode: PagerMode = "weeded"
         self.showing_verdicts = False
         self.verdicts: str | None = None  # the report of this message, once computed
+        self.flag_writing = False
+
+    DEFAULT_CSS = """
+    PagerScreen #pager-flag { height: 1; padding: 0 1; color: $accent; text-style: bold; }
+    """
 
     def compose(self) -> ComposeResult:
+        yield Static("! Flagged   (F unflags)", id="pager-flag", markup=False)
         yield Pager(id="pager")
         yield Footer()
 
@@ -99,6 +120,7 @@ class PagerScreen(Screen[str | None]):
 
     def on_mount(self) -> None:
         self.pager.focus()
+        self._show_flag()
         self.load_message(self.folder, self.ref)
 
     @work(thread=True, exclusive=True, group="message", exit_on_error=False)
@@ -177,6 +199,7 @@ class PagerScreen(Screen[str | None]):
         self.showing_verdicts = False
         self.verdicts = None
         self.mode = "weeded" if self.mode == "raw" else self.mode
+        self._show_flag()
         self.pager.show_plain("loading…")
         self.load_message(self.folder, self.ref)
 
@@ -199,6 +222,48 @@ class PagerScreen(Screen[str | None]):
         # The browser owns the folder data: it deletes the message it opened.
         self.workers.cancel_group(self, "message")
         self.dismiss("delete")
+
+    @property
+    def flagged(self) -> bool:
+        """Whether the shown message is flagged, as last read from the index or the backend."""
+        return self.envelope is not None and Flag.FLAGGED in self.envelope.flags
+
+    def _show_flag(self) -> None:
+        self.query_one("#pager-flag", Static).display = self.flagged
+
+    def action_toggle_flag(self) -> None:
+        """Flag or unflag the shown message (mutt's F), as the index does."""
+        if self.flag_writing:
+            self.notify("The flag is still being written.", timeout=3)
+            return
+        folder, ref = self._source()
+        self.flag_writing = True
+        self.write_flag(folder, ref, not self.flagged)
+
+    @work(thread=True, exclusive=True, group="flag", exit_on_error=False)
+    def write_flag(self, folder: str, ref: MessageRef, on: bool) -> None:
+        flag = frozenset({Flag.FLAGGED})
+        add, remove = (flag, frozenset()) if on else (frozenset(), flag)
+        refs = self.session.call(lambda b: b.set_flags(folder, [ref], add=add, remove=remove))
+        envelopes = self.session.call(lambda b: b.fetch_envelopes(folder, refs))
+        self.post_message(MessageFlagged(folder, ref, list(envelopes)))
+
+    @on(MessageFlagged)
+    def _on_message_flagged(self, message: MessageFlagged) -> None:
+        from mailtui.ui.compose_actions import tell_index
+        from mailtui.ui.messages import FlagsChanged
+
+        self.flag_writing = False
+        tell_index(self.app, FlagsChanged(message.folder, message.envelopes, [message.old.key]))
+        if not message.envelopes or message.folder != self.folder:
+            return
+        env = message.envelopes[0]
+        if message.old.key in (self.ref.key, env.ref.key) or (
+            self.envelope is not None and env.message_id and env.message_id == self.envelope.message_id
+        ):
+            self.ref, self.envelope = env.ref, env
+            self._show_flag()
+            self.notify("Flagged." if self.flagged else "Flag removed.", timeout=3)
 
     def action_toggle_headers(self) -> None:
         self.mode = "weeded" if self.mode == "full" or self.showing_verdicts else "full"
@@ -318,6 +383,10 @@ class PagerScreen(Screen[str | None]):
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             from mailtui.ui.errors import show_error
 
+            if event.worker.group == "flag":
+                self.flag_writing = False
+                show_error(self, event.worker.error)
+                return
             if event.worker.group == "verify":
                 self.pager.show_plain("The message could not be verified.")
                 self.showing_verdicts = False
