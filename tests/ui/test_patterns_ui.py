@@ -118,8 +118,10 @@ async def test_tag_by_any_pattern_then_limit_to_the_tagged(maildir: Path) -> Non
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await prompt(pilot, "T", "~F | (~N ~f certbot)")
-        await wait_until(pilot, lambda: index_of(app).tagged_count == 2, what="two tagged")
-        assert any("2 messages tagged" in n.message for n in notifications(app))
+        await wait_until(
+            pilot, lambda: any("2 messages tagged" in n.message for n in notifications(app)), what="the end"
+        )
+        assert index_of(app).tagged_count == 2
         await prompt(pilot, "l", "~T")
         await wait_until(pilot, lambda: has_rows(app, "Disk report", "Certificate"), what="the tagged")
         await prompt(pilot, "T", "~b renew")  # among the limited: the body of the certbot one
