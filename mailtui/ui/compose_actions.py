@@ -28,9 +28,9 @@ from mailtui.ui.screens.compose.workers import format_address_display, from_line
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.message import Message
 
     from mailtui.core.message.view import MessageView
-    from mailtui.ui.messages import FlagsChanged
     from mailtui.ui.screens.compose.compose import ComposeScreen
     from mailtui.ui.screens.compose.workers import EditorRunner
 
@@ -94,13 +94,33 @@ def mark_source(app: App[Any], folder: str, ref: MessageRef, flag: Flag) -> None
     app.run_worker(run, thread=True, group="source-flags", exit_on_error=False)
 
 
-def tell_index(app: App[Any], message: FlagsChanged) -> None:
-    """Tell the index (the browser screen, wherever it is in the stack) of the new flags."""
+def tell_index(app: App[Any], message: Message) -> None:
+    """Tell the index (the browser screen, wherever it is in the stack): new flags, new counts."""
     from mailtui.ui.screens.browser.browser import BrowserScreen
 
     for screen in app.screen_stack:
         if isinstance(screen, BrowserScreen):
             screen.post_message(message)
+
+
+def recount_folders(app: App[Any]) -> None:
+    """Count the folders again and show it in the sidebar (a Sent copy was just stored).
+
+    On a thread worker of the app (compose is closing); the counts are read from the
+    backend. A failure says nothing: the message went out, and the next listing counts it.
+    """
+    from mailtui.ui.messages import FoldersListed
+
+    session = _session(app)
+
+    def run() -> None:
+        try:
+            folders = session.call(lambda b: b.list_folders())
+        except MailtuiError:
+            return
+        app.call_from_thread(tell_index, app, FoldersListed(list(folders)))
+
+    app.run_worker(run, thread=True, group="recount-folders", exit_on_error=False)
 
 
 def _addresses(view: MessageView, name: str) -> str:

@@ -415,6 +415,10 @@ class ComposeScreen(ComposeDrafts):
             why_not = offer_follow(self.app, message.server, outcome, lines + notes)
             self.notify("\n".join(lines + notes + why_not), title=title,
                         severity="warning" if refused else "information", timeout=10, markup=False)  # fmt: skip
+            if outcome.sent_copy:
+                from mailtui.ui.compose_actions import recount_folders
+
+                recount_folders(self.app)  # the sidebar's Sent count
             self._close("sent")
         else:
             # The notes already name the outbox id and how to retry: say the rest once.
