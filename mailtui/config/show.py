@@ -25,6 +25,10 @@ def format_config(config: Config) -> str:
     out += ["", "[diagnostics]", _kv("dns_server", diag.dns_server), _kv("trusted_hosts", diag.trusted_hosts)]
     if diag.blocklists:
         out.append(_kv("blocklists", diag.blocklists))
+    compose = config.compose
+    out += ["", "[compose]", _kv("ask_no_subject", compose.ask_no_subject)]
+    out += [_kv("ask_no_attachment", compose.ask_no_attachment)]
+    out += [_kv("no_attachment_regex", compose.no_attachment_regex)]
     for acc in config.accounts:
         out += ["", "[[account]]", _kv("name", acc.name), _kv("from", acc.from_address)]
         out += [_kv("realname", acc.realname), _kv("signature", acc.signature)]

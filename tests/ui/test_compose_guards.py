@@ -298,3 +298,17 @@ async def test_editor_gets_a_final_newline_and_its_line_lands_on_its_own(
         assert handed == ["typed line\n"]  # the file ends with a newline, as editors expect
         assert screen.body.text == "typed line\nLine appended\n"
         assert "typed lineLine" not in screen_text(app)
+
+
+def test_config_check_shows_the_compose_keys_and_they_load_back(tmp_path: Path) -> None:
+    import tomllib
+
+    from mailtui.config import format_config
+
+    config = Config(compose=ComposeConfig(ask_no_subject=False, no_attachment_regex=r"(?i)\benclosed\b|附件"))
+    shown = tomllib.loads(format_config(config))["compose"]
+    assert shown == {
+        "ask_no_subject": False,
+        "ask_no_attachment": True,
+        "no_attachment_regex": r"(?i)\benclosed\b|附件",
+    }
