@@ -312,3 +312,74 @@ def test_config_check_shows_the_compose_keys_and_they_load_back(tmp_path: Path) 
         "ask_no_attachment": True,
         "no_attachment_regex": r"(?i)\benclosed\b|附件",
     }
+
+
+EDITOR_LAUNCHER = """
+import sys
+from pathlib import Path
+
+import mailtui.ui.app
+from mailtui.config import AccountConfig, Config, UIConfig
+from mailtui.core.compose import Draft
+from mailtui.ui.app import MailApp
+from mailtui.ui.compose_actions import open_compose
+
+class ComposeAtStart(MailApp):
+    CSS_PATH = str(Path(mailtui.ui.app.__file__).with_name("app.tcss"))
+
+    def on_ready(self) -> None:
+        open_compose(self, Draft("admin@example.org", "ops@example.org", subject="edited", body="typed line"))
+
+account = AccountConfig(name="test", maildir=sys.argv[1])
+ComposeAtStart(Config(accounts=(account,), ui=UIConfig(theme="textual-dark")), account).run()
+"""
+
+
+def test_real_editor_on_a_terminal_appends_its_own_line(maildir: Path, tmp_path: Path) -> None:
+    """A real mailtui on a pty hands the body to $EDITOR (a shell script appending a line)
+    through the terminal hand-over; the draft it keeps has that line on its own."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+    import time
+
+    from mailtui.store.drafts import Drafts
+    from tests.ui.test_compose import _read_until, _read_until_quiet
+
+    script = tmp_path / "append-editor"
+    script.write_text('#!/bin/sh\nprintf "Line appended\\n" >> "$1"\n')
+    script.chmod(0o755)
+    launcher = tmp_path / "launch_editor.py"
+    launcher.write_text(EDITOR_LAUNCHER)
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "EDITOR": str(script), "COLUMNS": "80", "LINES": "24"}
+    env.pop("VISUAL", None)
+    proc = subprocess.Popen(
+        [sys.executable, str(launcher), str(maildir)],
+        stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
+    )  # fmt: skip
+    os.close(slave)
+    body = ""
+    try:
+        deadline = time.monotonic() + 90
+        _read_until(master, b"Subject:", deadline)
+        _read_until(master, b"typed line", deadline)
+        os.write(master, b"\x0f")  # ctrl+o: the body goes to $EDITOR, the app suspended meanwhile
+        _read_until(master, b"Line appended", deadline)  # back in the app, which shows the new body
+        os.write(master, b"\x1b")  # Esc: postpone, the draft is saved
+        while time.monotonic() < deadline:
+            saved = [d for d in Drafts().list() if d.subject == "edited"]
+            body = Drafts().load(saved[0].draft_id).body if saved else ""
+            if "Line appended" in body:
+                break
+            _read_until_quiet(master)
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+        os.close(master)
+    assert body == "typed line\nLine appended\n"
