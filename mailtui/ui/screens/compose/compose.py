@@ -2,7 +2,9 @@
 
 Addresses are checked as typed (`AddressField`); the body is a TextArea, or $EDITOR via
 `App.suspend()`. Send runs `sending.send_or_queue` in an async worker while the panel
-below shows the live conversation. Sent: the screen closes with the relay's queue id.
+below shows the live conversation; before it, an empty Subject or a body that promises an
+attachment with none attached asks first (`send_guard`, the `[compose]` keys). Sent: the
+screen closes with the relay's queue id, and the sidebar counts the Sent copy.
 Temporarily refused: the message is queued in the outbox and the screen closes. Refused
 for good: the screen stays, with the reply explained. The draft is autosaved every few
 seconds and on leaving, so nothing is lost (see `store/drafts.py` for crash recovery). Only a
