@@ -433,11 +433,11 @@ class BrowserScreen(PatternKeysScreen):
         open_diagnostics(self.app)
 
     def action_quit(self) -> None:
-        """Quit; with messages marked deleted first offer to purge them (as mutt)."""
-        if self.folder is None:
-            self.app.exit()
-            return
-        self.deletes.offer_purge(self.folder, self.app.exit)
+        """Quit; mail waiting in the outbox is said first, then marked messages offered to purge."""
+        from mailtui.ui.screens.browser.quitting import confirm_quit
+
+        folder, leave = self.folder, self.app.exit
+        confirm_quit(self, leave if folder is None else partial(self.deletes.offer_purge, folder, leave))
 
     # -- sort and threads: the ordering part ---------------------------------------------------
     def action_cycle_sort(self) -> None:
