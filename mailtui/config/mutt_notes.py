@@ -23,7 +23,8 @@ INSTEAD = {
     "sort": "mailtui opens folders in its own order; o / O in the index cycle and reverse the sort, "
     "ctrl+t shows threads",
     "sort_aux": "mailtui opens folders in its own order; o / O in the index cycle and reverse the sort",
-    "quit": "q quits mailtui without a confirmation (it only asks whether to purge messages marked deleted)",
+    "quit": "q quits mailtui without a confirmation (it asks only when mail waits in the outbox, "
+    "and whether to purge messages marked deleted)",
     "delete": "mailtui asks before purging messages marked deleted (on quit, on leaving a folder, with $), "
     "as mutt's ask-yes",
     "header_cache": "mailtui keeps its own header cache under $XDG_CACHE_HOME/mailtui",
