@@ -27,7 +27,6 @@ from typing import Protocol, TypeVar
 from mailtui.backends.base import CompactRefs, MailBackend
 from mailtui.core.errors import BackendError, MessageNotFoundError
 from mailtui.core.models import Envelope, MessageRef
-from mailtui.core.patterns.body import message_matches
 from mailtui.core.patterns.evaluate import EnvelopeFacts, matches
 from mailtui.core.patterns.nodes import (
     And,
@@ -215,6 +214,8 @@ class _Facts:
             return self.key in hits
         if self._raw is None:
             self._raw = self._call(partial(_fetch_raw, self._folder, self._ref))
+        from mailtui.core.patterns.body import message_matches  # the email parser, when a body is read
+
         return message_matches(term, self._raw)
 
 

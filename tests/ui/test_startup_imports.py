@@ -53,7 +53,11 @@ NOT_BEFORE_FIRST_FRAME = (
     "html2text",
     "keyring",
     "mailtui.backends.imap",
+    "mailtui.backends.maildir.pattern_sql",  # the first pattern search loads it
     "mailtui.core.compose",
+    "mailtui.core.index.body_search",  # and the email parser with it: a ~b search
+    "mailtui.core.message.mimeparts",
+    "mailtui.core.patterns.body",
     "mailtui.diagnostics",
     "mailtui.sending",
     "mailtui.server",

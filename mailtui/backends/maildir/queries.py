@@ -12,7 +12,7 @@ from array import array
 from collections.abc import Sequence
 
 from mailtui.backends.base import IndexColumn, SearchField
-from mailtui.backends.maildir import names, pattern_sql
+from mailtui.backends.maildir import names
 from mailtui.backends.maildir.header_cache import MaildirHeaderCache
 from mailtui.backends.maildir.refs import RefList
 from mailtui.core.index.columns import ORDER_VERSION
@@ -73,6 +73,8 @@ def search(
     keys = keys_of(refs)
     digest = listing_digest(keys)
     if not isinstance(field, str):
+        from mailtui.backends.maildir import pattern_sql  # on the first pattern, not at start-up
+
         simple = pattern_sql.as_field_search(field)
         if simple is None:
             return pattern_sql.search(cache, folder, keys, field, lambda: _ref_times(refs), digest)

@@ -16,7 +16,7 @@ from mailtui.core.index.body_search import body_contains
 from mailtui.core.message.decode import decode_bytes
 from mailtui.core.message.header_block import split_message
 from mailtui.core.message.mimeparts import content_type, part_bytes
-from mailtui.core.patterns.nodes import Text
+from mailtui.core.patterns.nodes import Text, text_matches
 from mailtui.core.patterns.safe_regex import MAX_TEXT
 
 _MAX_PARTS = 100
@@ -38,15 +38,6 @@ def body_matches(term: Text, raw: bytes) -> bool:
     if term.plain and not term.case_sensitive:
         return body_contains(raw, term.text)
     return any(text_matches(term, text) for text in body_texts(raw))
-
-
-def text_matches(term: Text, text: str) -> bool:
-    """One text against a term: substring or regular expression, with the term's case rule."""
-    if term.regex is not None:
-        return term.regex.search(text if term.case_sensitive else text.lower()) is not None
-    if term.case_sensitive:
-        return term.text in text
-    return term.text.lower() in text.lower()
 
 
 def header_lines(raw: bytes) -> list[str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Protocol
 
 from mailtui.core.models import Envelope, Flag
-from mailtui.core.patterns.body import text_matches
 from mailtui.core.patterns.nodes import (
     MESSAGE_FIELDS,
     And,
@@ -26,6 +25,7 @@ from mailtui.core.patterns.nodes import (
     State,
     Text,
     needs_message,
+    text_matches,
 )
 
 

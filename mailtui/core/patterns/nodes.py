@@ -158,3 +158,12 @@ def index_answerable(node: Node) -> bool:
         if isinstance(n, Text) and n.field in MESSAGE_FIELDS:
             return False
     return True
+
+
+def text_matches(term: Text, text: str) -> bool:
+    """One text against a term: substring or regular expression, with the term's case rule."""
+    if term.regex is not None:
+        return term.regex.search(text if term.case_sensitive else text.lower()) is not None
+    if term.case_sensitive:
+        return term.text in text
+    return term.text.lower() in text.lower()
