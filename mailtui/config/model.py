@@ -167,6 +167,8 @@ class UIConfig:
     language: Language = "en"
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s)
     trusted_authserv_ids: tuple[str, ...] = ()
+    # MIME type (or "text/*") -> command for an attachment, before mailcap: "pdftotext %s -".
+    viewers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

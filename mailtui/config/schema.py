@@ -29,7 +29,7 @@ from mailtui.config.toml_lines import Checker, join_path
 
 _TOP_KEYS = ("ui", "diagnostics", "compose", "account")
 _COMPOSE_KEYS = ("ask_no_subject", "ask_no_attachment", "no_attachment_regex")
-_UI_KEYS = ("theme", "language", "trusted_authserv_ids", "keys")
+_UI_KEYS = ("theme", "language", "trusted_authserv_ids", "keys", "viewers")
 _DIAGNOSTICS_KEYS = ("dns_server", "trusted_hosts", "blocklists")
 _ACCOUNT_KEYS = (
     "name", "from", "realname", "signature", "maildir", "imap", "smtp", "delete", "trash_folder",
@@ -93,12 +93,19 @@ def _parse_ui(c: Checker, t: dict[str, Any]) -> UIConfig:
             keys[binding] = key
         else:
             c.problem(f"ui.keys.{binding}", f'expected a key name such as "x" or "ctrl+d", got {key!r}')
+    viewers: dict[str, str] = {}
+    for ctype, command in (c.table(t, "ui", "viewers") or {}).items():
+        if isinstance(command, str) and command.strip() and "/" in ctype:
+            viewers[ctype.lower()] = command
+        else:
+            c.problem(f"ui.viewers.{ctype}", f'expected "type/subtype" = "command %s", got {command!r}')
     default = UIConfig()
     return UIConfig(
         theme=c.string(t, "ui", "theme") or default.theme,
         language=c.choice(t, "ui", "language", ("en", "zh"), default.language),
         keys=keys,
         trusted_authserv_ids=c.string_list(t, "ui", "trusted_authserv_ids"),
+        viewers=viewers,
     )
 
 
