@@ -164,7 +164,8 @@ async def test_threads_toggle_indents_replies(tmp_path: Path) -> None:
         text = [index.row_text(i) for i in range(12)]
         # 1199..1193 are threads of their own, then topic 1190 with its two replies under it.
         assert "topic 1199" in text[0] and "topic 1193" in text[6]
-        assert "topic 1190" in text[7] and "└>Re: topic 1190" in text[8] and "└>Re: topic 1190" in text[9]
+        # two replies to it: the first with a later sibling (├>), the last a corner (└>)
+        assert "topic 1190" in text[7] and "├>Re: topic 1190" in text[8] and "└>Re: topic 1190" in text[9]
         assert index.depth(index.rows[8].key) == 1 and index.depth(index.rows[7].key) == 0
         await pilot.press("ctrl+t")
         await settle(pilot)
@@ -194,7 +195,7 @@ async def test_collapse_one_thread_and_all_threads(tmp_path: Path) -> None:
         assert index.cursor == 7  # on the collapsed thread's first message
         await pilot.press("z")
         await pilot.pause()
-        assert index.row_count == COUNT and "└>Re: topic 1190" in index.row_text(8)
+        assert index.row_count == COUNT and "├>Re: topic 1190" in index.row_text(8)
         await pilot.press("Z")  # every thread: 120 threads of three, 960 messages in all
         await pilot.pause()
         assert index.row_count == COUNT - 240 and "(+2) topic 1190" in index.row_text(7)

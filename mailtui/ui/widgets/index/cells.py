@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import time
 
+from rich.cells import set_cell_size
+
 from mailtui.core.models import Envelope, Flag
 from mailtui.core.sanitize import invisible_marks
 
@@ -82,3 +84,11 @@ def flag_cells(env: Envelope, tagged: bool = False) -> str:
 def pending_flag_cells(tagged: bool) -> str:
     """The flag column of a row whose headers have not arrived: only the tag is known."""
     return "   *   " if tagged else " " * FLAG_WIDTH
+
+
+def row_line(flags: str, date: str, sender: str, subject: str, size: str, width: int) -> str:
+    """One index row cut to `width` cells: flags, date, sender (20 cells, 16 under 90
+    columns), the subject in what is left, the size right-aligned in 5."""
+    from_width = 20 if width >= 90 else 16
+    subject_width = max(width - (FLAG_WIDTH + 1 + 10 + 1 + from_width + 1 + 1 + 5), 1)
+    return f"{flags} {date} {set_cell_size(sender, from_width)} {set_cell_size(subject, subject_width)} {size:>5}"

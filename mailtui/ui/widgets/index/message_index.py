@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -25,20 +24,20 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from mailtui.backends.base import CompactRefs
 from mailtui.core.models import Envelope, Flag, MessageRef
 from mailtui.core.sanitize import clean_line
 from mailtui.ui.widgets.index.cells import (
-    FLAG_WIDTH,
     display_sender,
     display_subject,
     flag_cells,
     format_date,
     format_size,
     pending_flag_cells,
+    row_line,
 )
 from mailtui.ui.widgets.index.folding import ThreadFolding
-from mailtui.ui.widgets.index.limit import limited
+from mailtui.ui.widgets.index.limit import limited, refs_of, row_of, without
+from mailtui.ui.widgets.index.tree import in_order, tree_prefix
 
 CACHE_SIZE = 5000
 
@@ -203,7 +202,10 @@ class MessageIndex(ScrollView, can_focus=True):
         """Show only `matches` (search results), or everything again with None."""
         keep = self.current_ref.key if self.current_ref else None
         self._filtered = matches is not None
-        self._rows = self._unfiltered() if matches is None else list(matches)
+        if matches is None:
+            self._rows = self._unfiltered()
+        else:  # in the view's order: a threaded search is drawn top-down, as the folder
+            self._rows = list(matches) if self._ordered is None else in_order(self._ordered, matches)
         self._place_cursor(keep)
 
     def set_limit(self, keys: frozenset[str] | None) -> None:
@@ -288,20 +290,12 @@ class MessageIndex(ScrollView, can_focus=True):
 
     def tagged_refs(self) -> list[MessageRef]:
         """Tagged messages, newest first."""
-        return self._refs_of(self._tagged)
+        return refs_of(self._refs, self._tagged)
 
     def marked_deleted_refs(self) -> list[MessageRef]:
         """Messages marked deleted (delete_mode "mark"), newest first."""
         # Only loaded envelopes can carry the flag: walk those, not every ref of a 100k folder.
-        return self._refs_of({key for key, env in self._envelopes.items() if Flag.DELETED in env.flags})
-
-    def _refs_of(self, wanted: set[str]) -> list[MessageRef]:
-        if not wanted:
-            return []
-        keys = getattr(self._refs, "keys", None)
-        if callable(keys):  # a RefList: compare key strings, build refs only for hits
-            return [self._refs[i] for i, k in enumerate(keys()) if k in wanted]
-        return [r for r in self._refs if r.key in wanted]
+        return refs_of(self._refs, {key for key, env in self._envelopes.items() if Flag.DELETED in env.flags})
 
     def add_envelopes(self, envelopes: Iterable[Envelope], requested: Iterable[str] = ()) -> None:
         """Store fetched envelopes and draw their rows."""
@@ -335,10 +329,10 @@ class MessageIndex(ScrollView, can_focus=True):
     def remove_keys(self, keys: Iterable[str]) -> None:
         """Drop messages that left the folder; the cursor stays on the same row number."""
         gone = set(keys)
-        self._refs = _without(self._refs, gone)
+        self._refs = without(self._refs, gone)
         if self._ordered is not None:
-            self._ordered = _without(self._ordered, gone)
-        self._rows = _without(self._rows, gone) if self._filtered else self._unfiltered()
+            self._ordered = without(self._ordered, gone)
+        self._rows = without(self._rows, gone) if self._filtered else self._unfiltered()
         if self._tagged & gone:
             self._tagged -= gone
             self.post_message(self.TagsChanged(len(self._tagged)))
@@ -349,16 +343,7 @@ class MessageIndex(ScrollView, can_focus=True):
 
     def _place_cursor(self, keep_key: str | None) -> None:
         self._update_virtual_size()
-        row = 0
-        if keep_key is not None:
-            keys = getattr(self._rows, "keys", None)
-            if callable(keys):  # a RefList: search the key strings
-                try:
-                    row = keys().index(keep_key)
-                except ValueError:
-                    row = self.cursor
-            else:
-                row = next((i for i, r in enumerate(self._rows) if r.key == keep_key), self.cursor)
+        row = 0 if keep_key is None else row_of(self._rows, keep_key, self.cursor)
         self.cursor = min(row, max(len(self._rows) - 1, 0))
         self.refresh()
         self._schedule_request()
@@ -443,7 +428,6 @@ class MessageIndex(ScrollView, can_focus=True):
                 self._schedule_request()
             env = self._stale.get(ref.key)
         style = self._row_style(row, env)
-        from_width = 20 if width >= 90 else 16
         if env is None:
             flags = pending_flag_cells(ref.key in self._tagged)
             date, sender, subject, size = format_date(ref.timestamp or None), "…", "", ""
@@ -454,19 +438,11 @@ class MessageIndex(ScrollView, can_focus=True):
             if ref.key in folding.hidden_unread and flags[0] == " ":
                 flags = "N" + flags[1:]  # a collapsed thread with unread replies, as in mutt
             sender, subject = clean_line(display_sender(env)), clean_line(display_subject(env))
-            depth = folding.depth.get(ref.key, 0)
-            if depth:
-                # Replies indented under their parent, as mutt's thread tree (at most 8 levels).
-                subject = "  " * (min(depth, 8) - 1) + "└>" + subject
+            if folding.depth.get(ref.key, 0):  # replies under their parent, as mutt's tree
+                subject = tree_prefix(self._rows, row, folding.depth) + subject
             elif ref.key in folding.hidden:
                 subject = f"(+{folding.hidden[ref.key]}) {subject}"  # a collapsed thread
-        fixed = FLAG_WIDTH + 1 + 10 + 1 + from_width + 1 + 1 + 5
-        subject_width = max(width - fixed, 1)
-        text = (
-            f"{flags} {date} {set_cell_size(sender, from_width)} "
-            f"{set_cell_size(subject, subject_width)} {size:>5}"
-        )
-        return [Segment(text, style)]
+        return [Segment(row_line(flags, date, sender, subject, size, width), style)]
 
     # -- cursor -----------------------------------------------------------------
     def validate_cursor(self, value: int) -> int:
@@ -509,10 +485,3 @@ class MessageIndex(ScrollView, can_focus=True):
             self.cursor = row
             if event.chain >= 2:
                 self.action_open()
-
-
-def _without(refs: Sequence[MessageRef], gone: set[str]) -> Sequence[MessageRef]:
-    """`refs` minus the keys in `gone` (a RefList stays a RefList: no MessageRef built)."""
-    if isinstance(refs, CompactRefs):
-        return refs.take([i for i, k in enumerate(refs.keys()) if k not in gone])
-    return [r for r in refs if r.key not in gone]

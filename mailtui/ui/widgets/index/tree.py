@@ -1,0 +1,57 @@
+"""The thread tree as drawn in the index: `├>` `└>` and `│` continuation lines, as mutt draws them.
+
+`tree_prefix` looks at the rows shown (a search or a limit shows some messages of a thread,
+in thread order) and the depth of each in the whole thread: a reply gets `├>` when a later
+row below it is its sibling (the same depth, before the thread goes shallower), else `└>`;
+each level above it gets `│ ` while a sibling of that level is still to come, else two
+spaces. Depths beyond `MAX_DRAWN` are drawn at that depth. The look-ahead is bounded by
+`LOOKAHEAD` rows, so a huge thread costs the same as a small one per drawn row.
+
+`in_order` puts search results into the order of the view (a thread or a sort), so that a
+threaded search is drawn top-down like the folder, not in the order the scan found them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from mailtui.core.models import MessageRef
+
+MAX_DRAWN = 8
+LOOKAHEAD = 2000
+
+
+def tree_prefix(rows: Sequence[MessageRef], row: int, depth_of: Mapping[str, int]) -> str:
+    """The tree drawn before the subject of `rows[row]` ("" for a thread root)."""
+    depth = min(depth_of.get(rows[row].key, 0), MAX_DRAWN)
+    if depth <= 0:
+        return ""
+    later = _later_siblings(rows, row, depth, depth_of.get)
+    lines = "".join("│ " if later[level] else "  " for level in range(1, depth))
+    return lines + ("├>" if later[depth] else "└>")
+
+
+def _later_siblings(
+    rows: Sequence[MessageRef], row: int, depth: int, depth_of: Callable[[str, int], int]
+) -> list[bool]:
+    """For each level 1..depth: is a row of that level still to come below `row`, before
+    the thread goes above that level?"""
+    later = [False] * (depth + 1)
+    shallowest = depth
+    for j in range(row + 1, min(len(rows), row + 1 + LOOKAHEAD)):
+        d = min(depth_of(rows[j].key, 0), MAX_DRAWN)
+        if d <= 0:
+            break  # the next thread
+        if d <= shallowest:
+            shallowest = d
+            later[d] = True
+            if d == 1:
+                break  # every level above is decided
+    return later
+
+
+def in_order(order: Sequence[MessageRef], matches: Sequence[MessageRef]) -> list[MessageRef]:
+    """`matches` in the order of `order`; matches not in it (new meanwhile) at the end."""
+    wanted = {m.key: m for m in matches}
+    placed = [wanted.pop(r.key) for r in order if r.key in wanted]
+    return placed + list(wanted.values())
