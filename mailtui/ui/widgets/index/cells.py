@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 
 from mailtui.core.models import Envelope, Flag
 from mailtui.core.sanitize import invisible_marks
@@ -91,4 +91,11 @@ def row_line(flags: str, date: str, sender: str, subject: str, size: str, width:
     columns), the subject in what is left, the size right-aligned in 5."""
     from_width = 20 if width >= 90 else 16
     subject_width = max(width - (FLAG_WIDTH + 1 + 10 + 1 + from_width + 1 + 1 + 5), 1)
-    return f"{flags} {date} {set_cell_size(sender, from_width)} {set_cell_size(subject, subject_width)} {size:>5}"
+    return f"{flags} {date} {_cut(sender, from_width)} {_cut(subject, subject_width)} {size:>5}"
+
+
+def _cut(text: str, width: int) -> str:
+    """`text` in exactly `width` cells; a longer one ends in "…" so it is seen to go on."""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(set_cell_size(text, width - 1) + "…", width) if width > 1 else "…"
