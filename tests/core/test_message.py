@@ -224,3 +224,18 @@ def test_format_flowed_body_is_joined() -> None:
         b"This paragraph was \r\nwrapped by the sender.\r\n\r\n> quoted \r\n> line\r\n"
     )
     assert parse_message(raw).body == "This paragraph was wrapped by the sender.\n\n> quoted line"
+
+
+def test_html_emphasis_is_text_not_markdown_markers() -> None:
+    """Issue 15: an HTML-only status mail read "All systems **operational**"."""
+    from mailtui.core.message.view import parse_message
+
+    raw = (
+        b"From: status@example.org\nSubject: status\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n"
+        b"<p>All systems <b>operational</b>, <i>no</i> <strong>incidents</strong>.</p>"
+        b'<p>See <a href="https://status.example.org/">the status page</a>.</p>'
+    )
+    body = parse_message(raw).body
+    assert "All systems operational, no incidents." in body
+    assert "*" not in body and "_no_" not in body
+    assert "https://status.example.org/" in body  # links are kept

@@ -77,6 +77,7 @@ def html_to_text(html: str) -> tuple[str, str | None]:
         converter.body_width = 0  # the pager wraps; html2text's wrapping breaks links
         converter.unicode_snob = True
         converter.ignore_images = True
+        converter.ignore_emphasis = True  # "All systems operational", not "**operational**"
         converter.single_line_break = False
         deadline = time.monotonic() + HTML_BUDGET
         for start in range(0, len(html), _HTML_CHUNK):
