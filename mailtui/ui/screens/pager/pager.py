@@ -82,6 +82,7 @@ class PagerScreen(Screen[str | None]):
         Binding("e", "edit_as_new", "Edit as new", id="edit-as-new", show=False),
         Binding("f", "forward", "Forward", id="forward", show=False),
         Binding("ctrl+f", "forward_attached", "Forward as attachment", id="forward-attached", show=False),
+        Binding("vertical_line", "pipe_message", "Pipe", id="pipe-message", show=False),
     ]
 
     def __init__(
@@ -362,6 +363,12 @@ class PagerScreen(Screen[str | None]):
         from mailtui.ui.diagnostics_actions import open_diagnostics
 
         open_diagnostics(self.app, "headers", raw_message=self.view.raw if self.view else None)
+
+    def action_pipe_message(self) -> None:
+        """Pipe the message (decoded or raw) to a command, its output in a pager (mutt's |)."""
+        from mailtui.ui.screens.pager.pipe import pipe_message
+
+        pipe_message(self)
 
     def action_attachments(self) -> None:
         from mailtui.ui.screens.pager.attachments import AttachmentsDialog
