@@ -75,6 +75,20 @@ def test_wrap_line_counts_cells_not_characters() -> None:
     assert wrap_line("测试邮件x", 5) == [(0, 2), (2, 5)]  # 4 cells, then 4 + 1
 
 
+def test_wrap_line_breaks_at_spaces_not_inside_words() -> None:
+    """Issue 15: `h` cut header lines in the middle of a word."""
+    from mailtui.ui.widgets.pager import wrap_line
+
+    text = "Received: from mail.example.org (mail.example.org [192.0.2.1])"
+    pieces = [text[a:b] for a, b in wrap_line(text, 30)]
+    assert pieces == ["Received: from", "mail.example.org", "(mail.example.org [192.0.2.1])"]
+    assert all(len(p) <= 30 for p in pieces)
+    assert " ".join(pieces) == text  # only the spaces at the breaks are not drawn
+    assert wrap_line("a" * 25, 10) == [(0, 10), (10, 20), (20, 25)]  # no space: cut at the width
+    short = "disk full on db1"
+    assert [short[a:b] for a, b in wrap_line(short, 9)] == ["disk full", "on db1"]
+
+
 async def test_long_lines_wrap_and_huge_bodies_open(maildir: Path) -> None:
     from tests.ui.conftest import BASE_TIME, write_message
 

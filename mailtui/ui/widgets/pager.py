@@ -37,15 +37,28 @@ Line = tuple[str, tuple[Span, ...]]
 
 
 def wrap_line(text: str, width: int) -> list[tuple[int, int]]:
-    """(start, end) offsets of `text` cut into pieces of at most `width` cells."""
+    """(start, end) offsets of `text` cut into pieces of at most `width` cells, at a space
+    when the piece has one (the space at the break is not drawn), else at the width (a URL,
+    a base64 line, text without spaces such as Chinese)."""
     if not text:
         return [(0, 0)]
-    if text.isascii():
-        return [(i, min(i + width, len(text))) for i in range(0, len(text), width)]
-    pieces, start = [], 0
-    for chunk in chop_cells(text, width):
-        pieces.append((start, start + len(chunk)))
-        start += len(chunk)
+    pieces: list[tuple[int, int]] = []
+    start, length, ascii_text = 0, len(text), text.isascii()
+    while start < length:
+        if ascii_text:
+            end = min(start + width, length)
+        else:  # `width` cells hold at most `width` characters
+            end = start + len(chop_cells(text[start : start + width], width)[0])
+        if end >= length:
+            pieces.append((start, length))
+            break
+        space = text.rfind(" ", start, end + 1)
+        if space > start:
+            pieces.append((start, space))
+            start = space + 1
+        else:
+            pieces.append((start, end))
+            start = end
     return pieces
 
 
