@@ -13,12 +13,13 @@ import os
 import sys
 import termios
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar
 
 from textual import on, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from mailtui.backends.base import MailBackend
 from mailtui.config import AccountConfig, Config
@@ -28,6 +29,7 @@ from mailtui.session.services import AccountService
 from mailtui.session.session import Session
 from mailtui.ui.errors import error_text
 from mailtui.ui.messages import ServiceFailed, ServiceStarted
+from mailtui.ui.palette import ThemeKeeper, app_commands
 from mailtui.ui.screens.browser.browser import BrowserScreen
 from mailtui.ui.screens.help import HelpScreen, binding_table
 from mailtui.ui.screens.server.source import ServerSource
@@ -210,6 +212,12 @@ class MailApp(TypeaheadMixin, App[int]):
                 markup=False,
             )
             self.theme = DEFAULT_THEME
+        keeper = ThemeKeeper(self, self.session.config.path, self.theme)  # a theme picked in ctrl+p
+        self.theme_changed_signal.subscribe(self, lambda theme: keeper.theme_changed(theme.name))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """ctrl+p: the app's own actions by name beside Textual's (ui/palette.py)."""
+        return app_commands(self, screen, super().get_system_commands(screen))
 
     def _apply_keymap(self) -> None:
         keys = dict(self.session.config.ui.keys)
