@@ -26,7 +26,7 @@ from mailtui.config import TLS_MODES, AccountConfig, Config, ServerConfig, TLSMo
 from mailtui.core.compose import message_bytes, needs_smtputf8
 from mailtui.core.errors import EX_DATAERR, EX_NOPERM, ConfigError, MailtuiError
 from mailtui.core.exit_codes import exit_code_for_reply
-from mailtui.core.models import Flag
+from mailtui.core.models import Flag, SpecialUse
 from mailtui.core.transcript import Transcript
 from mailtui.paths import data_dir
 from mailtui.sending.dkim_sign import DkimSigning, sign_for_sending
@@ -155,20 +155,28 @@ def _store_in_account(account: AccountConfig, raw: bytes, transcript: Transcript
     from mailtui.core.errors import FolderNotFoundError
 
     backend = open_account(account, transcript)
+    folder = account.sent_folder
     try:
         if account.imap is None:
             raw = raw.replace(b"\r\n", b"\n")  # local files use the platform's line ends
+        if not isinstance(backend, MaildirBackend):
+            # No folder of the configured name: the one the server marks \Sent (RFC 6154:
+            # Gmail's "[Gmail]/Sent Mail", Exchange's "Sent Items"); one that exists wins.
+            folders = backend.list_folders()
+            if all(f.name != folder for f in folders):
+                folder = next((f.name for f in folders if f.special_use == SpecialUse.SENT), folder)
         try:
-            backend.append(account.sent_folder, raw, frozenset({Flag.SEEN}))
+            backend.append(folder, raw, frozenset({Flag.SEEN}))
         except FolderNotFoundError:
             if not isinstance(backend, MaildirBackend):
                 raise
             # Like mutt's "Create =Sent?", without asking: a Sent folder is what the user wants.
-            create_maildirpp(backend.root, account.sent_folder)
-            backend.append(account.sent_folder, raw, frozenset({Flag.SEEN}))
+            create_maildirpp(backend.root, folder)
+            backend.append(folder, raw, frozenset({Flag.SEEN}))
     finally:
         backend.close()
-    return f"{account.name}:{account.sent_folder}"
+    return f"{account.name}:{folder}"
+
 
 
 def keep_locally(folder: str, raw: bytes, flags: str = "") -> Path:
