@@ -33,11 +33,11 @@ from mailtui.ui.messages import (
     RefsListed,
     SearchProgressed,
 )
+from mailtui.ui.screens.browser.attachment_keys import AttachmentKeysScreen
 from mailtui.ui.screens.browser.bulk import BrowserBulk, BulkFinished, TagsFound
 from mailtui.ui.screens.browser.deletes import BrowserDeletes
 from mailtui.ui.screens.browser.folder_search import BrowserSearch
 from mailtui.ui.screens.browser.jobs import BrowserJobs, MessagesRestored
-from mailtui.ui.screens.browser.limit import PatternKeysScreen
 from mailtui.ui.screens.browser.ordering import BrowserOrdering, OrderComputed
 from mailtui.ui.screens.browser.progress import JobProgressed, show_progress
 from mailtui.ui.screens.pager.neighbours import neighbour_row
@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 NARROW_WIDTH = 100  # below this the folder pane hides until `c` (mutt has no sidebar by default)
 
 
-class BrowserScreen(PatternKeysScreen):
+class BrowserScreen(AttachmentKeysScreen):
     """Folders, the message index and the status bar."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
