@@ -47,6 +47,7 @@ class MailApp(TypeaheadMixin, App[int]):
         Binding(
             "S", "server", "Mail server", id="server", show=False, tooltip="The mail server on this host"
         ),
+        Binding("A", "switch_account", "Account", id="switch-account", show=False, tooltip="Open another account"),
     ]
 
     def __init__(
@@ -268,6 +269,11 @@ class MailApp(TypeaheadMixin, App[int]):
             return  # a question or picker is open: answer it first
         if not any(isinstance(screen, ServerScreen) for screen in self.screen_stack):
             self.push_screen(ServerScreen(self.server_source))
+
+    def action_switch_account(self) -> None:
+        from mailtui.ui.accounts import ask_switch
+
+        ask_switch(self)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

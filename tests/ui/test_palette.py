@@ -17,7 +17,7 @@ async def test_the_palette_finds_an_app_action_by_name_and_runs_it(tmp_path: Pat
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         commands = [c.title for c in app.get_system_commands(app.screen)]
-        for name in ("Mail", "Search", "Help", "Quit", "Theme"):
+        for name in ("Mail", "Search", "Help", "Quit", "Theme", "Account"):
             assert name in commands
         assert commands.count("Quit") == 1  # the index's (it asks first), not Textual's too
         await pilot.press("ctrl+p")
