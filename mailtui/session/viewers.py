@@ -133,6 +133,13 @@ def temp_name(name: str) -> str:
     return reduced[:100]
 
 
+def file_name(entry: MailcapEntry, name: str) -> str:
+    """The name for the temp file of `name`: the entry's `nametemplate` (`%s.html`) applied to its stem."""
+    if "%s" not in entry.nametemplate:
+        return name
+    return entry.nametemplate.replace("%s", Path(safe_filename(name)).stem, 1)
+
+
 @contextlib.contextmanager
 def private_file(name: str, data: bytes) -> Iterator[Path]:
     """`data` in a new file readable only by us, in a new 0700 directory; both removed afterwards."""
@@ -228,7 +235,7 @@ def view_captured(
     entry: MailcapEntry, data: bytes, name: str, content_type: str, params: Mapping[str, str] | None = None
 ) -> CommandOutput:
     """Run a copiousoutput viewer on the attachment (temp file or stdin) and capture what it prints."""
-    with private_file(name, data) as path:
+    with private_file(file_name(entry, name), data) as path:
         command = expand(entry.command, filename=str(path), content_type=content_type, params=params or {})
         return run_command(command, b"" if uses_file(entry.command) else data, cwd=path.parent)
 
@@ -237,7 +244,7 @@ def view_in_terminal(
     entry: MailcapEntry, data: bytes, name: str, content_type: str, params: Mapping[str, str] | None = None
 ) -> int:
     """Run an interactive viewer on the attachment with the terminal (the UI has suspended itself)."""
-    with private_file(name, data) as path:
+    with private_file(file_name(entry, name), data) as path:
         command = expand(entry.command, filename=str(path), content_type=content_type, params=params or {})
         if uses_file(entry.command):
             return subprocess.run(command, shell=True, cwd=path.parent, check=False).returncode

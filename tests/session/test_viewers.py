@@ -81,6 +81,15 @@ def test_private_file_is_0600_in_0700_dir_and_removed() -> None:
     assert not kept.exists() and not kept.parent.exists()
 
 
+def test_nametemplate_gives_the_extension() -> None:
+    from mailtui.core.mailcap import MailcapEntry
+
+    entry = MailcapEntry("text/html", "basename %s", copiousoutput=True, nametemplate="%s.html")
+    assert view_captured(entry, b"<p>x</p>", "page.htm", "text/html").output == b"page.html\n"
+    hostile = view_captured(entry, b"", "$(id).htm", "text/html").output
+    assert hostile == b"__id_.html\n"
+
+
 def test_viewer_without_file_reads_stdin() -> None:
     from mailtui.core.mailcap import MailcapEntry
 
