@@ -57,6 +57,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     relay.add_argument(
         "--no-verify", action="store_true", help="do not verify the TLS certificate (lab only)"
     )
+    parser.add_argument(
+        "--ehlo", metavar="NAME", help="the name to send in EHLO (default: [account.smtp] ehlo, else this host's FQDN)"
+    )
     parser.add_argument("--preset", choices=PRESETS, help="send a ready test message instead of stdin")
     parser.add_argument(
         "--size", type=int, default=100_000, metavar="N", help="attachment preset size in bytes"
@@ -123,6 +126,10 @@ def run(args: argparse.Namespace) -> int:
     from mailtui.sending.dkim_sign import dkim_signing
 
     account, server = relay_from_args(args)
+    if args.ehlo:
+        import dataclasses
+
+        server = dataclasses.replace(server, ehlo=args.ehlo)
     from_addr = args.from_addr or (account_from(account) if account is not None else default_from())
     to = ", ".join(args.to)
     cc, bcc = ", ".join(args.cc), ", ".join(args.bcc)

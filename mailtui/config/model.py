@@ -67,6 +67,7 @@ class ServerConfig:
     oauth2_token_command: str | None = None
     timeout: float = DEFAULT_TIMEOUT
     password: PasswordSource = field(default_factory=PasswordSource)
+    ehlo: str | None = None  # SMTP: the name sent in EHLO (None: this host's FQDN, sending/ehlo.py)
 
     @property
     def keyring_user(self) -> str:

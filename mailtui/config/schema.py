@@ -5,6 +5,7 @@ delete_mode, password_* -> PasswordSource). Every problem is collected by a `Che
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import re
 import stat
@@ -322,7 +323,7 @@ def _duration(c: Checker, t: dict[str, Any], path: str, key: str, default: float
 def _parse_server(
     c: Checker, t: dict[str, Any], path: str, kind: ServerKind, account: str, mode: int
 ) -> ServerConfig | None:
-    c.known_keys(t, path, _SERVER_KEYS + (("auth",) if kind == "smtp" else ()))
+    c.known_keys(t, path, _SERVER_KEYS + (("auth", "ehlo") if kind == "smtp" else ()))
     host = c.string(t, path, "host", required=True)
     tls = c.choice(t, path, "tls", TLS_MODES, "ssl")
     port = c.integer(t, path, "port", 1, 65535)
@@ -351,11 +352,15 @@ def _parse_server(
         keyring=c.boolean(t, path, "keyring", True),
     )
     timeout = c.number(t, path, "timeout", DEFAULT_TIMEOUT)
+    ehlo = c.string(t, path, "ehlo") if kind == "smtp" else None
+    if ehlo is not None and not _HOSTNAME.match(ehlo) and not re.fullmatch(r"\[[0-9A-Fa-f.:]+\]", ehlo):
+        c.problem(join_path(path, "ehlo"), f"expected a host name or an [address] literal, got {ehlo!r}")
+        ehlo = None
     if not host:
         if host == "":
             c.problem(join_path(path, "host"), "the host name is empty")
         return None
-    return server_config(
+    server = server_config(
         kind,
         host,
         port,
@@ -370,3 +375,4 @@ def _parse_server(
         timeout=timeout,
         password=password,
     )
+    return dataclasses.replace(server, ehlo=ehlo) if ehlo else server

@@ -61,6 +61,8 @@ def format_config(config: Config) -> str:
             out += [_kv("tls", server.tls)]
             if server.kind == "smtp":
                 out.append(_kv("auth", server.auth))
+                if server.ehlo:
+                    out.append(_kv("ehlo", server.ehlo))
             values: dict[str, object] = {
                 "user": server.user,
                 "tls_verify": server.tls_verify,

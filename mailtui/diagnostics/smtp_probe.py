@@ -38,6 +38,7 @@ from mailtui.diagnostics import probe_messages, tls_info
 from mailtui.diagnostics.probe_session import ProbeError, ProbeSession, Reply, StepResult, StepStatus
 from mailtui.diagnostics.tls_info import TlsInfo
 from mailtui.sending.client import TranscriptSMTP, connection_label
+from mailtui.sending.ehlo import ehlo_name
 from mailtui.sending.smtp import make_tls_context
 
 Stage = Literal["connect", "ehlo", "tls", "auth", "mail", "rcpt", "data"]
@@ -215,7 +216,7 @@ class SmtpProbeSession(ProbeSession[Stage]):
             hostname=s.host, port=s.port, use_tls=s.tls == "ssl",
             start_tls=False,  # STARTTLS is its own stage: never aiosmtplib's opportunistic None
             tls_context=context,
-            timeout=s.timeout, local_hostname=self._ehlo_hostname,
+            timeout=s.timeout, local_hostname=ehlo_name(self._ehlo_hostname or s.ehlo),
         )  # fmt: skip
         try:
             response = await self.client.connect()

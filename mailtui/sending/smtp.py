@@ -26,6 +26,7 @@ from mailtui.core.exit_codes import enhanced_code, exit_code_for_failure
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import Transcript
 from mailtui.sending.client import TranscriptSMTP, connection_label
+from mailtui.sending.ehlo import ehlo_name
 from mailtui.tls import client_context, explain_verify_error, find_verify_error, verify_advice
 
 __all__ = [
@@ -308,6 +309,7 @@ async def send_message(
         start_tls=False,
         tls_context=make_tls_context(server) if server.tls != "none" else None,
         timeout=server.timeout,
+        local_hostname=ehlo_name(server.ehlo),
     )
     stage = "connect"
     try:

@@ -46,6 +46,7 @@ class RecordingHandler:
     drop_in_data: bool = False
     delivered: list[Delivered] = field(default_factory=list)
     logins: list[tuple[str, bytes]] = field(default_factory=list)
+    ehlo_names: list[str] = field(default_factory=list)  # the client's EHLO name, per MAIL
     data_arrived: threading.Event = field(default_factory=threading.Event)
     _hold: threading.Event | None = None
 
@@ -61,6 +62,7 @@ class RecordingHandler:
     async def handle_MAIL(
         self, server: Any, session: Any, envelope: Any, address: str, mail_options: list[str]
     ) -> str:
+        self.ehlo_names.append(session.host_name)
         if self.mail_reply:
             return self.mail_reply
         envelope.mail_from = address
