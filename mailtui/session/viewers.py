@@ -53,9 +53,12 @@ class CommandOutput:
     status: int | None  # the exit status; None when it was stopped
     truncated: bool = False
     timed_out: bool = False
+    stopped: bool = False  # asked to stop (the output screen was closed)
 
     def summary(self) -> str:
         """One line for the output screen: how the command ended."""
+        if self.stopped:
+            return "stopped"
         if self.timed_out:
             return f"stopped after {COMMAND_TIMEOUT:.0f} s"
         if self.truncated:
@@ -178,10 +181,12 @@ def run_command(
     timeout: float = COMMAND_TIMEOUT,
     limit: int = OUTPUT_LIMIT,
     cwd: Path | None = None,
+    stop: threading.Event | None = None,
 ) -> CommandOutput:
     """Run `command` with `sh -c`, `data` on its standard input; its output, bounded in time and size.
 
-    The command runs in its own process group, so stopping it stops what it started.
+    The command runs in its own process group, so stopping it (the time is up, the output
+    too long, or `stop` is set) stops what it started.
     """
     proc = subprocess.Popen(
         command,
@@ -197,7 +202,7 @@ def run_command(
     assert proc.stdout is not None
     chunks: list[bytes] = []
     size = 0
-    truncated = timed_out = False
+    truncated = timed_out = stopped = False
     deadline = time.monotonic() + timeout
     with selectors.DefaultSelector() as selector:
         selector.register(proc.stdout, selectors.EVENT_READ)
@@ -205,6 +210,9 @@ def run_command(
             left = deadline - time.monotonic()
             if left <= 0:
                 timed_out = True
+                break
+            if stop is not None and stop.is_set():
+                stopped = True
                 break
             if not selector.select(timeout=min(left, 0.5)):
                 continue
@@ -216,7 +224,7 @@ def run_command(
             if size > limit:
                 truncated = True
                 break
-    if timed_out or truncated:
+    if timed_out or truncated or stopped:
         _stop(proc)
     else:
         try:
@@ -227,17 +235,22 @@ def run_command(
     proc.stdout.close()
     feeder.join(timeout=1)
     output = b"".join(chunks)[:limit]
-    status = None if timed_out or truncated else proc.returncode
-    return CommandOutput(command, output, status, truncated=truncated, timed_out=timed_out)
+    status = None if timed_out or truncated or stopped else proc.returncode
+    return CommandOutput(command, output, status, truncated=truncated, timed_out=timed_out, stopped=stopped)
 
 
 def view_captured(
-    entry: MailcapEntry, data: bytes, name: str, content_type: str, params: Mapping[str, str] | None = None
+    entry: MailcapEntry,
+    data: bytes,
+    name: str,
+    content_type: str,
+    params: Mapping[str, str] | None = None,
+    stop: threading.Event | None = None,
 ) -> CommandOutput:
     """Run a copiousoutput viewer on the attachment (temp file or stdin) and capture what it prints."""
     with private_file(file_name(entry, name), data) as path:
         command = expand(entry.command, filename=str(path), content_type=content_type, params=params or {})
-        return run_command(command, b"" if uses_file(entry.command) else data, cwd=path.parent)
+        return run_command(command, b"" if uses_file(entry.command) else data, cwd=path.parent, stop=stop)
 
 
 def view_in_terminal(

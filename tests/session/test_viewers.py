@@ -114,6 +114,15 @@ def test_run_command_times_out() -> None:
     assert result.timed_out and result.status is None
 
 
+def test_run_command_stops_when_asked() -> None:
+    import threading
+
+    stop = threading.Event()
+    stop.set()
+    result = run_command("sleep 30", stop=stop)
+    assert result.stopped and result.status is None and result.summary() == "stopped"
+
+
 def test_run_command_command_that_ignores_stdin() -> None:
     result = run_command("head -c 3", os.urandom(1_000_000))
     assert len(result.output) == 3 and result.status == 0

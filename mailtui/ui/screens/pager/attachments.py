@@ -10,6 +10,7 @@ other gets the terminal (the app suspends). `|` pipes it to a command typed at a
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -212,8 +213,8 @@ class AttachmentsDialog(ModalScreen[None]):
             return
         if entry.copiousoutput:
 
-            def job() -> CommandOutput:
-                return view_captured(entry, data, att.filename, att.content_type, params)
+            def job(stop: threading.Event) -> CommandOutput:
+                return view_captured(entry, data, att.filename, att.content_type, params, stop)
 
             self.app.push_screen(PipeOutputScreen(f"{att.filename}: {entry.command}", job))
             return
@@ -254,8 +255,8 @@ class AttachmentsDialog(ModalScreen[None]):
             if request is None:
                 return
 
-            def job() -> CommandOutput:
-                return run_command(request.command, self.attachment_data(att))
+            def job(stop: threading.Event) -> CommandOutput:
+                return run_command(request.command, self.attachment_data(att), stop=stop)
 
             self.app.push_screen(PipeOutputScreen(f"{att.filename} | {request.command}", job))
 

@@ -10,6 +10,7 @@ copiousoutput attachment viewer. Command output, like mail, is data: it is shown
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
@@ -118,10 +119,11 @@ class PipeOutputScreen(Screen[None]):
     PipeOutputScreen #pipe-status { height: 1; padding: 0 1; color: $text-muted; }
     """
 
-    def __init__(self, title: str, job: Callable[[], CommandOutput]) -> None:
+    def __init__(self, title: str, job: Callable[[threading.Event], CommandOutput]) -> None:
         super().__init__()
         self.title_text = title
-        self.job = job
+        self.job = job  # runs in a worker; told to stop when the screen closes
+        self.stop = threading.Event()
 
     def compose(self) -> ComposeResult:
         yield Static(Text(clean_line(self.title_text), no_wrap=True, overflow="ellipsis"), id="pipe-title")
@@ -135,7 +137,7 @@ class PipeOutputScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="pipe", exit_on_error=False)
     def run_job(self) -> None:
-        self.post_message(CommandFinished(self.job()))
+        self.post_message(CommandFinished(self.job(self.stop)))
 
     @on(CommandFinished)
     def _finished(self, message: CommandFinished) -> None:
@@ -151,6 +153,7 @@ class PipeOutputScreen(Screen[None]):
             show_error(self, event.worker.error)
 
     def action_back(self) -> None:
+        self.stop.set()  # a command still running is stopped
         self.dismiss(None)
 
 
@@ -184,14 +187,14 @@ def pipe_message(screen: PagerScreen) -> None:
         if request is None:
             return
 
-        def job() -> CommandOutput:
+        def job(stop: threading.Event) -> CommandOutput:
             if not request.raw:
                 data = decoded_message(view)
             elif is_preview:  # a large IMAP message shown in part: pipe all of it
                 data = session.call(lambda b: b.fetch_raw(folder, ref))
             else:
                 data = view.raw
-            return run_command(request.command, data)
+            return run_command(request.command, data, stop=stop)
 
         screen.app.push_screen(PipeOutputScreen(f"| {request.command}", job))
 
