@@ -11,6 +11,7 @@ import copy
 import email.utils
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email import message_from_bytes, policy
@@ -144,6 +145,63 @@ def parse_address_field(text: str) -> tuple[list[str], list[str]]:
         else:
             valid.append(addr)
     return valid, errors
+
+
+@dataclass(frozen=True)
+class FieldCheck:
+    """An address field as typed, checked: what stops sending, what is said, what is sent."""
+
+    errors: tuple[str, ...]  # sending is refused while there is one
+    notes: tuple[str, ...]  # repaired or resolved items: said, not refused
+    resolved: str  # the field with bare local names replaced by their addresses
+
+
+_BARE_NAME = re.compile(r"^[A-Za-z0-9._%+-]+$")
+
+
+def check_address_field(text: str, resolve: Callable[[str], list[str]] | None = None) -> FieldCheck:
+    """`parse_address_field` plus what an admin types every day.
+
+    A bare local name ("root", as cron and mail(1) address it) is resolved with `resolve`
+    (the aliases file, else @ the account's domain, as `mailtui sendmail` does) when one is
+    given; a missing `>` (`Bob <bob@example.com`) is repaired and said; an address with a
+    space in it (`bob @example.com`) is refused with the address it would be.
+    """
+    errors: list[str] = []
+    notes: list[str] = []
+    resolved: list[str] = []
+    items: list[str] = []
+    for item in _split_items(text):
+        if item.count("<") > item.count(">"):  # an unclosed < swallowed the commas after it
+            items.extend(re.split(r"[,;]", item))
+        else:
+            items.append(item)
+    for item in items:
+        stripped = item.strip()
+        if not stripped:
+            continue
+        if resolve is not None and _BARE_NAME.match(stripped):
+            addresses = resolve(stripped)
+            if addresses and all("@" in a for a in addresses):
+                notes.append(f"{stripped} → {', '.join(addresses)}")
+                resolved.append(", ".join(addresses))
+                continue
+        _, item_errors = parse_address_field(stripped)
+        if item_errors:
+            name, addr = email.utils.parseaddr(stripped)
+            if addr and "<" not in stripped and " " in stripped and not check_addr_spec(addr):
+                item_errors = [f"{stripped!r}: a space inside the address; did you mean {addr}?"]
+            errors.extend(item_errors)
+            resolved.append(stripped)
+            continue
+        if stripped.count("<") != stripped.count(">"):
+            name, addr = email.utils.parseaddr(stripped)
+            fixed = f"{name} <{addr}>" if name else f"<{addr}>"
+            notes.append(f"{stripped!r}: the < > do not pair; it is sent as {fixed}")
+            resolved.append(fixed)
+            continue
+        resolved.append(stripped)
+    return FieldCheck(tuple(errors), tuple(notes), ", ".join(resolved))
 
 
 def _format_field(text: str, field: str) -> list[Address]:

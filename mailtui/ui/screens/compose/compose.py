@@ -162,11 +162,13 @@ class ComposeScreen(ComposeDrafts):
                         value=self.account.name, allow_blank=False, compact=True, id="compose-account",
                     )  # fmt: skip
             yield AddressField("From", d.from_addr, single=True, id="compose-from")
+            resolve = self._resolve_local
             yield AddressField(
-                "To", d.to, placeholder="user@example.org, Name <other@example.org>", id="compose-to"
-            )
-            yield AddressField("Cc", d.cc, id="compose-cc")
-            yield AddressField("Bcc", d.bcc, id="compose-bcc")
+                "To", d.to, placeholder="user@example.org, Name <other@example.org>, root",
+                resolve=resolve, id="compose-to",
+            )  # fmt: skip
+            yield AddressField("Cc", d.cc, resolve=resolve, id="compose-cc")
+            yield AddressField("Bcc", d.bcc, resolve=resolve, id="compose-bcc")
             with Horizontal(classes="compose-row"):
                 yield Label("Subject:")
                 yield Input(d.subject, compact=True, id="compose-subject", select_on_focus=False)
@@ -287,6 +289,20 @@ class ComposeScreen(ComposeDrafts):
 
         self.app.push_screen(PresetDialog(), chosen)
 
+    def _resolve_local(self, name: str) -> list[str]:
+        """A bare local name's addresses: the account's aliases file, else @ its domain (as
+        `mailtui sendmail`); [] when the account has neither (then the name is refused)."""
+        from mailtui.core.errors import ConfigError
+        from mailtui.sending.aliases import read_aliases, resolve_local
+
+        account = self.account
+        try:
+            aliases = read_aliases(account.aliases) if account.aliases else {}
+        except ConfigError:
+            aliases = {}
+        domain = account.local_domain
+        return resolve_local([name], aliases, domain) if (domain or aliases) else []
+
     def _build(self) -> tuple[Draft, Built] | None:
         """Check the fields and build the message; notifies and returns None when it cannot."""
         bad = [f for f in (self.field(n) for n in ("from", "to", "cc", "bcc")) if f.check()]
@@ -297,7 +313,8 @@ class ComposeScreen(ComposeDrafts):
             )  # fmt: skip
             bad[0].input.focus()
             return None
-        draft = self.current_draft()
+        to, cc, bcc = (self.field(n).resolved_value for n in ("to", "cc", "bcc"))
+        draft = dataclasses.replace(self.current_draft(), to=to, cc=cc, bcc=bcc)  # as sent: root resolved
         try:
             sender = envelope_sender(draft)
             message = build_message(draft, message_id_domain=sender.rpartition("@")[2] or "localhost")
