@@ -48,6 +48,7 @@ class MailApp(TypeaheadMixin, App[int]):
             "S", "server", "Mail server", id="server", show=False, tooltip="The mail server on this host"
         ),
         Binding("A", "switch_account", "Account", id="switch-account", show=False, tooltip="Open another account"),
+        Binding("L", "last_send", "Last send", id="last-send", show=False, tooltip="The last send's SMTP conversation"),
     ]
 
     def __init__(
@@ -71,6 +72,7 @@ class MailApp(TypeaheadMixin, App[int]):
         self.services = tuple(services)  # started on mount, stopped on exit (the demo relay)
         self._started: list[AccountService] = []
         self.first_frame_shown = False
+        self.last_send: tuple[str, ...] = ()  # the SMTP conversation of the last send (L)
         self._after_first_frame: list[Callable[[], object]] = []
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -269,6 +271,18 @@ class MailApp(TypeaheadMixin, App[int]):
             return  # a question or picker is open: answer it first
         if not any(isinstance(screen, ServerScreen) for screen in self.screen_stack):
             self.push_screen(ServerScreen(self.server_source))
+
+    def action_last_send(self) -> None:
+        from textual.screen import ModalScreen
+
+        from mailtui.ui.screens.compose.last_send import LastSendDialog
+
+        if isinstance(self.screen, ModalScreen):
+            return  # a question or picker is open: answer it first
+        if not self.last_send:
+            self.notify("Nothing was sent in this session yet.", title="Last send", markup=False)
+            return
+        self.push_screen(LastSendDialog(self.last_send))
 
     def action_switch_account(self) -> None:
         from mailtui.ui.accounts import ask_switch

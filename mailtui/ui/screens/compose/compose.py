@@ -429,10 +429,11 @@ class ComposeScreen(ComposeDrafts):
                 f"Sent copy: {outcome.sent_copy}" if outcome.sent_copy else "No Sent copy was stored."
             )
             self.panel.add_outcome("\n".join(lines + notes), "ok")
+            self.app.last_send = tuple(self.panel.texts)  # type: ignore[attr-defined]  # L shows it
             refused = getattr(outcome.result, "refused", None)
             title = "Sent, but some recipients were refused" if refused else "Message sent"
             why_not = offer_follow(self.app, message.server, outcome, lines + notes)
-            self.notify("\n".join(lines + notes + why_not), title=title,
+            self.notify("\n".join([*lines, *notes, *why_not, "L shows the SMTP conversation."]), title=title,
                         severity="warning" if refused else "information", timeout=10, markup=False)  # fmt: skip
             if outcome.sent_copy:
                 from mailtui.ui.compose_actions import recount_folders
@@ -443,6 +444,7 @@ class ComposeScreen(ComposeDrafts):
             # The notes already name the outbox id and how to retry: say the rest once.
             text = "Not sent now; the message is safe in the outbox and will be retried (ctrl+o retries now)."
             self.panel.add_outcome("\n".join([text, *notes]), "later")
+            self.app.last_send = tuple(self.panel.texts)  # type: ignore[attr-defined]
             self.notify("\n".join([text, *notes]), title="Queued in the outbox", severity="warning",
                         timeout=10, markup=False)  # fmt: skip
             self._close("queued")
