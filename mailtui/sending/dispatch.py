@@ -355,8 +355,10 @@ async def flush_outbox(
     outbox: Outbox | None = None,
     prompt: bool = False,
     on_note: Callable[[str], None] | None = None,
+    only: frozenset[str] | None = None,
 ) -> FlushReport:
-    """Retry due queued messages (all with `force`); a Sent copy for each one delivered."""
+    """Retry due queued messages (all with `force`, just the ids of `only` when given); a Sent
+    copy for each one delivered."""
     box = outbox if outbox is not None else Outbox()
     note = on_note or (lambda _text: None)
 
@@ -385,7 +387,7 @@ async def flush_outbox(
             note(text)
 
     expired = await asyncio.to_thread(expire_outbox, config, box)
-    report = await box.flush(send_fn, force=force)
+    report = await box.flush(send_fn, force=force, only=only)
     report.notices[:0] = expired
     return report
 

@@ -340,8 +340,11 @@ class Outbox:
             return False
         return item.interrupted or item.next_attempt is not None and item.next_attempt <= now
 
-    async def flush(self, send_fn: SendFn, *, force: bool = False) -> FlushReport:
+    async def flush(
+        self, send_fn: SendFn, *, force: bool = False, only: frozenset[str] | None = None
+    ) -> FlushReport:
         """Send due messages with `send_fn(item, raw)`; delivered ones are removed, failures recorded.
+        With `only`, just the messages of those ids (the outbox view's retry of one).
 
         Only one flush runs at a time per outbox (a flock on `.flush.lock`, also across
         processes), so a message is never sent twice by two flushes; a flush that finds the lock
@@ -354,6 +357,8 @@ class Outbox:
         try:
             now = self._clock()
             for item in self.list():  # read once: every item's meta and raw are parsed here
+                if only is not None and item.id not in only:
+                    continue
                 if item.in_flight or not (force or self._is_due(item, now)):
                     report.skipped.append(item.id)
                     continue

@@ -49,6 +49,7 @@ class MailApp(TypeaheadMixin, App[int]):
         ),
         Binding("A", "switch_account", "Account", id="switch-account", show=False, tooltip="Open another account"),
         Binding("L", "last_send", "Last send", id="last-send", show=False, tooltip="The last send's SMTP conversation"),
+        Binding("Q", "outbox", "Outbox", id="outbox", show=False, tooltip="Queued mail: retry or drop"),
     ]
 
     def __init__(
@@ -271,6 +272,14 @@ class MailApp(TypeaheadMixin, App[int]):
             return  # a question or picker is open: answer it first
         if not any(isinstance(screen, ServerScreen) for screen in self.screen_stack):
             self.push_screen(ServerScreen(self.server_source))
+
+    def action_outbox(self) -> None:
+        from textual.screen import ModalScreen
+
+        from mailtui.ui.screens.outbox import open_outbox
+
+        if not isinstance(self.screen, ModalScreen):
+            open_outbox(self)
 
     def action_last_send(self) -> None:
         from textual.screen import ModalScreen

@@ -86,7 +86,7 @@ class StatusBar(Static):
             view,
         ]
         if self.queued:
-            parts.append(f"{self.queued} queued")
+            parts.append(f"{self.queued} queued (Q)")
         if self.busy:
             parts.append("working…")
         return Text("  ".join(p for p in parts if p), no_wrap=True, overflow="ellipsis")
