@@ -58,6 +58,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--no-verify", action="store_true", help="do not verify the TLS certificate (lab only)"
     )
     parser.add_argument(
+        "--dsn",
+        type=_notify,
+        metavar="NOTIFY",
+        help="ask for delivery status notifications: never, or a list of success,failure,delay "
+        "(default: the account's dsn_notify; sent when the relay offers DSN)",
+    )
+    parser.add_argument(
+        "--dsn-ret", type=_ret, metavar="full|hdrs", help="what a notification returns of the message"
+    )
+    parser.add_argument(
         "--ehlo", metavar="NAME", help="the name to send in EHLO (default: [account.smtp] ehlo, else this host's FQDN)"
     )
     parser.add_argument("--preset", choices=PRESETS, help="send a ready test message instead of stdin")
@@ -346,6 +356,7 @@ def deliver(
         outcome = attempt(
             account, server, message, sender, recipients, transcript=args.transcript,
             queue=not args.no_queue, store_sent=store, sent_headers=sent_headers, dkim=dkim,
+            dsn=_dsn_request(args),
         )  # fmt: skip
     except RelayError as exc:
         # a preset is easy to send again: nothing to keep
@@ -436,3 +447,31 @@ def _raw(message: EmailMessage | bytes, sender: str, recipients: list[str]) -> b
     if isinstance(message, bytes):
         return message
     return message_bytes(message, smtputf8=needs_smtputf8(message, sender, recipients))
+
+
+def _notify(text: str) -> str:
+    from mailtui.core.dsn_params import notify_value
+
+    try:
+        return notify_value(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _ret(text: str) -> str:
+    from mailtui.core.dsn_params import ret_value
+
+    try:
+        return ret_value(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _dsn_request(args: argparse.Namespace) -> DsnRequest | None:
+    """--dsn/--dsn-ret, or None (then the account's dsn_notify/dsn_ret apply)."""
+    notify, ret = getattr(args, "dsn", None), getattr(args, "dsn_ret", None)
+    if not (notify or ret):
+        return None
+    from mailtui.sending.smtp import DsnRequest
+
+    return DsnRequest(notify, ret)

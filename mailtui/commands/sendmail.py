@@ -93,10 +93,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _check_notify(value: str) -> str:
-    words = [w.strip().lower() for w in value.split(",") if w.strip()]
-    if words == ["never"] or words and all(w in ("success", "failure", "delay") for w in words):
-        return ",".join(words)
-    raise UsageError(f"-N {value!r}: expected never, or a comma list of success, failure, delay")
+    from mailtui.core.dsn_params import notify_value
+
+    try:
+        return notify_value(value)
+    except ValueError as exc:
+        raise UsageError(f"-N {exc}") from None
 
 
 def _long_option(arg: str, rest: list[str], opts: SendmailOptions) -> None:

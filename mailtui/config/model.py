@@ -144,6 +144,10 @@ class AccountConfig:
     dkim_key: str | None = None
     dkim_selector: str = ""
     dkim_domain: str = ""
+    # Delivery status notifications asked for by default (RFC 3461, msmtp's dsn_notify/dsn_return):
+    # NOTIFY "never" or a list of success, failure, delay; RET "full" or "hdrs". None: the relay's.
+    dsn_notify: str | None = None
+    dsn_ret: str | None = None
 
     @property
     def local_domain(self) -> str:

@@ -27,6 +27,7 @@ from mailtui.config.model import (
     server_config,
 )
 from mailtui.config.toml_lines import Checker, join_path
+from mailtui.core.dsn_params import notify_value, ret_value
 
 _TOP_KEYS = ("ui", "diagnostics", "compose", "account")
 _COMPOSE_KEYS = ("ask_no_subject", "ask_no_attachment", "no_attachment_regex")
@@ -35,7 +36,7 @@ _DIAGNOSTICS_KEYS = ("dns_server", "trusted_hosts", "blocklists")
 _ACCOUNT_KEYS = (
     "name", "from", "realname", "signature", "maildir", "imap", "smtp", "delete", "trash_folder",
     "sent_folder", "drafts_folder", "mark_seen_on_open", "subscribed_only", "aliases", "domain", "save_sent",
-    "queue_lifetime", "dkim_key", "dkim_selector", "dkim_domain", "logfile",
+    "queue_lifetime", "dkim_key", "dkim_selector", "dkim_domain", "logfile", "dsn_notify", "dsn_ret",
 )  # fmt: skip
 # A host name as DNS allows it (labels of letters, digits and inner hyphens), trailing dot optional.
 _HOSTNAME = re.compile(
@@ -231,10 +232,25 @@ def _parse_account(c: Checker, t: dict[str, Any], path: str, mode: int) -> Accou
         save_sent=c.boolean(t, path, "save_sent", False) if "save_sent" in t else None,
         queue_lifetime=_duration(c, t, path, "queue_lifetime", DEFAULT_QUEUE_LIFETIME),
         **_dkim(c, t, path),
+        **_dsn(c, t, path),
     )
     if not name or from_address is None:
         return None
     return account
+
+
+def _dsn(c: Checker, t: dict[str, Any], path: str) -> dict[str, Any]:
+    """dsn_notify and dsn_ret, checked as sendmail's -N and -R are."""
+    out: dict[str, Any] = {}
+    for key, check in (("dsn_notify", notify_value), ("dsn_ret", ret_value)):
+        value = c.string(t, path, key)
+        if value is None:
+            continue
+        try:
+            out[key] = check(value)
+        except ValueError as exc:
+            c.problem(join_path(path, key), str(exc))
+    return out
 
 
 def _dkim(c: Checker, t: dict[str, Any], path: str) -> dict[str, Any]:

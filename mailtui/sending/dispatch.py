@@ -259,6 +259,8 @@ async def send_or_queue(
     With `dkim` (`dkim_sign.dkim_signing`) the message is signed first, so what is queued,
     sent and kept is the signed message; a DkimSigningError sends nothing.
     """
+    if dsn is None and account is not None and (account.dsn_notify or account.dsn_ret):
+        dsn = DsnRequest(account.dsn_notify, account.dsn_ret)  # the account's default request
     notes: list[str] = []
     raw = _wire_bytes(message, sender, recipients)
     if dkim is not None:

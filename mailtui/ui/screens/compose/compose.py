@@ -92,6 +92,7 @@ class ComposeScreen(ComposeDrafts):
         ),
         Binding("f2", "preview", "Preview", id="compose-preview", priority=True),
         Binding("f3", "presets", "Tests", id="compose-presets", priority=True, tooltip="Test-mail presets"),
+        Binding("f4", "dsn", "DSN", id="compose-dsn", priority=True, show=False, tooltip="Delivery reports"),
         Binding("escape", "postpone", "Later", id="compose-postpone", tooltip="Postpone (keep as a draft)"),
         Binding(
             "f8", "discard", "Discard", id="compose-discard", priority=True, tooltip="Discard (press twice)"
@@ -123,6 +124,7 @@ class ComposeScreen(ComposeDrafts):
         self.accounts = self._sending_accounts()
         self.account_name = self.accounts[0].name
         self.initial = draft if draft is not None else new_draft(self.account)
+        self.dsn_notify: str | None = None  # F4; None: the account's dsn_notify
         self.draft_id = draft_id or new_draft_id()
         self.resumed = draft_id is not None
         self.editor_runner: EditorRunner = editor_runner or default_editor_runner
@@ -272,6 +274,16 @@ class ComposeScreen(ComposeDrafts):
             path.unlink(missing_ok=True)
         self.body.focus()
 
+    DSN_CHOICES: ClassVar[tuple[str | None, ...]] = (None, "success,failure,delay", "failure,delay", "never")
+
+    def action_dsn(self) -> None:
+        """F4: which delivery status notifications to ask the relay for (RFC 3461)."""
+        choices = self.DSN_CHOICES
+        self.dsn_notify = choices[(choices.index(self.dsn_notify) + 1) % len(choices)]
+        default = self.account.dsn_notify or "the relay's default"
+        said = self.dsn_notify or f"the account's ({default})"
+        self.notify(f"Delivery reports: {said}. F4 changes it.", title="DSN", markup=False)
+
     def action_presets(self) -> None:
         from mailtui.ui.screens.compose.drafts import PresetDialog
 
@@ -359,7 +371,10 @@ class ComposeScreen(ComposeDrafts):
                 title="Not sent", severity="error", markup=False,
             )  # fmt: skip
             return
-        job = SendJob(self.account, server, *built[1], sent_headers=bcc_header(built[0]))
+        from mailtui.sending.smtp import DsnRequest
+
+        dsn = DsnRequest(self.dsn_notify, self.account.dsn_ret) if self.dsn_notify else None
+        job = SendJob(self.account, server, *built[1], sent_headers=bcc_header(built[0]), dsn=dsn)
         if job.server.port == 0:
             self.notify("The relay has not started yet; try again in a moment.", severity="warning")
             return

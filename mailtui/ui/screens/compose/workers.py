@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from mailtui.sending.dispatch import SendOutcome
+    from mailtui.sending.smtp import DsnRequest
     from mailtui.session.session import Session
     from mailtui.ui.screens.compose.draft_keeper import DraftKeeper
 
@@ -102,6 +103,7 @@ class SendJob:
     sender: str
     recipients: tuple[str, ...]
     sent_headers: bytes = b""  # Bcc, for the Sent copy only
+    dsn: DsnRequest | None = None  # F4's choice; None: the account's dsn_notify/dsn_ret
 
 
 @dataclass
@@ -206,7 +208,7 @@ class ComposeWorkers(Screen[object]):
             outcome = await send_or_queue(
                 job.account, job.server, job.message, sender=job.sender, recipients=list(job.recipients),
                 transcript=self.session.transcript, password=password, oauth2_token=token,
-                sent_headers=job.sent_headers, dkim=dkim_signing(job.account),
+                sent_headers=job.sent_headers, dkim=dkim_signing(job.account), dsn=job.dsn,
             )  # fmt: skip
         except MailtuiError as exc:
             self.post_message(SendFailed(exc))
