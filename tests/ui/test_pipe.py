@@ -88,3 +88,31 @@ async def test_hostile_message_text_in_the_command_is_harmless(tmp_path: Path, m
         await _pipe(pilot, app, f"cd {tmp_path} && cat")
         assert "touch PWNED" in screen_text(app)
     assert not (tmp_path / "PWNED").exists()
+
+
+async def test_closing_the_output_stops_the_command(maildir: Path, tmp_path: Path) -> None:
+    import os
+
+    pidfile = tmp_path / "pid"
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    app = make_app(maildir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_disk_report(pilot)
+        await pilot.press("vertical_line")
+        await wait_until(pilot, lambda: isinstance(app.screen, PipeDialog), what="the pipe prompt")
+        app.screen.query_one("#pipe-command", Input).value = f"echo $$ > {pidfile}; sleep 60"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: pidfile.exists() and pidfile.read_text().strip(), what="the command")
+        pid = int(pidfile.read_text())
+        assert "running…" in screen_text(app)
+        await pilot.press("q")
+        await wait_until(pilot, lambda: isinstance(app.screen, PagerScreen), what="back in the pager")
+        # Well under the 30 s command timeout, which would end it anyway.
+        await wait_until(pilot, lambda: not alive(pid), timeout=15, what="the command to be stopped")
