@@ -142,6 +142,7 @@ def _send_account(relay: MsmtpAccount) -> AccountConfig:
     return AccountConfig(
         name=relay.name, from_address=relay.from_address or default_from(), smtp=relay.smtp,
         maildir=local_spool(), aliases=relay.aliases, domain=relay.domain, save_sent=False, logfile=relay.logfile,
+        dsn_notify=relay.dsn_notify, dsn_ret=relay.dsn_ret,
     )  # fmt: skip
 
 

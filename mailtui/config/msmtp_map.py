@@ -20,6 +20,7 @@ from mailtui.config.mutt import Origin, Setting
 USED = frozenset({
     "host", "port", "from", "user", "password", "passwordeval", "auth", "tls", "tls_starttls",
     "tls_trust_file", "tls_certcheck", "aliases", "logfile", "logfile_time_format", "timeout", "domain",
+    "dsn_notify", "dsn_return",
 })  # fmt: skip
 _OAUTH = ("oauthbearer", "xoauth2")
 # What mailtui does instead of the msmtp settings it does not take.
@@ -30,8 +31,6 @@ _INSTEAD = {
     "syslog": "not used: mailtui sendmail logs to the account's logfile only",
     "auto_from": "not used: the envelope sender is the account's from (or -f)",
     "maildomain": "not used: the envelope sender is the account's from (or -f)",
-    "dsn_notify": "not used by default: pass -N to mailtui sendmail",
-    "dsn_return": "not used by default: pass -R to mailtui sendmail",
     "keepbcc": "not honoured: Bcc headers are always removed",
     "protocol": "only SMTP is spoken (no LMTP)",
     "proxy_host": "not supported: mailtui connects directly",
@@ -49,6 +48,8 @@ class MsmtpAccount:
     domain: str = ""
     logfile: str | None = None
     log_time_format: str | None = None  # strftime format of the log's stamp; "none": no stamp
+    dsn_notify: str | None = None  # msmtp's dsn_notify / dsn_return, as mailtui's dsn_notify / dsn_ret
+    dsn_ret: str | None = None
     origins: dict[str, Origin] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     inline_password: bool = False
@@ -153,7 +154,30 @@ def map_account(name: str, s: dict[str, Setting], rc_path: Path) -> MsmtpAccount
         aliases=get("aliases", "aliases"),
         logfile=get("logfile", "logfile"),
         log_time_format=get("logfile_time_format"),
+        dsn_notify=_dsn(s, "dsn_notify", "dsn_notify", origins, warnings),
+        dsn_ret=_dsn(s, "dsn_return", "dsn_ret", origins, warnings),
         origins=origins,
         warnings=warnings,
         inline_password=inline is not None,
     )
+
+
+def _dsn(
+    s: dict[str, Setting], key: str, target: str, origins: dict[str, Origin], warnings: list[str]
+) -> str | None:
+    """msmtp's dsn_notify (off, never, success,failure,delay) / dsn_return (off, full, headers)."""
+    from mailtui.core.dsn_params import notify_value, ret_value
+
+    setting = s.get(key)
+    if setting is None or not setting.value or setting.value.strip().lower() == "off":
+        return None
+    text = setting.value.strip().lower()
+    try:
+        value = (
+            notify_value(text) if key == "dsn_notify" else ret_value("hdrs" if text == "headers" else text)
+        )
+    except ValueError as err:
+        warnings.append(f"{setting.origin}: {key}: {err}; not used")
+        return None
+    origins[target] = setting.origin
+    return value

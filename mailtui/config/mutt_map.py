@@ -156,6 +156,8 @@ class MuttMapper:
             drafts_folder=drafts or d.drafts_folder, save_sent=save_sent,
             aliases=relay.aliases if relay else None, domain=relay.domain if relay else "",
             logfile=relay.logfile if relay else None,
+            dsn_notify=relay.dsn_notify if relay else None,
+            dsn_ret=relay.dsn_ret if relay else None,
         )  # fmt: skip
 
     def _from(self, relay: MsmtpAccount | None) -> str:

@@ -210,3 +210,19 @@ def test_an_account_without_a_password_says_where_mailtui_looks(home):
         ":4: account default: no password or passwordeval" in w and "mailtui passwd default smtp" in w
         for w in config.warnings
     )
+
+
+def test_dsn_settings_become_the_accounts_dsn_defaults(home):
+    rc = RC.replace("tls_starttls off\n", "tls_starttls off\ndsn_notify failure,delay\ndsn_return headers\n")
+    config = import_setup(None, write(home / ".msmtprc", rc))
+    gmail = config.account("gmail")
+    assert (gmail.dsn_notify, gmail.dsn_ret) == ("failure,delay", "hdrs")
+    assert str(config.origins["account[1].dsn_notify"]).endswith(":15")
+    bad = import_setup(
+        None,
+        write(
+            home / ".msmtprc", RC.replace("tls_starttls off\n", "tls_starttls off\ndsn_notify sometimes\n")
+        ),
+    )
+    assert bad.account("gmail").dsn_notify is None
+    assert any(":15: dsn_notify: 'sometimes': expected never" in w for w in bad.warnings)
