@@ -82,9 +82,26 @@ def explain_verify_error(exc: ssl.SSLCertVerificationError) -> VerifyFailure:
     return VerifyFailure("other", f"certificate verification failed: {detail}", detail, exc.verify_code)
 
 
-def verify_advice(failure: VerifyFailure, table: str) -> str:
-    """What would fix `failure`, naming the config `table` where ca_file would go."""
-    return _ADVICE[failure.kind].format(table=table)
+# The same advice for a server named on the command line (`-f imaps://...`, `send --server`):
+# there is no config table to edit, only flags.
+_FLAG_ADVICE: dict[VerifyKind, str] = {
+    **_ADVICE,
+    "self-signed": (
+        "If you trust this server, give --ca-file /path/to/its-certificate.pem (its certificate or "
+        "its CA); --no-verify accepts any certificate and is not recommended."
+    ),
+    "unknown-ca": (
+        "If you trust the issuer, give --ca-file /path/to/the-ca.pem; a server that omits its "
+        "intermediate certificate must send the full chain."
+    ),
+    "other": "If this is the certificate you expect, give --ca-file /path/to/its-certificate.pem.",
+}
+
+
+def verify_advice(failure: VerifyFailure, table: str, *, flags: bool = False) -> str:
+    """What would fix `failure`, naming the config `table` where ca_file would go (with
+    `flags`, the command-line options instead: the server was given on the command line)."""
+    return (_FLAG_ADVICE if flags else _ADVICE)[failure.kind].format(table=table)
 
 
 def find_verify_error(exc: BaseException | None) -> ssl.SSLCertVerificationError | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from mailtui.config.load import load_config
 from mailtui.config.model import (
+    ADHOC_ACCOUNTS,
     DEFAULT_PORTS,
     DEFAULT_QUEUE_LIFETIME,
     DEFAULT_TLS,
@@ -32,7 +33,7 @@ from mailtui.config.toml_lines import ConfigProblem, InvalidConfigError
 from mailtui.core.errors import ConfigError
 
 __all__ = [
-    "DEFAULT_PORTS", "DEFAULT_QUEUE_LIFETIME", "DEFAULT_TLS", "TLS_MODES",
+    "ADHOC_ACCOUNTS", "DEFAULT_PORTS", "DEFAULT_QUEUE_LIFETIME", "DEFAULT_TLS", "TLS_MODES",
     "AccountConfig", "ComposeConfig", "Config", "ConfigError", "ConfigProblem", "DeleteMode", "DiagnosticsConfig", "InvalidConfigError", "Language",
     "PasswordSource", "ServerKind", "TLSMode",
     "ServerConfig", "UIConfig", "default_port", "format_config", "load_config", "server_config", "table_of",

@@ -78,6 +78,24 @@ class ServerConfig:
         """Where this server is configured, for messages: `[account.smtp] of account "work"`."""
         return table_of(self.account, self.kind)
 
+    @property
+    def from_command_line(self) -> bool:
+        """Named by flags, not by the config (`send --server`, `-f imaps://...`): advice names flags."""
+        return self.account in ADHOC_ACCOUNTS
+
+    @property
+    def password_origin(self) -> str:
+        """Where the password came from, for advice after a refused login."""
+        if self.from_command_line:
+            return "the password in $MAILTUI_PASSWORD, or the one typed at the prompt"
+        if self.password.command:
+            return f"what password_command prints ({self.table})"
+        if self.password.env:
+            return f"${self.password.env} (password_env in {self.table})"
+        if self.password.inline is not None:
+            return f"the password in {self.table}"
+        return f"the keyring entry (service mailtui, user {self.keyring_user}; mailtui passwd {self.account} sets it)"
+
 
 def server_config(
     kind: ServerKind,
@@ -107,6 +125,11 @@ def server_config(
         allow_plaintext_auth=allow_plaintext_auth, oauth2_token_command=oauth2_token_command,
         timeout=DEFAULT_TIMEOUT if timeout is None else timeout, password=password or PasswordSource(),
     )  # fmt: skip
+
+
+# The account names of servers given on the command line: `send --server` (dispatch.adhoc_server)
+# and `-f imaps://...` (cli.adhoc_imap_account).
+ADHOC_ACCOUNTS = ("adhoc", "-f")
 
 
 def table_of(account: str, kind: str) -> str:

@@ -136,7 +136,8 @@ def _tls_failure(server: ServerConfig, exc: ssl.SSLCertVerificationError) -> Rel
     failure = explain_verify_error(exc)
     return RelayError(
         f"the TLS certificate of {_where(server)} could not be verified: {failure.reason} "
-        f"({failure.detail}). Nothing was sent. {verify_advice(failure, server.table)}",
+        f"({failure.detail}). Nothing was sent. "
+        f"{verify_advice(failure, server.table, flags=server.from_command_line)}",
         temporary=False,
         title="TLS certificate not trusted",
         exit_code=exit_code_for_failure("tls"),
@@ -173,7 +174,7 @@ def _translate(exc: BaseException, server: ServerConfig, stage: str) -> RelayErr
         }.get(type(exc), (f"answered {stage} with an error", "Send failed"))
         hint = ""
         if isinstance(exc, aiosmtplib.SMTPAuthenticationError) and code // 100 == 5:
-            hint = f" Check the user name and password (keyring entry mailtui / {server.keyring_user})."
+            hint = f" Check the user name and the password: {server.password_origin}."
         return RelayError(
             f"{where} {what}: {code} {msg}.{_explain(code, msg)}{hint}",
             temporary=code // 100 == 4 or code < 0, code=code, reply=msg, title=title,
@@ -261,10 +262,15 @@ async def _authenticate(
 
 
 def _plaintext_refused(server: ServerConfig) -> RelayError:
+    fix = (
+        "Use --tls starttls or --tls ssl, or, only on a trusted network path, --allow-plaintext-auth."
+        if server.from_command_line
+        else f"Use tls = \"starttls\" or \"ssl\" for this relay, or, only on a trusted network path, "
+        f"set allow_plaintext_auth = true in {server.table}."
+    )
     return RelayError(
         f"refusing to send the password of {server.user!r} over an unencrypted connection to "
-        f"{_where(server)}. Use tls = \"starttls\" or \"ssl\" for this relay, or, only on a trusted "
-        f"network path, set allow_plaintext_auth = true in {server.table}.",
+        f"{_where(server)}. {fix}",
         temporary=False, title="Plaintext login refused",
     )  # fmt: skip
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mailtui.backends.imap.url import TLSMode
-from mailtui.config import table_of
+from mailtui.config import ADHOC_ACCOUNTS, table_of
 from mailtui.core.errors import ConfigError, TLSError
 from mailtui.core.models import TLSState
 from mailtui.tls import client_context, explain_verify_error, verify_advice
@@ -71,9 +71,10 @@ def tls_verify_error(exc: ssl.SSLCertVerificationError, settings: ImapSettings) 
     """An admin-readable TLSError for a failed certificate check."""
     failure = explain_verify_error(exc)
     table = table_of(settings.account, "imap") if settings.account else "the account's [account.imap] table"
+    flags = settings.account in ADHOC_ACCOUNTS  # -f imaps://...: no config table to point at
     return TLSError(
         f"the TLS certificate of {settings.host}:{settings.port} could not be verified: {failure.reason} "
-        f"({failure.detail}). {verify_advice(failure, table)}"
+        f"({failure.detail}). {verify_advice(failure, table, flags=flags)}"
     )
 
 
