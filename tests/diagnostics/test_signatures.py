@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,12 +46,28 @@ def _gpg(home: Path, *args: str, data: bytes | None = None) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def keyring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    home = tmp_path_factory.mktemp("gnupg")
+def keyring() -> Iterator[Path]:
+    home = Path(tempfile.mkdtemp(prefix="mt-gpg-"))  # short: gpg-agent's socket is made in it
     home.chmod(0o700)
-    _gpg(home, "--passphrase", "", "--quick-gen-key", SIGNER, "ed25519", "sign", "never")
-    yield home
-    subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "all"], capture_output=True, timeout=30)
+    try:
+        _gpg(home, "--passphrase", "", "--quick-gen-key", SIGNER, "ed25519", "sign", "never")
+        yield home
+    finally:
+        subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "all"], capture_output=True, timeout=30)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture
+def short_home() -> Iterator[Path]:
+    """A GnuPG home with a short path: gpg-agent's socket lives in it, and a socket path has at
+    most 107 bytes (pytest's tmp paths under xdist are longer than that)."""
+    home = Path(tempfile.mkdtemp(prefix="mt-gpg-"))
+    home.chmod(0o700)
+    try:
+        yield home
+    finally:
+        subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "all"], capture_output=True, timeout=30)
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def _fingerprint(home: Path) -> str:
@@ -81,8 +98,8 @@ def test_a_good_pgp_mime_signature_names_the_signer_and_fingerprint(keyring: Pat
     assert verdict.key == _fingerprint(keyring)
 
 
-def test_an_own_key_marked_ultimately_trusted_is_good(keyring: Path, tmp_path: Path) -> None:
-    home = tmp_path / "gnupg"
+def test_an_own_key_marked_ultimately_trusted_is_good(keyring: Path, short_home: Path) -> None:
+    home = short_home / "copy"
     shutil.copytree(keyring, home, ignore=shutil.ignore_patterns("S.*"))  # not gpg-agent's sockets
     _gpg(home, "--import-ownertrust", data=f"{_fingerprint(home)}:6:\n".encode())
     try:
@@ -93,15 +110,11 @@ def test_an_own_key_marked_ultimately_trusted_is_good(keyring: Path, tmp_path: P
     assert "ultimately trusted" in verdict.reason
 
 
-def test_an_imported_key_not_certified_gives_a_good_but_untrusted_signature(keyring: Path, tmp_path: Path) -> None:
+def test_an_imported_key_not_certified_gives_a_good_but_untrusted_signature(keyring: Path, short_home: Path) -> None:
     public = _gpg(keyring, "--armor", "--export")
-    home = tmp_path / "gnupg-imported"
-    home.mkdir(mode=0o700)
-    try:
-        _gpg(home, "--import", data=public)
-        (verdict,) = verify_signatures(pgp_mime(keyring), gnupghome=str(home))
-    finally:
-        subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "all"], capture_output=True, timeout=30)
+    home = short_home
+    _gpg(home, "--import", data=public)
+    (verdict,) = verify_signatures(pgp_mime(keyring), gnupghome=str(home))
     assert verdict.status == "untrusted"
     assert verdict.reason.startswith("good signature")
     assert "not certified as the sender's" in verdict.reason
