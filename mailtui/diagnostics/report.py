@@ -106,6 +106,15 @@ def tls_lines(tls: TlsInfo | None) -> list[str]:
             f"  serial       {cert.serial}",
             f"  SHA-256      {cert.sha256}",
         ]
+        if cert.key:
+            out.append(f"  key          {cert.key}")
+    if tls.chain:
+        out.append(f"  chain        {len(tls.chain)} certificate(s) as the server sent them:")
+        for i, link in enumerate(tls.chain):
+            left = f"to {link.not_after[:10]}" if link.days_left >= 0 else f"EXPIRED {link.not_after[:10]}"
+            out.append(f"    #{i} {link.subject_cn or link.subject}  issued by {link.issuer}  {left}  {link.key}")
+    if tls.path:
+        out.append(f"  path         {tls.path}")
     if tls.note:
         out.append(f"  note         {tls.note}")
     return out

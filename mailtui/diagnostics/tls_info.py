@@ -62,6 +62,7 @@ class CertificateInfo:
     self_signed: bool  # issuer == subject
     serial: str
     sha256: str  # fingerprint of the DER, hex with colons
+    key: str = ""  # "RSA 2048", "EC secp256r1", "Ed25519"
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,8 @@ class TlsInfo:
     failure: VerifyFailure | None
     certificate: CertificateInfo | None
     note: str = ""  # e.g. "certificate read in a second, unverified handshake"
+    chain: tuple[CertificateInfo, ...] = ()  # as the server sent it, its own certificate first
+    path: str = ""  # how the chain verified, or where it broke
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,8 @@ class Handshake:
     der: bytes | None
     version: str | None
     cipher: str | None
+    chain: tuple[bytes, ...] = ()  # every certificate the server sent (DER), its own first
+    verified_chain: tuple[bytes, ...] = ()  # the path the verification built, to a trusted root
 
 
 def _name_text(name: x509.Name) -> str:
@@ -116,6 +121,7 @@ def parse_certificate(der: bytes, now: datetime.datetime | None = None) -> Certi
         pass
     not_after = cert.not_valid_after_utc
     digest = hashlib.sha256(der).hexdigest().upper()
+    key = _key_text(cert)
     return CertificateInfo(
         subject_cn=_cn(cert.subject),
         subject=_name_text(cert.subject),
@@ -127,7 +133,48 @@ def parse_certificate(der: bytes, now: datetime.datetime | None = None) -> Certi
         self_signed=cert.issuer == cert.subject,
         serial=f"{cert.serial_number:X}",
         sha256=":".join(digest[i : i + 2] for i in range(0, len(digest), 2)),
+        key=key,
     )
+
+
+def _key_text(cert: x509.Certificate) -> str:
+    """The public key's type and size, as an admin checks it ("RSA 2048", "EC secp384r1")."""
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+
+    try:
+        key = cert.public_key()
+    except (ValueError, TypeError):  # an unsupported or malformed key
+        return "(unreadable key)"
+    if isinstance(key, rsa.RSAPublicKey):
+        return f"RSA {key.key_size}"
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        return f"EC {key.curve.name}"
+    if isinstance(key, ed25519.Ed25519PublicKey):
+        return "Ed25519"
+    if isinstance(key, ed448.Ed448PublicKey):
+        return "Ed448"
+    if isinstance(key, dsa.DSAPublicKey):
+        return f"DSA {key.key_size}"
+    return type(key).__name__
+
+
+def _chain_of(ssl_object: ssl.SSLObject | ssl.SSLSocket, verified: bool) -> tuple[bytes, ...]:
+    """The certificates of the session as DER: what the server sent, or the verified path.
+
+    Python 3.13 has `get_unverified_chain()`/`get_verified_chain()` on SSL objects; 3.10-3.12
+    have them on the private `_sslobj` only. When neither answers, an empty chain (the
+    report then shows the leaf alone, as before)."""
+    name = "get_verified_chain" if verified else "get_unverified_chain"
+    for target in (ssl_object, getattr(ssl_object, "_sslobj", None)):
+        method = getattr(target, name, None)
+        if method is None:
+            continue
+        try:
+            certs = method() or []
+            return tuple(c if isinstance(c, bytes) else c.public_bytes(ssl._ssl.ENCODING_DER) for c in certs)  # type: ignore[attr-defined]
+        except (ValueError, ssl.SSLError, AttributeError):
+            return ()
+    return ()
 
 
 def session_details(ssl_object: ssl.SSLObject | ssl.SSLSocket | None) -> Handshake:
@@ -139,7 +186,12 @@ def session_details(ssl_object: ssl.SSLObject | ssl.SSLSocket | None) -> Handsha
         der = ssl_object.getpeercert(binary_form=True)
     except (ValueError, ssl.SSLError):
         der = None
-    return Handshake(der, ssl_object.version(), cipher[0] if cipher else None)
+    verifying = ssl_object.context.verify_mode != ssl.CERT_NONE
+    return Handshake(
+        der, ssl_object.version(), cipher[0] if cipher else None,
+        chain=_chain_of(ssl_object, verified=False),
+        verified_chain=_chain_of(ssl_object, verified=True) if verifying else (),
+    )  # fmt: skip
 
 
 def certificate_or_none(der: bytes | None) -> CertificateInfo | None:
@@ -235,10 +287,51 @@ def session_info(details: Handshake, server: Endpoint, starttls: StartTLS | None
             )
         except (OSError, ValueError) as exc:
             note += f"; a verifying handshake could not be made: {clean_line(str(exc))}"
+    chain = _decoded(details.chain)
+    if server.tls_verify:
+        trusted = f"the CA file {server.ca_file}" if server.ca_file else "the system's trust store"
+        path = describe_path(_decoded(details.verified_chain), trusted)
+    else:
+        path = describe_break(chain, failure) if failure else "a verifying client would accept this chain"
     return TlsInfo(
         version=details.version, cipher=details.cipher, verify_enabled=server.tls_verify,
         verified=server.tls_verify, failure=failure, certificate=certificate_or_none(details.der), note=note,
+        chain=chain, path=path,
     )  # fmt: skip
+
+
+def _decoded(ders: tuple[bytes, ...]) -> tuple[CertificateInfo, ...]:
+    return tuple(c for c in (certificate_or_none(d) for d in ders) if c is not None)
+
+
+def describe_path(verified: tuple[CertificateInfo, ...], trusted: str) -> str:
+    """How a verified session's chain reached a trusted root."""
+    if not verified:
+        return f"verified against {trusted}"
+    names = " → ".join(c.subject_cn or c.subject for c in verified)
+    return f"verified: {names} (the last one is in {trusted})"
+
+
+def describe_break(chain: tuple[CertificateInfo, ...], failure: VerifyFailure) -> str:
+    """Where the chain the server sent breaks, for `failure`."""
+    if not chain:
+        return f"not verified: {failure.reason}"
+    expired = [(i, c) for i, c in enumerate(chain) if c.days_left < 0]
+    if failure.kind == "expired" and expired:
+        i, cert = expired[0]
+        return f"breaks at #{i} {cert.subject_cn or cert.subject}: expired on {cert.not_after[:10]}"
+    last = chain[-1]
+    if failure.kind == "self-signed" and len(chain) == 1:
+        return f"breaks at #0: {last.subject_cn or last.subject} signs itself and is not in the trust store"
+    if failure.kind in ("unknown-ca", "self-signed"):
+        missing = " (the server sent no intermediate certificate)" if len(chain) == 1 else ""
+        return (
+            f"breaks after #{len(chain) - 1} {last.subject_cn or last.subject}: its issuer {last.issuer} is "
+            f"not in the trust store{missing}"
+        )
+    if failure.kind == "hostname-mismatch":
+        return f"the chain is not at fault: #0 {chain[0].subject_cn or chain[0].subject} does not name this host"
+    return f"not verified: {failure.reason}"
 
 
 def failed_handshake_info(
@@ -262,7 +355,9 @@ def failed_handshake_info(
             version=None, cipher=None, verify_enabled=server.tls_verify, verified=False, failure=failure,
             certificate=None, note=f"the certificate could not be read: {clean_line(str(second))}",
         )  # fmt: skip
+    chain = _decoded(details.chain)
     return TlsInfo(
         version=details.version, cipher=details.cipher, verify_enabled=server.tls_verify, verified=False,
         failure=failure, certificate=certificate_or_none(details.der), note=SECOND_HANDSHAKE_NOTE,
+        chain=chain, path=describe_break(chain, failure) if failure else "",
     )  # fmt: skip
