@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
+from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, RichLog, Select, Static
@@ -31,10 +32,12 @@ from mailtui.diagnostics.imap_probe import (
 )
 from mailtui.diagnostics.report import render_imap
 from mailtui.ui.widgets.diagnostics.probe_form import (
+    SCROLL_BINDINGS,
     configured_password,
     input_value,
     select_choice,
     titled_input,
+    ui_wording,
 )
 
 if TYPE_CHECKING:
@@ -61,6 +64,8 @@ class ConsoleAnswered(Message):
 
 class DiagImapProbe(VerticalScroll):
     """The IMAP probe form, the report and the console."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(SCROLL_BINDINGS)
 
     DEFAULT_CSS = """
     DiagImapProbe Horizontal { height: auto; }
@@ -222,4 +227,5 @@ class DiagImapProbe(VerticalScroll):
         head = f"Next stage: {message.next_stage} (press Step)\n\n" if message.next_stage else ""
         if self.console is not None and message.next_stage == "list":
             head = "Logged in: the console below uses this connection.\n\n"
-        output.update(Text(head + render_imap(message.result, transcript=False)))
+        report = "\n".join(map(ui_wording, render_imap(message.result, transcript=False).splitlines()))
+        output.update(Text(head + report))

@@ -6,9 +6,11 @@ account's server and user (probing another server must not send it there).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Literal, TypeVar
 
+from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Input, Select
 
@@ -27,8 +29,11 @@ def titled_input(
     type: InputType = "text",  # noqa: A002 - Input's own name
     password: bool = False,
 ) -> Input:
-    """An input with its title on the border (and as placeholder when empty)."""
-    widget = Input(value=value, placeholder=title, id=id_, type=type, password=password)
+    """An input with its title on the border (and as placeholder when empty).
+
+    Entering it puts the cursor at the end, it does not select the text: a port 37373 must
+    not become "1" when the user types 1 after Tab (issue 16)."""
+    widget = Input(value=value, placeholder=title, id=id_, type=type, password=password, select_on_focus=False)
     widget.border_title = title
     return widget
 
@@ -54,3 +59,19 @@ def configured_password(own: ServerConfig | None, host: str, user: str | None) -
         return credentials.get_password(own, prompt=False)
     except MailtuiError:
         return None  # the login stage then says that no password was given
+
+
+# Page keys scroll the whole form and its report, whichever input has the focus (priority:
+# Textual's Input takes pageup/pagedown for itself): the verdict at the bottom is reachable
+# at 24 rows.
+SCROLL_BINDINGS = [
+    Binding("pagedown", "page_down", "Page down", show=False, priority=True),
+    Binding("pageup", "page_up", "Page up", show=False, priority=True),
+    Binding("ctrl+end", "scroll_end", "Report end", show=False, priority=True),
+    Binding("ctrl+home", "scroll_home", "Form top", show=False, priority=True),
+]
+
+
+def ui_wording(line: str) -> str:
+    """A report line of the CLI as the UI says it (no exit statuses, no command-line flags)."""
+    return re.sub(r" \(exit \d+\)", "", line)

@@ -13,10 +13,11 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
+from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Select, Static
@@ -26,11 +27,14 @@ from mailtui.core.errors import MailtuiError
 from mailtui.core.transcript import Transcript
 from mailtui.diagnostics.report import render_smtp
 from mailtui.diagnostics.smtp_probe import STAGES, SmtpProbeResult, SmtpProbeSession, Stage
+from mailtui.sending.ehlo import ehlo_name
 from mailtui.ui.widgets.diagnostics.probe_form import (
+    SCROLL_BINDINGS,
     configured_password,
     input_value,
     select_choice,
     titled_input,
+    ui_wording,
 )
 
 if TYPE_CHECKING:
@@ -52,7 +56,7 @@ def result_text(result: SmtpProbeResult, next_stage: str | None) -> Text:
     """The probe report as Text; problem lines bold."""
     head = f"Next stage: {next_stage} (press Step)\n\n" if next_stage else ""
     out = Text(head)
-    for line in render_smtp(result, transcript=False).splitlines():
+    for line in map(ui_wording, render_smtp(result, transcript=False).splitlines()):
         bad = "FAILED" in line or " NO:" in line or "EXPIRED" in line
         out.append(line + "\n", style="bold" if bad else "")
     return out
@@ -60,6 +64,8 @@ def result_text(result: SmtpProbeResult, next_stage: str | None) -> Text:
 
 class DiagSmtpProbe(VerticalScroll):
     """The SMTP probe form, its buttons and the report."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(SCROLL_BINDINGS)
 
     DEFAULT_CSS = """
     DiagSmtpProbe Horizontal { height: auto; }
@@ -91,6 +97,7 @@ class DiagSmtpProbe(VerticalScroll):
         with Horizontal():
             yield titled_input("smtp-from", "MAIL FROM", sender)
             yield titled_input("smtp-to", "RCPT TO", "")
+            yield titled_input("smtp-ehlo", "EHLO name", ehlo_name(s.ehlo if s else None))
             stages = [(f"quit after {st}", st) for st in STAGES]
             yield Select(stages, value=self._default_quit_after(), allow_blank=False, id="smtp-quit-after")
         with Horizontal():
@@ -118,6 +125,7 @@ class DiagSmtpProbe(VerticalScroll):
         quit_after = select_choice(self, "smtp-quit-after", STAGES) or self._default_quit_after()
         password = self.query_one("#smtp-password", Input).value
         sender, recipient = input_value(self, "smtp-from"), input_value(self, "smtp-to")
+        server = dataclasses.replace(server, ehlo=input_value(self, "smtp-ehlo") or None)
         return server, password, sender, recipient, quit_after
 
     @on(Button.Pressed, "#smtp-run")
