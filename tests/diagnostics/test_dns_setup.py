@@ -458,6 +458,9 @@ def _pkcs1_p() -> str:
         ("v=DKIM1; p=" + _pkcs1_p(), 1024, ""),  # a bare PKCS#1 key, as some generators write it
         ("v=DKIM1; t=s:y; p=" + rsa_p(2048), 2048, ""),
     ],
+    # Fixed ids: the keys are generated at collection, and pytest-xdist's workers must
+    # collect the same test names (ids made from random keys differ, and the run stops).
+    ids=["v-not-first", "k-dsa", "no-p", "h-sha1", "s-tlsrpt", "ed25519-size", "rsa-expected", "pkcs1", "t-s-y"],
 )
 def test_dkim_key_records(record: str, bits: int | None, fragment: str) -> None:
     from mailtui.diagnostics.dns_dkim import parse_key_record
