@@ -70,8 +70,7 @@ def run_import(args: argparse.Namespace) -> int:
 
     from mailtui.config.import_toml import import_text
     from mailtui.config.importer import import_setup
-    from mailtui.config.msmtp import find_msmtprc
-    from mailtui.config.mutt import find_muttrc
+    from mailtui.config.setup_files import find_msmtprc, find_muttrc
     from mailtui.paths import config_path
 
     muttrc = args.muttrc.expanduser() if args.muttrc else find_muttrc()

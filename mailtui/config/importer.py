@@ -1,6 +1,6 @@
 """An existing mutt + msmtp setup as a mailtui `Config`, every value with the file:line it came from.
 
-`find_setup()` looks where mutt and msmtp look (`mutt.find_muttrc`, `msmtp.find_msmtprc`);
+`find_setup()` looks where mutt and msmtp look (`setup_files.find_muttrc`, `find_msmtprc`);
 `import_setup(muttrc, msmtprc)` maps them. The muttrc gives the first account, the mailbox
 (`mutt_map`); it sends through the msmtp account its `sendmail` names (or msmtp's default;
 or mutt's own `smtp_url`). Every other msmtp account is an account of its own, for
@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mailtui.config.model import AccountConfig, Config, ServerConfig, UIConfig, server_config
-from mailtui.config.msmtp import MsmtpRc, find_msmtprc, read_msmtprc
+from mailtui.config.msmtp import MsmtpRc, read_msmtprc
 from mailtui.config.msmtp_map import MsmtpAccount, map_account
-from mailtui.config.mutt import MuttRc, Origin, find_muttrc, read_muttrc
+from mailtui.config.mutt import MuttRc, Origin, read_muttrc
 from mailtui.config.mutt_colors import THEME_NAME, map_colors
 from mailtui.config.mutt_map import MuttMapper, Notes, default_from, local_spool
 from mailtui.config.mutt_notes import command_warnings, unused_variable_warnings
+from mailtui.config.setup_files import find_msmtprc, find_muttrc
 
 _MSMTP_NAMES = ("msmtp", "msmtpq", "msmtp-queue")
 

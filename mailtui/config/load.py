@@ -26,11 +26,14 @@ def load_config(path: Path | None = None, *, required: bool = False) -> Config:
     file = Path(path).expanduser() if path is not None else config_path()
     if not file.exists():
         if not explicit and not os.environ.get("MAILTUI_CONFIG"):
-            from mailtui.config.importer import find_setup
+            from mailtui.config.setup_files import find_msmtprc, find_muttrc
 
-            imported = find_setup()
-            if imported is not None:
-                return imported
+            if find_muttrc() is not None or find_msmtprc() is not None:  # else no parser is loaded
+                from mailtui.config.importer import find_setup
+
+                imported = find_setup()
+                if imported is not None:
+                    return imported
         if required or explicit:
             raise ConfigError(_missing_message(file, explicit), title="No config file")
         return Config()

@@ -26,7 +26,6 @@ _SYNONYMS = {
 }
 _INVERTED = {"tls_nocertcheck", "tls_nostarttls"}  # an argument-less old form meaning "off"
 _BOOLEAN_DEFAULT_ON = frozenset({"tls", "tls_starttls", "tls_certcheck", "auth", "auto_from", "keepbcc"})
-SYSTEM_MSMTPRC = Path("/etc/msmtprc")
 
 
 @dataclass
@@ -139,12 +138,3 @@ def read_msmtprc(path: Path) -> MsmtpRc:
     return rc
 
 
-def find_msmtprc() -> Path | None:
-    """msmtp's user file, then the system one: ~/.msmtprc, $XDG_CONFIG_HOME/msmtp/config, /etc/msmtprc."""
-    home = Path.home()
-    xdg = os.environ.get("XDG_CONFIG_HOME")
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else home / ".config"
-    for candidate in (home / ".msmtprc", base / "msmtp" / "config", SYSTEM_MSMTPRC):
-        if candidate.is_file():
-            return candidate
-    return None

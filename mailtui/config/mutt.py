@@ -323,13 +323,3 @@ def _set(rc: MuttRc, lexer: _Lexer, origin: Origin, verb: str) -> None:
             rc.settings[name] = Setting("yes", origin)
 
 
-def find_muttrc() -> Path | None:
-    """mutt's user files, in its order: ~/.muttrc, ~/.mutt/muttrc, $XDG_CONFIG_HOME/mutt/muttrc."""
-    home = Path.home()
-    xdg = os.environ.get("XDG_CONFIG_HOME")
-    candidates = [home / ".muttrc", home / ".mutt" / "muttrc"]
-    candidates.append((Path(xdg) if xdg and os.path.isabs(xdg) else home / ".config") / "mutt" / "muttrc")
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
-    return None

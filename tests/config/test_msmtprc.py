@@ -9,7 +9,8 @@ import pytest
 
 from mailtui.config import server_config
 from mailtui.config.importer import import_setup
-from mailtui.config.msmtp import find_msmtprc, read_msmtprc
+from mailtui.config.msmtp import read_msmtprc
+from mailtui.config.setup_files import find_msmtprc
 from mailtui.sending.msmtp_log import LogEntry, format_log_line
 
 RC = """\
@@ -57,7 +58,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setattr("mailtui.config.msmtp.SYSTEM_MSMTPRC", tmp_path / "etc-msmtprc")
+    monkeypatch.setattr("mailtui.config.setup_files.SYSTEM_MSMTPRC", tmp_path / "etc-msmtprc")
     return home
 
 

@@ -66,7 +66,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     (home / ".mutt").mkdir(parents=True)
     monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setattr("mailtui.config.msmtp.SYSTEM_MSMTPRC", tmp_path / "no-etc-msmtprc")
+    monkeypatch.setattr("mailtui.config.setup_files.SYSTEM_MSMTPRC", tmp_path / "no-etc-msmtprc")
     return home
 
 

@@ -54,6 +54,9 @@ NOT_BEFORE_FIRST_FRAME = (
     "keyring",
     "mailtui.backends.imap",
     "mailtui.backends.maildir.pattern_sql",  # the first pattern search loads it
+    "mailtui.config.importer",  # only when a muttrc or msmtprc exists (and no config.toml)
+    "mailtui.config.mutt",
+    "mailtui.config.msmtp",
     "mailtui.core.compose",
     "mailtui.core.index.body_search",  # and the email parser with it: a ~b search
     "mailtui.core.message.mimeparts",
