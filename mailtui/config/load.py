@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tomllib
 from pathlib import Path
 
 from mailtui.config.model import Config
@@ -48,6 +47,8 @@ def load_config(path: Path | None = None, *, required: bool = False) -> Config:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         raise ConfigError(f"{file}: not UTF-8 text (byte {err.start}); TOML files are UTF-8") from None
+    import tomllib  # here: a start without a config file does not load the TOML parser
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
