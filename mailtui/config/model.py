@@ -197,6 +197,7 @@ class UIConfig:
     trusted_authserv_ids: tuple[str, ...] = ()
     # MIME type (or "text/*") -> command for an attachment, before mailcap: "pdftotext %s -".
     viewers: dict[str, str] = field(default_factory=dict)
+    date_format: str = "%Y-%m-%d"  # the index's date column (strftime), as mutt's date_format
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from mailtui.core.dsn_params import notify_value, ret_value
 
 _TOP_KEYS = ("ui", "diagnostics", "compose", "account")
 _COMPOSE_KEYS = ("ask_no_subject", "ask_no_attachment", "no_attachment_regex")
-_UI_KEYS = ("theme", "language", "trusted_authserv_ids", "keys", "viewers")
+_UI_KEYS = ("theme", "language", "trusted_authserv_ids", "keys", "viewers", "date_format")
 _DIAGNOSTICS_KEYS = ("dns_server", "trusted_hosts", "blocklists")
 _ACCOUNT_KEYS = (
     "name", "from", "realname", "signature", "maildir", "imap", "smtp", "delete", "trash_folder",
@@ -102,13 +102,32 @@ def _parse_ui(c: Checker, t: dict[str, Any]) -> UIConfig:
         else:
             c.problem(f"ui.viewers.{ctype}", f'expected "type/subtype" = "command %s", got {command!r}')
     default = UIConfig()
+    date_format = c.string(t, "ui", "date_format") or default.date_format
+    problem = _date_format_problem(date_format)
+    if problem:
+        c.problem("ui.date_format", problem)
+        date_format = default.date_format
     return UIConfig(
+        date_format=date_format,
         theme=c.string(t, "ui", "theme") or default.theme,
         language=c.choice(t, "ui", "language", ("en", "zh"), default.language),
         keys=keys,
         trusted_authserv_ids=c.string_list(t, "ui", "trusted_authserv_ids"),
         viewers=viewers,
     )
+
+
+def _date_format_problem(fmt: str) -> str | None:
+    """Why `fmt` cannot be the index's date column (None: it can)."""
+    import time
+
+    try:
+        shown = time.strftime(fmt, time.localtime(0))
+    except ValueError as exc:
+        return f"not a strftime format ({exc}): {fmt!r}"
+    if not shown.strip() or len(shown) > 24 or "\n" in shown:
+        return f'expected a short strftime format such as "%Y-%m-%d" or "%d %b %H:%M", got {fmt!r}'
+    return None
 
 
 def _parse_compose(c: Checker, t: dict[str, Any]) -> ComposeConfig:

@@ -18,6 +18,7 @@ def format_config(config: Config) -> str:
         _kv("theme", ui.theme),
         _kv("language", ui.language),
         _kv("trusted_authserv_ids", ui.trusted_authserv_ids),
+        _kv("date_format", ui.date_format),
     ]
     if ui.keys:
         out += ["", "[ui.keys]"] + [_kv(k, v) for k, v in sorted(ui.keys.items())]

@@ -106,7 +106,7 @@ class BrowserScreen(AttachmentKeysScreen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="browser-panes"):
             yield FolderList(id="folders")
-            yield MessageIndex(id="index")
+            yield MessageIndex(id="index", date_format=self.session.config.ui.date_format)
         yield StatusBar(id="status")
         yield Footer()
 

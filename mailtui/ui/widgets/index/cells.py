@@ -29,14 +29,28 @@ def format_size(size: int) -> str:
     return "?"
 
 
-def format_date(timestamp: float | None) -> str:
-    """The message's own date in local time, ISO style (never relative to the clock)."""
+DATE_FORMAT = "%Y-%m-%d"
+
+
+def format_date(timestamp: float | None, fmt: str = DATE_FORMAT) -> str:
+    """The message's own date in local time, as `fmt` ([ui] date_format) says; never relative
+    to the clock. Always as wide as `fmt` makes a date (question marks for a missing one)."""
+    width = date_width(fmt)
     if timestamp is None:
-        return "????-??-??"
+        return "?" * width
     try:
-        return time.strftime("%Y-%m-%d", time.localtime(timestamp))
+        return set_cell_size(time.strftime(fmt, time.localtime(timestamp)), width)
     except (OverflowError, OSError, ValueError):
-        return "????-??-??"
+        return "?" * width
+
+
+def date_width(fmt: str) -> int:
+    """The cells a date takes in `fmt` (the longest of a few dates: month and day names vary)."""
+    samples = (0, 86400 * 45, 86400 * 250, 86400 * 300)
+    try:
+        return max(cell_len(time.strftime(fmt, time.gmtime(t))) for t in samples)
+    except ValueError:
+        return 10
 
 
 def marked(text: str) -> str:
@@ -87,10 +101,10 @@ def pending_flag_cells(tagged: bool) -> str:
 
 
 def row_line(flags: str, date: str, sender: str, subject: str, size: str, width: int) -> str:
-    """One index row cut to `width` cells: flags, date, sender (20 cells, 16 under 90
-    columns), the subject in what is left, the size right-aligned in 5."""
+    """One index row cut to `width` cells: flags, date (as wide as `date`), sender (20 cells,
+    16 under 90 columns), the subject in what is left, the size right-aligned in 5."""
     from_width = 20 if width >= 90 else 16
-    subject_width = max(width - (FLAG_WIDTH + 1 + 10 + 1 + from_width + 1 + 1 + 5), 1)
+    subject_width = max(width - (FLAG_WIDTH + 1 + cell_len(date) + 1 + from_width + 1 + 1 + 5), 1)
     return f"{flags} {date} {_cut(sender, from_width)} {_cut(subject, subject_width)} {size:>5}"
 
 

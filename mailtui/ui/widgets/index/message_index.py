@@ -27,6 +27,7 @@ from textual.strip import Strip
 from mailtui.core.models import Envelope, Flag, MessageRef
 from mailtui.core.sanitize import clean_line
 from mailtui.ui.widgets.index.cells import (
+    DATE_FORMAT,
     display_sender,
     display_subject,
     flag_cells,
@@ -103,8 +104,9 @@ class MessageIndex(ScrollView, can_focus=True):
 
         refs: list[MessageRef]
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual convention
+    def __init__(self, *, id: str | None = None, date_format: str = DATE_FORMAT) -> None:  # noqa: A002
         super().__init__(id=id)
+        self.date_format = date_format  # [ui] date_format
         # Every ref of the folder, newest first: a compact RefList (keys only) from Maildir.
         self._refs: Sequence[MessageRef] = []
         self._rows: Sequence[MessageRef] = []  # what is shown: refs, their sorted order, or matches
@@ -430,10 +432,10 @@ class MessageIndex(ScrollView, can_focus=True):
         style = self._row_style(row, env)
         if env is None:
             flags = pending_flag_cells(ref.key in self._tagged)
-            date, sender, subject, size = format_date(ref.timestamp or None), "…", "", ""
+            date, sender, subject, size = format_date(ref.timestamp or None, self.date_format), "…", "", ""
         else:
             tagged = ref.key in self._tagged
-            flags, date, size = flag_cells(env, tagged), format_date(env.sort_date), format_size(env.size)
+            flags, date, size = flag_cells(env, tagged), format_date(env.sort_date, self.date_format), format_size(env.size)
             folding = self.folding
             if ref.key in folding.hidden_unread and flags[0] == " ":
                 flags = "N" + flags[1:]  # a collapsed thread with unread replies, as in mutt
