@@ -25,8 +25,7 @@ import time
 
 _ENTERED = time.time()
 
-import importlib.abc  # noqa: E402
-import importlib.machinery  # noqa: E402
+import importlib.machinery  # noqa: E402  (loaded at start anyway; importlib.abc would add importlib.resources)
 import json  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
@@ -42,7 +41,7 @@ def stamp(name: str) -> None:
     STAMPS.setdefault(name, time.time() - T0)
 
 
-class _UiHook(importlib.abc.MetaPathFinder):
+class _UiHook:
     """Wraps mailtui.ui.app when the CLI imports it: stamps the import, then patches the app."""
 
     def find_spec(
