@@ -30,7 +30,9 @@ _UI_INLINE = re.compile(r"^\s*ui\s*=")
 
 
 def set_ui_theme(path: Path, theme: str) -> None:
-    """Set `[ui] theme = "<theme>"` in the config file at `path`."""
+    """Set `[ui] theme = "<theme>"` in the config file at `path` (a symlink's target: a config
+    kept in a dotfiles repository stays linked)."""
+    path = path.resolve()
     try:
         text = path.read_text(encoding="utf-8")
         mode = path.stat().st_mode & 0o7777

@@ -224,7 +224,7 @@ def _verify_smime(part: CryptoPart, openssl: str, ca_file: str | None) -> Signat
             "signature.der",
             "-binary",
             "-purpose",
-            "any",
+            "smimesign",
             "-signer",
             "signer.pem",
             "-out",

@@ -54,16 +54,21 @@ class TypeaheadMixin(App[int]):
             pass  # a handler that takes long: the next key goes where the focus is now
 
     async def _run_queued_callbacks(self) -> bool:
-        """Run the callbacks waiting in this app's queue (False: there were none)."""
+        """Run the callbacks waiting in this app's queue, in order (False: there were none).
+
+        One at a time, each shielded: when the key's wait times out, the callback running
+        goes on and the ones not taken yet stay in the queue for the app's own loop."""
         queue: Any = self._message_queue
-        callbacks = [m for m in queue.values if isinstance(m, events.Callback)]
-        for callback in callbacks:
+        ran = False
+        while True:
+            callback = next((m for m in queue.values if isinstance(m, events.Callback)), None)
+            if callback is None:
+                return ran
             queue.values.remove(callback)
-        if not queue.values:
-            queue.ready_event.clear()
-        for callback in callbacks:
-            await self._dispatch_message(callback)
-        return bool(callbacks)
+            if not queue.values:
+                queue.ready_event.clear()
+            await asyncio.shield(self._dispatch_message(callback))
+            ran = True
 
     def _take_queued(self, event: events.Key) -> bool:
         """Take `event` out of this app's message queue (False: it is not there)."""

@@ -71,3 +71,15 @@ def test_a_hostile_theme_name_cannot_inject_toml(tmp_path: Path) -> None:
     text = edited(tmp_path, CONFIG, theme='x"\n[evil]\na = "1')
     assert "evil" not in tomllib.loads(text)
     assert tomllib.loads(text)["ui"]["theme"] == 'x"\n[evil]\na = "1'
+
+
+def test_a_symlinked_config_stays_linked_and_its_target_is_edited(tmp_path: Path) -> None:
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    target = dotfiles / "config.toml"
+    target.write_text('[ui]\ntheme = "nord"\n')
+    link = tmp_path / "config.toml"
+    link.symlink_to(target)
+    set_ui_theme(link, "solarized-dark")
+    assert link.is_symlink()
+    assert target.read_text() == '[ui]\ntheme = "solarized-dark"\n'

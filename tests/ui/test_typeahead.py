@@ -105,3 +105,42 @@ async def test_ctrl_u_then_text_in_a_prompt_replaces_the_text(tmp_path: Path) ->
         await wait_until(pilot, lambda: field.value == "old", what="the first text")
         burst(app, "ctrl+u", *typed("new text"))
         await wait_until(pilot, lambda: field.value == "new text", what="the text typed after ctrl+u")
+
+
+async def test_callbacks_queued_by_a_key_all_run_when_the_wait_for_it_runs_out() -> None:
+    """Review finding: a slow callback hit the 1 s bound and the callbacks after it were lost."""
+    import asyncio
+
+    from textual.app import ComposeResult
+    from textual.widgets import Static
+
+    from mailtui.ui.typeahead import TypeaheadMixin
+
+    ran: list[str] = []
+
+    class Slow(Static, can_focus=True):
+        async def on_key(self, event: events.Key) -> None:
+            if event.key == "x":
+
+                async def slow() -> None:
+                    ran.append("slow-start")
+                    await asyncio.sleep(1.5)  # longer than KEY_SETTLE_SECONDS: the bound is what is tested
+                    ran.append("slow-end")
+
+                self.app.call_later(slow)
+                self.app.call_later(lambda: ran.append("second"))
+                event.stop()
+
+    class Probe(TypeaheadMixin, App[int]):
+        def compose(self) -> ComposeResult:
+            yield Slow("w")
+
+        def on_mount(self) -> None:
+            self.query_one(Slow).focus()
+
+    app = Probe()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        burst(app, "x")
+        await wait_until(pilot, lambda: "slow-end" in ran and "second" in ran, what="every callback")
+    assert sorted(ran) == ["second", "slow-end", "slow-start"]
