@@ -7,6 +7,7 @@ exception the Protocol allows and runs without it.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -34,6 +35,15 @@ class Session:
         self.backend = backend
         self.transcript = transcript if transcript is not None else Transcript()
         self._lock = threading.Lock()
+
+    def sending_config(self) -> Config:
+        """The config with this session's account in it, as the outbox needs it to reach a relay.
+
+        The session's account may differ from the config's (under --demo it has the demo
+        relay's port; under -f it is in no config at all)."""
+        account = self.account
+        accounts = tuple(account if a.name == account.name else a for a in self.config.accounts)
+        return dataclasses.replace(self.config, accounts=accounts or (account,))
 
     def call(self, fn: Callable[[MailBackend], T]) -> T:
         """Run `fn(backend)` with the backend lock held (from a worker thread)."""

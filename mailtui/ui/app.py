@@ -105,21 +105,13 @@ class MailApp(TypeaheadMixin, App[int]):
     @work(group="outbox-retry", exit_on_error=False)
     async def _retry_outbox_worker(self) -> None:
         """Send the queued messages that are due (never forced: the backoff is respected)."""
-        import dataclasses
 
         from mailtui.paths import data_dir
         from mailtui.sending.dispatch import flush_outbox
         from mailtui.sending.outbox import Outbox, OutboxError
 
         session = self.session
-        # The session's account may differ from the config's (under --demo it has the relay's port).
-        config = dataclasses.replace(
-            session.config,
-            accounts=tuple(
-                session.account if a.name == session.account.name else a for a in session.config.accounts
-            )
-            or (session.account,),
-        )
+        config = session.sending_config()
         if not (data_dir() / "outbox").is_dir():  # nothing was ever queued: create nothing
             self._show_queued(0)
             return

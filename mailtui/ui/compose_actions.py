@@ -274,13 +274,7 @@ def check_recovered_drafts(app: App[Any]) -> None:
 def flush_outbox_now(app: App[Any]) -> None:
     """Retry every queued message now (forced), reporting the result as a notification."""
     session = _session(app)
-    # The session's account may differ from the config's (under --demo it has the relay's port).
-    config = dataclasses.replace(
-        session.config,
-        accounts=tuple(
-            session.account if a.name == session.account.name else a for a in session.config.accounts
-        ),
-    )
+    config = session.sending_config()
 
     async def flush() -> None:
         from mailtui.sending.dispatch import flush_outbox

@@ -11,7 +11,6 @@ shown as plain text, never as markup.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -166,13 +165,7 @@ class OutboxScreen(ModalScreen[None]):
         from mailtui.sending.dispatch import flush_outbox
 
         session = self.session
-        config = dataclasses.replace(
-            session.config,
-            accounts=tuple(
-                session.account if a.name == session.account.name else a for a in session.config.accounts
-            )
-            or (session.account,),
-        )
+        config = session.sending_config()
         try:
             report = await flush_outbox(config, force=True, transcript=session.transcript, only=only)
         except MailtuiError as exc:
