@@ -14,7 +14,10 @@ diagnostic bundle): it never prompts and never opens a keyring unlock dialog.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import getpass
+import json
 import os
 import subprocess
 import sys
@@ -103,6 +106,55 @@ def get_oauth2_token(server: ServerConfig) -> str:
     return run_secret_command(
         server.oauth2_token_command, what=f"oauth2_token_command of {server.keyring_user}"
     )
+
+
+# SASL mechanisms that carry an OAuth2 access token, in the order "auto" prefers them:
+# OAUTHBEARER is the standard (RFC 7628), XOAUTH2 Google's older one.
+OAUTH_MECHANISMS = ("OAUTHBEARER", "XOAUTH2")
+
+
+def choose_oauth_mechanism(preference: str, offered: Iterable[str]) -> str | None:
+    """The mechanism to log in with: `preference` ("auto", "oauthbearer", "xoauth2") among `offered`.
+
+    "auto" takes OAUTHBEARER when the server offers it, else XOAUTH2; a forced one only when
+    offered. None when nothing fits (the caller's error names what the server offers).
+    """
+    have = {m.upper() for m in offered}
+    wanted = OAUTH_MECHANISMS if preference == "auto" else (preference.upper(),)
+    return next((m for m in wanted if m in have), None)
+
+
+def oauth_initial_response(mechanism: str, user: str, token: str, host: str, port: int) -> bytes:
+    """The client's first SASL message (not base64-encoded) for OAUTHBEARER or XOAUTH2."""
+    if mechanism == "OAUTHBEARER":  # RFC 7628 §3.1: a GS2 header, then key=value pairs
+        authzid = user.replace("=", "=3D").replace(",", "=2C")
+        text = f"n,a={authzid},\x01host={host}\x01port={port}\x01auth=Bearer {token}\x01\x01"
+    else:
+        text = f"user={user}\x01auth=Bearer {token}\x01\x01"
+    return text.encode("utf-8")
+
+
+# RFC 7628 §3.2.3: the client answers an error challenge with a single %x01 (here base64).
+OAUTH_ABORT = b"\x01"
+
+
+def oauth_error_detail(challenge: bytes | str) -> str:
+    """'status invalid_token, scope ...' from a server's (base64) JSON error challenge; '' if none."""
+    raw = challenge.encode("ascii", "replace") if isinstance(challenge, str) else challenge
+    try:
+        decoded = base64.b64decode(raw.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        decoded = raw
+    try:
+        data = json.loads(decoded.decode("utf-8", "replace"))
+    except ValueError:
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    parts = [f"{key} {data[key]}" for key in ("status", "scope") if data.get(key)]
+    if data.get("openid-configuration"):
+        parts.append(f"openid-configuration {data['openid-configuration']}")
+    return ", ".join(str(p) for p in parts)
 
 
 def run_secret_command(command: str, *, what: str) -> str:

@@ -19,6 +19,9 @@ DeleteMode = Literal["trash", "mark"]
 Language = Literal["en", "zh"]
 
 TLS_MODES: tuple[TLSMode, ...] = ("ssl", "starttls", "none")
+# Which SASL mechanism carries the OAuth2 token: "auto" prefers OAUTHBEARER when offered.
+OAuthMechanism = Literal["auto", "oauthbearer", "xoauth2"]
+OAUTH_MECHANISM_CHOICES: tuple[OAuthMechanism, ...] = ("auto", "oauthbearer", "xoauth2")
 # The port a server listens on for each TLS mode: implicit TLS, STARTTLS, plaintext.
 DEFAULT_PORTS: dict[ServerKind, dict[TLSMode, int]] = {
     "imap": {"ssl": 993, "starttls": 143, "none": 143},
@@ -65,6 +68,7 @@ class ServerConfig:
     ca_file: str | None = None
     allow_plaintext_auth: bool = False
     oauth2_token_command: str | None = None
+    oauth2_mechanism: OAuthMechanism = "auto"
     timeout: float = DEFAULT_TIMEOUT
     password: PasswordSource = field(default_factory=PasswordSource)
     ehlo: str | None = None  # SMTP: the name sent in EHLO (None: this host's FQDN, sending/ehlo.py)
@@ -110,6 +114,7 @@ def server_config(
     ca_file: str | None = None,
     allow_plaintext_auth: bool = False,
     oauth2_token_command: str | None = None,
+    oauth2_mechanism: OAuthMechanism = "auto",
     timeout: float | None = None,
     password: PasswordSource | None = None,
 ) -> ServerConfig:
@@ -123,7 +128,7 @@ def server_config(
         kind=kind, account=account, host=host, port=port or default_port(kind, mode), tls=mode, user=user,
         auth=bool(user) if auth is None else auth, tls_verify=tls_verify, ca_file=ca_file,
         allow_plaintext_auth=allow_plaintext_auth, oauth2_token_command=oauth2_token_command,
-        timeout=DEFAULT_TIMEOUT if timeout is None else timeout, password=password or PasswordSource(),
+        oauth2_mechanism=oauth2_mechanism, timeout=DEFAULT_TIMEOUT if timeout is None else timeout, password=password or PasswordSource(),
     )  # fmt: skip
 
 

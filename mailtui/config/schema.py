@@ -15,6 +15,7 @@ from typing import Any
 from mailtui.config.model import (
     DEFAULT_QUEUE_LIFETIME,
     DEFAULT_TIMEOUT,
+    OAUTH_MECHANISM_CHOICES,
     TLS_MODES,
     AccountConfig,
     ComposeConfig,
@@ -45,7 +46,7 @@ _HOSTNAME = re.compile(
 _DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _SERVER_KEYS = (
     "host", "port", "tls", "user", "tls_verify", "ca_file", "allow_plaintext_auth", "timeout",
-    "oauth2_token_command", "password_command", "password_env", "password", "keyring",
+    "oauth2_token_command", "oauth2_mechanism", "password_command", "password_env", "password", "keyring",
 )  # fmt: skip
 
 
@@ -407,6 +408,7 @@ def _parse_server(
         ca_file=ca_file,
         allow_plaintext_auth=c.boolean(t, path, "allow_plaintext_auth", False),
         oauth2_token_command=c.string(t, path, "oauth2_token_command"),
+        oauth2_mechanism=c.choice(t, path, "oauth2_mechanism", OAUTH_MECHANISM_CHOICES, "auto"),
         timeout=timeout,
         password=password,
     )

@@ -10,6 +10,7 @@ whether retrying can help (`temporary`), with the reply code and enhanced status
 
 from __future__ import annotations
 
+import base64
 import re
 import ssl
 from collections.abc import Callable
@@ -25,6 +26,12 @@ from mailtui.core.errors import EX_TEMPFAIL, SendError
 from mailtui.core.exit_codes import enhanced_code, exit_code_for_failure
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import Transcript
+from mailtui.credentials import (
+    OAUTH_ABORT,
+    choose_oauth_mechanism,
+    oauth_error_detail,
+    oauth_initial_response,
+)
 from mailtui.sending.client import TranscriptSMTP, connection_label
 from mailtui.sending.ehlo import ehlo_name
 from mailtui.tls import client_context, explain_verify_error, find_verify_error, verify_advice
@@ -175,6 +182,9 @@ def _translate(exc: BaseException, server: ServerConfig, stage: str) -> RelayErr
         hint = ""
         if isinstance(exc, aiosmtplib.SMTPAuthenticationError) and code // 100 == 5:
             hint = f" Check the user name and the password: {server.password_origin}."
+            if stage == "AUTH" and server.oauth2_token_command:
+                hint = (" Check the user name and that oauth2_token_command prints a current access "
+                        f"token with the mail scope ({server.table}).")  # fmt: skip
         return RelayError(
             f"{where} {what}: {code} {msg}.{_explain(code, msg)}{hint}",
             temporary=code // 100 == 4 or code < 0, code=code, reply=msg, title=title,
@@ -219,7 +229,7 @@ def _timeout(server: ServerConfig, stage: str) -> RelayError:
 async def _authenticate(
     client: TranscriptSMTP, server: ServerConfig, password: str | None, oauth2_token: str | None
 ) -> None:
-    """Log in with ONE mechanism chosen here: XOAUTH2 with a token, else PLAIN, else LOGIN."""
+    """Log in with ONE mechanism chosen here: OAUTHBEARER/XOAUTH2 with a token, else PLAIN, else LOGIN."""
     user = server.user or ""
     if client.tls_description() is None and not server.allow_plaintext_auth:
         raise _plaintext_refused(server)
@@ -231,14 +241,7 @@ async def _authenticate(
             temporary=False, title="Login not possible",
         )  # fmt: skip
     if oauth2_token:
-        if "XOAUTH2" not in offered:
-            raise RelayError(
-                f"{_where(server)} offers AUTH {' '.join(offered)} but not XOAUTH2, and an OAuth2 token "
-                "was given. Remove oauth2_token_command to log in with a password.",
-                temporary=False, title="Login not possible",
-            )  # fmt: skip
-        mechanism = "XOAUTH2"
-        await client.auth_xoauth2(user, oauth2_token)
+        mechanism = await _oauth_login(client, server, offered, oauth2_token)
     else:
         if password is None:
             raise RelayError(
@@ -255,17 +258,46 @@ async def _authenticate(
         else:
             raise RelayError(
                 f"{_where(server)} offers AUTH {' '.join(offered) or '(none)'}; mailtui logs in with "
-                "PLAIN or LOGIN (over TLS), or XOAUTH2 with oauth2_token_command.",
+                "PLAIN or LOGIN (over TLS), or OAUTHBEARER/XOAUTH2 with oauth2_token_command.",
                 temporary=False, title="Login not possible",
             )  # fmt: skip
     client.note(f"logged in as {user} with AUTH {mechanism}")
+
+
+async def _oauth_login(client: TranscriptSMTP, server: ServerConfig, offered: list[str], token: str) -> str:
+    """AUTH OAUTHBEARER or XOAUTH2 (`server.oauth2_mechanism`); the mechanism used, or RelayError."""
+    user = server.user or ""
+    mechanism = choose_oauth_mechanism(server.oauth2_mechanism, offered)
+    if mechanism is None:
+        wanted = (
+            "OAUTHBEARER or XOAUTH2" if server.oauth2_mechanism == "auto" else server.oauth2_mechanism.upper()
+        )
+        raise RelayError(
+            f"{_where(server)} offers AUTH {' '.join(offered) or '(none)'} but not {wanted}, and "
+            f"oauth2_token_command gives an OAuth2 token (oauth2_mechanism = \"{server.oauth2_mechanism}\" "
+            f"in {server.table}). Use a mechanism the server offers, or remove oauth2_token_command "
+            "to log in with a password.",
+            temporary=False, title="Login not possible",
+        )  # fmt: skip
+    blob = oauth_initial_response(mechanism, user, token, server.host, server.port)
+    encoded = base64.b64encode(blob)
+    client.transcript.add_secret(blob.decode("utf-8"))  # its base64 form too
+    response = await client.execute_command(b"AUTH", mechanism.encode("ascii"), encoded)
+    detail = ""
+    if response.code == 334:  # an error challenge (RFC 7628 §3.2.2): base64 JSON
+        detail = oauth_error_detail(response.message)
+        response = await client.execute_command(base64.b64encode(OAUTH_ABORT))
+    if response.code != 235:
+        said = f" ({detail})" if detail else ""
+        raise aiosmtplib.SMTPAuthenticationError(response.code, f"{response.message}{said}")
+    return mechanism
 
 
 def _plaintext_refused(server: ServerConfig) -> RelayError:
     fix = (
         "Use --tls starttls or --tls ssl, or, only on a trusted network path, --allow-plaintext-auth."
         if server.from_command_line
-        else f"Use tls = \"starttls\" or \"ssl\" for this relay, or, only on a trusted network path, "
+        else f'Use tls = "starttls" or "ssl" for this relay, or, only on a trusted network path, '
         f"set allow_plaintext_auth = true in {server.table}."
     )
     return RelayError(

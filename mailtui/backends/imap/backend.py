@@ -125,7 +125,9 @@ class ImapBackend(MailBackend):
         settings = settings_from_server(server)
         refresh: Callable[[], str] | None = None
         if server.oauth2_token_command:
-            secret, auth = credentials.get_oauth2_token(server), "xoauth2"
+            # "oauth2": OAUTHBEARER when the server offers it, else XOAUTH2 (connection.py)
+            auth: str = "oauth2" if server.oauth2_mechanism == "auto" else server.oauth2_mechanism
+            secret = credentials.get_oauth2_token(server)
             refresh = lambda: credentials.get_oauth2_token(server)  # noqa: E731 - a fresh token per login
         else:
             secret, auth = credentials.get_password(server), "login"

@@ -18,6 +18,7 @@ imap_settings.py, the routing of wire lines to the transcript in imap_trace.py.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import socket
 import ssl
@@ -40,6 +41,12 @@ from mailtui.core.errors import (
     TLSError,
 )
 from mailtui.core.transcript import Direction, Transcript
+from mailtui.credentials import (
+    OAUTH_ABORT,
+    choose_oauth_mechanism,
+    oauth_error_detail,
+    oauth_initial_response,
+)
 
 T = TypeVar("T")
 __all__ = ["DROPPED", "ImapConnection"]
@@ -70,7 +77,9 @@ class ImapConnection:
         refresh_secret: Callable[[], str] | None = None,
     ) -> None:
         self.settings = settings
-        self._password = password  # or the OAuth2 access token when auth == "xoauth2"
+        # Or the OAuth2 access token when auth is "oauth2" (the best the server offers),
+        # "oauthbearer" or "xoauth2" (forced by oauth2_mechanism).
+        self._password = password
         # OAuth2 access tokens expire (Gmail: 1 h): a reconnect asks for a fresh one.
         self._refresh_secret = refresh_secret
         self._logins = 0
@@ -89,6 +98,7 @@ class ImapConnection:
         self.uidvalidity: dict[str, int] = {}
         self._on_uidvalidity_change = on_uidvalidity_change
         self.closed_event = threading.Event()
+        self.oauth_mechanism: str | None = None  # OAUTHBEARER or XOAUTH2 once logged in with a token
         # For the status bar (read without the lock from the UI thread):
         self.reconnect_attempt = 0  # > 0 while reconnecting: the attempt under way
         self.offline = False  # the last operation gave up: ConnectionLostError
@@ -284,8 +294,8 @@ class ImapConnection:
                 if self._transcript is not None:
                     self._transcript.add_secret(self._password, s.user)
             self._logins += 1
-            if self._auth == "xoauth2":
-                client.oauth2_login(s.user, self._password)
+            if self._auth in _OAUTH_AUTH:
+                self._oauth_login(client)
             elif self._password.isascii():
                 client.login(s.user, self._password)
             else:  # LOGIN takes ASCII quoted strings only; SASL PLAIN carries UTF-8
@@ -303,6 +313,35 @@ class ImapConnection:
         self.selected = None
         self.offline = False
         return client
+
+    def _oauth_login(self, client: IMAPClient) -> None:
+        """AUTHENTICATE OAUTHBEARER or XOAUTH2 as `auth` asks ("oauth2": the server's best)."""
+        s = self.settings
+        offered = [
+            c.decode("ascii", "replace")[5:] for c in client.capabilities() if c.upper().startswith(b"AUTH=")
+        ]
+        mechanism = choose_oauth_mechanism(_OAUTH_AUTH[self._auth], offered)
+        if mechanism is None:
+            wanted = "OAUTHBEARER or XOAUTH2" if self._auth == "oauth2" else self._auth.upper()
+            raise AuthenticationError(
+                f"the IMAP server {s.host}:{s.port} offers AUTH={' AUTH='.join(offered) or '(none)'} but not "
+                f"{wanted}, and oauth2_token_command gives an OAuth2 token. Set oauth2_mechanism to one "
+                "the server offers, or remove oauth2_token_command to log in with a password.",
+                title="Login not possible",
+            )
+        blob = oauth_initial_response(mechanism, s.user, self._password, s.host, s.port)
+        if self._transcript is not None:
+            self._transcript.add_secret(blob.decode("utf-8"))  # its base64 form too
+        answer = _OAuthAnswer(blob)
+        self.info(f"logging in with AUTHENTICATE {mechanism}")
+        try:
+            client.sasl_login(mechanism, answer)
+        except LoginError as exc:
+            if answer.error:
+                raise LoginError(f"{_server_text(exc)} ({answer.error})") from None
+            raise
+        self.oauth_mechanism = mechanism
+        self.info(f"logged in as {s.user} with AUTHENTICATE {mechanism}")
 
     def _starttls(self, client: IMAPClient, ctx: ssl.SSLContext | None) -> None:
         s = self.settings
@@ -357,7 +396,7 @@ class ImapConnection:
         text = _server_text(exc).rstrip(".")
         check = (
             "Check the user name and that oauth2_token_command prints a current access token"
-            if self._auth == "xoauth2"
+            if self._auth in _OAUTH_AUTH
             else "Check the user name and the password (password_command, password_env, keyring, "
             "or $MAILTUI_PASSWORD for a URL)"
         )
@@ -374,6 +413,29 @@ class ImapConnection:
                 f"the IMAP server {self.settings.label} has no folder {folder!r}: {text}"
             )
         return BackendError(f"the IMAP server {self.settings.label} refused{doing}: {text}")
+
+
+_OAUTH_AUTH = {"oauth2": "auto", "oauthbearer": "oauthbearer", "xoauth2": "xoauth2"}
+
+
+class _OAuthAnswer:
+    """The SASL client of an OAuth2 login: the token first, then %x01 to an error challenge.
+
+    imapclient's own oauth*_login would answer a server's JSON error challenge with the token
+    again; RFC 7628 §3.2.3 asks for a single %x01, and the challenge says why it failed.
+    """
+
+    def __init__(self, blob: bytes) -> None:
+        self._blob = blob
+        self._sent = False
+        self.error = ""
+
+    def __call__(self, challenge: bytes) -> bytes:
+        if not self._sent:
+            self._sent = True
+            return self._blob
+        self.error = oauth_error_detail(base64.b64encode(challenge)) or "the server sent an error challenge"
+        return OAUTH_ABORT
 
 
 def _server_text(exc: BaseException) -> str:
