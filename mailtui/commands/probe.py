@@ -78,10 +78,11 @@ def run(args: argparse.Namespace) -> int:
     server = _server(args)
     if server is None:
         return EX_USAGE
-    password = _password(args, server)
+    token = _oauth2_token(args, server)
+    password = None if token is not None else _password(args, server)
     if args.probe_kind == "smtp":
-        return _run_smtp(args, server, password)
-    return _run_imap(args, server, password)
+        return _run_smtp(args, server, password, token)
+    return _run_imap(args, server, password, token)
 
 
 def _server(args: argparse.Namespace) -> ServerConfig | None:
@@ -136,6 +137,17 @@ def _password(args: argparse.Namespace, server: ServerConfig) -> str | None:
     return credentials.password_for_adhoc(f"{server.user}@{server.host}:{server.port}")
 
 
+def _oauth2_token(args: argparse.Namespace, server: ServerConfig) -> str | None:
+    """The access token of an account's oauth2_token_command (the probe logs in with it), else None."""
+    from mailtui import credentials
+
+    if not server.oauth2_token_command or not server.user or (server.kind == "smtp" and not server.auth):
+        return None
+    if server.tls == "none" and not server.allow_plaintext_auth:
+        return None  # the probe refuses to send it anyway: do not run the command
+    return credentials.get_oauth2_token(server)
+
+
 def _default_sender(args: argparse.Namespace, user: str | None) -> str:
     import getpass
     import socket
@@ -154,7 +166,9 @@ def _default_sender(args: argparse.Namespace, user: str | None) -> str:
         return "postmaster@localhost"
 
 
-def _run_smtp(args: argparse.Namespace, server: ServerConfig, password: str | None) -> int:
+def _run_smtp(
+    args: argparse.Namespace, server: ServerConfig, password: str | None, token: str | None = None
+) -> int:
     import asyncio
 
     from mailtui.diagnostics.report import render_smtp, to_json
@@ -164,7 +178,7 @@ def _run_smtp(args: argparse.Namespace, server: ServerConfig, password: str | No
     session = SmtpProbeSession(
         server if server.auth else _without_user(server), password,
         sender=_default_sender(args, server.user), recipient=args.recipient or "",
-        quit_after=quit_after, ehlo_hostname=args.ehlo,
+        quit_after=quit_after, ehlo_hostname=args.ehlo, oauth2_token=token,
     )  # fmt: skip
     result = asyncio.run(session.run_to())
     print(to_json(result) if args.json else render_smtp(result, transcript=not args.no_transcript))
@@ -178,10 +192,12 @@ def _without_user(server: ServerConfig) -> ServerConfig:
     return replace(server, user=None)
 
 
-def _run_imap(args: argparse.Namespace, server: ServerConfig, password: str | None) -> int:
+def _run_imap(
+    args: argparse.Namespace, server: ServerConfig, password: str | None, token: str | None = None
+) -> int:
     from mailtui.diagnostics.imap_probe import ImapProbeSession
     from mailtui.diagnostics.report import render_imap, to_json
 
-    result = ImapProbeSession(server, password).run_to()
+    result = ImapProbeSession(server, password, oauth2_token=token).run_to()
     print(to_json(result) if args.json else render_imap(result, transcript=not args.no_transcript))
     return result.exit_code

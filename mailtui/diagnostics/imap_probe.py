@@ -29,6 +29,7 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
 from mailtui.backends.imap import trace as imap_trace
+from mailtui.backends.imap.oauth import oauth_login
 from mailtui.backends.imap.settings import ImapSettings, make_ssl_context, settings_from_server
 from mailtui.config import ServerConfig
 from mailtui.core.errors import EX_NOPERM, EX_PROTOCOL, EX_TEMPFAIL, EX_USAGE, MailtuiError
@@ -66,6 +67,7 @@ class ImapProbeResult:
     error: str
     exit_code: int
     transcript: tuple[str, ...]
+    login_mechanism: str = ""  # "LOGIN", "PLAIN", "OAUTHBEARER" or "XOAUTH2" once logged in
 
 
 def _caps(client: IMAPClient) -> tuple[str, ...]:
@@ -82,8 +84,11 @@ class ImapProbeSession(ProbeSession[ImapStage]):
         *,
         target: ImapStage | None = None,
         transcript: Transcript | None = None,
+        oauth2_token: str | None = None,
+        oauth2_mechanism: str | None = None,
     ) -> None:
         if isinstance(settings, ServerConfig):  # a config table or the probe form
+            oauth2_mechanism = oauth2_mechanism or settings.oauth2_mechanism
             settings = settings_from_server(settings)
         super().__init__(IMAP_STAGES, target or ("list" if settings.user else "tls"), transcript)
         self.settings = settings
@@ -91,6 +96,11 @@ class ImapProbeSession(ProbeSession[ImapStage]):
             raise ProbeError(f"stage {self.target} needs a user (--user)", exit_code=EX_USAGE)
         self.transcript.add_secret(password, settings.user)
         self._password = password
+        # With a token (an account's oauth2_token_command) the login is OAUTHBEARER or XOAUTH2.
+        self.transcript.add_secret(oauth2_token, settings.user)
+        self._token = oauth2_token
+        self._mechanism_preference = oauth2_mechanism or "auto"
+        self._mechanism = ""
         self.label = f"imap-probe#{next(_labels)} {settings.host}:{settings.port}"
         self._trace = imap_trace.TraceTarget(self.transcript, self.label, settings.account)
         imap_trace.install()
@@ -110,7 +120,8 @@ class ImapProbeSession(ProbeSession[ImapStage]):
             host=s.host, port=s.port, tls_mode=s.tls, user=s.user, target=self.target,
             greeting=self._greeting, capabilities_before_tls=self._before,
             capabilities_after_tls=self._after_tls, capabilities_after_login=self._after_login,
-            tls=self._tls, login=self._login, folder_count=self._folders, **self._outcome(),
+            tls=self._tls, login=self._login, folder_count=self._folders, login_mechanism=self._mechanism,
+            **self._outcome(),
         )  # fmt: skip
 
     def step(self) -> StepResult:
@@ -210,12 +221,19 @@ class ImapProbeSession(ProbeSession[ImapStage]):
             raise ProbeError(
                 f"{s.host}:{s.port} announces LOGINDISABLED on this connection", exit_code=EX_NOPERM
             )
+        if self._token is not None:
+            self._mechanism = oauth_login(
+                client, s, self._token, self._mechanism_preference, self.transcript, note=self._note
+            )
+            self._login = "ok"
+            self._after_login = _caps(client)
+            return f"logged in as {s.user} with AUTHENTICATE {self._mechanism}", "ok"
         if self._password is None:
             raise probe_messages.no_password(s.user)
         if self._password.isascii():
-            said = client.login(s.user, self._password)
+            said, self._mechanism = client.login(s.user, self._password), "LOGIN"
         else:  # LOGIN takes ASCII quoted strings only; SASL PLAIN carries UTF-8
-            said = client.plain_login(s.user, self._password)
+            said, self._mechanism = client.plain_login(s.user, self._password), "PLAIN"
         self._login = "ok"
         self._after_login = _caps(client)
         text = said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said or "")
@@ -257,8 +275,13 @@ class ImapProbeSession(ProbeSession[ImapStage]):
             tls_code = exit_code_for_failure("tls")
             return probe_messages.tls_failed("imap", where, stage, failure, text, s.tls, s.port), tls_code
         if isinstance(exc, LoginError):
+            check = (
+                "Check the user name and that oauth2_token_command prints a current access token"
+                if self._token is not None
+                else "Check the user name and password"
+            )
             return (
-                f"{where} refused the login of {s.user!r}: {text}. Check the user name and password.",
+                f"{where} refused the login of {s.user!r}: {text}. {check}.",
                 exit_code_for_failure("login"),
             )
         if isinstance(exc, TimeoutError | socket.timeout):

@@ -39,7 +39,7 @@ from mailtui.diagnostics.probe_session import ProbeError, ProbeSession, Reply, S
 from mailtui.diagnostics.tls_info import TlsInfo
 from mailtui.sending.client import TranscriptSMTP, connection_label
 from mailtui.sending.ehlo import ehlo_name
-from mailtui.sending.smtp import make_tls_context
+from mailtui.sending.smtp import make_tls_context, oauth_login
 
 Stage = Literal["connect", "ehlo", "tls", "auth", "mail", "rcpt", "data"]
 STAGES: tuple[Stage, ...] = ("connect", "ehlo", "tls", "auth", "mail", "rcpt", "data")
@@ -98,6 +98,7 @@ class SmtpProbeResult:
     exit_code: int
     delivered: bool  # the server accepted a test message (data stage)
     transcript: tuple[str, ...]
+    auth_mechanism: str = ""  # "PLAIN", "LOGIN", "OAUTHBEARER" or "XOAUTH2" once logged in
 
 
 def probe_message(sender: str, recipient: str) -> bytes:
@@ -127,6 +128,7 @@ class SmtpProbeSession(ProbeSession[Stage]):
         quit_after: Stage = "ehlo",
         transcript: Transcript | None = None,
         ehlo_hostname: str | None = None,
+        oauth2_token: str | None = None,
     ) -> None:
         super().__init__(STAGES, quit_after, transcript)
         if quit_after in ("mail", "rcpt", "data") and not sender:
@@ -137,6 +139,10 @@ class SmtpProbeSession(ProbeSession[Stage]):
         self.sender, self.recipient = sender, recipient
         self.transcript.add_secret(password, server.user)
         self._password = password
+        # With a token (the account's oauth2_token_command): AUTH OAUTHBEARER or XOAUTH2.
+        self.transcript.add_secret(oauth2_token, server.user)
+        self._token = oauth2_token
+        self._mechanism = ""
         self._ehlo_hostname = ehlo_hostname
         self.label = connection_label(server.host, server.port)
         self.client: TranscriptSMTP | None = None
@@ -152,7 +158,7 @@ class SmtpProbeSession(ProbeSession[Stage]):
             host=self.server.host, port=self.server.port, tls_mode=self.server.tls, target=self.target,
             banner=self._banner, capabilities_before_tls=self._caps_before,
             capabilities_after_tls=self._caps_after, tls=self._tls, delivered=self._delivered,
-            **self._outcome(),
+            auth_mechanism=self._mechanism, **self._outcome(),
         )  # fmt: skip
 
     # -- driving ---------------------------------------------------------------------
@@ -275,10 +281,12 @@ class SmtpProbeSession(ProbeSession[Stage]):
                 + (" (many servers offer it only after STARTTLS)" if s.tls == "none" else ""),
                 exit_code=EX_NOPERM,
             )
-        if self._password is None:
-            raise probe_messages.no_password(s.user)
         offered = [m.upper() for m in client.server_auth_methods]
-        if "PLAIN" in offered:
+        if self._token is not None:
+            mechanism, response = await oauth_login(client, s, offered, self._token)
+        elif self._password is None:
+            raise probe_messages.no_password(s.user)
+        elif "PLAIN" in offered:
             mechanism, response = "PLAIN", await client.auth_plain(s.user, self._password)
         elif "LOGIN" in offered:
             mechanism, response = "LOGIN", await client.auth_login(s.user, self._password)
@@ -289,6 +297,7 @@ class SmtpProbeSession(ProbeSession[Stage]):
                 exit_code=EX_NOPERM,
             )
         replies.append(Reply.of(response.code, response.message))
+        self._mechanism = mechanism
         return f"logged in as {s.user} with AUTH {mechanism}", "ok"
 
     async def _stage_mail(self, replies: list[Reply]) -> tuple[str, StepStatus]:
@@ -354,7 +363,12 @@ def _classify(exc: BaseException, stage: Stage, server: ServerConfig) -> tuple[s
         if code // 100 == 4:
             return said, EX_TEMPFAIL
         if isinstance(exc, aiosmtplib.SMTPAuthenticationError) or stage == "auth":
-            return said + ". Check the user name and password.", exit_code_for_failure("login")
+            check = (
+                "that oauth2_token_command prints a current access token"
+                if server.oauth2_token_command
+                else "the password"
+            )
+            return f"{said}. Check the user name and {check}.", exit_code_for_failure("login")
         return said, exit_code_for_reply(code, msg)  # the same table as `mailtui send`
     if isinstance(exc, TimeoutError):
         return probe_messages.timed_out(where, server.timeout, stage), exit_code_for_failure("timeout")

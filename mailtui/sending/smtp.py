@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 import aiosmtplib
+from aiosmtplib.response import SMTPResponse
 
 from mailtui.config import ServerConfig
 from mailtui.core.codes.explain import short_explanation
@@ -43,6 +44,7 @@ __all__ = [
     "SendResult",
     "TranscriptSMTP",
     "make_tls_context",
+    "oauth_login",
     "parse_queue_id",
     "send_message",
 ]
@@ -241,7 +243,7 @@ async def _authenticate(
             temporary=False, title="Login not possible",
         )  # fmt: skip
     if oauth2_token:
-        mechanism = await _oauth_login(client, server, offered, oauth2_token)
+        mechanism, _ = await oauth_login(client, server, offered, oauth2_token)
     else:
         if password is None:
             raise RelayError(
@@ -264,8 +266,14 @@ async def _authenticate(
     client.note(f"logged in as {user} with AUTH {mechanism}")
 
 
-async def _oauth_login(client: TranscriptSMTP, server: ServerConfig, offered: list[str], token: str) -> str:
-    """AUTH OAUTHBEARER or XOAUTH2 (`server.oauth2_mechanism`); the mechanism used, or RelayError."""
+async def oauth_login(
+    client: TranscriptSMTP, server: ServerConfig, offered: list[str], token: str
+) -> tuple[str, SMTPResponse]:
+    """AUTH OAUTHBEARER or XOAUTH2 (`server.oauth2_mechanism`): (mechanism, the 235 reply).
+
+    RelayError when the server offers no fitting mechanism; SMTPAuthenticationError (with
+    the JSON challenge's status and scope) when it refuses the token.
+    """
     user = server.user or ""
     mechanism = choose_oauth_mechanism(server.oauth2_mechanism, offered)
     if mechanism is None:
@@ -290,7 +298,7 @@ async def _oauth_login(client: TranscriptSMTP, server: ServerConfig, offered: li
     if response.code != 235:
         said = f" ({detail})" if detail else ""
         raise aiosmtplib.SMTPAuthenticationError(response.code, f"{response.message}{said}")
-    return mechanism
+    return mechanism, response
 
 
 def _plaintext_refused(server: ServerConfig) -> RelayError:

@@ -155,3 +155,25 @@ def test_refused_token_reports_the_json_status(dovecot: DovecotServer) -> None:
     text = str(info.value)
     assert "invalid_token" in text and "oauth2_token_command" in text and bad not in text
     assert bad not in transcript.format()
+
+
+def test_probe_logs_in_with_the_token(dovecot: DovecotServer) -> None:
+    from mailtui.diagnostics.imap_probe import ImapProbeSession
+
+    result = ImapProbeSession(_config(dovecot, TOKEN), oauth2_token=TOKEN).run_to()
+    assert result.ok, result.error
+    assert result.login == "ok" and result.login_mechanism == "OAUTHBEARER"
+    assert result.folder_count is not None and result.folder_count >= 1
+    whole = "\n".join(result.transcript)
+    assert "AUTHENTICATE OAUTHBEARER" in whole and TOKEN not in whole
+
+
+def test_probe_reports_a_refused_token(dovecot: DovecotServer) -> None:
+    from mailtui.diagnostics.imap_probe import ImapProbeSession
+
+    bad = "ya29.probe-expired-token-4444"
+    config = _config(dovecot, bad, oauth2_mechanism="xoauth2")
+    result = ImapProbeSession(config, oauth2_token=bad).run_to()
+    assert not result.ok and result.login != "ok"
+    assert "oauth2_token_command" in result.error and bad not in result.error
+    assert bad not in "\n".join(result.transcript)

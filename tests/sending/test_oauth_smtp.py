@@ -168,3 +168,31 @@ async def test_neither_oauth_mechanism_offered(oauth_relay: Callable[..., OAuthR
         await _send(relay.config(), TOKEN, Transcript())
     text = str(err.value)
     assert "offers AUTH" in text and "PLAIN" in text and "not OAUTHBEARER or XOAUTH2" in text
+
+
+async def test_probe_logs_in_with_the_token(oauth_relay: Callable[..., OAuthRelay]) -> None:
+    from mailtui.diagnostics.smtp_probe import SmtpProbeSession
+
+    relay = oauth_relay()
+    probe = SmtpProbeSession(relay.config(), quit_after="auth", oauth2_token=TOKEN)
+    result = await probe.run_to()
+    assert result.ok, result.error
+    assert result.auth_mechanism == "OAUTHBEARER"
+    assert [m for m, _ in relay.handler.logins] == ["OAUTHBEARER"]
+    whole = "\n".join(result.transcript)
+    assert "AUTH OAUTHBEARER ********" in whole and "235" in whole
+    assert TOKEN not in whole and base64.b64encode(relay.handler.logins[0][1]).decode() not in whole
+
+
+async def test_probe_reports_a_refused_token(oauth_relay: Callable[..., OAuthRelay]) -> None:
+    from mailtui.diagnostics.smtp_probe import SmtpProbeSession
+
+    relay = oauth_relay(exclude=("OAUTHBEARER",))
+    bad = "ya29.probe-expired-token-55555"
+    result = await SmtpProbeSession(relay.config(), quit_after="auth", oauth2_token=bad).run_to()
+    assert not result.ok and result.reached_stage == "tls"
+    assert (
+        "535" in result.error and "invalid_token" in result.error and "oauth2_token_command" in result.error
+    )
+    assert relay.handler.answers == [b"\x01"]
+    assert bad not in "\n".join(result.transcript) and bad not in result.error

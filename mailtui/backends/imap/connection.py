@@ -18,7 +18,6 @@ imap_settings.py, the routing of wire lines to the transcript in imap_trace.py.
 
 from __future__ import annotations
 
-import base64
 import itertools
 import socket
 import ssl
@@ -31,6 +30,7 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
 from mailtui.backends.imap import trace as imap_trace
+from mailtui.backends.imap.oauth import OAUTH_AUTH, oauth_login
 from mailtui.backends.imap.settings import ImapSettings, make_ssl_context, tls_verify_error
 from mailtui.core.errors import (
     AuthenticationError,
@@ -41,12 +41,6 @@ from mailtui.core.errors import (
     TLSError,
 )
 from mailtui.core.transcript import Direction, Transcript
-from mailtui.credentials import (
-    OAUTH_ABORT,
-    choose_oauth_mechanism,
-    oauth_error_detail,
-    oauth_initial_response,
-)
 
 T = TypeVar("T")
 __all__ = ["DROPPED", "ImapConnection"]
@@ -294,7 +288,7 @@ class ImapConnection:
                 if self._transcript is not None:
                     self._transcript.add_secret(self._password, s.user)
             self._logins += 1
-            if self._auth in _OAUTH_AUTH:
+            if self._auth in OAUTH_AUTH:
                 self._oauth_login(client)
             elif self._password.isascii():
                 client.login(s.user, self._password)
@@ -317,31 +311,11 @@ class ImapConnection:
     def _oauth_login(self, client: IMAPClient) -> None:
         """AUTHENTICATE OAUTHBEARER or XOAUTH2 as `auth` asks ("oauth2": the server's best)."""
         s = self.settings
-        offered = [
-            c.decode("ascii", "replace")[5:] for c in client.capabilities() if c.upper().startswith(b"AUTH=")
-        ]
-        mechanism = choose_oauth_mechanism(_OAUTH_AUTH[self._auth], offered)
-        if mechanism is None:
-            wanted = "OAUTHBEARER or XOAUTH2" if self._auth == "oauth2" else self._auth.upper()
-            raise AuthenticationError(
-                f"the IMAP server {s.host}:{s.port} offers AUTH={' AUTH='.join(offered) or '(none)'} but not "
-                f"{wanted}, and oauth2_token_command gives an OAuth2 token. Set oauth2_mechanism to one "
-                "the server offers, or remove oauth2_token_command to log in with a password.",
-                title="Login not possible",
-            )
-        blob = oauth_initial_response(mechanism, s.user, self._password, s.host, s.port)
         if self._transcript is not None:
-            self._transcript.add_secret(blob.decode("utf-8"))  # its base64 form too
-        answer = _OAuthAnswer(blob)
-        self.info(f"logging in with AUTHENTICATE {mechanism}")
-        try:
-            client.sasl_login(mechanism, answer)
-        except LoginError as exc:
-            if answer.error:
-                raise LoginError(f"{_server_text(exc)} ({answer.error})") from None
-            raise
-        self.oauth_mechanism = mechanism
-        self.info(f"logged in as {s.user} with AUTHENTICATE {mechanism}")
+            self._transcript.add_secret(self._password, s.user)
+        self.oauth_mechanism = oauth_login(
+            client, s, self._password, OAUTH_AUTH[self._auth], self._transcript, note=self.info
+        )
 
     def _starttls(self, client: IMAPClient, ctx: ssl.SSLContext | None) -> None:
         s = self.settings
@@ -396,7 +370,7 @@ class ImapConnection:
         text = _server_text(exc).rstrip(".")
         check = (
             "Check the user name and that oauth2_token_command prints a current access token"
-            if self._auth in _OAUTH_AUTH
+            if self._auth in OAUTH_AUTH
             else "Check the user name and the password (password_command, password_env, keyring, "
             "or $MAILTUI_PASSWORD for a URL)"
         )
@@ -413,29 +387,6 @@ class ImapConnection:
                 f"the IMAP server {self.settings.label} has no folder {folder!r}: {text}"
             )
         return BackendError(f"the IMAP server {self.settings.label} refused{doing}: {text}")
-
-
-_OAUTH_AUTH = {"oauth2": "auto", "oauthbearer": "oauthbearer", "xoauth2": "xoauth2"}
-
-
-class _OAuthAnswer:
-    """The SASL client of an OAuth2 login: the token first, then %x01 to an error challenge.
-
-    imapclient's own oauth*_login would answer a server's JSON error challenge with the token
-    again; RFC 7628 §3.2.3 asks for a single %x01, and the challenge says why it failed.
-    """
-
-    def __init__(self, blob: bytes) -> None:
-        self._blob = blob
-        self._sent = False
-        self.error = ""
-
-    def __call__(self, challenge: bytes) -> bytes:
-        if not self._sent:
-            self._sent = True
-            return self._blob
-        self.error = oauth_error_detail(base64.b64encode(challenge)) or "the server sent an error challenge"
-        return OAUTH_ABORT
 
 
 def _server_text(exc: BaseException) -> str:
