@@ -98,6 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise
     if args.handler is not run_ui:
         gc.enable()
+        from mailtui.commands.common import language
+        from mailtui.core.i18n import set_language
+
+        set_language(language(args))
     try:
         return args.handler(args)
     except MailtuiError as err:
@@ -157,6 +161,9 @@ def _run_ui(args: argparse.Namespace) -> int:
             return EX_USAGE
     if args.lang:
         config = replace(config, ui=replace(config.ui, language=args.lang))
+    from mailtui.core.i18n import set_language
+
+    set_language(config.ui.language)
     # Started before textual is imported: the mailbox opens and its first folder is
     # listed while the UI loads (issue 6: the first screen of a 100k folder).
     from mailtui.core.transcript import Transcript

@@ -19,3 +19,13 @@ def isolated_xdg(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.delenv("MAILTUI_PASSWORD", raising=False)
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     return base
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Each test starts in English: a `--lang zh` run in this process does not leak into the next."""
+    from mailtui.core.i18n import set_language
+
+    set_language("en")
+    yield
+    set_language("en")

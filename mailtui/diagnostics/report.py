@@ -12,6 +12,7 @@ import dataclasses
 import json
 from collections.abc import Sequence
 
+from mailtui.core.i18n import tr
 from mailtui.diagnostics.imap_probe import ImapProbeResult
 from mailtui.diagnostics.probe_session import StepResult
 from mailtui.diagnostics.smtp_probe import SmtpCapabilities, SmtpProbeResult
@@ -82,21 +83,27 @@ def imap_capability_rows(*lists: tuple[str, ...] | None) -> list[list[str]]:
 def tls_lines(tls: TlsInfo | None) -> list[str]:
     """The TLS section: protocol, verification (and why it failed), certificate fields."""
     if tls is None:
-        return ["  no TLS on this connection"]
+        return ["  " + tr("no TLS on this connection")]
     out = [f"  protocol     {tls.version or '?'}  {tls.cipher or ''}".rstrip()]
     if tls.verified:
         out.append("  verified     yes")
     elif not tls.verify_enabled:
         would = (
-            f"a verifying client would refuse it: {tls.failure.reason}" if tls.failure else "it would verify"
+            tr("a verifying client would refuse it: {reason}", reason=tls.failure.reason)
+            if tls.failure
+            else tr("it would verify")
         )
-        out.append(f"  verified     NOT CHECKED (--no-verify); {would}")
+        out.append("  verified     " + tr("NOT CHECKED (--no-verify); {would}", would=would))
     else:
-        why = f"{tls.failure.reason} ({tls.failure.detail})" if tls.failure else "the handshake failed"
-        out.append(f"  verified     NO: {why}")
+        why = f"{tls.failure.reason} ({tls.failure.detail})" if tls.failure else tr("the handshake failed")
+        out.append("  verified     " + tr("NO: {why}", why=why))
     cert = tls.certificate
     if cert is not None:
-        left = f"{cert.days_left} days left" if cert.days_left >= 0 else f"EXPIRED {-cert.days_left} days ago"
+        left = (
+            tr("{days} days left", days=cert.days_left)
+            if cert.days_left >= 0
+            else tr("EXPIRED {days} days ago", days=-cert.days_left)
+        )
         out += [
             f"  subject CN   {cert.subject_cn or '(none)'}",
             f"  subject      {cert.subject}",
@@ -112,7 +119,9 @@ def tls_lines(tls: TlsInfo | None) -> list[str]:
         out.append(f"  chain        {len(tls.chain)} certificate(s) as the server sent them:")
         for i, link in enumerate(tls.chain):
             left = f"to {link.not_after[:10]}" if link.days_left >= 0 else f"EXPIRED {link.not_after[:10]}"
-            out.append(f"    #{i} {link.subject_cn or link.subject}  issued by {link.issuer}  {left}  {link.key}")
+            out.append(
+                f"    #{i} {link.subject_cn or link.subject}  issued by {link.issuer}  {left}  {link.key}"
+            )
     if tls.path:
         out.append(f"  path         {tls.path}")
     if tls.note:
@@ -135,9 +144,15 @@ def step_lines(steps: Sequence[StepResult]) -> list[str]:
 
 def _verdict(ok: bool, reached: str | None, target: str, error: str, exit_code: int) -> list[str]:
     if ok:
-        return [f"  OK: reached stage {target}"]
+        return ["  " + tr("OK: reached stage {target}", target=target)]
     return [
-        f"  FAILED (exit {exit_code}) after stage {reached or '(none)'}, aiming for {target}:",
+        "  "
+        + tr(
+            "FAILED (exit {exit_code}) after stage {reached}, aiming for {target}:",
+            exit_code=exit_code,
+            reached=reached or "(none)",
+            target=target,
+        ),
         f"  {error}",
     ]
 
@@ -145,29 +160,35 @@ def _verdict(ok: bool, reached: str | None, target: str, error: str, exit_code: 
 def render_smtp(result: SmtpProbeResult, *, transcript: bool = True) -> str:
     """The plain-text SMTP probe report."""
     out = [
-        f"SMTP probe of {result.host}:{result.port} (tls {result.tls_mode}), up to stage {result.target}",
+        tr(
+            "SMTP probe of {host}:{port} (tls {tls}), up to stage {target}",
+            host=result.host,
+            port=result.port,
+            tls=result.tls_mode,
+            target=result.target,
+        ),
         "",
     ]
-    out.append("Banner")
+    out.append(tr("Banner"))
     if result.banner is not None:
         out += [f"  {result.banner.code} {result.banner.text}", f"    = {result.banner.explanation}"]
     else:
-        out.append("  (no banner)")
-    out += ["", "Capabilities (EHLO)"]
+        out.append("  " + tr("(no banner)"))
+    out += ["", tr("Capabilities (EHLO)")]
     if result.capabilities_before_tls is None and result.capabilities_after_tls is None:
-        out.append("  (EHLO not reached)")
+        out.append("  " + tr("(EHLO not reached)"))
     else:
         rows = smtp_capability_rows(result.capabilities_before_tls, result.capabilities_after_tls)
-        out += _table(["keyword", "before TLS", "after TLS"], rows)
-    out += ["", "TLS and certificate", *tls_lines(result.tls)]
-    out += ["", "Steps", *step_lines(result.steps)]
+        out += _table([tr("keyword"), tr("before TLS"), tr("after TLS")], rows)
+    out += ["", tr("TLS and certificate"), *tls_lines(result.tls)]
+    out += ["", tr("Steps"), *step_lines(result.steps)]
     if result.delivered:
-        out.append("  note: a test message was delivered (stage data)")
+        out.append("  " + tr("note: a test message was delivered (stage data)"))
     if transcript:
-        out += ["", "Transcript", *(f"  {line}" for line in result.transcript)]
+        out += ["", tr("Transcript"), *(f"  {line}" for line in result.transcript)]
     out += [
         "",
-        "Verdict",
+        tr("Verdict"),
         *_verdict(result.ok, result.reached_stage, result.target, result.error, result.exit_code),
     ]
     return "\n".join(out)
@@ -175,27 +196,35 @@ def render_smtp(result: SmtpProbeResult, *, transcript: bool = True) -> str:
 
 def render_imap(result: ImapProbeResult, *, transcript: bool = True) -> str:
     """The plain-text IMAP probe report."""
-    who = f" as {result.user}" if result.user else ""
+    who = tr(" as {user}", user=result.user) if result.user else ""
     out = [
-        f"IMAP probe of {result.host}:{result.port} (tls {result.tls_mode}){who}, up to stage {result.target}",
+        tr(
+            "IMAP probe of {host}:{port} (tls {tls}){who}, up to stage {target}",
+            host=result.host,
+            port=result.port,
+            tls=result.tls_mode,
+            who=who,
+            target=result.target,
+        ),
         "",
     ]
-    out += ["Greeting", f"  {result.greeting or '(none)'}", "", "Capabilities"]
+    out += [tr("Greeting"), f"  {result.greeting or '(none)'}", "", tr("Capabilities")]
     lists = (result.capabilities_before_tls, result.capabilities_after_tls, result.capabilities_after_login)
     if all(caps is None for caps in lists):
-        out.append("  (not reached)")
+        out.append("  " + tr("(not reached)"))
     else:
-        out += _table(["capability", "before TLS", "after TLS", "after login"], imap_capability_rows(*lists))
-    out += ["", "TLS and certificate", *tls_lines(result.tls)]
-    out += ["", "Login", f"  {result.login or 'not reached'}"]
+        header = [tr("capability"), tr("before TLS"), tr("after TLS"), tr("after login")]
+        out += _table(header, imap_capability_rows(*lists))
+    out += ["", tr("TLS and certificate"), *tls_lines(result.tls)]
+    out += ["", tr("Login"), f"  {result.login or tr('not reached')}"]
     if result.folder_count is not None:
-        out.append(f"  folders: {result.folder_count}")
-    out += ["", "Steps", *step_lines(result.steps)]
+        out.append("  " + tr("folders: {count}", count=result.folder_count))
+    out += ["", tr("Steps"), *step_lines(result.steps)]
     if transcript:
-        out += ["", "Transcript", *(f"  {line}" for line in result.transcript)]
+        out += ["", tr("Transcript"), *(f"  {line}" for line in result.transcript)]
     out += [
         "",
-        "Verdict",
+        tr("Verdict"),
         *_verdict(result.ok, result.reached_stage, result.target, result.error, result.exit_code),
     ]
     return "\n".join(out)

@@ -23,6 +23,7 @@ from textual.screen import Screen
 
 from mailtui.backends.base import MailBackend
 from mailtui.config import AccountConfig, Config
+from mailtui.core.i18n import set_language
 from mailtui.core.transcript import Transcript
 from mailtui.session.preload import Preload
 from mailtui.session.services import AccountService
@@ -47,8 +48,17 @@ class MailApp(TypeaheadMixin, App[int]):
         Binding(
             "S", "server", "Mail server", id="server", show=False, tooltip="The mail server on this host"
         ),
-        Binding("A", "switch_account", "Account", id="switch-account", show=False, tooltip="Open another account"),
-        Binding("L", "last_send", "Last send", id="last-send", show=False, tooltip="The last send's SMTP conversation"),
+        Binding(
+            "A", "switch_account", "Account", id="switch-account", show=False, tooltip="Open another account"
+        ),
+        Binding(
+            "L",
+            "last_send",
+            "Last send",
+            id="last-send",
+            show=False,
+            tooltip="The last send's SMTP conversation",
+        ),
         Binding("Q", "outbox", "Outbox", id="outbox", show=False, tooltip="Queued mail: retry or drop"),
     ]
 
@@ -65,6 +75,7 @@ class MailApp(TypeaheadMixin, App[int]):
         open_server: bool = False,
     ) -> None:
         super().__init__()
+        set_language(config.ui.language)  # what tr() writes in: probes, send errors, the inspector
         # The log files and Postfix instance of the server screen (`S`); `mailtui --server` opens it.
         self.server_source = server or ServerSource()
         self.open_server = open_server

@@ -1,0 +1,38 @@
+"""Admin-facing sentences in the configured language: `tr(msgid, **values)`.
+
+A msgid is the English template with `{named}` placeholders; the catalogs (one per area:
+`catalog_probe`, `catalog_send`, `catalog_headers`) map it to its Chinese template. The
+language is set once at start (`--lang`, else `ui.language`) by the CLI and the app;
+`tr` then formats in it. A msgid without a Chinese entry falls back to English (the test
+suite makes sure there is none: every literal passed to `tr` is in a catalog).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from mailtui.core.i18n.catalog_headers import CATALOG as _HEADERS
+from mailtui.core.i18n.catalog_probe import CATALOG as _PROBE
+from mailtui.core.i18n.catalog_send import CATALOG as _SEND
+
+Language = Literal["en", "zh"]
+
+CATALOG: dict[str, str] = {**_PROBE, **_SEND, **_HEADERS}
+
+_current: list[Language] = ["en"]
+
+
+def set_language(lang: str | None) -> None:
+    """Use `lang` from now on ("zh"; anything else is English)."""
+    _current[0] = "zh" if (lang or "").lower().startswith("zh") else "en"
+
+
+def current_language() -> Language:
+    """The language `tr` formats in."""
+    return _current[0]
+
+
+def tr(msgid: str, /, **values: object) -> str:
+    """`msgid` in the current language, its `{placeholders}` filled from `values`."""
+    template = CATALOG.get(msgid, msgid) if _current[0] == "zh" else msgid
+    return template.format(**values)
