@@ -196,3 +196,30 @@ async def test_probe_reports_a_refused_token(oauth_relay: Callable[..., OAuthRel
     )
     assert relay.handler.answers == [b"\x01"]
     assert bad not in "\n".join(result.transcript) and bad not in result.error
+
+
+def test_cli_probe_of_an_oauth_account(oauth_relay: Callable[..., OAuthRelay], tmp_path: Path) -> None:
+    """`mailtui probe smtp --account`: the token comes from the account's oauth2_token_command."""
+    import os
+    import subprocess
+    import sys
+
+    relay = oauth_relay()
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[[account]]\nname = "lab"\nfrom = "Lab <{USER}>"\nmaildir = "{tmp_path}/Maildir"\n'
+        f'[account.smtp]\nhost = "127.0.0.1"\nport = {relay.port}\ntls = "starttls"\nuser = "{USER}"\n'
+        f"ca_file = \"{relay.cert.cert}\"\noauth2_token_command = \"printf '%s\\\\n' '{TOKEN}'\"\n"
+        "keyring = false\n"
+    )
+    environ = {k: v for k, v in os.environ.items() if k != "MAILTUI_PASSWORD"}
+    done = subprocess.run(
+        [sys.executable, "-m", "mailtui", "probe", "smtp", "--account", "lab", "--quit-after", "auth", "--json"],
+        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+        env={**environ, "MAILTUI_CONFIG": str(config)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads(done.stdout)
+    assert data["auth_mechanism"] == "OAUTHBEARER"
+    assert [m for m, _ in relay.handler.logins] == ["OAUTHBEARER"]
+    assert TOKEN not in done.stdout + done.stderr
