@@ -12,6 +12,8 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
+from mailtui.core.i18n import tr
+
 if TYPE_CHECKING:
     from mailtui.sending.outbox import Outbox, QueuedMessage
 
@@ -63,7 +65,11 @@ def drop_queued(outbox: Outbox, ids: list[str]) -> int:
             status = status or exc.exit_code
             continue
         if not found:
-            print(f"mailtui: no queued message with id {ident!r} (see `mailtui queue list`)", file=sys.stderr)
+            print(
+                "mailtui: "
+                + tr("no queued message with id {ident} (see `mailtui queue list`)", ident=repr(ident)),
+                file=sys.stderr,
+            )
             status = EX_NOINPUT
             continue
         print(f"dropped {ident}")
@@ -109,7 +115,7 @@ def list_queue(outbox: Outbox) -> int:
     items = outbox.list()
     _notices(outbox)
     if not items:
-        print("the queue is empty")
+        print(tr("the queue is empty"))
         return 0
     now = time.time()
     print(f"{'ID':<40} {'AGE':>6} {'TRIES':>5}  RECIPIENTS")
@@ -122,7 +128,7 @@ def list_queue(outbox: Outbox) -> int:
             print(f"    subject: {clean_line(item.subject)}")
         if item.last_error:
             print(f"    last error: {clean_line(item.last_error)}")
-    print(f"{len(items)} message(s) queued")
+    print(tr("{count} message(s) queued", count=len(items)))
     return 0
 
 
@@ -146,12 +152,19 @@ def flush_queue(args: argparse.Namespace, outbox: Outbox) -> int:
     for notice in report.notices:
         print(f"mailtui: {clean_line(notice)}", file=sys.stderr)
     if report.busy:
-        print("another `mailtui queue flush` is running; nothing was attempted", file=sys.stderr)
+        print(tr("another `mailtui queue flush` is running; nothing was attempted"), file=sys.stderr)
     for ident, error in report.failed.items():
         print(f"failed {ident}: {clean_line(error)}", file=sys.stderr)
     if report.skipped and not report.busy:
-        print(f"{len(report.skipped)} message(s) not due yet (use --force to send them now)")
+        print(tr("{count} message(s) not due yet (use --force to send them now)", count=len(report.skipped)))
     remaining = len(outbox.list())
     _notices(outbox)
-    print(f"{len(report.sent)} sent, {len(report.failed)} failed, {remaining} still queued")
+    print(
+        tr(
+            "{sent} sent, {failed} failed, {remaining} still queued",
+            sent=len(report.sent),
+            failed=len(report.failed),
+            remaining=remaining,
+        )
+    )
     return EX_OK if remaining == 0 else EX_TEMPFAIL

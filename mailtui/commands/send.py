@@ -14,6 +14,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from mailtui.core.errors import EX_NOINPUT, EX_TEMPFAIL, MailtuiError
+from mailtui.core.i18n import tr
 from mailtui.core.presets import PRESETS
 
 if TYPE_CHECKING:
@@ -68,7 +69,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--dsn-ret", type=_ret, metavar="full|hdrs", help="what a notification returns of the message"
     )
     parser.add_argument(
-        "--ehlo", metavar="NAME", help="the name to send in EHLO (default: [account.smtp] ehlo, else this host's FQDN)"
+        "--ehlo",
+        metavar="NAME",
+        help="the name to send in EHLO (default: [account.smtp] ehlo, else this host's FQDN)",
     )
     parser.add_argument("--preset", choices=PRESETS, help="send a ready test message instead of stdin")
     parser.add_argument(
@@ -183,8 +186,11 @@ def relay_from_args(args: argparse.Namespace) -> tuple[AccountConfig | None, Ser
     account = config_from_args(args, required=True).account(name)
     if account.smtp is None:
         raise ConfigError(
-            f"account {account.name!r} has no [account.smtp] table, so it cannot send. Add one "
-            "(host, port, tls, user) or name a relay with --server HOST[:PORT]."
+            tr(
+                "account {account} has no [account.smtp] table, so it cannot send. Add one "
+                "(host, port, tls, user) or name a relay with --server HOST[:PORT].",
+                account=repr(account.name),
+            )
         )
     return account, account.smtp
 
@@ -254,7 +260,7 @@ def read_attachment(path: str) -> AttachmentSpec:
             data = fh.read()
     except OSError as exc:
         raise MailtuiError(
-            f"cannot read the attachment {path}: {exc.strerror or exc}. Nothing was sent.",
+            tr("cannot read the attachment {path}: {why}. Nothing was sent.", path=path, why=exc.strerror or exc),
             title="Attachment not readable", exit_code=EX_NOINPUT,
         ) from exc  # fmt: skip
     ctype, encoding = mimetypes.guess_type(path, strict=False)
@@ -309,7 +315,7 @@ def report_failure(
     if keep and not exc.temporary:
         kept = keep_failed(message, sender, recipients)
         if kept:
-            print(f"mailtui: the message was kept in {kept}", file=sys.stderr)
+            print("mailtui: " + tr("the message was kept in {path}", path=kept), file=sys.stderr)
     return exit_code_for(exc)
 
 
@@ -325,12 +331,19 @@ def report_unqueued(
         kept = keep_dead_letter(_raw(message, sender, recipients), sender)
     except (OSError, MailtuiError) as err:
         print(
-            f"mailtui: the message was NOT accepted and could not be kept in {dead_letter_path()} either "
-            f"({getattr(err, 'strerror', None) or err}); send it again",
+            "mailtui: "
+            + tr(
+                "the message was NOT accepted and could not be kept in {path} either ({why}); send it again",
+                path=dead_letter_path(),
+                why=getattr(err, "strerror", None) or err,
+            ),
             file=sys.stderr,
         )
     else:
-        print(f"mailtui: the message was NOT accepted; it was kept in {kept}", file=sys.stderr)
+        print(
+            "mailtui: " + tr("the message was NOT accepted; it was kept in {path}", path=kept),
+            file=sys.stderr,
+        )
     return EX_IOERR
 
 
@@ -412,7 +425,7 @@ def print_outcome(outcome: SendOutcome) -> int:
     assert result is not None  # a sent outcome always carries the relay's reply
     print(f"sent: {result.reply_code} {result.reply}")
     if outcome.sent_copy:
-        print(f"mailtui: a copy is in {outcome.sent_copy}", file=sys.stderr)
+        print("mailtui: " + tr("a copy is in {path}", path=outcome.sent_copy), file=sys.stderr)
     permanent = [(code, text) for code, text in result.refused.values() if code // 100 != 4]
     if permanent:
         code, text = permanent[0]

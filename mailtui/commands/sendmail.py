@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mailtui.core.errors import EX_USAGE, MailtuiError
+from mailtui.core.i18n import tr
 
 if TYPE_CHECKING:
     from mailtui.config import AccountConfig, ServerConfig
@@ -124,7 +125,7 @@ def _long_option(arg: str, rest: list[str], opts: SendmailOptions) -> None:
         }
         setattr(opts, target[name], value)
     else:
-        raise UsageError(f"unknown option {arg!r} (see `mailtui sendmail --help`)")
+        raise UsageError(tr("unknown option {option} (see `mailtui sendmail --help`)", option=repr(arg)))
 
 
 def _flag_value(flag: str, value: str, opts: SendmailOptions) -> None:
@@ -236,9 +237,11 @@ def run(args: argparse.Namespace) -> int:
     data = sys.stdin.buffer.read() if sys.stdin is not None else b""
     sender = opts.envelope_from or (parseaddr(account_from(account))[1] if account is not None else "")
     if not sender:
-        raise ComposeError("no envelope sender: give -f ADDRESS or set `from` in the account")
+        raise ComposeError(tr("no envelope sender: give -f ADDRESS or set `from` in the account"))
     if problem := check_addr_spec(sender):
-        raise ComposeError(f"bad envelope sender {sender!r}: {problem}")
+        raise ComposeError(
+            tr("bad envelope sender {sender}: {problem}", sender=repr(sender), problem=problem)
+        )
     raw, header_rcpts = prepare_message(data, sender=sender, full_name=opts.full_name)
     wanted = [*opts.recipients, *(header_rcpts if opts.read_recipients else [])]
     recipients = check_recipients(local_recipients(wanted, account))
@@ -293,7 +296,10 @@ def deliver_sendmail(
         if opts.verbose or outcome.status == "queued" or note.startswith(("refused", "could not")):
             print(f"mailtui: {note}", file=sys.stderr)
     if outcome.status == "queued":
-        print(f"mailtui: queued as {outcome.queue_id}; it is sent when the relay takes it", file=sys.stderr)
+        print(
+            "mailtui: " + tr("queued as {ident}; it is sent when the relay takes it", ident=outcome.queue_id),
+            file=sys.stderr,
+        )
         # This attempt failed for now, as msmtp would log it; the outbox sends it later.
         why = "; ".join(outcome.notes) or "the relay is unavailable"
         _log(
@@ -429,7 +435,7 @@ def prepare_message(data: bytes, *, sender: str, full_name: str = "") -> tuple[b
     names = {_name(f) for f in fields}
     if "from" not in names:
         if "\r" in full_name or "\n" in full_name:
-            raise ComposeError("the -F name contains a line break; that would inject headers")
+            raise ComposeError(tr("the -F name contains a line break; that would inject headers"))
         kept.append(f"From: {formataddr((full_name, sender))}".encode())
     if "date" not in names:
         kept.append(f"Date: {format_datetime(localtime())}".encode())
@@ -451,7 +457,9 @@ def check_recipients(items: list[str]) -> list[str]:
         errors += bad
         out += [a for a in valid if a.lower() not in {o.lower() for o in out}]
     if errors:
-        raise ComposeError("bad recipient: " + "; ".join(errors))
+        raise ComposeError(tr("bad recipient: {problems}", problems="; ".join(errors)))
     if not out:
-        raise ComposeError("no recipients: name them on the command line or use -t with To/Cc/Bcc headers")
+        raise ComposeError(
+            tr("no recipients: name them on the command line or use -t with To/Cc/Bcc headers")
+        )
     return out

@@ -26,6 +26,7 @@ from mailtui.config import TLS_MODES, AccountConfig, Config, ServerConfig, TLSMo
 from mailtui.core.compose import message_bytes, needs_smtputf8
 from mailtui.core.errors import EX_DATAERR, EX_NOPERM, ConfigError, MailtuiError
 from mailtui.core.exit_codes import exit_code_for_reply
+from mailtui.core.i18n import tr
 from mailtui.core.models import Flag, SpecialUse
 from mailtui.core.transcript import Transcript
 from mailtui.paths import data_dir
@@ -178,7 +179,6 @@ def _store_in_account(account: AccountConfig, raw: bytes, transcript: Transcript
     return f"{account.name}:{folder}"
 
 
-
 def keep_locally(folder: str, raw: bytes, flags: str = "") -> Path:
     """Write `raw` into the Maildir data_dir()/`folder` (created 0700); the file's path.
 
@@ -209,14 +209,20 @@ async def store_sent_copy(
         try:
             return await asyncio.to_thread(_store_in_account, account, raw, transcript)
         except (MailtuiError, OSError) as exc:
-            notes.append(f"could not store the Sent copy in {account.name}:{account.sent_folder} ({exc})")
+            notes.append(
+                tr(
+                    "could not store the Sent copy in {folder} ({why})",
+                    folder=f"{account.name}:{account.sent_folder}",
+                    why=exc,
+                )
+            )
     try:
         where = await asyncio.to_thread(_store_locally, raw)
     except OSError as exc:
-        notes.append(f"could not store a Sent copy anywhere: {exc}")
+        notes.append(tr("could not store a Sent copy anywhere: {why}", why=exc))
         return ""
     if account is not None:
-        notes.append(f"the Sent copy was kept in the local Maildir {where} instead")
+        notes.append(tr("the Sent copy was kept in the local Maildir {where} instead", where=where))
     return where
 
 
@@ -277,7 +283,9 @@ async def send_or_queue(
             ident = box.journal(raw, sender, recipients, label, dsn=dsn_pair)
         except OutboxError as exc:
             unqueued = exc
-            notes.append(f"could not queue a copy before sending ({exc.message}); sending without one")
+            notes.append(
+                tr("could not queue a copy before sending ({why}); sending without one", why=exc.message)
+            )
     try:
         result = await send_message(
             server, raw, sender=sender, recipients=recipients, password=password,
@@ -290,8 +298,12 @@ async def send_or_queue(
             _forget(box, ident, notes)
         elif exc.temporary and unqueued is not None:
             raise QueueUnwritableError(
-                f"the relay did not take the message ({exc.title}: {exc.message}) and it cannot be queued: "
-                f"{unqueued.message}"
+                tr(
+                    "the relay did not take the message ({title}: {why}) and it cannot be queued: {queue_error}",
+                    title=exc.title,
+                    why=exc.message,
+                    queue_error=unqueued.message,
+                )
             ) from exc
         raise
     except BaseException:
@@ -305,15 +317,21 @@ async def send_or_queue(
         _forget(box, ident, notes)
     later = [r for r, (code, _) in result.refused.items() if code // 100 == 4]
     for rcpt, (code, text) in result.refused.items():
-        notes.append(f"refused {rcpt}: {code} {text}")
+        notes.append(tr("refused {rcpt}: {code} {text}", rcpt=rcpt, code=code, text=text))
     if later and queue:
         why = "; ".join(f"{r}: {result.refused[r][0]} {result.refused[r][1]}" for r in later)
         try:  # the message is sent to the others: a queue problem must not turn that into an error
             box = outbox if outbox is not None else Outbox()
             ident = box.enqueue(raw, sender, later, label, error=f"refused for now: {why}", dsn=dsn_pair)
-            notes.append(f"queued as {ident} for {', '.join(later)}; `mailtui queue flush` retries it")
+            notes.append(
+                tr(
+                    "queued as {ident} for {rcpts}; `mailtui queue flush` retries it",
+                    ident=ident,
+                    rcpts=", ".join(later),
+                )
+            )
         except MailtuiError as exc:
-            notes.append(f"could not queue {', '.join(later)} for a retry: {exc}")
+            notes.append(tr("could not queue {rcpts} for a retry: {why}", rcpts=", ".join(later), why=exc))
     if store_sent is None:
         store_sent = account is None or account.save_sent is not False
     sent_copy = await store_sent_copy(account, sent_headers + raw, notes, transcript) if store_sent else ""
@@ -325,9 +343,14 @@ def _queued(box: Outbox, ident: str, exc: RelayError, notes: list[str]) -> SendO
     try:
         box.record_failure(ident, str(exc))
     except OutboxError as write_error:  # still queued, as "interrupted": retried at once
-        notes.append(f"could not record the failure in the outbox: {write_error.message}")
+        notes.append(tr("could not record the failure in the outbox: {why}", why=write_error.message))
     notes.append(
-        f"not sent now ({exc.title}: {exc}); queued as {ident}, retried later (`mailtui queue flush`)"
+        tr(
+            "not sent now ({title}: {why}); queued as {ident}, retried later (`mailtui queue flush`)",
+            title=exc.title,
+            why=exc,
+            ident=ident,
+        )
     )
     return SendOutcome("queued", None, ident, "", notes)
 
@@ -337,7 +360,7 @@ def _forget(box: Outbox, ident: str, notes: list[str]) -> None:
     try:
         box.remove(ident)
     except OutboxError as exc:
-        notes.append(f"{exc.message}: it may be sent again by the next flush")
+        notes.append(tr("{why}: it may be sent again by the next flush", why=exc.message))
 
 
 def _server_for(config: Config, item: QueuedMessage) -> tuple[AccountConfig | None, ServerConfig]:
@@ -345,7 +368,12 @@ def _server_for(config: Config, item: QueuedMessage) -> tuple[AccountConfig | No
         return None, server_from_label(item.account)
     account = config.account(item.account)
     if account.smtp is None:
-        raise ConfigError(f"account {item.account!r} has no [account.smtp] relay to send queued mail through")
+        raise ConfigError(
+            tr(
+                "account {account} has no [account.smtp] relay to send queued mail through",
+                account=repr(item.account),
+            )
+        )
     return account, account.smtp
 
 
@@ -381,9 +409,9 @@ async def flush_outbox(
                     raw, item.sender, later, item.account, error="refused for now by the relay",
                     dsn=(item.dsn_notify, item.dsn_ret),
                 )  # fmt: skip
-                notes.append(f"queued again as {ident} for {', '.join(later)}")
+                notes.append(tr("queued again as {ident} for {rcpts}", ident=ident, rcpts=", ".join(later)))
             except MailtuiError as exc:
-                notes.append(f"could not queue {', '.join(later)} again: {exc}")
+                notes.append(tr("could not queue {rcpts} again: {why}", rcpts=", ".join(later), why=exc))
         await store_sent_copy(account, raw, notes, transcript)
         for text in [f"sent {item.id}: {result.reply_code} {result.reply}", *notes]:
             note(text)
@@ -418,8 +446,18 @@ def expire_outbox(config: Config, box: Outbox) -> list[str]:
             box.remove(item.id)
         except (MailtuiError, OSError) as exc:
             notes.append(
-                f"{item.id} is past its queue_lifetime but could not be returned to its sender: {exc}"
+                tr(
+                    "{ident} is past its queue_lifetime but could not be returned to its sender: {why}",
+                    ident=item.id,
+                    why=exc,
+                )
             )
             continue
-        notes.append(f"gave up on {item.id} after its queue_lifetime; a delivery report is in {where}")
+        notes.append(
+            tr(
+                "gave up on {ident} after its queue_lifetime; a delivery report is in {where}",
+                ident=item.id,
+                where=where,
+            )
+        )
     return notes

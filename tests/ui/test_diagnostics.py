@@ -350,3 +350,16 @@ async def test_imap_probe_and_console(maildir: Path, dovecot: DovecotServer) -> 
         assert any(line.startswith('> mt1 LIST "" "*"') for line in lines)
         assert any("INBOX" in line for line in lines) and any(line.startswith("mt1 OK") for line in lines)
         assert not any(IMAP_PASSWORD in line.text for line in app.session.transcript.lines())
+
+
+async def test_header_inspector_advice_in_chinese(maildir: Path) -> None:
+    raw = (HEADERS / "postfix_tls.eml").read_bytes()
+    app = make_app(maildir, lang="zh")  # [ui] language = "zh"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        open_diagnostics(app, "headers", raw_message=raw)
+        await settle(pilot)
+        shown = static_text(app, "#headers-output")
+        assert "Received 链：共 3 跳" in shown and "MIME 结构：" in shown and "不可信" in shown
+        assert "Received chain:" not in shown and "UNTRUSTED" not in shown
+        assert "mail.example.org" in shown  # the header data itself is not translated

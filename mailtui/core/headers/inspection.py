@@ -25,6 +25,7 @@ from mailtui.core.headers.authres import (
 )
 from mailtui.core.headers.dsn import DeliveryReport, delivery_report, format_delivery_report
 from mailtui.core.headers.received import HopTable, build_hop_table, format_delay
+from mailtui.core.i18n import tr
 from mailtui.core.message.crypto import find_crypto_parts
 from mailtui.core.message.decode import date_problem, decode_header_value, parse_date
 from mailtui.core.message.header_block import split_message
@@ -105,7 +106,9 @@ def _bounded(headers: list[tuple[str, str]], notes: list[str]) -> list[tuple[str
             notes.append(f"more than {MAX_HEADERS_OF_A_KIND} {name} headers: the rest cut (not inspected)")
             continue
         if len(value) > budget:
-            notes.append(f"headers too long to inspect in all: later {name} headers cut (not inspected)")
+            notes.append(
+                tr("headers too long to inspect in all: later {name} headers cut (not inspected)", name=name)
+            )
             continue
         budget -= len(value)
         if was_cut(value):
@@ -128,7 +131,7 @@ def inspect_message(raw: bytes, trusted_authserv_ids: Sequence[str] = ()) -> Ins
         headers = []
         notes = [f"could not parse the headers ({type(exc).__name__})"]
     else:
-        notes = [] if headers else ["no headers found"]
+        notes = [] if headers else [tr("no headers found")]
     headers = _bounded(headers, notes)
 
     def values(name: str) -> list[str]:
@@ -156,7 +159,7 @@ def inspect_message(raw: bytes, trusted_authserv_ids: Sequence[str] = ()) -> Ins
         Verdict(r.method, r.result, a.authserv_id or "") for a in auth if a.trusted for r in a.results
     )
     if auth and not trusted:
-        notes.append("no trusted authserv-id configured (ui.trusted_authserv_ids): no verdict is trusted")
+        notes.append(tr("no trusted authserv-id configured (ui.trusted_authserv_ids): no verdict is trusted"))
     arc = tuple(parse_arc(k, v, trusted) for k, v in headers if k in _ARC_HEADERS)
     try:
         if len(raw) > MAX_TREE_BYTES:  # bounded memory: the tree of the first 8 MB
@@ -239,7 +242,9 @@ def _table(rows: list[list[str]]) -> list[str]:
 def format_hops(hops: HopTable) -> list[str]:
     """The hop table as text lines (oldest first)."""
     total = format_delay(hops.total) if hops.total is not None else "unknown"
-    lines = [f"Received chain: {len(hops.hops)} hop(s), oldest first, total {total}"]
+    lines = [
+        tr("Received chain: {count} hop(s), oldest first, total {total}", count=len(hops.hops), total=total)
+    ]
     if not hops.hops:
         return [*lines, "  (no Received headers)"]
     rows = [["#", "time (UTC)", "delay", "from (helo)", "rDNS", "IP", "by", "with", "TLS", "id"]]
@@ -284,11 +289,11 @@ def format_auth(ins: Inspection) -> list[str]:
         lines.append("  (none)")
     for a in ins.auth_results:
         if a.trusted:
-            mark = "trusted"
+            mark = tr("trusted")
         elif a.authserv_id is None:
-            mark = "UNTRUSTED: no authserv-id"
+            mark = tr("UNTRUSTED: no authserv-id")
         else:
-            mark = "UNTRUSTED: not in ui.trusted_authserv_ids; its verdicts are not counted"
+            mark = tr("UNTRUSTED: not in ui.trusted_authserv_ids; its verdicts are not counted")
         lines.append(f"  {a.authserv_id or '(none)'} [{mark}]")
         for r in a.results:
             props = " ".join(f"{k}={v}" for k, v in r.properties)
@@ -299,7 +304,9 @@ def format_auth(ins: Inspection) -> list[str]:
             lines.append("    none")
         lines += [f"    ! {n}" for n in a.notes]
     if ins.verdicts:
-        lines.append("  Trusted verdicts: " + ", ".join(f"{v.method}={v.result}" for v in ins.verdicts))
+        lines.append(
+            "  " + tr("Trusted verdicts: ") + ", ".join(f"{v.method}={v.result}" for v in ins.verdicts)
+        )
     for spf in ins.received_spf:
         pairs = " ".join(f"{k}={v}" for k, v in spf.pairs)
         lines.append(f"Received-SPF: {spf.result} {pairs}".rstrip())
@@ -323,7 +330,7 @@ def format_auth(ins: Inspection) -> list[str]:
 
 def format_parts(parts: Sequence[MimePart]) -> list[str]:
     """The MIME tree, indented by depth."""
-    lines = ["MIME structure:"]
+    lines = [tr("MIME structure:")]
     for p in parts:
         details = [p.content_type]
         if p.charset:

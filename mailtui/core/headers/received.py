@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from mailtui.core.i18n import tr
 from mailtui.core.message.decode import date_problem, parse_date, unfold
 from mailtui.core.sanitize import clean_line
 
@@ -302,13 +303,15 @@ def build_hop_table(values: Sequence[str]) -> HopTable:
         if rec.timestamp is not None and previous is not None:
             delay = rec.timestamp - previous
             if delay < 0:
-                hop_anomalies.append(f"negative delay {format_delay(delay)}: clock skew between hosts")
+                hop_anomalies.append(
+                    tr("negative delay {delay}: clock skew between hosts", delay=format_delay(delay))
+                )
             elif delay > SLOW_HOP_SECONDS:
-                hop_anomalies.append(f"slow hop: {format_delay(delay)}")
+                hop_anomalies.append(tr("slow hop: {delay}", delay=format_delay(delay)))
         if rec.timestamp is not None:
             previous = rec.timestamp
         hops.append(Hop(number, rec, delay, tuple(hop_anomalies)))
-        anomalies.extend(f"hop {number}: {a}" for a in hop_anomalies)
+        anomalies.extend(tr("hop {number}: {anomaly}", number=number, anomaly=a) for a in hop_anomalies)
     stamps = [h.received.timestamp for h in hops if h.received.timestamp is not None]
     total = stamps[-1] - stamps[0] if len(stamps) >= 2 else None
     return HopTable(tuple(hops), total, tuple(anomalies))

@@ -2,4 +2,76 @@
 
 from __future__ import annotations
 
-CATALOG: dict[str, str] = {}
+CATALOG: dict[str, str] = {
+    # commands/queue.py
+    "{count} message(s) queued": "队列中共有 {count} 封邮件",
+    "{sent} sent, {failed} failed, {remaining} still queued": (
+        "已发送 {sent} 封，失败 {failed} 封，仍在队列中 {remaining} 封"
+    ),
+    "the queue is empty": "队列为空",
+    "another `mailtui queue flush` is running; nothing was attempted": (
+        "另一个 `mailtui queue flush` 正在运行；本次未做任何尝试"
+    ),
+    "{count} message(s) not due yet (use --force to send them now)": (
+        "{count} 封邮件尚未到重试时间（用 --force 立即发送）"
+    ),
+    "no queued message with id {ident} (see `mailtui queue list`)": (
+        "队列中没有 ID 为 {ident} 的邮件（参见 `mailtui queue list`）"
+    ),
+    # commands/send.py
+    "account {account} has no [account.smtp] table, so it cannot send. Add one "
+    "(host, port, tls, user) or name a relay with --server HOST[:PORT].": (
+        "账户 {account} 没有 [account.smtp] 配置节，因此无法发信。请添加一节"
+        "（host、port、tls、user），或用 --server HOST[:PORT] 指定中继服务器。"
+    ),
+    "cannot read the attachment {path}: {why}. Nothing was sent.": "无法读取附件 {path}：{why}。邮件未发送。",
+    "the message was NOT accepted; it was kept in {path}": "邮件未被接受；已保存到 {path}",
+    "a copy is in {path}": "副本保存在 {path}",
+    "the message was kept in {path}": "邮件已保存到 {path}",
+    "the message was NOT accepted and could not be kept in {path} either ({why}); send it again": (
+        "邮件未被接受，也无法保存到 {path}（{why}）；请重新发送"
+    ),
+    # commands/sendmail.py
+    "no envelope sender: give -f ADDRESS or set `from` in the account": (
+        "没有信封发件人：请用 -f ADDRESS 指定，或在账户中设置 `from`"
+    ),
+    "bad envelope sender {sender}: {problem}": "信封发件人 {sender} 无效：{problem}",
+    "bad recipient: {problems}": "收件人无效：{problems}",
+    "no recipients: name them on the command line or use -t with To/Cc/Bcc headers": (
+        "没有收件人：请在命令行中指定，或用 -t 从 To/Cc/Bcc 头读取"
+    ),
+    "queued as {ident}; it is sent when the relay takes it": "已加入队列，ID 为 {ident}；中继服务器接收后即发送",
+    "the -F name contains a line break; that would inject headers": "-F 指定的名字含有换行符，会造成邮件头注入",
+    "unknown option {option} (see `mailtui sendmail --help`)": "未知选项 {option}（参见 `mailtui sendmail --help`）",
+    # sending/dispatch.py
+    "not sent now ({title}: {why}); queued as {ident}, retried later (`mailtui queue flush`)": (
+        "暂未发送（{title}：{why}）；已加入队列，ID 为 {ident}，稍后重试（`mailtui queue flush`）"
+    ),
+    "the Sent copy was kept in the local Maildir {where} instead": "已发送副本改存到本地 Maildir {where}",
+    "refused {rcpt}: {code} {text}": "{rcpt} 被拒收：{code} {text}",
+    "account {account} has no [account.smtp] relay to send queued mail through": (
+        "账户 {account} 没有 [account.smtp] 中继服务器，无法发送队列中的邮件"
+    ),
+    "gave up on {ident} after its queue_lifetime; a delivery report is in {where}": (
+        "{ident} 已超过 queue_lifetime，放弃投递；投递报告在 {where}"
+    ),
+    "could not store a Sent copy anywhere: {why}": "已发送副本无处可存：{why}",
+    "queued as {ident} for {rcpts}; `mailtui queue flush` retries it": (
+        "已为 {rcpts} 加入队列，ID 为 {ident}；`mailtui queue flush` 会重试"
+    ),
+    "could not record the failure in the outbox: {why}": "无法在发件队列中记录这次失败：{why}",
+    "{why}: it may be sent again by the next flush": "{why}：下次 flush 时可能会再次发送",
+    "could not store the Sent copy in {folder} ({why})": "无法把已发送副本存入 {folder}（{why}）",
+    "could not queue a copy before sending ({why}); sending without one": (
+        "发送前无法在队列中保留副本（{why}）；将在没有副本的情况下发送"
+    ),
+    "could not queue {rcpts} for a retry: {why}": "无法为 {rcpts} 加入队列以便重试：{why}",
+    "queued again as {ident} for {rcpts}": "已为 {rcpts} 重新加入队列，ID 为 {ident}",
+    "{ident} is past its queue_lifetime but could not be returned to its sender: {why}": (
+        "{ident} 已超过 queue_lifetime，但无法退回给发件人：{why}"
+    ),
+    "the relay did not take the message ({title}: {why}) and it cannot be queued: {queue_error}": (
+        "中继服务器没有接收邮件（{title}：{why}），也无法加入队列：{queue_error}"
+    ),
+    "could not queue {rcpts} again: {why}": "无法为 {rcpts} 重新加入队列：{why}",
+}
