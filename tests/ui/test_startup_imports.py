@@ -152,6 +152,12 @@ HELP_MAY_LOAD = (
     "mailtui.core.errors",
     "mailtui.core.exit_codes",
     "mailtui.core.presets",
+    # tr() and its catalogs (dicts of strings, stdlib only): the command modules' messages.
+    "mailtui.core.i18n",
+    "mailtui.core.i18n.catalog_headers",
+    "mailtui.core.i18n.catalog_probe",
+    "mailtui.core.i18n.catalog_send",
+    "mailtui.core.i18n.catalog_verdicts",
 )
 
 

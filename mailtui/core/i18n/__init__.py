@@ -1,7 +1,7 @@
 """Admin-facing sentences in the configured language: `tr(msgid, **values)`.
 
 A msgid is the English template with `{named}` placeholders; the catalogs (one per area:
-`catalog_probe`, `catalog_send`, `catalog_headers`) map it to its Chinese template. The
+`catalog_probe`, `catalog_send`, `catalog_headers`, `catalog_verdicts`) map it to its Chinese template. The
 language is set once at start (`--lang`, else `ui.language`) by the CLI and the app;
 `tr` then formats in it. A msgid without a Chinese entry falls back to English (the test
 suite makes sure there is none: every literal passed to `tr` is in a catalog).
@@ -14,10 +14,11 @@ from typing import Literal
 from mailtui.core.i18n.catalog_headers import CATALOG as _HEADERS
 from mailtui.core.i18n.catalog_probe import CATALOG as _PROBE
 from mailtui.core.i18n.catalog_send import CATALOG as _SEND
+from mailtui.core.i18n.catalog_verdicts import CATALOG as _VERDICTS
 
 Language = Literal["en", "zh"]
 
-CATALOG: dict[str, str] = {**_PROBE, **_SEND, **_HEADERS}
+CATALOG: dict[str, str] = {**_PROBE, **_SEND, **_HEADERS, **_VERDICTS}
 
 _current: list[Language] = ["en"]
 

@@ -74,4 +74,9 @@ CATALOG: dict[str, str] = {
         "中继服务器没有接收邮件（{title}：{why}），也无法加入队列：{queue_error}"
     ),
     "could not queue {rcpts} again: {why}": "无法为 {rcpts} 重新加入队列：{why}",
+    # ui/screens/compose/send_transcript.py
+    "NOT SENT ({title}): {why}": "未发送（{title}）：{why}",
+    "Refused recipients:": "被拒收的收件人：",
+    "Outgoing message (Esc closes)": "待发邮件（Esc 关闭）",
+    "MIME parts (decoded sizes):": "MIME 部分（解码后大小）：",
 }

@@ -17,6 +17,7 @@ from email.parser import BytesHeaderParser
 from typing import Any
 
 from mailtui.core.headers.authres import AuthResult, AuthResults, parse_authentication_results
+from mailtui.core.i18n import tr
 from mailtui.core.sanitize import clean_text
 from mailtui.diagnostics.dns_check import DEFAULT_TIMEOUT
 from mailtui.diagnostics.signatures import SignatureVerdict, format_verdicts, verify_signatures
@@ -131,15 +132,18 @@ def _compare(
 def _dkim_note(verdict: DkimVerdict) -> Callable[[str, str], str]:
     def note(ours: str, server: str) -> str:
         if not _passes(server):
-            return "we verify it, the server did not: its DNS may have failed, or the key was published since"
+            return tr(
+                "we verify it, the server did not: its DNS may have failed, or the key was published since"
+            )
         if verdict.reason.startswith(("key not found", "key revoked", "key record")):
-            return (
-                f"the server verified it, but {verdict.key_name} does not hold the key now: it was removed "
-                "or revoked since, or the server's DNS sees another zone (split horizon)"
+            return tr(
+                "the server verified it, but {key} does not hold the key now: it was removed "
+                "or revoked since, or the server's DNS sees another zone (split horizon)",
+                key=verdict.key_name,
             )
         if verdict.reason.startswith("signature expired"):
-            return "the server verified it before x= passed; it has expired since"
-        return (
+            return tr("the server verified it before x= passed; it has expired since")
+        return tr(
             "the server verified it, we do not: the message changed after it arrived "
             "(a filter, a list, a forward), or the key changed since"
         )
@@ -148,35 +152,43 @@ def _dkim_note(verdict: DkimVerdict) -> Callable[[str, str], str]:
 
 
 def _generic_note(ours: str, server: str) -> str:
-    return "the server saw another client IP, sender or DNS answer, or the message changed after it arrived"
+    return tr(
+        "the server saw another client IP, sender or DNS answer, or the message changed after it arrived"
+    )
 
 
 def _one(check: str, ours: str, match: AuthResult | None, note: Callable[[str, str], str]) -> Comparison:
     if match is None:
-        return Comparison(check, ours, None, True, "the server wrote no result for it")
+        return Comparison(check, ours, None, True, tr("the server wrote no result for it"))
     agrees = _passes(ours) == _passes(match.result)
     return Comparison(check, ours, match.result, agrees, "" if agrees else note(ours, match.result))
 
 
 def format_text(report: VerdictReport) -> str:
     """The verdicts as plain text, ours beside the server's, disagreements marked "!"."""
-    lines = [f"Verdicts computed here (DNS: {report.dns_server})"]
+    lines = [tr("Verdicts computed here (DNS: {server})", server=report.dns_server)]
     view = _server_view(report.server_results)
     if view is None:
-        lines.append("Server: no Authentication-Results header")
+        lines.append(tr("Server: no Authentication-Results header"))
     else:
-        trust = "trusted" if view.trusted else "NOT trusted: anyone could have written it"
-        lines.append(f"Server: Authentication-Results by {view.authserv_id or '(no authserv-id)'} ({trust})")
+        trust = tr("trusted") if view.trusted else tr("NOT trusted: anyone could have written it")
+        lines.append(
+            tr(
+                "Server: Authentication-Results by {authserv_id} ({trust})",
+                authserv_id=view.authserv_id or "(no authserv-id)",
+                trust=trust,
+            )
+        )
     lines += ["", "DKIM:"]
     if not report.dkim:
-        lines.append("  (no DKIM-Signature)")
+        lines.append("  " + tr("(no DKIM-Signature)"))
     for v in report.dkim:
         bits = f", {v.key_bits}-bit key" if v.key_bits else ""
         lines.append(
             f"  #{v.index + 1} d={v.domain} s={v.selector} a={v.algorithm}{bits}: {v.result.upper()}"
         )
         lines.append(f"     {v.reason}")
-        lines += [f"     warning: {w}" for w in v.warnings]
+        lines += ["     " + tr("warning: {warning}", warning=w) for w in v.warnings]
     lines += ["", f"ARC: {report.arc.result.upper()}: {report.arc.reason}"]
     for inst in report.arc.instances:
         lines.append(
@@ -188,9 +200,9 @@ def format_text(report: VerdictReport) -> str:
     if spf.ip and spf.domain:
         lines += ["", f"SPF: {spf.result.upper()} for {spf.ip} as {spf.sender} (domain {spf.domain})"]
     else:
-        lines += ["", f"SPF: {spf.result.upper()}: not checked"]
+        lines += ["", f"SPF: {spf.result.upper()}: " + tr("not checked")]
     if report.handing is not None:
-        lines.append(f"  handed in by: {report.handing.note}")
+        lines.append("  " + tr("handed in by: {note}", note=report.handing.note))
     lines.append(f"  {spf.reason}")
     lines += [f"  path: {p}" for p in spf.path]
     d = report.dmarc
@@ -201,17 +213,17 @@ def format_text(report: VerdictReport) -> str:
             f"  record at _dmarc.{d.record_domain}: p={d.policy} pct={d.pct} adkim={d.record.adkim} aspf={d.record.aspf}"
         )
     if d.result == "fail":
-        lines.append(f"  the policy asks receivers to: {d.disposition}")
+        lines.append("  " + tr("the policy asks receivers to: {disposition}", disposition=d.disposition))
     lines += ["", "PGP / S/MIME:", *format_verdicts(report.signatures)]
-    lines += ["", "Ours vs the server's:"]
+    lines += ["", tr("Ours vs the server's:")]
     for c in report.comparisons:
         mark = "  " if c.agrees else "! "
         server = c.server if c.server is not None else "-"
         lines.append(f"{mark}{c.check:<36} ours={c.ours:<10} server={server}")
         if not c.agrees:
-            lines.append(f"    DISAGREES: {c.note}")
+            lines.append("    " + tr("DISAGREES: {note}", note=c.note))
     if not report.comparisons:
-        lines.append("  (nothing to compare)")
+        lines.append("  " + tr("(nothing to compare)"))
     return clean_text("\n".join(lines))
 
 

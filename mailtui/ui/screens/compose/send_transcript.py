@@ -21,6 +21,7 @@ from textual.widgets import Input, Static
 
 from mailtui.core.codes.explain import explain_reply, format_explanation, short_explanation
 from mailtui.core.errors import MailtuiError
+from mailtui.core.i18n import tr
 from mailtui.core.sanitize import clean_line, clean_text
 from mailtui.core.transcript import Direction, TranscriptLine
 from mailtui.ui.widgets.index.cells import format_size
@@ -54,10 +55,10 @@ def failure_text(error: MailtuiError, lang: str = "en") -> str:
     """A failed send in plain words: what failed, each refused recipient, the reply explained."""
     from mailtui.sending.smtp import RelayError
 
-    parts = [f"NOT SENT ({error.title}): {error.message}"]
+    parts = [tr("NOT SENT ({title}): {why}", title=error.title, why=error.message)]
     if isinstance(error, RelayError):
         if error.refused:
-            parts.append("Refused recipients:")
+            parts.append(tr("Refused recipients:"))
             for rcpt, (code, text) in error.refused.items():
                 parts.append(f"  {rcpt}: {short_explanation(code, text, lang)}")
         if error.code is not None and error.code > 0:
@@ -189,11 +190,11 @@ class MimePreviewDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static("Outgoing message (Esc closes)", markup=False)
+            yield Static(tr("Outgoing message (Esc closes)"), markup=False)
             yield Static(
                 Text("\n".join(clean_line(s) for s in self.summary)), markup=False, id="preview-summary"
             )
-            yield Static("MIME parts (decoded sizes):", markup=False, classes="preview-heading")
+            yield Static(tr("MIME parts (decoded sizes):"), markup=False, classes="preview-heading")
             yield Static(Text("\n".join(self.mime_lines)), markup=False, id="preview-tree")
 
     def action_close(self) -> None:
