@@ -347,7 +347,10 @@ def test_wait_for_changes_survives_a_kick(user: ImapUser) -> None:
         user.server.kick(user.name)  # BYE to both connections
         user.server.deliver(user.name, make_message(1))
         thread.join(30)
-        assert not thread.is_alive() and result == [True], transcript.format()
+        # A delivery just after the re-EXAMINE is reported by Dovecot only after its 30 s
+        # mailbox_idle_check_interval: the watcher's short first IDLE + NOOP catches it
+        # (failed 2 runs of 28 beside two CPU burners before, none of 50 after).
+        assert not thread.is_alive() and result == [True], transcript.format() + user.server.log()[-3000:]
         assert len(backend.list_refs("INBOX")) == 1  # the main connection recovers too
     finally:
         backend.close()

@@ -8,6 +8,11 @@ IDLE after 30; RFC 2177 asks for less than 29). A BYE, or an
 `idle_check` that returns nothing long before its timeout (a dead socket, library-facts
 §2), is treated as a dropped connection: the connection reconnects, re-selects, and a
 different EXISTS/UIDNEXT than before counts as a change.
+
+The first IDLE of each wait lasts only `SETTLE` seconds, then DONE and a NOOP: a message
+that arrives between the SELECT (or NOOP) and the server's IDLE taking effect is not
+reported by Dovecot 2.3 until its `mailbox_idle_check_interval` (30 s) — seen in the suite
+under load, a delivery 2 ms after EXAMINE went unnoticed — and the NOOP reports it at once.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from mailtui.core.errors import BackendError
 
 IDLE_RENEW = 25 * 60.0  # seconds; RFC 2177 asks to re-issue IDLE at least every 29 minutes
 POLL_INTERVAL = 15.0  # seconds between NOOPs when the server has no IDLE
+SETTLE = 1.0  # seconds of the first IDLE of a wait, before a NOOP catches what it missed
 EARLY = 0.5  # an idle_check returning [] this much before its timeout means the socket died
 _CHANGES = frozenset({b"EXISTS", b"EXPUNGE", b"FETCH", b"VANISHED"})
 
@@ -88,11 +94,13 @@ class ChangeWatcher:
         return has_changes(c.noop()[1])
 
     def _idle(self, c: IMAPClient, deadline: float) -> bool:
+        settling = True  # the first IDLE is short, then a NOOP (the module's docstring)
         while not self.conn.closed:
             if deadline - time.monotonic() <= 0:
                 return False
             c.idle()
-            renew_at = time.monotonic() + self.idle_renew
+            renew_at = time.monotonic() + (min(SETTLE, self.idle_renew) if settling else self.idle_renew)
+            check, settling = settling, False
             changed = dead = ending = False
             try:
                 while not self.conn.closed:
@@ -119,7 +127,7 @@ class ChangeWatcher:
                     changed = has_changes(more) or changed
             if changed:
                 return True
-            if dead and has_changes(c.noop()[1]):
+            if (dead or check) and has_changes(c.noop()[1]):
                 return True
         return False
 
