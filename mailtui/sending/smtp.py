@@ -25,6 +25,7 @@ from mailtui.core.codes.explain import short_explanation
 from mailtui.core.compose import check_addr_spec, message_bytes, needs_smtputf8
 from mailtui.core.errors import EX_TEMPFAIL, SendError
 from mailtui.core.exit_codes import enhanced_code, exit_code_for_failure
+from mailtui.core.i18n import current_language, tr
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import Transcript
 from mailtui.credentials import (
@@ -133,8 +134,8 @@ def make_tls_context(server: ServerConfig) -> ssl.SSLContext:
 
 def _explain(code: int, message: str) -> str:
     """' Meaning: permanent error: Bad destination mailbox address ...' (from core.codes)."""
-    text = short_explanation(code, message, with_code=False)
-    return f" Meaning: {text}." if text else ""
+    text = short_explanation(code, message, current_language(), with_code=False)
+    return tr(" Meaning: {text}.", text=text) if text else ""
 
 
 def _where(server: ServerConfig) -> str:
@@ -165,30 +166,33 @@ def _translate(exc: BaseException, server: ServerConfig, stage: str) -> RelayErr
         first_code, first_msg = next(iter(refused.values()), (550, ""))
         temporary = all(code // 100 == 4 for code, _ in refused.values())
         return RelayError(
-            f"{where} refused every recipient: {items}.{_explain(first_code, first_msg)}",
+            tr("{where} refused every recipient: {items}.", where=where, items=items) + _explain(first_code, first_msg),
             temporary=temporary, code=first_code, reply=first_msg, refused=refused,
             title="Recipients refused",
         )  # fmt: skip
     if isinstance(exc, aiosmtplib.SMTPResponseException):
         code, msg = exc.code, clean_line(exc.message)
         what, title = {
-            aiosmtplib.SMTPAuthenticationError: (f"refused the login of {server.user!r}", "Login refused"),
+            aiosmtplib.SMTPAuthenticationError: (
+                tr("refused the login of {user}", user=repr(server.user)),
+                "Login refused",
+            ),
             aiosmtplib.SMTPSenderRefused: (
-                f"refused the sender {getattr(exc, 'sender', '')!r}",
+                tr("refused the sender {sender}", sender=repr(getattr(exc, "sender", ""))),
                 "Sender refused",
             ),
-            aiosmtplib.SMTPDataError: ("refused the message", "Message refused"),
-            aiosmtplib.SMTPHeloError: ("refused our EHLO/HELO", "Greeting refused"),
-            aiosmtplib.SMTPConnectResponseError: ("refused the connection", "Connection refused"),
-        }.get(type(exc), (f"answered {stage} with an error", "Send failed"))
+            aiosmtplib.SMTPDataError: (tr("refused the message"), "Message refused"),
+            aiosmtplib.SMTPHeloError: (tr("refused our EHLO/HELO"), "Greeting refused"),
+            aiosmtplib.SMTPConnectResponseError: (tr("refused the connection"), "Connection refused"),
+        }.get(type(exc), (tr("answered {stage} with an error", stage=stage), "Send failed"))
         hint = ""
         if isinstance(exc, aiosmtplib.SMTPAuthenticationError) and code // 100 == 5:
-            hint = f" Check the user name and the password: {server.password_origin}."
+            hint = tr(" Check the user name and the password: {origin}.", origin=server.password_origin)
             if stage == "AUTH" and server.oauth2_token_command:
-                hint = (" Check the user name and that oauth2_token_command prints a current access "
-                        f"token with the mail scope ({server.table}).")  # fmt: skip
+                hint = tr(" Check the user name and that oauth2_token_command prints a current access "
+                          "token with the mail scope ({table}).", table=server.table)  # fmt: skip
         return RelayError(
-            f"{where} {what}: {code} {msg}.{_explain(code, msg)}{hint}",
+            f"{where} {what}: {code} {msg}." + _explain(code, msg) + hint,
             temporary=code // 100 == 4 or code < 0, code=code, reply=msg, title=title,
             exit_code=exit_code_for_failure("login") if isinstance(exc, aiosmtplib.SMTPAuthenticationError) else None,
         )  # fmt: skip
@@ -196,34 +200,42 @@ def _translate(exc: BaseException, server: ServerConfig, stage: str) -> RelayErr
         return _timeout(server, stage)
     if isinstance(exc, aiosmtplib.SMTPServerDisconnected):
         return RelayError(
-            f"{where} closed the connection during {stage} ({clean_line(str(exc))}); the relay did not confirm the "
-            "message, so it counts as not sent. Retry later (rarely, a relay that lost only its reply "
-            "delivers such a message twice).",
+            tr("{where} closed the connection during {stage} ({why}); the relay did not confirm the "
+               "message, so it counts as not sent. Retry later (rarely, a relay that lost only its reply "
+               "delivers such a message twice).", where=where, stage=stage, why=clean_line(str(exc))),
             temporary=True, title="Connection lost",
         )  # fmt: skip
     if isinstance(exc, aiosmtplib.SMTPConnectError | ConnectionError):
         return RelayError(
-            f"could not connect to {where}: {clean_line(str(exc))}. Check host, port and tls in the config, and that "
-            "the relay is reachable.",
+            tr("could not connect to {where}: {why}. Check host, port and tls in the config, and that "
+               "the relay is reachable.", where=where, why=clean_line(str(exc))),
             temporary=True, title="Cannot connect",
         )  # fmt: skip
     if isinstance(exc, ssl.SSLError):
         return RelayError(
-            f"TLS negotiation with {where} failed during {stage}: {clean_line(str(exc))}. Check that tls = "
-            f"\"{server.tls}\" matches the port ({server.port}: 465 is usually ssl, 587 starttls).",
+            tr("TLS negotiation with {where} failed during {stage}: {why}. Check that tls = "
+               "\"{tls}\" matches the port ({port}: 465 is usually ssl, 587 starttls).",
+               where=where, stage=stage, why=clean_line(str(exc)), tls=server.tls, port=server.port),
             temporary=False, title="TLS error", exit_code=exit_code_for_failure("tls"),
         )  # fmt: skip
     if isinstance(exc, OSError):
         return RelayError(
-            f"network error talking to {where} during {stage}: {clean_line(str(exc))}", temporary=True
+            tr(
+                "network error talking to {where} during {stage}: {why}",
+                where=where,
+                stage=stage,
+                why=clean_line(str(exc)),
+            ),
+            temporary=True,
         )
     return RelayError(f"{where}: {stage} failed: {clean_line(str(exc))}", temporary=False)
 
 
 def _timeout(server: ServerConfig, stage: str) -> RelayError:
     return RelayError(
-        f"{_where(server)} did not answer within {server.timeout:g} s during {stage}. "
-        "The relay may be overloaded or a firewall may drop the traffic; retry later or raise timeout.",
+        tr("{where} did not answer within {timeout} s during {stage}. The relay may be overloaded or a "
+           "firewall may drop the traffic; retry later or raise timeout.",
+           where=_where(server), timeout=f"{server.timeout:g}", stage=stage),
         temporary=True, title="Timed out",
     )  # fmt: skip
 
@@ -365,8 +377,8 @@ async def send_message(
         if server.tls == "starttls":
             if not client.supports_extension("starttls"):
                 raise RelayError(
-                    f"{_where(server)} does not offer STARTTLS, but the config requires it (tls = "
-                    "\"starttls\"). Nothing was sent. Check the port, or use tls = \"ssl\" for port 465.",
+                    tr("{where} does not offer STARTTLS, but the config requires it (tls = \"starttls\"). "
+                       "Nothing was sent. Check the port, or use tls = \"ssl\" for port 465.", where=_where(server)),
                     temporary=False, title="STARTTLS not offered", exit_code=exit_code_for_failure("tls"),
                 )  # fmt: skip
             stage = "STARTTLS"

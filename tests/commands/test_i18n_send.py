@@ -36,3 +36,11 @@ def test_sendmail_without_recipients_in_chinese(relay: Relay, tmp_path: Path) ->
     config = write_config(tmp_path, relay)
     done = run("--lang", "zh", "--config", str(config), "sendmail", stdin=b"Subject: x\n\nbody\n")
     assert "没有收件人" in done.stderr and "no recipients" not in done.stderr
+
+
+def test_relay_errors_in_chinese(relay: Relay, tmp_path: Path) -> None:
+    config = write_config(tmp_path, relay)
+    relay.handler.rcpt_replies["you@"] = "550 5.1.1 no such user"
+    done = run("--lang", "zh", "--config", str(config), "send", "--no-queue", "you@example.net", stdin=b"x\n")
+    assert "拒收了所有收件人" in done.stderr and " 含义：" in done.stderr, done.stderr
+    assert "refused every recipient" not in done.stderr and "550 5.1.1 no such user" in done.stderr

@@ -79,4 +79,42 @@ CATALOG: dict[str, str] = {
     "Refused recipients:": "被拒收的收件人：",
     "Outgoing message (Esc closes)": "待发邮件（Esc 关闭）",
     "MIME parts (decoded sizes):": "MIME 部分（解码后大小）：",
+    # sending/smtp.py
+    " Meaning: {text}.": " 含义：{text}。",
+    "{where} refused every recipient: {items}.": "{where} 拒收了所有收件人：{items}。",
+    "refused the login of {user}": "拒绝了 {user} 的登录",
+    "refused the sender {sender}": "拒绝了发件人 {sender}",
+    "refused the message": "拒收了这封邮件",
+    "refused our EHLO/HELO": "拒绝了我们的 EHLO/HELO",
+    "refused the connection": "拒绝了连接",
+    "answered {stage} with an error": "对 {stage} 返回了错误",
+    " Check the user name and the password: {origin}.": " 请检查用户名和密码：{origin}。",
+    " Check the user name and that oauth2_token_command prints a current access "
+    "token with the mail scope ({table}).": (
+        " 请检查用户名，并确认 oauth2_token_command 输出的是当前有效、带邮件权限范围的访问令牌（{table}）。"
+    ),
+    "{where} closed the connection during {stage} ({why}); the relay did not confirm the "
+    "message, so it counts as not sent. Retry later (rarely, a relay that lost only its reply "
+    "delivers such a message twice).": (
+        "{where} 在 {stage} 阶段关闭了连接（{why}）；中继服务器没有确认收到邮件，因此视为未发送。"
+        "请稍后重试（少数情况下，只丢失了应答的中继会把这封邮件投递两次）。"
+    ),
+    "could not connect to {where}: {why}. Check host, port and tls in the config, and that "
+    "the relay is reachable.": "无法连接到 {where}：{why}。请检查配置中的 host、port 和 tls，以及中继服务器是否可达。",
+    "TLS negotiation with {where} failed during {stage}: {why}. Check that tls = "
+    '"{tls}" matches the port ({port}: 465 is usually ssl, 587 starttls).': (
+        '与 {where} 的 TLS 协商在 {stage} 阶段失败：{why}。请确认 tls = "{tls}" 与端口相符'
+        "（{port}；465 通常是 ssl，587 是 starttls）。"
+    ),
+    "network error talking to {where} during {stage}: {why}": "与 {where} 通信时在 {stage} 阶段出现网络错误：{why}",
+    "{where} did not answer within {timeout} s during {stage}. The relay may be overloaded or a "
+    "firewall may drop the traffic; retry later or raise timeout.": (
+        "{where} 在 {stage} 阶段 {timeout} 秒内没有响应。中继服务器可能过载，或者防火墙丢弃了流量；"
+        "请稍后重试，或调大 timeout。"
+    ),
+    '{where} does not offer STARTTLS, but the config requires it (tls = "starttls"). '
+    'Nothing was sent. Check the port, or use tls = "ssl" for port 465.': (
+        '{where} 未提供 STARTTLS，但配置要求使用它（tls = "starttls"）。邮件未发送。'
+        '请检查端口，或对 465 端口使用 tls = "ssl"。'
+    ),
 }
