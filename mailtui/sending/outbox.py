@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from mailtui.core.errors import EX_NOINPUT, MailtuiError, SendError
+from mailtui.core.i18n import tr
 from mailtui.paths import data_dir
 from mailtui.store.files import VALID_ID, StoreError, atomic_write, check_id, process_alive
 
@@ -129,7 +130,9 @@ class Outbox:
             for sub in ("tmp", "new", "cur", "meta", "quarantine"):
                 (self.root / sub).mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as exc:
-            raise OutboxError(f"cannot create the outbox {self.root}: {exc.strerror or exc}") from exc
+            raise OutboxError(
+                tr("cannot create the outbox {root}: {why}", root=self.root, why=exc.strerror or exc)
+            ) from exc
 
     def now(self) -> float:
         """The outbox's clock (time.time, or a test's)."""
@@ -217,11 +220,14 @@ class Outbox:
         try:
             meta = json.loads(path.read_text("utf-8"))
         except FileNotFoundError as exc:
-            raise OutboxError(f"no queued message {ident!r} in {self.root}", exit_code=EX_NOINPUT) from exc
+            raise OutboxError(
+                tr("no queued message {ident} in {root}", ident=repr(ident), root=self.root),
+                exit_code=EX_NOINPUT,
+            ) from exc
         except (OSError, ValueError) as exc:
-            raise OutboxError(f"cannot read {path}: {exc}") from exc
+            raise OutboxError(tr("cannot read {path}: {why}", path=path, why=exc)) from exc
         if not isinstance(meta, dict):
-            raise OutboxError(f"cannot read {path}: not a JSON object")
+            raise OutboxError(tr("cannot read {path}: not a JSON object", path=path))
         return meta
 
     def raw(self, ident: str) -> bytes:
@@ -229,9 +235,14 @@ class Outbox:
         try:
             return self._message_path(ident).read_bytes()
         except FileNotFoundError as exc:
-            raise OutboxError(f"no queued message {ident!r} in {self.root}", exit_code=EX_NOINPUT) from exc
+            raise OutboxError(
+                tr("no queued message {ident} in {root}", ident=repr(ident), root=self.root),
+                exit_code=EX_NOINPUT,
+            ) from exc
         except OSError as exc:
-            raise OutboxError(f"cannot read queued message {ident!r}: {exc.strerror or exc}") from exc
+            raise OutboxError(
+                tr("cannot read queued message {ident}: {why}", ident=repr(ident), why=exc.strerror or exc)
+            ) from exc
 
     def get(self, ident: str) -> QueuedMessage:
         """One queued message's envelope and state; OutboxError when its files cannot be read."""
@@ -258,14 +269,16 @@ class Outbox:
                 dsn_ret=dsn.get("ret") if isinstance(dsn, dict) else None,
             )  # fmt: skip
         except (TypeError, ValueError, AttributeError) as exc:
-            raise OutboxError(f"cannot read {self._meta_path(ident)}: {exc}") from exc
+            raise OutboxError(tr("cannot read {path}: {why}", path=self._meta_path(ident), why=exc)) from exc
 
     def list(self) -> list[QueuedMessage]:
         """Every queued message, oldest first; an unreadable entry is quarantined (see `notices`)."""
         try:
             names = [p.name for p in (self.root / "new").iterdir() if VALID_ID.match(p.name)]
         except OSError as exc:
-            raise OutboxError(f"cannot list the outbox {self.root}: {exc.strerror or exc}") from exc
+            raise OutboxError(
+                tr("cannot list the outbox {root}: {why}", root=self.root, why=exc.strerror or exc)
+            ) from exc
         items = []
         for name in names:
             if not self._meta_path(name).exists():
@@ -308,7 +321,9 @@ class Outbox:
             except FileNotFoundError:
                 pass
             except OSError as exc:
-                raise OutboxError(f"cannot remove {path}: {exc.strerror or exc}") from exc
+                raise OutboxError(
+                    tr("cannot remove {path}: {why}", path=path, why=exc.strerror or exc)
+                ) from exc
         return found
 
     def remove(self, ident: str) -> None:
@@ -317,7 +332,9 @@ class Outbox:
             self._message_path(ident).unlink(missing_ok=True)
             self._meta_path(ident).unlink(missing_ok=True)
         except OSError as exc:
-            raise OutboxError(f"cannot remove queued message {ident!r}: {exc.strerror or exc}") from exc
+            raise OutboxError(
+                tr("cannot remove queued message {ident}: {why}", ident=repr(ident), why=exc.strerror or exc)
+            ) from exc
 
     def record_failure(self, ident: str, error: str, *, permanent: bool = False) -> QueuedMessage:
         """Count a failed attempt: next try after an exponential backoff, or held if permanent."""
@@ -392,7 +409,9 @@ class Outbox:
         try:
             fd = os.open(self.root / ".flush.lock", os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as exc:
-            raise OutboxError(f"cannot open the outbox lock in {self.root}: {exc.strerror or exc}") from exc
+            raise OutboxError(
+                tr("cannot open the outbox lock in {root}: {why}", root=self.root, why=exc.strerror or exc)
+            ) from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.commands.test_cli_send import maildir, run, write_config
 from tests.sending.relay import Relay
 
@@ -44,3 +46,15 @@ def test_relay_errors_in_chinese(relay: Relay, tmp_path: Path) -> None:
     done = run("--lang", "zh", "--config", str(config), "send", "--no-queue", "you@example.net", stdin=b"x\n")
     assert "拒收了所有收件人" in done.stderr and " 含义：" in done.stderr, done.stderr
     assert "refused every recipient" not in done.stderr and "550 5.1.1 no such user" in done.stderr
+
+
+def test_outbox_errors_follow_the_language(tmp_path: Path) -> None:
+    from mailtui.core.i18n import set_language
+    from mailtui.sending.outbox import Outbox, OutboxError
+
+    box = Outbox(tmp_path / "outbox")
+    with pytest.raises(OutboxError, match="no queued message 'nope' in"):
+        box.get("nope")
+    set_language("zh")
+    with pytest.raises(OutboxError, match="中没有队列邮件 'nope'"):
+        box.get("nope")

@@ -117,4 +117,14 @@ CATALOG: dict[str, str] = {
         '{where} 未提供 STARTTLS，但配置要求使用它（tls = "starttls"）。邮件未发送。'
         '请检查端口，或对 465 端口使用 tls = "ssl"。'
     ),
+    # sending/outbox.py
+    "cannot create the outbox {root}: {why}": "无法创建发件队列目录 {root}：{why}",
+    "cannot read {path}: not a JSON object": "无法读取 {path}：不是 JSON 对象",
+    "cannot read queued message {ident}: {why}": "无法读取队列中的邮件 {ident}：{why}",
+    "cannot read {path}: {why}": "无法读取 {path}：{why}",
+    "cannot list the outbox {root}: {why}": "无法列出发件队列 {root}：{why}",
+    "cannot remove {path}: {why}": "无法删除 {path}：{why}",
+    "cannot remove queued message {ident}: {why}": "无法删除队列中的邮件 {ident}：{why}",
+    "cannot open the outbox lock in {root}: {why}": "无法打开 {root} 中的发件队列锁：{why}",
+    "no queued message {ident} in {root}": "{root} 中没有队列邮件 {ident}",
 }
