@@ -34,6 +34,7 @@ from mailtui.backends.imap.settings import ImapSettings, make_ssl_context, setti
 from mailtui.config import ServerConfig
 from mailtui.core.errors import EX_NOPERM, EX_PROTOCOL, EX_TEMPFAIL, EX_USAGE, MailtuiError
 from mailtui.core.exit_codes import exit_code_for_failure
+from mailtui.core.i18n import tr
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import Direction, Transcript
 from mailtui.diagnostics import probe_messages, tls_info
@@ -189,7 +190,7 @@ class ImapProbeSession(ProbeSession[ImapStage]):
         if s.tls == "ssl":
             self._record_tls(client)
             self._after_tls = _caps(client)
-            return f"implicit TLS: {self._tls.version if self._tls else '?'}", "ok"
+            return tr("implicit TLS: {version}", version=self._tls.version if self._tls else "?"), "ok"
         self._before = _caps(client)
         return "", "ok"
 
@@ -276,25 +277,30 @@ class ImapProbeSession(ProbeSession[ImapStage]):
             return probe_messages.tls_failed("imap", where, stage, failure, text, s.tls, s.port), tls_code
         if isinstance(exc, LoginError):
             check = (
-                "Check the user name and that oauth2_token_command prints a current access token"
+                tr("Check the user name and that oauth2_token_command prints a current access token")
                 if self._token is not None
-                else "Check the user name and password"
+                else tr("Check the user name and password")
             )
             return (
-                f"{where} refused the login of {s.user!r}: {text}. {check}.",
+                tr("{where} refused the login of {user}: {text}.", where=where, user=repr(s.user), text=text)
+                + f" {check}.",
                 exit_code_for_failure("login"),
             )
         if isinstance(exc, TimeoutError | socket.timeout):
             return probe_messages.timed_out(where, s.timeout, stage), exit_code_for_failure("timeout")
         if isinstance(exc, IMAPClientAbortError):
-            return f"{where} dropped the connection during {stage}: {text}", exit_code_for_failure(
-                "disconnected"
-            )
+            return tr(
+                "{where} dropped the connection during {stage}: {text}", where=where, stage=stage, text=text
+            ), exit_code_for_failure("disconnected")
         if isinstance(exc, OSError):
             if stage == "connect":
                 return probe_messages.unreachable(where, text), exit_code_for_failure("unreachable")
-            return f"network error with {where} during {stage}: {text}", exit_code_for_failure("disconnected")
-        return f"{where} answered {stage} with an error: {text}", exit_code_for_failure("protocol")
+            return tr(
+                "network error with {where} during {stage}: {text}", where=where, stage=stage, text=text
+            ), exit_code_for_failure("disconnected")
+        return tr(
+            "{where} answered {stage} with an error: {text}", where=where, stage=stage, text=text
+        ), exit_code_for_failure("protocol")
 
 
 # --------------------------------------------------------------------------- raw console

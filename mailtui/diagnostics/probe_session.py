@@ -17,6 +17,7 @@ from typing import Generic, Literal, TypedDict, TypeVar
 
 from mailtui.core.codes.explain import short_explanation
 from mailtui.core.errors import EX_UNAVAILABLE, EX_USAGE, MailtuiError
+from mailtui.core.i18n import current_language
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import Transcript
 
@@ -42,7 +43,7 @@ class Reply:
     @classmethod
     def of(cls, code: int, message: str) -> Reply:
         text = clean_line(message.replace("\n", " / "))
-        return cls(code, text, clean_line(short_explanation(code, message)))
+        return cls(code, text, clean_line(short_explanation(code, message, current_language())))
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from mailtui.core.errors import (
     MailtuiError,
 )
 from mailtui.core.exit_codes import exit_code_for_failure, exit_code_for_reply
+from mailtui.core.i18n import current_language, tr
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import Direction, Transcript
 from mailtui.diagnostics import probe_messages, tls_info
@@ -234,7 +235,7 @@ class SmtpProbeSession(ProbeSession[Stage]):
         replies.append(self._banner)
         if s.tls == "ssl":
             await self._record_tls()
-            return f"implicit TLS: {self._tls.version if self._tls else '?'}", "ok"
+            return tr("implicit TLS: {version}", version=self._tls.version if self._tls else "?"), "ok"
         return "", "ok"
 
     async def _stage_ehlo(self, replies: list[Reply]) -> tuple[str, StepStatus]:
@@ -298,24 +299,24 @@ class SmtpProbeSession(ProbeSession[Stage]):
             )
         replies.append(Reply.of(response.code, response.message))
         self._mechanism = mechanism
-        return f"logged in as {s.user} with AUTH {mechanism}", "ok"
+        return tr("logged in as {user} with AUTH {mechanism}", user=s.user, mechanism=mechanism), "ok"
 
     async def _stage_mail(self, replies: list[Reply]) -> tuple[str, StepStatus]:
         response = await self._client().mail(self.sender)
         replies.append(Reply.of(response.code, response.message))
-        return f"sender <{self.sender}> accepted", "ok"
+        return tr("sender <{sender}> accepted", sender=self.sender), "ok"
 
     async def _stage_rcpt(self, replies: list[Reply]) -> tuple[str, StepStatus]:
         response = await self._client().rcpt(self.recipient)
         replies.append(Reply.of(response.code, response.message))
-        return f"recipient <{self.recipient}> accepted", "ok"
+        return tr("recipient <{recipient}> accepted", recipient=self.recipient), "ok"
 
     async def _stage_data(self, replies: list[Reply]) -> tuple[str, StepStatus]:
         data = probe_message(self.sender, self.recipient)
         response = await self._client().data(data)
         replies.append(Reply.of(response.code, response.message))
         self._delivered = True
-        return f"test message of {len(data)} bytes accepted", "ok"
+        return tr("test message of {size} bytes accepted", size=len(data)), "ok"
 
     # -- TLS details -------------------------------------------------------------------
     async def _record_tls(self) -> None:
@@ -357,9 +358,7 @@ def _classify(exc: BaseException, stage: Stage, server: ServerConfig) -> tuple[s
         ), exit_code_for_failure("tls")
     if isinstance(exc, aiosmtplib.SMTPResponseException):
         code, msg = exc.code, clean_line(exc.message)
-        said = (
-            f"{where} answered {stage.upper()} with {code} {msg} ({clean_line(short_explanation(code, msg))})"
-        )
+        said = f"{where} answered {stage.upper()} with {code} {msg} ({clean_line(short_explanation(code, msg, current_language()))})"
         if code // 100 == 4:
             return said, EX_TEMPFAIL
         if isinstance(exc, aiosmtplib.SMTPAuthenticationError) or stage == "auth":

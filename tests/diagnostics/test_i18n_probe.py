@@ -49,3 +49,12 @@ def test_probe_messages_follow_the_language() -> None:
     assert "拒绝通过未加密的连接" in chinese and "'ops'" in chinese and "--allow-plaintext-auth" in chinese
     assert "refusing" not in chinese
     assert "秒内没有响应" in probe_messages.timed_out("mx.example:25", 2.5, "ehlo")
+
+
+def test_reply_meanings_in_the_probe_follow_the_language() -> None:
+    from mailtui.diagnostics.probe_session import Reply
+
+    english = Reply.of(550, "5.1.1 no such user").explanation
+    set_language("zh")
+    chinese = Reply.of(550, "5.1.1 no such user").explanation
+    assert chinese != english and any("\u4e00" <= c <= "\u9fff" for c in chinese)

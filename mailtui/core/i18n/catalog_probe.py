@@ -68,4 +68,18 @@ CATALOG: dict[str, str] = {
     "Steps": "步骤",
     "Transcript": "会话记录",
     "Verdict": "结论",
+    # smtp_probe / imap_probe step notes and errors
+    "implicit TLS: {version}": "隐式 TLS：{version}",
+    "logged in as {user} with AUTH {mechanism}": "已用 AUTH {mechanism} 以 {user} 身份登录",
+    "sender <{sender}> accepted": "发件人 <{sender}> 已被接受",
+    "recipient <{recipient}> accepted": "收件人 <{recipient}> 已被接受",
+    "test message of {size} bytes accepted": "{size} 字节的测试邮件已被接受",
+    "Check the user name and that oauth2_token_command prints a current access token": (
+        "请检查用户名，并确认 oauth2_token_command 输出的是当前有效的访问令牌"
+    ),
+    "Check the user name and password": "请检查用户名和密码",
+    "{where} refused the login of {user}: {text}.": "{where} 拒绝了 {user} 的登录：{text}。",
+    "{where} dropped the connection during {stage}: {text}": "{where} 在 {stage} 阶段断开了连接：{text}",
+    "network error with {where} during {stage}: {text}": "与 {where} 通信时在 {stage} 阶段出现网络错误：{text}",
+    "{where} answered {stage} with an error: {text}": "{where} 对 {stage} 返回了错误：{text}",
 }
