@@ -6,9 +6,9 @@ Each client runs in a private tmux server at 120x40, read with `tmux capture-pan
 other scripts here. One session per client and run: launch, first screen, then the same
 actions, each timed from the key that starts the work until its result is on screen, and
 the peak RSS of the process tree (`tree_peak_kb`, sampled on every poll) after them all:
-- search `~s QUERY` (mailtui `/`, query, Enter; mutt/neomutt limit `l`, the comparable
-  "show the matches"), first after opening and again; mutt's `/` (jump to the next match)
-  has its own row; mailtui also with a fresh header cache (in a session of its own);
+- limit `l ~s QUERY` (show only the matches; the same key in mailtui, mutt and neomutt),
+  first after opening and again; `/` (jump to the next match, the same in all three) has
+  its own row; mailtui's limit also with a fresh header cache (in a session of its own);
 - sort by from, subject, size, date (mailtui `o` cycles date -> from -> subject -> size;
   mutt `o f`, `o s`, `O z`, `O d`: the same orders); threads on and off (mailtui ctrl+t
   twice; mutt `o t`, `O d`); open the newest message (Enter on the top row until its body
@@ -71,7 +71,8 @@ set move=no
 """
 MUTT_STATUS = re.compile(r"BENCH sort=(\S+) msgs=(\d+)(?:/(\d+))?")
 PLACEHOLDER = re.compile(r"\d{4}-\d\d-\d\d …( {3,}|\s*$)", re.MULTILINE)
-MAILTUI_SEARCH = re.compile(r"\(search '[^']*': (\d+) shown\)")
+MAILTUI_LIMIT = re.compile(r"limit: .*?  (\d+) of \d+")
+MAILTUI_JUMP = re.compile(r"\(search '[^']*': (\d+) match(?:es)?\)")
 # What mailtui's status bar or notification says once each step's order is shown.
 MAILTUI_ORDERS = {
     "from": "by sender, A to Z",
@@ -128,7 +129,7 @@ class Driver:
 
 
 class MailtuiDriver(Driver):
-    """mailtui: `/` search, `o` sort cycle, ctrl+t threads, Enter/q for the pager."""
+    """mailtui: `l` limit, `/` search, `o` sort cycle, ctrl+t threads, Enter/q for the pager."""
 
     def settled(self, screen: str) -> bool:
         return "[-f]" in screen and PLACEHOLDER.search(screen) is None and "working…" not in screen
@@ -138,22 +139,42 @@ class MailtuiDriver(Driver):
         return line_with(screen, "[-f]")
 
     def search(self, live: Live, query: str, timeout: float) -> tuple[float | None, str]:
-        live.keys("/")
-        live.wait(lambda s: "Search from/to/subject" in s, 10)
+        """`l` (limit: only the matches shown), as mutt's `l`."""
+        live.keys("l")
+        live.wait(lambda s: "Limit to messages matching" in s, 10)
+        live.keys("C-u")  # the prompt offers the current pattern: type over it
         live.text(query)
         live.wait(lambda s: query in bottom(s, 3), 5)
 
         def done(screen: str) -> str | None:
             line = self.status(screen)
-            return line if MAILTUI_SEARCH.search(line) and "working…" not in screen else None
+            return line if MAILTUI_LIMIT.search(line) and "working…" not in screen else None
 
         seconds, sig = live.timed(["Enter"], done, timeout)
-        found = MAILTUI_SEARCH.search(sig)
+        found = MAILTUI_LIMIT.search(sig)
         return seconds, found.group(1) if found and seconds is not None else "?"
 
     def clear_search(self, live: Live) -> None:
+        live.keys("l")
+        live.wait(lambda s: "Limit to messages matching" in s, 10)
+        live.keys("C-u", "Enter")
+        live.wait(lambda s: "limit:" not in self.status(s) and "[-f]" in s, 30)
+
+    def jump_search(self, live: Live, query: str, timeout: float) -> float | None:
+        """`/` as mutt's: the cursor moves to the next match; done when the count is shown."""
+        live.keys("/")
+        live.wait(lambda s: "Search (mutt patterns" in s, 10)
+        live.text(query)
+        live.wait(lambda s: query in bottom(s, 3), 5)
+
+        def done(screen: str) -> str | None:
+            line = self.status(screen)
+            return line if MAILTUI_JUMP.search(line) and "working…" not in screen else None
+
+        seconds = live.timed(["Enter"], done, timeout)[0]
         live.keys("Escape")
-        live.wait(lambda s: " shown)" not in self.status(s) and "[-f]" in s, 10)
+        live.wait(lambda s: "(search" not in self.status(s), 10)
+        return seconds
 
     def order(self, live: Live, step: str, timeout: float) -> float | None:
         """`step`: "from", "subject", "size", "date" (each an `o`) or "threads on/off"."""
@@ -290,8 +311,7 @@ def sequence(live: Live, driver: AnyDriver, query: str, markers: tuple[str, str]
         driver.record(label, seconds)
         driver.counts.add(count)
         driver.clear_search(live)
-    if isinstance(driver, MuttDriver):
-        driver.record("jump search", driver.jump_search(live, query, timeout))
+    driver.record("jump search", driver.jump_search(live, query, timeout))
     for step in ("from", "subject", "size", "date", "threads on", "threads off"):
         driver.record(step, driver.order(live, step, timeout))
     driver.record("open", driver.open_newest(live, markers, timeout))
@@ -300,10 +320,10 @@ def sequence(live: Live, driver: AnyDriver, query: str, markers: tuple[str, str]
 
 ROWS = (
     ("first screen", "first screen (launch to newest subject)"),
-    ("search", "search {q} first after opening (mutt: limit l)"),
-    ("search again", "search {q} again (mutt: limit l)"),
-    ("cold search", "search {q} first, fresh header cache (mailtui)"),
-    ("jump search", "mutt / {q} (jump to next match)"),
+    ("search", "limit l {q} first after opening"),
+    ("search again", "limit l {q} again"),
+    ("cold search", "limit l {q} first, fresh header cache (mailtui)"),
+    ("jump search", "search / {q} (jump to next match)"),
     ("from", "sort by from"),
     ("subject", "sort by subject"),
     ("size", "sort by size (biggest first)"),

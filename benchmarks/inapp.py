@@ -71,10 +71,14 @@ def key_latency(
     return redraw, complete
 
 
+LIMIT_SHOWN = re.compile(r"limit: .*?  \d+ of \d+")
+
+
 def search_time(harness: Harness, window: str, query: str, timeout: float) -> tuple[float | None, str]:
-    """Seconds from Enter on a search until its final count is on the status bar."""
-    harness.send_keys(window, "/")
-    wait_for(harness, window, lambda s: "Search from/to/subject" in s, 5)
+    """Seconds from Enter on a limit (`l`: only the matches) until its count is on the status bar."""
+    harness.send_keys(window, "l")
+    wait_for(harness, window, lambda s: "Limit to messages matching" in s, 5)
+    harness.send_keys(window, "C-u")
     harness.send_keys(window, "-l", query)
     start = time.perf_counter()
     harness.send_keys(window, "Enter")
@@ -83,13 +87,16 @@ def search_time(harness: Harness, window: str, query: str, timeout: float) -> tu
     def done(screen: str) -> bool:
         nonlocal seen_working
         seen_working = seen_working or "working…" in screen
-        finished = " shown)" in screen and "working…" not in screen
+        finished = LIMIT_SHOWN.search(screen) is not None and "working…" not in screen
         # Before the worker starts the quick answer shows with no "working…"; wait past it.
         return finished and (seen_working or time.perf_counter() - start > 1.0)
 
     seconds, screen = wait_for(harness, window, done, timeout)
-    line = next((ln for ln in screen.splitlines() if " shown)" in ln), "")
-    harness.send_keys(window, "Escape")
+    line = next((ln for ln in screen.splitlines() if LIMIT_SHOWN.search(ln)), "")
+    harness.send_keys(window, "l")
+    wait_for(harness, window, lambda s: "Limit to messages matching" in s, 5)
+    harness.send_keys(window, "C-u")
+    harness.send_keys(window, "Enter")
     return seconds, line.strip()
 
 

@@ -155,19 +155,21 @@ async def test_help_lists_every_binding(maildir: Path) -> None:
         assert isinstance(app.screen, BrowserScreen)
 
 
-async def test_search_filters_by_sender_and_subject(maildir: Path) -> None:
+async def test_search_moves_to_the_match_and_keeps_every_row(maildir: Path) -> None:
+    """mutt's /: the cursor goes to the match below it; the index still shows the folder."""
     app = make_app(maildir)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"backup", "enter")
-        await settle(pilot)
         index = app.screen.query_one(MessageIndex)
-        assert index.row_count == 1
-        assert "Backup finished" in index.row_text(0)
-        assert "(search 'backup': 1 shown)" in str(app.screen.query_one(StatusBar).status_text())
-        await pilot.press("escape")
-        await settle(pilot)
+        status = app.screen.query_one(StatusBar)
+        assert "Backup finished" not in index.row_text(index.cursor)
+        await pilot.press("slash", *"backup", "enter")
+        await wait_until(pilot, lambda: "Backup finished" in index.row_text(index.cursor), what="the match")
         assert index.row_count == 5
+        await wait_until(pilot, lambda: "(search 'backup': 1 match)" in str(status.status_text()))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: "search" not in str(status.status_text()), what="Esc")
+        assert index.row_count == 5 and "Backup finished" in index.row_text(index.cursor)
 
 
 async def test_new_mail_appears_while_running(maildir: Path) -> None:
@@ -254,12 +256,21 @@ async def test_search_reads_headers_not_loaded_yet(tmp_path: Path) -> None:
         await settle(pilot)
         index = app.screen.query_one(MessageIndex)
         assert index.envelope(index.refs[-1].key) is None  # the oldest is not loaded
-        await pilot.press("slash", *"bulk 1", "enter")
+        await pilot.press("l", *"bulk 1", "enter")
         await settle(pilot)
         # bulk 1, 10-19, 100-199: 111 matches, most of them far below the first screen
-        assert index.row_count == 111
+        await wait_until(pilot, lambda: index.row_count == 111, what="the limit")
         assert "bulk 199 " in index.row_text(0)
-        assert "bulk 1 " in index.row_text(110)
+        await pilot.press("end")  # rows off screen are read when shown
+        await wait_until(pilot, lambda: "bulk 1 " in index.row_text(110), what="the last match")
+        await pilot.press("slash", *"~s ^bulk 5$", "enter")  # a search looks among the limited only
+        await wait_until(pilot, lambda: any("No message matches" in n.message for n in notifications(app)))
+        assert index.row_count == 111
+        await pilot.press(
+            "l", "ctrl+u", "enter", "slash", "ctrl+u", *"~s ^bulk 5$", "enter"
+        )  # far below, not loaded
+        await wait_until(pilot, lambda: "bulk 5 " in index.row_text(index.cursor), 30, "the far match")
+        assert index.cursor > 500 and index.row_count == 605
 
 
 async def test_unknown_key_id_in_config_is_reported(maildir: Path) -> None:

@@ -225,8 +225,10 @@ async def test_ordering_and_search_parts_on_the_screen(maildir: Path) -> None:
         assert screen.ordering.mode == "from:asc"
         senders = [index.envelope(r.key).sender.lower() for r in index.rows]  # type: ignore[union-attr]
         assert senders == sorted(senders)
+        index.cursor = 0
         screen.search.start("backup")
-        await wait_until(pilot, lambda: index.filtered and index.row_count == 1, what="the search result")
-        assert screen.search.query == "backup"
+        await wait_until(pilot, lambda: len(screen.search.matches) == 1, what="the search result")
+        assert screen.search.query == "backup" and index.row_count == 5
+        await wait_until(pilot, lambda: "Backup" in index.row_text(index.cursor), what="the cursor on it")
         screen.search.clear()
-        assert screen.search.query is None and not index.filtered and index.row_count == 5
+        assert screen.search.query is None and index.row_count == 5 and len(screen.search.matches) == 1

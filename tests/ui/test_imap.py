@@ -67,12 +67,13 @@ async def test_body_search_is_done_by_the_server(dovecot) -> None:  # type: igno
     app = MailApp(Config(accounts=(account,), ui=UIConfig()), account, backend=backend)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("slash")
+        await pilot.press("l")
         await pilot.pause()
         await pilot.press(*"~b disk full", "enter")
-        await settle(pilot)
         index = app.screen.query_one(MessageIndex)
-        assert index.row_count == 1 and "nightly report" in index.row_text(0)
+        await wait_until(pilot, lambda: index.row_count == 1, 30, "the limit")
+        await settle(pilot)
+        assert "nightly report" in index.row_text(0)
     sent = [line.text for line in transcript.lines() if line.direction is Direction.SENT]
     assert any("SEARCH" in text and "BODY" in text for text in sent), sent
     assert not any("BODY.PEEK[]" in text for text in sent)  # no message was downloaded to search it

@@ -45,6 +45,10 @@ def shown_keys(app: MailApp) -> list[str]:
     return [r.key for r in app.screen.query_one(MessageIndex).rows]
 
 
+def status_text(app: MailApp) -> str:
+    return str(app.screen.query_one(StatusBar).status_text())
+
+
 def order_shown(app: MailApp, name: str) -> bool:
     return app.screen.query_one(StatusBar).order == name
 
@@ -107,19 +111,22 @@ async def test_searches_of_a_half_indexed_folder_equal_the_reference(tmp_path: P
             ("~f BOB", [e.ref.key for e in envs if "bob" in e.sender.lower()]),
             ("re: topic 11", [e.ref.key for e in envs if "re: topic 11" in e.subject.lower()]),
         ]:
-            await pilot.press("slash")
-            await pilot.press(*query, "enter")
+            assert expected  # each query matches something
+            await pilot.press("slash", "ctrl+u", *query, "enter")  # the search: the matches known
+            await wait_until(pilot, lambda: "matches)" in status_text(app), 60, f"/ {query}")
+            assert app.screen.search.matches == set(expected), query  # type: ignore[attr-defined]
+            assert index.row_count == COUNT
+            await pilot.press("escape", "l", "ctrl+u", *query, "enter")  # the limit: only they, in order
             await wait_until(
                 pilot,
-                lambda expected=expected: index.filtered and index.row_count == len(expected),
+                lambda expected=expected: "limit:" in status_text(app) and index.row_count == len(expected),
                 60,
-                f"{query}: {len(expected)} rows",
+                f"l {query}: {len(expected)} rows",
             )
             await settle(pilot)
             assert shown_keys(app) == expected, query
-            assert expected  # each query matches something
-            await pilot.press("escape")
-            await wait_until(pilot, lambda: not index.filtered, 30, "the folder again")
+            await pilot.press("l", "ctrl+u", "enter")
+            await wait_until(pilot, lambda: index.row_count == COUNT, 30, "the folder again")
 
 
 async def test_an_indexed_folder_is_ordered_without_reading_its_messages(tmp_path: Path) -> None:
@@ -137,11 +144,13 @@ async def test_an_indexed_folder_is_ordered_without_reading_its_messages(tmp_pat
         await wait_until(pilot, lambda: order_shown(app, "by subject, A to Z"), 60, "the subject order")
         await pilot.press("ctrl+t")
         await wait_until(pilot, lambda: order_shown(app, "in threads"), 60, "threads")
-        await pilot.press("slash")
+        await pilot.press("l")
         await pilot.press(*"~s backup", "enter")
         index = app.screen.query_one(MessageIndex)
         backups = [e for e in envs if "backup" in e.subject.lower()]
-        await wait_until(pilot, lambda: index.filtered and index.row_count == len(backups), 60, "search")
+        await wait_until(
+            pilot, lambda: "limit:" in status_text(app) and index.row_count == len(backups), 60, "the limit"
+        )
         await settle(pilot)
         # Only rows drawn on screen were read (a few windows of 30), never the folder's 1200.
         assert 0 < fetches.refs < COUNT // 4, fetches.refs

@@ -38,6 +38,18 @@ def has_rows(app: MailApp, *words: str) -> bool:
     return len(rows) == len(words) and all(any(w in row for row in rows) for w in words)
 
 
+def matched(app: MailApp) -> list[str]:
+    """The rows the last search matched (the index keeps every row: / moves the cursor)."""
+    index = index_of(app)
+    keys = app.screen.search.matches  # type: ignore[attr-defined]
+    return [index.row_text(i) for i, ref in enumerate(index.rows) if ref.key in keys]
+
+
+def matches_are(app: MailApp, *words: str) -> bool:
+    rows = matched(app)
+    return len(rows) == len(words) and all(any(w in row for row in rows) for w in words)
+
+
 async def prompt(pilot: object, key: str, text: str) -> None:
     """Open the prompt of `key`, type `text` and press Enter."""
     app = pilot.app  # type: ignore[attr-defined]
@@ -87,11 +99,14 @@ async def test_a_search_looks_among_the_limited_messages(maildir: Path) -> None:
         await prompt(pilot, "l", "!~s backup ~d 11/11/2023-13/11/2023")
         await wait_until(pilot, lambda: has_rows(app, "Disk report", "Certificate"), what="the date range")
         await prompt(pilot, "slash", "~f cert | ~f cron")  # cron's message is outside the limit
-        await wait_until(pilot, lambda: has_rows(app, "Certificate"), what="the search in the limit")
-        await settle(pilot)
-        assert has_rows(app, "Certificate")
+        await wait_until(pilot, lambda: "1 match)" in status_of(app), what="the search in the limit")
+        assert matches_are(app, "Certificate") and "Certificate" in index_of(app).row_text(
+            index_of(app).cursor
+        )
+        assert has_rows(app, "Disk report", "Certificate")  # the rows stay: / moves the cursor
         await pilot.press("escape")
-        await wait_until(pilot, lambda: has_rows(app, "Disk report", "Certificate"), what="the limit again")
+        await wait_until(pilot, lambda: "search" not in status_of(app), what="Esc")
+        assert has_rows(app, "Disk report", "Certificate")
 
 
 async def test_a_broken_pattern_is_refused_in_the_prompt_with_its_column(maildir: Path) -> None:
@@ -138,10 +153,10 @@ async def test_slash_with_patterns_and_n_p_walk_the_matches_after_esc(maildir: P
             pilot, lambda: any("No search yet" in n.message for n in notifications(app)), what="no search"
         )
         await prompt(pilot, "slash", "~f cron | =s certificate")
-        await wait_until(pilot, lambda: has_rows(app, "Backup finished", "Certificate"), what="the matches")
-        await settle(pilot)
+        await wait_until(pilot, lambda: "2 matches)" in status_of(app), what="the matches")
+        assert matches_are(app, "Backup finished", "Certificate") and index_of(app).row_count == 5
         await pilot.press("escape")
-        await wait_until(pilot, lambda: index_of(app).row_count == 5, what="the folder again")
+        await wait_until(pilot, lambda: "search" not in status_of(app), what="Esc")
         index = index_of(app)
         index.cursor = 0
         await pilot.press("n")
@@ -162,9 +177,9 @@ async def test_body_and_header_terms_on_a_maildir(maildir: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await prompt(pilot, "slash", "~b 这是 | ~h ^message-id: <att1@")  # base64 body; a header line
-        await wait_until(pilot, lambda: has_rows(app, "测试邮件", "Disk report"), what="body and header")
-        await settle(pilot)
-        assert "(search '~b 这是 | ~h ^message-id: <att1@': 2 shown)" in status_of(app)
+        await wait_until(pilot, lambda: "2 matches)" in status_of(app), what="body and header")
+        assert matches_are(app, "测试邮件", "Disk report")
+        assert "(search '~b 这是 | ~h ^message-id: <att1@': 2 matches)" in status_of(app)
 
 
 async def test_new_mail_is_matched_against_the_limit(maildir: Path) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from mailtui.core.models import MessageRef
-from mailtui.ui.widgets.index.tree import in_order, tree_prefix
+from mailtui.ui.widgets.index.message_index import MessageIndex
+from mailtui.ui.widgets.index.tree import tree_prefix
 from tests.ui.conftest import BASE_TIME, make_app, settle, wait_until, write_message
 
 
@@ -35,11 +36,6 @@ def test_a_filtered_view_draws_what_is_shown() -> None:
 
 def test_depths_beyond_eight_are_drawn_at_eight() -> None:
     assert drawn([0, 12]) == ["", "  " * 7 + "└>"]
-
-
-def test_search_results_take_the_order_of_the_view() -> None:
-    order = refs("root", "r1", "r2", "other")
-    assert [r.key for r in in_order(order, refs("r2", "other", "root", "new"))] == ["root", "r2", "other", "new"]
 
 
 def thread(root: Path) -> Path:
@@ -74,10 +70,13 @@ def shown(app: object) -> list[str]:
 
 def tree_of(lines: list[str]) -> list[str]:
     """What is drawn between the sender and the subject of each line."""
-    return [line.split("disk full")[0].split("example.org", 1)[1].strip().replace("Re:", "").rstrip() for line in lines]
+    return [
+        line.split("disk full")[0].split("example.org", 1)[1].strip().replace("Re:", "").rstrip()
+        for line in lines
+    ]
 
 
-async def test_threads_search_and_limit_draw_the_same_tree_top_down(tmp_path: Path) -> None:
+async def test_threads_search_and_limit_draw_the_tree_top_down(tmp_path: Path) -> None:
     app = make_app(thread(tmp_path / "Mail"))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -87,11 +86,11 @@ async def test_threads_search_and_limit_draw_the_same_tree_top_down(tmp_path: Pa
         # root first; r1 (a later sibling r2 follows) with its reply under a bar; r2 last
         assert ["a0" in lines[0], "a1" in lines[1], "a3" in lines[2], "a2" in lines[3]] == [True] * 4
         assert tree_of(lines) == ["", "├>", "│ └>", "└>"]
-        await pilot.press("slash", *"~f a[023]", "enter")  # a search: root, r1a, r2
-        await wait_until(pilot, lambda: len(shown(app)) == 3, what="the search")
+        await pilot.press("slash", *"~f a3", "enter")  # a search keeps the tree, moves the cursor
+        await wait_until(pilot, lambda: app.screen.query_one(MessageIndex).cursor == 2, what="the search")
+        assert tree_of(shown(app)) == ["", "├>", "│ └>", "└>"]
+        await pilot.press("escape", "l", *"~f a[023]", "enter")  # the limit: root, r1a, r2
+        await wait_until(pilot, lambda: len(shown(app)) == 3, what="the limit")
         lines = shown(app)
         assert ["a0" in lines[0], "a3" in lines[1], "a2" in lines[2]] == [True] * 3  # top-down
         assert tree_of(lines) == ["", "│ └>", "└>"]
-        await pilot.press("escape", "l", *"~f a[023]", "enter")  # the limit: the same
-        await wait_until(pilot, lambda: len(shown(app)) == 3, what="the limit")
-        assert tree_of(shown(app)) == ["", "│ └>", "└>"]

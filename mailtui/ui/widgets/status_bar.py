@@ -40,9 +40,10 @@ class StatusBar(Static):
     unread: reactive[int | None] = reactive(None)
     total: reactive[int | None] = reactive(None)
     shown: reactive[int | None] = reactive(None)
-    """Rows shown when a search filter is active, else None."""
+    """How many messages the shown search matches (so far, until `search_done`), else None."""
+    search_done: reactive[bool] = reactive(False)
     search_query: reactive[str] = reactive("")
-    """The active search, shown with its count."""
+    """The search shown with its count ("" after Esc)."""
     limit: reactive[str] = reactive("")
     """The limit pattern (`l`) and "N of M" after it, else ""."""
     order: reactive[str] = reactive("")
@@ -70,9 +71,15 @@ class StatusBar(Static):
             counts = f"{unread} unread / {self.total}"
         if self.limit:
             counts += f"  limit: {clean_line(self.limit)}"
-        if self.shown is not None:
-            what = f"search {clean_line(self.search_query)!r}" if self.search_query else "search"
-            counts += f"  ({what}: {self.shown} shown)"
+        if self.search_query:
+            what = f"search {clean_line(self.search_query)!r}"
+            if self.shown is None:
+                found = "looking…"
+            elif not self.search_done:
+                found = f"{self.shown} so far…"
+            else:
+                found = f"{self.shown} {'match' if self.shown == 1 else 'matches'}"
+            counts += f"  ({what}: {found})"
         view = "  ".join(p for p in (self.order, f"{self.tagged} tagged" if self.tagged else "") if p)
         # The TLS state before the view: at 80 columns the end of the line may be cut.
         note = caps.note if caps is not None and caps.read_only else ""
@@ -127,6 +134,9 @@ class StatusBar(Static):
         self._refresh_text()
 
     def watch_search_query(self) -> None:
+        self._refresh_text()
+
+    def watch_search_done(self) -> None:
         self._refresh_text()
 
     def watch_limit(self) -> None:

@@ -1,20 +1,22 @@
-"""Searching the open folder (`/`, Esc, `n` / `p`): the pattern shown and its streamed results.
+"""Searching the open folder (`/`, Esc, `n` / `p`): mutt's search, which moves the cursor.
 
 `BrowserSearch` is the part of `BrowserScreen` (`screen.search`), with the limit (`l`) as
-its own part (`screen.search.limit`, limit.py). A search shows the messages matching a
-mutt pattern (`core.patterns`) among the limited ones (all without a limit): it answers
-at once from the headers the index has loaded, then the screen's "search" worker
-(`BrowserJobs.search_folder`) reads the rest and streams `SearchProgressed`. A pattern
-that cannot be used is refused in the prompt, with its column. The matches of the last
-search stay known after Esc: `n` and `p` move the cursor to the next / previous of them
-in the index as shown (as mutt's search-next).
+its own part (`screen.search.limit`, limit.py). `/ PATTERN` finds the messages matching a
+mutt pattern (`core.patterns`) among those shown (the limited ones under a limit) and puts
+the cursor on the first match below it, wrapping to the top ("Search wrapped to the
+top."), as mutt's search does; the index keeps every row (`l` shows only the matches).
+The screen's "search" worker (`BrowserJobs.search_folder`) reads the headers from the
+backend's index and streams `SearchProgressed`; the status bar says "search 'PATTERN':
+N matches" (or how many so far). `n` and `p` go to the next / previous match, also after
+Esc has cleared the status; a pattern that cannot be used is refused in the prompt, with
+its column. When the folder changes the matches are found again (no jump).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mailtui.session.search_scan import parse_query, pattern_problem, query_matches, with_tags
+from mailtui.session.search_scan import pattern_problem
 from mailtui.ui.screens.browser.limit import BrowserLimit
 
 if TYPE_CHECKING:
@@ -32,6 +34,7 @@ class BrowserSearch:
         self.matches: frozenset[str] = frozenset()  # keys of the last search's matches
         self._last: str | None = None  # the last search, shown or not (n / p)
         self._restart_pending = False  # the folder changed: search again on its next listing
+        self._jump_when_found = False  # the cursor goes to the first match once all are known
 
     def ask(self) -> None:
         """Ask for a query (the current one offered) and search for it."""
@@ -47,32 +50,21 @@ class BrowserSearch:
 
         self.screen.app.push_screen(SearchDialog(self.query or "", check=pattern_problem), chosen)
 
-    def start(self, query: str) -> None:
-        """Show the matches of `query`: the loaded ones now, the rest as the worker finds them."""
+    def start(self, query: str, *, jump: bool = True) -> None:
+        """Find the matches of `query`; with `jump`, the cursor goes to the first below it."""
         screen = self.screen
         if screen.folder is None:
             return
         self.query = self._last = query
         self.matches = frozenset()
+        self._jump_when_found = jump
         index = screen.index
-        cached = index.cached_envelopes()
         tagged = frozenset(r.key for r in index.tagged_refs())
-        scope = self.limit.scope()
-        in_scope = None if not self.limit.active else self.limit.keys
-        # First answer at once from the headers already loaded; the worker reads the rest.
-        # Walk the loaded envelopes (at most the index's cache), never every ref of 100k.
-        node = with_tags(parse_query(query), tagged)
-        hits = [
-            e.ref
-            for e in cached.values()
-            if (in_scope is None or e.ref.key in in_scope) and query_matches(e, node)
-        ]
-        hits.sort(key=lambda r: r.timestamp, reverse=True)
-        index.set_filter(hits)
         screen.status.search_query = query
-        screen.status.shown = len(hits)
+        screen.status.shown = None
+        screen.status.search_done = False
         # The refs as they are (a compact RefList on Maildir): no copy of 100k refs.
-        screen.jobs.search_folder(screen.folder, query, scope, cached, tagged)
+        screen.jobs.search_folder(screen.folder, query, self.limit.scope(), index.cached_envelopes(), tagged)
 
     def restart(self) -> None:
         """The folder changed: search (and limit) again once its new listing is shown, so
@@ -86,35 +78,36 @@ class BrowserSearch:
         self._restart_pending = False
         self.limit.restart()
         if self.query:
-            self.start(self.query)
+            self.start(self.query, jump=False)
 
     def progressed(self, message: SearchProgressed) -> None:
-        """More matches from the worker: shown when they are more, or the last."""
+        """More matches from the worker; at the end the cursor goes to the first one."""
         screen = self.screen
-        if message.folder != screen.folder or message.query != self.query:
+        if message.folder != screen.folder or message.query != self._last:
             return
-        if message.finished:
-            self.matches = frozenset(r.key for r in message.matches)
-        if message.finished or len(message.matches) > screen.index.row_count:
-            screen.index.set_filter(message.matches)
+        self.matches = frozenset(r.key for r in message.matches)
+        if self.query is not None:
             screen.status.shown = len(message.matches)
+            screen.status.search_done = message.finished
+        if message.finished and self._jump_when_found:
+            self._jump_when_found = False
+            self.jump(+1)
 
     def forget(self) -> None:
         """Another folder: no query, no limit, and the running search stopped."""
         self.query = self._last = None
         self.matches = frozenset()
         self._restart_pending = False
+        self._jump_when_found = False
         self.screen.workers.cancel_group(self.screen, "search")
         self.limit.forget()
 
     def clear(self) -> None:
-        """Show the whole folder (or the limit) again (Esc); n / p still go to the matches."""
+        """Esc: the search leaves the status bar; n / p still go to its matches."""
         if self.query is None:
             return
         self.query = None
-        self.screen.workers.cancel_group(self.screen, "search")
         screen = self.screen
-        screen.index.set_filter(None)
         screen.status.shown = None
         screen.status.search_query = ""
 

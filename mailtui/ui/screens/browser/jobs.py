@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from mailtui.core.message.view import MessageView
     from mailtui.ui.screens.browser.browser import BrowserScreen
 
-SEARCH_ENVELOPES = 200  # envelopes of matches sent with the results (the first screens)
 PROGRESS_EVERY = 0.3  # seconds between streamed search results
 
 
@@ -199,8 +198,7 @@ class BrowserJobs:
         """Match every message (headers from the backend's cache first), results streaming.
 
         Memory stays flat on 100k messages: one chunk of envelopes at a time, progress
-        posted at most every PROGRESS_EVERY seconds (each carries a copy of the matches),
-        and envelopes sent to the index only for the first rows it can show.
+        posted at most every PROGRESS_EVERY seconds (each carries a copy of the matches).
         """
         worker = get_current_worker()
         parsed = with_tags(parse_query(query), tagged)
@@ -209,11 +207,7 @@ class BrowserJobs:
         for _done, found in scan_folder(
             self.session.call, folder, parsed, refs, cached, lambda: worker.is_cancelled
         ):
-            envs = [e for e in found if isinstance(e, Envelope)]
             matches.extend(e.ref if isinstance(e, Envelope) else e for e in found)
-            room = SEARCH_ENVELOPES - (len(matches) - len(found))
-            if envs and room > 0:
-                self.screen.post_message(EnvelopesLoaded(folder, envs[:room], frozenset()))
             now = time.monotonic()
             if found and now - last_post >= PROGRESS_EVERY:
                 last_post = now

@@ -166,8 +166,6 @@ class BrowserOrdering:
         notify = self.screen.notify
         if not self.state.threaded:
             notify("Collapsing works on threads: press ctrl+t for the threaded view.", timeout=3)
-        elif self.screen.index.filtered:
-            notify("Search results are not threaded: Esc shows the folder again.", timeout=3)
         else:
             notify("The threads are still being worked out (see the progress bar).", timeout=3)
 

@@ -38,7 +38,7 @@ from mailtui.ui.widgets.index.cells import (
 )
 from mailtui.ui.widgets.index.folding import ThreadFolding
 from mailtui.ui.widgets.index.limit import limited, refs_of, row_of, without
-from mailtui.ui.widgets.index.tree import in_order, tree_prefix
+from mailtui.ui.widgets.index.tree import tree_prefix
 
 CACHE_SIZE = 5000
 
@@ -109,11 +109,10 @@ class MessageIndex(ScrollView, can_focus=True):
         self.date_format = date_format  # [ui] date_format
         # Every ref of the folder, newest first: a compact RefList (keys only) from Maildir.
         self._refs: Sequence[MessageRef] = []
-        self._rows: Sequence[MessageRef] = []  # what is shown: refs, their sorted order, or matches
+        self._rows: Sequence[MessageRef] = []  # what is shown: refs or their order, under the limit
         self._ordered: Sequence[MessageRef] | None = None  # sorted or threaded order of _refs
         self.folding = ThreadFolding()  # reply depths and collapsed threads of _ordered
         self._tagged: set[str] = set()
-        self._filtered = False
         self._limit: frozenset[str] | None = None  # `l`: only these keys, in any order shown
         self._envelopes: OrderedDict[str, Envelope] = OrderedDict()
         self._pending: set[str] = set()
@@ -124,7 +123,7 @@ class MessageIndex(ScrollView, can_focus=True):
     # -- data -----------------------------------------------------------------
     @property
     def refs(self) -> Sequence[MessageRef]:
-        """Every ref of the folder (not only the filtered ones), newest first."""
+        """Every ref of the folder (not only the limited ones), newest first."""
         return self._refs
 
     @property
@@ -140,10 +139,6 @@ class MessageIndex(ScrollView, can_focus=True):
     @property
     def row_count(self) -> int:
         return len(self._rows)
-
-    @property
-    def filtered(self) -> bool:
-        return self._filtered
 
     @property
     def current_ref(self) -> MessageRef | None:
@@ -171,7 +166,6 @@ class MessageIndex(ScrollView, can_focus=True):
         self._envelopes.clear()
         self._stale.clear()
         self._pending.clear()
-        self._filtered = False
         self._limit = None
         self._listed = False
         self._refs = self._rows = []
@@ -195,29 +189,18 @@ class MessageIndex(ScrollView, can_focus=True):
         self._refs = refs if isinstance(refs, Sequence) else list(refs)
         self._ordered = None  # the screen re-applies a sort or thread order on the new refs
         self.folding.reset()
-        if not self._filtered:
-            self._rows = self._unfiltered()
+        self._rows = self._shown_rows()
         self._pending.clear()
         self._place_cursor(keep_key)
-
-    def set_filter(self, matches: Sequence[MessageRef] | None) -> None:
-        """Show only `matches` (search results), or everything again with None."""
-        keep = self.current_ref.key if self.current_ref else None
-        self._filtered = matches is not None
-        if matches is None:
-            self._rows = self._unfiltered()
-        else:  # in the view's order: a threaded search is drawn top-down, as the folder
-            self._rows = list(matches) if self._ordered is None else in_order(self._ordered, matches)
-        self._place_cursor(keep)
 
     def set_limit(self, keys: frozenset[str] | None) -> None:
         """Show only the messages of `keys` (mutt's limit) in every order, or all with None."""
         keep = self.current_ref.key if self.current_ref else None
         self._limit = keys
-        self._rows = self._rows if self._filtered else self._unfiltered()
+        self._rows = self._shown_rows()
         self._place_cursor(keep)
 
-    def _unfiltered(self) -> Sequence[MessageRef]:
+    def _shown_rows(self) -> Sequence[MessageRef]:
         rows = self._refs if self._ordered is None else self.folding.shown(self._ordered, self._envelopes)
         return rows if self._limit is None else limited(rows, self._limit)
 
@@ -231,8 +214,7 @@ class MessageIndex(ScrollView, can_focus=True):
         keep = self.current_ref.key if self.current_ref else None
         self._ordered = order
         self.folding.reset(depths, unread)
-        if not self._filtered:
-            self._rows = self._unfiltered()
+        self._rows = self._shown_rows()
         self._place_cursor(keep)
 
     def depth(self, key: str) -> int:
@@ -242,20 +224,20 @@ class MessageIndex(ScrollView, can_focus=True):
     # -- threads ------------------------------------------------------------------
     def fold_thread(self, fold: bool | None = None) -> bool:
         """Collapse or expand (None: toggle) the thread under the cursor; False when not threaded."""
-        if self._ordered is None or not self.folding.threaded or self._filtered or self.current_ref is None:
+        if self._ordered is None or not self.folding.threaded or self.current_ref is None:
             return False
         root = self.folding.fold_at(self._rows, self.cursor, fold)
-        self._rows = self._unfiltered()
+        self._rows = self._shown_rows()
         self._place_cursor(root)
         return True
 
     def fold_all_threads(self, fold: bool) -> bool:
         """Collapse or expand every thread; False when not threaded."""
-        if self._ordered is None or not self.folding.threaded or self._filtered:
+        if self._ordered is None or not self.folding.threaded:
             return False
         keep = self.current_ref.key if self.current_ref else None
         keep = self.folding.fold_all(self._ordered, fold, keep)
-        self._rows = self._unfiltered()
+        self._rows = self._shown_rows()
         self._place_cursor(keep)
         return True
 
@@ -322,10 +304,7 @@ class MessageIndex(ScrollView, can_focus=True):
             self._refs = [new_by_old[r.key].ref if r.key in new_by_old else r for r in self._refs]
             if self._ordered is not None:
                 self._ordered = [new_by_old[r.key].ref if r.key in new_by_old else r for r in self._ordered]
-            if self._filtered:
-                self._rows = [new_by_old[r.key].ref if r.key in new_by_old else r for r in self._rows]
-            else:
-                self._rows = self._unfiltered()
+            self._rows = self._shown_rows()
         self.refresh()
 
     def remove_keys(self, keys: Iterable[str]) -> None:
@@ -334,7 +313,7 @@ class MessageIndex(ScrollView, can_focus=True):
         self._refs = without(self._refs, gone)
         if self._ordered is not None:
             self._ordered = without(self._ordered, gone)
-        self._rows = without(self._rows, gone) if self._filtered else self._unfiltered()
+        self._rows = self._shown_rows()
         if self._tagged & gone:
             self._tagged -= gone
             self.post_message(self.TagsChanged(len(self._tagged)))
@@ -398,7 +377,7 @@ class MessageIndex(ScrollView, can_focus=True):
         base = self.rich_style
         if row >= len(self._rows):
             if row == 0 and self._listed:
-                note = "  (no messages match)" if self._filtered else "  (no messages)"
+                note = "  (no messages match)" if self._limit is not None else "  (no messages)"
                 style = base + self.get_component_rich_style("message-index--placeholder")
                 return Strip([Segment(note, style)]).crop_extend(0, width, base)
             return Strip.blank(width, base)
@@ -435,7 +414,11 @@ class MessageIndex(ScrollView, can_focus=True):
             date, sender, subject, size = format_date(ref.timestamp or None, self.date_format), "…", "", ""
         else:
             tagged = ref.key in self._tagged
-            flags, date, size = flag_cells(env, tagged), format_date(env.sort_date, self.date_format), format_size(env.size)
+            flags, date, size = (
+                flag_cells(env, tagged),
+                format_date(env.sort_date, self.date_format),
+                format_size(env.size),
+            )
             folding = self.folding
             if ref.key in folding.hidden_unread and flags[0] == " ":
                 flags = "N" + flags[1:]  # a collapsed thread with unread replies, as in mutt

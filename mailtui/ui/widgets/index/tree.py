@@ -1,14 +1,11 @@
 """The thread tree as drawn in the index: `├>` `└>` and `│` continuation lines, as mutt draws them.
 
-`tree_prefix` looks at the rows shown (a search or a limit shows some messages of a thread,
+`tree_prefix` looks at the rows shown (a limit shows some messages of a thread,
 in thread order) and the depth of each in the whole thread: a reply gets `├>` when a later
 row below it is its sibling (the same depth, before the thread goes shallower), else `└>`;
 each level above it gets `│ ` while a sibling of that level is still to come, else two
 spaces. Depths beyond `MAX_DRAWN` are drawn at that depth. The look-ahead is bounded by
 `LOOKAHEAD` rows, so a huge thread costs the same as a small one per drawn row.
-
-`in_order` puts search results into the order of the view (a thread or a sort), so that a
-threaded search is drawn top-down like the folder, not in the order the scan found them.
 """
 
 from __future__ import annotations
@@ -48,10 +45,3 @@ def _later_siblings(
             if d == 1:
                 break  # every level above is decided
     return later
-
-
-def in_order(order: Sequence[MessageRef], matches: Sequence[MessageRef]) -> list[MessageRef]:
-    """`matches` in the order of `order`; matches not in it (new meanwhile) at the end."""
-    wanted = {m.key: m for m in matches}
-    placed = [wanted.pop(r.key) for r in order if r.key in wanted]
-    return placed + list(wanted.values())
