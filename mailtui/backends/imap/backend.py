@@ -475,6 +475,10 @@ class ImapBackend(MailBackend):
         return now
 
     # -- helpers -----------------------------------------------------------------
+    def run_in(self, folder: str, fn: Callable[[IMAPClient], T], *, action: str) -> T:
+        """`fn(client)` with `folder` selected read-write (imap/drafts.py)."""
+        return self._run(fn, folder=folder, action=action)
+
     def _run(self, fn: Callable[[IMAPClient], T], **kw: Any) -> T:
         """`ImapConnection.run`, after replaying the changes queued while offline."""
         self.changes.flush()

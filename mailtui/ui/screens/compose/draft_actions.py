@@ -12,6 +12,7 @@ from pathlib import Path
 from textual import on
 from textual.widgets import Input, TextArea
 
+from mailtui.config import AccountConfig
 from mailtui.core.compose import Draft
 from mailtui.core.errors import MailtuiError
 from mailtui.store.drafts import Drafts, mark_abandoned, mark_closed, mark_open, save_copy
@@ -25,6 +26,7 @@ class ComposeDrafts(ComposeWorkers):
 
     drafts: Drafts
     draft_id: str
+    resumed: bool
     keeper: DraftKeeper
     sending: bool
     _finished: bool
@@ -40,6 +42,11 @@ class ComposeDrafts(ComposeWorkers):
 
     def current_draft(self) -> Draft:
         """The draft as the fields show it now (the screen's)."""
+        raise NotImplementedError
+
+    @property
+    def account(self) -> AccountConfig:
+        """The account the draft is written from (the screen's)."""
         raise NotImplementedError
 
     def autosave(self) -> None:
@@ -97,7 +104,34 @@ class ComposeDrafts(ComposeWorkers):
             except MailtuiError as exc:
                 self.notify(exc.message, title=exc.title, severity="warning", markup=False)
         mark_closed(self.drafts, self.draft_id)
+        if result in ("sent", "queued", "discarded") and self.resumed:
+            self._copy_on_server(None)  # a resumed draft may have a copy in the IMAP Drafts folder
         self.dismiss(result)
+
+    def _copy_on_server(self, draft: Draft | None) -> None:
+        """Store `draft` in the account's IMAP Drafts folder (None: remove its copy), on a
+        thread of the app's: the screen is closing. The local draft is already saved."""
+        account, draft_id, app = self.account, self.draft_id, self.app
+        if account.imap is None:
+            return
+
+        def run() -> None:
+            from mailtui.sending.drafts_copy import forget_postponed, store_postponed
+
+            try:
+                if draft is None:
+                    forget_postponed(account, draft_id)
+                    return
+                where = store_postponed(account, draft, draft_id)
+            except (MailtuiError, OSError) as exc:
+                what = "storing the draft in" if draft is not None else "removing the sent draft from"
+                note = f"{what} the IMAP Drafts folder failed: {exc}. The draft is kept locally."
+                app.call_from_thread(app.notify, note, title="Drafts folder", severity="warning", markup=False)
+                return
+            if where:
+                app.call_from_thread(app.notify, f"The draft is in {where} too.", title="Draft saved", markup=False)
+
+        app.run_worker(run, thread=True, group="imap-drafts", exit_on_error=False)
 
     def action_postpone(self) -> None:
         attach_row = self.query_one("#compose-attach-row")
@@ -113,6 +147,7 @@ class ComposeDrafts(ComposeWorkers):
             return
         if self.keeper.saved is not None:
             self.notify("Draft postponed; resume it from the drafts list.", title="Draft saved")
+            self._copy_on_server(self.keeper.saved)
         self._close("postponed")
 
     def _ask_unsaved(self) -> None:

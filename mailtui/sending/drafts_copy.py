@@ -1,0 +1,106 @@
+"""Postponed drafts kept in the account's IMAP Drafts folder too, as mutt's postponed folder (beside the Sent copy of dispatch.py).
+
+A postponed draft is always written locally first (store/drafts.py: crash recovery, the
+drafts list, attachments); for an account with IMAP it is also appended to the server's
+Drafts folder flagged \\Draft \\Seen (imap/drafts.py picks the folder), so another client
+sees it. Postponing it again replaces that copy; sending, queueing or discarding it removes
+it. An account without IMAP, or a server without a Drafts folder, keeps the draft locally
+only (None). Each call opens a connection of its own and closes it, like the Sent copy.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+from email.header import Header
+from typing import TYPE_CHECKING
+
+from mailtui.core.compose import ComposeError, Draft, build_message, envelope_sender, message_bytes
+
+if TYPE_CHECKING:
+    from mailtui.backends.imap.backend import ImapBackend
+    from mailtui.config.model import AccountConfig
+    from mailtui.core.transcript import Transcript
+
+
+def _backend(account: AccountConfig, transcript: Transcript | None) -> ImapBackend | None:
+    from mailtui.backends import open_account
+    from mailtui.backends.imap.backend import ImapBackend as Imap
+
+    backend = open_account(account, transcript)
+    if not isinstance(backend, Imap):
+        backend.close()
+        return None
+    return backend
+
+
+def draft_bytes(draft: Draft, draft_id: str) -> bytes:
+    """The draft as the message stored in Drafts, with the Message-ID that names it.
+
+    A draft is often unfinished: address fields that are not addresses yet (`bob@`) are
+    kept as typed (RFC 2047-encoded text), and Bcc is kept too (the copy is the user's own).
+    """
+    from mailtui.backends.imap.drafts import DRAFT_DOMAIN, draft_message_id
+
+    kept = [(n, v) for n, v in draft.extra_headers if n.lower() != "message-id"]
+    copy = dataclasses.replace(draft, extra_headers=(*kept, ("Message-ID", draft_message_id(draft_id))))
+    try:
+        domain = envelope_sender(draft).rpartition("@")[2]
+    except ComposeError:
+        domain = ""
+    domain = domain or socket.getfqdn() or DRAFT_DOMAIN
+    fields = {"From": draft.from_addr, "To": draft.to, "Cc": draft.cc}
+    try:
+        raw = message_bytes(build_message(copy, message_id_domain=domain))
+        as_typed = {"Bcc": draft.bcc}
+    except ComposeError:  # an address not finished: every address field as typed
+        nobody = f"draft@{DRAFT_DOMAIN}"  # From and a Bcc (never a header) build_message needs
+        bare = dataclasses.replace(copy, from_addr=nobody, to="", cc="", bcc=nobody)
+        raw = message_bytes(build_message(bare, message_id_domain=domain))
+        raw = b"".join(line for line in raw.splitlines(keepends=True) if not line.lower().startswith(b"from:"))
+        as_typed = {**fields, "Bcc": draft.bcc}
+    sep = b"\r\n" if b"\r\n" in raw else b"\n"
+    head = b"".join(
+        f"{name}: {Header(value.strip(), 'utf-8').encode()}".encode("ascii") + sep
+        for name, value in as_typed.items()
+        if value.strip()
+    )
+    return head + raw
+
+
+def store_postponed(
+    account: AccountConfig, draft: Draft, draft_id: str, transcript: Transcript | None = None
+) -> str | None:
+    """Store (or replace) the draft in the account's IMAP Drafts folder; "account:folder" or None."""
+    if account.imap is None:
+        return None
+    from mailtui.backends.imap.drafts import drafts_folder, store_copy
+
+    raw = draft_bytes(draft, draft_id)  # a draft that cannot be a message raises before connecting
+    backend = _backend(account, transcript)
+    if backend is None:
+        return None
+    try:
+        folder = drafts_folder(backend, account.drafts_folder)
+        if folder is None:
+            return None
+        store_copy(backend, folder, raw, draft_id)
+        return f"{account.name}:{folder}"
+    finally:
+        backend.close()
+
+
+def forget_postponed(account: AccountConfig, draft_id: str, transcript: Transcript | None = None) -> int:
+    """Remove the draft's copy from the account's IMAP Drafts folder; how many were removed."""
+    if account.imap is None:
+        return 0
+    from mailtui.backends.imap.drafts import drafts_folder, remove_copies
+
+    backend = _backend(account, transcript)
+    if backend is None:
+        return 0
+    try:
+        folder = drafts_folder(backend, account.drafts_folder)
+        return 0 if folder is None else remove_copies(backend, folder, draft_id)
+    finally:
+        backend.close()

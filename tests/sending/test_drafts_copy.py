@@ -1,0 +1,96 @@
+"""Issue 15: a postponed draft is stored in the account's IMAP Drafts folder (APPEND, \\Draft),
+replaced when postponed again and removed when sent or discarded; another message in the folder
+is never touched; the server's \\Drafts folder is used when the configured one is not there;
+an account without IMAP keeps drafts locally only. On a private Dovecot."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mailtui.config import AccountConfig, PasswordSource, server_config
+from mailtui.core.compose import Draft
+from mailtui.sending.drafts_copy import forget_postponed, store_postponed
+from tests.backends import dovecot_server
+from tests.backends.dovecot_server import DovecotServer, start_or_skip
+from tests.backends.imap_helpers import ImapUser, new_user
+
+OTHER = b"From: me@example.org\r\nTo: you@example.net\r\nSubject: written elsewhere\r\n\r\nbody\r\n"
+
+
+def account_of(user: ImapUser, **kw: object) -> AccountConfig:
+    imap = server_config(
+        "imap", "127.0.0.1", user.server.imaps_port, tls="ssl", account="work", user=user.name,
+        ca_file=user.server.ca_file, password=PasswordSource(inline=user.password, keyring=False),
+    )  # fmt: skip
+    return AccountConfig(name="work", imap=imap, **kw)  # type: ignore[arg-type]
+
+
+def drafts_in(user: ImapUser, folder: str) -> list[tuple[str, set[bytes]]]:
+    """(Subject, flags) of each message in `folder`, read by another client."""
+    client = user.client()
+    try:
+        client.select_folder(folder, readonly=True)
+        data = client.fetch(client.search(["ALL"]), ["FLAGS", "BODY.PEEK[HEADER.FIELDS (SUBJECT)]"])
+        return sorted(
+            (
+                bytes(item[b"BODY[HEADER.FIELDS (SUBJECT)]"]).decode().strip().removeprefix("Subject: "),
+                set(item[b"FLAGS"]),
+            )
+            for item in data.values()
+        )
+    finally:
+        client.logout()
+
+
+def draft(subject: str) -> Draft:
+    return Draft(from_addr="Me <me@example.org>", to="ops@example.net, bob@", subject=subject, body="half done\n")
+
+
+def test_postponed_again_replaces_the_copy_and_sending_removes_it(dovecot: DovecotServer) -> None:
+    user = new_user(dovecot)
+    account = account_of(user)
+    client = user.client()
+    client.append("Drafts", OTHER, flags=[b"\\Draft"])
+    client.logout()
+    assert store_postponed(account, draft("first version"), "d1") == "work:Drafts"
+    assert store_postponed(account, draft("second version"), "d1") == "work:Drafts"
+    assert store_postponed(account, draft("another draft"), "d2") == "work:Drafts"
+    found = drafts_in(user, "Drafts")
+    assert [s for s, _ in found] == ["another draft", "second version", "written elsewhere"]
+    assert all({b"\\Draft", b"\\Seen"} <= flags for s, flags in found if s != "written elsewhere")
+    assert forget_postponed(account, "d1") == 1
+    assert [s for s, _ in drafts_in(user, "Drafts")] == ["another draft", "written elsewhere"]
+    assert forget_postponed(account, "d1") == 0
+
+
+@pytest.fixture(scope="module")
+def brouillons(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DovecotServer]:
+    folders = dict(dovecot_server.SPECIAL_FOLDERS)
+    del folders["Drafts"]
+    patch = pytest.MonkeyPatch()
+    patch.setattr(dovecot_server, "SPECIAL_FOLDERS", {"Brouillons": "\\Drafts", **folders})
+    try:
+        srv = start_or_skip(Path(tmp_path_factory.mktemp("dovecot-drafts")))
+    finally:
+        patch.undo()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+def test_the_servers_drafts_folder_when_the_configured_one_is_missing(brouillons: DovecotServer) -> None:
+    user = new_user(brouillons)
+    assert store_postponed(account_of(user), draft("en cours"), "d3") == "work:Brouillons"
+    assert [s for s, _ in drafts_in(user, "Brouillons")] == ["en cours"]
+    assert forget_postponed(account_of(user), "d3") == 1
+
+
+def test_without_imap_a_draft_stays_local(tmp_path: Path) -> None:
+    local = AccountConfig(name="local", maildir=tmp_path)  # type: ignore[call-arg]
+    assert store_postponed(local, draft("local"), "d4") is None
+    assert forget_postponed(local, "d4") == 0
+    assert not any(tmp_path.iterdir())  # nothing written there either
