@@ -203,6 +203,9 @@ class UIConfig:
     # MIME type (or "text/*") -> command for an attachment, before mailcap: "pdftotext %s -".
     viewers: dict[str, str] = field(default_factory=dict)
     date_format: str = "%Y-%m-%d"  # the index's date column (strftime), as mutt's date_format
+    # mutt's pager_stop: False = Space and j past the end of a message (k above its top) go
+    # on to the next (previous) message of the index; True = they stop there.
+    pager_stop: bool = False
 
 
 @dataclass(frozen=True)

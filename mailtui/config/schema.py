@@ -32,7 +32,7 @@ from mailtui.core.dsn_params import notify_value, ret_value
 
 _TOP_KEYS = ("ui", "diagnostics", "compose", "account")
 _COMPOSE_KEYS = ("ask_no_subject", "ask_no_attachment", "no_attachment_regex")
-_UI_KEYS = ("theme", "language", "trusted_authserv_ids", "keys", "viewers", "date_format")
+_UI_KEYS = ("theme", "language", "trusted_authserv_ids", "keys", "viewers", "date_format", "pager_stop")
 _DIAGNOSTICS_KEYS = ("dns_server", "trusted_hosts", "blocklists")
 _ACCOUNT_KEYS = (
     "name", "from", "realname", "signature", "maildir", "imap", "smtp", "delete", "trash_folder",
@@ -110,6 +110,7 @@ def _parse_ui(c: Checker, t: dict[str, Any]) -> UIConfig:
         date_format = default.date_format
     return UIConfig(
         date_format=date_format,
+        pager_stop=c.boolean(t, "ui", "pager_stop", default.pager_stop),
         theme=c.string(t, "ui", "theme") or default.theme,
         language=c.choice(t, "ui", "language", ("en", "zh"), default.language),
         keys=keys,

@@ -125,3 +125,32 @@ def test_no_pager_key_has_two_meanings() -> None:
                     twice.append(f"{key}: {seen[key]} and {binding.action}")
                 seen[key] = binding.action
     assert twice == []
+
+
+async def test_space_and_j_at_the_end_go_on_k_at_the_top_goes_back(maildir: Path) -> None:
+    """mutt's pager without pager_stop: past the end of a message is the next one."""
+    app = make_app(maildir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pager(pilot, app)
+        assert shown_subject(app) == "测试邮件"
+        pager = app.screen.query_one(Pager)
+        await pilot.press("end")
+        await wait_until(pilot, lambda: pager.scroll_y >= pager.max_scroll_y, what="the end of the message")
+        await pilot.press("space")
+        await wait_until(pilot, lambda: shown_subject(app).startswith("[/PATCH]"), what="space: the next one")
+        await pilot.press("end", "j")
+        await wait_until(pilot, lambda: shown_subject(app) == "Disk report", what="j: the next one")
+        await pilot.press("k")  # at the top already
+        await wait_until(pilot, lambda: shown_subject(app).startswith("[/PATCH]"), what="k: the previous one")
+
+
+async def test_pager_stop_keeps_space_and_j_in_the_message(maildir: Path) -> None:
+    app = make_app(maildir, pager_stop=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pager(pilot, app)
+        pager = app.screen.query_one(Pager)
+        await pilot.press("end", "space", "j", "j", "home", "k")
+        await wait_until(pilot, lambda: pager.scroll_y == 0, what="the keys handled")
+        await pilot.press("J")  # J still moves: the keys before it were handled by then
+        await wait_until(pilot, lambda: shown_subject(app).startswith("[/PATCH]"), what="J")
+        assert not any("first message" in n.message for n in notifications(app))

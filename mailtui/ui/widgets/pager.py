@@ -17,6 +17,7 @@ from rich.segment import Segment
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -169,8 +170,33 @@ class Pager(ScrollView, can_focus=True):
             segments.append(Segment(text[pos:end], base))
         return Strip(segments, cell_len(text[start:end])).crop_extend(0, width, base)
 
+    class PastEdge(Message):
+        """Space or j at the end (step 1), k at the top (-1): the screen may go on (pager_stop)."""
+
+        def __init__(self, step: int) -> None:
+            super().__init__()
+            self.step = step
+
+    def _at_end(self) -> bool:
+        return self.scroll_y >= self.max_scroll_y
+
+    def action_scroll_down(self) -> None:
+        if self._at_end():
+            self.post_message(self.PastEdge(1))
+        else:
+            self.scroll_down(animate=False)
+
+    def action_scroll_up(self) -> None:
+        if self.scroll_y <= 0:
+            self.post_message(self.PastEdge(-1))
+        else:
+            self.scroll_up(animate=False)
+
     def action_page_down(self) -> None:
-        self.scroll_page_down(animate=False)
+        if self._at_end():
+            self.post_message(self.PastEdge(1))
+        else:
+            self.scroll_page_down(animate=False)
 
     def action_page_up(self) -> None:
         self.scroll_page_up(animate=False)

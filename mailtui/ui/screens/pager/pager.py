@@ -183,6 +183,17 @@ class PagerScreen(Screen[str | None]):
         """The previous message of the index (K)."""
         self._step(-1, unread=False, end="This is the first message.")
 
+    def on_pager_past_edge(self, message: Pager.PastEdge) -> None:
+        """Space / j past the end, k above the top: the next / previous message, as mutt's
+        pager does unless `[ui] pager_stop` is set; a loading message stays put."""
+        message.stop()
+        if self.session.config.ui.pager_stop or self.view is None:
+            return
+        if message.step > 0:
+            self._step(1, unread=False, end="This is the last message.")
+        else:
+            self._step(-1, unread=False, end="This is the first message.")
+
     def action_next_unread(self) -> None:
         """The next unread message below this one in the index (mutt's Tab)."""
         self._step(1, unread=True, end="No unread message after this one.")
