@@ -184,6 +184,7 @@ class DnsReport:
     blocklists: tuple[Listing, ...] = ()
     findings: tuple[Finding, ...] = ()  # every check's verdicts, with what to publish
     blocklist_tests: tuple[ZoneTest, ...] = ()  # each zone asked for its 127.0.0.2 test entry
+    resolver: str = ""  # the nameserver(s) asked, as IP[:PORT] (the system's when not given)
 
 
 def parse_server(text: str) -> tuple[str, int]:
@@ -237,7 +238,7 @@ class DnsLookups:
         self.problems: list[str] = []
         self.nxdomain: set[str] = set()
 
-    def _servers(self) -> str:
+    def servers_text(self) -> str:
         names = []
         for ns in self.resolver.nameservers:  # plain address strings or Nameserver objects
             port = getattr(ns, "port", 53)
@@ -255,14 +256,14 @@ class DnsLookups:
             return None
         except dns.exception.Timeout:
             raise DnsError(
-                f"DNS is unreachable: no answer from {self._servers()} within "
+                f"DNS is unreachable: no answer from {self.servers_text()} within "
                 f"{self.resolver.lifetime:g}s (asking {rdtype} {name}). Check the network, the "
                 "firewall (UDP port 53) or pick another server with --server IP"
             ) from None
         except dns.resolver.NoNameservers as exc:
             if _all_unreachable(exc):
                 raise DnsError(
-                    f"DNS is unreachable: {self._servers()} refused the connection (asking {rdtype} "
+                    f"DNS is unreachable: {self.servers_text()} refused the connection (asking {rdtype} "
                     f"{name}). Is a nameserver running there? Pick another with --server IP"
                 ) from None
             self.problems.append(f"{rdtype} {name}: the nameservers failed to answer (SERVFAIL)")
@@ -297,6 +298,20 @@ class DnsLookups:
             answer = self.query(name, rdtype)
             found += [r.to_text() for r in answer or ()]
         return found
+
+
+CONTROL_NAMES = ((".", "NS"), ("example.com", "A"))  # answered by every working resolver
+
+
+def _resolver_answers_nothing(lookups: DnsLookups) -> bool:
+    """True when the resolver answers none of the control names (root NS, a well-known name)."""
+    for name, rdtype in CONTROL_NAMES:
+        try:
+            if lookups.resolver.resolve(name, rdtype, search=False) is not None:
+                return False
+        except dns.exception.DNSException:
+            continue
+    return True
 
 
 def _all_unreachable(exc: dns.resolver.NoNameservers) -> bool:
@@ -337,8 +352,15 @@ def check_domain(
         elif not addrs and i < MAX_MX_ADDRESS_LOOKUPS:
             problems.append(f"MX host {host} has no A/AAAA record: mail cannot be delivered to it")
     if domain in lookups.nxdomain:
-        where = ", ".join(servers) if servers else "the system resolver"
-        problems.append(f"{domain} does not exist in DNS (NXDOMAIN from {where}): check the spelling")
+        where = ", ".join(servers) if servers else f"the system resolver {lookups.servers_text()}"
+        if _resolver_answers_nothing(lookups):
+            problems.append(
+                f"{domain} does not exist in DNS (NXDOMAIN from {where}), but neither do the root "
+                "zone's NS nor a well-known name: the resolver itself is answering nothing useful "
+                "(no network, or a captive or broken resolver); try another with --server IP"
+            )
+        else:
+            problems.append(f"{domain} does not exist in DNS (NXDOMAIN from {where}): check the spelling")
     elif not mx_records:
         problems.append(f"{domain} has no MX record: senders fall back to its A/AAAA record")
     txts = lookups.txt(domain) or []
@@ -394,6 +416,7 @@ def check_domain(
         listings,
         tuple(findings),
         zone_tests,
+        resolver=lookups.servers_text(),
     )
 
 

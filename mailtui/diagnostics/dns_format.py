@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 def format_report(report: DnsReport) -> str:
     """The report as plain text: each section with its findings, then the problems."""
     lines = [
-        f"Domain: {report.domain}" + (f"  (asked {', '.join(report.servers)})" if report.servers else "")
+        f"Domain: {report.domain}"
+        + (f"  (asked {', '.join(report.servers)})" if report.servers else "")
+        + (f"  (system resolver {report.resolver})" if report.resolver and not report.servers else "")
     ]
     lines += ["", "MX (preference order):"]
     for m in report.mx:

@@ -85,3 +85,23 @@ def test_dns_tab_error_findings_are_bold() -> None:
     start = sum(len(ln) + 1 for ln in text.plain.splitlines()[:line])
     assert any(span.start <= start < span.end and span.style == "bold" for span in text.spans)
     assert not any(span.style == "bold" for span in text.spans if span.start > start + 20)
+
+
+async def test_dns_tab_says_when_the_resolver_answers_nothing(tmp_path: Path) -> None:
+    """Issue 16: a resolver answering NXDOMAIN for every name is named as the problem."""
+    captive = DnsServer({})
+    try:
+        app = make_app(tmp_path, captive)
+        async with app.run_test(size=(120, 50)) as pilot:
+            await settle(pilot)
+            open_diagnostics(app, "dns")
+            await settle(pilot)
+            app.screen.query_one("#dns-domain", Input).focus()
+            await pilot.press("enter")
+            output = app.screen.query_one("#dns-output", Static)
+            await wait_until(pilot, lambda: "Summary:" in str(output.render()), what="the DNS report")
+            shown = " ".join(str(output.render()).split())
+            assert "the resolver itself is answering nothing useful" in shown, shown
+            assert "check the spelling" not in shown and f"(asked {captive.address})" in shown
+    finally:
+        captive.close()
