@@ -82,6 +82,18 @@ def dovecot_available() -> bool:
     return DOVECOT is not None and DOVEADM is not None
 
 
+def start_with_folders(tmp_dir: Path, renamed: dict[str, tuple[str, str]]) -> DovecotServer:
+    """`start_or_skip` with special-use folders renamed: {"Sent": ("Sent-Items", "\\Sent")}."""
+    global SPECIAL_FOLDERS  # noqa: PLW0603 - read by start(); restored at once
+    folders = {name: use for name, use in SPECIAL_FOLDERS.items() if name not in renamed}
+    folders.update(dict(renamed.values()))
+    saved, SPECIAL_FOLDERS = SPECIAL_FOLDERS, folders
+    try:
+        return start_or_skip(tmp_dir)
+    finally:
+        SPECIAL_FOLDERS = saved
+
+
 def start_or_skip(tmp_dir: Path) -> DovecotServer:
     """A started server; skip the tests without dovecot, but fail on CI (it must not skip silently)."""
     import pytest

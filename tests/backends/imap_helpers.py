@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from typing import TYPE_CHECKING
 
 from imapclient import IMAPClient
 
@@ -20,6 +21,9 @@ from mailtui.backends.imap.backend import ImapBackend
 from mailtui.backends.imap.opening import open_url
 from mailtui.core.transcript import Transcript
 from tests.backends.dovecot_server import DovecotServer
+
+if TYPE_CHECKING:
+    from mailtui.config import AccountConfig
 
 _users = itertools.count(1)
 BASE_DATE = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
@@ -50,6 +54,17 @@ class ImapUser:
         kw.setdefault("ca_file", self.server.ca_file)
         kw.setdefault("password", self.password)
         return open_url(self.url(), transcript=transcript, **kw)  # type: ignore[arg-type]
+
+
+def imap_account(user: ImapUser, name: str = "work", **kw: object) -> AccountConfig:
+    """An account whose IMAP is `user` on its server (implicit TLS, verified, inline password)."""
+    from mailtui.config import AccountConfig, PasswordSource, server_config
+
+    imap = server_config(
+        "imap", "127.0.0.1", user.server.imaps_port, tls="ssl", account=name, user=user.name,
+        ca_file=user.server.ca_file, password=PasswordSource(inline=user.password, keyring=False),
+    )  # fmt: skip
+    return AccountConfig(name=name, imap=imap, **kw)  # type: ignore[arg-type]
 
 
 def new_user(server: DovecotServer) -> ImapUser:

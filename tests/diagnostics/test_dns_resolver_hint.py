@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.diagnostics.dns_server import DnsServer
 
 
@@ -23,23 +25,26 @@ def run(tmp_path: Path, server: DnsServer, domain: str) -> str:
     return out.stdout
 
 
-def test_captive_resolver_is_named_not_the_spelling(tmp_path: Path) -> None:
-    server = DnsServer({})  # NXDOMAIN for every name, the root zone too
+WORKING = {(".", "NS"): ["a.root-servers.net."], ("example.com", "A"): ["192.0.2.1"]}
+
+
+@pytest.mark.parametrize(
+    ("zone", "said", "not_said"),
+    [
+        ({}, "answering nothing useful", "check the spelling"),  # NXDOMAIN for every name
+        (WORKING, "check the spelling", "answering nothing useful"),
+    ],
+    ids=["nxdomain-for-all", "working"],
+)
+def test_nxdomain_blames_the_resolver_only_when_it_answers_nothing(
+    tmp_path: Path, zone: dict[tuple[str, str], list[str]], said: str, not_said: str
+) -> None:
+    server = DnsServer(zone)
     try:
         text = run(tmp_path, server, "typo.test")
     finally:
         server.close()
-    assert "answering nothing useful" in text and "check the spelling" not in text
-    assert f"(asked {server.address})" in text
-
-
-def test_working_resolver_keeps_check_the_spelling(tmp_path: Path) -> None:
-    server = DnsServer({(".", "NS"): ["a.root-servers.net."], ("example.com", "A"): ["192.0.2.1"]})
-    try:
-        text = run(tmp_path, server, "typo.test")
-    finally:
-        server.close()
-    assert "check the spelling" in text and "answering nothing useful" not in text
+    assert said in text and not_said not in text
     assert f"(asked {server.address})" in text
 
 

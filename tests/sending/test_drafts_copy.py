@@ -10,22 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from mailtui.config import AccountConfig, PasswordSource, server_config
+from mailtui.config import AccountConfig
 from mailtui.core.compose import Draft
 from mailtui.sending.drafts_copy import forget_postponed, store_postponed
-from tests.backends import dovecot_server
-from tests.backends.dovecot_server import DovecotServer, start_or_skip
-from tests.backends.imap_helpers import ImapUser, new_user
+from tests.backends.dovecot_server import DovecotServer, start_with_folders
+from tests.backends.imap_helpers import ImapUser, imap_account, new_user
 
 OTHER = b"From: me@example.org\r\nTo: you@example.net\r\nSubject: written elsewhere\r\n\r\nbody\r\n"
 
 
 def account_of(user: ImapUser, **kw: object) -> AccountConfig:
-    imap = server_config(
-        "imap", "127.0.0.1", user.server.imaps_port, tls="ssl", account="work", user=user.name,
-        ca_file=user.server.ca_file, password=PasswordSource(inline=user.password, keyring=False),
-    )  # fmt: skip
-    return AccountConfig(name="work", imap=imap, **kw)  # type: ignore[arg-type]
+    return imap_account(user, **kw)
 
 
 def drafts_in(user: ImapUser, folder: str) -> list[tuple[str, set[bytes]]]:
@@ -68,14 +63,7 @@ def test_postponed_again_replaces_the_copy_and_sending_removes_it(dovecot: Dovec
 
 @pytest.fixture(scope="module")
 def brouillons(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DovecotServer]:
-    folders = dict(dovecot_server.SPECIAL_FOLDERS)
-    del folders["Drafts"]
-    patch = pytest.MonkeyPatch()
-    patch.setattr(dovecot_server, "SPECIAL_FOLDERS", {"Brouillons": "\\Drafts", **folders})
-    try:
-        srv = start_or_skip(Path(tmp_path_factory.mktemp("dovecot-drafts")))
-    finally:
-        patch.undo()
+    srv = start_with_folders(Path(tmp_path_factory.mktemp("dovecot-drafts")), {"Drafts": ("Brouillons", "\\Drafts")})
     try:
         yield srv
     finally:

@@ -9,25 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from mailtui.config import AccountConfig, PasswordSource, server_config
+from mailtui.config import AccountConfig
 from mailtui.sending.dispatch import _store_in_account
-from tests.backends import dovecot_server
-from tests.backends.dovecot_server import DovecotServer, start_or_skip
-from tests.backends.imap_helpers import ImapUser, new_user
+from tests.backends.dovecot_server import DovecotServer, start_with_folders
+from tests.backends.imap_helpers import ImapUser, imap_account, new_user
 
 RAW = b"From: me@example.org\r\nTo: you@example.net\r\nSubject: keep a copy\r\n\r\nbody\r\n"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DovecotServer]:
-    folders = dict(dovecot_server.SPECIAL_FOLDERS)
-    del folders["Sent"]
-    patch = pytest.MonkeyPatch()
-    patch.setattr(dovecot_server, "SPECIAL_FOLDERS", {"Sent-Items": "\\Sent", **folders})
-    try:
-        srv = start_or_skip(Path(tmp_path_factory.mktemp("dovecot-sent")))
-    finally:
-        patch.undo()
+    srv = start_with_folders(Path(tmp_path_factory.mktemp("dovecot-sent")), {"Sent": ("Sent-Items", "\\Sent")})
     try:
         yield srv
     finally:
@@ -35,11 +27,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DovecotServer]:
 
 
 def account_of(user: ImapUser, **kw: object) -> AccountConfig:
-    imap = server_config(
-        "imap", "127.0.0.1", user.server.imaps_port, tls="ssl", account="work", user=user.name,
-        ca_file=user.server.ca_file, password=PasswordSource(inline=user.password, keyring=False),
-    )  # fmt: skip
-    return AccountConfig(name="work", imap=imap, **kw)  # type: ignore[arg-type]
+    return imap_account(user, **kw)
 
 
 def messages_in(user: ImapUser, folder: str) -> int:
