@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import nullcontext
 from typing import TYPE_CHECKING
 
 from mailtui.commands.common import add_trusted_option
@@ -99,19 +100,24 @@ def read_message(file: str) -> bytes:
 def run(args: argparse.Namespace, raw: bytes | None = None) -> int:
     """Verify and print; `raw` when the caller (headers --verify) has read the message already."""
     from mailtui.config import Config
+    from mailtui.core.i18n import language
     from mailtui.diagnostics.verdicts.report import format_text, to_json, verify_message
 
     message = read_message(args.file) if raw is None else raw
     given = (args.dns_server, args.trusted_host, args.trusted)
     config = _config(args) if None in given else Config()
-    report = verify_message(
-        message,
-        config.diagnostics.dns_server if args.dns_server is None else args.dns_server,
-        trusted_hosts=config.diagnostics.trusted_hosts if args.trusted_host is None else args.trusted_host,
-        trusted_authserv_ids=config.ui.trusted_authserv_ids if args.trusted is None else args.trusted,
-        timeout=args.timeout,
-        gnupghome=args.gnupg_home,
-        smime_ca_file=args.smime_ca_file,
-    )
+    # JSON is for scripts: its reasons and notes stay English whatever --lang says.
+    with language("en") if args.json else nullcontext():
+        report = verify_message(
+            message,
+            config.diagnostics.dns_server if args.dns_server is None else args.dns_server,
+            trusted_hosts=config.diagnostics.trusted_hosts
+            if args.trusted_host is None
+            else args.trusted_host,
+            trusted_authserv_ids=config.ui.trusted_authserv_ids if args.trusted is None else args.trusted,
+            timeout=args.timeout,
+            gnupghome=args.gnupg_home,
+            smime_ca_file=args.smime_ca_file,
+        )
     print(to_json(report) if args.json else format_text(report))
     return 0

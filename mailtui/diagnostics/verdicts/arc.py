@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 import dkim  # type: ignore[import-untyped]  # dkimpy ships no type information
 
+from mailtui.core.i18n import tr
 from mailtui.core.sanitize import clean_line
 from mailtui.diagnostics.dns_check import DnsError
 from mailtui.diagnostics.verdicts.dkim import MIN_KEY_BITS, _logger, _text
@@ -45,21 +46,23 @@ def verify_arc(raw: bytes, dns: VerdictDns) -> ArcVerdict:
         signer = dkim.ARC(raw, logger=logger, minkey=MIN_KEY_BITS, timeout=int(dns.resolver.lifetime) or 1)
         cv, results, reason = signer.verify(dnsfunc=dns.dkim_txt)
     except DnsError as exc:
-        return ArcVerdict("temperror", f"{exc}: try again later")
+        return ArcVerdict("temperror", tr("{error}: try again later", error=exc))
     except dkim.DKIMException as exc:
-        return ArcVerdict("fail", f"malformed ARC headers: {clean_line(str(exc))}")
+        return ArcVerdict("fail", tr("malformed ARC headers: {error}", error=clean_line(str(exc))))
     instances = tuple(_instance(r) for r in results)
     if cv == dkim.CV_None and not instances:
-        return ArcVerdict("none", "the message carries no ARC headers")
+        return ArcVerdict("none", tr("the message carries no ARC headers"))
     text = clean_line(str(reason))
     if cv == dkim.CV_Pass:
         hops = ", ".join(f"i={i.instance} {i.seal_domain}" for i in reversed(instances))
-        return ArcVerdict("pass", f"chain intact through {hops}", instances)
+        return ArcVerdict("pass", tr("chain intact through {hops}", hops=hops), instances)
     broken = [i for i in instances if not (i.seal_valid and i.ams_valid)]
     if broken and text == "Most recent ARC-Message-Signature did not validate":
-        text = (
-            f"the newest ARC-Message-Signature (i={instances[0].instance}, d={instances[0].ams_domain}) "
-            "no longer matches: the message was changed after the last ARC hop sealed it"
+        text = tr(
+            "the newest ARC-Message-Signature (i={instance}, d={domain}) "
+            "no longer matches: the message was changed after the last ARC hop sealed it",
+            instance=instances[0].instance,
+            domain=instances[0].ams_domain,
         )
     return ArcVerdict("fail", text, instances)
 

@@ -21,11 +21,28 @@ from dkim.canonicalization import (  # type: ignore[import-untyped]
 )
 from dkim.util import InvalidTagValueList, parse_tag_value  # type: ignore[import-untyped]
 
+from mailtui.core.i18n import tr
 from mailtui.core.sanitize import clean_line
 from mailtui.diagnostics.dns_check import DnsError
 from mailtui.diagnostics.verdicts.resolver import VerdictDns
 
 DkimResult = Literal["pass", "fail", "permerror", "temperror"]
+# What decided the result, for code that acts on it (the reason is prose in the current language).
+DkimKind = Literal[
+    "",
+    "valid",
+    "unparsable",
+    "dns-failed",
+    "weak-key",
+    "key-unusable",
+    "key-not-found",
+    "key-revoked",
+    "body-hash-mismatch",
+    "expired",
+    "invalid",
+    "malformed",
+    "header-mismatch",
+]
 MIN_KEY_BITS = 1024  # RFC 8301: verifiers must refuse smaller RSA keys
 GOOD_KEY_BITS = 2048
 
@@ -45,6 +62,7 @@ class DkimVerdict:
     body_length: int | None = None  # l=
     signed_headers: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    kind: DkimKind = ""
 
 
 class _Collect(logging.Handler):
@@ -86,7 +104,16 @@ def _verify_one(raw: bytes, index: int, value: bytes, dns: VerdictDns, now: floa
     try:
         tags = parse_tag_value(value)
     except InvalidTagValueList as exc:
-        return DkimVerdict(index, "?", "?", "?", "?", "permerror", f"the signature cannot be parsed: {exc}")
+        return DkimVerdict(
+            index,
+            "?",
+            "?",
+            "?",
+            "?",
+            "permerror",
+            tr("the signature cannot be parsed: {error}", error=exc),
+            kind="unparsable",
+        )
     domain, selector = _text(tags.get(b"d")).lower(), _text(tags.get(b"s"))
     key_name = f"{selector}._domainkey.{domain}"
     warnings = _warnings(raw, tags)
@@ -108,25 +135,43 @@ def _verify_one(raw: bytes, index: int, value: bytes, dns: VerdictDns, now: floa
     try:
         ok = signer.verify(index, dnsfunc=dns.dkim_txt)
     except DnsError as exc:
-        return replace(base, result="temperror", reason=f"{exc}: try again later")
+        return replace(
+            base, result="temperror", reason=tr("{error}: try again later", error=exc), kind="dns-failed"
+        )
     except dkim.KeyFormatError as exc:
         if "too small" in str(exc):
             bits = signer.keysize
-            reason = (
-                f"weak key: {bits}-bit RSA at {key_name}; verifiers refuse keys under {MIN_KEY_BITS} bits "
-                f"(RFC 8301): publish a {GOOD_KEY_BITS}-bit key under a new selector"
+            reason = tr(
+                "weak key: {bits}-bit RSA at {key}; verifiers refuse keys under {min_bits} bits "
+                "(RFC 8301): publish a {good_bits}-bit key under a new selector",
+                bits=bits,
+                key=key_name,
+                min_bits=MIN_KEY_BITS,
+                good_bits=GOOD_KEY_BITS,
             )
-            return replace(base, result="fail", reason=reason, key_bits=bits)
-        return replace(base, result="permerror", reason=f"key record unusable: {exc}")
+            return replace(base, result="fail", reason=reason, key_bits=bits, kind="weak-key")
+        return replace(
+            base,
+            result="permerror",
+            reason=tr("key record unusable: {error}", error=exc),
+            kind="key-unusable",
+        )
     except dkim.ValidationError as exc:  # raised after the key was loaded when the body or x= fails
+        kind, reason = _validation_reason(exc, tags, now)
         return replace(
             base,
             result=_validation_result(exc),
-            reason=_validation_reason(exc, tags, now),
+            reason=reason,
             key_bits=getattr(signer, "keysize", None),
+            kind=kind,
         )
     except dkim.DKIMException as exc:
-        return replace(base, result="permerror", reason=f"malformed: {clean_line(str(exc))}")
+        return replace(
+            base,
+            result="permerror",
+            reason=tr("malformed: {error}", error=clean_line(str(exc))),
+            kind="malformed",
+        )
     bits = getattr(signer, "keysize", None)
     if ok:
         if bits is not None and bits < GOOD_KEY_BITS:
@@ -134,34 +179,58 @@ def _verify_one(raw: bytes, index: int, value: bytes, dns: VerdictDns, now: floa
                 base,
                 warnings=(
                     *warnings,
-                    f"{bits}-bit key: accepted today, but {GOOD_KEY_BITS} bits are recommended",
+                    tr(
+                        "{bits}-bit key: accepted today, but {good_bits} bits are recommended",
+                        bits=bits,
+                        good_bits=GOOD_KEY_BITS,
+                    ),
                 ),
             )
-        reason = f"signature valid for d={domain} (key {key_name})"
-        return replace(base, result="pass", reason=reason, key_bits=bits)
-    result, reason = _failure(key_name, dns, collected.errors)
-    return replace(base, result=result, reason=reason, key_bits=bits)
+        reason = tr("signature valid for d={domain} (key {key})", domain=domain, key=key_name)
+        return replace(base, result="pass", reason=reason, key_bits=bits, kind="valid")
+    result, kind, reason = _failure(key_name, dns, collected.errors)
+    return replace(base, result=result, reason=reason, key_bits=bits, kind=kind)
 
 
-def _failure(key_name: str, dns: VerdictDns, errors: Sequence[str]) -> tuple[DkimResult, str]:
+def _failure(key_name: str, dns: VerdictDns, errors: Sequence[str]) -> tuple[DkimResult, DkimKind, str]:
     state = dns.txt_state.get(key_name)
     if state in {"nxdomain", "empty"}:
-        why = "the name does not exist" if state == "nxdomain" else "the name has no TXT record"
-        return "permerror", (
-            f"key not found: no DKIM key at {key_name} ({why}); publish the selector's public key "
-            "there, or sign with a selector that is published"
+        why = tr("the name does not exist") if state == "nxdomain" else tr("the name has no TXT record")
+        return (
+            "permerror",
+            "key-not-found",
+            tr(
+                "key not found: no DKIM key at {key} ({why}); publish the selector's public key "
+                "there, or sign with a selector that is published",
+                key=key_name,
+                why=why,
+            ),
         )
     record = dns.txt_seen.get(key_name, b"")
     if re.search(rb"(?:^|;)\s*p\s*=\s*(?:;|$)", record):
-        return "permerror", (
-            f"key revoked: {key_name} publishes an empty p= (RFC 6376 3.6.1); the signer still uses "
-            "a retired selector: point it at the current key"
+        return (
+            "permerror",
+            "key-revoked",
+            tr(
+                "key revoked: {key} publishes an empty p= (RFC 6376 3.6.1); the signer still uses "
+                "a retired selector: point it at the current key",
+                key=key_name,
+            ),
         )
     if errors:
-        return "permerror", f"key record at {key_name} unusable: {clean_line(errors[-1])}"
-    return "fail", (
-        "signature mismatch: the body hash matches but the signed headers do not: a signed header "
-        "was changed after signing (or the key at " + key_name + " is not the one that signed)"
+        return (
+            "permerror",
+            "key-unusable",
+            tr("key record at {key} unusable: {error}", key=key_name, error=clean_line(errors[-1])),
+        )
+    return (
+        "fail",
+        "header-mismatch",
+        tr(
+            "signature mismatch: the body hash matches but the signed headers do not: a signed header "
+            "was changed after signing (or the key at {key} is not the one that signed)",
+            key=key_name,
+        ),
     )
 
 
@@ -169,39 +238,54 @@ def _validation_result(exc: dkim.ValidationError) -> DkimResult:
     return "fail" if str(exc).startswith(("body hash mismatch", "x= value is past")) else "permerror"
 
 
-def _validation_reason(exc: dkim.ValidationError, tags: dict[bytes, bytes], now: float | None) -> str:
+def _validation_reason(
+    exc: dkim.ValidationError, tags: dict[bytes, bytes], now: float | None
+) -> tuple[DkimKind, str]:
     message = clean_line(str(exc))
     if message.startswith("body hash mismatch"):
-        return (
+        return "body-hash-mismatch", tr(
             "body hash mismatch: the body was modified after signing (a list footer, a disclaimer, "
             "or a relay re-encoding); sign after such changes, or have the list re-sign"
         )
     if message.startswith("x= value is past"):
         expired = int(tags[b"x"])
         ago = ((now if now is not None else time.time()) - expired) / 3600
-        return (
-            f"signature expired: x={expired} ({time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime(expired))}, "
-            f"{ago:.0f} h ago); the message was delivered or re-checked too late, or the signer's x= is too short"
+        return "expired", tr(
+            "signature expired: x={expired} ({when}, {hours} h ago); the message was delivered or "
+            "re-checked too late, or the signer's x= is too short",
+            expired=expired,
+            when=time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(expired)),
+            hours=f"{ago:.0f}",
         )
-    return f"invalid signature: {message}"
+    return "invalid", tr("invalid signature: {error}", error=message)
 
 
 def _warnings(raw: bytes, tags: dict[bytes, bytes]) -> tuple[str, ...]:
     out: list[str] = []
     if tags.get(b"a", b"").lower() == b"rsa-sha1":
         out.append(
-            "rsa-sha1 is obsolete (RFC 8301): many verifiers treat it as failing; sign with rsa-sha256"
+            tr("rsa-sha1 is obsolete (RFC 8301): many verifiers treat it as failing; sign with rsa-sha256")
         )
     if tags.get(b"l", b"").isdigit():
         signed = int(tags[b"l"])
         total = _canonical_body_length(raw, tags)
         if total is not None and total > signed:
             out.append(
-                f"l={signed}: only the first {signed} of {total} body bytes are signed; the {total - signed} "
-                "bytes after them were added later and are not covered: anyone could have written them"
+                tr(
+                    "l={signed}: only the first {signed} of {total} body bytes are signed; the {extra} "
+                    "bytes after them were added later and are not covered: anyone could have written them",
+                    signed=signed,
+                    total=total,
+                    extra=total - signed,
+                )
             )
         else:
-            out.append(f"l={signed}: the signature covers only part of any body; drop l= at the signer")
+            out.append(
+                tr(
+                    "l={signed}: the signature covers only part of any body; drop l= at the signer",
+                    signed=signed,
+                )
+            )
     return tuple(out)
 
 

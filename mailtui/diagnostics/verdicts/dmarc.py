@@ -16,6 +16,7 @@ from typing import Literal
 
 from publicsuffixlist import PublicSuffixList
 
+from mailtui.core.i18n import tr
 from mailtui.diagnostics.dns_check import DmarcRecord, parse_dmarc
 from mailtui.diagnostics.verdicts.dkim import DkimVerdict
 from mailtui.diagnostics.verdicts.resolver import VerdictDns
@@ -85,22 +86,32 @@ def check_dmarc(
     """Evaluate DMARC for the message from the computed DKIM and SPF verdicts."""
     domains = list(dict.fromkeys(from_domains(raw)))
     if len(domains) != 1:
-        why = "no From address with a domain" if not domains else f"From has {len(domains)} domains"
-        return DmarcVerdict("permerror", None, f"{why}: DMARC cannot be applied (RFC 7489 6.6.1)")
+        why = (
+            tr("no From address with a domain")
+            if not domains
+            else tr("From has {count} domains", count=len(domains))
+        )
+        return DmarcVerdict("permerror", None, tr("{why}: DMARC cannot be applied (RFC 7489 6.6.1)", why=why))
     from_domain = domains[0]
     record_domain, txts = _find_record(from_domain, dns)
     if not txts:
         return DmarcVerdict(
-            "none", from_domain, f"no DMARC record at _dmarc.{from_domain} nor at its organisational domain"
+            "none",
+            from_domain,
+            tr("no DMARC record at _dmarc.{domain} nor at its organisational domain", domain=from_domain),
         )
     if len(txts) > 1:
-        return DmarcVerdict("permerror", from_domain, f"_dmarc.{record_domain} has {len(txts)} DMARC records")
+        return DmarcVerdict(
+            "permerror",
+            from_domain,
+            tr("_dmarc.{domain} has {count} DMARC records", domain=record_domain, count=len(txts)),
+        )
     record = parse_dmarc(txts[0])
     if record.policy not in {"none", "quarantine", "reject"}:
         return DmarcVerdict(
             "permerror",
             from_domain,
-            "; ".join(record.problems) or "invalid record",
+            "; ".join(record.problems) or tr("invalid record"),
             record_domain,
             record=record,
         )
@@ -129,7 +140,7 @@ def check_dmarc(
         return replace(
             base,
             result="pass",
-            reason=f"From {from_domain} aligned with {' and '.join(via)}",
+            reason=tr("From {domain} aligned with {via}", domain=from_domain, via=tr(" and ").join(via)),
             disposition="none",
         )
     return replace(
@@ -145,17 +156,33 @@ def _fail_reason(
     parts = []
     passing = [v.domain for v in dkim if v.result == "pass"]
     if passing:
-        mode = "strictly " if record.adkim == "s" else ""
+        names = ", ".join(passing)
         parts.append(
-            f"DKIM passed only for d={', '.join(passing)}, which is not {mode}aligned with {from_domain}"
+            tr(
+                "DKIM passed only for d={passing}, which is not strictly aligned with {domain}",
+                passing=names,
+                domain=from_domain,
+            )
+            if record.adkim == "s"
+            else tr(
+                "DKIM passed only for d={passing}, which is not aligned with {domain}",
+                passing=names,
+                domain=from_domain,
+            )
         )
     else:
-        parts.append("no DKIM signature passed")
+        parts.append(tr("no DKIM signature passed"))
     if spf and spf.result == "pass" and spf.domain:
-        parts.append(f"SPF passed for {spf.domain}, not aligned with {from_domain}")
+        parts.append(
+            tr("SPF passed for {spf}, not aligned with {domain}", spf=spf.domain, domain=from_domain)
+        )
     else:
-        parts.append(f"SPF {spf.result if spf else 'not checked'}")
-    return "; ".join(parts) + f": sign with d={from_domain} (or its organisational domain) to align"
+        parts.append(f"SPF {spf.result}" if spf else "SPF " + tr("not checked"))
+    return tr(
+        "{parts}: sign with d={domain} (or its organisational domain) to align",
+        parts="; ".join(parts),
+        domain=from_domain,
+    )
 
 
 def _disposition(policy: str | None, pct: int) -> str:

@@ -135,13 +135,13 @@ def _dkim_note(verdict: DkimVerdict) -> Callable[[str, str], str]:
             return tr(
                 "we verify it, the server did not: its DNS may have failed, or the key was published since"
             )
-        if verdict.reason.startswith(("key not found", "key revoked", "key record")):
+        if verdict.kind in {"key-not-found", "key-revoked", "key-unusable"}:
             return tr(
                 "the server verified it, but {key} does not hold the key now: it was removed "
                 "or revoked since, or the server's DNS sees another zone (split horizon)",
                 key=verdict.key_name,
             )
-        if verdict.reason.startswith("signature expired"):
+        if verdict.kind == "expired":
             return tr("the server verified it before x= passed; it has expired since")
         return tr(
             "the server verified it, we do not: the message changed after it arrived "

@@ -16,6 +16,7 @@ from typing import Literal
 
 from mailtui.core.errors import MailtuiError
 from mailtui.core.headers.received import Received, parse_received
+from mailtui.core.i18n import tr
 from mailtui.diagnostics.spf import LOOKUP_LIMIT, SpfLookups, SpfTerm, is_spf, parse_spf
 
 SpfResult = Literal["pass", "fail", "softfail", "neutral", "none", "permerror", "temperror"]
@@ -154,13 +155,15 @@ class _Eval:
 
     def check(self, domain: str, depth: int) -> tuple[SpfResult, str]:
         if depth > 10:
-            return "permerror", "include/redirect nesting too deep (a loop?)"
+            return "permerror", tr("include/redirect nesting too deep (a loop?)")
         txts = self.lookups.txt(domain)
         records = [t for t in txts or [] if is_spf(t)]
         if not records:
-            return "none", f"{domain} publishes no SPF record"
+            return "none", tr("{domain} publishes no SPF record", domain=domain)
         if len(records) > 1:
-            return "permerror", f"{domain} publishes {len(records)} SPF records (RFC 7208 4.5)"
+            return "permerror", tr(
+                "{domain} publishes {count} SPF records (RFC 7208 4.5)", domain=domain, count=len(records)
+            )
         record = parse_spf(records[0])
         if record.errors:
             return "permerror", f"{domain}: {record.errors[0]}"
@@ -171,7 +174,9 @@ class _Eval:
             if term.counts_lookup:
                 self.count += 1
                 if self.count > LOOKUP_LIMIT:
-                    return "permerror", f"more than {LOOKUP_LIMIT} DNS lookups (RFC 7208 4.6.4)"
+                    return "permerror", tr(
+                        "more than {limit} DNS lookups (RFC 7208 4.6.4)", limit=LOOKUP_LIMIT
+                    )
             if term.name == "include":
                 target = self.macro(term.value or "", domain)
                 self.path.append(f"{indent}{domain}: {term.raw} ->")
@@ -182,7 +187,9 @@ class _Eval:
                 if result in {"permerror", "temperror"}:
                     return result, why
                 if result == "none":
-                    return "permerror", f"include:{target} has no SPF record ({domain})"
+                    return "permerror", tr(
+                        "include:{target} has no SPF record ({domain})", target=target, domain=domain
+                    )
                 continue
             if self.matches(term, domain):
                 self.path.append(f"{indent}{domain}: {term.raw} matched")
@@ -194,10 +201,12 @@ class _Eval:
             self.path.append(f"{indent}{domain}: redirect={target} ->")
             result, why = self.check(target, depth + 1)
             return (
-                ("permerror", f"redirect={target} has no SPF record") if result == "none" else (result, why)
+                ("permerror", tr("redirect={target} has no SPF record", target=target))
+                if result == "none"
+                else (result, why)
             )
         self.path.append(f"{indent}{domain}: nothing matched")
-        return "neutral", f"no mechanism of {domain} matched (default ?all)"
+        return "neutral", tr("no mechanism of {domain} matched (default ?all)", domain=domain)
 
     def matches(self, term: SpfTerm, domain: str) -> bool:
         value = term.value or ""
@@ -251,14 +260,18 @@ def check_spf(ip: str | None, sender: str | None, helo: str | None, lookups: Spf
     sender = (sender or "").strip().strip("<>")
     domain = sender.rpartition("@")[2].lower() if "@" in sender else (helo or "").lower().rstrip(".")
     if not ip:
-        return SpfVerdict("none", None, domain or None, sender or None, "no client IP in the Received chain")
+        return SpfVerdict(
+            "none", None, domain or None, sender or None, tr("no client IP in the Received chain")
+        )
     try:
         addr = ipaddress.ip_address(ip)
     except ValueError:
-        return SpfVerdict("none", ip, domain or None, sender or None, f"{ip!r} is not an IP address")
+        return SpfVerdict(
+            "none", ip, domain or None, sender or None, tr("{ip} is not an IP address", ip=repr(ip))
+        )
     if not domain:
         return SpfVerdict(
-            "none", ip, None, sender or None, "no envelope sender (Return-Path) nor HELO to check"
+            "none", ip, None, sender or None, tr("no envelope sender (Return-Path) nor HELO to check")
         )
     if not sender:
         sender = f"postmaster@{domain}"
@@ -266,7 +279,9 @@ def check_spf(ip: str | None, sender: str | None, helo: str | None, lookups: Spf
     try:
         result, why = evaluation.check(domain, 0)
     except MailtuiError as exc:  # DNS unreachable mid-evaluation: a temperror, as RFC 7208 says
-        return SpfVerdict("temperror", ip, domain, sender, f"DNS failed: {exc}", tuple(evaluation.path))
+        return SpfVerdict(
+            "temperror", ip, domain, sender, tr("DNS failed: {error}", error=exc), tuple(evaluation.path)
+        )
     return SpfVerdict(
         result,
         ip,
@@ -280,9 +295,19 @@ def check_spf(ip: str | None, sender: str | None, helo: str | None, lookups: Spf
 
 def _explain(result: SpfResult, ip: str, domain: str, why: str) -> str:
     if result == "pass":
-        return f"{ip} is allowed to send for {domain} ({why})"
+        return tr("{ip} is allowed to send for {domain} ({why})", ip=ip, domain=domain, why=why)
     if result == "fail":
-        return f"{ip} is NOT allowed to send for {domain} ({why}): add it to the SPF record if it is yours"
+        return tr(
+            "{ip} is NOT allowed to send for {domain} ({why}): add it to the SPF record if it is yours",
+            ip=ip,
+            domain=domain,
+            why=why,
+        )
     if result == "softfail":
-        return f"{ip} is probably not allowed for {domain} ({why}): add it to the SPF record if it is yours"
+        return tr(
+            "{ip} is probably not allowed for {domain} ({why}): add it to the SPF record if it is yours",
+            ip=ip,
+            domain=domain,
+            why=why,
+        )
     return why
