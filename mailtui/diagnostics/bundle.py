@@ -1,8 +1,11 @@
 """The diagnostic bundle: one text file an admin can attach to a ticket.
 
-It gathers the session transcript, the last SMTP/IMAP probe reports (capabilities before
-and after TLS, the TLS session and certificate, each step), and the header section of the
-message that was open. Transcript lines are masked when they are recorded; the whole
+It gathers what the session learned: the versions of mailtui, Python, the OS and the key
+libraries; the effective config (secrets masked); the last SMTP/IMAP probe reports
+(capabilities before and after TLS, the TLS session and certificate, each step); the DNS
+checks run; the header section of the message that was open or last inspected; the
+outbox (each queued message, its attempts and the relay's last reply); the transcript.
+Addresses can be replaced by stable tokens (`redact_addresses`). Transcript lines are masked when they are recorded; the whole
 bundle gets a final masking pass before it is written, with every secret the transcript
 registered and every password the accounts' config can produce (`credentials.
 configured_secrets`: asked each time, so a bundle saved before the first login is masked
@@ -13,11 +16,13 @@ from __future__ import annotations
 
 import datetime
 import os
+import platform
 import re
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from mailtui.config import AccountConfig
+from mailtui.config import AccountConfig, Config
 from mailtui.core.errors import EX_IOERR, MailtuiError
 from mailtui.core.message.header_block import split_message
 from mailtui.core.sanitize import clean_line
@@ -27,6 +32,10 @@ from mailtui.diagnostics.imap_probe import ImapProbeResult
 from mailtui.diagnostics.report import render_imap, render_smtp
 from mailtui.diagnostics.smtp_probe import SmtpProbeResult
 from mailtui.paths import data_dir
+from mailtui.sending.outbox import QueuedMessage
+
+# The distributions whose versions explain most behaviour differences between two machines.
+LIBRARIES = ("textual", "rich", "imapclient", "aiosmtplib", "dnspython", "cryptography", "dkimpy", "keyring")
 
 # Header fields that may carry credentials of their own (never useful in a support ticket).
 _SECRET_HEADERS = re.compile(r"^(authorization|x-[a-z-]*(token|password|secret)[a-z-]*)\s*:", re.IGNORECASE)
@@ -56,6 +65,78 @@ def header_section(raw: bytes) -> list[str]:
     return out
 
 
+def versions_section() -> list[str]:
+    """mailtui, Python, the OS and the key libraries, one `name: version` line each."""
+    from importlib import metadata
+
+    from mailtui import __version__
+
+    out = [
+        f"mailtui: {__version__}",
+        f"Python: {sys.version.split()[0]} ({platform.python_implementation()})",
+    ]
+    out.append(f"OS: {platform.platform()}")
+    for name in LIBRARIES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "(not installed)"
+        out.append(f"{name}: {version}")
+    return out
+
+
+def config_section(config: Config | None) -> list[str]:
+    """The effective config as TOML, inline passwords masked (as `mailtui config check` shows it)."""
+    if config is None:
+        return ["(no config given)"]
+    from mailtui.config.show import format_config
+
+    return [clean_line(line) for line in format_config(config).splitlines()]
+
+
+def read_outbox() -> list[QueuedMessage] | str:
+    """The queued messages, or why the outbox could not be read (said in the bundle)."""
+    from mailtui.sending.outbox import Outbox, OutboxError
+
+    try:
+        return Outbox().list()
+    except OutboxError as exc:
+        return f"(the outbox could not be read: {exc.message})"
+
+
+def outbox_section(outbox: Sequence[QueuedMessage] | str | None) -> list[str]:
+    """Each queued message: id, sender, recipients, attempts, next try and the relay's last reply."""
+    if outbox is None:
+        return ["(outbox not read)"]
+    if isinstance(outbox, str):
+        return [outbox]
+    if not outbox:
+        return ["(the outbox is empty)"]
+    out: list[str] = []
+    for item in outbox:
+        if item.in_flight:
+            state = "being sent now"
+        elif item.interrupted:
+            state = "interrupted (the sending process died before the relay's answer)"
+        elif item.next_attempt is None:
+            state = "held (permanent failure; retry by hand)"
+        else:
+            stamp = datetime.datetime.fromtimestamp(item.next_attempt, datetime.UTC)
+            state = "next try " + stamp.strftime("%Y-%m-%d %H:%M:%S UTC")
+        out += [
+            f"{clean_line(item.id)}  account {clean_line(item.account)}",
+            f"  from {clean_line(item.sender)} to {clean_line(', '.join(item.recipients))}",
+            f"  subject: {clean_line(item.subject)}",
+            f"  attempts: {item.attempts}, {state}",
+            f"  last reply: {clean_line(item.last_error) or '(none yet)'}",
+        ]
+    return out
+
+
+def _title(name: str) -> str:
+    return "=" * 20 + f" {name} " + "=" * 20
+
+
 def mask_all(
     text: str,
     transcript: Transcript | None,
@@ -83,11 +164,14 @@ def build_bundle(
     extra_secrets: Sequence[str] = (),
     accounts: Sequence[AccountConfig] = (),
     now: datetime.datetime | None = None,
+    config: Config | None = None,
+    outbox: Sequence[QueuedMessage] | str | None = None,
 ) -> str:
     """The bundle text; `lines` defaults to the whole transcript. Every secret is masked:
 
     the transcript's, `extra_secrets`, and every password the config of `accounts` can
-    produce (password_command is run, as a login would; nothing prompts).
+    produce (password_command is run, as a login would; nothing prompts). `outbox` is the
+    queue as `read_outbox` gives it (None: not read).
     """
     secrets = configured_secrets(accounts) if accounts else []
     names = {a.name for a in accounts}
@@ -102,13 +186,16 @@ def build_bundle(
     else:
         masked += "."
     out = [f"mailtui diagnostic bundle, {stamp}", masked, ""]
-    out += ["=" * 20 + " SMTP probe " + "=" * 20]
+    out += [_title("Versions"), *versions_section(), ""]
+    out += [_title("Config (secrets masked)"), *config_section(config), ""]
+    out += [_title("SMTP probe")]
     out += [render_smtp(smtp, transcript=False) if smtp is not None else "(no SMTP probe was run)", ""]
-    out += ["=" * 20 + " IMAP probe " + "=" * 20]
+    out += [_title("IMAP probe")]
     out += [render_imap(imap, transcript=False) if imap is not None else "(no IMAP probe was run)", ""]
-    out += ["=" * 20 + " Headers of the open message " + "=" * 20]
+    out += [_title("Headers of the open message")]
     out += [*header_section(raw_message), ""] if raw_message is not None else ["(no message was open)", ""]
-    out += ["=" * 20 + " Transcript " + "=" * 20]
+    out += [_title("Outbox"), *outbox_section(outbox), ""]
+    out += [_title("Transcript")]
     if transcript is not None and lines is None:
         lines = transcript.lines()
     out += [clean_line(line.format()) for line in lines or ()] or ["(empty)"]

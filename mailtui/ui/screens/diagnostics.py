@@ -3,7 +3,8 @@
 One `TabbedContent`, one widget per tab (ui/widgets/diag_*.py). The screen owns what the
 tabs share: the session (config, account, transcript), the raw bytes of the message that
 was open, and the two file actions: ctrl+s saves the transcript as filtered on its tab,
-ctrl+b saves the diagnostic bundle (transcript, last probes, TLS, the message's headers),
+ctrl+b saves the diagnostic bundle (versions, config, probes, TLS, DNS, headers, outbox,
+transcript),
 both masked and written under the data dir; the path is shown at the bottom.
 """
 
@@ -186,14 +187,21 @@ class DiagnosticsScreen(Screen[None]):
 
     def action_save_bundle(self) -> None:
         """Write the diagnostic bundle (every configured secret masked) to a file; show the path."""
-        from mailtui.diagnostics.bundle import build_bundle, write_text
+        from mailtui.diagnostics.bundle import build_bundle, read_outbox, write_text
 
         smtp, imap = self.query_one(DiagSmtpProbe).result, self.query_one(DiagImapProbe).result
         transcript, raw, accounts = self.session.transcript, self.raw_message, self._accounts()
+        config = self.session.sending_config()
 
         def write() -> Path:  # on the worker thread: a password_command may take a while
             text = build_bundle(
-                transcript=transcript, smtp=smtp, imap=imap, raw_message=raw, accounts=accounts
+                transcript=transcript,
+                smtp=smtp,
+                imap=imap,
+                raw_message=raw,
+                accounts=accounts,
+                config=config,
+                outbox=read_outbox(),
             )
             return write_text(text, "bundle")
 
