@@ -6,6 +6,8 @@ title as a heading. Subclass per area; never raise bare Exception from our code.
 
 from __future__ import annotations
 
+from mailtui.core.error_titles import error_title
+
 # sysexits.h codes, as msmtp and sendmail use them.
 EX_OK = 0
 EX_USAGE = 64
@@ -30,8 +32,8 @@ class MailtuiError(Exception):
     def __init__(self, message: str, *, title: str | None = None, exit_code: int | None = None) -> None:
         super().__init__(message)
         self.message = message
-        if title is not None:
-            self.title = title
+        # The title an admin reads, in the current language (raise sites write it in English).
+        self.title = error_title(title if title is not None else type(self).title)
         if exit_code is not None:
             self.exit_code = exit_code
 

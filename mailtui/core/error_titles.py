@@ -1,0 +1,51 @@
+"""Error titles in the current language: the few fixed headings an admin sees above a message.
+
+`MailtuiError` passes its title (given or the class default) through `error_title`, so a
+raise site keeps writing the English title and the CLI and UI show it translated. A title
+missing from the table stays as written.
+"""
+
+from __future__ import annotations
+
+from mailtui.core.i18n import tr
+
+
+def _titles() -> dict[str, str]:
+    # Built on each call: the language may change after import (set once at start, and in tests).
+    return {
+        "Error": tr("Error"),
+        "Configuration error": tr("Configuration error"),
+        "Credentials error": tr("Credentials error"),
+        "Mailbox error": tr("Mailbox error"),
+        "Not supported here": tr("Not supported here"),
+        "No such folder": tr("No such folder"),
+        "No such message": tr("No such message"),
+        "Connection lost": tr("Connection lost"),
+        "Login failed": tr("Login failed"),
+        "TLS error": tr("TLS error"),
+        "Send failed": tr("Send failed"),
+        "TLS configuration error": tr("TLS configuration error"),
+        "TLS certificate not trusted": tr("TLS certificate not trusted"),
+        "Recipients refused": tr("Recipients refused"),
+        "Login refused": tr("Login refused"),
+        "Sender refused": tr("Sender refused"),
+        "Message refused": tr("Message refused"),
+        "Greeting refused": tr("Greeting refused"),
+        "Connection refused": tr("Connection refused"),
+        "Cannot connect": tr("Cannot connect"),
+        "Timed out": tr("Timed out"),
+        "Login not possible": tr("Login not possible"),
+        "No password": tr("No password"),
+        "Plaintext login refused": tr("Plaintext login refused"),
+        "STARTTLS not offered": tr("STARTTLS not offered"),
+        "Message too big": tr("Message too big"),
+        "SMTPUTF8 not supported": tr("SMTPUTF8 not supported"),
+        "Bad dns_server": tr("Bad dns_server"),
+        "No input": tr("No input"),
+        "Attachment not readable": tr("Attachment not readable"),
+    }
+
+
+def error_title(title: str) -> str:
+    """`title` in the current language (as written when the table has no entry for it)."""
+    return _titles().get(title, title)

@@ -1,0 +1,36 @@
+"""Chinese for the titles of admin-facing errors (core.error_titles)."""
+
+from __future__ import annotations
+
+CATALOG: dict[str, str] = {
+    "Error": "错误",
+    "Configuration error": "配置错误",
+    "Credentials error": "凭据错误",
+    "Mailbox error": "邮箱错误",
+    "Not supported here": "此处不支持",
+    "No such folder": "没有该文件夹",
+    "No such message": "没有该邮件",
+    "Connection lost": "连接中断",
+    "Login failed": "登录失败",
+    "TLS error": "TLS 错误",
+    "Send failed": "发送失败",
+    "TLS configuration error": "TLS 配置错误",
+    "TLS certificate not trusted": "TLS 证书不受信任",
+    "Recipients refused": "收件人被拒绝",
+    "Login refused": "登录被拒绝",
+    "Sender refused": "发件人被拒绝",
+    "Message refused": "邮件被拒绝",
+    "Greeting refused": "问候被拒绝",
+    "Connection refused": "连接被拒绝",
+    "Cannot connect": "无法连接",
+    "Timed out": "超时",
+    "Login not possible": "无法登录",
+    "No password": "没有密码",
+    "Plaintext login refused": "拒绝明文登录",
+    "STARTTLS not offered": "服务器未提供 STARTTLS",
+    "Message too big": "邮件过大",
+    "SMTPUTF8 not supported": "不支持 SMTPUTF8",
+    "Bad dns_server": "dns_server 无效",
+    "No input": "没有输入",
+    "Attachment not readable": "附件无法读取",
+}
