@@ -166,12 +166,15 @@ def build_bundle(
     now: datetime.datetime | None = None,
     config: Config | None = None,
     outbox: Sequence[QueuedMessage] | str | None = None,
+    inspected: bytes | None = None,
+    dns_reports: Sequence[tuple[str, str]] = (),
 ) -> str:
     """The bundle text; `lines` defaults to the whole transcript. Every secret is masked:
 
     the transcript's, `extra_secrets`, and every password the config of `accounts` can
     produce (password_command is run, as a login would; nothing prompts). `outbox` is the
-    queue as `read_outbox` gives it (None: not read).
+    queue as `read_outbox` gives it (None: not read); `inspected` the message last shown by
+    the header inspector (used when no message is open); `dns_reports` (domain, report text).
     """
     secrets = configured_secrets(accounts) if accounts else []
     names = {a.name for a in accounts}
@@ -192,8 +195,17 @@ def build_bundle(
     out += [render_smtp(smtp, transcript=False) if smtp is not None else "(no SMTP probe was run)", ""]
     out += [_title("IMAP probe")]
     out += [render_imap(imap, transcript=False) if imap is not None else "(no IMAP probe was run)", ""]
-    out += [_title("Headers of the open message")]
-    out += [*header_section(raw_message), ""] if raw_message is not None else ["(no message was open)", ""]
+    out += [_title("DNS checks")]
+    for domain, report in dns_reports:
+        out += [f"--- {clean_line(domain)}", *(clean_line(line) for line in report.splitlines()), ""]
+    if not dns_reports:
+        out += ["(no DNS check was run)", ""]
+    if raw_message is not None:
+        out += [_title("Headers of the open message"), *header_section(raw_message), ""]
+    elif inspected is not None:
+        out += [_title("Headers of the message last inspected (H)"), *header_section(inspected), ""]
+    else:
+        out += [_title("Headers of the open message"), "(no message was open or inspected)", ""]
     out += [_title("Outbox"), *outbox_section(outbox), ""]
     out += [_title("Transcript")]
     if transcript is not None and lines is None:

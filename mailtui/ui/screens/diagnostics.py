@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from textual.app import ComposeResult
 
     from mailtui.config import AccountConfig
+    from mailtui.session.learned import Learned
     from mailtui.session.session import Session
 
 # tab name (as open_diagnostics takes it) -> tab label
@@ -85,6 +86,8 @@ class DiagnosticsScreen(Screen[None]):
         self.raw_message = raw_message
         self.code_text = code_text
         self.saved_path: Path | None = None
+        if raw_message is not None:
+            self._learned().inspected(raw_message)
 
     def compose(self) -> ComposeResult:
         config, account, transcript = self.session.config, self.session.account, self.session.transcript
@@ -147,7 +150,14 @@ class DiagnosticsScreen(Screen[None]):
     def set_message(self, raw: bytes | None) -> None:
         """Inspect another message (the pager opened a new one)."""
         self.raw_message = raw
+        if raw is not None:
+            self._learned().inspected(raw)
         self.query_one(DiagHeaders).show(raw)
+
+    def _learned(self) -> Learned:
+        from mailtui.session.learned import learned_for
+
+        return learned_for(self.session)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # The tabs' workers catch the errors they expect; anything else is shown, never a traceback.
@@ -192,6 +202,7 @@ class DiagnosticsScreen(Screen[None]):
         smtp, imap = self.query_one(DiagSmtpProbe).result, self.query_one(DiagImapProbe).result
         transcript, raw, accounts = self.session.transcript, self.raw_message, self._accounts()
         config = self.session.sending_config()
+        inspected, dns_reports = self._learned().snapshot()
 
         def write() -> Path:  # on the worker thread: a password_command may take a while
             text = build_bundle(
@@ -202,6 +213,8 @@ class DiagnosticsScreen(Screen[None]):
                 accounts=accounts,
                 config=config,
                 outbox=read_outbox(),
+                inspected=inspected,
+                dns_reports=dns_reports,
             )
             return write_text(text, "bundle")
 

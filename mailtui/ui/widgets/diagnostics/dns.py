@@ -24,6 +24,7 @@ from textual.widgets import Input, Static
 from mailtui.core.errors import MailtuiError
 from mailtui.diagnostics.dns_check import DnsReport, check_domain, format_report
 from mailtui.diagnostics.mta_sts import PolicyFetch
+from mailtui.session.learned import learned_for
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -128,6 +129,7 @@ class DiagDns(VerticalScroll):
             output.update(Text(f"{message.error.title}: {message.error.message}", style="bold"))
         elif message.report is not None:
             output.update(report_text(message.report))
+            learned_for(self.app.session).dns_checked(message.domain, format_report(message.report))  # type: ignore[attr-defined]  # a MailApp
 
 
 def _items(value: str) -> list[str]:
