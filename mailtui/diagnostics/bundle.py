@@ -5,11 +5,11 @@ libraries; the effective config (secrets masked); the last SMTP/IMAP probe repor
 (capabilities before and after TLS, the TLS session and certificate, each step); the DNS
 checks run; the header section of the message that was open or last inspected; the
 outbox (each queued message, its attempts and the relay's last reply); the transcript.
-Addresses can be replaced by stable tokens (`redact_addresses`). Transcript lines are masked when they are recorded; the whole
-bundle gets a final masking pass before it is written, with every secret the transcript
-registered and every password the accounts' config can produce (`credentials.
-configured_secrets`: asked each time, so a bundle saved before the first login is masked
-too), so a password that slipped into a header, a message or a probe note is caught.
+Addresses can be replaced by stable tokens (`redact_addresses`). Transcript lines are
+masked when they are recorded; the whole bundle gets a final masking pass before it is
+written, with every secret the transcript registered and every password the accounts'
+config can produce (`credentials.configured_secrets`: asked each time, so a bundle saved
+before the first login is masked too), so a password that slipped into a header, a message or a probe note is caught.
 """
 
 from __future__ import annotations
@@ -133,6 +133,32 @@ def outbox_section(outbox: Sequence[QueuedMessage] | str | None) -> list[str]:
     return out
 
 
+_ADDRESS = re.compile(r"(?<![\w.%+-])([\w.%+-]+)@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})(?![A-Za-z0-9-])")
+
+
+def redact_addresses(text: str) -> str:
+    """`text` with each email address replaced by a stable token (`user1@domain1.invalid`):
+    the same address (any case) gets the same token everywhere, the same domain the same
+    `domainN.invalid`, and those domains are replaced where they stand alone too (host
+    names in Received lines, EHLO names, the config's hosts)."""
+    users: dict[str, str] = {}
+    domains: dict[str, str] = {}
+
+    def domain_token(domain: str) -> str:
+        return domains.setdefault(domain.lower(), f"domain{len(domains) + 1}.invalid")
+
+    def address(match: re.Match[str]) -> str:
+        key = match.group(0).lower()
+        dom = domain_token(match.group(2))
+        return users.setdefault(key, f"user{len(users) + 1}@{dom}")
+
+    text = _ADDRESS.sub(address, text)
+    for domain in sorted(domains, key=len, reverse=True):
+        bare = re.compile(rf"(?<![A-Za-z0-9-]){re.escape(domain)}(?![A-Za-z0-9-])", re.IGNORECASE)
+        text = bare.sub(domains[domain], text)
+    return text
+
+
 def _title(name: str) -> str:
     return "=" * 20 + f" {name} " + "=" * 20
 
@@ -168,6 +194,7 @@ def build_bundle(
     outbox: Sequence[QueuedMessage] | str | None = None,
     inspected: bytes | None = None,
     dns_reports: Sequence[tuple[str, str]] = (),
+    redact: bool = False,
 ) -> str:
     """The bundle text; `lines` defaults to the whole transcript. Every secret is masked:
 
@@ -175,6 +202,7 @@ def build_bundle(
     produce (password_command is run, as a login would; nothing prompts). `outbox` is the
     queue as `read_outbox` gives it (None: not read); `inspected` the message last shown by
     the header inspector (used when no message is open); `dns_reports` (domain, report text).
+    With `redact`, every address is replaced by a stable token (`redact_addresses`).
     """
     secrets = configured_secrets(accounts) if accounts else []
     names = {a.name for a in accounts}
@@ -211,7 +239,10 @@ def build_bundle(
     if transcript is not None and lines is None:
         lines = transcript.lines()
     out += [clean_line(line.format()) for line in lines or ()] or ["(empty)"]
-    return mask_all("\n".join(out) + "\n", transcript, extra_secrets, secrets)
+    if redact:
+        out[1] += " Addresses are redacted: each one is a stable token (userN at domainN.invalid)."
+    text = mask_all("\n".join(out) + "\n", transcript, extra_secrets, secrets)
+    return redact_addresses(text) if redact else text
 
 
 def default_directory() -> Path:

@@ -53,3 +53,32 @@ def test_empty_and_unread_outbox() -> None:
     assert "(the outbox is empty)" in build_bundle(transcript=None, outbox=[])
     text = build_bundle(transcript=None)
     assert "(outbox not read)" in text and "(no config given)" in text
+
+
+def test_redact_addresses_is_consistent() -> None:
+    from mailtui.diagnostics.bundle import redact_addresses
+
+    text = (
+        "From: Alice <alice@example.org>\nTo: bob@example.net, Alice@Example.org\n"
+        "Received: from mx.example.org by relay.example.net\nrua=mailto:d@example.org\n"
+    )
+    out = redact_addresses(text)
+    assert "example" not in out and "alice@" not in out.lower() and "bob" not in out
+    assert out.count("user1@domain1.invalid") == 2  # the same address in another case
+    assert "user2@domain2.invalid" in out and "user3@domain1.invalid" in out
+    assert "from mx.domain1.invalid by relay.domain2.invalid" in out
+
+
+def test_bundle_redacted(tmp_path: Path) -> None:
+    config = load_config(_config(tmp_path))
+    Outbox().enqueue(
+        b"Subject: s\r\n\r\nb\r\n", "alice@example.org", ["bob@example.net"], "work", "451 later"
+    )
+    raw = b"From: alice@example.org\r\nTo: bob@example.net\r\n\r\n"
+    text = build_bundle(transcript=None, config=config, outbox=read_outbox(), raw_message=raw, redact=True)
+    assert "alice@example.org" not in text and "bob@example.net" not in text and "example.org" not in text
+    assert (
+        "From: user1@domain1.invalid" in text
+        and "from user1@domain1.invalid to user2@domain2.invalid" in text
+    )
+    assert "Addresses are redacted" in text.splitlines()[1]

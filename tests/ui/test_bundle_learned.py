@@ -66,3 +66,19 @@ async def test_dns_checks_of_the_session_are_in_the_bundle(tmp_path: Path) -> No
         server.close()
     assert "--- tab.test" in text and "192.0.2.40  PTR mx.tab.test  forward-confirmed" in text
     assert "(no DNS check was run)" not in text
+
+
+async def test_ctrl_r_saves_the_bundle_with_addresses_redacted(maildir: Path) -> None:
+    app = make_app(maildir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = open_diagnostics(
+            app, "transcript", raw_message=b"From: a@example.org\r\nTo: admin@example.org\r\n\r\n"
+        )
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: screen.saved_path is not None, what="the bundle file")
+        assert screen.saved_path is not None
+        text = screen.saved_path.read_text("utf-8")
+    assert "From: user1@domain1.invalid" in text and "To: user2@domain1.invalid" in text
+    assert "example.org" not in text

@@ -4,8 +4,7 @@ One `TabbedContent`, one widget per tab (ui/widgets/diag_*.py). The screen owns 
 tabs share: the session (config, account, transcript), the raw bytes of the message that
 was open, and the two file actions: ctrl+s saves the transcript as filtered on its tab,
 ctrl+b saves the diagnostic bundle (versions, config, probes, TLS, DNS, headers, outbox,
-transcript),
-both masked and written under the data dir; the path is shown at the bottom.
+transcript; ctrl+r the same with every address redacted), both masked and written under the data dir; the path is shown at the bottom.
 """
 
 from __future__ import annotations
@@ -64,6 +63,9 @@ class DiagnosticsScreen(Screen[None]):
         Binding("escape", "back", "Back", id="diag-back"),
         Binding("ctrl+s", "save_transcript", "Save transcript", id="save-transcript"),
         Binding("ctrl+b", "save_bundle", "Save bundle", id="save-bundle"),
+        Binding(
+            "ctrl+r", "save_bundle(True)", "Bundle, addresses redacted", id="save-bundle-redacted", show=False
+        ),
         Binding("ctrl+right", "next_tab", "Next tab", id="diag-next-tab", show=False, priority=True),
         Binding(
             "ctrl+left", "previous_tab", "Previous tab", id="diag-previous-tab", show=False, priority=True
@@ -195,8 +197,9 @@ class DiagnosticsScreen(Screen[None]):
 
         self._saved(write, "Transcript")
 
-    def action_save_bundle(self) -> None:
-        """Write the diagnostic bundle (every configured secret masked) to a file; show the path."""
+    def action_save_bundle(self, redact: bool = False) -> None:
+        """Write the diagnostic bundle (every configured secret masked, with `redact` every
+        address replaced by a token) to a file; show the path."""
         from mailtui.diagnostics.bundle import build_bundle, read_outbox, write_text
 
         smtp, imap = self.query_one(DiagSmtpProbe).result, self.query_one(DiagImapProbe).result
@@ -215,6 +218,7 @@ class DiagnosticsScreen(Screen[None]):
                 outbox=read_outbox(),
                 inspected=inspected,
                 dns_reports=dns_reports,
+                redact=redact,
             )
             return write_text(text, "bundle")
 
