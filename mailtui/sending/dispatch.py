@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from mailtui.config import TLS_MODES, AccountConfig, Config, ServerConfig, TLSMode, server_config
 from mailtui.core.compose import message_bytes, needs_smtputf8
-from mailtui.core.errors import EX_DATAERR, EX_NOPERM, ConfigError, MailtuiError
+from mailtui.core.errors import EX_NOPERM, ConfigError, MailtuiError
 from mailtui.core.exit_codes import exit_code_for_reply
 from mailtui.core.i18n import tr
 from mailtui.core.models import Flag, SpecialUse
@@ -141,7 +141,7 @@ def exit_code_for(error: MailtuiError) -> int:
     if error.exit_code == EX_NOPERM:
         return EX_NOPERM
     if error.code is None:
-        return EX_DATAERR if error.message.startswith("bad ") else error.exit_code
+        return error.exit_code  # a bad address found before sending carries EX_DATAERR itself
     return exit_code_for_reply(error.code, error.reply)
 
 

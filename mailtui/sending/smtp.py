@@ -23,7 +23,7 @@ from aiosmtplib.response import SMTPResponse
 from mailtui.config import ServerConfig
 from mailtui.core.codes.explain import short_explanation
 from mailtui.core.compose import check_addr_spec, message_bytes, needs_smtputf8
-from mailtui.core.errors import EX_TEMPFAIL, SendError
+from mailtui.core.errors import EX_DATAERR, EX_TEMPFAIL, SendError
 from mailtui.core.exit_codes import enhanced_code, exit_code_for_failure
 from mailtui.core.i18n import current_language, tr
 from mailtui.core.sanitize import clean_line
@@ -124,8 +124,13 @@ def make_tls_context(server: ServerConfig) -> ssl.SSLContext:
         return client_context(verify=server.tls_verify, ca_file=server.ca_file)
     except (OSError, ssl.SSLError) as exc:
         raise RelayError(
-            f"cannot load ca_file {server.ca_file!r} for {server.host}: {exc}. "
-            "Point ca_file at a readable PEM certificate (or CA bundle).",
+            tr(
+                "cannot load ca_file {ca_file} for {host}: {error}. Point ca_file at a readable PEM "
+                "certificate (or CA bundle).",
+                ca_file=repr(server.ca_file),
+                host=server.host,
+                error=exc,
+            ),  # fmt: skip
             temporary=False,
             title="TLS configuration error",
             exit_code=exit_code_for_failure("tls_config"),
@@ -145,9 +150,13 @@ def _where(server: ServerConfig) -> str:
 def _tls_failure(server: ServerConfig, exc: ssl.SSLCertVerificationError) -> RelayError:
     failure = explain_verify_error(exc)
     return RelayError(
-        f"the TLS certificate of {_where(server)} could not be verified: {failure.reason} "
-        f"({failure.detail}). Nothing was sent. "
-        f"{verify_advice(failure, server.table, flags=server.from_command_line)}",
+        tr(
+            "the TLS certificate of {where} could not be verified: {reason} ({detail}). Nothing was sent. ",
+            where=_where(server),
+            reason=failure.reason,
+            detail=failure.detail,
+        )
+        + verify_advice(failure, server.table, flags=server.from_command_line),  # fmt: skip
         temporary=False,
         title="TLS certificate not trusted",
         exit_code=exit_code_for_failure("tls"),
@@ -250,8 +259,8 @@ async def _authenticate(
     offered = [m.upper() for m in client.server_auth_methods]
     if not client.supports_extension("auth"):
         raise RelayError(
-            f"{_where(server)} does not offer AUTH on this connection, but the config asks to log in "
-            f"as {user!r}. Set auth = false if the relay accepts mail without login.",
+            tr("{where} does not offer AUTH on this connection, but the config asks to log in as {user}. "
+               "Set auth = false if the relay accepts mail without login.", where=_where(server), user=repr(user)),
             temporary=False, title="Login not possible",
         )  # fmt: skip
     if oauth2_token:
@@ -259,8 +268,9 @@ async def _authenticate(
     else:
         if password is None:
             raise RelayError(
-                f"no password for {user!r} on {_where(server)}: set password_command, password_env or a "
-                f"keyring entry (service mailtui, user {server.keyring_user}).",
+                tr("no password for {user} on {where}: set password_command, password_env or a keyring "
+                   "entry (service mailtui, user {keyring_user}).",
+                   user=repr(user), where=_where(server), keyring_user=server.keyring_user),
                 temporary=False, title="No password",
             )  # fmt: skip
         if "PLAIN" in offered:
@@ -271,8 +281,9 @@ async def _authenticate(
             await client.auth_login(user, password)
         else:
             raise RelayError(
-                f"{_where(server)} offers AUTH {' '.join(offered) or '(none)'}; mailtui logs in with "
-                "PLAIN or LOGIN (over TLS), or OAUTHBEARER/XOAUTH2 with oauth2_token_command.",
+                tr("{where} offers AUTH {offered}; mailtui logs in with PLAIN or LOGIN (over TLS), or "
+                   "OAUTHBEARER/XOAUTH2 with oauth2_token_command.",
+                   where=_where(server), offered=" ".join(offered) or "(none)"),
                 temporary=False, title="Login not possible",
             )  # fmt: skip
     client.note(f"logged in as {user} with AUTH {mechanism}")
@@ -293,10 +304,11 @@ async def oauth_login(
             "OAUTHBEARER or XOAUTH2" if server.oauth2_mechanism == "auto" else server.oauth2_mechanism.upper()
         )
         raise RelayError(
-            f"{_where(server)} offers AUTH {' '.join(offered) or '(none)'} but not {wanted}, and "
-            f"oauth2_token_command gives an OAuth2 token (oauth2_mechanism = \"{server.oauth2_mechanism}\" "
-            f"in {server.table}). Use a mechanism the server offers, or remove oauth2_token_command "
-            "to log in with a password.",
+            tr("{where} offers AUTH {offered} but not {wanted}, and oauth2_token_command gives an OAuth2 "
+               "token (oauth2_mechanism = \"{mechanism}\" in {table}). Use a mechanism the server offers, "
+               "or remove oauth2_token_command to log in with a password.",
+               where=_where(server), offered=" ".join(offered) or "(none)", wanted=wanted,
+               mechanism=server.oauth2_mechanism, table=server.table),
             temporary=False, title="Login not possible",
         )  # fmt: skip
     blob = oauth_initial_response(mechanism, user, token, server.host, server.port)
@@ -315,25 +327,29 @@ async def oauth_login(
 
 def _plaintext_refused(server: ServerConfig) -> RelayError:
     fix = (
-        "Use --tls starttls or --tls ssl, or, only on a trusted network path, --allow-plaintext-auth."
+        tr("Use --tls starttls or --tls ssl, or, only on a trusted network path, --allow-plaintext-auth.")
         if server.from_command_line
-        else f'Use tls = "starttls" or "ssl" for this relay, or, only on a trusted network path, '
-        f"set allow_plaintext_auth = true in {server.table}."
-    )
+        else tr('Use tls = "starttls" or "ssl" for this relay, or, only on a trusted network path, '
+                "set allow_plaintext_auth = true in {table}.", table=server.table)
+    )  # fmt: skip
     return RelayError(
-        f"refusing to send the password of {server.user!r} over an unencrypted connection to "
-        f"{_where(server)}. {fix}",
+        tr("refusing to send the password of {user} over an unencrypted connection to {where}. {fix}",
+           user=repr(server.user), where=_where(server), fix=fix),
         temporary=False, title="Plaintext login refused",
     )  # fmt: skip
 
 
 def _check_envelope(sender: str, recipients: list[str]) -> None:
     if not recipients:
-        raise RelayError("no recipients: give at least one To, Cc or Bcc address", temporary=False)
-    for role, addr in [("sender", sender), *(("recipient", r) for r in recipients)]:
+        raise RelayError(tr("no recipients: give at least one To, Cc or Bcc address"), temporary=False)
+    for role, addr in [(tr("sender"), sender), *((tr("recipient"), r) for r in recipients)]:
         problem = check_addr_spec(addr)
         if problem:
-            raise RelayError(f"bad {role} address {addr!r}: {problem}; nothing was sent", temporary=False)
+            raise RelayError(
+                tr("bad {role} address {addr}: {problem}; nothing was sent", role=role, addr=repr(addr), problem=problem),
+                temporary=False,
+                exit_code=EX_DATAERR,
+            )  # fmt: skip
 
 
 async def send_message(
@@ -435,8 +451,9 @@ def _mail_options(client: TranscriptSMTP, server: ServerConfig, data: bytes, smt
     limit = client.esmtp_extensions.get("size", "").strip()
     if limit.isdigit() and int(limit) > 0 and len(data) > int(limit):
         raise RelayError(
-            f"the message is {len(data):,} bytes but {_where(server)} accepts at most {int(limit):,} bytes "
-            "(EHLO SIZE). Nothing was sent: make attachments smaller or send them another way.",
+            tr("the message is {size} bytes but {where} accepts at most {limit} bytes (EHLO SIZE). Nothing "
+               "was sent: make attachments smaller or send them another way.",
+               size=f"{len(data):,}", where=_where(server), limit=f"{int(limit):,}"),
             temporary=False, code=552, reply="5.3.4 message size exceeds the limit announced in EHLO SIZE",
             title="Message too big",
         )  # fmt: skip
@@ -444,8 +461,9 @@ def _mail_options(client: TranscriptSMTP, server: ServerConfig, data: bytes, smt
     if smtputf8:
         if not client.supports_extension("smtputf8"):
             raise RelayError(
-                f"an address (or a raw UTF-8 header) is not plain ASCII, and {_where(server)} does not offer "
-                "SMTPUTF8, so it cannot carry it. Nothing was sent: use an ASCII address or another relay.",
+                tr("an address (or a raw UTF-8 header) is not plain ASCII, and {where} does not offer "
+                   "SMTPUTF8, so it cannot carry it. Nothing was sent: use an ASCII address or another relay.",
+                   where=_where(server)),
                 temporary=False, title="SMTPUTF8 not supported",
             )  # fmt: skip
         options.append("SMTPUTF8")

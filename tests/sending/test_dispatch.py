@@ -234,7 +234,10 @@ def test_resolve_secrets(monkeypatch, relay_factory):
         (RelayError("x", temporary=False, code=530, reply="5.7.0 Authentication required"), EX_NOPERM),
         (RelayError("x", temporary=False, code=554, reply="5.7.1 Relay access denied"), EX_UNAVAILABLE),
         (RelayError("x", temporary=False, code=553, reply="5.1.3 bad address syntax"), EX_DATAERR),
-        (RelayError("bad recipient address 'x': missing '@'", temporary=False), EX_DATAERR),
+        (
+            RelayError("bad recipient address 'x': missing '@'", temporary=False, exit_code=EX_DATAERR),
+            EX_DATAERR,
+        ),
     ],
 )
 def test_exit_codes_follow_the_reply(error: RelayError, code: int):
