@@ -74,3 +74,18 @@ def test_tr_formats_in_the_current_language(lang: str) -> None:
 def test_the_language_starts_english_in_each_test() -> None:
     # The suite's autouse fixture resets it: a zh test before this one does not leak.
     assert current_language() == "en"
+
+
+def test_received_date_notes_in_chinese_keep_their_issue() -> None:
+    from mailtui.core.headers.received import build_hop_table, parse_received
+
+    value = "from a.test (a.test [192.0.2.1]) by mx.test; Tuesday sometime"
+    assert parse_received(value).date_issue == "unparsable"
+    assert any("unparsable date" in a for a in build_hop_table([value]).anomalies)
+    set_language("zh")
+    rec = parse_received(value)
+    assert rec.date_issue == "unparsable" and rec.date_note == "无法解析的日期：Tuesday sometime"
+    assert not any("unparsable" in n for n in rec.notes)
+    assert any("无法解析的日期" in a for a in build_hop_table([value]).anomalies)
+    far = parse_received("from a.test by mx.test; Tue, 1 Dec 10000 10:00:00 +0000")
+    assert far.date_issue == "out-of-range" and far.date_note.startswith("日期无法表示（年份超出范围）")

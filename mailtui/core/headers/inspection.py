@@ -274,10 +274,9 @@ def format_hops(hops: HopTable) -> list[str]:
     lines += _table(rows)
     lines += [f"  ! {a}" for a in hops.anomalies]
     lines += [
-        f"  ! hop {hop.number}: {n}"
+        f"  ! hop {hop.number}: {hop.received.date_note}"
         for hop in hops.hops
-        for n in hop.received.notes
-        if n.startswith("Date cannot be represented")
+        if hop.received.date_issue == "out-of-range"
     ]
     return lines
 

@@ -14,10 +14,13 @@ import ipaddress
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from mailtui.core.i18n import tr
-from mailtui.core.message.decode import date_problem, parse_date, unfold
+from mailtui.core.message.decode import date_out_of_range, parse_date, unfold
 from mailtui.core.sanitize import clean_line
+
+DateIssue = Literal["", "missing", "unparsable", "out-of-range"]
 
 SLOW_HOP_SECONDS = 60
 _KEYWORDS = frozenset({"from", "by", "via", "with", "id", "for"})
@@ -62,6 +65,9 @@ class Received:
     timestamp: float | None = None
     comments: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    # What is wrong with the date, for code that acts on it (the note says it in the current language).
+    date_issue: DateIssue = ""
+    date_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -136,7 +142,7 @@ def parse_received(raw: str) -> Received:
     try:
         return _parse(value)
     except Exception as exc:  # a parser must not take the inspector down; say so instead
-        return Received(raw=value, notes=(f"could not parse ({type(exc).__name__})",))
+        return Received(raw=value, notes=(tr("could not parse ({error})", error=type(exc).__name__),))
 
 
 def _parse(value: str) -> Received:
@@ -147,14 +153,20 @@ def _parse(value: str) -> Received:
     else:
         m = _TRAILING_DATE.search(value)
         clauses_text, date_text = (value[: m.start()], m.group(1)) if m else (value, "")
-        notes.append("no ';' before the date" if m else "no date")
+        notes.append(tr("no ';' before the date") if m else tr("no date"))
+    issue: DateIssue = "" if date_text else "missing"
+    date_note = "" if date_text else notes[-1]
     timestamp = parse_date(date_text) if date_text else None
     if date_text and timestamp is None:
-        problem = date_problem(date_text)
-        if problem.startswith("unparsable"):
-            notes.append(f"unparsable date: {date_text[:60]}")
+        if date_out_of_range(date_text):
+            issue = "out-of-range"
+            date_note = tr(
+                "Date cannot be represented (year out of range): shown as written: {date}",
+                date=date_text[:60],
+            )
         else:
-            notes.append(f"{problem}: {date_text[:60]}")
+            issue, date_note = "unparsable", tr("unparsable date: {date}", date=date_text[:60])
+        notes.append(date_note)
     words, comments = _split_top(clauses_text)
     clauses: dict[str, list[str]] = {}
     clause_comments: dict[str, list[str]] = {}
@@ -185,7 +197,7 @@ def _parse(value: str) -> Received:
     elif protocol:
         tls = False
     if not clauses:
-        notes.append("no from/by/with clauses")
+        notes.append(tr("no from/by/with clauses"))
     auth_user = next((m.group(1) for c in all_comments if (m := _AUTH_SENDER.search(c))), None)
     authenticated = auth_user or (
         "yes"
@@ -211,6 +223,8 @@ def _parse(value: str) -> Received:
         timestamp=timestamp,
         comments=tuple(all_comments),
         notes=tuple(notes),
+        date_issue=issue,
+        date_note=date_note,
     )
 
 
@@ -298,7 +312,7 @@ def build_hop_table(values: Sequence[str]) -> HopTable:
     previous: float | None = None
     anomalies: list[str] = []
     for number, rec in enumerate(parsed, 1):
-        hop_anomalies: list[str] = [n for n in rec.notes if n.startswith(("unparsable", "no date"))]
+        hop_anomalies: list[str] = [rec.date_note] if rec.date_issue in {"missing", "unparsable"} else []
         delay = None
         if rec.timestamp is not None and previous is not None:
             delay = rec.timestamp - previous

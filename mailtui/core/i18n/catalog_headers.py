@@ -25,4 +25,12 @@ CATALOG: dict[str, str] = {
     "negative delay {delay}: clock skew between hosts": "负延迟 {delay}：主机之间时钟不同步",
     "slow hop: {delay}": "慢跳：{delay}",
     "hop {number}: {anomaly}": "第 {number} 跳：{anomaly}",
+    "could not parse ({error})": "无法解析（{error}）",
+    "no ';' before the date": "日期前没有 ';'",
+    "no date": "没有日期",
+    "Date cannot be represented (year out of range): shown as written: {date}": (
+        "日期无法表示（年份超出范围）：按原文显示：{date}"
+    ),
+    "unparsable date: {date}": "无法解析的日期：{date}",
+    "no from/by/with clauses": "没有 from/by/with 子句",
 }

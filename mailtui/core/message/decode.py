@@ -418,12 +418,17 @@ def parse_date(raw: str | bytes | None) -> float | None:
         return None
 
 
-def date_problem(raw: str) -> str:
-    """Why `parse_date` gave None for `raw`: out of Python's date range, or unparsable."""
+def date_out_of_range(raw: str) -> bool:
+    """True when `raw` parses as a date whose year Python cannot represent."""
     try:
         parsed = email.utils.parsedate_tz(unfold(raw).strip()[:200])
     except Exception:  # parsedate_tz raises on some hostile input
         parsed = None
-    if parsed is not None and (parsed[0] >= 9999 or parsed[0] <= 1):
+    return parsed is not None and (parsed[0] >= 9999 or parsed[0] <= 1)
+
+
+def date_problem(raw: str) -> str:
+    """Why `parse_date` gave None for `raw`: out of Python's date range, or unparsable."""
+    if date_out_of_range(raw):
         return "Date cannot be represented (year out of range): shown as written"
     return "unparsable Date header"
