@@ -89,3 +89,16 @@ def test_received_date_notes_in_chinese_keep_their_issue() -> None:
     assert any("无法解析的日期" in a for a in build_hop_table([value]).anomalies)
     far = parse_received("from a.test by mx.test; Tue, 1 Dec 10000 10:00:00 +0000")
     assert far.date_issue == "out-of-range" and far.date_note.startswith("日期无法表示（年份超出范围）")
+
+
+def test_inspector_notes_in_chinese() -> None:
+    from mailtui.core.headers.inspection import inspect_message
+
+    raw = b"From: a@example.test\r\nSubject: hi\r\n\r\nbody\r\n"
+    assert "no Date header" in inspect_message(raw).notes
+    set_language("zh")
+    notes = inspect_message(raw).notes
+    assert "没有 Date 头" in notes and "没有 Message-ID 头" in notes
+    assert not any("no Date header" in n or "no Message-ID" in n for n in notes)
+    bad = inspect_message(b"Date: Tue, 1 Dec 10000 10:00:00 +0000\r\n\r\n").notes
+    assert "日期无法表示（年份超出范围）：按原文显示" in bad

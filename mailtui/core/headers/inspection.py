@@ -27,7 +27,7 @@ from mailtui.core.headers.dsn import DeliveryReport, delivery_report, format_del
 from mailtui.core.headers.received import HopTable, build_hop_table, format_delay
 from mailtui.core.i18n import tr
 from mailtui.core.message.crypto import find_crypto_parts
-from mailtui.core.message.decode import date_problem, decode_header_value, parse_date
+from mailtui.core.message.decode import date_out_of_range, decode_header_value, parse_date
 from mailtui.core.message.header_block import split_message
 from mailtui.core.message.limits import (
     DEPTH_NOTE,
@@ -103,7 +103,13 @@ def _bounded(headers: list[tuple[str, str]], notes: list[str]) -> list[tuple[str
             continue
         counts[name] = counts.get(name, 0) + 1
         if counts[name] > MAX_HEADERS_OF_A_KIND:
-            notes.append(f"more than {MAX_HEADERS_OF_A_KIND} {name} headers: the rest cut (not inspected)")
+            notes.append(
+                tr(
+                    "more than {limit} {name} headers: the rest cut (not inspected)",
+                    limit=MAX_HEADERS_OF_A_KIND,
+                    name=name,
+                )
+            )
             continue
         if len(value) > budget:
             notes.append(
@@ -112,7 +118,13 @@ def _bounded(headers: list[tuple[str, str]], notes: list[str]) -> list[tuple[str
             continue
         budget -= len(value)
         if was_cut(value):
-            notes.append(f"{name} header longer than {MAX_HEADER_CHARS} characters: cut for inspection")
+            notes.append(
+                tr(
+                    "{name} header longer than {limit} characters: cut for inspection",
+                    name=name,
+                    limit=MAX_HEADER_CHARS,
+                )
+            )
         kept.append((name, value))
     return kept
 
@@ -129,7 +141,7 @@ def inspect_message(raw: bytes, trusted_authserv_ids: Sequence[str] = ()) -> Ins
         headers = _raw_headers(raw)
     except Exception as exc:  # the parser failing must still give a (empty) view
         headers = []
-        notes = [f"could not parse the headers ({type(exc).__name__})"]
+        notes = [tr("could not parse the headers ({error})", error=type(exc).__name__)]
     else:
         notes = [] if headers else [tr("no headers found")]
     headers = _bounded(headers, notes)
@@ -144,16 +156,20 @@ def inspect_message(raw: bytes, trusted_authserv_ids: Sequence[str] = ()) -> Ins
     date = first("date")
     date_ts = parse_date(date) if date else None
     if date and date_ts is None:
-        notes.append(date_problem(date))
+        notes.append(
+            tr("Date cannot be represented (year out of range): shown as written")
+            if date_out_of_range(date)
+            else tr("unparsable Date header")
+        )
     if not date:
-        notes.append("no Date header")
+        notes.append(tr("no Date header"))
     message_id = first("message-id")
     if not message_id:
-        notes.append("no Message-ID header")
+        notes.append(tr("no Message-ID header"))
     elif not re.fullmatch(r"<[^<>\s]+@[^<>\s]+>", message_id):
-        notes.append("Message-ID is not of the form <left@right>")
+        notes.append(tr("Message-ID is not of the form <left@right>"))
     if len(values("return-path")) > 1:
-        notes.append("more than one Return-Path: added by more than one delivery agent")
+        notes.append(tr("more than one Return-Path: added by more than one delivery agent"))
     auth = tuple(parse_authentication_results(v, trusted) for v in values("authentication-results"))
     verdicts = tuple(
         Verdict(r.method, r.result, a.authserv_id or "") for a in auth if a.trusted for r in a.results
@@ -163,7 +179,9 @@ def inspect_message(raw: bytes, trusted_authserv_ids: Sequence[str] = ()) -> Ins
     arc = tuple(parse_arc(k, v, trusted) for k, v in headers if k in _ARC_HEADERS)
     try:
         if len(raw) > MAX_TREE_BYTES:  # bounded memory: the tree of the first 8 MB
-            notes.append(f"message of {len(raw) // 1048576} MB: MIME structure of its first 8 MB only")
+            notes.append(
+                tr("message of {size} MB: MIME structure of its first 8 MB only", size=len(raw) // 1048576)
+            )
         msg, cut_notes = parse_capped(raw[:MAX_TREE_BYTES])
         # Sizes estimated, leaves not decoded: the inspector never needs the payloads.
         parts = tuple(walk_parts(msg, decode=False)[0])
@@ -171,23 +189,33 @@ def inspect_message(raw: bytes, trusted_authserv_ids: Sequence[str] = ()) -> Ins
     except Exception as exc:  # the MIME tree is optional; the headers above still show
         parts = ()
         msg = None
-        notes.append(f"could not parse the MIME structure ({type(exc).__name__})")
+        notes.append(tr("could not parse the MIME structure ({error})", error=type(exc).__name__))
     report = None
     if msg is not None:
         try:
             report = delivery_report(msg)
         except Exception as exc:  # a broken report must not hide the rest of the inspection
-            notes.append(f"could not read the delivery report ({type(exc).__name__})")
+            notes.append(tr("could not read the delivery report ({error})", error=type(exc).__name__))
     for name, value in headers:
         if was_cut(value) and name not in _STRUCTURED:
-            notes.append(f"header {name} longer than {MAX_HEADER_CHARS} characters: cut for display")
+            notes.append(
+                tr(
+                    "header {name} longer than {limit} characters: cut for display",
+                    name=name,
+                    limit=MAX_HEADER_CHARS,
+                )
+            )
     senders = [_shown(decode_header_value(v)) for v in values("from")[:1]]
     subjects = [_shown(decode_header_value(v)) for v in values("subject")[:1]]
     for what, shown in (("From", senders), ("Subject", subjects)):
         marks = invisible_marks(shown[0]) if shown else ()
         if marks:
             notes.append(
-                f"{what} contains invisible or bidi-control characters ({', '.join(marks)}): a look-alike?"
+                tr(
+                    "{what} contains invisible or bidi-control characters ({marks}): a look-alike?",
+                    what=what,
+                    marks=", ".join(marks),
+                )
             )
     return Inspection(
         return_path=first("return-path"),
@@ -215,7 +243,7 @@ def _crypto(raw: bytes, notes: list[str]) -> tuple[str, ...]:
     try:
         parts = find_crypto_parts(raw)
     except Exception as exc:  # a malformed message still gets the rest of its view
-        notes.append(f"could not look for signatures ({type(exc).__name__})")
+        notes.append(tr("could not look for signatures ({error})", error=type(exc).__name__))
         return ()
     return tuple(f"part {p.path}: {p.label}" + (f" ({p.problem})" if p.problem else "") for p in parts)
 

@@ -33,4 +33,24 @@ CATALOG: dict[str, str] = {
     ),
     "unparsable date: {date}": "无法解析的日期：{date}",
     "no from/by/with clauses": "没有 from/by/with 子句",
+    # core/headers/inspection.py notes
+    "more than {limit} {name} headers: the rest cut (not inspected)": "{name} 头超过 {limit} 个：其余已截去（未检查）",
+    "{name} header longer than {limit} characters: cut for inspection": "{name} 头超过 {limit} 个字符：检查时已截断",
+    "could not parse the headers ({error})": "无法解析邮件头（{error}）",
+    "Date cannot be represented (year out of range): shown as written": "日期无法表示（年份超出范围）：按原文显示",
+    "unparsable Date header": "无法解析的 Date 头",
+    "no Date header": "没有 Date 头",
+    "no Message-ID header": "没有 Message-ID 头",
+    "Message-ID is not of the form <left@right>": "Message-ID 的格式不是 <left@right>",
+    "more than one Return-Path: added by more than one delivery agent": (
+        "有多个 Return-Path：被不止一个投递代理添加"
+    ),
+    "message of {size} MB: MIME structure of its first 8 MB only": "邮件大小 {size} MB：只显示前 8 MB 的 MIME 结构",
+    "could not parse the MIME structure ({error})": "无法解析 MIME 结构（{error}）",
+    "could not read the delivery report ({error})": "无法读取投递报告（{error}）",
+    "header {name} longer than {limit} characters: cut for display": "{name} 头超过 {limit} 个字符：显示时已截断",
+    "{what} contains invisible or bidi-control characters ({marks}): a look-alike?": (
+        "{what} 含有不可见字符或双向控制字符（{marks}）：是仿冒吗？"
+    ),
+    "could not look for signatures ({error})": "无法查找签名（{error}）",
 }
