@@ -102,3 +102,19 @@ def test_inspector_notes_in_chinese() -> None:
     assert not any("no Date header" in n or "no Message-ID" in n for n in notes)
     bad = inspect_message(b"Date: Tue, 1 Dec 10000 10:00:00 +0000\r\n\r\n").notes
     assert "日期无法表示（年份超出范围）：按原文显示" in bad
+
+
+def test_delivery_report_heading_in_chinese() -> None:
+    import email
+    from email import policy
+
+    from mailtui.core.headers.dsn import delivery_report, format_delivery_report
+
+    raw = (PACKAGE.parent / "tests" / "data" / "dsn" / "postfix.eml").read_bytes()
+    report = delivery_report(email.message_from_bytes(raw, policy=policy.compat32))
+    assert report is not None and format_delivery_report(report)[0].startswith("Delivery report (")
+    set_language("zh")
+    report = delivery_report(email.message_from_bytes(raw, policy=policy.compat32))
+    assert report is not None
+    first = format_delivery_report(report)[0]
+    assert first.startswith("投递报告（") and "Delivery report" not in first

@@ -16,6 +16,7 @@ from email.message import Message
 from email.parser import HeaderParser
 
 from mailtui.core.codes.explain import enhanced_info
+from mailtui.core.i18n import tr
 from mailtui.core.message.decode import decode_header_value
 from mailtui.core.sanitize import clean_line
 
@@ -150,14 +151,18 @@ def delivery_report(msg: Message, lang: str = "en") -> DeliveryReport | None:
     per_message = blocks[0] if blocks else None
     per_recipient = [b for b in blocks[1:] if b.get("final-recipient") or b.get("action")]
     if len(per_recipient) > _MAX_RECIPIENTS:
-        notes.append(f"{len(per_recipient)} recipients: the first {_MAX_RECIPIENTS} shown")
+        notes.append(
+            tr("{count} recipients: the first {shown} shown", count=len(per_recipient), shown=_MAX_RECIPIENTS)
+        )
     if not per_recipient:
-        notes.append("the delivery report names no recipient")
+        notes.append(tr("the delivery report names no recipient"))
     reporting_mta = _typed(per_message.get("reporting-mta"))[1] if per_message is not None else ""
     original = next((p for p in children if p.get_content_type() in _ORIGINAL_TYPES), None)
     original_headers = _original_headers(original) if original is not None else None
     if original_headers is None:
-        notes.append("the original message is not returned (neither message/rfc822 nor text/rfc822-headers)")
+        notes.append(
+            tr("the original message is not returned (neither message/rfc822 nor text/rfc822-headers)")
+        )
     failed = [_value(v) for v in msg.get_all("x-failed-recipients") or []]
     return DeliveryReport(
         style=_style(msg, reporting_mta, per_message),
@@ -175,7 +180,7 @@ def delivery_report(msg: Message, lang: str = "en") -> DeliveryReport | None:
 def format_delivery_report(report: DeliveryReport) -> list[str]:
     """The report as plain-text lines (already sanitized)."""
     style = "RFC 3464" if report.style == "RFC 3464" else f"{report.style}, RFC 3464"
-    lines = [f"Delivery report ({style}):"]
+    lines = [tr("Delivery report ({style}):", style=style)]
     if report.reporting_mta:
         lines.append(f"  Reporting-MTA: {report.reporting_mta}")
     lines.append(f"  Original Message-ID: {report.original_message_id or '-'}")

@@ -53,4 +53,11 @@ CATALOG: dict[str, str] = {
         "{what} 含有不可见字符或双向控制字符（{marks}）：是仿冒吗？"
     ),
     "could not look for signatures ({error})": "无法查找签名（{error}）",
+    # core/headers/dsn.py
+    "{count} recipients: the first {shown} shown": "{count} 个收件人：只显示前 {shown} 个",
+    "the delivery report names no recipient": "投递报告没有列出收件人",
+    "the original message is not returned (neither message/rfc822 nor text/rfc822-headers)": (
+        "没有退回原始邮件（既没有 message/rfc822 也没有 text/rfc822-headers）"
+    ),
+    "Delivery report ({style}):": "投递报告（{style}）：",
 }
