@@ -94,7 +94,7 @@ class ImapProbeSession(ProbeSession[ImapStage]):
         super().__init__(IMAP_STAGES, target or ("list" if settings.user else "tls"), transcript)
         self.settings = settings
         if self.target in ("login", "list") and not settings.user:
-            raise ProbeError(f"stage {self.target} needs a user (--user)", exit_code=EX_USAGE)
+            raise ProbeError(tr("stage {stage} needs a user (--user)", stage=self.target), exit_code=EX_USAGE)
         self.transcript.add_secret(password, settings.user)
         self._password = password
         # With a token (an account's oauth2_token_command) the login is OAUTHBEARER or XOAUTH2.
@@ -220,7 +220,8 @@ class ImapProbeSession(ProbeSession[ImapStage]):
         known = self._after_tls if self._after_tls is not None else self._before or ()
         if "LOGINDISABLED" in known:  # from the list already read: no extra CAPABILITY round trip
             raise ProbeError(
-                f"{s.host}:{s.port} announces LOGINDISABLED on this connection", exit_code=EX_NOPERM
+                tr("{where} announces LOGINDISABLED on this connection", where=f"{s.host}:{s.port}"),
+                exit_code=EX_NOPERM,
             )
         if self._token is not None:
             self._mechanism = oauth_login(
@@ -306,14 +307,20 @@ class ImapProbeSession(ProbeSession[ImapStage]):
 # --------------------------------------------------------------------------- raw console
 
 # Commands the console refuses: credentials, or a connection state it cannot follow.
-_REFUSED = {
-    "LOGIN": "it carries a password; the probe logs in for you (--user)",
-    "AUTHENTICATE": "it carries credentials; the probe logs in for you (--user)",
-    "STARTTLS": "it would change the connection under the client; use --tls starttls",
-    "IDLE": "it waits for DONE, which the console cannot send",
-    "COMPRESS": "the client cannot follow a compressed stream",
-    "LOGOUT": "close the console instead",
-}
+_REFUSED = frozenset({"LOGIN", "AUTHENTICATE", "STARTTLS", "IDLE", "COMPRESS", "LOGOUT"})
+
+
+def _refused_why(verb: str) -> str:
+    """Why the console does not send `verb` (one of `_REFUSED`), in the current language."""
+    return {
+        "LOGIN": tr("it carries a password; the probe logs in for you (--user)"),
+        "AUTHENTICATE": tr("it carries credentials; the probe logs in for you (--user)"),
+        "STARTTLS": tr("it would change the connection under the client; use --tls starttls"),
+        "IDLE": tr("it waits for DONE, which the console cannot send"),
+        "COMPRESS": tr("the client cannot follow a compressed stream"),
+    }.get(verb, tr("close the console instead"))
+
+
 MAX_RESPONSE_LINES = 100_000
 
 
@@ -355,7 +362,7 @@ class ImapConsole:
         for method in ("send", "readline", "read"):
             if not callable(getattr(imap, method, None)):
                 raise ProbeError(
-                    "the console needs an IMAPClient or an imaplib.IMAP4 connection", exit_code=EX_USAGE
+                    tr("the console needs an IMAPClient or an imaplib.IMAP4 connection"), exit_code=EX_USAGE
                 )
         self._imap = cast(_RawImap, imap)  # checked just above: it has the three methods
         self.transcript = transcript if transcript is not None else Transcript()
@@ -366,17 +373,22 @@ class ImapConsole:
         """The command line, stripped; ProbeError when the console refuses it."""
         command = line.strip()
         if not command:
-            raise ProbeError('type an IMAP command, e.g. CAPABILITY or LIST "" "*"', exit_code=EX_USAGE)
+            raise ProbeError(tr('type an IMAP command, e.g. CAPABILITY or LIST "" "*"'), exit_code=EX_USAGE)
         if any(ch in command for ch in "\r\n\0"):
-            raise ProbeError("one command per line: CR, LF and NUL are not allowed", exit_code=EX_USAGE)
+            raise ProbeError(tr("one command per line: CR, LF and NUL are not allowed"), exit_code=EX_USAGE)
         words = command.split()
         verb = words[0].upper()
         if verb == "UID" and len(words) > 1:
             verb = words[1].upper()
         if verb in _REFUSED:
-            raise ProbeError(f"the console does not send {verb}: {_REFUSED[verb]}", exit_code=EX_USAGE)
+            raise ProbeError(
+                tr("the console does not send {verb}: {why}", verb=verb, why=_refused_why(verb)),
+                exit_code=EX_USAGE,
+            )
         if command.endswith("}"):
-            raise ProbeError("literals ({N}) need a continuation the console cannot send", exit_code=EX_USAGE)
+            raise ProbeError(
+                tr("literals ({{N}}) need a continuation the console cannot send"), exit_code=EX_USAGE
+            )
         return command
 
     def send(self, line: str) -> ConsoleResponse:

@@ -2,7 +2,8 @@
 
 A msgid is the English template with `{named}` placeholders; the catalogs (one per area:
 `catalog_probe`, `catalog_send`, `catalog_headers`, `catalog_verdicts`,
-`catalog_verdict_reasons`, `catalog_errors`, `catalog_relay`) map it to its Chinese template. The
+`catalog_verdict_reasons`, `catalog_errors`, `catalog_relay`,
+`catalog_probe_console`) map it to its Chinese template. The
 language is set once at start (`--lang`, else `ui.language`) by the CLI and the app;
 `tr` then formats in it. A msgid without a Chinese entry falls back to English (the test
 suite makes sure there is none: every literal passed to `tr` is in a catalog).
@@ -17,6 +18,7 @@ from typing import Literal
 from mailtui.core.i18n.catalog_errors import CATALOG as _ERRORS
 from mailtui.core.i18n.catalog_headers import CATALOG as _HEADERS
 from mailtui.core.i18n.catalog_probe import CATALOG as _PROBE
+from mailtui.core.i18n.catalog_probe_console import CATALOG as _CONSOLE
 from mailtui.core.i18n.catalog_relay import CATALOG as _RELAY
 from mailtui.core.i18n.catalog_send import CATALOG as _SEND
 from mailtui.core.i18n.catalog_verdict_reasons import CATALOG as _REASONS
@@ -24,7 +26,16 @@ from mailtui.core.i18n.catalog_verdicts import CATALOG as _VERDICTS
 
 Language = Literal["en", "zh"]
 
-CATALOG: dict[str, str] = {**_PROBE, **_SEND, **_HEADERS, **_VERDICTS, **_REASONS, **_ERRORS, **_RELAY}
+CATALOG: dict[str, str] = {
+    **_PROBE,
+    **_SEND,
+    **_HEADERS,
+    **_VERDICTS,
+    **_REASONS,
+    **_ERRORS,
+    **_RELAY,
+    **_CONSOLE,
+}
 
 _current: list[Language] = ["en"]
 
