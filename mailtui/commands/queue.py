@@ -72,7 +72,7 @@ def drop_queued(outbox: Outbox, ids: list[str]) -> int:
             )
             status = EX_NOINPUT
             continue
-        print(f"dropped {ident}")
+        print(tr("dropped {ident}", ident=ident))
     return status
 
 
@@ -98,14 +98,14 @@ def format_age(seconds: float) -> str:
 
 def _next(item: QueuedMessage, now: float) -> str:
     if item.in_flight:
-        return "being sent now"
+        return tr("being sent now")
     if item.interrupted:
-        return "interrupted (its sender died before the relay answered); due now, sent again"
+        return tr("interrupted (its sender died before the relay answered); due now, sent again")
     if item.next_attempt is None:
-        return "held (permanent failure; `queue flush --force` retries)"
+        return tr("held (permanent failure; `queue flush --force` retries)")
     if item.next_attempt <= now:
-        return "due now"
-    return f"next try in {format_age(item.next_attempt - now)}"
+        return tr("due now")
+    return tr("next try in {age}", age=format_age(item.next_attempt - now))
 
 
 def list_queue(outbox: Outbox) -> int:
@@ -118,16 +118,24 @@ def list_queue(outbox: Outbox) -> int:
         print(tr("the queue is empty"))
         return 0
     now = time.time()
-    print(f"{'ID':<40} {'AGE':>6} {'TRIES':>5}  RECIPIENTS")
+    print(f"{'ID':<40} {tr('AGE'):>6} {tr('TRIES'):>5}  " + tr("RECIPIENTS"))
     for item in items:
         print(
             f"{item.id:<40} {format_age(now - item.created):>6} {item.attempts:>5}  {', '.join(item.recipients)}"
         )
-        print(f"    from {clean_line(item.sender)} via {clean_line(item.account)}; {_next(item, now)}")
+        print(
+            "    "
+            + tr(
+                "from {sender} via {account}; {next}",
+                sender=clean_line(item.sender),
+                account=clean_line(item.account),
+                next=_next(item, now),
+            )
+        )
         if item.subject:
-            print(f"    subject: {clean_line(item.subject)}")
+            print("    " + tr("subject: {subject}", subject=clean_line(item.subject)))
         if item.last_error:
-            print(f"    last error: {clean_line(item.last_error)}")
+            print("    " + tr("last error: {error}", error=clean_line(item.last_error)))
     print(tr("{count} message(s) queued", count=len(items)))
     return 0
 
@@ -154,7 +162,7 @@ def flush_queue(args: argparse.Namespace, outbox: Outbox) -> int:
     if report.busy:
         print(tr("another `mailtui queue flush` is running; nothing was attempted"), file=sys.stderr)
     for ident, error in report.failed.items():
-        print(f"failed {ident}: {clean_line(error)}", file=sys.stderr)
+        print(tr("failed {ident}: {error}", ident=ident, error=clean_line(error)), file=sys.stderr)
     if report.skipped and not report.busy:
         print(tr("{count} message(s) not due yet (use --force to send them now)", count=len(report.skipped)))
     remaining = len(outbox.list())

@@ -115,7 +115,7 @@ def _long_option(arg: str, rest: list[str], opts: SendmailOptions) -> None:
     elif name in ("--account", "--from", "--file", "--logfile"):
         if not eq:
             if not rest:
-                raise UsageError(f"{name} needs a value")
+                raise UsageError(tr("{option} needs a value", option=name))
             value = rest.pop(0)
         target = {
             "--account": "account",
@@ -137,7 +137,7 @@ def _flag_value(flag: str, value: str, opts: SendmailOptions) -> None:
         opts.notify = _check_notify(value)
     elif flag == "R":
         if value.lower() not in ("full", "hdrs"):
-            raise UsageError(f"-R {value!r}: expected full or hdrs")
+            raise UsageError(tr("-R {value}: expected full or hdrs", value=repr(value)))
         opts.ret = value.lower()
     elif flag == "X":
         opts.log_file = value
@@ -146,7 +146,7 @@ def _flag_value(flag: str, value: str, opts: SendmailOptions) -> None:
     elif flag == "a":
         opts.account = value
     elif flag == "B" and value.upper() not in ("8BITMIME", "7BIT", "BINARYMIME"):
-        raise UsageError(f"-B {value!r}: expected 8BITMIME or 7BIT")
+        raise UsageError(tr("-B {value}: expected 8BITMIME or 7BIT", value=repr(value)))
     # -o*, -O, -L: sendmail options and a syslog tag, accepted and ignored (as msmtp).
 
 
@@ -154,11 +154,11 @@ def _mode(value: str) -> None:
     if value == "m":
         return
     advice = {
-        "s": "SMTP on stdin is a different mode; pipe the message itself",
-        "p": "list the outbox with `mailtui queue list`",
-        "q": "send the outbox with `mailtui queue flush`",
-    }.get(value[:1], "only -bm (deliver a message) is supported")
-    raise UsageError(f"-b{value} is not supported: {advice}")
+        "s": tr("SMTP on stdin is a different mode; pipe the message itself"),
+        "p": tr("list the outbox with `mailtui queue list`"),
+        "q": tr("send the outbox with `mailtui queue flush`"),
+    }.get(value[:1], tr("only -bm (deliver a message) is supported"))
+    raise UsageError(tr("-b{mode} is not supported: {advice}", mode=value, advice=advice))
 
 
 def parse_options(argv: list[str]) -> SendmailOptions:
@@ -189,19 +189,27 @@ def parse_options(argv: list[str]) -> SendmailOptions:
                 pass
             elif flag == "b":
                 if not chars:
-                    raise UsageError("-b needs a mode (only -bm is supported)")
+                    raise UsageError(tr("-b needs a mode (only -bm is supported)"))
                 _mode(chars)
                 chars = ""
             elif flag in _WITH_VALUE:
                 value = chars
                 if not value:
                     if not rest:
-                        raise UsageError(f"-{flag} needs a value (see `mailtui sendmail --help`)")
+                        raise UsageError(
+                            tr("-{flag} needs a value (see `mailtui sendmail --help`)", flag=flag)
+                        )
                     value = rest.pop(0)
                 _flag_value(flag, value, opts)
                 chars = ""
             else:
-                raise UsageError(f"unknown option -{flag} in {arg!r} (see `mailtui sendmail --help`)")
+                raise UsageError(
+                    tr(
+                        "unknown option -{flag} in {arg} (see `mailtui sendmail --help`)",
+                        flag=flag,
+                        arg=repr(arg),
+                    )
+                )
     return opts
 
 

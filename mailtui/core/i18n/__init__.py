@@ -3,7 +3,7 @@
 A msgid is the English template with `{named}` placeholders; the catalogs (one per area:
 `catalog_probe`, `catalog_send`, `catalog_headers`, `catalog_verdicts`,
 `catalog_verdict_reasons`, `catalog_errors`, `catalog_relay`,
-`catalog_probe_console`) map it to its Chinese template. The
+`catalog_probe_console`, `catalog_queue_usage`) map it to its Chinese template. The
 language is set once at start (`--lang`, else `ui.language`) by the CLI and the app;
 `tr` then formats in it. A msgid without a Chinese entry falls back to English (the test
 suite makes sure there is none: every literal passed to `tr` is in a catalog).
@@ -19,6 +19,7 @@ from mailtui.core.i18n.catalog_errors import CATALOG as _ERRORS
 from mailtui.core.i18n.catalog_headers import CATALOG as _HEADERS
 from mailtui.core.i18n.catalog_probe import CATALOG as _PROBE
 from mailtui.core.i18n.catalog_probe_console import CATALOG as _CONSOLE
+from mailtui.core.i18n.catalog_queue_usage import CATALOG as _QUEUE
 from mailtui.core.i18n.catalog_relay import CATALOG as _RELAY
 from mailtui.core.i18n.catalog_send import CATALOG as _SEND
 from mailtui.core.i18n.catalog_verdict_reasons import CATALOG as _REASONS
@@ -35,6 +36,7 @@ CATALOG: dict[str, str] = {
     **_ERRORS,
     **_RELAY,
     **_CONSOLE,
+    **_QUEUE,
 }
 
 _current: list[Language] = ["en"]
