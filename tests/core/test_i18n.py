@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from mailtui.core.i18n import CATALOG, current_language, set_language, tr
+from mailtui.core.i18n import catalog, current_language, set_language, tr
+
+CATALOG = catalog()
 
 PACKAGE = Path(__file__).resolve().parents[2] / "mailtui"
 

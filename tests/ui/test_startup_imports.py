@@ -153,11 +153,8 @@ HELP_MAY_LOAD = (
     "mailtui.core.exit_codes",
     "mailtui.core.presets",
     # tr() and its catalogs (dicts of strings, stdlib only): the command modules' messages.
-    "mailtui.core.i18n",
-    "mailtui.core.i18n.catalog_headers",
-    "mailtui.core.i18n.catalog_probe",
-    "mailtui.core.i18n.catalog_send",
-    "mailtui.core.i18n.catalog_verdicts",
+    "mailtui.core.i18n",  # tr(); the catalogs only when the language is zh
+    "mailtui.core.error_titles",
 )
 
 

@@ -15,29 +15,34 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Literal
 
-from mailtui.core.i18n.catalog_errors import CATALOG as _ERRORS
-from mailtui.core.i18n.catalog_headers import CATALOG as _HEADERS
-from mailtui.core.i18n.catalog_probe import CATALOG as _PROBE
-from mailtui.core.i18n.catalog_probe_console import CATALOG as _CONSOLE
-from mailtui.core.i18n.catalog_queue_usage import CATALOG as _QUEUE
-from mailtui.core.i18n.catalog_relay import CATALOG as _RELAY
-from mailtui.core.i18n.catalog_send import CATALOG as _SEND
-from mailtui.core.i18n.catalog_verdict_reasons import CATALOG as _REASONS
-from mailtui.core.i18n.catalog_verdicts import CATALOG as _VERDICTS
-
 Language = Literal["en", "zh"]
 
-CATALOG: dict[str, str] = {
-    **_PROBE,
-    **_SEND,
-    **_HEADERS,
-    **_VERDICTS,
-    **_REASONS,
-    **_ERRORS,
-    **_RELAY,
-    **_CONSOLE,
-    **_QUEUE,
-}
+_loaded: dict[str, str] = {}
+
+
+def catalog() -> dict[str, str]:
+    """Every msgid with its Chinese template; imported on first use (English never needs it,
+    so `mailtui --help` and an English start load no catalog)."""
+    if not _loaded:
+        from mailtui.core.i18n import (
+            catalog_errors,
+            catalog_headers,
+            catalog_probe,
+            catalog_probe_console,
+            catalog_queue_usage,
+            catalog_relay,
+            catalog_send,
+            catalog_verdict_reasons,
+            catalog_verdicts,
+        )
+
+        for part in (
+            catalog_probe, catalog_send, catalog_headers, catalog_verdicts, catalog_verdict_reasons,
+            catalog_errors, catalog_relay, catalog_probe_console, catalog_queue_usage,
+        ):  # fmt: skip
+            _loaded.update(part.CATALOG)
+    return _loaded
+
 
 _current: list[Language] = ["en"]
 
@@ -65,5 +70,5 @@ def language(lang: str) -> Iterator[None]:
 
 def tr(msgid: str, /, **values: object) -> str:
     """`msgid` in the current language, its `{placeholders}` filled from `values`."""
-    template = CATALOG.get(msgid, msgid) if _current[0] == "zh" else msgid
+    template = catalog().get(msgid, msgid) if _current[0] == "zh" else msgid
     return template.format(**values)
