@@ -8,18 +8,7 @@ import pytest
 
 from mailtui.cli import main
 from mailtui.sending.outbox import Outbox
-
-SECRET = "cli-Pass#5"
-
-
-def _config(tmp_path: Path) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(
-        f'[[account]]\nname = "work"\nfrom = "alice@example.org"\nmaildir = "{tmp_path / "Mail"}"\n'
-        f'[account.smtp]\nhost = "smtp.example.org"\nuser = "alice"\npassword = "{SECRET}"\n'
-    )
-    path.chmod(0o600)
-    return path
+from tests.diagnostics.test_bundle_sections import SECRET, _config
 
 
 def test_bundle_command_writes_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

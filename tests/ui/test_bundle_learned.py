@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, Static
-
 from mailtui.ui.diagnostics_actions import open_diagnostics
 from mailtui.ui.screens.diagnostics import DiagnosticsScreen
 from mailtui.ui.screens.pager.pager import PagerScreen
 from tests.diagnostics.dns_server import DnsServer
 from tests.ui.conftest import make_app, settle, wait_until
-from tests.ui.test_dns_tab import ZONE
+from tests.ui.test_dns_tab import ZONE, run_dns_tab
 from tests.ui.test_dns_tab import make_app as make_dns_app
 
 
@@ -55,12 +53,7 @@ async def test_dns_checks_of_the_session_are_in_the_bundle(tmp_path: Path) -> No
         app = make_dns_app(tmp_path, server)
         async with app.run_test(size=(120, 50)) as pilot:
             await settle(pilot)
-            open_diagnostics(app, "dns")
-            await settle(pilot)
-            app.screen.query_one("#dns-domain", Input).focus()
-            await pilot.press("enter")
-            output = app.screen.query_one("#dns-output", Static)
-            await wait_until(pilot, lambda: "Summary:" in str(output.render()), what="the DNS report")
+            await run_dns_tab(pilot, app)
             text = await _save_bundle(pilot, app)
     finally:
         server.close()

@@ -50,6 +50,17 @@ def make_app(tmp_path: Path, dns: DnsServer) -> MailApp:
     return MailApp(config, account)
 
 
+async def run_dns_tab(pilot: object, app: MailApp) -> str:
+    """Open the DNS tab, check the domain it offers (Enter) and return the report shown."""
+    open_diagnostics(app, "dns")
+    await settle(pilot)  # type: ignore[arg-type]
+    app.screen.query_one("#dns-domain", Input).focus()
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    output = app.screen.query_one("#dns-output", Static)
+    await wait_until(pilot, lambda: "Summary:" in str(output.render()), what="the DNS report")  # type: ignore[arg-type]
+    return str(output.render())
+
+
 async def test_dns_tab_shows_the_whole_setup(tmp_path: Path, dns: DnsServer) -> None:
     app = make_app(tmp_path, dns)
     async with app.run_test(size=(120, 50)) as pilot:
@@ -94,13 +105,7 @@ async def test_dns_tab_says_when_the_resolver_answers_nothing(tmp_path: Path) ->
         app = make_app(tmp_path, captive)
         async with app.run_test(size=(120, 50)) as pilot:
             await settle(pilot)
-            open_diagnostics(app, "dns")
-            await settle(pilot)
-            app.screen.query_one("#dns-domain", Input).focus()
-            await pilot.press("enter")
-            output = app.screen.query_one("#dns-output", Static)
-            await wait_until(pilot, lambda: "Summary:" in str(output.render()), what="the DNS report")
-            shown = " ".join(str(output.render()).split())
+            shown = " ".join((await run_dns_tab(pilot, app)).split())
             assert "the resolver itself is answering nothing useful" in shown, shown
             assert "check the spelling" not in shown and f"(asked {captive.address})" in shown
     finally:
