@@ -57,15 +57,24 @@ def draft_bytes(draft: Draft, draft_id: str) -> bytes:
         nobody = f"draft@{DRAFT_DOMAIN}"  # From and a Bcc (never a header) build_message needs
         bare = dataclasses.replace(copy, from_addr=nobody, to="", cc="", bcc=nobody)
         raw = message_bytes(build_message(bare, message_id_domain=domain))
-        raw = b"".join(line for line in raw.splitlines(keepends=True) if not line.lower().startswith(b"from:"))
+        head, blank, rest = raw.partition(b"\r\n\r\n" if b"\r\n\r\n" in raw else b"\n\n")
+        lines = head.splitlines(keepends=True)  # the placeholder From: only, never the body's
+        lines = [line for line in lines if not line.lower().startswith(b"from:")]
+        raw = b"".join(lines) + blank + rest
         as_typed = {**fields, "Bcc": draft.bcc}
     sep = b"\r\n" if b"\r\n" in raw else b"\n"
     head = b"".join(
-        f"{name}: {Header(value.strip(), 'utf-8').encode()}".encode("ascii") + sep
+        f"{name}: {_as_typed(value, sep.decode())}".encode("ascii") + sep
         for name, value in as_typed.items()
         if value.strip()
     )
     return head + raw
+
+
+def _as_typed(value: str, linesep: str) -> str:
+    """A field as typed: ASCII as it is (addresses stay readable), else RFC 2047 words."""
+    value = " ".join(value.split())  # no CR/LF
+    return value if value.isascii() else Header(value, "utf-8").encode(linesep=linesep)
 
 
 def store_postponed(

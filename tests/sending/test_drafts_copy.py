@@ -82,3 +82,18 @@ def test_without_imap_a_draft_stays_local(tmp_path: Path) -> None:
     assert store_postponed(local, draft("local"), "d4") is None
     assert forget_postponed(local, "d4") == 0
     assert not any(tmp_path.iterdir())  # nothing written there either
+
+
+def test_the_stored_draft_keeps_addresses_readable_and_the_body_whole() -> None:
+    """Review findings: ASCII fields were RFC 2047-encoded whole, and a body line starting
+    with From: was dropped with the placeholder From header."""
+    from mailtui.sending.drafts_copy import draft_bytes
+
+    unfinished = Draft(
+        from_addr="Me <me@example.org>", to="bob@", bcc="alice@example.org, carol@example.org",
+        subject="fwd", body="see below\nFrom: Alice <alice@example.org>\n",
+    )  # fmt: skip
+    raw = draft_bytes(unfinished, "d9").decode().replace("\r\n", "\n")
+    assert "Bcc: alice@example.org, carol@example.org" in raw and "To: bob@" in raw
+    assert "From: Alice <alice@example.org>" in raw.split("\n\n", 1)[1]  # the body's line kept
+    assert raw.count("From: Me <me@example.org>") == 1 and "=?utf-8?" not in raw

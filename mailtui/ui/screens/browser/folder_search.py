@@ -78,7 +78,7 @@ class BrowserSearch:
         self._restart_pending = False
         self.limit.restart()
         if self.query:
-            self.start(self.query, jump=False)
+            self.start(self.query, jump=self._jump_when_found)  # a jump still due stays due
 
     def progressed(self, message: SearchProgressed) -> None:
         """More matches from the worker; at the end the cursor goes to the first one."""
@@ -104,6 +104,7 @@ class BrowserSearch:
 
     def clear(self) -> None:
         """Esc: the search leaves the status bar; n / p still go to its matches."""
+        self._jump_when_found = False  # Esc before the matches are known: no jump later
         if self.query is None:
             return
         self.query = None
