@@ -13,10 +13,11 @@ from tests.ui.test_dns_tab import ZONE, run_dns_tab
 from tests.ui.test_dns_tab import make_app as make_dns_app
 
 
-async def _save_bundle(pilot, app) -> str:  # type: ignore[no-untyped-def]
+async def _save_bundle(pilot, app, key: str = "ctrl+b") -> str:  # type: ignore[no-untyped-def]
+    """Press `key` on the diagnostics screen (ctrl+b; ctrl+r: redacted) and read the file."""
     screen = app.screen
     assert isinstance(screen, DiagnosticsScreen)
-    await pilot.press("ctrl+b")
+    await pilot.press(key)
     await wait_until(pilot, lambda: screen.saved_path is not None, what="the bundle file")
     assert screen.saved_path is not None
     return screen.saved_path.read_text("utf-8")
@@ -65,13 +66,8 @@ async def test_ctrl_r_saves_the_bundle_with_addresses_redacted(maildir: Path) ->
     app = make_app(maildir)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        screen = open_diagnostics(
-            app, "transcript", raw_message=b"From: a@example.org\r\nTo: admin@example.org\r\n\r\n"
-        )
+        open_diagnostics(app, "transcript", raw_message=b"From: a@example.org\r\nTo: admin@example.org\r\n\r\n")
         await settle(pilot)
-        await pilot.press("ctrl+r")
-        await wait_until(pilot, lambda: screen.saved_path is not None, what="the bundle file")
-        assert screen.saved_path is not None
-        text = screen.saved_path.read_text("utf-8")
+        text = await _save_bundle(pilot, app, "ctrl+r")
     assert "From: user1@domain1.invalid" in text and "To: user2@domain1.invalid" in text
     assert "example.org" not in text
