@@ -3,7 +3,8 @@
 A msgid is the English template with `{named}` placeholders; the catalogs (one per area:
 `catalog_probe`, `catalog_send`, `catalog_headers`, `catalog_verdicts`,
 `catalog_verdict_reasons`, `catalog_errors`, `catalog_relay`,
-`catalog_probe_console`, `catalog_queue_usage`) map it to its Chinese template. The
+`catalog_probe_console`, `catalog_queue_usage`, `catalog_dns`, `catalog_diagnostics`,
+`catalog_notes`, `catalog_server`) map it to its Chinese template. The
 language is set once at start (`--lang`, else `ui.language`) by the CLI and the app;
 `tr` then formats in it. A msgid without a Chinese entry falls back to English (the test
 suite makes sure there is none: every literal passed to `tr` is in a catalog).
@@ -25,13 +26,17 @@ def catalog() -> dict[str, str]:
     so `mailtui --help` and an English start load no catalog)."""
     if not _loaded:
         from mailtui.core.i18n import (
+            catalog_diagnostics,
+            catalog_dns,
             catalog_errors,
             catalog_headers,
+            catalog_notes,
             catalog_probe,
             catalog_probe_console,
             catalog_queue_usage,
             catalog_relay,
             catalog_send,
+            catalog_server,
             catalog_verdict_reasons,
             catalog_verdicts,
         )
@@ -39,6 +44,7 @@ def catalog() -> dict[str, str]:
         for part in (
             catalog_probe, catalog_send, catalog_headers, catalog_verdicts, catalog_verdict_reasons,
             catalog_errors, catalog_relay, catalog_probe_console, catalog_queue_usage,
+            catalog_dns, catalog_diagnostics, catalog_notes, catalog_server,
         ):  # fmt: skip
             _loaded.update(part.CATALOG)
     return _loaded
