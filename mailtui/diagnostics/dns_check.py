@@ -16,11 +16,14 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import dns.exception
 import dns.flags
+import dns.message
 import dns.name
 import dns.nameserver
+import dns.rcode
 import dns.resolver
 
 from mailtui.core.errors import EX_TEMPFAIL, EX_USAGE, MailtuiError
@@ -237,6 +240,7 @@ class DnsLookups:
         self.resolver = resolver
         self.problems: list[str] = []
         self.nxdomain: set[str] = set()
+        self.not_recursive: set[str] = set()  # NXDOMAIN names answered without RA
 
     def servers_text(self) -> str:
         names = []
@@ -249,8 +253,11 @@ class DnsLookups:
         """The answer, or None for NXDOMAIN / no data. Unreachable DNS raises DnsError."""
         try:
             return self.resolver.resolve(name, rdtype, search=False)
-        except dns.resolver.NXDOMAIN:
+        except dns.resolver.NXDOMAIN as exc:
             self.nxdomain.add(name.lower())
+            responses = exc.kwargs.get("responses", {}).values()
+            if responses and not any(r.flags & dns.flags.RA for r in responses):
+                self.not_recursive.add(name.lower())
             return None
         except dns.resolver.NoAnswer:
             return None
@@ -303,15 +310,27 @@ class DnsLookups:
 CONTROL_NAMES = ((".", "NS"), ("example.com", "A"))  # answered by every working resolver
 
 
-def _resolver_answers_nothing(lookups: DnsLookups) -> bool:
-    """True when the resolver answers none of the control names (root NS, a well-known name)."""
+ResolverState = Literal["working", "broken", "authoritative"]
+
+
+def _resolver_state(lookups: DnsLookups, domain: str) -> ResolverState:
+    """How the server that said NXDOMAIN for `domain` answers the control names (root NS, a
+    well-known name): "working" when one resolves; else "authoritative" when it is no recursive
+    resolver (its NXDOMAIN came without RA, or it REFUSED a control name: an authoritative-only
+    server answers nothing outside its zones and is fine), else "broken"."""
+    refused = False
     for name, rdtype in CONTROL_NAMES:
         try:
             if lookups.resolver.resolve(name, rdtype, search=False) is not None:
-                return False
+                return "working"
+        except dns.resolver.NoNameservers as exc:
+            refused = refused or any(
+                isinstance(e[4], dns.message.Message) and e[4].rcode() == dns.rcode.REFUSED
+                for e in exc.kwargs.get("errors") or []
+            )
         except dns.exception.DNSException:
             continue
-    return True
+    return "authoritative" if refused or domain in lookups.not_recursive else "broken"
 
 
 def _all_unreachable(exc: dns.resolver.NoNameservers) -> bool:
@@ -353,11 +372,18 @@ def check_domain(
             problems.append(f"MX host {host} has no A/AAAA record: mail cannot be delivered to it")
     if domain in lookups.nxdomain:
         where = ", ".join(servers) if servers else f"the system resolver {lookups.servers_text()}"
-        if _resolver_answers_nothing(lookups):
+        state = _resolver_state(lookups, domain)
+        if state == "broken":
             problems.append(
                 f"{domain} does not exist in DNS (NXDOMAIN from {where}), but neither do the root "
                 "zone's NS nor a well-known name: the resolver itself is answering nothing useful "
                 "(no network, or a captive or broken resolver); try another with --server IP"
+            )
+        elif state == "authoritative":
+            problems.append(
+                f"{domain} does not exist in DNS (NXDOMAIN from {where}): check the spelling, and that "
+                f"{where} serves the zone of {domain}. It is not a recursive resolver (it answers only "
+                "for its own zones); for names elsewhere ask a resolver with --server IP"
             )
         else:
             problems.append(f"{domain} does not exist in DNS (NXDOMAIN from {where}): check the spelling")

@@ -6,7 +6,8 @@ known names without that type get an empty NOERROR answer. Any record type dnspy
 knows works as text (MX, A, AAAA, TXT, PTR, TLSA "3 1 1 <hex>", CNAME: followed within
 the zone, as an authoritative server answers). `authenticated`
 names are answered with the AD bit (as a validating resolver would), `servfail` names
-with SERVFAIL. Runs in a daemon thread, stopped by `close()`; `set()` changes records
+with SERVFAIL, `refused` names with REFUSED. Answers carry RA (recursion available, as from
+a resolver) unless `recursive=False` (an authoritative-only server's answers). Runs in a daemon thread, stopped by `close()`; `set()` changes records
 while it serves.
 """
 
@@ -36,10 +37,18 @@ class DnsServer:
     """Serve `zone` on 127.0.0.1:<free port> until `close()`."""
 
     def __init__(
-        self, zone: Zone, *, authenticated: Sequence[str] = (), servfail: Sequence[str] = ()
+        self,
+        zone: Zone,
+        *,
+        authenticated: Sequence[str] = (),
+        servfail: Sequence[str] = (),
+        refused: Sequence[str] = (),
+        recursive: bool = True,
     ) -> None:
         self.authenticated = {n.lower().rstrip(".") for n in authenticated}
         self.servfail = {n.lower().rstrip(".") for n in servfail}
+        self.refused = {n.lower().rstrip(".") or "." for n in refused}
+        self.recursive = recursive
         self.zone = {
             (name.lower().rstrip("."), rdtype.upper()): list(v) for (name, rdtype), v in zone.items()
         }
@@ -82,11 +91,14 @@ class DnsServer:
 
     def _answer(self, query: dns.message.Message) -> dns.message.Message:
         response = dns.message.make_response(query)
-        response.flags |= dns.flags.AA
+        response.flags |= dns.flags.AA | (dns.flags.RA if self.recursive else 0)
         question = query.question[0]
         name = question.name.to_text(omit_final_dot=True).lower()
         rdtype = dns.rdatatype.to_text(question.rdtype)
         self.queries.append((name, rdtype))
+        if (name or ".") in self.refused:
+            response.set_rcode(dns.rcode.REFUSED)
+            return response
         if name in self.servfail:
             response.set_rcode(dns.rcode.SERVFAIL)
             return response

@@ -19,7 +19,10 @@ def run(tmp_path: Path, server: DnsServer, domain: str) -> str:
     command = [sys.executable, "-m", "mailtui", "--config", str(path), "dns", domain, "--server"]
     out = subprocess.run(
         [*command, server.address, "--no-policy-fetch", "--timeout", "1"],
-        capture_output=True, text=True, check=False, timeout=120,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
     assert out.returncode == 0, out.stderr
     return out.stdout
@@ -56,3 +59,31 @@ def test_the_system_resolver_is_named_in_the_report() -> None:
     assert format_report(report).splitlines()[0] == "Domain: example.org  (system resolver 127.0.0.53)"
     asked = DnsReport("example.org", ("127.0.0.1:5353",), (), None, None, (), resolver="127.0.0.1:5353")
     assert format_report(asked).splitlines()[0] == "Domain: example.org  (asked 127.0.0.1:5353)"
+
+
+AUTHORITATIVE_ZONE = {("example.net", "MX"): ["10 mx.example.net."], ("mx.example.net", "A"): ["192.0.2.25"]}
+
+
+@pytest.mark.parametrize(
+    "server",
+    [
+        pytest.param(lambda: DnsServer(AUTHORITATIVE_ZONE, recursive=False), id="nxdomain-outside"),
+        pytest.param(
+            lambda: DnsServer(AUTHORITATIVE_ZONE, recursive=False, refused=[".", "example.com"]),
+            id="refused-outside",
+        ),
+    ],
+)
+def test_an_authoritative_only_server_is_not_called_broken(tmp_path: Path, server: object) -> None:
+    """`--server` of an authoritative server: it answers nothing outside its zones (no RA, REFUSED
+    or NXDOMAIN for the root and example.com) but is fine; the NXDOMAIN for a name in its zone
+    is its own authoritative answer."""
+    ns = server()  # type: ignore[operator]
+    try:
+        text = run(tmp_path, ns, "typo.example.net")
+    finally:
+        ns.close()
+    flat = " ".join(text.split())
+    assert "answering nothing useful" not in flat and "broken resolver" not in flat
+    assert "typo.example.net does not exist in DNS" in flat
+    assert "not a recursive resolver" in flat and "check the spelling" in flat
