@@ -116,6 +116,7 @@ def _time(text: str | None) -> datetime | None:
     from datetime import datetime
 
     from mailtui.core.errors import EX_USAGE, MailtuiError
+    from mailtui.core.i18n import tr
 
     if not text:
         return None
@@ -123,7 +124,9 @@ def _time(text: str | None) -> datetime | None:
         return datetime.fromisoformat(text)
     except ValueError:
         raise MailtuiError(
-            f"{text!r} is not a time (YYYY-MM-DD[ HH:MM[:SS]])", title="Bad time", exit_code=EX_USAGE
+            tr("{text} is not a time (YYYY-MM-DD[ HH:MM[:SS]])", text=repr(text)),
+            title="Bad time",
+            exit_code=EX_USAGE,
         ) from None
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from mailtui.config.mutt import Origin, Setting
 from mailtui.core.errors import ConfigError
+from mailtui.core.i18n import tr
 
 _FILE_SETTINGS = frozenset(
     {"tls_trust_file", "logfile", "aliases", "tls_key_file", "tls_cert_file", "tls_crl_file"}
@@ -46,12 +47,19 @@ class MsmtpRc:
                 name = self.default_account
             if name not in self.accounts:
                 known = ", ".join(self.accounts) or "none"
-                raise ConfigError(f"{self.path}: no msmtp account {name!r} (accounts: {known})")
+                raise ConfigError(
+                    tr(
+                        "{path}: no msmtp account {name} (accounts: {known})",
+                        path=self.path,
+                        name=repr(name),
+                        known=known,
+                    )
+                )
             return name, self.accounts[name]
         if self.default_account and self.default_account in self.accounts:
             return self.default_account, self.accounts[self.default_account]
         if not self.accounts:
-            raise ConfigError(f"{self.path}: no account is defined", title="No msmtp account")
+            raise ConfigError(tr("{path}: no account is defined", path=self.path), title="No msmtp account")
         first = next(iter(self.accounts))
         return first, self.accounts[first]
 
@@ -79,7 +87,8 @@ def read_msmtprc(path: Path) -> MsmtpRc:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as err:
         raise ConfigError(
-            f"cannot read {path}: {err.strerror or err}", title="Cannot read the msmtprc"
+            tr("cannot read {path}: {why}", path=path, why=err.strerror or err),
+            title="Cannot read the msmtprc",
         ) from None
     rc = MsmtpRc(path=path)
     current: dict[str, Setting] | None = None  # None: in `defaults` (or before any section)
@@ -96,13 +105,18 @@ def read_msmtprc(path: Path) -> MsmtpRc:
             name, colon, parents = arg.partition(":")
             name = name.strip()
             if not name:
-                raise ConfigError(f"{origin}: `account` needs a name", title="Bad msmtprc")
+                raise ConfigError(tr("{origin}: `account` needs a name", origin=origin), title="Bad msmtprc")
             settings = dict(rc.defaults)
             own[name] = {}
             for parent in (p.strip() for p in parents.split(",") if colon):
                 if parent not in own:
                     raise ConfigError(
-                        f"{origin}: account {name!r} inherits {parent!r}, which is not defined above"
+                        tr(
+                            "{origin}: account {name} inherits {parent}, which is not defined above",
+                            origin=origin,
+                            name=repr(name),
+                            parent=repr(parent),
+                        )
                     )
                 settings.update(rc.accounts[parent])
             if colon and name == "default" and len([p for p in parents.split(",") if p.strip()]) == 1:
@@ -136,5 +150,3 @@ def read_msmtprc(path: Path) -> MsmtpRc:
     if rc.default_account and rc.default_account != "default":
         rc.accounts.pop("default", None)
     return rc
-
-

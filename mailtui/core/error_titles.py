@@ -43,6 +43,15 @@ def _titles() -> dict[str, str]:
         "Bad dns_server": tr("Bad dns_server"),
         "No input": tr("No input"),
         "Attachment not readable": tr("Attachment not readable"),
+        "Bad time": tr("Bad time"),
+        "Bad msmtprc": tr("Bad msmtprc"),
+        "No msmtp account": tr("No msmtp account"),
+        "Cannot read the msmtprc": tr("Cannot read the msmtprc"),
+        "Probe failed": tr("Probe failed"),
+        "Mail server error": tr("Mail server error"),
+        "Cannot read the mail log": tr("Cannot read the mail log"),
+        "No mail log": tr("No mail log"),
+        "Not allowed": tr("Not allowed"),
     }
 
 

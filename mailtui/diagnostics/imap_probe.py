@@ -178,7 +178,7 @@ class ImapProbeSession(ProbeSession[ImapStage]):
     def _stage_connect(self) -> tuple[str, StepStatus]:
         s = self.settings
         ctx = make_ssl_context(s) if s.tls != "none" else None
-        self._note(f"connecting to {s.host}:{s.port} ({s.tls_description})")
+        self._note(tr("connecting to {where} ({tls})", where=f"{s.host}:{s.port}", tls=s.tls_description))
         try:
             client = IMAPClient(s.host, s.port, ssl=s.tls == "ssl", ssl_context=ctx, timeout=s.timeout)
         except ssl.SSLError as exc:
@@ -213,7 +213,7 @@ class ImapProbeSession(ProbeSession[ImapStage]):
         s = self.settings
         if not s.user:
             self._login = "skipped"
-            return "no user given (--user)", "skipped"
+            return tr("no user given (--user)"), "skipped"
         client = self._need_client()
         if s.tls == "none" and not s.allow_plaintext_auth:
             raise probe_messages.plaintext_refused(s.user, s.host, s.port)
@@ -229,7 +229,9 @@ class ImapProbeSession(ProbeSession[ImapStage]):
             )
             self._login = "ok"
             self._after_login = _caps(client)
-            return f"logged in as {s.user} with AUTHENTICATE {self._mechanism}", "ok"
+            return tr(
+                "logged in as {user} with AUTHENTICATE {mechanism}", user=s.user, mechanism=self._mechanism
+            ), "ok"
         if self._password is None:
             raise probe_messages.no_password(s.user)
         if self._password.isascii():
@@ -239,14 +241,14 @@ class ImapProbeSession(ProbeSession[ImapStage]):
         self._login = "ok"
         self._after_login = _caps(client)
         text = said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said or "")
-        return f"logged in as {s.user}: {clean_line(text)}", "ok"
+        return tr("logged in as {user}: {text}", user=s.user, text=clean_line(text)), "ok"
 
     def _stage_list(self) -> tuple[str, StepStatus]:
         if self._login != "ok":
-            return "not logged in", "skipped"
+            return tr("not logged in"), "skipped"
         folders = self._need_client().list_folders()
         self._folders = len(folders)
-        return f"{len(folders)} folders", "ok"
+        return tr("{count} folders", count=len(folders)), "ok"
 
     def _need_client(self) -> IMAPClient:
         if self.client is None:

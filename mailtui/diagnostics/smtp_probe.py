@@ -247,7 +247,7 @@ class SmtpProbeSession(ProbeSession[Stage]):
             self._caps_after = caps
         else:
             self._caps_before = caps
-        return f"{len(caps.raw)} extensions", "ok"
+        return tr("{count} extensions", count=len(caps.raw)), "ok"
 
     async def _stage_tls(self, replies: list[Reply]) -> tuple[str, StepStatus]:
         s = self.server
@@ -272,7 +272,7 @@ class SmtpProbeSession(ProbeSession[Stage]):
     async def _stage_auth(self, replies: list[Reply]) -> tuple[str, StepStatus]:
         s = self.server
         if not s.user:
-            return "no user given (--user)", "skipped"
+            return tr("no user given (--user)"), "skipped"
         client = self._client()
         if client.tls_description() is None and not s.allow_plaintext_auth:
             raise probe_messages.plaintext_refused(s.user, s.host, s.port)

@@ -21,6 +21,7 @@ import aiosmtplib
 from aiosmtplib.response import SMTPResponse
 from aiosmtplib.typing import Default
 
+from mailtui.core.i18n import tr
 from mailtui.core.transcript import Direction, Transcript
 
 _connection_ids = itertools.count(1)
@@ -73,8 +74,8 @@ class TranscriptSMTP(aiosmtplib.SMTP):
             return
         ctx = self.tls_context
         verified = ctx is not None and ctx.verify_mode == ssl.CERT_REQUIRED
-        how = "certificate verified" if verified else "certificate NOT verified (tls_verify = false)"
-        self.note(f"TLS established: {desc}, {how}")
+        how = tr("certificate verified") if verified else tr("certificate NOT verified (tls_verify = false)")
+        self.note(tr("TLS established: {session}, {how}", session=desc, how=how))
 
     # -- overridden coroutines ---------------------------------------------------------------
     async def connect(self, **kwargs: Any) -> SMTPResponse:
@@ -82,11 +83,16 @@ class TranscriptSMTP(aiosmtplib.SMTP):
         host = kwargs.get("hostname", self.hostname)
         port = kwargs.get("port", self.port)
         implicit = kwargs.get("use_tls", self.use_tls)
-        self.note(f"connecting to {host}:{port}" + (" with implicit TLS" if implicit else ""))
+        where = f"{host}:{port}"
+        self.note(
+            tr("connecting to {where} with implicit TLS", where=where)
+            if implicit
+            else tr("connecting to {where}", where=where)
+        )
         try:
             response = await super().connect(**kwargs)
         except (aiosmtplib.SMTPException, OSError) as exc:
-            self.note(f"connection failed: {exc}")
+            self.note(tr("connection failed: {why}", why=exc))
             raise
         self._note_tls()
         self._log_reply(response)
@@ -103,7 +109,7 @@ class TranscriptSMTP(aiosmtplib.SMTP):
             response = await super().execute_command(*args, timeout=timeout)
         except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError) as exc:
             self._continuation = False
-            self.note(f"connection lost: {exc}")
+            self.note(tr("connection lost: {why}", why=exc))
             raise
         self._continuation = response.code == 334 and (is_auth or self._continuation)
         self._log_reply(response)
@@ -120,7 +126,7 @@ class TranscriptSMTP(aiosmtplib.SMTP):
             self._log(Direction.RECEIVED, f"{exc.code} {exc.message}")
             raise
         except (aiosmtplib.SMTPException, OSError) as exc:
-            self.note(f"TLS negotiation failed: {exc}")
+            self.note(tr("TLS negotiation failed: {why}", why=exc))
             raise
         self._log_reply(response)
         self._note_tls()
@@ -148,7 +154,7 @@ class TranscriptSMTP(aiosmtplib.SMTP):
         try:
             return await super().data(message, timeout=timeout)
         except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError) as exc:
-            self.note(f"connection lost during DATA: {exc}")
+            self.note(tr("connection lost during DATA: {why}", why=exc))
             raise
         finally:
             del protocol.read_response

@@ -286,7 +286,7 @@ async def _authenticate(
                    where=_where(server), offered=" ".join(offered) or "(none)"),
                 temporary=False, title="Login not possible",
             )  # fmt: skip
-    client.note(f"logged in as {user} with AUTH {mechanism}")
+    client.note(tr("logged in as {user} with AUTH {mechanism}", user=user, mechanism=mechanism))
 
 
 async def oauth_login(
@@ -415,7 +415,7 @@ async def send_message(
                 rcpt_options = [f"NOTIFY={dsn.notify.upper()}"] if dsn.notify else []
             else:
                 client.note(
-                    "the relay does not offer DSN: the delivery status notification request is dropped"
+                    tr("the relay does not offer DSN: the delivery status notification request is dropped")
                 )
         stage = "the mail transaction"
         errors, reply = await client.sendmail(
@@ -434,7 +434,13 @@ async def send_message(
         client.close()
     refused = {rcpt: (r.code, clean_line(r.message)) for rcpt, r in errors.items()}
     if refused:
-        client.note(f"accepted for {len(recipients) - len(refused)} of {len(recipients)} recipients")
+        client.note(
+            tr(
+                "accepted for {accepted} of {total} recipients",
+                accepted=len(recipients) - len(refused),
+                total=len(recipients),
+            )
+        )
     return SendResult(
         accepted=[r for r in recipients if r not in refused],
         refused=refused,
@@ -471,5 +477,5 @@ def _mail_options(client: TranscriptSMTP, server: ServerConfig, data: bytes, smt
         if client.supports_extension("8bitmime"):
             options.append("BODY=8BITMIME")
         else:
-            client.note("the message has 8-bit data but the relay does not offer 8BITMIME; sending as is")
+            client.note(tr("the message has 8-bit data but the relay does not offer 8BITMIME; sending as is"))
     return options

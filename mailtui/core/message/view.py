@@ -12,10 +12,11 @@ import email.errors
 from dataclasses import dataclass
 from email.message import Message
 
+from mailtui.core.i18n import tr
 from mailtui.core.message.bodytext import render_body
 from mailtui.core.message.crypto import find_crypto_parts
 from mailtui.core.message.decode import (
-    date_problem,
+    date_out_of_range,
     decode_address_list,
     decode_bytes,
     decode_header_value,
@@ -131,7 +132,11 @@ def _parse(raw: bytes) -> MessageView:
     date_raw = clean_line(decode_header_value(header("date")))
     date_ts = parse_date(date_raw)
     if date_raw and date_ts is None:
-        notes.append(date_problem(date_raw))
+        notes.append(
+            tr("Date cannot be represented (year out of range): shown as written")
+            if date_out_of_range(date_raw)
+            else tr("unparsable Date header")
+        )
     parts, leaves = walk_parts(msg)
     rendered = render_body(msg)
     for part in parts:
