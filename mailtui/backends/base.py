@@ -71,6 +71,12 @@ class MailBackend(ABC):
     #: thread and search answered by the backend's index (the header cache) without building
     #: an Envelope per message.
     IMPLEMENTS_INDEX: ClassVar[bool] = False
+    #: `index_columns`, `unread_keys`, `stored_order`, `store_order` without `index_search`:
+    #: an index for ordering only, so pattern searches still go to the server (IMAP SEARCH).
+    IMPLEMENTS_ORDER_INDEX: ClassVar[bool] = False
+    #: `server_order(folder, refs, mode)`: the server sorts or threads (IMAP SORT) for the
+    #: modes where its answer is exactly `core.index`'s.
+    IMPLEMENTS_SERVER_ORDER: ClassVar[bool] = False
 
     # -- required -------------------------------------------------------------------
     @property
@@ -175,6 +181,14 @@ class MailBackend(ABC):
     def fetch_part(self, folder: str, ref: MessageRef, part: str) -> bytes:
         """The decoded payload of one MIME part ("2", "1.3") left out of a preview."""
         raise self._unsupported("fetching one part of a message")
+
+    def server_order(
+        self, folder: str, refs: Sequence[MessageRef], mode: str
+    ) -> tuple[list[str], dict[str, int]] | None:
+        """The keys of `refs` in the order `mode` with thread depths, as `core.index.columns.
+        order_from_rows` would give them, computed by the server; None when the server
+        cannot answer this mode exactly (then the caller orders them itself)."""
+        raise self._unsupported("ordering on the server")
 
     def index_columns(
         self, folder: str, refs: Sequence[MessageRef], columns: Sequence[IndexColumn]

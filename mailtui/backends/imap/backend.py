@@ -32,6 +32,7 @@ from mailtui.backends.imap.fetch import fetch_rows
 from mailtui.backends.imap.folders import FolderCache, list_folders
 from mailtui.backends.imap.header_cache import HeaderCache, open_header_cache
 from mailtui.backends.imap.offline import OfflineQueue, default_queue_path
+from mailtui.backends.imap.order import OrderIndex
 from mailtui.backends.imap.prefetch import Prefetcher
 from mailtui.backends.imap.search_query import criteria as search_criteria
 from mailtui.backends.imap.settings import ImapSettings, settings_from_server
@@ -49,13 +50,15 @@ T = TypeVar("T")
 _H = TypeVar("_H")  # a helper on its own connection (watcher, prefetcher)
 
 
-class ImapBackend(MailBackend):
-    """A MailBackend on an IMAP server (see module docstring)."""
+class ImapBackend(OrderIndex, MailBackend):
+    """A MailBackend on an IMAP server (see module docstring); sort and threads in order.py."""
 
     IMPLEMENTS_EXPUNGE = True
     IMPLEMENTS_PREFETCH = True
     IMPLEMENTS_SERVER_SEARCH = True
     IMPLEMENTS_PARTS = True
+    IMPLEMENTS_SERVER_ORDER = True
+    IMPLEMENTS_ORDER_INDEX = True
 
     def __init__(
         self,

@@ -5,7 +5,9 @@ A UID together with its folder's UIDVALIDITY names one immutable message (RFC 35
 change. With CONDSTORE (imap_sync.py) flags are cached too, together with the folder's
 HIGHESTMODSEQ they are current as of, and brought up to date with one `CHANGEDSINCE`
 fetch; without it the backend fetches FLAGS fresh with every window and the flag tables
-stay empty. When UIDVALIDITY changes the folder's rows are dropped. The raw header block is stored
+stay empty. The sort and thread keys of a cached block (`keys`) and the orders computed
+from them (`orders`) serve sort and threads without an Envelope per message (imap/order.py).
+When UIDVALIDITY changes the folder's rows are dropped. The raw header block is stored
 (not a decoded Envelope), so a better decoder later needs no cache migration.
 
 The cache is an optimisation only: a damaged file is deleted and rebuilt (with a notice
@@ -45,6 +47,27 @@ CREATE TABLE IF NOT EXISTS flags (
     flags TEXT NOT NULL,
     PRIMARY KEY (folder, uidvalidity, uid)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS keys (
+    folder TEXT NOT NULL,
+    uidvalidity INTEGER NOT NULL,
+    uid INTEGER NOT NULL,
+    date REAL,
+    sender_key TEXT NOT NULL,
+    subject_key TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    in_reply_to TEXT NOT NULL,
+    refs TEXT NOT NULL,
+    PRIMARY KEY (folder, uidvalidity, uid)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS orders (
+    folder TEXT NOT NULL,
+    uidvalidity INTEGER NOT NULL,
+    mode TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    positions BLOB NOT NULL,
+    depths BLOB NOT NULL,
+    PRIMARY KEY (folder, uidvalidity, mode)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS modseq (
     folder TEXT NOT NULL PRIMARY KEY,
     uidvalidity INTEGER NOT NULL,
@@ -82,10 +105,12 @@ class HeaderCache(SqliteCache):
             _SCHEMA,
             what="The IMAP header cache",
             version=SCHEMA_VERSION,
-            old_tables=("headers", "flags", "modseq"),
+            old_tables=("headers", "flags", "modseq", "keys", "orders"),
             check=(
                 "SELECT h.folder, h.uidvalidity, h.uid, h.size, h.internaldate, h.header, f.flags,"
-                " m.highestmodseq FROM headers h, flags f, modseq m LIMIT 0"
+                " m.highestmodseq, k.date, k.sender_key, k.subject_key, k.message_id, k.in_reply_to,"
+                " k.refs, o.mode, o.digest, o.positions, o.depths"
+                " FROM headers h, flags f, modseq m, keys k, orders o LIMIT 0"
             ),
         )
         super().__init__(path, opened)
@@ -160,7 +185,7 @@ class HeaderCache(SqliteCache):
                     removed = 0
                     # Two ranges of the primary key, not `!=`: that would scan every row
                     # (and header blob) of the folder, 100k of them in a big one.
-                    for table in ("headers", "flags"):
+                    for table in ("headers", "flags", "keys", "orders"):
                         for op in ("<", ">"):
                             count = self._db.execute(
                                 f"DELETE FROM {table} WHERE folder = ? AND uidvalidity {op} ?",
@@ -180,7 +205,7 @@ class HeaderCache(SqliteCache):
                         )
                     ]
                     gone = [(folder, uidvalidity, uid) for uid in cached if uid not in keep]
-                    for table in ("headers", "flags"):
+                    for table in ("headers", "flags", "keys"):
                         self._db.executemany(
                             f"DELETE FROM {table} WHERE folder = ? AND uidvalidity = ? AND uid = ?", gone
                         )
@@ -246,6 +271,98 @@ class HeaderCache(SqliteCache):
                     )
             except sqlite3.Error as exc:
                 self._error(exc)
+
+    # -- sort and thread keys, stored orders (imap/order.py) -------------------------------
+    def unkeyed(self, folder: str, uidvalidity: int, after: int, limit: int) -> list[tuple[int, int, bytes]]:
+        """(uid, size, header) of cached headers above UID `after` without keys yet, by UID."""
+        rows = self._query(
+            "SELECT h.uid, h.size, h.header FROM headers h WHERE h.folder = ? AND h.uidvalidity = ?"
+            " AND h.uid > ? AND NOT EXISTS (SELECT 1 FROM keys k WHERE k.folder = h.folder"
+            " AND k.uidvalidity = h.uidvalidity AND k.uid = h.uid) ORDER BY h.uid LIMIT ?",
+            (folder, uidvalidity, after, limit),
+        )
+        return self._typed(rows, (int, int, bytes))
+
+    def put_keys(self, folder: str, uidvalidity: int, rows: Iterable[tuple[object, ...]]) -> None:
+        """Store (uid, date or None, sender_key, subject_key, message_id, in_reply_to, refs) rows."""
+        self._write(
+            "INSERT OR REPLACE INTO keys VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(folder, uidvalidity, *row) for row in rows],
+        )
+
+    def key_rows(
+        self, folder: str, uidvalidity: int, columns: Iterable[str]
+    ) -> dict[int, tuple[object, ...]]:
+        """uid -> the stored values of `columns` (see _KEY_COLUMNS) for every keyed message."""
+        wanted = list(columns)
+        select = ", ".join(_KEY_COLUMNS[c][0] for c in wanted)
+        source = "keys k JOIN headers h USING (folder, uidvalidity, uid)" if "size" in wanted else "keys k"
+        rows = self._query(
+            f"SELECT k.uid, {select} FROM {source} WHERE k.folder = ? AND k.uidvalidity = ?",
+            (folder, uidvalidity),
+        )
+        typed = self._typed(rows, (int, *(_KEY_COLUMNS[c][1] for c in wanted)))
+        return {row[0]: row[1:] for row in typed}
+
+    def get_order(self, folder: str, uidvalidity: int, mode: str, digest: str) -> tuple[bytes, bytes] | None:
+        """(positions, depths) stored for `mode` of the listing named by `digest`, if any."""
+        rows = self._query(
+            "SELECT positions, depths FROM orders WHERE folder = ? AND uidvalidity = ? AND mode = ?"
+            " AND digest = ?",
+            (folder, uidvalidity, mode, digest),
+        )
+        typed = self._typed(rows, (bytes, bytes))
+        return (typed[0][0], typed[0][1]) if typed else None
+
+    def put_order(
+        self, folder: str, uidvalidity: int, mode: str, digest: str, positions: bytes, depths: bytes
+    ) -> None:
+        """Keep one order per folder and mode (the newest listing's)."""
+        self._write(
+            "INSERT OR REPLACE INTO orders VALUES (?, ?, ?, ?, ?, ?)",
+            [(folder, uidvalidity, mode, digest, positions, depths)],
+        )
+
+    def _query(self, sql: str, params: tuple[object, ...]) -> list[tuple]:
+        with self._lock:
+            if self._db is None:
+                return []
+            try:
+                return self._db.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                self._error(exc)
+                return []
+
+    def _write(self, sql: str, rows: list[tuple[object, ...]]) -> None:
+        with self._lock:
+            if self._db is None or not rows:
+                return
+            try:
+                with self._db:
+                    self._db.executemany(sql, rows)
+            except sqlite3.Error as exc:
+                self._error(exc)
+
+    def _typed(self, rows: list[tuple], types: tuple[type | tuple[type, ...], ...]) -> list[tuple]:
+        """`rows` when every value has its column's type; else the file is damaged: none."""
+        for row in rows:
+            if not all(isinstance(v, t) for v, t in zip(row, types, strict=True)):
+                with self._lock:
+                    self._damaged("a row of the wrong type")
+                return []
+        return rows
+
+
+# IndexColumn -> (the stored column, its type); a missing Date is NULL.
+_KEY_COLUMNS: dict[str, tuple[str, type | tuple[type, ...]]] = {
+    "date": ("k.date", (float, int, type(None))),
+    "size": ("h.size", int),
+    "sender_key": ("k.sender_key", str),
+    "subject_key": ("k.subject_key", str),
+    "message_id": ("k.message_id", str),
+    "in_reply_to": ("k.in_reply_to", str),
+    "references": ("k.refs", str),
+}
 
 
 def open_header_cache(label: str) -> HeaderCache | None:

@@ -2,8 +2,9 @@
 
 `OrderState` is which order is chosen and the orders already computed (plain data,
 testable alone). `BrowserOrdering` is the part of `BrowserScreen` (`screen.ordering`) that
-acts on it. An order other than the listing's own is computed by a worker: with a backend
-that has an index (Maildir), the order stored for this listing, else one query for the
+acts on it. An order other than the listing's own is computed by a worker: by the server
+where it gives exactly this order (IMAP SORT), else with a backend that has an index
+(Maildir, IMAP's header cache), the order stored for this listing, else one query for the
 column it needs, reading only the messages not indexed yet; otherwise from every envelope,
 one small row per message. One order per folder listing is kept in memory.
 """
@@ -215,14 +216,33 @@ class BrowserOrdering:
     def compute_order(
         self, folder: str, refs: Sequence[MessageRef], mode: str, signature: tuple[object, ...]
     ) -> None:
-        """Order the folder: from the backend's index where it has one, else from envelopes."""
+        """Order the folder: by the server where it answers this mode, else from the
+        backend's index where it has one, else from envelopes."""
         backend = self.session.backend
-        if backend is not None and backend.IMPLEMENTS_INDEX:
+        indexed = backend is not None and (backend.IMPLEMENTS_INDEX or backend.IMPLEMENTS_ORDER_INDEX)
+        computed = None
+        if backend is not None and backend.IMPLEMENTS_SERVER_ORDER:
+            computed = self._order_from_server(folder, refs, mode, signature, indexed)
+        if computed is None and indexed:
             computed = self._order_from_index(folder, refs, mode, signature)
-        else:
+        elif computed is None:
             computed = self._order_from_envelopes(folder, refs, mode, signature)
         if computed is not None:
             self.screen.post_message(computed)
+
+    def _order_from_server(
+        self, folder: str, refs: Sequence[MessageRef], mode: str, signature: tuple[object, ...], indexed: bool
+    ) -> OrderComputed | None:
+        """The server's order (one command, nothing read per message); None when it has none."""
+        call = self.session.call
+        found = call(partial(server_order, folder, refs, mode))
+        if found is None:
+            return None
+        keys, depths = found
+        unread: set[str] = set()
+        if mode == "threads" and indexed:
+            unread = call(partial(unread_keys, folder, refs))
+        return OrderComputed(folder, mode, signature, reorder(refs, keys), depths, frozenset(unread))
 
     def _order_from_index(
         self, folder: str, refs: Sequence[MessageRef], mode: str, signature: tuple[object, ...]
@@ -303,6 +323,12 @@ class BrowserOrdering:
             by, direction = mode.split(":")
             keys = sort_keys(sort_rows, as_sort_key(by), direction == "desc")
         return OrderComputed(folder, mode, signature, reorder(refs, keys), depths, frozenset(unread))
+
+
+def server_order(
+    folder: str, refs: Sequence[MessageRef], mode: str, backend: MailBackend
+) -> tuple[list[str], dict[str, int]] | None:
+    return backend.server_order(folder, refs, mode)
 
 
 def index_columns(

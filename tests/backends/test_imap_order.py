@@ -1,0 +1,157 @@
+"""Sort and threads over IMAP on the suite's Dovecot: the server's answer, the header-cache
+index's and the plain envelope path's are one list for every mode.
+
+The folder is made to catch where they could part: equal sizes and dates (ties), Re:/Fwd:/
+AW:/[list] prefixes, names against bare addresses and names that sort differently upper-
+and lower-cased, missing and broken Dates, broken, duplicate and absent Message-IDs,
+replies to missing parents and a References loop. What went to the server is read from
+the wire transcript.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mailtui.core.index.columns import index_values, order_columns, order_from_rows
+from mailtui.core.index.sorting import as_sort_key, sort_keys, sort_row
+from mailtui.core.index.threads import ThreadRow, thread_order
+from mailtui.core.models import Envelope
+from mailtui.core.transcript import Direction, Transcript
+from tests.backends.imap_helpers import new_user
+
+MODES = [
+    "date:desc",
+    "date:asc",
+    "from:asc",
+    "from:desc",
+    "subject:asc",
+    "subject:desc",
+    "size:asc",
+    "size:desc",
+    "threads",
+]
+D = "Date: Wed, 13 Mar 2024 10:00:00 +0000"
+
+
+def message(headers: str, body: str = "x") -> bytes:
+    return (headers.strip().replace("\n", "\r\n") + "\r\n\r\n" + body + "\r\n").encode()
+
+
+MESSAGES = [
+    message(f"From: Alice <alice@example.org>\nSubject: hello\n{D}\nMessage-ID: <a@x>"),
+    message(f"From: bob@example.org\nSubject: Re: hello\n{D}\nMessage-ID: <b@x>\nIn-Reply-To: <a@x>"),
+    message(
+        'From: "Zed" <aaa@example.org>\nSubject: [list] Re: Fwd: hello\n'
+        "Date: Thu, 14 Mar 2024 10:00:00 +0000\nMessage-ID: <c@x>\nReferences: <a@x> <b@x>"
+    ),
+    message("From: a_b <zzz@example.org>\nSubject: AW: hello\nMessage-ID: <d@x>\nIn-Reply-To: <gone@x>"),
+    message(
+        "From: az <y@example.org>\nSubject: hello (fwd)\nDate: Tue, 12 Mar 2024 10:00:00 +0000\n"
+        "Message-ID: <d@x>"
+    ),
+    message(
+        "From: =?utf-8?q?=C3=89mile?= <e@example.org>\nSubject: =?utf-8?q?=C3=A9t=C3=A9?=\n"
+        "Date: garbage\nMessage-ID: <e@x>\nReferences: <f@x>"
+    ),
+    message(f"From: <x@example.org>\nSubject: Re: [list] x\n{D}\nMessage-ID: <f@x>\nReferences: <e@x>"),
+    message(f"Subject: \n{D}\nMessage-ID: broken"),
+    message(
+        "From: Bob <bob@example.org>\nSubject: re:re: hello\nDate: Wed, 13 Mar 2024 11:00:00 +0100\n"
+        "References: <gone@x> <a@x>"
+    ),
+    # Three of one size and date, one of them a reply to a reply that is not in the folder.
+    message(f"From: Tie <t@example.org>\nSubject: tie 1\n{D}\nMessage-ID: <t1@x>", "same"),
+    message(f"From: Tie <t@example.org>\nSubject: tie 2\n{D}\nMessage-ID: <t2@x>", "same"),
+    message(f"From: Tie <t@example.org>\nSubject: tie 3\n{D}\nMessage-ID: <t3@x>", "same"),
+    message(f"From: TIE <t@example.org>\nSubject: Fwd: tie\n{D}\nIn-Reply-To: <t9@x>", "size"),
+]
+
+
+@pytest.fixture
+def opened(dovecot):  # type: ignore[no-untyped-def]
+    user = new_user(dovecot)
+    dovecot.seed(user.name, MESSAGES[:6], flags="S")
+    dovecot.seed(user.name, MESSAGES[6:])
+    transcript = Transcript()
+    backend = user.open(transcript=transcript)
+    refs = backend.list_refs("INBOX")
+    envelopes = backend.fetch_envelopes("INBOX", refs)  # every header block is cached now
+    yield backend, transcript, refs, envelopes
+    backend.close()
+
+
+def envelope_order(envelopes: list[Envelope], mode: str) -> tuple[list[str], dict[str, int]]:
+    """The order as the browser computes it from envelopes (ordering._order_from_envelopes)."""
+    if mode == "threads":
+        rows = [
+            ThreadRow(e.ref.key, e.message_id, e.in_reply_to, e.references, e.sort_date) for e in envelopes
+        ]
+        lines = thread_order(rows)
+        return [line.key for line in lines], {line.key: line.depth for line in lines if line.depth}
+    by, direction = mode.split(":")
+    return sort_keys([sort_row(e, by) for e in envelopes], as_sort_key(by), direction == "desc"), {}
+
+
+def sent_since(transcript: Transcript, before: int) -> list[str]:
+    return [line.text for line in transcript.lines()[before:] if line.direction is Direction.SENT]
+
+
+def test_the_server_the_index_and_the_envelopes_give_one_order(opened) -> None:  # type: ignore[no-untyped-def]
+    backend, transcript, refs, envelopes = opened
+    assert len(envelopes) == len(MESSAGES)
+    keys = refs.keys()
+    answered = set()
+    for mode in MODES:
+        expected = envelope_order(envelopes, mode)
+        before = len(transcript.lines())
+        rows = backend.index_columns("INBOX", refs, order_columns(mode))
+        assert sent_since(transcript, before) == []  # the cache answers, nothing is fetched
+        assert set(rows) == set(keys)
+        assert rows == {e.ref.key: index_values(e, order_columns(mode)) for e in envelopes}, mode
+        assert order_from_rows(keys, rows, mode) == expected, mode
+        server = backend.server_order("INBOX", refs, mode)
+        if server is not None:
+            answered.add(mode)
+            assert server == expected, mode
+    assert answered == {"size:asc", "size:desc"}
+
+
+def test_sizes_are_sorted_by_one_sort_command(opened) -> None:  # type: ignore[no-untyped-def]
+    backend, transcript, refs, _envelopes = opened
+    for mode, command in (("size:asc", "SORT (REVERSE SIZE)"), ("size:desc", "SORT (SIZE)")):
+        before = len(transcript.lines())
+        assert backend.server_order("INBOX", refs, mode) is not None
+        sent = sent_since(transcript, before)
+        assert any(command in line for line in sent), sent
+        assert not any("FETCH" in line for line in sent), sent
+
+
+def test_a_listing_older_than_the_folder_keeps_its_messages_only(opened, dovecot) -> None:  # type: ignore[no-untyped-def]
+    backend, _transcript, refs, _envelopes = opened
+    dovecot.deliver(backend.settings.user, message(f"From: New <n@example.org>\nSubject: new\n{D}"))
+    keys, depths = backend.server_order("INBOX", refs, "size:desc")
+    assert sorted(keys) == sorted(refs.keys()) and depths == {}
+    assert backend.server_order("INBOX", refs[1:3][::-1], "size:desc") is None  # not the listing order
+
+
+def test_unread_keys_and_stored_orders(opened) -> None:  # type: ignore[no-untyped-def]
+    backend, _transcript, refs, envelopes = opened
+    assert backend.unread_keys("INBOX", refs) == {e.ref.key for e in envelopes if e.is_unread}
+    assert backend.stored_order("INBOX", refs, "threads") is None
+    keys, depths = envelope_order(envelopes, "threads")
+    backend.store_order("INBOX", refs, "threads", keys, depths)
+    ordered, stored_depths = backend.stored_order("INBOX", refs, "threads")
+    assert [r.key for r in ordered] == keys and stored_depths == depths
+    assert backend.stored_order("INBOX", refs[1:], "threads") is None  # another listing
+
+
+def test_messages_not_cached_are_left_to_the_caller(dovecot) -> None:  # type: ignore[no-untyped-def]
+    user = new_user(dovecot)
+    dovecot.seed(user.name, MESSAGES[:4])
+    backend = user.open()
+    try:
+        refs = backend.list_refs("INBOX")
+        backend.fetch_envelopes("INBOX", refs[:2])
+        assert set(backend.index_columns("INBOX", refs, ["subject_key"])) == set(refs.keys()[:2])
+    finally:
+        backend.close()
