@@ -273,16 +273,6 @@ class HeaderCache(SqliteCache):
                 self._error(exc)
 
     # -- sort and thread keys, stored orders (imap/order.py) -------------------------------
-    def unkeyed(self, folder: str, uidvalidity: int, after: int, limit: int) -> list[tuple[int, int, bytes]]:
-        """(uid, size, header) of cached headers above UID `after` without keys yet, by UID."""
-        rows = self._query(
-            "SELECT h.uid, h.size, h.header FROM headers h WHERE h.folder = ? AND h.uidvalidity = ?"
-            " AND h.uid > ? AND NOT EXISTS (SELECT 1 FROM keys k WHERE k.folder = h.folder"
-            " AND k.uidvalidity = h.uidvalidity AND k.uid = h.uid) ORDER BY h.uid LIMIT ?",
-            (folder, uidvalidity, after, limit),
-        )
-        return self._typed(rows, (int, int, bytes))
-
     def put_keys(self, folder: str, uidvalidity: int, rows: Iterable[tuple[object, ...]]) -> None:
         """Store (uid, date or None, sender_key, subject_key, message_id, in_reply_to, refs) rows."""
         self._write(

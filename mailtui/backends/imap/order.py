@@ -49,6 +49,7 @@ SERVER_SORTS: dict[str, list[str]] = {
 }
 _KEY_COLUMNS = ("date", "sender_key", "subject_key", "message_id", "in_reply_to", "references")
 _KEY_BATCH = 1000  # header blocks turned into keys per statement
+_AT = {column: i + 1 for i, column in enumerate(_KEY_COLUMNS)}  # in a key_row, after the UID
 
 
 def listing_uids(refs: Sequence[MessageRef]) -> array[int]:
@@ -113,14 +114,18 @@ class OrderIndex:
         cache, validity = self._cache, self._listed_validity.get(folder)
         if cache is None or validity is None or not refs:
             return {}
-        self._fill_keys(cache, folder, validity)
+        uids = listing_uids(refs)
         rows = cache.key_rows(folder, validity, columns)
+        unkeyed = [uid for uid in uids if uid not in rows]
+        if unkeyed:
+            # Cached since the last sort (the window, the prefetch): keys made once, kept.
+            rows.update(self._new_keys(cache, folder, validity, unkeyed, columns))
         at_date = columns.index("date") if "date" in columns else -1
         at_refs = columns.index("references") if "references" in columns else -1
         # A missing Date sorts as the ref's timestamp (Envelope.sort_date): 0 for listed UIDs.
         stamps = {} if isinstance(refs, UidRefList) else {r.key: r.timestamp for r in refs}
         found: dict[str, tuple[object, ...]] = {}
-        for uid in listing_uids(refs):
+        for uid in uids:
             row = rows.get(uid)
             if row is None:
                 continue
@@ -136,15 +141,21 @@ class OrderIndex:
             found[key] = row
         return found
 
-    def _fill_keys(self, cache: HeaderCache, folder: str, validity: int) -> None:
-        """Keys for every cached header block of `folder` that has none yet."""
-        after = 0
-        while True:
-            batch = cache.unkeyed(folder, validity, after, _KEY_BATCH)
-            if not batch:
-                return
-            cache.put_keys(folder, validity, [key_row(uid, size, header) for uid, size, header in batch])
-            after = batch[-1][0]
+    def _new_keys(
+        self, cache: HeaderCache, folder: str, validity: int, uids: list[int], columns: Sequence[IndexColumn]
+    ) -> dict[int, tuple[object, ...]]:
+        """uid -> stored values of `columns` for those of `uids` whose header block is cached,
+        their keys computed and stored now."""
+        made: dict[int, tuple[object, ...]] = {}
+        for start in range(0, len(uids), _KEY_BATCH):
+            headers = cache.get(folder, validity, uids[start : start + _KEY_BATCH])
+            stored = [key_row(uid, h.size, h.header) for uid, h in headers.items()]
+            cache.put_keys(folder, validity, stored)
+            for row in stored:
+                uid = row[0]
+                assert isinstance(uid, int)
+                made[uid] = tuple(headers[uid].size if c == "size" else row[_AT[c]] for c in columns)
+        return made
 
     def unread_keys(self, folder: str, refs: Sequence[MessageRef]) -> set[str]:
         """Keys of the unread messages among `refs`: one UID SEARCH UNSEEN."""
