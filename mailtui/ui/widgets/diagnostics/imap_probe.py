@@ -33,8 +33,9 @@ from mailtui.diagnostics.imap_probe import (
 from mailtui.diagnostics.report import render_imap
 from mailtui.ui.widgets.diagnostics.probe_form import (
     SCROLL_BINDINGS,
-    configured_password,
     input_value,
+    probe_secrets,
+    secret_title,
     select_choice,
     titled_input,
     ui_wording,
@@ -94,7 +95,7 @@ class DiagImapProbe(VerticalScroll):
             yield Select(TLS_CHOICES, value=s.tls if s else "ssl", allow_blank=False, id="imap-tls")
         with Horizontal():
             yield titled_input("imap-user", "user", (s.user or "") if s else "")
-            yield titled_input("imap-password", "password (empty: from config)", "", password=True)
+            yield titled_input("imap-password", secret_title(s), "", password=True)
             stages = [(f"up to {st}", st) for st in IMAP_STAGES]
             yield Select(stages, value="list" if s and s.user else "tls", allow_blank=False, id="imap-target")
         with Horizontal():
@@ -106,7 +107,7 @@ class DiagImapProbe(VerticalScroll):
         yield RichLog(id="imap-console-log", markup=False, wrap=True, max_lines=5000)
 
     def form(self) -> tuple[ServerConfig, str, ImapStage | None]:
-        """(server, password typed, target stage) from the form."""
+        """(server, password or token typed, target stage) from the form."""
         s = self.account.imap
         port = input_value(self, "imap-port")
         tls: TLSMode = select_choice(self, "imap-tls", TLS_MODES) or "ssl"
@@ -150,12 +151,15 @@ class DiagImapProbe(VerticalScroll):
                 if new is not None:
                     self._close_probe()
                     settings, password, target = new
-                    secret = password or configured_password(self.account.imap, settings.host, settings.user)
+                    own = self.account.imap
+                    secret, token = probe_secrets(own, settings, password)
                     self.probe = ImapProbeSession(
                         settings,
                         secret,
                         target=target,
                         transcript=self.transcript,
+                        oauth2_token=token,
+                        oauth2_mechanism=own.oauth2_mechanism if own else None,
                     )
                 probe = self.probe
                 if probe is None:

@@ -1,7 +1,8 @@
-"""Form pieces the SMTP and IMAP probe widgets share: titled inputs and the account's password.
+"""Form pieces the SMTP and IMAP probe widgets share: titled inputs and the account's secret.
 
-The password of the account is offered to a probe only while the form still names that
-account's server and user (probing another server must not send it there).
+The password (or, for an account with `oauth2_token_command`, the OAuth2 access token) of
+the account is offered to a probe only while the form still names that account's server
+and user (probing another server must not send it there).
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ def titled_input(
 
     Entering it puts the cursor at the end, it does not select the text: a port 37373 must
     not become "1" when the user types 1 after Tab (issue 16)."""
-    widget = Input(value=value, placeholder=title, id=id_, type=type, password=password, select_on_focus=False)
+    widget = Input(
+        value=value, placeholder=title, id=id_, type=type, password=password, select_on_focus=False
+    )
     widget.border_title = title
     return widget
 
@@ -59,6 +62,41 @@ def configured_password(own: ServerConfig | None, host: str, user: str | None) -
         return credentials.get_password(own, prompt=False)
     except MailtuiError:
         return None  # the login stage then says that no password was given
+
+
+def uses_oauth(own: ServerConfig | None) -> bool:
+    """True when the account logs in with an OAuth2 token: the form's secret field takes a token."""
+    return own is not None and bool(own.oauth2_token_command)
+
+
+def secret_title(own: ServerConfig | None) -> str:
+    """The title of the form's secret field (a password, or a token for an OAuth2 account)."""
+    return (
+        "OAuth2 token (empty: oauth2_token_command)" if uses_oauth(own) else "password (empty: from config)"
+    )
+
+
+def probe_secrets(
+    own: ServerConfig | None, server: ServerConfig, typed: str
+) -> tuple[str | None, str | None]:
+    """(password, token) a probe of the form's `server` logs in with, as `mailtui probe --account`.
+
+    For an OAuth2 account the typed text is a token, else the account's oauth2_token_command
+    runs (only while the form names its host and user; CredentialsError when it fails);
+    otherwise the typed text is a password, else the account's. Blocking: call it in a thread.
+    """
+    from mailtui import credentials
+
+    if not uses_oauth(own):
+        return typed or configured_password(own, server.host, server.user), None
+    assert own is not None
+    if typed:
+        return None, typed
+    if not server.user or (own.host, own.user) != (server.host, server.user):
+        return None, None
+    if (own.kind == "smtp" and not own.auth) or (server.tls == "none" and not server.allow_plaintext_auth):
+        return None, None  # no login, or the probe refuses to send it: do not run the command
+    return None, credentials.get_oauth2_token(own)
 
 
 # Page keys scroll the whole form and its report, whichever input has the focus (priority:

@@ -30,8 +30,9 @@ from mailtui.diagnostics.smtp_probe import STAGES, SmtpProbeResult, SmtpProbeSes
 from mailtui.sending.ehlo import ehlo_name
 from mailtui.ui.widgets.diagnostics.probe_form import (
     SCROLL_BINDINGS,
-    configured_password,
     input_value,
+    probe_secrets,
+    secret_title,
     select_choice,
     titled_input,
     ui_wording,
@@ -93,7 +94,7 @@ class DiagSmtpProbe(VerticalScroll):
             yield Select(TLS_CHOICES, value=s.tls if s else "starttls", allow_blank=False, id="smtp-tls")
         with Horizontal():
             yield titled_input("smtp-user", "user", (s.user or "") if s else "")
-            yield titled_input("smtp-password", "password (empty: from config)", "", password=True)
+            yield titled_input("smtp-password", secret_title(s), "", password=True)
         with Horizontal():
             yield titled_input("smtp-from", "MAIL FROM", sender)
             yield titled_input("smtp-to", "RCPT TO", "")
@@ -112,7 +113,7 @@ class DiagSmtpProbe(VerticalScroll):
         return "auth" if s and s.user and s.auth else "tls"
 
     def form(self) -> tuple[ServerConfig, str, str, str, Stage]:
-        """(server, password typed, sender, recipient, quit_after) from the form."""
+        """(server, password or token typed, sender, recipient, quit_after) from the form."""
         base = self.account.smtp or ServerConfig(kind="smtp", account=self.account.name, host="", port=587)
         port_text = input_value(self, "smtp-port")
         server = dataclasses.replace(
@@ -159,12 +160,10 @@ class DiagSmtpProbe(VerticalScroll):
             if new is not None:
                 await self._close_probe()
                 server, password, sender, recipient, quit_after = new
-                secret: str | None = password or await asyncio.to_thread(
-                    configured_password, self.account.smtp, server.host, server.user
-                )
+                secret, token = await asyncio.to_thread(probe_secrets, self.account.smtp, server, password)
                 self.probe = SmtpProbeSession(
                     server, secret, sender=sender, recipient=recipient,
-                    quit_after=quit_after, transcript=self.transcript,
+                    quit_after=quit_after, transcript=self.transcript, oauth2_token=token,
                 )  # fmt: skip
             probe = self.probe
             if probe is None:
