@@ -127,8 +127,10 @@ def test_no_pager_key_has_two_meanings() -> None:
     assert twice == []
 
 
-async def test_space_and_j_at_the_end_go_on_k_at_the_top_goes_back(maildir: Path) -> None:
-    """mutt's pager without pager_stop: past the end of a message is the next one."""
+async def test_only_space_at_the_end_goes_on_lines_and_pages_up_stay(maildir: Path) -> None:
+    """mutt's pager (checked on mutt 2.2.12) without pager_stop: next-page (Space) at the
+    end is the next message; next-line (j) at the end, previous-line (k) and previous-page
+    (b) at the top stay, and say so."""
     app = make_app(maildir)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_pager(pilot, app)
@@ -138,10 +140,34 @@ async def test_space_and_j_at_the_end_go_on_k_at_the_top_goes_back(maildir: Path
         await wait_until(pilot, lambda: pager.scroll_y >= pager.max_scroll_y, what="the end of the message")
         await pilot.press("space")
         await wait_until(pilot, lambda: shown_subject(app).startswith("[/PATCH]"), what="space: the next one")
-        await pilot.press("end", "j")
-        await wait_until(pilot, lambda: shown_subject(app) == "Disk report", what="j: the next one")
-        await pilot.press("k")  # at the top already
-        await wait_until(pilot, lambda: shown_subject(app).startswith("[/PATCH]"), what="k: the previous one")
+        await pilot.press("end", "j", "down", "j")  # held at the end: it stays
+        await wait_until(pilot, lambda: said(app, "Bottom of message is shown."), what="j at the end said")
+        await pilot.press("home", "k", "b")
+        await wait_until(pilot, lambda: said(app, "Top of message is shown.", times=2), what="k and b said")
+        assert shown_subject(app).startswith("[/PATCH]")
+        assert not said(app, "This is the first message.") and not said(app, "This is the last message.")
+
+
+def said(app: MailApp, text: str, times: int = 1) -> bool:
+    return sum(n.message == text for n in notifications(app)) >= times
+
+
+async def test_a_message_that_failed_to_load_is_left_as_an_empty_one(maildir: Path) -> None:
+    """The error shown in place of the message: Space goes on, as past an empty message."""
+    app = make_app(maildir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: rows_loaded(app), what="the index rows")
+        first = app.screen.query_one(MessageIndex).current_envelope
+        assert first is not None
+        for path in maildir.glob("*/*"):  # the file of the first row goes away
+            if path.is_file() and first.message_id.encode() in path.read_bytes():
+                path.unlink()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, PagerScreen)
+                         and "could not be loaded" in app.screen.query_one(Pager).plain,
+                         what="the load error")  # fmt: skip
+        await pilot.press("space")  # a later message (the gone one may have left the index by now)
+        await wait_until(pilot, lambda: shown_subject(app) not in ("", "测试邮件"), what="space: a next one")
 
 
 async def test_pager_stop_keeps_space_and_j_in_the_message(maildir: Path) -> None:

@@ -171,35 +171,35 @@ class Pager(ScrollView, can_focus=True):
         return Strip(segments, cell_len(text[start:end])).crop_extend(0, width, base)
 
     class PastEdge(Message):
-        """Space or j at the end (step 1), k at the top (-1): the screen may go on (pager_stop)."""
+        """A key past the edge of the message: down (step 1) at the end, up (-1) at the top;
+        `page` for Space / b (next-page, previous-page), else j / k (next-line, previous-line).
+        The screen decides what that does (mutt: only next-page goes on, unless pager_stop)."""
 
-        def __init__(self, step: int) -> None:
+        def __init__(self, step: int, *, page: bool) -> None:
             super().__init__()
             self.step = step
+            self.page = page
 
-    def _at_end(self) -> bool:
-        return self.scroll_y >= self.max_scroll_y
+    def _scroll_or_edge(self, step: int, *, page: bool) -> None:
+        """Scroll a line or a page in the direction of `step`, or say the edge was reached."""
+        if (self.scroll_y >= self.max_scroll_y) if step > 0 else (self.scroll_y <= 0):
+            self.post_message(self.PastEdge(step, page=page))
+        elif page:
+            (self.scroll_page_down if step > 0 else self.scroll_page_up)(animate=False)
+        else:
+            (self.scroll_down if step > 0 else self.scroll_up)(animate=False)
 
     def action_scroll_down(self) -> None:
-        if self._at_end():
-            self.post_message(self.PastEdge(1))
-        else:
-            self.scroll_down(animate=False)
+        self._scroll_or_edge(1, page=False)
 
     def action_scroll_up(self) -> None:
-        if self.scroll_y <= 0:
-            self.post_message(self.PastEdge(-1))
-        else:
-            self.scroll_up(animate=False)
+        self._scroll_or_edge(-1, page=False)
 
     def action_page_down(self) -> None:
-        if self._at_end():
-            self.post_message(self.PastEdge(1))
-        else:
-            self.scroll_page_down(animate=False)
+        self._scroll_or_edge(1, page=True)
 
     def action_page_up(self) -> None:
-        self.scroll_page_up(animate=False)
+        self._scroll_or_edge(-1, page=True)
 
 
 def message_lines(view: MessageView, *, full: bool) -> list[Line]:

@@ -105,6 +105,7 @@ class PagerScreen(Screen[str | None]):
         self.showing_verdicts = False
         self.verdicts: str | None = None  # the report of this message, once computed
         self.flag_writing = False
+        self.load_failed = False  # the error is shown in place of the message
 
     DEFAULT_CSS = """
     PagerScreen #pager-flag { height: 1; padding: 0 1; color: $accent; text-style: bold; }
@@ -184,15 +185,18 @@ class PagerScreen(Screen[str | None]):
         self._step(-1, unread=False, end="This is the first message.")
 
     def on_pager_past_edge(self, message: Pager.PastEdge) -> None:
-        """Space / j past the end, k above the top: the next / previous message, as mutt's
-        pager does unless `[ui] pager_stop` is set; a loading message stays put."""
+        """A key past the edge of the message, as mutt's pager: Space at the end opens the
+        next message unless `[ui] pager_stop` is set; j at the end, k and b at the top stay
+        and say so. A message that failed to load counts as an empty one; one still loading
+        stays put."""
         message.stop()
-        if self.session.config.ui.pager_stop or self.view is None:
+        if self.view is None and not self.load_failed:
             return
-        if message.step > 0:
+        if message.step > 0 and message.page and not self.session.config.ui.pager_stop:
             self._step(1, unread=False, end="This is the last message.")
         else:
-            self._step(-1, unread=False, end="This is the first message.")
+            edge = "Bottom" if message.step > 0 else "Top"
+            self.notify(f"{edge} of message is shown.", timeout=2)
 
     def action_next_unread(self) -> None:
         """The next unread message below this one in the index (mutt's Tab)."""
@@ -207,6 +211,7 @@ class PagerScreen(Screen[str | None]):
         self.workers.cancel_group(self, "verify")
         self.ref, self.envelope = found
         self.view = None
+        self.load_failed = False
         self.is_preview = False
         self.showing_verdicts = False
         self.verdicts = None
@@ -409,5 +414,6 @@ class PagerScreen(Screen[str | None]):
                 self.pager.show_plain("The message could not be verified.")
                 self.showing_verdicts = False
             else:
+                self.load_failed = True
                 self.pager.show_plain("The message could not be loaded.")
             show_error(self, event.worker.error)
