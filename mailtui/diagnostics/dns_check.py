@@ -27,9 +27,11 @@ import dns.rcode
 import dns.resolver
 
 from mailtui.core.errors import EX_TEMPFAIL, EX_USAGE, MailtuiError
+from mailtui.core.i18n import tr
 from mailtui.core.sanitize import clean_line
 from mailtui.diagnostics.dane import DaneHost, check_dane, dane_findings
 from mailtui.diagnostics.dns_dkim import DkimResult, check_dkim, dkim_findings
+from mailtui.diagnostics.dns_dmarc import DmarcRecord, parse_dmarc
 from mailtui.diagnostics.dns_findings import Finding
 from mailtui.diagnostics.dns_fixes import dmarc_findings, mx_findings, spf_findings
 from mailtui.diagnostics.dns_mx import AddressCheck, address_findings, check_address
@@ -73,103 +75,6 @@ class MxHost:
 
 
 @dataclass(frozen=True)
-class DmarcRecord:
-    """A DMARC record (RFC 7489 6.3) with each tag explained for the admin."""
-
-    raw: str
-    tags: tuple[tuple[str, str], ...]
-    policy: str | None  # p=
-    subdomain_policy: str | None  # sp= (defaults to p=)
-    pct: int  # pct= (default 100)
-    rua: tuple[str, ...]
-    ruf: tuple[str, ...]
-    adkim: str  # "r" or "s"
-    aspf: str
-    explanations: tuple[tuple[str, str, str], ...]  # (tag, value, meaning)
-    problems: tuple[str, ...]
-
-
-_POLICIES = {
-    "none": "monitor only: failing mail is delivered as usual (reports are still sent)",
-    "quarantine": "failing mail goes to spam/quarantine",
-    "reject": "failing mail is rejected during the SMTP transaction",
-}
-_ALIGNMENT = {"r": "relaxed: organisational domains must match", "s": "strict: domains must match exactly"}
-
-
-def parse_dmarc(record: str) -> DmarcRecord:
-    """Parse and explain a DMARC record; problems for missing/invalid tags. Never raises."""
-    tags: list[tuple[str, str]] = []
-    for item in record.split(";"):
-        key, sep, value = item.partition("=")
-        if sep:
-            tags.append((key.strip().lower(), value.strip()))
-    get = dict(reversed(tags)).get  # first occurrence wins
-    problems: list[str] = []
-    explanations: list[tuple[str, str, str]] = []
-    if not tags or tags[0] != ("v", "DMARC1"):
-        problems.append("the record must start with v=DMARC1")
-    policy = (get("p") or "").lower() or None
-    if policy is None:
-        problems.append("p= is missing: receivers treat the record as invalid (or as p=none with rua)")
-    elif policy not in _POLICIES:
-        problems.append(f"p={policy} is not none, quarantine or reject")
-    else:
-        explanations.append(("p", policy, _POLICIES[policy]))
-    sp = (get("sp") or "").lower() or None
-    if sp in _POLICIES:
-        explanations.append(("sp", sp, "for subdomains: " + _POLICIES[sp]))
-    elif sp:
-        problems.append(f"sp={sp} is not none, quarantine or reject")
-    pct_text = get("pct") or "100"
-    pct = int(pct_text) if pct_text.isdigit() and int(pct_text) <= 100 else 100
-    if pct_text != str(pct):
-        problems.append(f"pct={pct_text} is not a number from 0 to 100")
-    elif pct < 100:
-        explanations.append(
-            (
-                "pct",
-                str(pct),
-                f"the policy applies to {pct}% of failing mail; the rest gets the next lower policy",
-            )
-        )
-    rua = tuple(u.strip() for u in (get("rua") or "").split(",") if u.strip())
-    ruf = tuple(u.strip() for u in (get("ruf") or "").split(",") if u.strip())
-    if rua:
-        explanations.append(("rua", ",".join(rua), "aggregate (daily XML) reports go there"))
-    else:
-        problems.append("no rua=: nobody receives aggregate reports, so failures go unnoticed")
-    if ruf:
-        explanations.append(
-            ("ruf", ",".join(ruf), "failure (forensic) reports go there; few receivers send them")
-        )
-    for uri in rua + ruf:
-        if not uri.lower().startswith(("mailto:", "https:")):
-            problems.append(f"report URI {uri} should be mailto:address")
-    adkim, aspf = (get("adkim") or "r").lower(), (get("aspf") or "r").lower()
-    for key, value in (("adkim", adkim), ("aspf", aspf)):
-        if value in _ALIGNMENT:
-            explanations.append(
-                (key, value, f"{'DKIM' if key == 'adkim' else 'SPF'} alignment " + _ALIGNMENT[value])
-            )
-        else:
-            problems.append(f"{key}={value} is not r or s")
-    return DmarcRecord(
-        record,
-        tuple(tags),
-        policy,
-        sp or policy,
-        pct,
-        rua,
-        ruf,
-        adkim,
-        aspf,
-        tuple(explanations),
-        tuple(problems),
-    )
-
-
-@dataclass(frozen=True)
 class DnsReport:
     """The result of `check_domain`."""
 
@@ -206,7 +111,10 @@ def parse_server(text: str) -> tuple[str, int]:
             raise ValueError(port)
     except ValueError:
         raise MailtuiError(
-            f"{text!r} is not a nameserver address; give IP or IP:PORT (like 127.0.0.1:5353 or [::1]:53)",
+            tr(
+                "{text} is not a nameserver address; give IP or IP:PORT (like 127.0.0.1:5353 or [::1]:53)",
+                text=repr(text),
+            ),
             title="Bad --server",
             exit_code=EX_USAGE,
         ) from None
@@ -223,8 +131,10 @@ def make_resolver(servers: Sequence[str] = (), timeout: float = DEFAULT_TIMEOUT)
             resolver = dns.resolver.Resolver()
         except dns.resolver.NoResolverConfiguration:
             raise DnsError(
-                "no nameserver is configured on this system (/etc/resolv.conf is empty or missing); "
-                "give one with --server IP"
+                tr(
+                    "no nameserver is configured on this system (/etc/resolv.conf is empty or missing); "
+                    "give one with --server IP"
+                )
             ) from None
     resolver.timeout = timeout
     resolver.lifetime = timeout
@@ -263,20 +173,35 @@ class DnsLookups:
             return None
         except dns.exception.Timeout:
             raise DnsError(
-                f"DNS is unreachable: no answer from {self.servers_text()} within "
-                f"{self.resolver.lifetime:g}s (asking {rdtype} {name}). Check the network, the "
-                "firewall (UDP port 53) or pick another server with --server IP"
+                tr(
+                    "DNS is unreachable: no answer from {servers} within {seconds}s (asking {rdtype} "
+                    "{name}). Check the network, the firewall (UDP port 53) or pick another server "
+                    "with --server IP",
+                    servers=self.servers_text(),
+                    seconds=f"{self.resolver.lifetime:g}",
+                    rdtype=rdtype,
+                    name=name,
+                )
             ) from None
         except dns.resolver.NoNameservers as exc:
             if _all_unreachable(exc):
                 raise DnsError(
-                    f"DNS is unreachable: {self.servers_text()} refused the connection (asking {rdtype} "
-                    f"{name}). Is a nameserver running there? Pick another with --server IP"
+                    tr(
+                        "DNS is unreachable: {servers} refused the connection (asking {rdtype} {name}). "
+                        "Is a nameserver running there? Pick another with --server IP",
+                        servers=self.servers_text(),
+                        rdtype=rdtype,
+                        name=name,
+                    )
                 ) from None
-            self.problems.append(f"{rdtype} {name}: the nameservers failed to answer (SERVFAIL)")
+            self.problems.append(
+                tr("{rdtype} {name}: the nameservers failed to answer (SERVFAIL)", rdtype=rdtype, name=name)
+            )
             return None
         except (dns.name.EmptyLabel, dns.name.LabelTooLong, dns.name.NameTooLong) as exc:
-            self.problems.append(f"{name!r} is not a valid DNS name ({type(exc).__name__})")
+            self.problems.append(
+                tr("{name} is not a valid DNS name ({error})", name=repr(name), error=type(exc).__name__)
+            )
             return None
 
     def txt(self, name: str) -> list[str] | None:
@@ -353,10 +278,18 @@ def check_domain(
     DANE, and blocklists (`blocklist_ips`, else the MX addresses, in each of `blocklists`)."""
     domain = domain.strip().rstrip(".").lower()
     if not domain or " " in domain:
-        raise MailtuiError(f"{domain!r} is not a domain name", title="Bad domain", exit_code=EX_USAGE)
+        raise MailtuiError(
+            tr("{domain} is not a domain name", domain=repr(domain)), title="Bad domain", exit_code=EX_USAGE
+        )
     given_ips = [_checked_ip(ip) for ip in blocklist_ips]
     lookups = DnsLookups(make_resolver(servers, timeout))
     problems: list[str] = []
+    kinds: dict[str, str] = {}  # problem text -> what it is, for the fixes (the text is translated)
+
+    def problem(kind: str, text: str) -> None:
+        problems.append(text)
+        kinds[text] = kind
+
     findings: list[Finding] = []
     mx_records = lookups.mx(domain)
     hosts = []
@@ -367,41 +300,36 @@ def check_domain(
             findings += address_findings(host, check)
         hosts.append(MxHost(pref, host, tuple(addrs), reverse))
         if host in {"", "."} and len(mx_records) == 1:
-            problems.append(f"{domain} has a null MX (RFC 7505): it accepts no mail")
+            problems.append(tr("{domain} has a null MX (RFC 7505): it accepts no mail", domain=domain))
         elif not addrs and i < MAX_MX_ADDRESS_LOOKUPS:
-            problems.append(f"MX host {host} has no A/AAAA record: mail cannot be delivered to it")
+            text = tr("MX host {host} has no A/AAAA record: mail cannot be delivered to it", host=host)
+            problem("mx-host-no-address " + host, text)
     if domain in lookups.nxdomain:
-        where = ", ".join(servers) if servers else f"the system resolver {lookups.servers_text()}"
-        state = _resolver_state(lookups, domain)
-        if state == "broken":
-            problems.append(
-                f"{domain} does not exist in DNS (NXDOMAIN from {where}), but neither do the root "
-                "zone's NS nor a well-known name: the resolver itself is answering nothing useful "
-                "(no network, or a captive or broken resolver); try another with --server IP"
-            )
-        elif state == "authoritative":
-            problems.append(
-                f"{domain} does not exist in DNS (NXDOMAIN from {where}): check the spelling, and that "
-                f"{where} serves the zone of {domain}. It is not a recursive resolver (it answers only "
-                "for its own zones); for names elsewhere ask a resolver with --server IP"
-            )
-        else:
-            problems.append(f"{domain} does not exist in DNS (NXDOMAIN from {where}): check the spelling")
+        problem("nxdomain", _nxdomain_problem(lookups, domain, servers))
     elif not mx_records:
-        problems.append(f"{domain} has no MX record: senders fall back to its A/AAAA record")
+        problem(
+            "no-mx", tr("{domain} has no MX record: senders fall back to its A/AAAA record", domain=domain)
+        )
     txts = lookups.txt(domain) or []
     spf = expand_spf(domain, lookups) if any(is_spf(t) for t in txts) else None
     if spf is None:
-        problems.append(f"{domain} publishes no SPF record")
+        problem("no-spf", tr("{domain} publishes no SPF record", domain=domain))
     dmarc_txts = [t for t in lookups.txt(f"_dmarc.{domain}") or [] if t.lower().startswith("v=dmarc1")]
     dmarc = parse_dmarc(dmarc_txts[0]) if len(dmarc_txts) == 1 else None
     if not dmarc_txts:
-        problems.append(f"_dmarc.{domain} has no DMARC record: receivers apply no DMARC policy")
+        text = tr("_dmarc.{domain} has no DMARC record: receivers apply no DMARC policy", domain=domain)
+        problem("no-dmarc", text)
     elif len(dmarc_txts) > 1:
-        problems.append(f"_dmarc.{domain} has {len(dmarc_txts)} DMARC records: receivers ignore them all")
-    findings += mx_findings(domain, problems) + spf_findings(domain, spf, problems)
+        text = tr(
+            "_dmarc.{domain} has {count} DMARC records: receivers ignore them all",
+            domain=domain,
+            count=len(dmarc_txts),
+        )
+        problem("many-dmarc", text)
+    tagged = [(kinds.get(p, ""), p) for p in problems]
+    findings += mx_findings(domain, tagged) + spf_findings(domain, spf, tagged)
     findings += dmarc_findings(
-        domain, dmarc.policy if dmarc else None, dmarc.problems if dmarc else (), problems
+        domain, dmarc.policy if dmarc else None, dmarc.problems if dmarc else (), tagged
     )
     mx_hosts = [h.host for h in hosts[:MAX_MX_ADDRESS_LOOKUPS] if h.host not in {"", "."}]
     dkim = check_dkim(lookups, domain, dkim_selectors)
@@ -422,7 +350,11 @@ def check_domain(
             Finding(
                 "dnsbl",
                 "info",
-                f"only the first {MAX_IPS} of {len(set(ips))} addresses were looked up",
+                tr(
+                    "only the first {limit} of {count} addresses were looked up",
+                    limit=MAX_IPS,
+                    count=len(set(ips)),
+                ),
             )
         )
     problems += lookups.problems
@@ -446,12 +378,45 @@ def check_domain(
     )
 
 
+def _nxdomain_problem(lookups: DnsLookups, domain: str, servers: Sequence[str]) -> str:
+    """What an NXDOMAIN for `domain` means, by how the server answers the control names."""
+    if servers:
+        where = ", ".join(servers)
+    else:
+        where = tr("the system resolver {servers}", servers=lookups.servers_text())
+    state = _resolver_state(lookups, domain)
+    if state == "broken":
+        return tr(
+            "{domain} does not exist in DNS (NXDOMAIN from {where}), but neither do the root zone's NS "
+            "nor a well-known name: the resolver itself is answering nothing useful (no network, or a "
+            "captive or broken resolver); try another with --server IP",
+            domain=domain,
+            where=where,
+        )
+    if state == "authoritative":
+        return tr(
+            "{domain} does not exist in DNS (NXDOMAIN from {where}): check the spelling, and that {where} "
+            "serves the zone of {domain}. It is not a recursive resolver (it answers only for its own "
+            "zones); for names elsewhere ask a resolver with --server IP",
+            domain=domain,
+            where=where,
+        )
+    return tr(
+        "{domain} does not exist in DNS (NXDOMAIN from {where}): check the spelling",
+        domain=domain,
+        where=where,
+    )
+
+
 def _checked_ip(text: str) -> str:
     try:
         return str(ipaddress.ip_address(text.strip()))
     except ValueError:
         raise MailtuiError(
-            f"{text!r} is not an IP address; give --blocklist-ip like 192.0.2.25 or 2001:db8::25",
+            tr(
+                "{text} is not an IP address; give --blocklist-ip like 192.0.2.25 or 2001:db8::25",
+                text=repr(text),
+            ),
             title="Bad --blocklist-ip",
             exit_code=EX_USAGE,
         ) from None

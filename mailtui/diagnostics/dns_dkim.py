@@ -14,13 +14,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mailtui.core.errors import MailtuiError
+from mailtui.core.i18n import tr
 from mailtui.diagnostics.dns_findings import Finding, Lookups, parse_tags, shown
 
 COMMON_SELECTORS = ("default", "selector1", "selector2", "google", "k1", "mail", "dkim", "s1", "s2")
-_FIX_TEMPLATE = (
-    'publish TXT at {name}: "v=DKIM1; k=rsa; p=<base64 public key>" (a 2048-bit key, e.g. from '
-    "opendkim-genkey -b 2048 -s {selector} -d {domain}) and sign with the matching private key"
-)
+
+
+def _fix(name: str, selector: str, domain: str) -> str:
+    return tr(
+        'publish TXT at {name}: "v=DKIM1; k=rsa; p=<base64 public key>" (a 2048-bit key, e.g. from '
+        "opendkim-genkey -b 2048 -s {selector} -d {domain}) and sign with the matching private key",
+        name=name,
+        selector=selector,
+        domain=domain,
+    )
 
 
 @dataclass(frozen=True)
@@ -57,15 +64,20 @@ def parse_key_record(selector: str, name: str, record: str) -> DkimKey:
     problems: list[str] = []
     version = get("v")
     if version is not None and (tags[0][0] != "v" or version != "DKIM1"):
-        problems.append("v= must be DKIM1 and come first (receivers ignore the record otherwise)")
+        problems.append(tr("v= must be DKIM1 and come first (receivers ignore the record otherwise)"))
     key_type = (get("k") or "rsa").lower()
     if key_type not in ("rsa", "ed25519"):
-        problems.append(f"k={shown(key_type, 40)} is not rsa or ed25519: receivers cannot use this key")
+        problems.append(
+            tr(
+                "k={key_type} is not rsa or ed25519: receivers cannot use this key",
+                key_type=shown(key_type, 40),
+            )
+        )
     p = get("p")
     revoked = p == ""
     bits: int | None = None
     if p is None:
-        problems.append("p= is missing: the record is not a valid key (receivers fail every signature)")
+        problems.append(tr("p= is missing: the record is not a valid key (receivers fail every signature)"))
     elif p:
         bits, why = _key_bits(key_type, p)
         if why:
@@ -73,10 +85,17 @@ def parse_key_record(selector: str, name: str, record: str) -> DkimKey:
     flags = {f.strip().lower() for f in (get("t") or "").split(":") if f.strip()}
     hashes = tuple(h.strip().lower() for h in (get("h") or "").split(":") if h.strip())
     if hashes and "sha256" not in hashes:
-        problems.append(f"h={':'.join(hashes)} does not allow sha256 (sha1 is no longer accepted, RFC 8301)")
+        problems.append(
+            tr(
+                "h={hashes} does not allow sha256 (sha1 is no longer accepted, RFC 8301)",
+                hashes=":".join(hashes),
+            )
+        )
     service = get("s")
     if service is not None and not {s.strip() for s in service.split(":")} & {"*", "email"}:
-        problems.append(f"s={shown(service, 40)} excludes email: the key cannot verify mail")
+        problems.append(
+            tr("s={service} excludes email: the key cannot verify mail", service=shown(service, 40))
+        )
     return DkimKey(
         selector,
         name,
@@ -97,10 +116,10 @@ def _key_bits(key_type: str, p: str) -> tuple[int | None, str]:
     try:
         data = base64.b64decode(p, validate=True)
     except (binascii.Error, ValueError):
-        return None, "p= is not valid base64: receivers cannot read the key (a paste cut in the middle?)"
+        return None, tr("p= is not valid base64: receivers cannot read the key (a paste cut in the middle?)")
     if key_type == "ed25519":
         if len(data) != 32:
-            return None, f"an ed25519 p= must be 32 bytes, this one is {len(data)}"
+            return None, tr("an ed25519 p= must be 32 bytes, this one is {size}", size=len(data))
         return 256, ""
     from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.hazmat.primitives.serialization import load_der_public_key
@@ -108,12 +127,10 @@ def _key_bits(key_type: str, p: str) -> tuple[int | None, str]:
     try:
         key = load_der_public_key(data)
     except (ValueError, TypeError):
-        return None, "p= does not hold an RSA public key (DER SubjectPublicKeyInfo expected)"
+        return None, tr("p= does not hold an RSA public key (DER SubjectPublicKeyInfo expected)")
     if not isinstance(key, rsa.RSAPublicKey):
-        return (
-            None,
-            f"p= holds a {type(key).__name__.removesuffix('PublicKey').lstrip('_')} key, not RSA (k=rsa)",
-        )
+        kind = type(key).__name__.removesuffix("PublicKey").lstrip("_")
+        return None, tr("p= holds a {kind} key, not RSA (k=rsa)", kind=kind)
     return key.key_size, ""
 
 
@@ -134,7 +151,13 @@ def check_dkim(lookups: Lookups, domain: str, selectors: Sequence[str] = ()) -> 
         if dkim:
             keys.append(parse_key_record(selector, name, dkim[0]))
             if len(dkim) > 1:
-                errors.append(f"{name} has {len(dkim)} key records: receivers may pick either")
+                errors.append(
+                    tr(
+                        "{name} has {count} key records: receivers may pick either",
+                        name=name,
+                        count=len(dkim),
+                    )
+                )
     return DkimResult(domain, tried, given, tuple(keys), tuple(errors), tuple(k.selector for k in keys))
 
 
@@ -142,25 +165,36 @@ def dkim_findings(result: DkimResult) -> list[Finding]:
     """Each key's verdict, a missing given selector, and no key at all, with the record to publish."""
     out: list[Finding] = []
     for key in result.keys:
-        fix = _FIX_TEMPLATE.format(name=key.name, selector=key.selector, domain=result.domain)
+        fix = _fix(key.name, key.selector, result.domain)
         if key.revoked:
             out.append(
                 Finding(
                     "dkim",
                     "warn" if key.selector in result.given else "info",
-                    f"{key.name}: p= is empty: this key is revoked, signatures with s={key.selector} fail",
-                    "if mail is still signed with this selector, " + fix,
+                    tr(
+                        "{name}: p= is empty: this key is revoked, signatures with s={selector} fail",
+                        name=key.name,
+                        selector=key.selector,
+                    ),
+                    tr("if mail is still signed with this selector, {fix}", fix=fix),
                 )
             )
         elif key.problems:
-            out += [Finding("dkim", "error", f"{key.name}: {p}", fix) for p in key.problems]
+            out += [
+                Finding("dkim", "error", tr("{name}: {problem}", name=key.name, problem=p), fix)
+                for p in key.problems
+            ]
         elif key.key_type == "rsa" and key.key_bits is not None and key.key_bits < 1024:
             out.append(
                 Finding(
                     "dkim",
                     "error",
-                    f"{key.name}: RSA key of {key.key_bits} bits: receivers reject keys under 1024 bits "
-                    "(RFC 8301), so every signature fails",
+                    tr(
+                        "{name}: RSA key of {bits} bits: receivers reject keys under 1024 bits (RFC 8301), "
+                        "so every signature fails",
+                        name=key.name,
+                        bits=key.key_bits,
+                    ),
                     fix,
                 )
             )
@@ -169,20 +203,32 @@ def dkim_findings(result: DkimResult) -> list[Finding]:
                 Finding(
                     "dkim",
                     "warn",
-                    f"{key.name}: RSA key of {key.key_bits} bits: accepted, but 2048 is the recommended size",
+                    tr(
+                        "{name}: RSA key of {bits} bits: accepted, but 2048 is the recommended size",
+                        name=key.name,
+                        bits=key.key_bits,
+                    ),
                     fix,
                 )
             )
         else:
-            size = f"{key.key_bits}-bit " if key.key_bits else ""
-            out.append(Finding("dkim", "ok", f"{key.name}: {size}{key.key_type} key published"))
+            if key.key_bits:
+                text = tr(
+                    "{name}: {bits}-bit {key_type} key published",
+                    name=key.name,
+                    bits=key.key_bits,
+                    key_type=key.key_type,
+                )
+            else:
+                text = tr("{name}: {key_type} key published", name=key.name, key_type=key.key_type)
+            out.append(Finding("dkim", "ok", text))
             if key.key_type == "ed25519":
                 out.append(
                     Finding(
                         "dkim",
                         "info",
-                        f"{key.name}: ed25519 keys are not verified by every receiver yet",
-                        "sign with an RSA key as well (a second selector)",
+                        tr("{name}: ed25519 keys are not verified by every receiver yet", name=key.name),
+                        tr("sign with an RSA key as well (a second selector)"),
                     )
                 )
         if key.testing and not key.revoked:
@@ -190,8 +236,11 @@ def dkim_findings(result: DkimResult) -> list[Finding]:
                 Finding(
                     "dkim",
                     "warn",
-                    f"{key.name}: t=y (testing): receivers may treat failing signatures as unsigned",
-                    f"once signing works, publish the record without t=y at {key.name}",
+                    tr(
+                        "{name}: t=y (testing): receivers may treat failing signatures as unsigned",
+                        name=key.name,
+                    ),
+                    tr("once signing works, publish the record without t=y at {name}", name=key.name),
                 )
             )
     for selector in result.given:
@@ -201,8 +250,12 @@ def dkim_findings(result: DkimResult) -> list[Finding]:
                 Finding(
                     "dkim",
                     "error",
-                    f"no DKIM key at {name}: mail signed with s={selector} fails DKIM (key not found)",
-                    _FIX_TEMPLATE.format(name=name, selector=selector, domain=result.domain),
+                    tr(
+                        "no DKIM key at {name}: mail signed with s={selector} fails DKIM (key not found)",
+                        name=name,
+                        selector=selector,
+                    ),
+                    _fix(name, selector, result.domain),
                 )
             )
     if not result.keys:
@@ -210,23 +263,35 @@ def dkim_findings(result: DkimResult) -> list[Finding]:
             Finding(
                 "dkim",
                 "warn",
-                f"no DKIM key found at the {len(result.tried)} selectors tried; selectors can be any "
-                "name, so give yours with --dkim-selector (read s= in a DKIM-Signature you sent)",
-                _FIX_TEMPLATE.format(
-                    name=f"mail._domainkey.{result.domain}", selector="mail", domain=result.domain
+                tr(
+                    "no DKIM key found at the {count} selectors tried; selectors can be any name, so give "
+                    "yours with --dkim-selector (read s= in a DKIM-Signature you sent)",
+                    count=len(result.tried),
                 ),
+                _fix(f"mail._domainkey.{result.domain}", "mail", result.domain),
             )
         )
-    out += [Finding("dkim", "warn", f"DKIM lookup failed: {e}") for e in result.errors]
+    out += [Finding("dkim", "warn", tr("DKIM lookup failed: {error}", error=e)) for e in result.errors]
     return out
 
 
 def format_dkim(result: DkimResult) -> list[str]:
     """The DKIM section of the plain-text report (findings come separately)."""
-    lines = [f"  tried: {', '.join(result.tried)}", f"  found: {', '.join(result.found) or '(none)'}"]
+    lines = [
+        "  " + tr("tried: {selectors}", selectors=", ".join(result.tried)),
+        "  " + tr("found: {selectors}", selectors=", ".join(result.found) or tr("(none)")),
+    ]
     for key in result.keys:
-        bits = f"{key.key_bits} bits" if key.key_bits else ("revoked" if key.revoked else "size unknown")
-        flags = "".join([", testing (t=y)" if key.testing else "", ", strict (t=s)" if key.strict else ""])
+        if key.key_bits:
+            bits = tr("{bits} bits", bits=key.key_bits)
+        else:
+            bits = tr("revoked") if key.revoked else tr("size unknown")
+        flags = "".join(
+            [
+                ", " + tr("testing (t=y)") if key.testing else "",
+                ", " + tr("strict (t=s)") if key.strict else "",
+            ]
+        )
         lines.append(f"  {key.selector}: k={key.key_type}, {bits}{flags}")
         lines.append(f"    {key.raw}")
     return lines

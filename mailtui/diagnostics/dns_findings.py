@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from mailtui.core.i18n import tr
 from mailtui.core.sanitize import clean_line
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def shown(text: str, limit: int = MAX_SHOWN) -> str:
     text = clean_line(text)
     if len(text) <= limit:
         return text
-    return f"{text[:limit]}... ({len(text)} characters)"
+    return text[:limit] + tr("... ({count} characters)", count=len(text))
 
 
 def parse_tags(record: str) -> list[tuple[str, str]]:
@@ -71,5 +72,5 @@ def format_findings(findings: tuple[Finding, ...] | list[Finding], indent: str =
     for f in findings:
         lines.append(f"{indent}{_MARK[f.level]:<3}{f.text}")
         if f.fix:
-            lines.append(f"{indent}   fix: {f.fix}")
+            lines.append(f"{indent}   " + tr("fix: {fix}", fix=f.fix))
     return lines

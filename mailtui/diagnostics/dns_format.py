@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mailtui.core.i18n import tr
 from mailtui.diagnostics.dane import format_dane
 from mailtui.diagnostics.dns_dkim import format_dkim
 from mailtui.diagnostics.dns_findings import format_findings, shown
@@ -22,40 +23,49 @@ if TYPE_CHECKING:
 
 def format_report(report: DnsReport) -> str:
     """The report as plain text: each section with its findings, then the problems."""
-    lines = [
-        f"Domain: {report.domain}"
-        + (f"  (asked {', '.join(report.servers)})" if report.servers else "")
-        + (f"  (system resolver {report.resolver})" if report.resolver and not report.servers else "")
-    ]
-    lines += ["", "MX (preference order):"]
+    head = tr("Domain: {domain}", domain=report.domain)
+    if report.servers:
+        head += tr("  (asked {servers})", servers=", ".join(report.servers))
+    elif report.resolver:
+        head += tr("  (system resolver {resolver})", resolver=report.resolver)
+    none = "  " + tr("(none)")
+    lines = [head, "", tr("MX (preference order):")]
     for m in report.mx:
-        lines.append(f"  {m.preference:>5}  {m.host}  {' '.join(m.addresses) or '(no address)'}")
+        lines.append(f"  {m.preference:>5}  {m.host}  {' '.join(m.addresses) or tr('(no address)')}")
         for r in m.reverse:
             if r.error:
-                lines.append(f"         {r.address}  reverse DNS not checked")
+                lines.append(f"         {r.address}  " + tr("reverse DNS not checked"))
             elif not r.ptr:
-                lines.append(f"         {r.address}  no PTR")
+                lines.append(f"         {r.address}  " + tr("no PTR"))
             else:
-                state = "forward-confirmed" if r.forward_confirmed else "NOT forward-confirmed"
+                state = tr("forward-confirmed") if r.forward_confirmed else tr("NOT forward-confirmed")
                 lines.append(f"         {r.address}  PTR {', '.join(r.ptr)}  {state}")
     if not report.mx:
-        lines.append("  (none)")
+        lines.append(none)
     lines += _area(report, "mx", quiet=True)
     lines += ["", "SPF:"]
     if report.spf is None:
-        lines.append("  (none)")
+        lines.append(none)
     else:
         spf = report.spf
         lines += ["  " + shown(line) for line in format_tree(spf.root)]
-        lines += ["", f"  Flattened ({len(spf.flattened)} terms):"]
-        lines += [f"    {f.term.raw:<40} from {f.source}" for f in spf.flattened]
-        verdict = "OVER THE LIMIT" if spf.over_limit else "ok"
-        lines.append(f"  DNS lookups: {spf.lookups}/10 ({verdict}); void lookups: {spf.void_lookups}/2")
+        lines += ["", "  " + tr("Flattened ({count} terms):", count=len(spf.flattened))]
+        lines += [f"    {f.term.raw:<40} " + tr("from {source}", source=f.source) for f in spf.flattened]
+        verdict = tr("OVER THE LIMIT") if spf.over_limit else "ok"
+        lines.append(
+            "  "
+            + tr(
+                "DNS lookups: {lookups}/10 ({verdict}); void lookups: {voids}/2",
+                lookups=spf.lookups,
+                verdict=verdict,
+                voids=spf.void_lookups,
+            )
+        )
         lines += [f"  ! {p}" for p in spf.problems]
     lines += _area(report, "spf")
     lines += ["", "DMARC:"]
     if report.dmarc is None:
-        lines.append("  (none)")
+        lines.append(none)
     else:
         lines.append(f"  {shown(report.dmarc.raw)}")
         lines += [f"    {k}={v}: {why}" for k, v, why in report.dmarc.explanations]
@@ -73,17 +83,23 @@ def format_report(report: DnsReport) -> str:
             format_tls_rpt(report.tls_rpt) if report.tls_rpt else [],
         ),
         ("DANE (TLSA _25._tcp.MX):", "dane", format_dane(report.dane)),
-        ("DNS blocklists:", "dnsbl", format_dnsbl(report.blocklists) if report.blocklist_zones else []),
+        (tr("DNS blocklists:"), "dnsbl", format_dnsbl(report.blocklists) if report.blocklist_zones else []),
     ]
     for title, area, body in sections:
         lines += ["", title, *body, *_area(report, area)]
     covered = {f.text for f in report.findings}
     others = [p for p in report.problems if p not in covered]
     if others:
-        lines += ["", "Problems:"] + [f"  ! {p}" for p in others]
+        lines += ["", tr("Problems:")] + [f"  ! {p}" for p in others]
     errors = sum(f.level == "error" for f in report.findings)
     warnings = sum(f.level == "warn" for f in report.findings)
-    lines += ["", f"Summary: {errors} errors, {warnings} warnings, {len(report.problems)} problems"]
+    summary = tr(
+        "Summary: {errors} errors, {warnings} warnings, {problems} problems",
+        errors=errors,
+        warnings=warnings,
+        problems=len(report.problems),
+    )
+    lines += ["", summary]
     return "\n".join(lines)
 
 

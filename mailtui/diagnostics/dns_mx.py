@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import dns.reversename
 
 from mailtui.core.errors import MailtuiError
+from mailtui.core.i18n import tr
 from mailtui.diagnostics.dns_findings import Finding, Lookups, shown
 
 MAX_PTR_NAMES = 5  # a PTR set longer than this is unusual; the rest is not followed
@@ -38,7 +39,7 @@ def check_address(lookups: Lookups, address: str) -> AddressCheck:
         answer = lookups.query(reverse, "PTR")
         if answer is None and len(lookups.problems) > failed:  # SERVFAIL, not "no PTR"
             return AddressCheck(
-                address, reverse, (), (), False, "the nameservers failed to answer (SERVFAIL)"
+                address, reverse, (), (), False, tr("the nameservers failed to answer (SERVFAIL)")
             )
         names = [shown(r.target.to_text(omit_final_dot=True), 255) for r in answer or ()]
         confirmed = []
@@ -59,29 +60,51 @@ def address_findings(host: str, check: AddressCheck) -> list[Finding]:
     """What the reverse DNS of one MX address means, with the fix."""
     ip = check.address
     if check.error:
-        return [Finding("mx", "warn", f"{host} {ip}: reverse DNS not checked: {check.error}")]
+        text = tr("{host} {ip}: reverse DNS not checked: {error}", host=host, ip=ip, error=check.error)
+        return [Finding("mx", "warn", text)]
     if not check.ptr:
         return [
             Finding(
                 "mx",
                 "warn",
-                f"{host} {ip} has no reverse DNS (no PTR at {check.reverse_name}): many receivers "
-                "reject or down-rank mail sent from an address without one",
-                f"ask whoever owns {ip} (your hosting or ISP) to set its PTR to {host}",
+                tr(
+                    "{host} {ip} has no reverse DNS (no PTR at {name}): many receivers reject or "
+                    "down-rank mail sent from an address without one",
+                    host=host,
+                    ip=ip,
+                    name=check.reverse_name,
+                ),
+                tr("ask whoever owns {ip} (your hosting or ISP) to set its PTR to {host}", ip=ip, host=host),
             )
         ]
     if not check.forward_confirmed:
-        names = ", ".join(check.ptr)
         return [
             Finding(
                 "mx",
                 "warn",
-                f"{host} {ip}: PTR {names} is not forward-confirmed (that name has no A/AAAA "
-                f"record with {ip}); receivers treat it like a missing PTR",
-                f"publish {check.ptr[0]}. {'AAAA' if ':' in ip else 'A'} {ip}, or set the PTR to {host}",
+                tr(
+                    "{host} {ip}: PTR {names} is not forward-confirmed (that name has no A/AAAA record "
+                    "with {ip}); receivers treat it like a missing PTR",
+                    host=host,
+                    ip=ip,
+                    names=", ".join(check.ptr),
+                ),
+                tr(
+                    "publish {name}. {rdtype} {ip}, or set the PTR to {host}",
+                    name=check.ptr[0],
+                    rdtype="AAAA" if ":" in ip else "A",
+                    ip=ip,
+                    host=host,
+                ),
             )
         ]
-    note = "" if host.lower() in (n.lower() for n in check.confirmed) else f" (not the MX name {host}; fine)"
-    return [
-        Finding("mx", "ok", f"{host} {ip}: PTR {check.confirmed[0]}, forward-confirmed{note}"),
-    ]
+    if host.lower() in (n.lower() for n in check.confirmed):
+        text = tr("{host} {ip}: PTR {name}, forward-confirmed", host=host, ip=ip, name=check.confirmed[0])
+    else:
+        text = tr(
+            "{host} {ip}: PTR {name}, forward-confirmed (not the MX name {host}; fine)",
+            host=host,
+            ip=ip,
+            name=check.confirmed[0],
+        )
+    return [Finding("mx", "ok", text)]

@@ -14,25 +14,33 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mailtui.core.errors import MailtuiError
+from mailtui.core.i18n import tr
 from mailtui.diagnostics.dns_findings import Finding, Lookups, shown
 
+
+def _spamhaus() -> dict[str, str]:
+    """What 127.0.0.x means in the Spamhaus lists (in the current language)."""
+    return {
+        "127.0.0.2": tr("SBL: a known spam source"),
+        "127.0.0.3": tr("SBL CSS: snowshoe spam / low-reputation sender"),
+        "127.0.0.4": tr("XBL: the address is infected or exploited (botnet, open proxy)"),
+        "127.0.0.5": "XBL",
+        "127.0.0.6": "XBL",
+        "127.0.0.7": "XBL",
+        "127.0.0.9": tr("DROP: a hijacked or criminal network"),
+        "127.0.0.10": tr("PBL (ISP): an end-user address that should not send mail directly"),
+        "127.0.0.11": tr("PBL (Spamhaus): an end-user address that should not send mail directly"),
+        "127.255.255.252": tr("error: the query was malformed (typing error in the zone?)"),
+        "127.255.255.254": tr(
+            "error: Spamhaus refuses queries through public resolvers; use your own resolver"
+        ),
+        "127.255.255.255": tr("error: too many queries from this resolver (rate limited)"),
+    }
+
+
 # What 127.0.0.x means for lists that document it; other lists: "listed".
-_SPAMHAUS = {
-    "127.0.0.2": "SBL: a known spam source",
-    "127.0.0.3": "SBL CSS: snowshoe spam / low-reputation sender",
-    "127.0.0.4": "XBL: the address is infected or exploited (botnet, open proxy)",
-    "127.0.0.5": "XBL",
-    "127.0.0.6": "XBL",
-    "127.0.0.7": "XBL",
-    "127.0.0.9": "DROP: a hijacked or criminal network",
-    "127.0.0.10": "PBL (ISP): an end-user address that should not send mail directly",
-    "127.0.0.11": "PBL (Spamhaus): an end-user address that should not send mail directly",
-    "127.255.255.252": "error: the query was malformed (typing error in the zone?)",
-    "127.255.255.254": "error: Spamhaus refuses queries through public resolvers; use your own resolver",
-    "127.255.255.255": "error: too many queries from this resolver (rate limited)",
-}
-MEANINGS = {"zen.spamhaus.org": _SPAMHAUS, "sbl.spamhaus.org": _SPAMHAUS, "xbl.spamhaus.org": _SPAMHAUS,
-            "pbl.spamhaus.org": _SPAMHAUS}  # fmt: skip
+MEANINGS = {"zen.spamhaus.org": _spamhaus, "sbl.spamhaus.org": _spamhaus, "xbl.spamhaus.org": _spamhaus,
+            "pbl.spamhaus.org": _spamhaus}  # fmt: skip
 MAX_IPS = 10
 
 
@@ -60,7 +68,8 @@ def query_name(ip: str, zone: str) -> str:
 
 def explain_answer(zone: str, answer: str) -> str:
     """What one A answer of a blocklist means."""
-    known = MEANINGS.get(zone.lower(), {})
+    table = MEANINGS.get(zone.lower())
+    known = table() if table else {}
     if answer in known:
         return known[answer]
     try:
@@ -68,12 +77,18 @@ def explain_answer(zone: str, answer: str) -> str:
     except ValueError:
         in_loopback = False
     if not in_loopback:
-        return "not a blocklist answer (outside 127.0.0.0/8): the resolver may rewrite NXDOMAIN"
+        return tr("not a blocklist answer (outside 127.0.0.0/8): the resolver may rewrite NXDOMAIN")
     if answer.startswith("127.255.255."):
-        return "an error code of the list (query refused or rate limited), not a listing"
+        return tr("an error code of the list (query refused or rate limited), not a listing")
     code = answer.rsplit(".", 1)[-1]
-    usual = " (the usual plain 'listed')" if code == "2" else ""
-    return f"listed: 127.0.0.{code} is the list's reason code{usual}; the list's website explains each code"
+    if code == "2":
+        return tr(
+            "listed: 127.0.0.2 is the list's reason code (the usual plain 'listed'); the list's website "
+            "explains each code"
+        )
+    return tr(
+        "listed: 127.0.0.{code} is the list's reason code; the list's website explains each code", code=code
+    )
 
 
 def _is_listing(answer: str) -> bool:
@@ -140,7 +155,7 @@ def check_zones(lookups: Lookups, zones: Sequence[str]) -> tuple[ZoneTest, ...]:
         elif answers:
             out.append(ZoneTest(zone, False, "; ".join(explain_answer(zone, a) for a in answers)))
         else:
-            out.append(ZoneTest(zone, False, "no answer for the test entry"))
+            out.append(ZoneTest(zone, False, tr("no answer for the test entry")))
     return tuple(out)
 
 
@@ -149,9 +164,13 @@ def zone_findings(tests: tuple[ZoneTest, ...]) -> list[Finding]:
         Finding(
             "dnsbl",
             "warn",
-            f"{t.zone} did not list its test address 127.0.0.2 (RFC 5782) ({t.note}): the zone may be "
-            "gone, misspelt or refusing this resolver, so its 'not listed' answers mean nothing",
-            "check the zone name on the list's website, or ask through your own resolver (--server)",
+            tr(
+                "{zone} did not list its test address 127.0.0.2 (RFC 5782) ({note}): the zone may be gone, "
+                "misspelt or refusing this resolver, so its 'not listed' answers mean nothing",
+                zone=t.zone,
+                note=t.note,
+            ),
+            tr("check the zone name on the list's website, or ask through your own resolver (--server)"),
         )
         for t in tests
         if not t.works
@@ -164,38 +183,50 @@ def dnsbl_findings(listings: tuple[Listing, ...], zones: Sequence[str]) -> list[
             Finding(
                 "dnsbl",
                 "info",
-                "blocklists not checked (off by default): give --blocklist ZONE or set "
-                '[diagnostics] blocklists = ["zen.spamhaus.org"] (mind each list\'s usage terms)',
+                tr(
+                    "blocklists not checked (off by default): give --blocklist ZONE or set "
+                    '[diagnostics] blocklists = ["zen.spamhaus.org"] (mind each list\'s usage terms)'
+                ),
             )
         ]
     out: list[Finding] = []
     for item in listings:
         if item.listed:
-            why = "; ".join(item.meanings)
-            reason = f" Reason: {item.reason}" if item.reason else ""
-            out.append(
-                Finding(
-                    "dnsbl",
-                    "error",
-                    f"{item.ip} is listed in {item.zone} ({', '.join(item.answers)}: {why}).{reason}",
-                    f"find and stop the cause (open relay, compromised account, infected host), then "
-                    f"request removal on {item.zone}'s website",
-                )
+            text = tr(
+                "{ip} is listed in {zone} ({answers}: {why}).",
+                ip=item.ip,
+                zone=item.zone,
+                answers=", ".join(item.answers),
+                why="; ".join(item.meanings),
             )
+            if item.reason:
+                text += tr(" Reason: {reason}", reason=item.reason)
+            fix = tr(
+                "find and stop the cause (open relay, compromised account, infected host), then request "
+                "removal on {zone}'s website",
+                zone=item.zone,
+            )
+            out.append(Finding("dnsbl", "error", text, fix))
         elif item.error:
-            out.append(Finding("dnsbl", "warn", f"{item.ip} in {item.zone}: {item.error}"))
+            text = tr("{ip} in {zone}: {error}", ip=item.ip, zone=item.zone, error=item.error)
+            out.append(Finding("dnsbl", "warn", text))
         else:
-            out.append(Finding("dnsbl", "ok", f"{item.ip} is not listed in {item.zone}"))
+            out.append(Finding("dnsbl", "ok", tr("{ip} is not listed in {zone}", ip=item.ip, zone=item.zone)))
     return out
 
 
 def format_dnsbl(listings: tuple[Listing, ...]) -> list[str]:
     lines = []
     for item in listings:
-        state = (
-            "LISTED " + ", ".join(item.answers) if item.listed else ("error" if item.error else "not listed")
+        if item.listed:
+            state = tr("LISTED {answers}", answers=", ".join(item.answers))
+        else:
+            state = tr("error") if item.error else tr("not listed")
+        lines.append(
+            "  "
+            + tr("{ip} in {zone}: {state}", ip=item.ip, zone=item.zone, state=state)
+            + f"  ({item.query})"
         )
-        lines.append(f"  {item.ip} in {item.zone}: {state}  ({item.query})")
         if item.reason:
-            lines.append(f"    reason: {item.reason}")
-    return lines or ["  (not checked)"]
+            lines.append("    " + tr("reason: {reason}", reason=item.reason))
+    return lines or ["  " + tr("(not checked)")]

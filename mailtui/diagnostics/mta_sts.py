@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mailtui.core.errors import MailtuiError
+from mailtui.core.i18n import tr
 from mailtui.core.sanitize import clean_text, reveal_controls
 from mailtui.diagnostics.dns_findings import Finding, Level, Lookups, parse_tags, shown
 
@@ -81,12 +82,15 @@ def parse_policy(text: str) -> StsPolicy:
     problems: list[str] = []
     version = next(iter(values.get("version", [])), None)
     if version != "STSv1":
-        problems.append("version: STSv1 is missing: senders ignore the policy")
+        problems.append(tr("version: STSv1 is missing: senders ignore the policy"))
         version = None
     mode = next(iter(values.get("mode", [])), None)
     if mode not in ("enforce", "testing", "none"):
         problems.append(
-            f"mode: {shown(reveal_controls(mode or '(missing)'), 40)} is not enforce, testing or none"
+            tr(
+                "mode: {mode} is not enforce, testing or none",
+                mode=shown(reveal_controls(mode or tr("(missing)")), 40),
+            )
         )
         mode = None
     mx: list[str] = []
@@ -95,18 +99,27 @@ def parse_policy(text: str) -> StsPolicy:
             mx.append(pattern.lower().rstrip("."))
         else:
             problems.append(
-                f"mx: {shown(reveal_controls(pattern), 100)} is not a host name or *.domain pattern: it matches nothing"
+                tr(
+                    "mx: {pattern} is not a host name or *.domain pattern: it matches nothing",
+                    pattern=shown(reveal_controls(pattern), 100),
+                )
             )
     if not mx and mode != "none":
         problems.append(
-            "no usable mx: lines: no MX host can match, so with mode enforce no mail is delivered"
+            tr("no usable mx: lines: no MX host can match, so with mode enforce no mail is delivered")
         )
     age_text = (values.get("max_age") or [""])[0]
     max_age = int(age_text) if age_text.isdigit() and len(age_text) < 20 else None
     if max_age is None:
-        problems.append("max_age: is missing or not a number of seconds")
+        problems.append(tr("max_age: is missing or not a number of seconds"))
     elif max_age > MAX_AGE_LIMIT:
-        problems.append(f"max_age: {max_age} is over the one-year maximum ({MAX_AGE_LIMIT})")
+        problems.append(
+            tr(
+                "max_age: {max_age} is over the one-year maximum ({limit})",
+                max_age=max_age,
+                limit=MAX_AGE_LIMIT,
+            )
+        )
     return StsPolicy(version, mode, tuple(mx), max_age, tuple(problems), clean_text(text))
 
 
@@ -128,9 +141,9 @@ def fetch_policy(lookups: Lookups, domain: str, how: PolicyFetch) -> tuple[str |
         try:
             addresses = lookups.addresses(host)
         except MailtuiError as exc:
-            return None, f"{host} could not be resolved: {exc.message}"
+            return None, tr("{host} could not be resolved: {error}", host=host, error=exc.message)
         if not addresses:
-            return None, f"{host} has no A/AAAA record"
+            return None, tr("{host} has no A/AAAA record", host=host)
     context = ssl.create_default_context(cafile=str(how.cafile) if how.cafile else None)
     last = ""
     for address in addresses[:3]:
@@ -140,21 +153,35 @@ def fetch_policy(lookups: Lookups, domain: str, how: PolicyFetch) -> tuple[str |
             response = conn.getresponse()
             body = response.read(MAX_POLICY_BYTES + 1)
         except ssl.SSLCertVerificationError as exc:
-            return None, (
-                f"the certificate of {host} is not trusted ({exc.verify_message}): senders ignore "
-                "the policy; serve a certificate from a public CA that names " + host
+            return None, tr(
+                "the certificate of {host} is not trusted ({why}): senders ignore the policy; serve a "
+                "certificate from a public CA that names {host}",
+                host=host,
+                why=exc.verify_message,
             )
         except (OSError, http.client.HTTPException) as exc:
-            last = f"{host} ({address} port {how.port}) unreachable: {_reason(exc)}"
+            last = tr(
+                "{host} ({address} port {port}) unreachable: {why}",
+                host=host,
+                address=address,
+                port=how.port,
+                why=_reason(exc),
+            )
             continue
         finally:
             conn.close()
         if response.status != 200:
             where = response.getheader("Location")
-            moved = f" (redirect to {shown(where, 200)}; senders do not follow redirects)" if where else ""
-            return None, f"{host} answered HTTP {response.status}{moved}"
+            if where:
+                return None, tr(
+                    "{host} answered HTTP {status} (redirect to {location}; senders do not follow redirects)",
+                    host=host,
+                    status=response.status,
+                    location=shown(where, 200),
+                )
+            return None, tr("{host} answered HTTP {status}", host=host, status=response.status)
         if len(body) > MAX_POLICY_BYTES:
-            return None, f"the policy is larger than {MAX_POLICY_BYTES} bytes"
+            return None, tr("the policy is larger than {limit} bytes", limit=MAX_POLICY_BYTES)
         kind = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
         text = body.decode("utf-8", "replace")
         if kind != "text/plain":
@@ -165,9 +192,9 @@ def fetch_policy(lookups: Lookups, domain: str, how: PolicyFetch) -> tuple[str |
 
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, TimeoutError | socket.timeout):
-        return "no answer in time"
+        return tr("no answer in time")
     if isinstance(exc, ConnectionRefusedError):
-        return "connection refused"
+        return tr("connection refused")
     return shown(str(exc) or type(exc).__name__, 200)
 
 
@@ -200,16 +227,24 @@ def check_mta_sts(lookups: Lookups, domain: str, mx_hosts: list[str], how: Polic
     problems: list[str] = []
     sts_id = None
     if len(records) > 1:
-        problems.append(f"{name} has {len(records)} v=STSv1 records: senders treat that as no MTA-STS")
+        problems.append(
+            tr(
+                "{name} has {count} v=STSv1 records: senders treat that as no MTA-STS",
+                name=name,
+                count=len(records),
+            )
+        )
     if records:
         tags = parse_tags(records[0])
         if tags[0] != ("v", "STSv1"):
-            problems.append("the record must start with v=STSv1 (case matters)")
+            problems.append(tr("the record must start with v=STSv1 (case matters)"))
         sts_id = dict(tags).get("id")
         if sts_id is None or not _ID.match(sts_id):
             problems.append(
-                f"id={shown(sts_id or '(missing)', 40)} must be 1 to 32 letters or digits: senders "
-                "ignore the record"
+                tr(
+                    "id={id} must be 1 to 32 letters or digits: senders ignore the record",
+                    id=shown(sts_id or tr("(missing)"), 40),
+                )
             )
     if not records or not how.enabled:
         return MtaStsResult(domain, records, sts_id, tuple(problems), url, False, "", None)
@@ -233,14 +268,26 @@ def mta_sts_findings(result: MtaStsResult) -> list[Finding]:
             Finding(
                 "mta-sts",
                 "info",
-                f"no MTA-STS (no v=STSv1 TXT at _mta-sts.{d}): senders deliver over TLS only "
-                "opportunistically, so a man in the middle can strip STARTTLS",
-                f'publish TXT at _mta-sts.{d}: "v=STSv1; id=20250101T000000" and serve {result.url} '
-                "with version: STSv1, mode: testing, mx: <each MX host>, max_age: 604800",
+                tr(
+                    "no MTA-STS (no v=STSv1 TXT at _mta-sts.{domain}): senders deliver over TLS only "
+                    "opportunistically, so a man in the middle can strip STARTTLS",
+                    domain=d,
+                ),
+                tr(
+                    'publish TXT at _mta-sts.{domain}: "v=STSv1; id=20250101T000000" and serve {url} with '
+                    "version: STSv1, mode: testing, mx: <each MX host>, max_age: 604800",
+                    domain=d,
+                    url=result.url,
+                ),
             )
         ] + [Finding("mta-sts", "error", p) for p in result.record_problems]
     out = [
-        Finding("mta-sts", "error", p, f'publish one TXT at _mta-sts.{d}: "v=STSv1; id=<new id>"')
+        Finding(
+            "mta-sts",
+            "error",
+            p,
+            tr('publish one TXT at _mta-sts.{domain}: "v=STSv1; id=<new id>"', domain=d),
+        )
         for p in result.record_problems
     ]
     if result.fetch_error:
@@ -248,24 +295,36 @@ def mta_sts_findings(result: MtaStsResult) -> list[Finding]:
             Finding(
                 "mta-sts",
                 "error",
-                f"the policy could not be fetched from {result.url}: {result.fetch_error}",
-                f"serve the policy at {result.url} over HTTPS with a trusted certificate for mta-sts.{d}",
+                tr(
+                    "the policy could not be fetched from {url}: {error}",
+                    url=result.url,
+                    error=result.fetch_error,
+                ),
+                tr(
+                    "serve the policy at {url} over HTTPS with a trusted certificate for mta-sts.{domain}",
+                    url=result.url,
+                    domain=d,
+                ),
             )
         )
     policy = result.policy
     if policy is None:
         return out
-    fix = f"edit {result.url}, then change id= in _mta-sts.{d} so senders fetch it again"
-    out += [Finding("mta-sts", "error", f"policy: {p}", fix) for p in policy.problems]
+    fix = tr(
+        "edit {url}, then change id= in _mta-sts.{domain} so senders fetch it again", url=result.url, domain=d
+    )
+    out += [Finding("mta-sts", "error", tr("policy: {problem}", problem=p), fix) for p in policy.problems]
     if policy.mode == "testing":
         out.append(
             Finding(
-                "mta-sts", "info", "mode: testing: failures are reported (TLS-RPT) but mail is still delivered",
-                "once the TLS reports are clean, set mode: enforce",
+                "mta-sts", "info", tr("mode: testing: failures are reported (TLS-RPT) but mail is still delivered"),
+                tr("once the TLS reports are clean, set mode: enforce"),
             )
         )  # fmt: skip
     if policy.max_age is not None and policy.max_age < 86400:
-        out.append(Finding("mta-sts", "warn", f"max_age: {policy.max_age} is under a day", fix))
+        out.append(
+            Finding("mta-sts", "warn", tr("max_age: {max_age} is under a day", max_age=policy.max_age), fix)
+        )
     for m in result.matches:
         if m.pattern is None and policy.mode != "none":
             level: Level = "error" if policy.mode == "enforce" else "warn"
@@ -273,27 +332,32 @@ def mta_sts_findings(result: MtaStsResult) -> list[Finding]:
                 Finding(
                     "mta-sts",
                     level,
-                    f"MX {m.host} matches no mx: line of the policy: senders that enforce it will not "
-                    "deliver to that host",
-                    f"add 'mx: {m.host}' to {result.url} and change the id",
+                    tr(
+                        "MX {host} matches no mx: line of the policy: senders that enforce it will not "
+                        "deliver to that host",
+                        host=m.host,
+                    ),
+                    tr("add 'mx: {host}' to {url} and change the id", host=m.host, url=result.url),
                 )
             )
         elif m.pattern is not None:
-            out.append(Finding("mta-sts", "ok", f"MX {m.host} matches the policy's mx: {m.pattern}"))
+            text = tr("MX {host} matches the policy's mx: {pattern}", host=m.host, pattern=m.pattern)
+            out.append(Finding("mta-sts", "ok", text))
     if not out or all(f.level in ("ok", "info") for f in out):
-        out.insert(0, Finding("mta-sts", "ok", f"MTA-STS published (id={result.sts_id}, mode {policy.mode})"))
+        text = tr("MTA-STS published (id={id}, mode {mode})", id=result.sts_id, mode=policy.mode)
+        out.insert(0, Finding("mta-sts", "ok", text))
     return out
 
 
 def format_mta_sts(result: MtaStsResult) -> list[str]:
-    lines = [f"  {shown(r)}" for r in result.records] or ["  (no record)"]
+    lines = [f"  {shown(r)}" for r in result.records] or ["  " + tr("(no record)")]
     if result.records:
-        state = "fetched" if result.fetched else "not fetched"
-        lines.append(f"  policy {result.url}: {state}")
+        state = tr("fetched") if result.fetched else tr("not fetched")
+        lines.append("  " + tr("policy {url}: {state}", url=result.url, state=state))
     if result.policy is not None:
         p = result.policy
         lines.append(
             f"    version {p.version or '?'}, mode {p.mode or '?'}, max_age {p.max_age}, "
-            f"mx {', '.join(shown(m, 100) for m in p.mx) or '(none)'}"
+            f"mx {', '.join(shown(m, 100) for m in p.mx) or tr('(none)')}"
         )
     return lines

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mailtui.core.errors import MailtuiError
+from mailtui.core.i18n import tr
 from mailtui.diagnostics.dns_findings import Finding, Lookups, parse_tags, shown
 
 
@@ -31,38 +32,44 @@ def check_tls_rpt(lookups: Lookups, domain: str) -> TlsRptResult:
     problems: list[str] = []
     rua: tuple[str, ...] = ()
     if len(records) > 1:
-        problems.append(f"{name} has {len(records)} v=TLSRPTv1 records: senders ignore them all")
+        problems.append(
+            tr(
+                "{name} has {count} v=TLSRPTv1 records: senders ignore them all",
+                name=name,
+                count=len(records),
+            )
+        )
     if records:
         tags = parse_tags(records[0])
         if tags[0] != ("v", "TLSRPTv1"):
-            problems.append("the record must start with v=TLSRPTv1")
+            problems.append(tr("the record must start with v=TLSRPTv1"))
         rua = tuple(shown(u.strip(), 200) for u in (dict(tags).get("rua") or "").split(",") if u.strip())
         if not rua:
-            problems.append("rua= is missing: there is nowhere to send the reports")
+            problems.append(tr("rua= is missing: there is nowhere to send the reports"))
         for uri in rua:
             if not uri.lower().startswith(("mailto:", "https://")):
-                problems.append(f"rua {uri} must be mailto:address or an https:// URL")
+                problems.append(tr("rua {uri} must be mailto:address or an https:// URL", uri=uri))
     return TlsRptResult(domain, records, rua, tuple(problems))
 
 
 def tls_rpt_findings(result: TlsRptResult, uses_tls_policy: bool) -> list[Finding]:
     """`uses_tls_policy`: MTA-STS or DANE is published, which makes a missing record a warning."""
     d = result.domain
-    fix = f'publish TXT at _smtp._tls.{d}: "v=TLSRPTv1; rua=mailto:tlsrpt@{d}"'
+    fix = tr('publish TXT at _smtp._tls.{domain}: "v=TLSRPTv1; rua=mailto:tlsrpt@{domain}"', domain=d)
     if not result.records:
-        why = "MTA-STS/DANE failures will go unnoticed" if uses_tls_policy else "nobody hears of TLS failures"
-        return [
-            Finding(
-                "tls-rpt",
-                "warn" if uses_tls_policy else "info",
-                f"no TLS-RPT record at _smtp._tls.{d}: {why}",
-                fix,
+        if uses_tls_policy:
+            text = tr(
+                "no TLS-RPT record at _smtp._tls.{domain}: MTA-STS/DANE failures will go unnoticed", domain=d
             )
-        ] + [Finding("tls-rpt", "warn", p) for p in result.problems]
+        else:
+            text = tr("no TLS-RPT record at _smtp._tls.{domain}: nobody hears of TLS failures", domain=d)
+        return [Finding("tls-rpt", "warn" if uses_tls_policy else "info", text, fix)] + [
+            Finding("tls-rpt", "warn", p) for p in result.problems
+        ]
     if result.problems:
         return [Finding("tls-rpt", "error", p, fix) for p in result.problems]
-    return [Finding("tls-rpt", "ok", f"TLS reports go to {', '.join(result.rua)}")]
+    return [Finding("tls-rpt", "ok", tr("TLS reports go to {uris}", uris=", ".join(result.rua)))]
 
 
 def format_tls_rpt(result: TlsRptResult) -> list[str]:
-    return [f"  {shown(r)}" for r in result.records] or ["  (no record)"]
+    return [f"  {shown(r)}" for r in result.records] or ["  " + tr("(no record)")]
