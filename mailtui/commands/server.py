@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import textwrap
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,6 +26,21 @@ EXIT_CODES = {
     "check": "0 no problem found; 1 a problem (open relay, ...) or no MX answered on the port;\n"
     "69 postconf failed (with --domain alone only a note: the MX check still runs)",
 }
+
+
+def _json_in_english(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """`run` in English under --json (scripts read the same words in every language)."""
+
+    @functools.wraps(run)
+    def wrapped(args: argparse.Namespace) -> int:
+        if not getattr(args, "json", False):
+            return run(args)
+        from mailtui.core.i18n import language
+
+        with language("en"):
+            return run(args)
+
+    return wrapped
 
 
 def _epilog(name: str) -> str:
@@ -166,6 +183,7 @@ def add_follow_timeouts(parser: argparse._ActionsContainer, timeout_flag: str) -
     )  # fmt: skip
 
 
+@_json_in_english
 def run_trace(args: argparse.Namespace) -> int:
     from mailtui.core.errors import EX_NOINPUT, EX_TEMPFAIL
     from mailtui.server.trace import events_of, format_trace, trace
@@ -186,13 +204,17 @@ def run_trace(args: argparse.Namespace) -> int:
     return 0
 
 
-_REASONS = {
-    "final": "final status reached",
-    "removed": "left the queue without a final status (deleted?)",
-    "deferred": "deferred, and nothing more within --deferred-timeout; the MTA retries later",
-    "timeout": "no final status within the follow timeout",
-    "stopped": "stopped",
-}
+def _reason(reason: str) -> str:
+    """Why following ended, in words."""
+    from mailtui.core.i18n import tr
+
+    return {
+        "final": tr("final status reached"),
+        "removed": tr("left the queue without a final status (deleted?)"),
+        "deferred": tr("deferred, and nothing more within --deferred-timeout; the MTA retries later"),
+        "timeout": tr("no final status within the follow timeout"),
+        "stopped": tr("stopped"),
+    }.get(reason, reason)
 
 
 def follow_and_print(
@@ -203,15 +225,20 @@ def follow_and_print(
     import sys
     from pathlib import Path
 
+    from mailtui.core.i18n import tr
     from mailtui.core.sanitize import clean_line
     from mailtui.server.follow import follow
 
     sources = [Path(p) for p in logs] or None
-    where = ", ".join(logs) if logs else "the mail log"
+    where = ", ".join(logs) if logs else tr("the mail log")
     for path in sources or ():
         if not path.exists():
-            print(f"mailtui: {path} does not exist (yet): waiting for it", file=sys.stderr)
-    print(f"following {query} in {where} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+            print("mailtui: " + tr("{path} does not exist (yet): waiting for it", path=path), file=sys.stderr)
+    print(
+        tr("following {query} in {where} (Ctrl-C to stop)", query=query, where=where),
+        file=sys.stderr,
+        flush=True,
+    )
     last = None
     for update in follow(
         query, sources, since=since, timeout=args.follow_timeout, deferred_timeout=args.deferred_timeout
@@ -232,18 +259,22 @@ def follow_and_print(
         _dump({**dataclasses.asdict(last.trace), "follow": follow_info})
     else:
         ids = " -> ".join(last.trace.timelines[0].queue_ids) if last.trace.timelines else query
-        print(f"{ids}: {last.status} ({_REASONS.get(last.reason, last.reason)}, {last.elapsed:.1f} s)")
+        print(f"{ids}: {last.status} ({_reason(last.reason)}, {last.elapsed:.1f} s)")
     return last
 
 
+@_json_in_english
 def run_queue(args: argparse.Namespace) -> int:
     from mailtui.core.errors import EX_USAGE
+    from mailtui.core.i18n import tr
     from mailtui.server.queue import EximQueue, PostfixQueue, by_domain, by_reason
 
     queue: PostfixQueue | EximQueue
     queue = EximQueue(config_file=args.config_dir) if args.mta == "exim" else PostfixQueue(args.config_dir)
     if args.action in ("deliver", "giveup") and not isinstance(queue, EximQueue):
-        print(f"mailtui server queue {args.action}: an Exim action (use --mta exim; Postfix: flush ID)")
+        print(
+            f"mailtui server queue {args.action}: " + tr("an Exim action (use --mta exim; Postfix: flush ID)")
+        )
         return EX_USAGE
     if args.action == "list":
         entries = queue.list()
@@ -263,7 +294,7 @@ def run_queue(args: argparse.Namespace) -> int:
                     print(f"{'':19}{r.delay_reason}")
                 if r.explanation:
                     print(f"{'':19}{r.explanation}")
-        print(f"-- {len(entries)} message(s)")
+        print("-- " + tr("{count} message(s)", count=len(entries)))
         for reason, n, why in by_reason(entries):
             print(f"  {n:>4}  {reason}" + (f"\n        {why}" if why else ""))
         for domain, n in by_domain(entries):
@@ -271,16 +302,16 @@ def run_queue(args: argparse.Namespace) -> int:
         return 0
     if args.action == "flush":
         queue.flush(args.ids[0] if args.ids else None)
-        print("flushed: " + (args.ids[0] if args.ids else "all deferred mail"))
+        print(tr("flushed: {what}", what=args.ids[0] if args.ids else tr("all deferred mail")))
         return 0
     if args.action == "show":
         if len(args.ids) != 1:
-            print("mailtui server queue show: give one queue id")
+            print("mailtui server queue show: " + tr("give one queue id"))
             return EX_USAGE
         print(queue.show(args.ids[0]), end="")
         return 0
     if not args.ids:
-        print(f"mailtui server queue {args.action}: give queue ids, or ALL")
+        print(f"mailtui server queue {args.action}: " + tr("give queue ids, or ALL"))
         return EX_USAGE
     ids = [e.queue_id for e in queue.list()] if args.ids == ["ALL"] else args.ids
     if isinstance(queue, EximQueue) and args.action in ("deliver", "giveup"):
@@ -290,10 +321,11 @@ def run_queue(args: argparse.Namespace) -> int:
     if args.json:
         _dump({"action": args.action, "count": count, "ids": ids})
     else:
-        print(f"{args.action}: {count} message(s)")
+        print(f"{args.action}: " + tr("{count} message(s)", count=count))
     return 0
 
 
+@_json_in_english
 def run_summary(args: argparse.Namespace) -> int:
     from mailtui.server.summary import format_summary, summarize
     from mailtui.server.trace import events_of
@@ -306,9 +338,11 @@ def run_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+@_json_in_english
 def run_check(args: argparse.Namespace) -> int:
     import sys
 
+    from mailtui.core.i18n import tr
     from mailtui.core.sanitize import clean_line
     from mailtui.diagnostics.port25 import check_mx_port25
     from mailtui.server.errors import ServerError
@@ -320,7 +354,7 @@ def run_check(args: argparse.Namespace) -> int:
         if not args.domain:
             raise
         # The MX check needs no Postfix (an Exim host, a workstation): say why the rest is missing.
-        print(f"mailtui: Postfix settings not checked: {exc.message}", file=sys.stderr)
+        print("mailtui: " + tr("Postfix settings not checked: {why}", why=exc.message), file=sys.stderr)
         findings = []
     report = check_mx_port25(args.domain, args.dns_server, args.timeout, args.port) if args.domain else None
     if args.json:
@@ -329,7 +363,7 @@ def run_check(args: argparse.Namespace) -> int:
         for f in findings:
             print(f"[{f.level:<7}] {f.setting}: {f.text}")
         if report is not None:
-            print(f"\nMX of {report.domain}: {', '.join(report.mx)}")
+            print("\n" + tr("MX of {domain}: {hosts}", domain=report.domain, hosts=", ".join(report.mx)))
             for p in report.probes:
                 detail = f" ({clean_line(p.detail)})" if p.detail else ""  # the banner is the server's text
                 print(f"  {p.host} {p.address}:{p.port}: {p.result}{detail}")

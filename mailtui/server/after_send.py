@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mailtui.core.i18n import tr
 from mailtui.server.follow import follow, is_local_host
 
 if TYPE_CHECKING:
@@ -42,12 +43,12 @@ def follow_offer(
 ) -> FollowOffer:
     """What can be followed after `outcome` of a send through the relay `host`."""
     if outcome.status != "sent" or outcome.result is None:
-        return FollowOffer(None, "the message was queued locally, not sent")
+        return FollowOffer(None, tr("the message was queued locally, not sent"))
     if not is_local(host):
-        return FollowOffer(None, f"the relay {host} is not on this host (its log is there)")
+        return FollowOffer(None, tr("the relay {host} is not on this host (its log is there)", host=host))
     queue_id = outcome.result.queue_id
     if not queue_id:
-        return FollowOffer(None, "the relay's reply named no queue id", local=True)
+        return FollowOffer(None, tr("the relay's reply named no queue id"), local=True)
     return FollowOffer(queue_id, local=True)
 
 

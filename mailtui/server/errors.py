@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mailtui.core.errors import EX_NOINPUT, EX_NOPERM, EX_UNAVAILABLE, MailtuiError
+from mailtui.core.i18n import tr
 
 
 class ServerError(MailtuiError):
@@ -24,6 +25,16 @@ class LogNotFoundError(ServerError):
     exit_code = EX_NOINPUT
 
 
+def permission_denied(path: object) -> str:
+    """The message for a log this user may not read: the path and the group to join."""
+    return tr("{path}: permission denied; {hint}", path=path, hint=group_hint(str(path)))
+
+
+def no_mail_log() -> str:
+    """The message for a host with neither a mail log file nor a journal."""
+    return tr("no mail log file (/var/log/mail.log, /var/log/maillog) and no journalctl")
+
+
 def group_hint(path: str) -> str:
     """The advice for an unreadable log: the group that owns it (adm on Debian) or systemd-journal."""
     import grp
@@ -34,5 +45,8 @@ def group_hint(path: str) -> str:
     except (OSError, KeyError):
         group = "adm"
     if group == "root":
-        return "it is readable by root only: run as root (sudo)"
-    return f"join the {group!r} group (sudo usermod -aG {group} $USER, then log in again) or run with sudo"
+        return tr("it is readable by root only: run as root (sudo)")
+    return tr(
+        "join the {quoted} group (sudo usermod -aG {group} $USER, then log in again) or run with sudo",
+        quoted=repr(group), group=group,
+    )  # fmt: skip

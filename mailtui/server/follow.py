@@ -27,6 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
+from mailtui.core.i18n import tr
 from mailtui.server.events import MailEvent
 from mailtui.server.tail import FileTail, JournalTail, LogSource, default_sources
 from mailtui.server.trace import FINAL, Step, Trace, events_of, is_id_query, trace
@@ -116,7 +117,9 @@ def _pending(result: Trace) -> Reason:
     for tl in result.timelines:
         latest = tl.latest()
         own = [r for r in latest if r.queue_id == tl.queue_ids[0]]
-        removed = any(s.queue_id == tl.queue_ids[0] and s.what == "removed from the queue" for s in tl.steps)
+        removed = any(
+            s.queue_id == tl.queue_ids[0] and s.what == tr("removed from the queue") for s in tl.steps
+        )
         own_done = own_done and removed and bool(own) and all(r.status in FINAL for r in own)
         deferred = deferred or any(r.status == "deferred" for r in latest)
     return "final" if own_done else "deferred" if deferred else ""

@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from mailtui.server.errors import LogAccessError, LogNotFoundError, ServerError, group_hint
+from mailtui.core.i18n import tr
+from mailtui.server.errors import (
+    LogAccessError,
+    LogNotFoundError,
+    ServerError,
+    no_mail_log,
+    permission_denied,
+)
 
 __all__ = [
     "LogLine",
@@ -169,7 +176,7 @@ def _open_lines(path: Path) -> Iterator[str]:
             with path.open(encoding="utf-8", errors="replace") as fh:
                 yield from fh
     except PermissionError:
-        raise LogAccessError(f"{path}: permission denied; {group_hint(str(path))}") from None
+        raise LogAccessError(permission_denied(path)) from None
     except (OSError, EOFError) as exc:
         raise ServerError(f"{path}: {exc}") from None
 
@@ -188,7 +195,7 @@ def read_log(path: Path, *, rotated: bool = True) -> Iterator[LogLine]:
     """The parsed lines of a log (and its rotations, oldest first); unparsable lines are skipped."""
     files = rotated_files(path) if rotated else [path]
     if not any(_exists_or_hidden(f) for f in files):
-        raise LogNotFoundError(f"{path}: no such file")
+        raise LogNotFoundError(tr("{path}: no such file", path=path))
     for file in files:
         try:
             reference = datetime.fromtimestamp(file.stat().st_mtime)
@@ -206,7 +213,7 @@ def journal_lines(since: datetime | None = None, until: datetime | None = None) 
 
     journalctl = shutil.which("journalctl")
     if journalctl is None:
-        raise LogNotFoundError("no mail log file (/var/log/mail.log, /var/log/maillog) and no journalctl")
+        raise LogNotFoundError(no_mail_log())
     args = []
     if since:
         args += ["--since", since.strftime("%Y-%m-%d %H:%M:%S")]
@@ -225,12 +232,14 @@ def run_journalctl(journalctl: str, args: list[str], *, timeout: float) -> str:
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=timeout)
     except (OSError, subprocess.SubprocessError) as exc:
-        raise ServerError(f"journalctl failed: {exc}") from None
+        raise ServerError(tr("journalctl failed: {why}", why=exc)) from None
     if done.returncode != 0 and "permission" in done.stderr.lower():
         raise LogAccessError(
-            "the journal is not readable by this user: join the 'systemd-journal' or 'adm' group "
-            "(sudo usermod -aG systemd-journal $USER) or run with sudo"
+            tr(
+                "the journal is not readable by this user: join the 'systemd-journal' or 'adm' group "
+                "(sudo usermod -aG systemd-journal $USER) or run with sudo"
+            )
         )
     if done.returncode != 0:
-        raise ServerError(f"journalctl failed: {done.stderr.strip()}")
+        raise ServerError(tr("journalctl failed: {why}", why=done.stderr.strip()))
     return done.stdout

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from mailtui.core.i18n import tr
 from mailtui.server.errors import LogAccessError, ServerError
 from mailtui.server.exim_spool import EximSpoolHeader, parse_spool_body, parse_spool_header
 from mailtui.server.explain_reply import explain_logged_reply
@@ -147,7 +148,7 @@ class PostfixQueue:
     def _run(self, tool: str, *args: str, input_text: str | None = None) -> str:
         path = shutil.which(tool) or shutil.which(tool, path="/usr/sbin:/usr/local/sbin")
         if path is None:
-            raise ServerError(f"{tool} is not installed: is Postfix installed on this host?")
+            raise ServerError(tr("{tool} is not installed: is Postfix installed on this host?", tool=tool))
         cmd = [path, *(["-c", self.config_dir] if self.config_dir else []), *args]
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, input=input_text, timeout=60)
@@ -160,11 +161,18 @@ class PostfixQueue:
                 or "must be run as root" in err.lower()
                 or "not owner" in err.lower()
             ):
+                needs = (
+                    tr("{tool} needs root (sudo)", tool=tool)
+                    if tool == "postsuper"
+                    else tr("{tool} needs root or the postdrop group", tool=tool)
+                )
                 raise LogAccessError(
-                    f"{tool} was refused: {err}. {tool} {'needs root (sudo)' if tool == 'postsuper' else 'needs root or the postdrop group'}",
+                    tr("{tool} was refused: {why}. {needs}", tool=tool, why=err, needs=needs),
                     title="Not allowed",
                 )
-            raise ServerError(f"{' '.join(cmd)} failed ({done.returncode}): {err}")
+            raise ServerError(
+                tr("{command} failed ({code}): {why}", command=" ".join(cmd), code=done.returncode, why=err)
+            )
         return done.stdout
 
     def list(self) -> list[QueueEntry]:
@@ -207,7 +215,7 @@ class EximQueue:
 
     def _run(self, *args: str) -> str:
         if not self.exim:
-            raise ServerError("exim is not installed on this host (looked for exim and exim4)")
+            raise ServerError(tr("exim is not installed on this host (looked for exim and exim4)"))
         cmd = [self.exim, *(["-C", self.config_file] if self.config_file else []), *args]
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, errors="surrogateescape", timeout=300)
@@ -217,12 +225,15 @@ class EximQueue:
         # Only a failed run is read for a refusal: -Mvb prints a body, which may say anything.
         if done.returncode != 0 and "permission denied" in said.lower():
             raise LogAccessError(
-                f"exim {args[0]} was refused: {said.splitlines()[0]}. It needs root or an Exim admin "
-                "user (the exim group: Debian-exim on Debian, or one of admin_groups)",
+                tr("exim {flag} was refused: {why}. It needs root or an Exim admin "
+                   "user (the exim group: Debian-exim on Debian, or one of admin_groups)",
+                   flag=args[0], why=said.splitlines()[0]),
                 title="Not allowed",
-            )
+            )  # fmt: skip
         if done.returncode != 0 and not (args[0] in self._DONE and self._DONE[args[0]] in said):
-            raise ServerError(f"{' '.join(cmd)} failed ({done.returncode}): {said}")
+            raise ServerError(
+                tr("{command} failed ({code}): {why}", command=" ".join(cmd), code=done.returncode, why=said)
+            )
         return done.stdout
 
     def list(self, now: int | None = None) -> list[QueueEntry]:
@@ -259,9 +270,9 @@ class EximQueue:
         if len(ok) < len(queue_ids):
             failed = [line for line in out.splitlines() if done not in line]
             raise ServerError(
-                f"exim {flag}: {len(ok)} of {len(queue_ids)} done; "
-                + "; ".join(failed or ["no reason given"])
-            )
+                tr("exim {flag}: {done} of {total} done; {reasons}", flag=flag, done=len(ok),
+                   total=len(queue_ids), reasons="; ".join(failed or [tr("no reason given")]))
+            )  # fmt: skip
         return len(ok)
 
     def spool_header(self, queue_id: str) -> EximSpoolHeader:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from mailtui.core.i18n import tr
 from mailtui.server.errors import ServerError
 
 __all__ = ["Finding", "analyse_postconf", "parse_postconf", "read_postconf"]
@@ -60,23 +61,32 @@ def analyse_postconf(settings: Mapping[str, str], client_ip: str | None = None) 
         and "permit_mynetworks" in both
     )
     if open_relay:
-        out.append(Finding("problem", "smtpd_relay_restrictions", "OPEN RELAY: an outside client may relay: "
-                           f"neither restriction list ends with reject_unauth_destination ({relay_restr!r}) "
-                           "or mynetworks contains every address"))  # fmt: skip
+        out.append(Finding("problem", "smtpd_relay_restrictions", tr(
+            "OPEN RELAY: an outside client may relay: neither restriction list ends with "
+            "reject_unauth_destination ({restrictions}) or mynetworks contains every address",
+            restrictions=repr(relay_restr))))  # fmt: skip
     else:
-        out.append(Finding("ok", "smtpd_relay_restrictions", f"not an open relay: {relay_restr}"))
-    allowed = [p for p in ("permit_mynetworks", "permit_sasl_authenticated") if p in relay_restr]
-    out.append(Finding("info", "mynetworks", f"clients trusted to relay: {' '.join(mynetworks) or '(none)'}"
-                       + ("" if "permit_mynetworks" in relay_restr else " (but permit_mynetworks is not in smtpd_relay_restrictions)")))  # fmt: skip
-    why = (
-        "a client outside mynetworks that has not authenticated (SASL) gets 554 5.7.1 Relay access denied"
-        if "reject_unauth_destination" in both
-        else "a client outside mynetworks that has not authenticated gets 454 4.7.1 Relay access denied (defer_unauth_destination)"
-    )
-    out.append(
-        Finding(
-            "info", "Relay access denied", f"{why}; relaying is allowed by: {', '.join(allowed) or 'nothing'}"
+        out.append(
+            Finding(
+                "ok",
+                "smtpd_relay_restrictions",
+                tr("not an open relay: {restrictions}", restrictions=relay_restr),
+            )
         )
+    allowed = [p for p in ("permit_mynetworks", "permit_sasl_authenticated") if p in relay_restr]
+    trusted = tr("clients trusted to relay: {networks}", networks=" ".join(mynetworks) or tr("(none)"))
+    if "permit_mynetworks" not in relay_restr:
+        trusted += tr(" (but permit_mynetworks is not in smtpd_relay_restrictions)")
+    out.append(Finding("info", "mynetworks", trusted))
+    why = (
+        tr("a client outside mynetworks that has not authenticated (SASL) gets 554 5.7.1 Relay access denied")
+        if "reject_unauth_destination" in both
+        else tr("a client outside mynetworks that has not authenticated gets 454 4.7.1 Relay access denied "
+                "(defer_unauth_destination)")
+    )  # fmt: skip
+    by = ", ".join(allowed) or tr("nothing")
+    out.append(
+        Finding("info", "Relay access denied", tr("{why}; relaying is allowed by: {by}", why=why, by=by))
     )
     if client_ip:
         try:
@@ -89,32 +99,38 @@ def analyse_postconf(settings: Mapping[str, str], client_ip: str | None = None) 
         except ValueError:
             inside = False
         if inside and "permit_mynetworks" in relay_restr:
-            text = f"{client_ip} is in mynetworks: it may relay"
+            text = tr("{ip} is in mynetworks: it may relay", ip=client_ip)
         elif inside:
-            text = f"{client_ip} is in mynetworks, but smtpd_relay_restrictions has no permit_mynetworks: it may not relay"
+            text = tr("{ip} is in mynetworks, but smtpd_relay_restrictions has no permit_mynetworks: it may not relay",
+                      ip=client_ip)  # fmt: skip
+        elif "permit_sasl_authenticated" in relay_restr:
+            text = tr("{ip} is not in mynetworks: it may relay only after SASL authentication", ip=client_ip)
         else:
-            text = f"{client_ip} is not in mynetworks: it may relay only after SASL authentication" + (
-                ""
-                if "permit_sasl_authenticated" in relay_restr
-                else ", which smtpd_relay_restrictions does not permit either"
-            )
+            text = tr("{ip} is not in mynetworks: it may relay only after SASL authentication, which "
+                      "smtpd_relay_restrictions does not permit either", ip=client_ip)  # fmt: skip
         out.append(Finding("warning" if not inside else "ok", "mynetworks", text))
     relayhost = settings.get("relayhost", "")
     out.append(
         Finding(
             "info",
             "relayhost",
-            f"outbound mail goes through {relayhost}"
+            tr("outbound mail goes through {relayhost}", relayhost=relayhost)
             if relayhost
-            else "outbound mail goes straight to each domain's MX (port 25)",
+            else tr("outbound mail goes straight to each domain's MX (port 25)"),
         )
     )
-    out.append(Finding("info", "inet_interfaces", f"listening on: {settings.get('inet_interfaces', 'all')}"))
+    interfaces = settings.get("inet_interfaces", "all")
+    out.append(Finding("info", "inet_interfaces", tr("listening on: {interfaces}", interfaces=interfaces)))
     out.append(
         Finding(
             "info",
             "myhostname",
-            f"myhostname {settings.get('myhostname', '(system hostname)')}; mydestination {settings.get('mydestination', '$myhostname, localhost.$mydomain, localhost') or '(none)'}",
+            tr(
+                "myhostname {hostname}; mydestination {destination}",
+                hostname=settings.get("myhostname", tr("(system hostname)")),
+                destination=settings.get("mydestination", "$myhostname, localhost.$mydomain, localhost")
+                or tr("(none)"),
+            ),
         )
     )
     limit = settings.get("message_size_limit", "10240000")
@@ -123,21 +139,27 @@ def analyse_postconf(settings: Mapping[str, str], client_ip: str | None = None) 
         Finding(
             "info",
             "message_size_limit",
-            f"{limit} bytes (~{mb:.0f} MB), advertised as SIZE {limit} in EHLO"
+            tr("{limit} bytes (~{mb} MB), advertised as SIZE {limit} in EHLO", limit=limit, mb=f"{mb:.0f}")
             if limit != "0"
-            else "no size limit (SIZE advertised without a number)",
+            else tr("no size limit (SIZE advertised without a number)"),
         )
     )
-    for name, side in (("smtpd_tls_security_level", "inbound"), ("smtp_tls_security_level", "outbound")):
+    for name, inbound in (("smtpd_tls_security_level", True), ("smtp_tls_security_level", False)):
         level = settings.get(name, "")
         if level in ("", "none"):
-            out.append(
-                Finding(
-                    "warning", name, f"TLS is off for {side} mail (set it to 'may' and give a certificate)"
-                )
+            text = (
+                tr("TLS is off for inbound mail (set it to 'may' and give a certificate)")
+                if inbound
+                else tr("TLS is off for outbound mail (set it to 'may' and give a certificate)")
             )
+            out.append(Finding("warning", name, text))
         else:
-            out.append(Finding("ok", name, f"{side} TLS: {level}"))
+            text = (
+                tr("inbound TLS: {level}", level=level)
+                if inbound
+                else tr("outbound TLS: {level}", level=level)
+            )
+            out.append(Finding("ok", name, text))
     return out
 
 
@@ -145,9 +167,9 @@ def read_postconf(config_dir: str | None = None) -> dict[str, str]:
     """`postconf -n [-c DIR]` as a dict."""
     postconf = shutil.which("postconf") or shutil.which("postconf", path="/usr/sbin")
     if postconf is None:
-        raise ServerError("postconf is not installed: is Postfix installed on this host?")
+        raise ServerError(tr("postconf is not installed: is Postfix installed on this host?"))
     cmd = [postconf, *(["-c", config_dir] if config_dir else []), "-n"]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
     if done.returncode != 0:
-        raise ServerError(f"{' '.join(cmd)} failed: {done.stderr.strip()}")
+        raise ServerError(tr("{command} failed: {why}", command=" ".join(cmd), why=done.stderr.strip()))
     return parse_postconf(done.stdout)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from mailtui.core.i18n import tr
 from mailtui.server.events import MailEvent
 from mailtui.server.explain_reply import explain_logged_reply
 
@@ -156,42 +157,50 @@ def sparkline(values: Sequence[int]) -> str:
 def format_summary(s: Summary) -> str:
     """The compact text form for the CLI."""
     out = [
-        f"{s.first} .. {s.last}" if s.first else "(no mail lines in this window)",
-        f"  received  {s.received:>7}   ({s.bytes_received} bytes)",
-        f"  delivered {s.delivered:>7}   ({s.bytes_delivered} bytes)",
-        f"  deferred  {s.deferred:>7}   ({s.deferrals} deferrals)",
-        f"  bounced   {s.bounced:>7}",
-        f"  rejected  {s.rejected:>7}",
+        f"{s.first} .. {s.last}" if s.first else tr("(no mail lines in this window)"),
+        "  " + tr("received  {count}   ({size} bytes)", count=f"{s.received:>7}", size=s.bytes_received),
+        "  " + tr("delivered {count}   ({size} bytes)", count=f"{s.delivered:>7}", size=s.bytes_delivered),
+        "  "
+        + tr("deferred  {count}   ({deferrals} deferrals)", count=f"{s.deferred:>7}", deferrals=s.deferrals),
+        "  " + tr("bounced   {count}", count=f"{s.bounced:>7}"),
+        "  " + tr("rejected  {count}", count=f"{s.rejected:>7}"),
     ]
     if s.expired:
-        out.append(f"  expired   {s.expired:>7}")
+        out.append("  " + tr("expired   {count}", count=f"{s.expired:>7}"))
     if s.per_hour:
         hours = sorted(s.per_hour)
         out.append("")
-        out.append(f"per hour {hours[0]} .. {hours[-1]}")
-        for key in ("received", "delivered", "deferred", "rejected"):
-            out.append(f"  {key:<9} {sparkline([s.per_hour[h][key] for h in hours])}")
+        out.append(tr("per hour {first} .. {last}", first=hours[0], last=hours[-1]))
+        labels = {
+            "received": tr("received"),
+            "delivered": tr("delivered"),
+            "deferred": tr("deferred"),
+            "rejected": tr("rejected"),
+        }
+        width = max(9, *(len(label) for label in labels.values()))
+        for key, label in labels.items():
+            out.append(f"  {label:<{width}} {sparkline([s.per_hour[h][key] for h in hours])}")
     for title, rows in (
-        ("top senders", s.top_senders),
-        ("top recipients", s.top_recipients),
-        ("top destination domains", s.top_domains),
+        (tr("top senders:"), s.top_senders),
+        (tr("top recipients:"), s.top_recipients),
+        (tr("top destination domains:"), s.top_domains),
     ):
         if rows:
             out.append("")
-            out.append(title + ":")
+            out.append(title)
             out.extend(f"  {n:>6}  {name}" for name, n in rows)
     for title, reasons in (
-        ("deferral reasons", s.deferral_reasons),
-        ("rejection reasons", s.rejection_reasons),
+        (tr("deferral reasons:"), s.deferral_reasons),
+        (tr("rejection reasons:"), s.rejection_reasons),
     ):
         if reasons:
             out.append("")
-            out.append(title + ":")
+            out.append(title)
             for r in reasons:
                 out.append(f"  {r.count:>6}  {r.code}  {r.text}")
                 if r.explanation:
                     out.append(f"          {r.explanation}")
     if s.timed_out:
         out.append("")
-        out.append("timed out: " + ", ".join(s.timed_out))
+        out.append(tr("timed out: {hosts}", hosts=", ".join(s.timed_out)))
     return "\n".join(out)

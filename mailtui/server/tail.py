@@ -18,7 +18,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from mailtui.server.errors import LogAccessError, LogNotFoundError, ServerError, group_hint
+from mailtui.server.errors import (
+    LogAccessError,
+    LogNotFoundError,
+    ServerError,
+    no_mail_log,
+    permission_denied,
+)
 from mailtui.server.logparse import (
     LogLine,
     default_log_files,
@@ -72,7 +78,7 @@ class FileTail:
         except FileNotFoundError:
             st = None
         except PermissionError:
-            raise LogAccessError(f"{self.path}: permission denied; {group_hint(str(self.path))}") from None
+            raise LogAccessError(permission_denied(self.path)) from None
         except OSError as exc:
             raise ServerError(f"{self.path}: {exc}") from None
         now = datetime.now()
@@ -117,7 +123,7 @@ class _Open:
         try:
             fh = path.open("rb")
         except PermissionError:
-            raise LogAccessError(f"{path}: permission denied; {group_hint(str(path))}") from None
+            raise LogAccessError(permission_denied(path)) from None
         except OSError as exc:
             raise ServerError(f"{path}: {exc}") from None
         st = os.fstat(fh.fileno())
@@ -157,7 +163,7 @@ class JournalTail:
 
     def read_new(self) -> list[LogLine]:
         if not self.journalctl:
-            raise LogNotFoundError("no mail log file (/var/log/mail.log, /var/log/maillog) and no journalctl")
+            raise LogNotFoundError(no_mail_log())
         args = []
         if self._cursor:
             args += ["--after-cursor", self._cursor]

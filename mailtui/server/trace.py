@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from mailtui.core.i18n import tr
 from mailtui.core.sanitize import clean_line
 from mailtui.server.events import MailEvent
 from mailtui.server.exim_log import EXIM_ID, parse_exim
@@ -203,7 +204,7 @@ def _timeline(events: list[MailEvent]) -> Timeline:
         own = e.queue_id == first
         if e.kind == "client" and (own or not tl.client):
             tl.client = tl.client if not own and tl.client else e.client
-            tl.steps.append(Step(e.time, e.queue_id, f"received from {e.client}"))
+            tl.steps.append(Step(e.time, e.queue_id, tr("received from {client}", client=e.client)))
         elif e.kind == "message-id":
             if own or not tl.message_id:
                 tl.message_id = tl.message_id if not own and tl.message_id else e.message_id
@@ -211,9 +212,10 @@ def _timeline(events: list[MailEvent]) -> Timeline:
         elif e.kind == "from":
             if own:
                 tl.sender, tl.size = e.sender, e.size
-            size = f", {e.size} bytes" if e.size is not None else ""
-            count = f", {e.nrcpt} recipient(s)" if e.nrcpt is not None else ""
-            tl.steps.append(Step(e.time, e.queue_id, f"queued from <{e.sender}>{size}{count}"))
+            size = tr(", {size} bytes", size=e.size) if e.size is not None else ""
+            count = tr(", {count} recipient(s)", count=e.nrcpt) if e.nrcpt is not None else ""
+            queued = tr("queued from <{sender}>", sender=e.sender)
+            tl.steps.append(Step(e.time, e.queue_id, f"{queued}{size}{count}"))
         elif e.kind == "delivery":
             why = explain_logged_reply(e.reply, e.dsn)
             delay = explain_delays(e.delay, e.delays)
@@ -221,23 +223,31 @@ def _timeline(events: list[MailEvent]) -> Timeline:
                 Recipient(e.address, e.queue_id, e.status, e.relay, e.dsn, e.reply, why, delay, e.orig_to)
             )
             dsn = f" (dsn {e.dsn})" if e.dsn else ""
-            via = f" via {e.relay}" if e.relay else ""
-            what = f"to <{e.address}>: {e.status or 'attempt'}{dsn}{via}"
+            via = tr(" via {relay}", relay=e.relay) if e.relay else ""
+            what = (
+                tr("to <{address}>: {status}", address=e.address, status=e.status or tr("attempt"))
+                + dsn
+                + via
+            )
             if e.reply:
                 what += f": {e.reply}"
             if e.new_id:
-                what += f" -> re-injected as {e.new_id}"
+                what += tr(" -> re-injected as {queue_id}", queue_id=e.new_id)
             tl.steps.append(Step(e.time, e.queue_id, what, "; ".join(x for x in (why, delay) if x)))
         elif e.kind == "notification":
             tl.steps.append(Step(e.time, e.queue_id, f"{e.reply}: {e.new_id}"))
         elif e.kind == "removed":
             removed.add(e.queue_id)
-            tl.steps.append(Step(e.time, e.queue_id, "removed from the queue"))
+            tl.steps.append(Step(e.time, e.queue_id, tr("removed from the queue")))
         elif e.kind == "expired":
-            tl.steps.append(Step(e.time, e.queue_id, "expired: returned to sender"))
+            tl.steps.append(Step(e.time, e.queue_id, tr("expired: returned to sender")))
         elif e.kind == "reject":
             why = explain_logged_reply(e.reply)
-            tl.steps.append(Step(e.time, e.queue_id, f"rejected at {e.stage}: {e.reply}", why))
+            tl.steps.append(
+                Step(
+                    e.time, e.queue_id, tr("rejected at {stage}: {reply}", stage=e.stage, reply=e.reply), why
+                )
+            )
         elif e.kind == "other" and e.reply:
             tl.steps.append(Step(e.time, e.queue_id, e.reply))
     tl.removed = set(order) <= removed
@@ -248,31 +258,34 @@ def format_trace(result: Trace) -> str:
     """The plain-text form for the CLI; log text is stripped of control characters."""
     out: list[str] = []
     if not result.timelines and not result.rejects:
-        return f"nothing in the log matches {result.query!r}"
+        return tr("nothing in the log matches {query}", query=repr(result.query))
     for tl in result.timelines:
         ids = " -> ".join(tl.queue_ids)
         out.append(
-            f"message {ids} ({tl.mta}): {tl.status}" + (f"  <{tl.message_id}>" if tl.message_id else "")
+            tr("message {ids} ({mta}): {status}", ids=ids, mta=tl.mta, status=tl.status)
+            + (f"  <{tl.message_id}>" if tl.message_id else "")
         )
-        facts = [f"from <{tl.sender}>" if tl.sender or tl.size is not None else ""]
+        facts = [tr("from <{sender}>", sender=tl.sender) if tl.sender or tl.size is not None else ""]
         facts += [
-            f"{tl.size} bytes" if tl.size is not None else "",
-            f"client {tl.client}" if tl.client else "",
+            tr("{size} bytes", size=tl.size) if tl.size is not None else "",
+            tr("client {client}", client=tl.client) if tl.client else "",
         ]
         if any(facts):
-            out.append("  " + ", ".join(f for f in facts if f))
+            out.append("  " + tr(", ").join(f for f in facts if f))
         for step in tl.steps:
             out.append(f"  {step.time:%Y-%m-%d %H:%M:%S}  {step.queue_id:<16} {clean_line(step.what)}")
             for part in step.explanation.split("; ") if step.explanation else []:
                 out.append(f"  {'':36}{part}")
         out.append("")
     if result.rejects:
-        out.append("refused during SMTP:")
+        out.append(tr("refused during SMTP:"))
         for r in result.rejects:
             out.append(
-                f"  {r.time:%Y-%m-%d %H:%M:%S}  {r.stage} from {r.client}: {clean_line(r.reply)}"
-                + (f"  (from <{r.sender}> to <{r.address}>)" if r.sender or r.address else "")
-            )
+                f"  {r.time:%Y-%m-%d %H:%M:%S}  "
+                + tr("{stage} from {client}: {reply}", stage=r.stage, client=r.client, reply=clean_line(r.reply))
+                + (tr("  (from <{sender}> to <{address}>)", sender=r.sender, address=r.address)
+                   if r.sender or r.address else "")
+            )  # fmt: skip
             if r.explanation:
                 out.append(f"  {'':21}{r.explanation}")
     return "\n".join(out).rstrip()

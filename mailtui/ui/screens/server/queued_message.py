@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from mailtui.core.i18n import tr
 from mailtui.ui.widgets.pager import Pager
 
 if TYPE_CHECKING:
@@ -67,7 +68,8 @@ class QueuedMessageScreen(Screen[None]):
         self.postcat = postcat
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"Queued message {self.queue_id} (postcat -q)"), id="queued-title", markup=False)
+        title = tr("Queued message {queue_id} (postcat -q)", queue_id=self.queue_id)
+        yield Static(Text(title), id="queued-title", markup=False)
         yield Pager(id="queued-text")
         yield Footer()
 

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
+from mailtui.core.i18n import tr
 from mailtui.ui.widgets.server.check_view import CheckView
 from mailtui.ui.widgets.server.queue_view import QueueView, TraceRequested
 from mailtui.ui.widgets.server.summary_view import SummaryView
@@ -30,8 +31,13 @@ if TYPE_CHECKING:
 
     from mailtui.ui.screens.server.source import ServerSource
 
-# tab name -> label
+# tab name -> label (English; `tab_labels` gives them in the current language)
 TABS: dict[str, str] = {"queue": "Queue", "trace": "Trace", "summary": "Summary", "check": "Relay check"}
+
+
+def tab_labels() -> dict[str, str]:
+    """The tabs' labels in the current language, by tab name."""
+    return {"queue": tr("Queue"), "trace": tr("Trace"), "summary": tr("Summary"), "check": tr("Relay check")}
 
 
 class ServerScreen(Screen[None]):
@@ -74,7 +80,7 @@ class ServerScreen(Screen[None]):
             "check": CheckView(self.source, id="check-view"),
         }
         with TabbedContent(initial=f"tab-{self.tab}"):
-            for name, label in TABS.items():
+            for name, label in tab_labels().items():
                 with TabPane(label, id=f"tab-{name}"):
                     yield views[name]
         yield Footer()

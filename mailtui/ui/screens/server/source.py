@@ -39,10 +39,12 @@ class ServerSource:
 
     def describe(self) -> str:
         """One line for the screen: which log and which Postfix instance."""
+        from mailtui.core.i18n import tr
+
         files = self.log_files()
-        log = ", ".join(str(f) for f in files) if files else "the systemd journal"
-        postfix = f"-c {self.config_dir}" if self.config_dir else "the default instance"
-        return f"log {log} · postfix {postfix}"
+        log = ", ".join(str(f) for f in files) if files else tr("the systemd journal")
+        postfix = f"-c {self.config_dir}" if self.config_dir else tr("the default instance")
+        return tr("log {log} · postfix {postfix}", log=log, postfix=postfix)
 
     def follow_sources(self, *, recent: bool = False) -> list[LogSource] | None:
         """What `server.follow.follow` reads: the files given, else None (the usual files or the
