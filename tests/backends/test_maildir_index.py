@@ -24,7 +24,7 @@ from mailtui.backends.maildir.refs import RefList
 from mailtui.core.index.columns import index_values
 from mailtui.core.index.sorting import as_sort_key, sort_keys, sort_row
 from mailtui.core.index.threads import ThreadRow, thread_order
-from mailtui.core.models import Envelope
+from mailtui.core.models import Envelope, Flag
 from mailtui.session.search_scan import Query, query_matches
 
 COLUMNS: tuple[IndexColumn, ...] = (
@@ -448,3 +448,55 @@ def test_orders_are_versioned_and_two_listings_keep_theirs(
     assert stored_keys(backend, shorter, "threads") is not None
     monkeypatch.setattr(queries, "ORDER_VERSION", 99)  # another mailtui's rules
     assert backend.stored_order("INBOX", refs, "threads") is None
+
+
+def test_a_folder_indexed_with_its_orders_stored_starts_no_fill_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The warm start of a big folder: every key indexed and the first orders stored for
+    this listing, so no child process is started (it would only find nothing to do, and
+    its interpreter plus the listing cost as much memory as the app)."""
+    from mailtui.backends.maildir import backend as maildir_backend
+
+    big_from(monkeypatch, 20)
+    root = build(tmp_path / "Mail", extra=30)
+    backend = MaildirBackend(root, header_cache=tmp_path / "c.sqlite3")
+    refs = backend.list_refs("INBOX")
+    assert backend.prefetch_envelopes("INBOX", refs) == len(refs)  # the cold start: a child
+    children: list[object] = []
+    real = maildir_backend.fill_in_child
+
+    def counted(*args: object, **kwargs: object) -> int:
+        children.append(args)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(maildir_backend, "fill_in_child", counted)
+    again = MaildirBackend(root, header_cache=tmp_path / "c.sqlite3")  # the next start
+    assert again.prefetch_envelopes("INBOX", again.list_refs("INBOX")) == 0
+    assert children == []
+    # A flag change renames a file but keeps every key: still nothing to start.
+    first = again.list_refs("INBOX")[0]
+    again.set_flags("INBOX", [first], add=frozenset({Flag.SEEN}))
+    assert again.prefetch_envelopes("INBOX", again.list_refs("INBOX")) == 0
+    assert children == []
+    # New mail: a key not indexed yet, so a child reads it (and stores the new orders).
+    (root / "new" / f"{BASE + 10**6}.M1P9.host").write_bytes(b"Subject: late\nMessage-ID: <late@x>\n\nx\n")
+    assert again.prefetch_envelopes("INBOX", again.list_refs("INBOX")) == 1
+    assert len(children) == 1
+    assert again.prefetch_envelopes("INBOX", again.list_refs("INBOX")) == 0
+    assert len(children) == 1  # and the next start is warm again
+
+
+def test_only_stored_orders_missing_still_starts_a_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Indexed but an order not stored for this listing (a search indexed it all): the
+    child stores the orders, so the first ctrl+t and `o` are lookups."""
+    big_from(monkeypatch, 20)
+    root = build(tmp_path / "Mail", extra=30)
+    backend = MaildirBackend(root, header_cache=tmp_path / "c.sqlite3")
+    refs = backend.list_refs("INBOX")
+    backend.fetch_envelopes("INBOX", refs)  # all indexed by the app, no order stored
+    assert backend.stored_order("INBOX", refs, "threads") is None
+    assert backend.prefetch_envelopes("INBOX", refs) == 0
+    assert backend.stored_order("INBOX", refs, "threads") is not None

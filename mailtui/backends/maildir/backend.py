@@ -22,7 +22,7 @@ from pathlib import Path
 from mailtui.backends.base import IndexColumn, MailBackend, SearchField
 from mailtui.backends.local_watch import wait_for_change
 from mailtui.backends.maildir import names, queries
-from mailtui.backends.maildir.fill import fill_in_child
+from mailtui.backends.maildir.fill import STORED_MODES, fill_in_child
 from mailtui.backends.maildir.folders import FolderDir, create_maildirpp, discover, write_message
 from mailtui.backends.maildir.header_cache import MaildirHeaderCache, default_cache_path, envelope_from_row
 from mailtui.backends.maildir.index import (
@@ -284,19 +284,20 @@ class MaildirBackend(MailBackend):
     ) -> int:
         """Index the folder's messages not indexed yet, in a child process (`maildir/fill.py`).
 
-        Only folders of BACKGROUND_INDEX_MIN messages or more: a smaller one is read fast
-        enough when an order or a search first needs it. Blocks until the child is done
-        (call it from a background thread); `should_stop()` (or closing) ends the child.
-        Returns how many headers it read.
+        Only folders of BACKGROUND_INDEX_MIN messages or more (a smaller one is read fast
+        enough when an order or a search first needs it), and none when the listing is all
+        indexed with its first orders stored. Blocks until the child is done (call it from a
+        thread); `should_stop()` (or closing) ends the child. Returns how many it read.
         """
-        cache = self.header_cache
-        if cache is None or len(refs) < BACKGROUND_INDEX_MIN:
+        cache, name = self.header_cache, self._folder(folder).name
+        if (
+            cache is None
+            or len(refs) < BACKGROUND_INDEX_MIN
+            or queries.index_ready(cache, name, refs, STORED_MODES)
+        ):
             return 0
-
-        def stop() -> bool:
-            return self._closed or (should_stop is not None and should_stop())
-
-        return fill_in_child(self.root, self._folder(folder).name, cache.path, stop, self._fill_children)
+        stop = lambda: self._closed or (should_stop is not None and should_stop())  # noqa: E731
+        return fill_in_child(self.root, name, cache.path, stop, self._fill_children)
 
     def stored_order(
         self, folder: str, refs: Sequence[MessageRef], mode: str

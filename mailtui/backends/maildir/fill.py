@@ -28,13 +28,18 @@ STORED_MODES = ("threads", "from:asc", "subject:asc", "size:desc")
 def fill(root: Path, folder: str, cache: Path) -> int:
     """Index FOLDER's messages that are not in `cache` yet; returns how many were read."""
     from mailtui.backends.base import CompactRefs, IndexColumn
+    from mailtui.backends.maildir import queries
     from mailtui.backends.maildir.backend import MaildirBackend
     from mailtui.core.index.columns import order_columns, order_from_rows
 
     backend = MaildirBackend(root, header_cache=cache)
     try:
         refs = backend.list_refs(folder)
-        indexed = backend.index_columns(folder, refs, ["size"])
+        index = backend.header_cache
+        # FOLDER is the parent's own name of the folder (the cache's), as list_refs takes it.
+        indexed = queries.cached_keys(index, folder) if index is not None else None
+        if indexed is None:
+            return 0
         keys = refs.keys() if isinstance(refs, CompactRefs) else [r.key for r in refs]
         missing = [i for i, key in enumerate(keys) if key not in indexed]
         del indexed
@@ -42,6 +47,9 @@ def fill(root: Path, folder: str, cache: Path) -> int:
         for start in range(0, len(missing), BATCH):
             chunk = [refs[i] for i in missing[start : start + BATCH]]
             done += len(backend.fetch_envelopes(folder, chunk))
+        if done == len(missing) and index is not None:
+            # Every key of this listing has its row now: the app's next start needs no fill.
+            index.mark_complete(folder, queries.listing_digest(keys))
         for mode in STORED_MODES:
             if backend.stored_order(folder, refs, mode) is not None:
                 continue

@@ -317,26 +317,27 @@ class MaildirHeaderCache(SqliteCache):
             wanted = set(keys)
             complete = (
                 bool(digest)
-                and self._bulk("SELECT digest FROM complete WHERE folder = ?", (folder,)) == digest
+                and self.aggregate("SELECT digest FROM complete WHERE folder = ?", (folder,)) == digest
             )
             cached: set[str] | None = wanted
             if not complete:
-                text = self._bulk(
+                text = self.aggregate(
                     f"SELECT group_concat(key, {_RS}) FROM envelopes WHERE folder = ?", (folder,)
                 )
                 cached = None if text is None else set(_split(text, RS)) & wanted
-            hits = self._bulk(
+            hits = self.aggregate(
                 f"SELECT group_concat(key, {_RS}) FROM envelopes WHERE ({hit}) AND folder = ?",
                 (*params, folder),
             )
             if cached is not None and hits is not None:
                 if digest and not complete and len(cached) == len(wanted):
-                    self._mark_complete(folder, digest)
+                    self.mark_complete(folder, digest)
                 return set(_split(hits, RS)) & wanted, cached
         rows = self._select(folder, keys, f"key, ({hit})", params)
         return {k for k, row in rows.items() if row[0]}, set(rows)
 
-    def _mark_complete(self, folder: str, digest: str) -> None:
+    def mark_complete(self, folder: str, digest: str) -> None:
+        """Remember that every key of the listing `digest` has its row."""
         with self._lock:
             if self._db is None:
                 return
@@ -362,7 +363,7 @@ class MaildirHeaderCache(SqliteCache):
         joined = f" || {_US} || ".join(parts)
         # The count in the same statement (one snapshot): a separator inside a value shows
         # as more records than rows.
-        answer = self._bulk(
+        answer = self.aggregate(
             f"SELECT CAST(count(*) AS TEXT) || {_RS} || coalesce(group_concat({joined}, {_RS}), '') "
             "FROM envelopes WHERE folder = ?",
             (folder,),
@@ -391,7 +392,7 @@ class MaildirHeaderCache(SqliteCache):
                     return None
         return found
 
-    def _bulk(self, sql: str, params: tuple[object, ...]) -> str | None:
+    def aggregate(self, sql: str, params: tuple[object, ...]) -> str | None:
         """The one value of an aggregate query ("" for no rows); None when the cache is off."""
         with self._lock:
             if self._db is None:

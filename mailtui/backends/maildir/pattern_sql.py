@@ -90,13 +90,13 @@ def _bulk_search(
         return None
     wanted = set(keys)
     where = f"SELECT group_concat(key, char(30)) FROM envelopes WHERE ({sql}) AND folder = ?"
-    hits = cache._bulk(where, (*params, folder))
+    hits = cache.aggregate(where, (*params, folder))
     if hits is None:
         return None
     found = set(hits.split(RS)) & wanted if hits else set()
-    if digest and cache._bulk("SELECT digest FROM complete WHERE folder = ?", (folder,)) == digest:
+    if digest and cache.aggregate("SELECT digest FROM complete WHERE folder = ?", (folder,)) == digest:
         return found, wanted
-    cached = cache._bulk("SELECT group_concat(key, char(30)) FROM envelopes WHERE folder = ?", (folder,))
+    cached = cache.aggregate("SELECT group_concat(key, char(30)) FROM envelopes WHERE folder = ?", (folder,))
     if cached is None:
         return None
     return found, set(cached.split(RS)) & wanted if cached else set()
