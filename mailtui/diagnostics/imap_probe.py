@@ -416,9 +416,12 @@ class ImapConsole:
                 untagged.append(text)
         except (OSError, EOFError) as exc:
             raise ProbeError(
-                f"the connection failed during {command.split()[0]}: {exc}", exit_code=EX_TEMPFAIL
+                tr("the connection failed during {command}: {why}", command=command.split()[0], why=exc),
+                exit_code=EX_TEMPFAIL,
             ) from None
-        raise ProbeError(f"more than {MAX_RESPONSE_LINES} response lines; giving up", exit_code=EX_PROTOCOL)
+        raise ProbeError(
+            tr("more than {count} response lines; giving up", count=MAX_RESPONSE_LINES), exit_code=EX_PROTOCOL
+        )
 
     def _read_response_line(self) -> str:
         """One response line, with any literals ({N}) inlined."""

@@ -17,7 +17,7 @@ from typing import Generic, Literal, TypedDict, TypeVar
 
 from mailtui.core.codes.explain import short_explanation
 from mailtui.core.errors import EX_UNAVAILABLE, EX_USAGE, MailtuiError
-from mailtui.core.i18n import current_language
+from mailtui.core.i18n import current_language, tr
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import Transcript
 
@@ -86,7 +86,10 @@ class ProbeSession(Generic[S]):
 
     def __init__(self, stages: tuple[S, ...], target: S, transcript: Transcript | None) -> None:
         if target not in stages:
-            raise ProbeError(f"unknown stage {target!r}; stages: {', '.join(stages)}", exit_code=EX_USAGE)
+            raise ProbeError(
+                tr("unknown stage {stage}; stages: {stages}", stage=repr(target), stages=", ".join(stages)),
+                exit_code=EX_USAGE,
+            )
         self.stages = stages
         self.target: S = target
         self.transcript = transcript if transcript is not None else Transcript()
@@ -106,7 +109,9 @@ class ProbeSession(Generic[S]):
     def _current_stage(self) -> S:
         """The stage `step()` runs now; ProbeError once the probe is finished."""
         if self.done:
-            raise ProbeError("the probe is finished; start a new session to probe again", exit_code=EX_USAGE)
+            raise ProbeError(
+                tr("the probe is finished; start a new session to probe again"), exit_code=EX_USAGE
+            )
         return self.stages[self._index]
 
     def _wants_step(self, stage: S | None) -> bool:

@@ -133,9 +133,13 @@ class SmtpProbeSession(ProbeSession[Stage]):
     ) -> None:
         super().__init__(STAGES, quit_after, transcript)
         if quit_after in ("mail", "rcpt", "data") and not sender:
-            raise ProbeError(f"--quit-after {quit_after} needs a sender (--from)", exit_code=EX_USAGE)
+            raise ProbeError(
+                tr("--quit-after {stage} needs a sender (--from)", stage=quit_after), exit_code=EX_USAGE
+            )
         if quit_after in ("rcpt", "data") and not recipient:
-            raise ProbeError(f"--quit-after {quit_after} needs a recipient (--to)", exit_code=EX_USAGE)
+            raise ProbeError(
+                tr("--quit-after {stage} needs a recipient (--to)", stage=quit_after), exit_code=EX_USAGE
+            )
         self.server = server
         self.sender, self.recipient = sender, recipient
         self.transcript.add_secret(password, server.user)
@@ -277,11 +281,14 @@ class SmtpProbeSession(ProbeSession[Stage]):
         if client.tls_description() is None and not s.allow_plaintext_auth:
             raise probe_messages.plaintext_refused(s.user, s.host, s.port)
         if not client.supports_extension("auth"):
+            where = f"{s.host}:{s.port}"
             raise ProbeError(
-                f"{s.host}:{s.port} does not offer AUTH on this connection"
-                + (" (many servers offer it only after STARTTLS)" if s.tls == "none" else ""),
+                tr("{where} does not offer AUTH on this connection (many servers offer it only after STARTTLS)",
+                   where=where)
+                if s.tls == "none"
+                else tr("{where} does not offer AUTH on this connection", where=where),
                 exit_code=EX_NOPERM,
-            )
+            )  # fmt: skip
         offered = [m.upper() for m in client.server_auth_methods]
         if self._token is not None:
             mechanism, response = await oauth_login(client, s, offered, self._token)
@@ -293,10 +300,10 @@ class SmtpProbeSession(ProbeSession[Stage]):
             mechanism, response = "LOGIN", await client.auth_login(s.user, self._password)
         else:
             raise ProbeError(
-                f"{s.host}:{s.port} offers AUTH {' '.join(offered) or '(none)'}; the probe logs in with "
-                "PLAIN or LOGIN",
+                tr("{where} offers AUTH {offered}; the probe logs in with PLAIN or LOGIN",
+                   where=f"{s.host}:{s.port}", offered=" ".join(offered) or tr("(none)")),
                 exit_code=EX_NOPERM,
-            )
+            )  # fmt: skip
         replies.append(Reply.of(response.code, response.message))
         self._mechanism = mechanism
         return tr("logged in as {user} with AUTH {mechanism}", user=s.user, mechanism=mechanism), "ok"
@@ -358,21 +365,27 @@ def _classify(exc: BaseException, stage: Stage, server: ServerConfig) -> tuple[s
         ), exit_code_for_failure("tls")
     if isinstance(exc, aiosmtplib.SMTPResponseException):
         code, msg = exc.code, clean_line(exc.message)
-        said = f"{where} answered {stage.upper()} with {code} {msg} ({clean_line(short_explanation(code, msg, current_language()))})"
+        meaning = clean_line(short_explanation(code, msg, current_language()))
+        said = tr("{where} answered {stage} with {code} {text} ({meaning})",
+                  where=where, stage=stage.upper(), code=code, text=msg, meaning=meaning)  # fmt: skip
         if code // 100 == 4:
             return said, EX_TEMPFAIL
         if isinstance(exc, aiosmtplib.SMTPAuthenticationError) or stage == "auth":
             check = (
-                "that oauth2_token_command prints a current access token"
+                tr("Check the user name and that oauth2_token_command prints a current access token")
                 if server.oauth2_token_command
-                else "the password"
+                else tr("Check the user name and the password")
             )
-            return f"{said}. Check the user name and {check}.", exit_code_for_failure("login")
+            return tr("{said}. {check}.", said=said, check=check), exit_code_for_failure("login")
         return said, exit_code_for_reply(code, msg)  # the same table as `mailtui send`
     if isinstance(exc, TimeoutError):
         return probe_messages.timed_out(where, server.timeout, stage), exit_code_for_failure("timeout")
     if isinstance(exc, aiosmtplib.SMTPServerDisconnected):
-        return f"{where} closed the connection during {stage}: {text}", exit_code_for_failure("disconnected")
+        return tr(
+            "{where} closed the connection during {stage}: {text}", where=where, stage=stage, text=text
+        ), (exit_code_for_failure("disconnected"))
     if isinstance(exc, ConnectionError | OSError):
         return probe_messages.unreachable(where, text), exit_code_for_failure("unreachable")
-    return f"{where}: {stage} failed: {text}", exit_code_for_failure("protocol")
+    return tr("{where}: {stage} failed: {why}", where=where, stage=stage, why=text), exit_code_for_failure(
+        "protocol"
+    )

@@ -237,7 +237,10 @@ def _translate(exc: BaseException, server: ServerConfig, stage: str) -> RelayErr
             ),
             temporary=True,
         )
-    return RelayError(f"{where}: {stage} failed: {clean_line(str(exc))}", temporary=False)
+    return RelayError(
+        tr("{where}: {stage} failed: {why}", where=where, stage=stage, why=clean_line(str(exc))),
+        temporary=False,
+    )
 
 
 def _timeout(server: ServerConfig, stage: str) -> RelayError:
@@ -417,7 +420,7 @@ async def send_message(
                 client.note(
                     tr("the relay does not offer DSN: the delivery status notification request is dropped")
                 )
-        stage = "the mail transaction"
+        stage = tr("the mail transaction")
         errors, reply = await client.sendmail(
             sender, recipients, data, mail_options=mail_options, rcpt_options=rcpt_options
         )

@@ -119,3 +119,33 @@ def test_imap_probe_notes_in_chinese(user: ImapUser) -> None:
     assert notes["login"].startswith(f"已以 {user.name} 身份登录：") and notes["list"] == "6 个文件夹"
     assert f"* 正在连接 127.0.0.1:{server.imap_port}（" in "\n".join(result.transcript)
     assert not any("connecting to" in line for line in result.transcript)
+
+
+async def test_smtp_probe_login_refusal_and_steps_in_chinese(relay_factory) -> None:  # type: ignore[no-untyped-def]
+    from mailtui.diagnostics.smtp_probe import SmtpProbeSession
+
+    relay: Relay = relay_factory("starttls")
+    english = await SmtpProbeSession(relay.config(), "wrong-pw-1", quit_after="auth").run_to()
+    assert (
+        "answered AUTH with 535" in english.error and "Check the user name and the password." in english.error
+    )
+    set_language("zh")
+    result = await SmtpProbeSession(relay.config(), "wrong-pw-2", quit_after="auth").run_to()
+    assert not result.ok and result.error.startswith(f"127.0.0.1:{relay.port} 对 AUTH 的回复为 535 ")
+    assert result.error.endswith("请检查用户名和密码。") and "Check the user" not in result.error
+    assert {s.stage: s.note for s in result.steps}["ehlo"].endswith(" 个扩展")
+    assert "正在连接 127.0.0.1:" in "\n".join(result.transcript)
+
+
+def test_probe_usage_errors_in_chinese(relay_factory) -> None:  # type: ignore[no-untyped-def]
+    from mailtui.diagnostics.probe_session import ProbeError
+    from mailtui.diagnostics.smtp_probe import SmtpProbeSession
+
+    relay: Relay = relay_factory("starttls")
+    set_language("zh")
+    with pytest.raises(ProbeError) as err:
+        SmtpProbeSession(relay.config(), None, quit_after="rcpt", sender="a@example.org")
+    assert err.value.message == "--quit-after rcpt 需要收件人（--to）" and err.value.title == "探测失败"
+    with pytest.raises(ProbeError) as err:
+        SmtpProbeSession(relay.config(), None, quit_after="nowhere")  # type: ignore[arg-type]
+    assert err.value.message.startswith("未知阶段 'nowhere'；可用阶段：connect, ehlo")

@@ -29,6 +29,26 @@ CATALOG: dict[str, str] = {
     "not logged in": "未登录",
     "{count} folders": "{count} 个文件夹",
     "{count} extensions": "{count} 个扩展",
+    # probe errors (diagnostics.smtp_probe, imap_probe, probe_session) and the relay client
+    "--quit-after {stage} needs a sender (--from)": "--quit-after {stage} 需要发件人（--from）",
+    "--quit-after {stage} needs a recipient (--to)": "--quit-after {stage} 需要收件人（--to）",
+    "{where} does not offer AUTH on this connection (many servers offer it only after STARTTLS)": (
+        "{where} 在此连接上没有提供 AUTH（很多服务器只在 STARTTLS 之后才提供）"
+    ),
+    "{where} does not offer AUTH on this connection": "{where} 在此连接上没有提供 AUTH",
+    "{where} offers AUTH {offered}; the probe logs in with PLAIN or LOGIN": (
+        "{where} 提供的 AUTH 为 {offered}；探测使用 PLAIN 或 LOGIN 登录"
+    ),
+    "{where} answered {stage} with {code} {text} ({meaning})": "{where} 对 {stage} 的回复为 {code} {text}（{meaning}）",
+    "Check the user name and the password": "请检查用户名和密码",
+    "{said}. {check}.": "{said}。{check}。",
+    "{where} closed the connection during {stage}: {text}": "{where} 在 {stage} 阶段关闭了连接：{text}",
+    "{where}: {stage} failed: {why}": "{where}：{stage} 阶段失败：{why}",
+    "unknown stage {stage}; stages: {stages}": "未知阶段 {stage}；可用阶段：{stages}",
+    "the probe is finished; start a new session to probe again": "探测已结束；请开始新的会话重新探测",
+    "the connection failed during {command}: {why}": "执行 {command} 时连接失败：{why}",
+    "more than {count} response lines; giving up": "响应超过 {count} 行；已放弃",
+    "the mail transaction": "邮件事务",
     # config.msmtp
     "{path}: no msmtp account {name} (accounts: {known})": "{path}：没有名为 {name} 的 msmtp 账户（现有账户：{known}）",
     "{path}: no account is defined": "{path}：没有定义任何账户",
