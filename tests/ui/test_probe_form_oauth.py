@@ -151,3 +151,21 @@ def test_probe_secrets_follow_the_cli(tmp_path: Path) -> None:
         assert probe_secrets(own, other, "") == (None, None)
     assert probe_secrets(replace(own, auth=False), own, "") == (None, None)
     assert not ran.exists()  # the command ran only for the account's own login
+
+
+async def test_smtp_form_says_when_the_token_command_fails(
+    maildir: Path, oauth_relay: Callable[..., OAuthRelay]
+) -> None:
+    relay = oauth_relay()
+    app = make_app(maildir, smtp=relay.config(oauth2_token_command="exit 3"))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        open_diagnostics(app, "smtp")
+        await wait_until(pilot, lambda: bool(app.screen.query("#smtp-run")), what="the SMTP form")
+        assert app.screen.query_one("#smtp-password", Input).border_title == (
+            "OAuth2 token (empty: oauth2_token_command)"
+        )
+        await pilot.click("#smtp-run")
+        await settle(pilot)
+        shown = static_text(app, "#smtp-output")
+    assert "oauth2_token_command" in shown and relay.handler.logins == [], shown
