@@ -13,43 +13,75 @@ import ssl
 from dataclasses import dataclass
 from typing import Literal
 
+from mailtui.core.i18n import tr
 from mailtui.core.sanitize import clean_line
 
 VerifyKind = Literal["self-signed", "hostname-mismatch", "expired", "not-yet-valid", "unknown-ca", "other"]
 
-# OpenSSL X509_V_ERR_* codes -> (kind, explanation for an admin)
-_VERIFY_CODES: dict[int, tuple[VerifyKind, str]] = {
-    9: ("not-yet-valid", "the certificate is not valid yet (check the clocks of both machines)"),
-    10: ("expired", "the certificate has expired"),
-    18: ("self-signed", "the server presents a self-signed certificate that is not trusted here"),
-    19: ("self-signed", "the certificate chain ends in a self-signed CA that is not trusted here"),
-    20: (
-        "unknown-ca",
-        "the certificate's issuer is not a CA trusted here (or the server omits the intermediate)",
-    ),
-    21: ("unknown-ca", "the server sent no intermediate certificate, so the chain cannot be built"),
-    62: ("hostname-mismatch", "the certificate does not match the host name connected to"),
-    64: ("hostname-mismatch", "the certificate does not match the IP address connected to"),
+# OpenSSL X509_V_ERR_* codes -> the kind of failure.
+_VERIFY_CODES: dict[int, VerifyKind] = {
+    9: "not-yet-valid",
+    10: "expired",
+    18: "self-signed",
+    19: "self-signed",
+    20: "unknown-ca",
+    21: "unknown-ca",
+    62: "hostname-mismatch",
+    64: "hostname-mismatch",
 }
 
-# What fixes each kind; `{table}` names the config table (`[account.smtp] of account "work"`).
-_ADVICE: dict[VerifyKind, str] = {
-    "self-signed": (
-        'If you trust this server, set ca_file = "/path/to/its-certificate.pem" (its certificate '
-        "or its CA) in {table}; tls_verify = false accepts any certificate and is not recommended."
-    ),
-    "unknown-ca": (
-        'If you trust the issuer, set ca_file = "/path/to/the-ca.pem" in {table}; a server that '
-        "omits its intermediate certificate must send the full chain."
-    ),
-    "hostname-mismatch": (
-        "Connect with a host name the certificate lists (mailtui probe shows its names) or have "
-        "the certificate cover this name; ca_file does not help here."
-    ),
-    "expired": "The server's certificate must be renewed; ca_file does not help here.",
-    "not-yet-valid": "Check the clocks of this machine and of the server; ca_file does not help here.",
-    "other": 'If this is the certificate you expect, set ca_file = "/path/to/its-certificate.pem" in {table}.',
-}
+
+def _explanation(code: int) -> str:
+    """What verify code `code` (one of `_VERIFY_CODES`) means, for an admin."""
+    if code == 9:
+        return tr("the certificate is not valid yet (check the clocks of both machines)")
+    if code == 10:
+        return tr("the certificate has expired")
+    if code == 18:
+        return tr("the server presents a self-signed certificate that is not trusted here")
+    if code == 19:
+        return tr("the certificate chain ends in a self-signed CA that is not trusted here")
+    if code == 20:
+        return tr("the certificate's issuer is not a CA trusted here (or the server omits the intermediate)")
+    if code == 21:
+        return tr("the server sent no intermediate certificate, so the chain cannot be built")
+    if code == 64:
+        return tr("the certificate does not match the IP address connected to")
+    return tr("the certificate does not match the host name connected to")
+
+
+def _advice(kind: VerifyKind, table: str) -> str:
+    """What fixes each kind; `table` names the config table (`[account.smtp] of account "work"`)."""
+    if kind == "self-signed":
+        return tr(
+            'If you trust this server, set ca_file = "/path/to/its-certificate.pem" (its certificate '
+            "or its CA) in {table}; tls_verify = false accepts any certificate and is not recommended.",
+            table=table,
+        )
+    if kind == "unknown-ca":
+        return tr(
+            'If you trust the issuer, set ca_file = "/path/to/the-ca.pem" in {table}; a server that '
+            "omits its intermediate certificate must send the full chain.",
+            table=table,
+        )
+    if kind == "other":
+        return tr(
+            'If this is the certificate you expect, set ca_file = "/path/to/its-certificate.pem" in {table}.',
+            table=table,
+        )
+    return _common_advice(kind)
+
+
+def _common_advice(kind: VerifyKind) -> str:
+    """The advice that is the same for a config table and for command-line flags."""
+    if kind == "hostname-mismatch":
+        return tr(
+            "Connect with a host name the certificate lists (mailtui probe shows its names) or have "
+            "the certificate cover this name; ca_file does not help here."
+        )
+    if kind == "expired":
+        return tr("The server's certificate must be renewed; ca_file does not help here.")
+    return tr("Check the clocks of this machine and of the server; ca_file does not help here.")
 
 
 def client_context(*, verify: bool = True, ca_file: str | None = None) -> ssl.SSLContext:
@@ -74,34 +106,38 @@ class VerifyFailure:
 def explain_verify_error(exc: ssl.SSLCertVerificationError) -> VerifyFailure:
     """The kind of a verification failure and what it means, from OpenSSL's verify code."""
     detail = clean_line(exc.verify_message or str(exc))
-    known = _VERIFY_CODES.get(exc.verify_code or -1)
+    code = exc.verify_code or -1
+    known = _VERIFY_CODES.get(code)
     if known is not None:
-        return VerifyFailure(known[0], known[1], detail, exc.verify_code)
+        return VerifyFailure(known, _explanation(code), detail, exc.verify_code)
     if "hostname" in detail.lower() or "ip address mismatch" in detail.lower():
-        return VerifyFailure("hostname-mismatch", _VERIFY_CODES[62][1], detail, exc.verify_code)
-    return VerifyFailure("other", f"certificate verification failed: {detail}", detail, exc.verify_code)
+        return VerifyFailure("hostname-mismatch", _explanation(62), detail, exc.verify_code)
+    reason = tr("certificate verification failed: {detail}", detail=detail)
+    return VerifyFailure("other", reason, detail, exc.verify_code)
 
 
-# The same advice for a server named on the command line (`-f imaps://...`, `send --server`):
-# there is no config table to edit, only flags.
-_FLAG_ADVICE: dict[VerifyKind, str] = {
-    **_ADVICE,
-    "self-signed": (
-        "If you trust this server, give --ca-file /path/to/its-certificate.pem (its certificate or "
-        "its CA); --no-verify accepts any certificate and is not recommended."
-    ),
-    "unknown-ca": (
-        "If you trust the issuer, give --ca-file /path/to/the-ca.pem; a server that omits its "
-        "intermediate certificate must send the full chain."
-    ),
-    "other": "If this is the certificate you expect, give --ca-file /path/to/its-certificate.pem.",
-}
+def _flag_advice(kind: VerifyKind) -> str:
+    """The same advice for a server named on the command line (`-f imaps://...`, `send --server`):
+    there is no config table to edit, only flags."""
+    if kind == "self-signed":
+        return tr(
+            "If you trust this server, give --ca-file /path/to/its-certificate.pem (its certificate or "
+            "its CA); --no-verify accepts any certificate and is not recommended."
+        )
+    if kind == "unknown-ca":
+        return tr(
+            "If you trust the issuer, give --ca-file /path/to/the-ca.pem; a server that omits its "
+            "intermediate certificate must send the full chain."
+        )
+    if kind == "other":
+        return tr("If this is the certificate you expect, give --ca-file /path/to/its-certificate.pem.")
+    return _common_advice(kind)
 
 
 def verify_advice(failure: VerifyFailure, table: str, *, flags: bool = False) -> str:
     """What would fix `failure`, naming the config `table` where ca_file would go (with
     `flags`, the command-line options instead: the server was given on the command line)."""
-    return (_FLAG_ADVICE if flags else _ADVICE)[failure.kind].format(table=table)
+    return _flag_advice(failure.kind) if flags else _advice(failure.kind, table)
 
 
 def find_verify_error(exc: BaseException | None) -> ssl.SSLCertVerificationError | None:

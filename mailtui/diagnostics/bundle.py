@@ -24,6 +24,7 @@ from pathlib import Path
 
 from mailtui.config import AccountConfig, Config
 from mailtui.core.errors import EX_IOERR, MailtuiError
+from mailtui.core.i18n import tr
 from mailtui.core.message.header_block import split_message
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import MASK, Transcript, TranscriptLine, secret_forms
@@ -80,7 +81,7 @@ def versions_section() -> list[str]:
         try:
             version = metadata.version(name)
         except metadata.PackageNotFoundError:
-            version = "(not installed)"
+            version = tr("(not installed)")
         out.append(f"{name}: {version}")
     return out
 
@@ -88,7 +89,7 @@ def versions_section() -> list[str]:
 def config_section(config: Config | None) -> list[str]:
     """The effective config as TOML, inline passwords masked (as `mailtui config check` shows it)."""
     if config is None:
-        return ["(no config given)"]
+        return [tr("(no config given)")]
     from mailtui.config.show import format_config
 
     return [clean_line(line) for line in format_config(config).splitlines()]
@@ -101,34 +102,35 @@ def read_outbox() -> list[QueuedMessage] | str:
     try:
         return Outbox().list()
     except OutboxError as exc:
-        return f"(the outbox could not be read: {exc.message})"
+        return tr("(the outbox could not be read: {error})", error=exc.message)
 
 
 def outbox_section(outbox: Sequence[QueuedMessage] | str | None) -> list[str]:
     """Each queued message: id, sender, recipients, attempts, next try and the relay's last reply."""
     if outbox is None:
-        return ["(outbox not read)"]
+        return [tr("(outbox not read)")]
     if isinstance(outbox, str):
         return [outbox]
     if not outbox:
-        return ["(the outbox is empty)"]
+        return [tr("(the outbox is empty)")]
     out: list[str] = []
     for item in outbox:
         if item.in_flight:
-            state = "being sent now"
+            state = tr("being sent now")
         elif item.interrupted:
-            state = "interrupted (the sending process died before the relay's answer)"
+            state = tr("interrupted (the sending process died before the relay's answer)")
         elif item.next_attempt is None:
-            state = "held (permanent failure; retry by hand)"
+            state = tr("held (permanent failure; retry by hand)")
         else:
             stamp = datetime.datetime.fromtimestamp(item.next_attempt, datetime.UTC)
-            state = "next try " + stamp.strftime("%Y-%m-%d %H:%M:%S UTC")
+            state = tr("next try {when}", when=stamp.strftime("%Y-%m-%d %H:%M:%S UTC"))
+        recipients = clean_line(", ".join(item.recipients))
         out += [
-            f"{clean_line(item.id)}  account {clean_line(item.account)}",
-            f"  from {clean_line(item.sender)} to {clean_line(', '.join(item.recipients))}",
-            f"  subject: {clean_line(item.subject)}",
-            f"  attempts: {item.attempts}, {state}",
-            f"  last reply: {clean_line(item.last_error) or '(none yet)'}",
+            clean_line(item.id) + "  " + tr("account {account}", account=clean_line(item.account)),
+            "  " + tr("from {sender} to {recipients}", sender=clean_line(item.sender), recipients=recipients),
+            "  " + tr("subject: {subject}", subject=clean_line(item.subject)),
+            "  " + tr("attempts: {attempts}, {state}", attempts=item.attempts, state=state),
+            "  " + tr("last reply: {reply}", reply=clean_line(item.last_error) or tr("(none yet)")),
         ]
     return out
 
@@ -207,42 +209,49 @@ def build_bundle(
     secrets = configured_secrets(accounts) if accounts else []
     names = {a.name for a in accounts}
     stamp = (now or datetime.datetime.now(datetime.UTC)).strftime("%Y-%m-%d %H:%M:%S UTC")
-    masked = "Secrets (passwords, tokens) are masked as ********"
-    if accounts:
-        masked += (
-            f": {len(secrets)} configured secret{'s' * (len(secrets) != 1)} of {len(names)} "
-            f"account{'s' * (len(names) != 1)} (password_command, password_env, inline, keyring), "
-            "and those used in this session."
-        )
-    else:
-        masked += "."
-    out = [f"mailtui diagnostic bundle, {stamp}", masked, ""]
-    out += [_title("Versions"), *versions_section(), ""]
-    out += [_title("Config (secrets masked)"), *config_section(config), ""]
-    out += [_title("SMTP probe")]
-    out += [render_smtp(smtp, transcript=False) if smtp is not None else "(no SMTP probe was run)", ""]
-    out += [_title("IMAP probe")]
-    out += [render_imap(imap, transcript=False) if imap is not None else "(no IMAP probe was run)", ""]
-    out += [_title("DNS checks")]
+    out = [tr("mailtui diagnostic bundle, {stamp}", stamp=stamp), _masked_note(len(secrets), len(names)), ""]
+    out += [_title(tr("Versions")), *versions_section(), ""]
+    out += [_title(tr("Config (secrets masked)")), *config_section(config), ""]
+    out += [_title(tr("SMTP probe"))]
+    out += [render_smtp(smtp, transcript=False) if smtp is not None else tr("(no SMTP probe was run)"), ""]
+    out += [_title(tr("IMAP probe"))]
+    out += [render_imap(imap, transcript=False) if imap is not None else tr("(no IMAP probe was run)"), ""]
+    out += [_title(tr("DNS checks"))]
     for domain, report in dns_reports:
         out += [f"--- {clean_line(domain)}", *(clean_line(line) for line in report.splitlines()), ""]
     if not dns_reports:
-        out += ["(no DNS check was run)", ""]
+        out += [tr("(no DNS check was run)"), ""]
     if raw_message is not None:
-        out += [_title("Headers of the open message"), *header_section(raw_message), ""]
+        out += [_title(tr("Headers of the open message")), *header_section(raw_message), ""]
     elif inspected is not None:
-        out += [_title("Headers of the message last inspected (H)"), *header_section(inspected), ""]
+        out += [_title(tr("Headers of the message last inspected (H)")), *header_section(inspected), ""]
     else:
-        out += [_title("Headers of the open message"), "(no message was open or inspected)", ""]
-    out += [_title("Outbox"), *outbox_section(outbox), ""]
-    out += [_title("Transcript")]
+        out += [_title(tr("Headers of the open message")), tr("(no message was open or inspected)"), ""]
+    out += [_title(tr("Outbox")), *outbox_section(outbox), ""]
+    out += [_title(tr("Transcript"))]
     if transcript is not None and lines is None:
         lines = transcript.lines()
-    out += [clean_line(line.format()) for line in lines or ()] or ["(empty)"]
+    out += [clean_line(line.format()) for line in lines or ()] or [tr("(empty)")]
     if redact:
-        out[1] += " Addresses are redacted: each one is a stable token (userN at domainN.invalid)."
+        out[1] += tr(" Addresses are redacted: each one is a stable token (userN at domainN.invalid).")
     text = mask_all("\n".join(out) + "\n", transcript, extra_secrets, secrets)
     return redact_addresses(text) if redact else text
+
+
+def _masked_note(secrets: int, accounts: int) -> str:
+    """The bundle's second line: what was masked (`accounts` 0: no account config given)."""
+    if not accounts:
+        return tr("Secrets (passwords, tokens) are masked as ********.")
+    return tr(
+        "Secrets (passwords, tokens) are masked as ********: {secrets} of {accounts} (password_command, "
+        "password_env, inline, keyring), and those used in this session.",
+        secrets=tr("{count} configured secret", count=secrets)
+        if secrets == 1
+        else tr("{count} configured secrets", count=secrets),
+        accounts=tr("{count} account", count=accounts)
+        if accounts == 1
+        else tr("{count} accounts", count=accounts),
+    )
 
 
 def default_directory() -> Path:
@@ -266,7 +275,11 @@ def write_text(text: str, prefix: str, directory: Path | None = None) -> Path:
             f.write(text)
     except OSError as exc:
         raise BundleError(
-            f"cannot write to {folder}: {exc.strerror or exc}; check the directory's permissions "
-            "or free space (XDG_DATA_HOME decides where it is)"
+            tr(
+                "cannot write to {folder}: {why}; check the directory's permissions or free space "
+                "(XDG_DATA_HOME decides where it is)",
+                folder=folder,
+                why=exc.strerror or exc,
+            )
         ) from None
     return path

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from mailtui.core.i18n import tr
 from mailtui.core.message.decode import unfold
 from mailtui.core.sanitize import clean_line
 
@@ -140,10 +141,10 @@ def _tokens(value: str) -> tuple[list[list[tuple[str, str]]], list[str]]:
     if word:
         segments[-1].append(("word", word))
     if depth:
-        problems.append("unclosed comment")
+        problems.append(tr("unclosed comment"))
         segments[-1].append(("comment", comment.strip()))
     if quoted:
-        problems.append("unclosed quoted string")
+        problems.append(tr("unclosed quoted string"))
     return [_glue(s) for s in segments], problems
 
 
@@ -180,14 +181,14 @@ def parse_authentication_results(
             instance = int(m.group(1))
             segments = segments[1:]
         else:
-            notes.append("ARC instance i= missing")
+            notes.append(tr("ARC instance i= missing"))
     authserv_id = None
     head = [t for k, t in segments[0] if k == "word"] if segments else []
     if head and not _METHOD.match(head[0]):
         authserv_id = head[0]
         body = segments[1:]
     else:  # Exchange Online writes no authserv-id at all
-        notes.append("no authserv-id: cannot be attributed to a server, so never trusted")
+        notes.append(tr("no authserv-id: cannot be attributed to a server, so never trusted"))
         body = segments
     results: list[AuthResult] = []
     for seg in body:
@@ -198,7 +199,7 @@ def parse_authentication_results(
             continue  # "; none": no authentication was done
         result = _result(seg)
         if result is None:
-            notes.append(f"unreadable result: {' '.join(words)[:60]}")
+            notes.append(tr("unreadable result: {text}", text=" ".join(words)[:60]))
         else:
             results.append(result)
     trusted_set = {t.lower() for t in trusted_ids}
@@ -268,12 +269,16 @@ def _tags(raw: str) -> dict[str, str]:
 def parse_dkim_signature(raw: str) -> DkimSignature:
     """Summarise a DKIM-Signature: d=, s=, a=, c=, the signed header list, bh= present."""
     tags = _tags(raw)
-    notes = [f"required tag {t}= missing" for t in ("v", "a", "b", "bh", "d", "h", "s") if not tags.get(t)]
+    notes = [
+        tr("required tag {tag}= missing", tag=t)
+        for t in ("v", "a", "b", "bh", "d", "h", "s")
+        if not tags.get(t)
+    ]
     if tags.get("a", "").lower() == "rsa-sha1":
-        notes.append("rsa-sha1 is obsolete (RFC 8301): verifiers treat it as failing")
+        notes.append(tr("rsa-sha1 is obsolete (RFC 8301): verifiers treat it as failing"))
     headers = tuple(h for h in tags.get("h", "").split(":") if h)
     if headers and "from" not in {h.lower() for h in headers}:
-        notes.append("h= does not include From: the signature is invalid (RFC 6376 5.4)")
+        notes.append(tr("h= does not include From: the signature is invalid (RFC 6376 5.4)"))
     return DkimSignature(
         domain=tags.get("d"),
         selector=tags.get("s"),
@@ -298,8 +303,8 @@ def parse_arc(name: str, raw: str, trusted_ids: Sequence[str] = ()) -> ArcSet:
     notes = []
     instance = int(tags["i"]) if tags.get("i", "").isdigit() else None
     if instance is None:
-        notes.append("instance i= missing or not a number")
+        notes.append(tr("instance i= missing or not a number"))
     cv = tags.get("cv") if kind == "seal" else None
     if kind == "seal" and cv is None:
-        notes.append("cv= missing")
+        notes.append(tr("cv= missing"))
     return ArcSet(kind, instance, cv, tags.get("d"), tags.get("s"), None, tuple(notes))

@@ -177,10 +177,10 @@ def _fail_reason(
             tr("SPF passed for {spf}, not aligned with {domain}", spf=spf.domain, domain=from_domain)
         )
     else:
-        parts.append(f"SPF {spf.result}" if spf else "SPF " + tr("not checked"))
+        parts.append(f"SPF {spf.result}" if spf else "SPF " + tr("not checked"))  # the result is a keyword
     return tr(
         "{parts}: sign with d={domain} (or its organisational domain) to align",
-        parts="; ".join(parts),
+        parts=tr("; ").join(parts),
         domain=from_domain,
     )
 
@@ -189,4 +189,9 @@ def _disposition(policy: str | None, pct: int) -> str:
     policy = policy or "none"
     if pct >= 100 or policy == "none":
         return policy
-    return f"{policy} for {pct}% of failing mail, {_WEAKER[policy]} for the rest (pct={pct})"
+    return tr(
+        "{policy} for {pct}% of failing mail, {weaker} for the rest (pct={pct})",
+        policy=policy,
+        pct=pct,
+        weaker=_WEAKER[policy],
+    )

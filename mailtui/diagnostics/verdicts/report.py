@@ -175,7 +175,7 @@ def format_text(report: VerdictReport) -> str:
         lines.append(
             tr(
                 "Server: Authentication-Results by {authserv_id} ({trust})",
-                authserv_id=view.authserv_id or "(no authserv-id)",
+                authserv_id=view.authserv_id or tr("(no authserv-id)"),
                 trust=trust,
             )
         )
@@ -183,7 +183,7 @@ def format_text(report: VerdictReport) -> str:
     if not report.dkim:
         lines.append("  " + tr("(no DKIM-Signature)"))
     for v in report.dkim:
-        bits = f", {v.key_bits}-bit key" if v.key_bits else ""
+        bits = tr(", {bits}-bit key", bits=v.key_bits) if v.key_bits else ""
         lines.append(
             f"  #{v.index + 1} d={v.domain} s={v.selector} a={v.algorithm}{bits}: {v.result.upper()}"
         )
@@ -191,26 +191,57 @@ def format_text(report: VerdictReport) -> str:
         lines += ["     " + tr("warning: {warning}", warning=w) for w in v.warnings]
     lines += ["", f"ARC: {report.arc.result.upper()}: {report.arc.reason}"]
     for inst in report.arc.instances:
+        seal = tr("valid") if inst.seal_valid else tr("INVALID")
+        ams = tr("valid") if inst.ams_valid else tr("INVALID")
         lines.append(
-            f"  i={inst.instance} cv={inst.cv or '?'} seal d={inst.seal_domain} s={inst.seal_selector}: "
-            f"{'valid' if inst.seal_valid else 'INVALID'}; message signature d={inst.ams_domain}: "
-            f"{'valid' if inst.ams_valid else 'INVALID'}"
+            "  "
+            + tr(
+                "i={instance} cv={cv} seal d={seal_domain} s={seal_selector}: {seal}; "
+                "message signature d={ams_domain}: {ams}",
+                instance=inst.instance,
+                cv=inst.cv or "?",
+                seal_domain=inst.seal_domain,
+                seal_selector=inst.seal_selector,
+                seal=seal,
+                ams_domain=inst.ams_domain,
+                ams=ams,
+            )
         )
     spf = report.spf
     if spf.ip and spf.domain:
-        lines += ["", f"SPF: {spf.result.upper()} for {spf.ip} as {spf.sender} (domain {spf.domain})"]
+        lines += [
+            "",
+            tr(
+                "SPF: {result} for {ip} as {sender} (domain {domain})",
+                result=spf.result.upper(),
+                ip=spf.ip,
+                sender=spf.sender,
+                domain=spf.domain,
+            ),
+        ]
     else:
         lines += ["", f"SPF: {spf.result.upper()}: " + tr("not checked")]
     if report.handing is not None:
         lines.append("  " + tr("handed in by: {note}", note=report.handing.note))
     lines.append(f"  {spf.reason}")
-    lines += [f"  path: {p}" for p in spf.path]
+    lines += ["  " + tr("path: {step}", step=p) for p in spf.path]
     d = report.dmarc
-    lines += ["", f"DMARC: {d.result.upper()} for From domain {d.from_domain or '?'}"]
+    lines += [
+        "",
+        tr("DMARC: {result} for From domain {domain}", result=d.result.upper(), domain=d.from_domain or "?"),
+    ]
     lines.append(f"  {d.reason}")
     if d.record is not None:
         lines.append(
-            f"  record at _dmarc.{d.record_domain}: p={d.policy} pct={d.pct} adkim={d.record.adkim} aspf={d.record.aspf}"
+            "  "
+            + tr(
+                "record at _dmarc.{domain}: p={policy} pct={pct} adkim={adkim} aspf={aspf}",
+                domain=d.record_domain,
+                policy=d.policy,
+                pct=d.pct,
+                adkim=d.record.adkim,
+                aspf=d.record.aspf,
+            )
         )
     if d.result == "fail":
         lines.append("  " + tr("the policy asks receivers to: {disposition}", disposition=d.disposition))

@@ -105,10 +105,12 @@ def handing_hop(received_values: Sequence[str], trusted_hosts: Sequence[str] = (
         )
         if client_trusted and index + 1 < len(parsed):
             continue
-        where = f"Received #{index + 1} from the top, written by {rec.by_host or '?'}"
-        note = f"{where}: client {rec.from_ip or '(no IP stated)'}" + (
-            f" helo={rec.from_helo}" if rec.from_helo else ""
-        )
+        note = tr(
+            "Received #{number} from the top, written by {by}: client {ip}",
+            number=index + 1,
+            by=rec.by_host or "?",
+            ip=rec.from_ip or tr("(no IP stated)"),
+        ) + (f" helo={rec.from_helo}" if rec.from_helo else "")
         return HandingHop(rec.from_ip, rec.from_helo, rec.from_rdns, rec.by_host, index, note)
     return None
 
@@ -182,8 +184,10 @@ class _Eval:
                 self.path.append(f"{indent}{domain}: {term.raw} ->")
                 result, why = self.check(target, depth + 1)
                 if result == "pass":
-                    self.path.append(f"{indent}{domain}: {term.raw} matched (include passed)")
-                    return _QUALIFIERS[term.qualifier], f"{term.raw} in {domain}"
+                    self.path.append(
+                        indent + tr("{domain}: {term} matched (include passed)", domain=domain, term=term.raw)
+                    )
+                    return _QUALIFIERS[term.qualifier], tr("{term} in {domain}", term=term.raw, domain=domain)
                 if result in {"permerror", "temperror"}:
                     return result, why
                 if result == "none":
@@ -192,8 +196,8 @@ class _Eval:
                     )
                 continue
             if self.matches(term, domain):
-                self.path.append(f"{indent}{domain}: {term.raw} matched")
-                return _QUALIFIERS[term.qualifier], f"{term.raw} in {domain}"
+                self.path.append(indent + tr("{domain}: {term} matched", domain=domain, term=term.raw))
+                return _QUALIFIERS[term.qualifier], tr("{term} in {domain}", term=term.raw, domain=domain)
         redirect = record.redirect
         if redirect:
             self.count += 1
@@ -205,7 +209,7 @@ class _Eval:
                 if result == "none"
                 else (result, why)
             )
-        self.path.append(f"{indent}{domain}: nothing matched")
+        self.path.append(indent + tr("{domain}: nothing matched", domain=domain))
         return "neutral", tr("no mechanism of {domain} matched (default ?all)", domain=domain)
 
     def matches(self, term: SpfTerm, domain: str) -> bool:
