@@ -217,3 +217,17 @@ def test_authentication_header_notes_in_chinese() -> None:
     assert "缺少 ARC 实例号 i=" in parse_authentication_results("mx.test; dkim=pass", arc=True).notes
     seal = parse_arc("ARC-Seal", "a=rsa-sha256; d=x.test; s=k; b=AA")
     assert "实例号 i= 缺失或不是数字" in seal.notes and "缺少 cv=" in seal.notes
+
+
+def test_verdict_dns_failure_in_chinese() -> None:
+    from mailtui.diagnostics.verdicts.dkim import verify_dkim
+    from mailtui.diagnostics.verdicts.resolver import VerdictDns
+
+    srv = DnsServer({})
+    address = srv.address
+    srv.close()  # nothing answers there now
+    set_language("zh")
+    verdict = verify_dkim(sign(message()), VerdictDns(address, timeout=0.3))[0]
+    assert verdict.result == "temperror"
+    assert f"向 {address} 查询 " in verdict.reason and "的 TXT 失败：" in verdict.reason
+    assert "DNS failed" not in verdict.reason

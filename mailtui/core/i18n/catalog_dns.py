@@ -22,6 +22,9 @@ CATALOG: dict[str, str] = {
     "{domain} does not exist in DNS (NXDOMAIN from {where}): check the spelling, and that {where} serves the zone of {domain}. It is not a recursive resolver (it answers only for its own zones); for names elsewhere ask a resolver with --server IP": "{domain} 在 DNS 中不存在（{where} 返回 NXDOMAIN）：请检查拼写，并确认 {where} 负责 {domain} 所在的区。它不是递归解析器（只应答它自己的区）；查询其他名称请用 --server IP 指定一个解析器",
     "{domain} does not exist in DNS (NXDOMAIN from {where}): check the spelling": "{domain} 在 DNS 中不存在（{where} 返回 NXDOMAIN）：请检查拼写",
     "{text} is not an IP address; give --blocklist-ip like 192.0.2.25 or 2001:db8::25": "{text} 不是 IP 地址；请给出 --blocklist-ip，如 192.0.2.25 或 2001:db8::25",
+    # verdicts.resolver: the DNS of the verdicts
+    "the system resolver": "系统解析器",
+    "DNS failed asking TXT {name} of {server}: {error}": "向 {server} 查询 {name} 的 TXT 失败：{error}",
     # dns_dmarc
     "monitor only: failing mail is delivered as usual (reports are still sent)": "仅监控：未通过的邮件照常投递（仍会发送报告）",
     "failing mail goes to spam/quarantine": "未通过的邮件进入垃圾邮件/隔离区",

@@ -15,6 +15,7 @@ import dns.exception
 import dns.resolver
 
 from mailtui.core.errors import EX_USAGE, MailtuiError
+from mailtui.core.i18n import tr
 from mailtui.diagnostics.dns_check import DEFAULT_TIMEOUT, DnsError, DnsLookups, make_resolver
 
 TxtState = Literal["found", "nxdomain", "empty", "error"]
@@ -53,7 +54,7 @@ class VerdictDns(DnsLookups):
     def __init__(self, dns_server: str = "", timeout: float = DEFAULT_TIMEOUT) -> None:
         address = server_address(dns_server)
         super().__init__(make_resolver([address] if address else [], timeout))
-        self.server = address or "the system resolver"
+        self.server = address or tr("the system resolver")
         self.txt_state: dict[str, TxtState] = {}
         self.txt_seen: dict[str, bytes] = {}
 
@@ -70,7 +71,14 @@ class VerdictDns(DnsLookups):
             return None
         except (dns.resolver.NoNameservers, dns.exception.Timeout) as exc:
             self.txt_state[text] = "error"
-            raise DnsError(f"DNS failed asking TXT {text} of {self.server}: {type(exc).__name__}") from None
+            raise DnsError(
+                tr(
+                    "DNS failed asking TXT {name} of {server}: {error}",
+                    name=text,
+                    server=self.server,
+                    error=type(exc).__name__,
+                )
+            ) from None
         value = b"".join(next(iter(answer)).strings)
         self.txt_state[text] = "found"
         self.txt_seen[text] = value
