@@ -155,3 +155,28 @@ def test_messages_not_cached_are_left_to_the_caller(dovecot) -> None:  # type: i
         assert set(backend.index_columns("INBOX", refs, ["subject_key"])) == set(refs.keys()[:2])
     finally:
         backend.close()
+
+
+def test_offline_the_header_cache_still_sorts(dovecot, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from mailtui.backends.imap import connection as imap_connection
+    from mailtui.backends.imap.opening import open_url
+    from tests.backends.imap_helpers import TcpProxy
+
+    monkeypatch.setattr(imap_connection, "BACKOFF", 0.01)  # the retries, without the waiting
+    user = new_user(dovecot)
+    dovecot.seed(user.name, MESSAGES[:6], flags="S")
+    dovecot.seed(user.name, MESSAGES[6:])
+    proxy = TcpProxy(dovecot.imaps_port)
+    url = f"imaps://{user.name}@127.0.0.1:{proxy.port}/"
+    backend = open_url(url, password=user.password, ca_file=dovecot.ca_file)
+    try:
+        refs = backend.list_refs("INBOX")
+        envelopes = backend.fetch_envelopes("INBOX", refs)
+        proxy.cut()
+        assert backend.server_order("INBOX", refs, "size:asc") is None  # the index answers instead
+        rows = backend.index_columns("INBOX", refs, order_columns("size:asc"))
+        assert order_from_rows(refs.keys(), rows, "size:asc") == envelope_order(envelopes, "size:asc")
+        assert backend.unread_keys("INBOX", refs) == {e.ref.key for e in envelopes if e.is_unread}
+    finally:
+        backend.close()
+        proxy.close()

@@ -36,6 +36,7 @@ from mailtui.backends.base import IndexColumn
 from mailtui.backends.imap.changes import uids_of
 from mailtui.backends.imap.header_cache import HeaderCache
 from mailtui.backends.imap.uids import UidRefList
+from mailtui.core.errors import ConnectionLostError
 from mailtui.core.index.columns import ORDER_VERSION, index_values
 from mailtui.core.message.envelope import envelope_from_headers
 from mailtui.core.models import MessageRef
@@ -100,7 +101,10 @@ class OrderIndex:
             self._check_validity(folder)
             return list(c.sort(criteria)) if c.has_capability("SORT") else None
 
-        found = self._run(op, folder=folder, readonly=True, action=f"to sort {folder} on the server")
+        try:
+            found = self._run(op, folder=folder, readonly=True, action=f"to sort {folder} on the server")
+        except ConnectionLostError:
+            return None  # offline: the header cache may still answer
         if found is None:
             return None
         listed = set(uids)
@@ -158,15 +162,24 @@ class OrderIndex:
         return made
 
     def unread_keys(self, folder: str, refs: Sequence[MessageRef]) -> set[str]:
-        """Keys of the unread messages among `refs`: one UID SEARCH UNSEEN."""
-        found = self._run(
-            lambda c: c.search(["UNSEEN"]),
-            folder=folder,
-            readonly=True,
-            action=f"to list unread mail in {folder}",
-        )
-        listed = set(listing_uids(refs))
-        return {str(uid) for uid in found if uid in listed}
+        """Keys of the unread messages among `refs`: one UID SEARCH UNSEEN; offline, those
+        whose cached flags (CONDSTORE) lack \\Seen."""
+        listed = listing_uids(refs)
+        try:
+            found = self._run(
+                lambda c: c.search(["UNSEEN"]),
+                folder=folder,
+                readonly=True,
+                action=f"to list unread mail in {folder}",
+            )
+        except ConnectionLostError:
+            cache, validity = self._cache, self._listed_validity.get(folder)
+            if cache is None or validity is None:
+                raise
+            flags = cache.get_flags(folder, validity, listed)
+            return {str(uid) for uid, text in flags.items() if "\\Seen" not in text.split()}
+        wanted = set(listed)
+        return {str(uid) for uid in found if uid in wanted}
 
     def stored_order(
         self, folder: str, refs: Sequence[MessageRef], mode: str
