@@ -89,6 +89,8 @@ def test_the_whole_report_in_chinese(dns: DnsServer, https: tuple[HttpsServer, P
         "_25._tcp.mx1.setup.test TLSA 1 0 1：usage 1（PKIX-EE）不能用于 SMTP",
         "DANE-EE：服务器自己的证书或密钥，不检查名称和有效期；匹配公钥（SubjectPublicKeyInfo）；比对方式：SHA-256 摘要",
         "DNS 黑名单：",
+        "192.0.2.10 在 bl.test 中：已列入 127.0.0.2  (10.2.0.192.bl.test)",
+        "192.0.2.20 在 bl.test 中：未列入",
         "192.0.2.10 被列入了 bl.test（127.0.0.2：",
         "原因：Listed for spam; see https://bl.test/lookup?ip=192.0.2.10",  # the list's own text, as served
         "汇总：",
