@@ -48,6 +48,7 @@ def _titles() -> dict[str, str]:
         "No msmtp account": tr("No msmtp account"),
         "Cannot read the msmtprc": tr("Cannot read the msmtprc"),
         "Probe failed": tr("Probe failed"),
+        "Probe closed": tr("Probe closed"),
         "Mail server error": tr("Mail server error"),
         "Cannot read the mail log": tr("Cannot read the mail log"),
         "No mail log": tr("No mail log"),

@@ -17,7 +17,7 @@ from tests.backends import test_oauth_imap
 from tests.backends.dovecot_server import DovecotServer
 from tests.sending import test_oauth_smtp
 from tests.sending.test_oauth_smtp import TOKEN, USER, OAuthRelay
-from tests.ui.conftest import settle, wait_until
+from tests.ui.conftest import screen_text, settle, wait_until
 from tests.ui.test_diagnostics import make_app, static_text
 
 # The OAuth relay of the sending tests (OAUTHBEARER and XOAUTH2 handler hooks), as fixtures here.
@@ -169,3 +169,43 @@ async def test_smtp_form_says_when_the_token_command_fails(
         await settle(pilot)
         shown = static_text(app, "#smtp-output")
     assert "oauth2_token_command" in shown and relay.handler.logins == [], shown
+
+
+async def test_probe_form_and_report_in_chinese(
+    maildir: Path, oauth_relay: Callable[..., OAuthRelay]
+) -> None:
+    relay = oauth_relay()
+    app = make_app(maildir, smtp=relay.config(oauth2_token_command=_command(TOKEN)), lang="zh")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        open_diagnostics(app, "smtp")
+        await wait_until(pilot, lambda: bool(app.screen.query("#smtp-run")), what="the SMTP form")
+        assert app.screen.query_one("#smtp-host", Input).border_title == "主机"
+        assert app.screen.query_one("#smtp-password", Input).border_title.startswith("OAuth2 令牌（留空")
+        assert "“运行”会探测到所选阶段为止" in static_text(app, "#smtp-output")
+        await pilot.click("#smtp-step")
+        await settle(pilot)
+        shown = static_text(app, "#smtp-output")
+        assert shown.startswith("下一阶段：ehlo（按“单步”）") and "Next stage" not in shown
+        await pilot.click("#smtp-run")
+        await settle(pilot)
+        shown = static_text(app, "#smtp-output")
+        text = screen_text(app)
+    assert "成功：已到达 auth 阶段" in shown and f"已用 AUTH OAUTHBEARER 以 {USER} 身份登录" in shown
+    assert "SMTP 探测" in text and "会话记录" in text and "状态码" in text and "SMTP probe" not in text
+    assert TOKEN not in shown
+
+
+def test_report_wording_and_problem_lines_in_both_languages() -> None:
+    from mailtui.ui.widgets.diagnostics.probe_form import is_problem_line, ui_wording
+
+    assert (
+        ui_wording("FAILED (exit 75) after stage tls, aiming for auth:")
+        == "FAILED after stage tls, aiming for auth:"
+    )
+    assert (
+        ui_wording("失败（退出码 75）：目标为 auth 阶段，止于 tls 阶段之后：")
+        == "失败：目标为 auth 阶段，止于 tls 阶段之后："
+    )
+    assert is_problem_line("  verified     否：证书已过期") and is_problem_line("  expires      已过期 3 天")
+    assert is_problem_line("  verified     NO: expired") and not is_problem_line("成功：已到达 auth 阶段")

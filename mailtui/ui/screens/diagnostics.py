@@ -20,6 +20,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane, Tabs
 from textual.worker import Worker, WorkerState
 
 from mailtui.core.errors import MailtuiError
+from mailtui.core.i18n import tr
 from mailtui.core.transcript import TranscriptLine
 from mailtui.ui.widgets.diagnostics.decoder import DiagDecoder
 from mailtui.ui.widgets.diagnostics.dns import DiagDns
@@ -48,6 +49,14 @@ TABS: dict[str, str] = {
     "headers": "Headers",
     "dns": "DNS",
 }
+
+
+def tab_labels() -> dict[str, str]:
+    """The tabs' labels in the current language, by tab name (as TABS)."""
+    return {
+        "transcript": tr("Transcript"), "smtp": tr("SMTP probe"), "imap": tr("IMAP probe"),
+        "explain": tr("Codes"), "decode": tr("Decoder"), "headers": tr("Headers"), "dns": "DNS",
+    }  # fmt: skip
 
 
 class DiagnosticsScreen(Screen[None]):
@@ -104,11 +113,11 @@ class DiagnosticsScreen(Screen[None]):
             "dns": DiagDns(_domain_of(account.from_address)),
         }
         with TabbedContent(initial=f"tab-{self.tab}"):
-            for name, label in TABS.items():
+            for name, label in tab_labels().items():
                 with TabPane(label, id=f"tab-{name}"):
                     yield widgets[name]
         yield Static(
-            Text("ctrl+←/→ switch tabs · ctrl+s saves the transcript, ctrl+b the diagnostic bundle"),
+            Text(tr("ctrl+←/→ switch tabs · ctrl+s saves the transcript, ctrl+b the diagnostic bundle")),
             id="diag-status",
         )
         yield Footer()
@@ -195,7 +204,7 @@ class DiagnosticsScreen(Screen[None]):
                 mask_all(text, transcript, user_secrets=configured_secrets(accounts)), "transcript"
             )
 
-        self._saved(write, "Transcript")
+        self._saved(write, tr("Transcript"))
 
     def action_save_bundle(self, redact: bool = False) -> None:
         """Write the diagnostic bundle (every configured secret masked, with `redact` every
@@ -222,7 +231,7 @@ class DiagnosticsScreen(Screen[None]):
             )
             return write_text(text, "bundle")
 
-        self._saved(write, "Diagnostic bundle")
+        self._saved(write, tr("Diagnostic bundle"))
 
     @work(thread=True, group="save", exit_on_error=False)
     def _saved(self, write: Callable[[], Path], what: str) -> None:
@@ -238,8 +247,9 @@ class DiagnosticsScreen(Screen[None]):
 
     def _show_saved(self, path: Path, what: str) -> None:
         self.saved_path = path
-        self._status(f"{what} saved to {path}")
-        self.notify(f"{what} saved to {path}", title="Saved", markup=False)
+        said = tr("{what} saved to {path}", what=what, path=path)
+        self._status(said)
+        self.notify(said, title=tr("Saved"), markup=False)
 
 
 def _domain_of(address: str) -> str:

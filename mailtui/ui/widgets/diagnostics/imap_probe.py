@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, RichLog, Select, Static
 
 from mailtui.config import TLS_MODES, AccountConfig, ServerConfig, TLSMode, server_config
 from mailtui.core.errors import MailtuiError
+from mailtui.core.i18n import tr
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import Transcript
 from mailtui.diagnostics.imap_probe import (
@@ -33,18 +34,19 @@ from mailtui.diagnostics.imap_probe import (
 from mailtui.diagnostics.report import render_imap
 from mailtui.ui.widgets.diagnostics.probe_form import (
     SCROLL_BINDINGS,
+    field_titles,
     input_value,
+    next_stage_line,
     probe_secrets,
     secret_title,
     select_choice,
     titled_input,
+    tls_choices,
     ui_wording,
 )
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
-
-TLS_CHOICES = [("implicit TLS", "ssl"), ("STARTTLS", "starttls"), ("no TLS", "none")]
 
 
 @dataclass
@@ -89,21 +91,24 @@ class DiagImapProbe(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         s = self.account.imap
+        titles = field_titles()
         with Horizontal():
-            yield titled_input("imap-host", "host", s.host if s else "")
-            yield titled_input("imap-port", "port", str(s.port) if s else "993", type="integer")
-            yield Select(TLS_CHOICES, value=s.tls if s else "ssl", allow_blank=False, id="imap-tls")
+            yield titled_input("imap-host", titles["host"], s.host if s else "")
+            yield titled_input("imap-port", titles["port"], str(s.port) if s else "993", type="integer")
+            yield Select(tls_choices("ssl"), value=s.tls if s else "ssl", allow_blank=False, id="imap-tls")
         with Horizontal():
-            yield titled_input("imap-user", "user", (s.user or "") if s else "")
+            yield titled_input("imap-user", titles["user"], (s.user or "") if s else "")
             yield titled_input("imap-password", secret_title(s), "", password=True)
-            stages = [(f"up to {st}", st) for st in IMAP_STAGES]
+            stages = [(tr("up to {stage}", stage=st), st) for st in IMAP_STAGES]
             yield Select(stages, value="list" if s and s.user else "tls", allow_blank=False, id="imap-target")
         with Horizontal():
-            yield Button("Run", id="imap-run", variant="primary")
-            yield Button("Step", id="imap-step")
-            yield Button("Log in for console", id="imap-console-login")
-        yield Static(Text("Probe the IMAP server; the console needs a logged-in probe."), id="imap-output")
-        yield titled_input("imap-console-input", 'IMAP command, e.g. CAPABILITY or LIST "" "*"', "")
+            yield Button(tr("Run"), id="imap-run", variant="primary")
+            yield Button(tr("Step"), id="imap-step")
+            yield Button(tr("Log in for console"), id="imap-console-login")
+        yield Static(
+            Text(tr("Probe the IMAP server; the console needs a logged-in probe.")), id="imap-output"
+        )
+        yield titled_input("imap-console-input", tr('IMAP command, e.g. CAPABILITY or LIST "" "*"'), "")
         yield RichLog(id="imap-console-log", markup=False, wrap=True, max_lines=5000)
 
     def form(self) -> tuple[ServerConfig, str, ImapStage | None]:
@@ -135,7 +140,9 @@ class DiagImapProbe(VerticalScroll):
     def _start(self, mode: str) -> None:
         settings, password, target = self.form()
         if not settings.host or not 0 < settings.port < 65536:
-            self.query_one("#imap-output", Static).update(Text("Give a host and a port (1-65535) to probe."))
+            self.query_one("#imap-output", Static).update(
+                Text(tr("Give a host and a port (1-65535) to probe."))
+            )
             return
         if mode == "console":
             target = "list"  # LIST stays pending: the connection stays open after LOGIN
@@ -203,7 +210,9 @@ class DiagImapProbe(VerticalScroll):
         with self._lock:
             console = self.console
             if console is None or self.probe is None or self.probe.client is None:
-                self.post_message(ConsoleAnswered(["! no logged-in connection: press 'Log in for console'"]))
+                self.post_message(
+                    ConsoleAnswered(["! " + tr("no logged-in connection: press 'Log in for console'")])
+                )
                 return
             try:
                 response = console.send(line)
@@ -228,8 +237,8 @@ class DiagImapProbe(VerticalScroll):
             output.update(Text(message.error, style="bold"))
             return
         self.result = message.result
-        head = f"Next stage: {message.next_stage} (press Step)\n\n" if message.next_stage else ""
+        head = next_stage_line(message.next_stage)
         if self.console is not None and message.next_stage == "list":
-            head = "Logged in: the console below uses this connection.\n\n"
+            head = tr("Logged in: the console below uses this connection.") + "\n\n"
         report = "\n".join(map(ui_wording, render_imap(message.result, transcript=False).splitlines()))
         output.update(Text(head + report))

@@ -17,6 +17,7 @@ from textual.widgets import Input, Select
 
 from mailtui.config import ServerConfig
 from mailtui.core.errors import MailtuiError
+from mailtui.core.i18n import tr
 
 T = TypeVar("T")
 InputType = Literal["integer", "number", "text"]  # Input's `type` (textual exports no name for it)
@@ -71,9 +72,30 @@ def uses_oauth(own: ServerConfig | None) -> bool:
 
 def secret_title(own: ServerConfig | None) -> str:
     """The title of the form's secret field (a password, or a token for an OAuth2 account)."""
-    return (
-        "OAuth2 token (empty: oauth2_token_command)" if uses_oauth(own) else "password (empty: from config)"
-    )
+    if uses_oauth(own):
+        return tr("OAuth2 token (empty: oauth2_token_command)")
+    return tr("password (empty: from config)")
+
+
+def tls_choices(first: str) -> list[tuple[str, str]]:
+    """The TLS modes for a Select, `first` ("starttls" or "ssl") on top."""
+    choices = [("STARTTLS", "starttls"), (tr("implicit TLS"), "ssl"), (tr("no TLS"), "none")]
+    return sorted(choices, key=lambda choice: choice[1] != first)
+
+
+def field_titles() -> dict[str, str]:
+    """The titles of the fields both forms have, in the current language."""
+    return {"host": tr("host"), "port": tr("port"), "user": tr("user")}
+
+
+def next_stage_line(stage: str | None) -> str:
+    """The report's first line while the probe has a stage left ("" when done)."""
+    return tr("Next stage: {stage} (press Step)", stage=stage) + "\n\n" if stage else ""
+
+
+def is_problem_line(line: str) -> bool:
+    """A report line that says something failed (drawn bold), in either language."""
+    return any(mark in line for mark in ("FAILED", " NO:", "EXPIRED", "失败", "否：", "已过期"))
 
 
 def probe_secrets(
@@ -112,4 +134,4 @@ SCROLL_BINDINGS = [
 
 def ui_wording(line: str) -> str:
     """A report line of the CLI as the UI says it (no exit statuses, no command-line flags)."""
-    return re.sub(r" \(exit \d+\)", "", line)
+    return re.sub(r" \(exit \d+\)|（退出码 \d+）", "", line)

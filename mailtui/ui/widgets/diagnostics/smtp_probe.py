@@ -24,24 +24,27 @@ from textual.widgets import Button, Input, Select, Static
 
 from mailtui.config import TLS_MODES, AccountConfig, ServerConfig
 from mailtui.core.errors import MailtuiError
+from mailtui.core.i18n import tr
 from mailtui.core.transcript import Transcript
 from mailtui.diagnostics.report import render_smtp
 from mailtui.diagnostics.smtp_probe import STAGES, SmtpProbeResult, SmtpProbeSession, Stage
 from mailtui.sending.ehlo import ehlo_name
 from mailtui.ui.widgets.diagnostics.probe_form import (
     SCROLL_BINDINGS,
+    field_titles,
     input_value,
+    is_problem_line,
+    next_stage_line,
     probe_secrets,
     secret_title,
     select_choice,
     titled_input,
+    tls_choices,
     ui_wording,
 )
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
-
-TLS_CHOICES = [("STARTTLS", "starttls"), ("implicit TLS", "ssl"), ("no TLS", "none")]
 
 
 @dataclass
@@ -55,11 +58,9 @@ class SmtpProbeProgressed(Message):
 
 def result_text(result: SmtpProbeResult, next_stage: str | None) -> Text:
     """The probe report as Text; problem lines bold."""
-    head = f"Next stage: {next_stage} (press Step)\n\n" if next_stage else ""
-    out = Text(head)
+    out = Text(next_stage_line(next_stage))
     for line in map(ui_wording, render_smtp(result, transcript=False).splitlines()):
-        bad = "FAILED" in line or " NO:" in line or "EXPIRED" in line
-        out.append(line + "\n", style="bold" if bad else "")
+        out.append(line + "\n", style="bold" if is_problem_line(line) else "")
     return out
 
 
@@ -88,24 +89,27 @@ class DiagSmtpProbe(VerticalScroll):
     def compose(self) -> ComposeResult:
         s = self.account.smtp
         sender = self.account.from_address or (s.user if s and s.user and "@" in s.user else "")
+        titles = field_titles()
         with Horizontal():
-            yield titled_input("smtp-host", "host", s.host if s else "")
-            yield titled_input("smtp-port", "port", str(s.port) if s else "587", type="integer")
-            yield Select(TLS_CHOICES, value=s.tls if s else "starttls", allow_blank=False, id="smtp-tls")
+            yield titled_input("smtp-host", titles["host"], s.host if s else "")
+            yield titled_input("smtp-port", titles["port"], str(s.port) if s else "587", type="integer")
+            yield Select(
+                tls_choices("starttls"), value=s.tls if s else "starttls", allow_blank=False, id="smtp-tls"
+            )
         with Horizontal():
-            yield titled_input("smtp-user", "user", (s.user or "") if s else "")
+            yield titled_input("smtp-user", titles["user"], (s.user or "") if s else "")
             yield titled_input("smtp-password", secret_title(s), "", password=True)
         with Horizontal():
             yield titled_input("smtp-from", "MAIL FROM", sender)
             yield titled_input("smtp-to", "RCPT TO", "")
-            yield titled_input("smtp-ehlo", "EHLO name", ehlo_name(s.ehlo if s else None))
-            stages = [(f"quit after {st}", st) for st in STAGES]
+            yield titled_input("smtp-ehlo", tr("EHLO name"), ehlo_name(s.ehlo if s else None))
+            stages = [(tr("quit after {stage}", stage=st), st) for st in STAGES]
             yield Select(stages, value=self._default_quit_after(), allow_blank=False, id="smtp-quit-after")
         with Horizontal():
-            yield Button("Run", id="smtp-run", variant="primary")
-            yield Button("Step", id="smtp-step")
+            yield Button(tr("Run"), id="smtp-run", variant="primary")
+            yield Button(tr("Step"), id="smtp-step")
         yield Static(
-            Text("Run probes up to the chosen stage; Step does one stage per press."), id="smtp-output"
+            Text(tr("Run probes up to the chosen stage; Step does one stage per press.")), id="smtp-output"
         )
 
     def _default_quit_after(self) -> Stage:
@@ -141,17 +145,19 @@ class DiagSmtpProbe(VerticalScroll):
 
     def _start(self, *, one_step: bool) -> None:
         if self._busy:  # cancelling a stage half-way would leave the probe out of step with the server
-            self.notify("The probe is still running; wait for its result.", markup=False)
+            self.notify(tr("The probe is still running; wait for its result."), markup=False)
             return
         server, password, sender, recipient, quit_after = self.form()
         if not server.host or not 0 < server.port < 65536:
-            self.query_one("#smtp-output", Static).update(Text("Give a host and a port (1-65535) to probe."))
+            self.query_one("#smtp-output", Static).update(
+                Text(tr("Give a host and a port (1-65535) to probe."))
+            )
             return
         key = (server, password, sender, recipient, quit_after)
         fresh = self.probe is None or self.probe.done or key != self._form_key
         self._form_key = key
         self._busy = True
-        self.query_one("#smtp-output", Static).update(Text("Probing ..."))
+        self.query_one("#smtp-output", Static).update(Text(tr("Probing ...")))
         self._drive(key if fresh else None, one_step)
 
     @work(group="smtp-probe", exit_on_error=False)
@@ -167,7 +173,7 @@ class DiagSmtpProbe(VerticalScroll):
                 )  # fmt: skip
             probe = self.probe
             if probe is None:
-                raise MailtuiError("the probe was closed; press Run to start again", title="Probe closed")
+                raise MailtuiError(tr("the probe was closed; press Run to start again"), title="Probe closed")
             if one_step:
                 await probe.step()
             else:
@@ -177,7 +183,9 @@ class DiagSmtpProbe(VerticalScroll):
             self.post_message(SmtpProbeProgressed(None, None, f"{exc.title}: {exc.message}"))
         except Exception as exc:  # a bug must not leave the form locked: report it like an error
             self.post_message(
-                SmtpProbeProgressed(None, None, f"Unexpected error: {type(exc).__name__}: {exc}")
+                SmtpProbeProgressed(
+                    None, None, tr("Unexpected error: {kind}: {why}", kind=type(exc).__name__, why=exc)
+                )
             )
 
     async def _close_probe(self) -> None:
