@@ -151,6 +151,7 @@ class DnsLookups:
         self.problems: list[str] = []
         self.nxdomain: set[str] = set()
         self.not_recursive: set[str] = set()  # NXDOMAIN names answered without RA
+        self.refused: set[str] = set()  # names the server answered REFUSED
 
     def servers_text(self) -> str:
         names = []
@@ -194,9 +195,20 @@ class DnsLookups:
                         name=name,
                     )
                 ) from None
-            self.problems.append(
-                tr("{rdtype} {name}: the nameservers failed to answer (SERVFAIL)", rdtype=rdtype, name=name)
-            )
+            if _refused(exc):  # an authoritative-only server, or recursion not allowed for this client
+                self.refused.add(name.lower())
+                text = tr(
+                    "{rdtype} {name}: {servers} refused to answer (REFUSED): it does not serve that name "
+                    "(an authoritative-only server, or recursion not allowed for this client)",
+                    rdtype=rdtype,
+                    name=name,
+                    servers=self.servers_text(),
+                )
+            else:
+                text = tr(
+                    "{rdtype} {name}: the nameservers failed to answer (SERVFAIL)", rdtype=rdtype, name=name
+                )
+            self.problems.append(text)
             return None
         except (dns.name.EmptyLabel, dns.name.LabelTooLong, dns.name.NameTooLong) as exc:
             self.problems.append(
@@ -249,13 +261,18 @@ def _resolver_state(lookups: DnsLookups, domain: str) -> ResolverState:
             if lookups.resolver.resolve(name, rdtype, search=False) is not None:
                 return "working"
         except dns.resolver.NoNameservers as exc:
-            refused = refused or any(
-                isinstance(e[4], dns.message.Message) and e[4].rcode() == dns.rcode.REFUSED
-                for e in exc.kwargs.get("errors") or []
-            )
+            refused = refused or _refused(exc)
         except dns.exception.DNSException:
             continue
     return "authoritative" if refused or domain in lookups.not_recursive else "broken"
+
+
+def _refused(exc: dns.resolver.NoNameservers) -> bool:
+    """True when a nameserver answered REFUSED (it does not serve the name for us)."""
+    return any(
+        isinstance(e[4], dns.message.Message) and e[4].rcode() == dns.rcode.REFUSED
+        for e in exc.kwargs.get("errors") or []
+    )
 
 
 def _all_unreachable(exc: dns.resolver.NoNameservers) -> bool:

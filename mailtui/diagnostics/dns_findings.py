@@ -35,9 +35,11 @@ class Finding:
 class Lookups(Protocol):
     """DNS as the checks ask it: answers or None (NXDOMAIN / no data); DnsError when unreachable.
 
-    A SERVFAIL is None too, with a line added to `problems`."""
+    A SERVFAIL or REFUSED is None too, with a line added to `problems` (and a REFUSED name to
+    `refused`)."""
 
     problems: list[str]
+    refused: set[str]
 
     def query(self, name: str, rdtype: str) -> dns.resolver.Answer | None: ...
 

@@ -28,7 +28,7 @@ class AddressCheck:
     ptr: tuple[str, ...]
     confirmed: tuple[str, ...]  # the PTR names whose A/AAAA include `address`
     forward_confirmed: bool  # one of the PTR names resolves back to `address`
-    error: str = ""  # the lookup failed (SERVFAIL, timeout): not checked
+    error: str = ""  # the lookup failed (SERVFAIL, REFUSED, timeout): not checked
 
 
 def check_address(lookups: Lookups, address: str) -> AddressCheck:
@@ -37,10 +37,12 @@ def check_address(lookups: Lookups, address: str) -> AddressCheck:
     failed = len(lookups.problems)
     try:
         answer = lookups.query(reverse, "PTR")
-        if answer is None and len(lookups.problems) > failed:  # SERVFAIL, not "no PTR"
-            return AddressCheck(
-                address, reverse, (), (), False, tr("the nameservers failed to answer (SERVFAIL)")
-            )
+        if answer is None and len(lookups.problems) > failed:  # SERVFAIL or REFUSED, not "no PTR"
+            if reverse.lower() in lookups.refused:
+                why = tr("the nameserver refused to answer (REFUSED)")
+            else:
+                why = tr("the nameservers failed to answer (SERVFAIL)")
+            return AddressCheck(address, reverse, (), (), False, why)
         names = [shown(r.target.to_text(omit_final_dot=True), 255) for r in answer or ()]
         confirmed = []
         for name in names[:MAX_PTR_NAMES]:

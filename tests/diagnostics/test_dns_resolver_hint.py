@@ -87,3 +87,23 @@ def test_an_authoritative_only_server_is_not_called_broken(tmp_path: Path, serve
     assert "answering nothing useful" not in flat and "broken resolver" not in flat
     assert "typo.example.net does not exist in DNS" in flat
     assert "not a recursive resolver" in flat and "check the spelling" in flat
+
+
+def test_a_refused_lookup_is_not_called_servfail(tmp_path: Path) -> None:
+    """An authoritative-only `--server` REFUSES names outside its zones (the MX host here): the
+    report says it refused, not that the nameservers failed (SERVFAIL)."""
+    zone = {
+        ("example.net", "MX"): ["10 mx.other.test.", "20 mx.example.net."],
+        ("mx.example.net", "A"): ["192.0.2.25"],
+    }
+    server = DnsServer(zone, recursive=False, refused=["mx.other.test", "25.2.0.192.in-addr.arpa"])
+    try:
+        text = " ".join(run(tmp_path, server, "example.net").split())
+    finally:
+        server.close()
+    assert f"A mx.other.test: {server.address} refused to answer (REFUSED)" in text
+    assert (
+        "mx.example.net 192.0.2.25: reverse DNS not checked: the nameserver refused to answer (REFUSED)"
+        in text
+    )
+    assert "SERVFAIL" not in text

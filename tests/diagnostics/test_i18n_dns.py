@@ -200,3 +200,19 @@ def test_cli_dns_in_chinese(tmp_path: Path) -> None:
     assert out.stdout.startswith(f"域名：example.net  （查询了 {server.address}）")
     assert "mx.example.net 192.0.2.25 没有反向 DNS" in out.stdout and "汇总：" in out.stdout
     assert not leftovers(out.stdout), leftovers(out.stdout)
+
+
+def test_a_refused_lookup_in_chinese() -> None:
+    zone = {("example.net", "MX"): ["10 mx.example.net."], ("mx.example.net", "A"): ["192.0.2.25"]}
+    server = DnsServer(zone, recursive=False, refused=["mx.example.net"])
+    set_language("zh")
+    try:
+        report = check_domain(
+            "example.net", [server.address], timeout=1, policy_fetch=PolicyFetch(enabled=False)
+        )
+    finally:
+        server.close()
+    assert f"AAAA mx.example.net：{server.address} 拒绝应答（REFUSED）：它不负责该名称" in " ".join(
+        report.problems
+    )
+    assert not any("refused" in p or "SERVFAIL" in p for p in report.problems)

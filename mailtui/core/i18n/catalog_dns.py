@@ -9,6 +9,10 @@ CATALOG: dict[str, str] = {
     "DNS is unreachable: no answer from {servers} within {seconds}s (asking {rdtype} {name}). Check the network, the firewall (UDP port 53) or pick another server with --server IP": "DNS 不可达：{servers} 在 {seconds} 秒内没有应答（查询 {rdtype} {name}）。请检查网络、防火墙（UDP 53 端口），或用 --server IP 换一个服务器",
     "DNS is unreachable: {servers} refused the connection (asking {rdtype} {name}). Is a nameserver running there? Pick another with --server IP": "DNS 不可达：{servers} 拒绝了连接（查询 {rdtype} {name}）。那里是否运行着域名服务器？请用 --server IP 换一个",
     "{rdtype} {name}: the nameservers failed to answer (SERVFAIL)": "{rdtype} {name}：域名服务器未能给出应答（SERVFAIL）",
+    "{rdtype} {name}: {servers} refused to answer (REFUSED): it does not serve that name "
+    "(an authoritative-only server, or recursion not allowed for this client)": (
+        "{rdtype} {name}：{servers} 拒绝应答（REFUSED）：它不负责该名称（是只做权威解析的服务器，或不允许本客户端递归查询）"
+    ),
     "{name} is not a valid DNS name ({error})": "{name} 不是合法的 DNS 名称（{error}）",
     "{domain} is not a domain name": "{domain} 不是域名",
     "{domain} has a null MX (RFC 7505): it accepts no mail": "{domain} 发布了空 MX（RFC 7505）：它不接收任何邮件",
@@ -77,6 +81,7 @@ CATALOG: dict[str, str] = {
     "Summary: {errors} errors, {warnings} warnings, {problems} problems": "汇总：{errors} 个错误，{warnings} 个警告，{problems} 个问题",
     # dns_mx
     "the nameservers failed to answer (SERVFAIL)": "域名服务器未能给出应答（SERVFAIL）",
+    "the nameserver refused to answer (REFUSED)": "域名服务器拒绝应答（REFUSED）",
     "{host} {ip}: reverse DNS not checked: {error}": "{host} {ip}：未检查反向 DNS：{error}",
     "{host} {ip} has no reverse DNS (no PTR at {name}): many receivers reject or down-rank mail sent from an address without one": "{host} {ip} 没有反向 DNS（{name} 没有 PTR）：从没有反向解析的地址发出的邮件，很多收件方会拒收或降低评分",
     "ask whoever owns {ip} (your hosting or ISP) to set its PTR to {host}": "请 {ip} 的所有者（你的托管商或 ISP）把它的 PTR 设为 {host}",
