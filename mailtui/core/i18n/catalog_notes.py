@@ -88,6 +88,31 @@ CATALOG: dict[str, str] = {
     "no logged-in connection: press 'Log in for console'": "没有已登录的连接：请按“登录以使用控制台”",
     "Logged in: the console below uses this connection.": "已登录：下方的控制台使用此连接。",
     "Probe closed": "探测已关闭",
+    # ui: the decoder, explainer, header inspector and transcript tabs
+    "PARTIAL decode as {kind} (detected)": "按 {kind} 部分解码（自动识别）",
+    "PARTIAL decode as {kind} (given)": "按 {kind} 部分解码（指定）",
+    "Decoded as {kind} (detected)": "已按 {kind} 解码（自动识别）",
+    "Decoded as {kind} (given)": "已按 {kind} 解码（指定）",
+    ", charset {charset}": "，字符集 {charset}",
+    "Words:": "编码字：",
+    "note: {note}": "说明：{note}",
+    "problem: {note}": "问题：{note}",
+    "Decode pasted text": "解码粘贴的文本",
+    "Nothing to decode: paste encoded words, Base64 or quoted-printable text.": (
+        "没有可解码的内容：请粘贴编码字（encoded words）、Base64 或 quoted-printable 文本。"
+    ),
+    "Explain pasted bounce": "解释粘贴的退信",
+    "Inspecting the headers…": "正在检查邮件头……",
+    "Tab to this inspection, then V: verify DKIM, ARC, SPF and DMARC here, beside the server's results": (
+        "用 Tab 切换到此检查结果，然后按 V：在这里验证 DKIM、ARC、SPF 和 DMARC，与服务器的结果对照"
+    ),
+    "No message is open. Open a message in the pager and press H to inspect its headers.": (
+        "没有打开的邮件。请在阅读器中打开一封邮件，然后按 H 检查其邮件头。"
+    ),
+    "No message is open: open one in the pager and press H, then V.": (
+        "没有打开的邮件：请在阅读器中打开一封，按 H，然后按 V。"
+    ),
+    "filter: account, smtp/imap or connection words": "过滤：账户、smtp/imap 或连接中的词",
     # config.msmtp
     "{path}: no msmtp account {name} (accounts: {known})": "{path}：没有名为 {name} 的 msmtp 账户（现有账户：{known}）",
     "{path}: no account is defined": "{path}：没有定义任何账户",

@@ -13,6 +13,7 @@ from textual import on
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Static, TextArea
 
+from mailtui.core.i18n import tr
 from mailtui.core.message.transfer_decode import PastedDecoding, decode_pasted
 from mailtui.core.sanitize import clean_line, clean_text
 
@@ -22,14 +23,24 @@ if TYPE_CHECKING:
 
 def decoding_text(result: PastedDecoding) -> Text:
     """The decoding as plain Text: status, decoded text, words, notes and problems."""
-    how = "detected" if result.detected else "given"
-    status = "PARTIAL decode" if result.partial else "Decoded"
-    charset = f", charset {clean_line(result.charset)}" if result.charset else ""
-    out = Text(f"{status} as {result.kind} ({how}){charset}\n\n", style="bold")
+    if result.partial:
+        status = (
+            tr("PARTIAL decode as {kind} (detected)", kind=result.kind)
+            if result.detected
+            else tr("PARTIAL decode as {kind} (given)", kind=result.kind)
+        )
+    else:
+        status = (
+            tr("Decoded as {kind} (detected)", kind=result.kind)
+            if result.detected
+            else tr("Decoded as {kind} (given)", kind=result.kind)
+        )
+    charset = tr(", charset {charset}", charset=clean_line(result.charset)) if result.charset else ""
+    out = Text(f"{status}{charset}\n\n", style="bold")
     out.append(clean_text(result.text) + "\n")
     encoded = [w for w in result.words if w.encoding]
     if encoded:
-        out.append("\nWords:\n", style="bold")
+        out.append("\n" + tr("Words:") + "\n", style="bold")
         for word in encoded:
             out.append(f"  {clean_line(word.raw)}\n")
             detail = f"charset={clean_line(word.charset or '?')} encoding={word.encoding}"
@@ -37,9 +48,9 @@ def decoding_text(result: PastedDecoding) -> Text:
             for note in word.notes:
                 out.append(f"       ! {clean_line(note)}\n", style="bold")
     for note in result.info:
-        out.append(f"note: {clean_line(note)}\n")
+        out.append(tr("note: {note}", note=clean_line(note)) + "\n")
     for note in result.notes:
-        out.append(f"problem: {clean_line(note)}\n", style="bold")
+        out.append(tr("problem: {note}", note=clean_line(note)) + "\n", style="bold")
     return out
 
 
@@ -59,14 +70,16 @@ class DiagDecoder(VerticalScroll):
         )
         yield TextArea(id="decode-area")
         with Horizontal():
-            yield Button("Decode pasted text", id="decode-button")
+            yield Button(tr("Decode pasted text"), id="decode-button")
         yield Static(id="decode-output", markup=False)
 
     def show(self, text: str) -> None:
         """Decode `text` and show the result."""
         output = self.query_one("#decode-output", Static)
         if not text.strip():
-            output.update(Text("Nothing to decode: paste encoded words, Base64 or quoted-printable text."))
+            output.update(
+                Text(tr("Nothing to decode: paste encoded words, Base64 or quoted-printable text."))
+            )
             return
         output.update(decoding_text(decode_pasted(text)))
 

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Static, TextArea
 
 from mailtui.core.codes.explain import explain, format_explanation, normalize_lang
+from mailtui.core.i18n import tr
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -50,7 +51,7 @@ class DiagExplainer(VerticalScroll):
         yield Input(value=self.initial, placeholder="a code: 550 5.1.1, 4.7.1, 421 ...", id="explain-input")
         yield TextArea(id="explain-bounce")
         with Horizontal():
-            yield Button("Explain pasted bounce", id="explain-bounce-button")
+            yield Button(tr("Explain pasted bounce"), id="explain-bounce-button")
         yield Static(id="explain-output", markup=False)
 
     def on_mount(self) -> None:

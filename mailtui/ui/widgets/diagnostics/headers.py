@@ -26,6 +26,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from mailtui.core.headers.inspection import format_inspection, inspect_message
+from mailtui.core.i18n import tr
 from mailtui.ui.themes import theme_styles
 
 if TYPE_CHECKING:
@@ -33,23 +34,37 @@ if TYPE_CHECKING:
 
     from mailtui.config import Config
 
+# The English texts (as tests compare them); shown through `_inspecting`/`_verify_hint` in the language.
 INSPECTING = "Inspecting the headers…"
 VERIFY_HINT = (
     "Tab to this inspection, then V: verify DKIM, ARC, SPF and DMARC here, beside the server's results"
 )
+# Line starts that mark a disagreement or an untrusted result, in English and Chinese.
+_DISAGREES = ("DISAGREES:", "不一致：")
+_UNTRUSTED = ("UNTRUSTED", "不可信：")
+
+
+def _inspecting() -> str:
+    return tr("Inspecting the headers…")
+
+
+def _verify_hint() -> str:
+    return tr(
+        "Tab to this inspection, then V: verify DKIM, ARC, SPF and DMARC here, beside the server's results"
+    )
 
 
 def inspection_text(raw: bytes | None, trusted: Sequence[str], warning: Style | None = None) -> Text:
     """The inspection of `raw` as Text (a hint when no message is open)."""
     if raw is None:
-        return Text("No message is open. Open a message in the pager and press H to inspect its headers.")
+        return Text(tr("No message is open. Open a message in the pager and press H to inspect its headers."))
     return _styled(format_inspection(inspect_message(raw, trusted)), warning)
 
 
 def _styled(plain: str, warning: Style | None) -> Text:
     out = Text()
     for line in plain.splitlines():
-        flagged = line.lstrip().startswith("!") or "UNTRUSTED" in line
+        flagged = line.lstrip().startswith("!") or any(mark in line for mark in _UNTRUSTED)
         out.append(line + "\n", (warning or Style(bold=True)) if flagged else Style())
     return out
 
@@ -60,7 +75,7 @@ def verdicts_text(plain: str, warning: Style | None = None) -> Text:
     flagged = False
     for line in plain.splitlines():
         stripped = line.lstrip()
-        flagged = stripped.startswith("!") or (flagged and stripped.startswith("DISAGREES:"))
+        flagged = stripped.startswith("!") or (flagged and stripped.startswith(_DISAGREES))
         out.append(line + "\n", (warning or Style(bold=True)) if flagged else Style())
     return out
 
@@ -121,12 +136,12 @@ class DiagHeaders(ScrollableContainer):
         """Inspect `raw` (None: no message) in a worker and show it when done."""
         self.raw = raw
         self.workers.cancel_group(self, "verdicts")
-        self.verdicts.update(Text("" if raw is None else VERIFY_HINT))
+        self.verdicts.update(Text("" if raw is None else _verify_hint()))
         if raw is None:
             self.workers.cancel_group(self, "inspect")
             self.output.update(inspection_text(None, self.trusted))
             return
-        self.output.update(Text(INSPECTING))
+        self.output.update(Text(_inspecting()))
         self.inspect(raw)
 
     @work(thread=True, exclusive=True, group="inspect", exit_on_error=False)
@@ -151,7 +166,7 @@ class DiagHeaders(ScrollableContainer):
         from mailtui.ui.screens.pager.verdicts import verifying_text
 
         if self.raw is None:
-            self.notify("No message is open: open one in the pager and press H, then V.", markup=False)
+            self.notify(tr("No message is open: open one in the pager and press H, then V."), markup=False)
             return
         self.verdicts.update(Text(verifying_text(self._config())))
         self.run_verdicts(self.raw, self._config())

@@ -26,6 +26,7 @@ from textual.strip import Strip
 from textual.widgets import Input
 
 from mailtui.core.codes.explain import short_explanation
+from mailtui.core.i18n import tr
 from mailtui.core.sanitize import clean_line
 from mailtui.core.transcript import Direction, Transcript, TranscriptLine
 from mailtui.ui.messages import TranscriptLineAdded
@@ -138,7 +139,7 @@ class DiagTranscript(Vertical):
         self._styles: dict[str, Style] = {}
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="filter: account, smtp/imap or connection words", id="transcript-filter")
+        yield Input(placeholder=tr("filter: account, smtp/imap or connection words"), id="transcript-filter")
         yield TranscriptView(self.render_transcript_line, id="transcript-log")
 
     @property
