@@ -127,7 +127,11 @@ def read_msmtprc(path: Path) -> MsmtpRc:
             continue
         if command == "eval":
             rc.problems.append(
-                f"{origin}: eval {arg}: not run; the settings its output would give are missing"
+                tr(
+                    "{origin}: eval {command}: not run; the settings its output would give are missing",
+                    origin=origin,
+                    command=arg,
+                )  # fmt: skip
             )
             continue
         key = _SYNONYMS.get(command, command)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from mailtui.core.i18n import tr
+
 __all__ = ["EximSpoolHeader", "parse_spool_body", "parse_spool_header"]
 
 _HEADER = re.compile(rb"(\d{3,})(.) ")
@@ -52,7 +54,8 @@ def parse_spool_header(text: str) -> EximSpoolHeader:
     data = text.encode("utf-8", "surrogateescape")  # header lengths count bytes
     lines = data.split(b"\n")
     if len(lines) < 5 or not lines[0].endswith(b"-H"):
-        raise ValueError("not an Exim spool header (-H) file: " + lines[0][:60].decode("utf-8", "replace"))
+        first = lines[0][:60].decode("utf-8", "replace")
+        raise ValueError(tr("not an Exim spool header (-H) file: {line}", line=first))
 
     def line(i: int) -> str:
         return lines[i].decode("utf-8", "surrogateescape")
@@ -61,7 +64,7 @@ def parse_spool_header(text: str) -> EximSpoolHeader:
     owner = line(1).split()
     sender = line(2).strip()
     if not (sender.startswith("<") and sender.endswith(">")):
-        raise ValueError(f"{queue_id}: no <sender> line in the spool header")
+        raise ValueError(tr("{queue_id}: no <sender> line in the spool header", queue_id=queue_id))
     received = _int(line(3).split()[0]) if line(3).split() else None
     i = 4
     flags: dict[str, str] = {}
@@ -79,13 +82,19 @@ def parse_spool_header(text: str) -> EximSpoolHeader:
     while i < len(lines) and line(i) != "XX" and not line(i).isdigit():
         node = _TREE_NODE.match(line(i))
         if node is None:
-            raise ValueError(f"{queue_id}: unexpected line in the spool header: {line(i)[:60]}")
+            raise ValueError(
+                tr(
+                    "{queue_id}: unexpected line in the spool header: {line}",
+                    queue_id=queue_id,
+                    line=line(i)[:60],
+                )
+            )
         delivered.append(node[1])
         i += 1
     if i < len(lines) and line(i) == "XX":
         i += 1
     if i >= len(lines) or not line(i).isdigit():
-        raise ValueError(f"{queue_id}: no recipient count in the spool header")
+        raise ValueError(tr("{queue_id}: no recipient count in the spool header", queue_id=queue_id))
     count = int(line(i))
     recipients = []
     for j in range(i + 1, i + 1 + count):

@@ -149,3 +149,17 @@ def test_probe_usage_errors_in_chinese(relay_factory) -> None:  # type: ignore[n
     with pytest.raises(ProbeError) as err:
         SmtpProbeSession(relay.config(), None, quit_after="nowhere")  # type: ignore[arg-type]
     assert err.value.message.startswith("未知阶段 'nowhere'；可用阶段：connect, ehlo")
+
+
+def test_msmtprc_eval_problem_in_chinese(tmp_path: Path) -> None:
+    from mailtui.config.msmtp import read_msmtprc
+
+    rc = tmp_path / "msmtprc"
+    rc.write_text("account a\neval echo host x\n")
+    assert (
+        read_msmtprc(rc)
+        .problems[0]
+        .endswith("eval echo host x: not run; the settings its output would give are missing")
+    )
+    set_language("zh")
+    assert read_msmtprc(rc).problems[0].endswith("：eval echo host x：未执行；其输出本应给出的设置缺失")

@@ -135,3 +135,15 @@ def test_follow_sees_the_removal_in_chinese(maillog: Path) -> None:
     set_language("zh")
     result = trace(events_of(read_log(maillog)), QID)
     assert _pending(result) == "final"  # the removal step is found in the language it was written in
+
+
+def test_bad_exim_spool_header_in_chinese() -> None:
+    from mailtui.server.exim_spool import parse_spool_header
+
+    with pytest.raises(ValueError, match="not an Exim spool header"):
+        parse_spool_header("garbage\n\n\n\n\n")
+    set_language("zh")
+    with pytest.raises(ValueError, match="不是 Exim 队列头（-H）文件：garbage"):
+        parse_spool_header("garbage\n\n\n\n\n")
+    with pytest.raises(ValueError, match="1xYUIz-0006uJ-0A：队列头中没有 <sender> 行"):
+        parse_spool_header("1xYUIz-0006uJ-0A-H\nexim 101 101\nnobody\n1700000000 0\n")

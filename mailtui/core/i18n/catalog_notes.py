@@ -116,6 +116,9 @@ CATALOG: dict[str, str] = {
     # config.msmtp
     "{path}: no msmtp account {name} (accounts: {known})": "{path}：没有名为 {name} 的 msmtp 账户（现有账户：{known}）",
     "{path}: no account is defined": "{path}：没有定义任何账户",
+    "{origin}: eval {command}: not run; the settings its output would give are missing": (
+        "{origin}：eval {command}：未执行；其输出本应给出的设置缺失"
+    ),
     "{origin}: `account` needs a name": "{origin}：`account` 需要一个名称",
     "{origin}: account {name} inherits {parent}, which is not defined above": (
         "{origin}：账户 {name} 继承自 {parent}，但它未在前面定义"

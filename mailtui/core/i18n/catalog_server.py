@@ -88,6 +88,11 @@ CATALOG: dict[str, str] = {
     ),
     "exim {flag}: {done} of {total} done; {reasons}": "exim {flag}：{total} 封中已完成 {done} 封；{reasons}",
     "no reason given": "未给出原因",
+    # server.exim_spool
+    "not an Exim spool header (-H) file: {line}": "不是 Exim 队列头（-H）文件：{line}",
+    "{queue_id}: no <sender> line in the spool header": "{queue_id}：队列头中没有 <sender> 行",
+    "{queue_id}: unexpected line in the spool header: {line}": "{queue_id}：队列头中有意外的行：{line}",
+    "{queue_id}: no recipient count in the spool header": "{queue_id}：队列头中没有收件人数量",
     # server.relay_check
     "OPEN RELAY: an outside client may relay: neither restriction list ends with "
     "reject_unauth_destination ({restrictions}) or mynetworks contains every address": (
