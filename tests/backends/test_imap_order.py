@@ -180,3 +180,27 @@ def test_offline_the_header_cache_still_sorts(dovecot, monkeypatch: pytest.Monke
     finally:
         backend.close()
         proxy.close()
+
+
+def test_stored_keys_of_the_wrong_type_are_damage_not_a_crash(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from mailtui.backends.imap.header_cache import HeaderCache
+
+    path = tmp_path / "c.sqlite3"
+    cache = HeaderCache(path)
+    try:
+        cache.put_keys(
+            "INBOX", 7, [(1, None, "alice", "hello", "<a@x>", "", ""), (2, 1.5, "b", "", "", "", "")]
+        )
+        cache.put_keys("INBOX", 8, [(1, 2.0, "old", "", "", "", "")])  # another UIDVALIDITY
+        assert cache.key_rows("INBOX", 7, ["date", "sender_key"]) == {1: (None, "alice"), 2: (1.5, "b")}
+        db = sqlite3.connect(path)
+        with db:
+            db.execute("UPDATE keys SET date = 'soon' WHERE uid = 2")  # as a damaged file might hold
+        db.close()
+        assert cache.key_rows("INBOX", 7, ["date"]) == {}
+        assert cache.take_notice() is not None  # rebuilt, and the UI is told
+        assert cache.key_rows("INBOX", 7, ["sender_key"]) == {}  # the keys are made again from headers
+    finally:
+        cache.close()
