@@ -1,14 +1,15 @@
 """DNS checks of a mail domain with dnspython: the whole mail setup in one report.
 
-MX (each host's A/AAAA and reverse DNS, `dns_mx`), SPF (expanded by `spf`), DMARC, DKIM
-keys (`dns_dkim`), MTA-STS with its policy file (`mta_sts`), TLS-RPT (`tls_rpt`), DANE
-TLSA (`dane`) and, when zones are given, DNS blocklists (`dnsbl`). Each check returns
-`Finding`s that say what is wrong and what to publish.
+MX (each host's A/AAAA and reverse DNS, `dns_mx`), SPF (expanded by `spf`), DMARC
+(`dns_dmarc`), DKIM keys (`dns_dkim`), MTA-STS with its policy file (`mta_sts`), TLS-RPT
+(`tls_rpt`), DANE TLSA (`dane`) and, when zones are given, DNS blocklists (`dnsbl`). Each
+check returns `Finding`s that say what is wrong and what to publish.
 
 `check_domain` asks the given nameservers (`--server IP[:PORT]`, used by the tests with a
 local server) or the system resolver, with short timeouts. DNS that cannot be reached is
 a `DnsError` with a message for the admin, never a traceback. Everything read from DNS is
-untrusted text and sanitized before it is stored.
+untrusted text and sanitized before it is stored. The findings and problems are written in
+the current language (`core.i18n`): a report for scripts (JSON) is built inside `language("en")`.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from typing import Literal
 from publicsuffixlist import PublicSuffixList
 
 from mailtui.core.i18n import tr
-from mailtui.diagnostics.dns_check import DmarcRecord, parse_dmarc
+from mailtui.diagnostics.dns_dmarc import DmarcRecord, parse_dmarc
 from mailtui.diagnostics.verdicts.dkim import DkimVerdict
 from mailtui.diagnostics.verdicts.resolver import VerdictDns
 from mailtui.diagnostics.verdicts.spf_verdict import SpfVerdict
