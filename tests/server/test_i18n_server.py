@@ -147,3 +147,14 @@ def test_bad_exim_spool_header_in_chinese() -> None:
         parse_spool_header("garbage\n\n\n\n\n")
     with pytest.raises(ValueError, match="1xYUIz-0006uJ-0A：队列头中没有 <sender> 行"):
         parse_spool_header("1xYUIz-0006uJ-0A-H\nexim 101 101\nnobody\n1700000000 0\n")
+
+
+def test_queue_usage_sentences_in_chinese() -> None:
+    show = mailtui("--lang", "zh", "server", "queue", "show")
+    assert show.returncode == 64 and show.stdout.strip() == "mailtui server queue show: 请给出一个队列 ID"
+    deliver = mailtui("--lang", "zh", "server", "queue", "deliver", "X")
+    assert deliver.returncode == 64 and "这是 Exim 的操作（请使用 --mta exim" in deliver.stdout
+    hold = mailtui("server", "queue", "hold")
+    assert (
+        hold.returncode == 64 and hold.stdout.strip() == "mailtui server queue hold: give queue ids, or ALL"
+    )
