@@ -231,3 +231,15 @@ def test_verdict_dns_failure_in_chinese() -> None:
     assert verdict.result == "temperror"
     assert f"向 {address} 查询 " in verdict.reason and "的 TXT 失败：" in verdict.reason
     assert "DNS failed" not in verdict.reason
+
+
+def test_spf_include_path_in_chinese(dns: DnsServer) -> None:
+    set_language("zh")
+    report = verify_message(
+        delivered(sign(message())), dns.address, trusted_authserv_ids=["mx.receiver.test"]
+    )
+    assert report.spf.path == (
+        "example.test：include:_spf.example.test ->",
+        "  _spf.example.test：ip4:192.0.2.0/24 匹配",
+        "example.test：include:_spf.example.test 匹配（include 通过）",
+    )

@@ -120,6 +120,8 @@ CATALOG: dict[str, str] = {
     "{term} in {domain}": "{domain} 中的 {term}",
     "{domain}: {term} matched": "{domain}：{term} 匹配",
     "{domain}: nothing matched": "{domain}：没有任何项匹配",
+    "{domain}: {term} ->": "{domain}：{term} ->",
+    "{domain}: redirect={target} ->": "{domain}：redirect={target} ->",
     # core.headers.authres: notes on Authentication-Results, DKIM-Signature and ARC headers
     "unclosed comment": "注释没有闭合",
     "unclosed quoted string": "引号字符串没有闭合",

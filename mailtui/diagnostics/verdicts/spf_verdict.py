@@ -181,7 +181,7 @@ class _Eval:
                     )
             if term.name == "include":
                 target = self.macro(term.value or "", domain)
-                self.path.append(f"{indent}{domain}: {term.raw} ->")
+                self.path.append(indent + tr("{domain}: {term} ->", domain=domain, term=term.raw))
                 result, why = self.check(target, depth + 1)
                 if result == "pass":
                     self.path.append(
@@ -202,7 +202,7 @@ class _Eval:
         if redirect:
             self.count += 1
             target = self.macro(redirect, domain)
-            self.path.append(f"{indent}{domain}: redirect={target} ->")
+            self.path.append(indent + tr("{domain}: redirect={target} ->", domain=domain, target=target))
             result, why = self.check(target, depth + 1)
             return (
                 ("permerror", tr("redirect={target} has no SPF record", target=target))
