@@ -35,7 +35,11 @@ def stderr_transcript(enabled: bool) -> Transcript:
 
 
 def language(args: argparse.Namespace) -> str:
-    """--lang, else ui.language from the config (a broken config does not stop a headless tool)."""
+    """--lang, else ui.language from the config (a broken config does not stop a headless tool);
+    English under --json, whatever they say: JSON is for scripts, which read the same words
+    in every language (errors and notes of a `probe --json` or `send --follow --json` too)."""
+    if getattr(args, "json", False):
+        return "en"
     if getattr(args, "lang", None):
         return args.lang
     try:

@@ -58,3 +58,18 @@ def test_outbox_errors_follow_the_language(tmp_path: Path) -> None:
     set_language("zh")
     with pytest.raises(OutboxError, match="中没有队列邮件 'nope'"):
         box.get("nope")
+
+
+def test_json_output_stays_english_under_zh(relay: Relay, tmp_path: Path) -> None:
+    """--json is for scripts: the same words whatever --lang says (probe and send --follow)."""
+    import json
+    import re
+
+    config = write_config(tmp_path, relay)
+    han = re.compile(r"[\u4e00-\u9fff]")
+    probe = run("--lang", "zh", "--config", str(config), "probe", "smtp", "--account", "test", "--json")
+    data = json.loads(probe.stdout)
+    assert not han.search(probe.stdout), probe.stdout[:400]
+    assert data  # a real report, read back
+    shown = run("--lang", "zh", "--config", str(config), "probe", "smtp", "--account", "test")
+    assert han.search(shown.stdout + shown.stderr)  # the text report is in Chinese
