@@ -172,3 +172,11 @@ async def test_dns_tab_asks_the_configured_dns_server(tmp_path: Path, dns: DnsSe
         await wait_until(pilot, lambda: "DNS lookups:" in str(output.render()), what="the DNS report")
         shown = str(output.render())
         assert "include:_spf.example.test" in shown and "p=reject" in shown
+
+
+def test_the_chinese_disagreement_note_is_highlighted_too() -> None:
+    from mailtui.ui.widgets.pager import verdict_lines
+
+    lines = verdict_lines("! dkim d=example.test: 失败\n    不一致：服务器验证通过，我们没有\n  spf: 通过\n")
+    styled = [bool(spans) for _text, spans in lines]
+    assert styled == [True, True, False]

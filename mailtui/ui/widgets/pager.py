@@ -247,12 +247,16 @@ def message_lines(view: MessageView, *, full: bool) -> list[Line]:
     return lines
 
 
+# The note under a "!" line, in each language the verdicts are written in.
+_DISAGREES = ("DISAGREES:", "不一致：")
+
+
 def verdict_lines(text: str) -> list[Line]:
     """The verdicts as lines; a disagreement ("! ..." and its "DISAGREES:" note) is highlighted."""
     lines: list[Line] = []
     flagged = False
     for line in clean_text(text).expandtabs(8).splitlines():
         stripped = line.lstrip()
-        flagged = stripped.startswith("!") or (flagged and stripped.startswith("DISAGREES:"))
+        flagged = stripped.startswith("!") or (flagged and stripped.startswith(_DISAGREES))
         lines.append((line, ((0, len(line), "pager--disagreement"),) if flagged and line else ()))
     return lines
