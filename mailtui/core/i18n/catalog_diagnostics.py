@@ -38,7 +38,7 @@ CATALOG: dict[str, str] = {
     "Secrets (passwords, tokens) are masked as ********: {secrets} of {accounts} (password_command, "
     "password_env, inline, keyring), and those used in this session.": (
         "机密（密码、令牌）已遮蔽为 ********：{accounts}的 {secrets}（password_command、password_env、"
-        "配置内联、keyring），以及本次会话中用到的机密。"
+        "写在配置中、keyring），以及本次会话中用到的机密。"
     ),
     "{count} configured secret": "{count} 个已配置的机密",
     "{count} configured secrets": "{count} 个已配置的机密",
