@@ -9,7 +9,10 @@ The screen's "search" worker (`BrowserJobs.search_folder`) reads the headers fro
 backend's index and streams `SearchProgressed`; the status bar says "search 'PATTERN':
 N matches" (or how many so far). `n` and `p` go to the next / previous match, also after
 Esc has cleared the status; a pattern that cannot be used is refused in the prompt, with
-its column. When the folder changes the matches are found again (no jump).
+its column. When the folder changes the matches are found again (no jump). The jump to
+the first match waits for the worker, so it is made only when the cursor is still on the
+message it was on when the search started and no `n` / `p` came meanwhile: a late result
+never takes the cursor from where the user moved it.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ class BrowserSearch:
         self._last: str | None = None  # the last search, shown or not (n / p)
         self._restart_pending = False  # the folder changed: search again on its next listing
         self._jump_when_found = False  # the cursor goes to the first match once all are known
+        self._jump_from: tuple[str | None, int] = (None, 0)  # (key under the cursor, n / p count) then
+        self._steps = 0  # n / p presses: a newer one than the search's start wins over its jump
 
     def ask(self) -> None:
         """Ask for a query (the current one offered) and search for it."""
@@ -57,8 +62,9 @@ class BrowserSearch:
             return
         self.query = self._last = query
         self.matches = frozenset()
-        self._jump_when_found = jump
         index = screen.index
+        self._jump_from = (self._cursor_key(), self._steps)
+        self._jump_when_found = jump
         tagged = frozenset(r.key for r in index.tagged_refs())
         screen.status.search_query = query
         screen.status.shown = None
@@ -78,7 +84,9 @@ class BrowserSearch:
         self._restart_pending = False
         self.limit.restart()
         if self.query:
-            self.start(self.query, jump=self._jump_when_found)  # a jump still due stays due
+            asked = self._jump_from  # a jump still due stays due, from where it was asked
+            self.start(self.query, jump=self._jump_when_found)
+            self._jump_from = asked
 
     def progressed(self, message: SearchProgressed) -> None:
         """More matches from the worker; at the end the cursor goes to the first one."""
@@ -91,7 +99,12 @@ class BrowserSearch:
             screen.status.search_done = message.finished
         if message.finished and self._jump_when_found:
             self._jump_when_found = False
-            self.jump(+1)
+            if self._jump_from == (self._cursor_key(), self._steps):
+                self._move(+1)
+
+    def _cursor_key(self) -> str | None:
+        ref = self.screen.index.current_ref
+        return None if ref is None else ref.key
 
     def forget(self) -> None:
         """Another folder: no query, no limit, and the running search stopped."""
@@ -113,7 +126,11 @@ class BrowserSearch:
         screen.status.search_query = ""
 
     def jump(self, step: int) -> None:
-        """Put the cursor on the next (step 1) or previous (-1) row matching the last search."""
+        """n / p: put the cursor on the next (step 1) or previous (-1) row matching the last search."""
+        self._steps += 1
+        self._move(step)
+
+    def _move(self, step: int) -> None:
         screen = self.screen
         if self._last is None:
             screen.notify("No search yet: / searches, then n and p go to the matches.", timeout=3)

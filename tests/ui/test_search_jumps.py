@@ -1,0 +1,93 @@
+"""Where `/`, `n` and `p` put the cursor: a late result never moves a cursor the user moved,
+and a match inside a collapsed thread is shown (the thread expanded), as mutt does.
+
+On the test Maildir of conftest (newest first): 测试邮件, [/PATCH], Disk report, Backup
+finished, Certificate expires soon.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mailtui.ui.app import MailApp
+from mailtui.ui.widgets.index.message_index import MessageIndex
+from mailtui.ui.widgets.status_bar import StatusBar
+
+from .conftest import make_app, notifications, settle, wait_until
+
+
+class HeldScan:
+    """The folder scan of the search worker, held until the test releases it."""
+
+    def __init__(self, real: object) -> None:
+        self.real = real
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def __call__(self, *args: object, **kwargs: object) -> Iterator[object]:
+        self.entered.set()
+        self.release.wait(30)
+        yield from self.real(*args, **kwargs)  # type: ignore[operator]
+
+
+@pytest.fixture
+def held(monkeypatch: pytest.MonkeyPatch) -> HeldScan:
+    import mailtui.ui.screens.browser.jobs as jobs
+
+    scan = HeldScan(jobs.scan_folder)
+    monkeypatch.setattr(jobs, "scan_folder", scan)
+    return scan
+
+
+def said(app: MailApp, text: str) -> bool:
+    return any(n.message == text for n in notifications(app))
+
+
+def index_of(app: MailApp) -> MessageIndex:
+    return app.screen.query_one(MessageIndex)
+
+
+def search_done(app: MailApp) -> bool:
+    return "1 match)" in str(app.screen.query_one(StatusBar).status_text())
+
+
+@pytest.mark.parametrize("move", ["j", "n"])
+async def test_a_late_search_result_leaves_a_moved_cursor(maildir: Path, held: HeldScan, move: str) -> None:
+    app = make_app(maildir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        index = index_of(app)
+        await pilot.press("slash", *"backup", "enter")
+        await wait_until(pilot, held.entered.is_set, what="the search worker, held")
+        await pilot.press(move)  # the user goes on before the matches are known
+        if move == "j":
+            await wait_until(pilot, lambda: index.cursor == 1, what="j")
+        else:
+            await wait_until(
+                pilot, lambda: said(app, "No message matches backup."), what="n, nothing known yet"
+            )
+        row = index.cursor
+        held.release.set()
+        await wait_until(pilot, lambda: search_done(app), what="the search finished")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert index.cursor == row and "Backup finished" not in index.row_text(index.cursor)
+        await pilot.press("n")  # the matches are there for n now
+        await wait_until(
+            pilot, lambda: "Backup finished" in index.row_text(index.cursor), what="n: the match"
+        )
+
+
+async def test_a_search_result_moves_a_cursor_left_where_it_was(maildir: Path, held: HeldScan) -> None:
+    app = make_app(maildir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        index = index_of(app)
+        await pilot.press("slash", *"backup", "enter")
+        await wait_until(pilot, held.entered.is_set, what="the search worker, held")
+        held.release.set()
+        await wait_until(pilot, lambda: "Backup finished" in index.row_text(index.cursor), what="the match")
