@@ -28,7 +28,7 @@ OPERATIONS = {
 }
 EXPECTED = {  # what each backend is known to offer
     "maildir": {"IMPLEMENTS_EXPUNGE", "IMPLEMENTS_PREFETCH", "IMPLEMENTS_INDEX"},
-    "mbox": set(),
+    "mbox": {"IMPLEMENTS_INDEX"},
     "imap": set(OPERATIONS) - {"IMPLEMENTS_INDEX"},
 }
 

@@ -11,6 +11,10 @@ copied byte for byte, and an interrupted write is undone at the next open. Keys 
 An mbox has no Trash: the backend says so (`has_trash=False`) and the UI marks deleted
 messages, removed on purge. A file the user may read but not write opens read-only: flag
 changes are kept in memory for the session, and the capabilities carry a note saying so.
+
+Sort, threads and search are answered by an index of the header fields (`index.py`),
+filled as header blocks are read; rows follow their messages through our rewrites and are
+checked against the file when another program changed it.
 """
 
 from __future__ import annotations
@@ -22,10 +26,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from mailtui.backends.base import MailBackend
+from mailtui.backends.base import IndexColumn, MailBackend, SearchField
 from mailtui.backends.local_watch import wait_for_change
 from mailtui.backends.mbox import format as fmt
-from mailtui.backends.mbox import spool
+from mailtui.backends.mbox import queries, spool
+from mailtui.backends.mbox.index import Indexed, MboxIndex, default_cache_path, header_crc
 from mailtui.core.errors import BackendError, FolderNotFoundError, MessageNotFoundError
 from mailtui.core.message.envelope import envelope_from_headers, read_header_block
 from mailtui.core.models import Capabilities, Envelope, Flag, Folder, MessageRef, SpecialUse, TLSState
@@ -50,7 +55,16 @@ def _writable(path: Path) -> bool:
 class MboxBackend(MailBackend):
     """A single mbox file as a one-folder `MailBackend`."""
 
-    def __init__(self, path: Path, *, lock_timeout: float = 5.0, read_only: bool | None = None) -> None:
+    IMPLEMENTS_INDEX = True
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        lock_timeout: float = 5.0,
+        read_only: bool | None = None,
+        header_cache: bool | Path = True,
+    ) -> None:
         self.path = Path(path).expanduser()
         self.lock_timeout = lock_timeout
         if not self.path.is_file():
@@ -59,6 +73,9 @@ class MboxBackend(MailBackend):
         self._notices: list[str] = []
         self._locker = spool.Locker(self.path, lock_timeout, self._notices)
         self._overlay: dict[str, frozenset[Flag]] = {}  # read-only: flags changed in memory
+        self._index_setting = header_cache
+        self._index: MboxIndex | None = None  # opened on first use
+        self._closed = False
         self.read_only = not _writable(self.path) if read_only is None else read_only
         if not self.read_only and spool.journal_path(self.path).exists():
             with self._locked():
@@ -83,9 +100,18 @@ class MboxBackend(MailBackend):
         )
 
     def take_notices(self) -> list[str]:
-        """The dotlock fallback and journal replays, each said once."""
+        """The dotlock fallback, journal replays and the index rebuilt or off, each said once."""
         notices, self._notices[:] = list(self._notices), []
-        return notices
+        notice = self._index.take_notice() if self._index is not None else None
+        return [*notices, notice] if notice else notices
+
+    @property
+    def index(self) -> MboxIndex | None:
+        """The header index (None when turned off, or once the backend is closed)."""
+        if self._index is None and self._index_setting is not False and not self._closed:
+            setting = self._index_setting
+            self._index = MboxIndex(setting if isinstance(setting, Path) else default_cache_path(self.path))
+        return self._index
 
     @property
     def default_folder(self) -> str:
@@ -150,7 +176,7 @@ class MboxBackend(MailBackend):
     def list_folders(self) -> list[Folder]:
         """The one folder, with total and unread counts (reads each header block)."""
         refs = self._scan_refs()  # not list_refs: the UI's view of the refs is unchanged
-        unread = sum(1 for env in self._envelopes(refs) if Flag.SEEN not in env[1])
+        unread = len(self.unread_keys(self.path.name, refs))
         return [
             Folder(
                 self.path.name, special_use=SpecialUse.INBOX, delimiter="/", total=len(refs), unread=unread
@@ -176,7 +202,8 @@ class MboxBackend(MailBackend):
 
     def _envelopes(
         self, refs: Sequence[MessageRef]
-    ) -> Iterator[tuple[MessageRef, frozenset[Flag], bytes, int]]:
+    ) -> Iterator[tuple[MessageRef, frozenset[Flag], bytes, int, bytes, frozenset[Flag]]]:
+        """(ref, flags, header block, size, From_ line, flags in the file) per ref still valid."""
         try:
             with open(self.path, "rb") as f:
                 for ref in refs:
@@ -185,33 +212,88 @@ class MboxBackend(MailBackend):
                     if got is None or key is None:
                         continue
                     header = read_header_block(io.BytesIO(got[1]))
-                    flags = self._overlay.get(ref.key)
-                    if flags is None:
-                        flags = fmt.flags_from_letters(fmt.status_letters(header))
+                    stored = fmt.flags_from_letters(fmt.status_letters(header))
+                    flags = self._overlay.get(ref.key, stored)
                     size = key.length - len(got[0])
-                    yield ref, flags, header, size
+                    yield ref, flags, header, size, got[0], stored
         except OSError as exc:
             raise _io_error("read", self.path, exc) from exc
 
     def fetch_envelopes(self, folder: str, refs: Sequence[MessageRef]) -> list[Envelope]:
-        """Envelopes from the header blocks; refs no longer valid (file rewritten) are skipped."""
+        """Envelopes from the header blocks; refs no longer valid (file rewritten) are skipped.
+
+        Each one read is indexed.
+        """
         self._check_folder(folder)
-        return [envelope_from_headers(h, ref, size, flags) for ref, flags, h, size in self._envelopes(refs)]
+        envs: list[Envelope] = []
+        rows: list[Indexed] = []
+        for ref, flags, header, size, from_line, stored in self._envelopes(refs):
+            env = envelope_from_headers(header, ref, size, flags)
+            envs.append(env)
+            # The row's own ref time is the From_ line's, whatever timestamp the caller's ref has.
+            rows.append(
+                Indexed(env, fmt.from_line_time(from_line), Flag.SEEN not in stored, header_crc(header))
+            )
+        index = self.index
+        if index is not None:
+            index.put(rows)
+        return envs
+
+    # -- the index: sort, threads and search as queries (index.py, queries.py) -----------
+
+    def _checked_index(self, folder: str) -> MboxIndex | None:
+        """The index, every row checked against the file if anyone changed it since."""
+        self._check_folder(folder)
+        index = self.index
+        if index is None or not index.enabled:
+            return None
+        try:
+            return queries.checked(index, self.path, lambda f, ref: self._read(f, ref, whole=False))
+        except OSError as exc:
+            raise _io_error("read", self.path, exc) from exc
+
+    def index_columns(
+        self, folder: str, refs: Sequence[MessageRef], columns: Sequence[IndexColumn]
+    ) -> dict[str, tuple[object, ...]]:
+        index = self._checked_index(folder)
+        return {} if index is None else index.columns(queries.keys_of(refs), columns)
+
+    def index_search(
+        self, folder: str, refs: Sequence[MessageRef], field: SearchField, needle: str
+    ) -> tuple[set[str], set[str]]:
+        index = self._checked_index(folder)
+        return (set(), set()) if index is None else queries.search(index, refs, field, needle)
+
+    def unread_keys(self, folder: str, refs: Sequence[MessageRef]) -> set[str]:
+        """From the index, flags changed in memory first; messages not indexed are read (and indexed)."""
+        index = self._checked_index(folder)
+        known = {} if index is None else index.unread(queries.keys_of(refs))
+        overlay = self._overlay
+        unread = {k for k, u in known.items() if (Flag.SEEN not in overlay[k] if k in overlay else u)}
+        missing = [r for r in refs if r.key not in known]
+        unread.update(env.ref.key for env in self.fetch_envelopes(folder, missing) if env.is_unread)
+        return unread
+
+    def stored_order(
+        self, folder: str, refs: Sequence[MessageRef], mode: str
+    ) -> tuple[Sequence[MessageRef], dict[str, int]] | None:
+        index = self._checked_index(folder)
+        return None if index is None else queries.stored_order(index, refs, mode)
+
+    def store_order(
+        self, folder: str, refs: Sequence[MessageRef], mode: str, keys: list[str], depths: dict[str, int]
+    ) -> None:
+        index = self._checked_index(folder)
+        if index is not None:
+            queries.store_order(index, refs, mode, keys, depths)
 
     def fetch_raw(self, folder: str, ref: MessageRef) -> bytes:
         """The message without its From_ line, as stored (">From " lines stay quoted)."""
         self._check_folder(folder)
-        try:
-            with open(self.path, "rb") as f:
-                got = self._read(f, ref, whole=True)
-        except OSError as exc:
-            raise _io_error("read", self.path, exc) from exc
-        if got is None:
-            raise self._not_found([ref])
-        return got[1]
+        return self._entry(ref)[1]
 
-    def _entry(self, ref: MessageRef) -> bytes:
-        """The message with its From_ line, as stored."""
+    def _entry(self, ref: MessageRef) -> tuple[bytes, bytes]:
+        """The From_ line and the message, as stored."""
         try:
             with open(self.path, "rb") as f:
                 got = self._read(f, ref, whole=True)
@@ -219,7 +301,7 @@ class MboxBackend(MailBackend):
             raise _io_error("read", self.path, exc) from exc
         if got is None:
             raise self._not_found([ref])
-        return got[0] + got[1]
+        return got
 
     def _not_found(self, refs: Sequence[object]) -> MessageNotFoundError:
         return MessageNotFoundError(
@@ -235,9 +317,10 @@ class MboxBackend(MailBackend):
         The file is re-read under the lock, so what was appended since the listing is kept.
         """
         with self._locked() as fd:
+            before = queries.state_text(os.fstat(fd))
             data = spool.read_all(fd)
             toc = fmt.scan(io.BytesIO(data).readlines())
-            resolved = self._resolve(list(changes), toc)
+            resolved = fmt.resolve(list(changes), toc)
             missing = [k for k in changes if k not in resolved]
             if missing:
                 raise self._not_found(missing)
@@ -245,6 +328,8 @@ class MboxBackend(MailBackend):
             entries: list[bytes] = []
             first: int | None = None
             new_starts: dict[str, int] = {}  # changed (kept) message -> its start in the new file
+            shifted: dict[str, int] = {}  # an unchanged message after the first change -> its new start
+            dropped: list[str] = []  # changed or removed: their rows are read again
             pos = 0
             for i, (start, stop, line) in enumerate(toc):
                 end = toc[i + 1][0] if i + 1 < len(toc) else len(data)
@@ -260,9 +345,10 @@ class MboxBackend(MailBackend):
                             new_starts[key] = start
                         continue
                     first, pos = i, start
+                if change is not None:
+                    dropped.append(key)
                 if entry:
-                    if change is not None:
-                        new_starts[key] = pos
+                    (new_starts if change is not None else shifted)[key] = pos
                     entries.append(entry)
                     pos += len(entry)
             if first is None:
@@ -271,39 +357,29 @@ class MboxBackend(MailBackend):
             tail = b"".join(entries)
             spool.replace_tail(fd, self.path, offset, tail, restore=data[offset:], size_before=len(data))
             new_data = data[:offset] + tail
-        after = {
-            s: str(fmt.make_key(s, e, line)) for s, e, line in fmt.scan(io.BytesIO(new_data).readlines())
-        }
+            after = {
+                s: str(fmt.make_key(s, e, line)) for s, e, line in fmt.scan(io.BytesIO(new_data).readlines())
+            }
+            self._rekey(shifted, after, dropped, before, queries.state_text(os.fstat(fd)))
         return {
             k: MessageRef(after[new_starts[cur]])
             for k, cur in resolved.items()
             if cur in new_starts and new_starts[cur] in after
         }
 
-    @staticmethod
-    def _resolve(keys: list[str], toc: list[tuple[int, int, bytes]]) -> dict[str, str]:
-        """Each ref key -> the key of the same message now.
+    def _rekey(
+        self, shifted: dict[str, int], after: dict[int, str], dropped: list[str], before: str, now: str
+    ) -> None:
+        """Rows follow the messages our rewrite moved (under the locks: nobody wrote since).
 
-        A key not found any more is looked for by its From_ line, which delivery agents keep
-        when they rewrite headers (dovecot-lda adds X-UID to every message): found when one
-        message alone has that From_ line.
+        The rows stay known to match the file only if they did before it.
         """
-        current = [str(fmt.make_key(s, e, line)) for s, e, line in toc]
-        present = set(current)
-        by_crc: dict[int, list[str]] = {}
-        for key in current:
-            parsed = fmt.MboxKey.parse(key)
-            if parsed is not None:
-                by_crc.setdefault(parsed.crc, []).append(key)
-        resolved = {k: k for k in keys if k in present}
-        for k in keys:
-            parsed = fmt.MboxKey.parse(k)
-            if k in resolved or parsed is None:
-                continue
-            candidates = by_crc.get(parsed.crc, [])
-            if len(candidates) == 1 and candidates[0] not in resolved.values():
-                resolved[k] = candidates[0]
-        return resolved
+        index = self.index
+        if index is None or not index.enabled:
+            return
+        moved = {old: after[start] for old, start in shifted.items() if start in after}
+        gone = dropped + [old for old, start in shifted.items() if start not in after]
+        index.rekey(moved, gone, now if index.checked_state() == before else None)
 
     def set_flags(
         self,
@@ -337,7 +413,7 @@ class MboxBackend(MailBackend):
     def _set_flags_in_memory(
         self, refs: list[MessageRef], add: frozenset[Flag], remove: frozenset[Flag]
     ) -> list[MessageRef]:
-        found = {ref.key: flags for ref, flags, _header, _size in self._envelopes(refs)}
+        found = {got[0].key: got[1] for got in self._envelopes(refs)}
         missing = [r for r in refs if r.key not in found]
         if missing:
             raise self._not_found(missing)
@@ -367,7 +443,7 @@ class MboxBackend(MailBackend):
         refs = list(refs)
         other = MboxBackend(dest)
         for ref in refs:
-            other._append_raw(self._entry(ref))
+            other._append_raw(b"".join(self._entry(ref)))
         self.delete(folder, refs)
 
     def _append_raw(self, raw: bytes) -> None:
@@ -376,11 +452,14 @@ class MboxBackend(MailBackend):
             raise BackendError(f"{self.path} is read-only for you: nothing can be added to it.")
         entry = raw if raw.endswith(b"\n") else raw + b"\n"
         with self._locked() as fd:
-            size = os.fstat(fd).st_size
+            st = os.fstat(fd)
+            size = st.st_size
             last = os.pread(fd, 2, size - 2) if size >= 2 else os.pread(fd, size, 0)
             sep = b"" if size == 0 or last == b"\n\n" else b"\n" if last.endswith(b"\n") else b"\n\n"
             # Journalled like a rewrite: an interrupted append is taken back, not left half-written.
             spool.replace_tail(fd, self.path, size, sep + entry + b"\n", restore=b"", size_before=size)
+            # The messages before stay where they were: rows that matched still do.
+            self._rekey({}, {}, [], queries.state_text(st), queries.state_text(os.fstat(fd)))
 
     def append(self, folder: str, raw: bytes, flags: frozenset[Flag] = frozenset()) -> None:
         """Append under the lock, with a From_ line of the current time and flags in Status."""
@@ -401,4 +480,8 @@ class MboxBackend(MailBackend):
         return changed
 
     def close(self) -> None:
-        """Nothing held open between calls."""
+        """The index's connection; the file is not held open between calls."""
+        self._closed = True
+        index, self._index = self._index, None
+        if index is not None:
+            index.close()

@@ -155,3 +155,28 @@ def scan(lines: Iterable[bytes]) -> list[tuple[int, int, bytes]]:
     if start >= 0:
         toc.append((start, pos - 1 if last_was_empty else pos, from_line))
     return toc
+
+
+def resolve(keys: list[str], toc: list[tuple[int, int, bytes]]) -> dict[str, str]:
+    """Each ref key -> the key of the same message now.
+
+    A key not found any more is looked for by its From_ line, which delivery agents keep
+    when they rewrite headers (dovecot-lda adds X-UID to every message): found when one
+    message alone has that From_ line.
+    """
+    current = [str(make_key(s, e, line)) for s, e, line in toc]
+    present = set(current)
+    by_crc: dict[int, list[str]] = {}
+    for key in current:
+        parsed = MboxKey.parse(key)
+        if parsed is not None:
+            by_crc.setdefault(parsed.crc, []).append(key)
+    resolved = {k: k for k in keys if k in present}
+    for k in keys:
+        parsed = MboxKey.parse(k)
+        if k in resolved or parsed is None:
+            continue
+        candidates = by_crc.get(parsed.crc, [])
+        if len(candidates) == 1 and candidates[0] not in resolved.values():
+            resolved[k] = candidates[0]
+    return resolved
