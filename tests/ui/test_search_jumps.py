@@ -91,3 +91,27 @@ async def test_a_search_result_moves_a_cursor_left_where_it_was(maildir: Path, h
         await wait_until(pilot, held.entered.is_set, what="the search worker, held")
         held.release.set()
         await wait_until(pilot, lambda: "Backup finished" in index.row_text(index.cursor), what="the match")
+
+
+async def test_a_match_in_a_collapsed_thread_expands_it(tmp_path: Path) -> None:
+    """mutt uncollapses a thread to show a match inside it, for / and for n / p."""
+    from tests.ui.test_thread_tree import thread
+
+    app = make_app(thread(tmp_path / "Mail"))  # one thread: root a0, r1 a1, its reply a3, r2 a2
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        index = index_of(app)
+        await pilot.press("ctrl+t")
+        await wait_until(pilot, lambda: index.folding.threaded and index.row_count == 4, what="the thread")
+        await pilot.press("g", "z")
+        await wait_until(pilot, lambda: index.row_count == 1, what="the thread collapsed")
+        await pilot.press("slash", *"~f a3", "enter")
+        await wait_until(pilot, lambda: "a3@" in index.row_text(index.cursor), what="/: the match shown")
+        assert index.row_count == 4 and index.folded_count == 0
+        await pilot.press("z")  # collapsed again, the cursor on its first message
+        await wait_until(pilot, lambda: index.row_count == 1, what="collapsed again")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: "a3@" in index.row_text(index.cursor), what="n: the match shown")
+        await pilot.press("z", "p")  # upwards from the first message: wraps to the match below
+        await wait_until(pilot, lambda: "a3@" in index.row_text(index.cursor) and index.row_count == 4,
+                         what="p: the match shown")  # fmt: skip

@@ -4,7 +4,8 @@
 its own part (`screen.search.limit`, limit.py). `/ PATTERN` finds the messages matching a
 mutt pattern (`core.patterns`) among those shown (the limited ones under a limit) and puts
 the cursor on the first match below it, wrapping to the top ("Search wrapped to the
-top."), as mutt's search does; the index keeps every row (`l` shows only the matches).
+top."), as mutt's search does; a match in a collapsed thread expands that thread. The
+index keeps every row (`l` shows only the matches).
 The screen's "search" worker (`BrowserJobs.search_folder`) reads the headers from the
 backend's index and streams `SearchProgressed`; the status bar says "search 'PATTERN':
 N matches" (or how many so far). `n` and `p` go to the next / previous match, also after
@@ -136,19 +137,23 @@ class BrowserSearch:
             screen.notify("No search yet: / searches, then n and p go to the matches.", timeout=3)
             return
         index = screen.index
-        rows = index.rows
+        # Every row, collapsed threads' replies too: a match there expands its thread.
+        rows = index.expanded_rows
         keys_of = getattr(rows, "keys", None)
         keys = keys_of() if callable(keys_of) else [r.key for r in rows]
         count = len(keys)
         if not self.matches or not count:
             screen.notify(f"No message matches {self._last}.", timeout=3, markup=False)
             return
+        current = index.current_ref
         start = index.cursor
+        if rows is not index.rows and current is not None:  # the cursor's row among every row
+            start = next((i for i, key in enumerate(keys) if key == current.key), start)
         for offset in range(1, count + 1):
             row = (start + step * offset) % count
             if keys[row] in self.matches:
                 wrapped = (row <= start) if step > 0 else (row >= start)
-                index.cursor = row
+                index.show_key(keys[row])
                 if wrapped and row != start:
                     where = "top" if step > 0 else "bottom"
                     screen.notify(f"Search wrapped to the {where}.", timeout=2)

@@ -62,6 +62,17 @@ class ThreadFolding:
         (self.folded.add if fold else self.folded.discard)(root)
         return root
 
+    def expand_to(self, ordered: Sequence[MessageRef], key: str) -> bool:
+        """Expand the collapsed thread that hides `key` (a search's match); False when none does."""
+        if key not in self.depth or not self.folded:  # a thread's first message is never hidden
+            return False
+        keys = keys_of(ordered)
+        root = keys[thread_root(keys, self.depth, keys.index(key))]
+        if root not in self.folded:
+            return False
+        self.folded.discard(root)
+        return True
+
     def fold_all(self, ordered: Sequence[MessageRef], fold: bool, keep: str | None) -> str | None:
         """Collapse or expand every thread; returns the row to keep the cursor on (its root)."""
         if not fold:

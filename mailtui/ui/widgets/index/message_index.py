@@ -242,6 +242,19 @@ class MessageIndex(ScrollView, can_focus=True):
         return True
 
     @property
+    def expanded_rows(self) -> Sequence[MessageRef]:
+        """The rows as shown with every thread expanded: what a search goes through."""
+        if self._ordered is None or not self.folding.folded:
+            return self._rows
+        return self._ordered if self._limit is None else limited(self._ordered, self._limit)
+
+    def show_key(self, key: str) -> None:
+        """Put the cursor on `key`, expanding the collapsed thread that hides it (as mutt's search)."""
+        if self._ordered is not None and self.folding.expand_to(self._ordered, key):
+            self._rows = self._shown_rows()
+        self._place_cursor(key)
+
+    @property
     def folded_count(self) -> int:
         """How many threads are collapsed."""
         return self.folding.folded_count
