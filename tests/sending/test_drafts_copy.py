@@ -41,7 +41,9 @@ def drafts_in(user: ImapUser, folder: str) -> list[tuple[str, set[bytes]]]:
 
 
 def draft(subject: str) -> Draft:
-    return Draft(from_addr="Me <me@example.org>", to="ops@example.net, bob@", subject=subject, body="half done\n")
+    return Draft(
+        from_addr="Me <me@example.org>", to="ops@example.net, bob@", subject=subject, body="half done\n"
+    )
 
 
 def test_postponed_again_replaces_the_copy_and_sending_removes_it(dovecot: DovecotServer) -> None:
@@ -63,7 +65,9 @@ def test_postponed_again_replaces_the_copy_and_sending_removes_it(dovecot: Dovec
 
 @pytest.fixture(scope="module")
 def brouillons(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DovecotServer]:
-    srv = start_with_folders(Path(tmp_path_factory.mktemp("dovecot-drafts")), {"Drafts": ("Brouillons", "\\Drafts")})
+    srv = start_with_folders(
+        Path(tmp_path_factory.mktemp("dovecot-drafts")), {"Drafts": ("Brouillons", "\\Drafts")}
+    )
     try:
         yield srv
     finally:
@@ -97,3 +101,23 @@ def test_the_stored_draft_keeps_addresses_readable_and_the_body_whole() -> None:
     assert "Bcc: alice@example.org, carol@example.org" in raw and "To: bob@" in raw
     assert "From: Alice <alice@example.org>" in raw.split("\n\n", 1)[1]  # the body's line kept
     assert raw.count("From: Me <me@example.org>") == 1 and "=?utf-8?" not in raw
+
+
+def test_without_uidplus_a_draft_finds_only_its_live_copy(
+    dovecot: DovecotServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without UIDPLUS the replaced copies stay, flagged \\Deleted: never found (nor counted) again."""
+    from imapclient import IMAPClient
+
+    real = IMAPClient.has_capability
+    monkeypatch.setattr(
+        IMAPClient, "has_capability", lambda c, cap: cap.upper() != "UIDPLUS" and real(c, cap)
+    )
+    user = new_user(dovecot)
+    account = account_of(user)
+    for version in ("first", "second", "third"):
+        assert store_postponed(account, draft(f"{version} version"), "d5") == "work:Drafts"
+    live = [s for s, flags in drafts_in(user, "Drafts") if b"\\Deleted" not in flags]
+    assert live == ["third version"]
+    assert forget_postponed(account, "d5") == 1
+    assert forget_postponed(account, "d5") == 0

@@ -3,9 +3,10 @@
 The folder is the configured `drafts_folder` when the server has one of that name, else the
 one it marks \\Drafts (RFC 6154); with neither, None (the draft stays local only). Each copy
 has the Message-ID `<DRAFT_ID@draft.mailtui.invalid>`, so storing it again first removes the
-earlier copy (UID SEARCH HEADER Message-ID, \\Deleted, UID EXPUNGE with UIDPLUS) and sending
-or discarding the draft removes it. Other messages in the folder are never touched: without
-UIDPLUS the copies are only flagged \\Deleted, not expunged.
+earlier copy (UID SEARCH HEADER Message-ID NOT DELETED, \\Deleted, UID EXPUNGE with
+UIDPLUS) and sending or discarding the draft removes it. Other messages in the folder are
+never touched: without UIDPLUS the copies are only flagged \\Deleted, not expunged (so the
+search skips them).
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ def remove_copies(backend: ImapBackend, folder: str, draft_id: str) -> int:
     """Remove the stored copies of `draft_id` from `folder`; how many there were."""
 
     def op(c: IMAPClient) -> int:
-        uids = c.search(["HEADER", "Message-ID", draft_message_id(draft_id)])
+        # Without UIDPLUS the copies replaced before stay, flagged \Deleted: not this draft's now.
+        uids = c.search(["HEADER", "Message-ID", draft_message_id(draft_id), "NOT", "DELETED"])
         if not uids:
             return 0
         c.add_flags(uids, [Flag.DELETED.value], silent=True)
