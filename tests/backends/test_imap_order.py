@@ -204,3 +204,26 @@ def test_stored_keys_of_the_wrong_type_are_damage_not_a_crash(tmp_path) -> None:
         assert cache.key_rows("INBOX", 7, ["sender_key"]) == {}  # the keys are made again from headers
     finally:
         cache.close()
+
+
+def test_the_prefetch_makes_the_keys_so_a_sort_parses_nothing(
+    dovecot, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from mailtui.backends.imap import order
+
+    user = new_user(dovecot)
+    dovecot.seed(user.name, MESSAGES)
+    backend = user.open()
+    try:
+        refs = backend.list_refs("INBOX")
+        assert backend.prefetch_envelopes("INBOX", refs, batch=5) == len(MESSAGES)
+
+        def no_parsing(uid: int, size: int, header: bytes) -> tuple[object, ...]:
+            raise AssertionError(f"UID {uid} parsed again")
+
+        monkeypatch.setattr(order, "key_row", no_parsing)
+        envelopes = backend.fetch_envelopes("INBOX", refs)
+        rows = backend.index_columns("INBOX", refs, order_columns("threads"))
+        assert order_from_rows(refs.keys(), rows, "threads") == envelope_order(envelopes, "threads")
+    finally:
+        backend.close()

@@ -3,7 +3,7 @@
 The index shows the rows on screen first (one `fetch_envelopes` window, newest first);
 `ImapBackend.prefetch_envelopes` then walks the rest of the folder here, `batch` UIDs per
 command, skipping what the cache already has, so that scrolling and searching later are
-served from the cache. It uses its own ImapConnection: imapclient connections are
+served from the cache, and makes their sort and thread keys (imap/order.py). It uses its own ImapConnection: imapclient connections are
 single-threaded (library-facts §2), and sharing the main one would make every UI call
 wait behind a batch. Cancel with `should_stop` between batches, or `close()`.
 """
@@ -16,7 +16,8 @@ from imapclient import IMAPClient
 
 from mailtui.backends.imap.connection import ImapConnection
 from mailtui.backends.imap.fetch import fetch_rows
-from mailtui.backends.imap.header_cache import HeaderCache
+from mailtui.backends.imap.header_cache import CachedHeader, HeaderCache
+from mailtui.backends.imap.order import key_row
 from mailtui.core.errors import BackendError
 
 
@@ -47,15 +48,16 @@ class Prefetcher:
                 break
             chunk = list(uids[start : start + batch])
 
-            def op(c: IMAPClient, chunk: list[int] = chunk) -> int | None:
+            def op(c: IMAPClient, chunk: list[int] = chunk) -> tuple[int, list[CachedHeader]] | None:
                 validity = self.conn.uidvalidity.get(folder)
                 if validity is None or (expected_validity is not None and validity != expected_validity):
                     return None
                 have = self.cache.get(folder, validity, chunk)
                 missing = [uid for uid in chunk if uid not in have]
                 if not missing:
-                    return 0
-                return len(fetch_rows(c, missing, cache=self.cache, folder=folder, uidvalidity=validity))
+                    return validity, []
+                rows = fetch_rows(c, missing, cache=self.cache, folder=folder, uidvalidity=validity)
+                return validity, [row for _, row in rows.values()]
 
             try:
                 done = self.conn.run(
@@ -67,7 +69,10 @@ class Prefetcher:
                 raise
             if done is None or not self.cache.enabled:
                 break
-            fetched += done
+            validity, fresh = done
+            # Their sort and thread keys too, here in the background: a sort later reads them.
+            self.cache.put_keys(folder, validity, [key_row(r.uid, r.size, r.header) for r in fresh])
+            fetched += len(fresh)
         return fetched
 
     def close(self) -> None:
