@@ -6,14 +6,22 @@ Drafts folder flagged \\Draft \\Seen (imap/drafts.py picks the folder), so anoth
 sees it. Postponing it again replaces that copy; sending, queueing or discarding it removes
 it. An account without IMAP, or a server without a Drafts folder, keeps the draft locally
 only (None). Each call opens a connection of its own and closes it, like the Sent copy.
+
+The calls run on worker threads, and a quick postpone, resume and send gives one draft two
+at once: its server-copy work is serialised by a lock per draft id, and each request takes
+a number when it is made (`next_ticket`, on the UI thread), so a request that starts late
+never undoes a newer one that already ran (a store after the removal of a sent draft).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import socket
+import threading
+from collections.abc import Callable
 from email.header import Header
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from mailtui.core.compose import ComposeError, Draft, build_message, envelope_sender, message_bytes
 
@@ -23,15 +31,44 @@ if TYPE_CHECKING:
     from mailtui.core.transcript import Transcript
 
 
-def _backend(account: AccountConfig, transcript: Transcript | None) -> ImapBackend | None:
-    from mailtui.backends import open_account
+T = TypeVar("T")
+
+_tickets = itertools.count(1)
+_guard = threading.Lock()
+_locks: dict[str, threading.Lock] = {}  # per draft id, while some work on it runs or waits
+_users: dict[str, int] = {}
+_done: dict[str, int] = {}  # the newest ticket whose work ran, per draft id
+
+
+def next_ticket() -> int:
+    """A number for a request about a draft's server copy, taken when the request is made."""
+    return next(_tickets)
+
+
+def _serialised(draft_id: str, ticket: int | None, skipped: T, work: Callable[[], T]) -> T:
+    """Run `work` alone for `draft_id`; `skipped` instead when a newer ticket already ran."""
+    with _guard:
+        lock = _locks.setdefault(draft_id, threading.Lock())
+        _users[draft_id] = _users.get(draft_id, 0) + 1
+    try:
+        with lock:
+            if ticket is not None and ticket < _done.get(draft_id, 0):
+                return skipped
+            result = work()
+            if ticket is not None:
+                _done[draft_id] = ticket
+            return result
+    finally:
+        with _guard:
+            _users[draft_id] -= 1
+            if not _users[draft_id]:
+                del _users[draft_id], _locks[draft_id]
+
+
+def _backend(account: AccountConfig, transcript: Transcript | None) -> ImapBackend:
     from mailtui.backends.imap.backend import ImapBackend as Imap
 
-    backend = open_account(account, transcript)
-    if not isinstance(backend, Imap):
-        backend.close()
-        return None
-    return backend
+    return Imap.from_account(account, transcript)  # an account with `imap`: the callers check
 
 
 def draft_bytes(draft: Draft, draft_id: str) -> bytes:
@@ -78,38 +115,49 @@ def _as_typed(value: str, linesep: str) -> str:
 
 
 def store_postponed(
-    account: AccountConfig, draft: Draft, draft_id: str, transcript: Transcript | None = None
+    account: AccountConfig,
+    draft: Draft,
+    draft_id: str,
+    transcript: Transcript | None = None,
+    *,
+    ticket: int | None = None,
 ) -> str | None:
-    """Store (or replace) the draft in the account's IMAP Drafts folder; "account:folder" or None."""
+    """Store (or replace) the draft in the account's IMAP Drafts folder; "account:folder" or
+    None (no IMAP, no Drafts folder, or a newer request than `ticket` already ran)."""
     if account.imap is None:
         return None
     from mailtui.backends.imap.drafts import drafts_folder, store_copy
 
     raw = draft_bytes(draft, draft_id)  # a draft that cannot be a message raises before connecting
-    backend = _backend(account, transcript)
-    if backend is None:
-        return None
-    try:
-        folder = drafts_folder(backend, account.drafts_folder)
-        if folder is None:
-            return None
-        store_copy(backend, folder, raw, draft_id)
-        return f"{account.name}:{folder}"
-    finally:
-        backend.close()
+
+    def work() -> str | None:
+        backend = _backend(account, transcript)
+        try:
+            folder = drafts_folder(backend, account.drafts_folder)
+            if folder is None:
+                return None
+            store_copy(backend, folder, raw, draft_id)
+            return f"{account.name}:{folder}"
+        finally:
+            backend.close()
+
+    return _serialised(draft_id, ticket, None, work)
 
 
-def forget_postponed(account: AccountConfig, draft_id: str, transcript: Transcript | None = None) -> int:
+def forget_postponed(
+    account: AccountConfig, draft_id: str, transcript: Transcript | None = None, *, ticket: int | None = None
+) -> int:
     """Remove the draft's copy from the account's IMAP Drafts folder; how many were removed."""
     if account.imap is None:
         return 0
     from mailtui.backends.imap.drafts import drafts_folder, remove_copies
 
-    backend = _backend(account, transcript)
-    if backend is None:
-        return 0
-    try:
-        folder = drafts_folder(backend, account.drafts_folder)
-        return 0 if folder is None else remove_copies(backend, folder, draft_id)
-    finally:
-        backend.close()
+    def work() -> int:
+        backend = _backend(account, transcript)
+        try:
+            folder = drafts_folder(backend, account.drafts_folder)
+            return 0 if folder is None else remove_copies(backend, folder, draft_id)
+        finally:
+            backend.close()
+
+    return _serialised(draft_id, ticket, 0, work)

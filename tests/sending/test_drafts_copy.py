@@ -121,3 +121,52 @@ def test_without_uidplus_a_draft_finds_only_its_live_copy(
     assert live == ["third version"]
     assert forget_postponed(account, "d5") == 1
     assert forget_postponed(account, "d5") == 0
+
+
+def test_the_server_copy_work_of_one_draft_is_serialised(
+    dovecot: DovecotServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Postpone, resume and send in quick succession: the removal cannot overtake the store
+    still running (it would find nothing and the stored copy would outlive the sent draft)."""
+    import threading
+
+    import mailtui.backends.imap.drafts as imap_drafts
+
+    user = new_user(dovecot)
+    account = account_of(user)
+    removal_done, storing = threading.Event(), threading.Event()
+    real_store = imap_drafts.store_copy
+
+    def slow_store(*args: object) -> None:
+        storing.set()
+        # Held until the removal finished or is waiting its turn (bounded: a removal that
+        # runs alongside finishes well within it, one that waits never does).
+        removal_done.wait(3)
+        real_store(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(imap_drafts, "store_copy", slow_store)
+    store = threading.Thread(target=store_postponed, args=(account, draft("sent soon"), "d6"))
+    store.start()
+    assert storing.wait(30)
+
+    def remove() -> None:
+        forget_postponed(account, "d6")
+        removal_done.set()
+
+    removal = threading.Thread(target=remove)
+    removal.start()
+    store.join(30)
+    removal.join(30)
+    assert [s for s, flags in drafts_in(user, "Drafts") if b"\\Deleted" not in flags] == []
+
+
+def test_an_older_request_for_the_copy_never_undoes_a_newer_one(dovecot: DovecotServer) -> None:
+    """The requests are numbered as made (on the UI thread); threads may run them in any order."""
+    from mailtui.sending.drafts_copy import next_ticket
+
+    user = new_user(dovecot)
+    account = account_of(user)
+    postponed, sent = next_ticket(), next_ticket()
+    assert forget_postponed(account, "d7", ticket=sent) == 0
+    assert store_postponed(account, draft("already sent"), "d7", ticket=postponed) is None
+    assert drafts_in(user, "Drafts") == []

@@ -111,25 +111,30 @@ class ComposeDrafts(ComposeWorkers):
     def _copy_on_server(self, draft: Draft | None) -> None:
         """Store `draft` in the account's IMAP Drafts folder (None: remove its copy), on a
         thread of the app's: the screen is closing. The local draft is already saved."""
+        from mailtui.sending.drafts_copy import forget_postponed, next_ticket, store_postponed
+
         account, draft_id, app = self.account, self.draft_id, self.app
         if account.imap is None:
             return
+        ticket = next_ticket()  # taken here, in the order the user asked
 
         def run() -> None:
-            from mailtui.sending.drafts_copy import forget_postponed, store_postponed
-
             try:
                 if draft is None:
-                    forget_postponed(account, draft_id)
+                    forget_postponed(account, draft_id, ticket=ticket)
                     return
-                where = store_postponed(account, draft, draft_id)
+                where = store_postponed(account, draft, draft_id, ticket=ticket)
             except (MailtuiError, OSError) as exc:
                 what = "storing the draft in" if draft is not None else "removing the sent draft from"
                 note = f"{what} the IMAP Drafts folder failed: {exc}. The draft is kept locally."
-                app.call_from_thread(app.notify, note, title="Drafts folder", severity="warning", markup=False)
+                app.call_from_thread(
+                    app.notify, note, title="Drafts folder", severity="warning", markup=False
+                )
                 return
             if where:
-                app.call_from_thread(app.notify, f"The draft is in {where} too.", title="Draft saved", markup=False)
+                app.call_from_thread(
+                    app.notify, f"The draft is in {where} too.", title="Draft saved", markup=False
+                )
 
         app.run_worker(run, thread=True, group="imap-drafts", exit_on_error=False)
 
