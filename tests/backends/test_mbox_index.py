@@ -363,6 +363,8 @@ def test_big_listings_are_answered_in_one_pass_with_the_same_answer(tmp_path: Pa
     hits, indexed = backend.index_search(FOLDER, refs, node, "")
     assert hits == {e.ref.key for e in envs if matches(node, EnvelopeFacts(e))} and hits
     assert len(indexed) == len(refs)
+    unread = {e.ref.key for e in envs if e.is_unread}
+    assert backend.unread_keys(FOLDER, refs) == unread and 0 < len(unread) < len(refs)
 
 
 def test_an_mbox_without_a_writable_cache_dir_still_works(
@@ -395,3 +397,36 @@ def test_the_default_index_lives_in_the_cache_dir(path: Path) -> None:
     assert index.count() == len(MESSAGES)
     backend.close()
     assert backend.index is None
+
+
+def test_a_warm_index_answers_without_reading_the_file_until_someone_changes_it(
+    backend: MboxBackend, path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    everything(backend)  # a new index: what it read matches the file as it was
+    reads: list[str] = []
+    real = backend._read
+
+    def counted(f, ref, *, whole):  # type: ignore[no-untyped-def]
+        reads.append(ref.key)
+        return real(f, ref, whole=whole)
+
+    monkeypatch.setattr(backend, "_read", counted)
+    refs = backend.list_refs(FOLDER)
+    for mode in MODES:
+        index_order(backend, refs, mode)
+    backend.unread_keys(FOLDER, refs)
+    assert reads == []
+    with open(path, "ab") as f:
+        f.write(entry(31, "", "From: late@example.org\nSubject: late\n"))
+    backend.index_columns(FOLDER, backend.list_refs(FOLDER), ["size"])
+    assert sorted(reads) == sorted(r.key for r in refs)  # every row checked once, then trusted
+    reads.clear()
+    backend.index_columns(FOLDER, backend.list_refs(FOLDER), ["size"])
+    assert reads == []
+
+
+def test_a_ref_key_in_another_spelling_is_read_but_not_indexed(backend: MboxBackend) -> None:
+    ref = backend.list_refs(FOLDER)[0]
+    odd = MessageRef(" " + ref.key, ref.timestamp)  # parses to the same MboxKey
+    assert [e.ref.key for e in backend.fetch_envelopes(FOLDER, [odd])] == [odd.key]
+    assert backend.index_columns(FOLDER, [odd, ref], ["size"]) == {}

@@ -225,6 +225,7 @@ class MboxBackend(MailBackend):
         Each one read is indexed.
         """
         self._check_folder(folder)
+        fresh = queries.fresh_state(self.index, self.path)
         envs: list[Envelope] = []
         rows: list[Indexed] = []
         for ref, flags, header, size, from_line, stored in self._envelopes(refs):
@@ -237,6 +238,8 @@ class MboxBackend(MailBackend):
         index = self.index
         if index is not None:
             index.put(rows)
+            if fresh is not None:  # a new index: its rows match the file as it was when read
+                index.set_checked(fresh)
         return envs
 
     # -- the index: sort, threads and search as queries (index.py, queries.py) -----------
@@ -267,9 +270,10 @@ class MboxBackend(MailBackend):
     def unread_keys(self, folder: str, refs: Sequence[MessageRef]) -> set[str]:
         """From the index, flags changed in memory first; messages not indexed are read (and indexed)."""
         index = self._checked_index(folder)
-        known = {} if index is None else index.unread(queries.keys_of(refs))
-        overlay = self._overlay
-        unread = {k for k, u in known.items() if (Flag.SEEN not in overlay[k] if k in overlay else u)}
+        unread, known = (set(), set()) if index is None else index.unread(queries.keys_of(refs))
+        for key, flags in self._overlay.items():  # read-only: flags changed in memory win
+            if key in known:
+                (unread.discard if Flag.SEEN in flags else unread.add)(key)
         missing = [r for r in refs if r.key not in known]
         unread.update(env.ref.key for env in self.fetch_envelopes(folder, missing) if env.is_unread)
         return unread

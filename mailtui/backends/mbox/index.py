@@ -60,6 +60,8 @@ CREATE TABLE IF NOT EXISTS envelopes (
     unread INTEGER NOT NULL,
     header_crc INTEGER NOT NULL
 ) WITHOUT ROWID;
+-- Small beside the wide rows: the keys of a listing and its unread ones are read from it.
+CREATE INDEX IF NOT EXISTS envelopes_unread ON envelopes (unread);
 CREATE TABLE IF NOT EXISTS checked (
     one INTEGER PRIMARY KEY CHECK (one = 1),
     state TEXT NOT NULL
@@ -93,6 +95,10 @@ FIND_COLUMNS = {
     "subject": ("find_subject",),
 }
 _ROW_WIDTH = 21
+# The keys `format.MboxKey` writes: only these are indexed, so no key holds a separator of
+# the one-string answers below or the "~" of a re-keying step.
+_KEY = re.compile(r"\d+-\d+-[0-9a-f]{8}")
+_RS = "\x1e"
 
 
 def default_cache_path(mbox: Path) -> Path:
@@ -160,6 +166,7 @@ class MboxIndex(SqliteCache):
             "find_to, find_cc, find_subject, unread, header_crc FROM envelopes LIMIT 0",
         )
         super().__init__(path, opened)
+        self.had_rows = False  # see `queries.fresh_state`
 
     def _fail(self, exc: sqlite3.Error) -> None:
         if not self._error(exc) and self.notice is None:
@@ -196,7 +203,7 @@ class MboxIndex(SqliteCache):
     # -- rows ---------------------------------------------------------------------------
     def put(self, items: Iterable[Indexed]) -> None:
         """Rows of messages just read (replacing rows of the same keys)."""
-        rows = [_row(item) for item in items]
+        rows = [_row(item) for item in items if _KEY.fullmatch(item.env.ref.key)]
         if rows:
             marks = ",".join("?" * _ROW_WIDTH)
             self._run([(f"INSERT OR REPLACE INTO envelopes VALUES ({marks})", rows, True)])
@@ -292,9 +299,25 @@ class MboxIndex(SqliteCache):
         rows = self.select(keys, f"({hit})", tuple(needle for _ in columns))
         return {k for k, row in rows.items() if row[0]}, set(rows)
 
-    def unread(self, keys: Sequence[str]) -> dict[str, bool]:
-        """key -> unread (by its Status header) for the indexed `keys`."""
-        return {k: bool(row[0]) for k, row in self.select(keys, "unread").items()}
+    def unread(self, keys: Sequence[str]) -> tuple[set[str], set[str]]:
+        """(unread keys by their Status header, indexed keys) among `keys`.
+
+        A big listing is answered in two one-string statements: no row tuple per message.
+        """
+        if len(keys) > _BULK:
+            every = self._rows("SELECT group_concat(key, char(30)) FROM envelopes")
+            unread = self._rows("SELECT group_concat(key, char(30)) FROM envelopes WHERE unread = 1")
+            if every is None or unread is None:
+                return set(), set()
+            wanted = set(keys)
+
+            def split(rows: list[tuple[object, ...]]) -> set[str]:
+                text = rows[0][0] if rows else None
+                return set(text.split(_RS)) & wanted if isinstance(text, str) and text else set()
+
+            return split(unread), split(every)
+        found = self.select(keys, "unread")
+        return {k for k, row in found.items() if row[0]}, set(found)
 
     def register(self, functions: Iterable[tuple[str, int, object, bool]]) -> None:
         """Python functions for queries (name, arity, function, deterministic)."""

@@ -55,6 +55,20 @@ def checked(index: MboxIndex, path: Path, read: Reader) -> MboxIndex | None:
     return index if index.enabled else None
 
 
+def fresh_state(index: MboxIndex | None, path: Path) -> str | None:
+    """The file's state now when `index` is new (no row, never checked): rows read from now
+    on match the file as it was then. None otherwise (found out once per index)."""
+    if index is None or not index.enabled or index.had_rows:
+        return None
+    if index.checked_state() is not None or index.count():
+        index.had_rows = True  # from now on rows are checked by the file's state
+        return None
+    try:
+        return state_text(os.stat(path))
+    except OSError:
+        return None
+
+
 def stale_keys(f: io.BufferedReader, crcs: dict[str, int], read: Reader) -> list[str]:
     """Keys of rows that no longer match the file: no message under the key any more, or
     one with another header block. Read in file order (one forward pass)."""
