@@ -19,9 +19,10 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from mailtui.core.errors import MailtuiError
+from mailtui.core.i18n import tr
 from mailtui.core.sanitize import clean_line
 from mailtui.server.relay_check import Finding, analyse_postconf, read_postconf
-from mailtui.ui.widgets.server.lines import Lines
+from mailtui.ui.widgets.server.lines import Lines, pad_cells
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -31,6 +32,13 @@ if TYPE_CHECKING:
 
 MX_TIMEOUT = 3.0
 LEVEL_STYLE = {"problem": "bold reverse", "warning": "bold", "ok": "", "info": ""}
+LEVEL_CELLS = 7  # the widest English level, "problem" and "warning"
+
+
+def level_label(level: str) -> str:
+    """A finding's level as shown, in the current language (the level itself stays the key)."""
+    labels = {"problem": tr("problem"), "warning": tr("warning"), "ok": tr("ok"), "info": tr("info")}
+    return labels.get(level, level)
 
 
 @dataclass
@@ -50,11 +58,15 @@ def findings_text(findings: list[Finding], mx: MxReport | None) -> Group:
     for f in findings:
         line = Text(f"{f.setting}: ", style="bold")
         line.append(clean_line(f.text))
-        grid.add_row(Text(f"[{f.level:^7}]", style=LEVEL_STYLE.get(f.level, "")), line)
+        label = pad_cells(level_label(f.level), LEVEL_CELLS, "^")
+        grid.add_row(Text(f"[{label}]", style=LEVEL_STYLE.get(f.level, "")), line)
     out = Lines()
     if mx is not None:
         out.add("")
-        out.add(f"MX of {mx.domain}: {', '.join(mx.mx) or '(none)'}", style="bold")
+        out.add(
+            tr("MX of {domain}: {hosts}", domain=mx.domain, hosts=", ".join(mx.mx) or tr("(none)")),
+            style="bold",
+        )
         for p in mx.probes:
             detail = f" ({clean_line(p.detail)})" if p.detail else ""
             out.add(f"{p.host} {p.address}:{p.port}: {p.result}{detail}", 2)
@@ -78,21 +90,20 @@ class CheckView(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         with Horizontal():
-            yield Input(placeholder="client IP: may it relay?", id="check-client")
-            yield Input(placeholder="domain: port 25 of its MX", id="check-domain")
-        yield Static(Text("Reading postconf -n…"), id="check-output", markup=False)
+            yield Input(placeholder=tr("client IP: may it relay?"), id="check-client")
+            yield Input(placeholder=tr("domain: port 25 of its MX"), id="check-domain")
+        yield Static(Text(tr("Reading postconf -n …")), id="check-output", markup=False)
 
     def reload(self) -> None:
         self.loaded_once = True
         client = self.query_one("#check-client", Input).value.strip() or None
         domain = self.query_one("#check-domain", Input).value.strip() or None
-        self.query_one("#check-output", Static).update(
-            Text(
-                "Reading postconf -n"
-                + (f" and trying port 25 of {domain}'s MX hosts" if domain else "")
-                + " …"
-            )
+        reading = (
+            tr("Reading postconf -n and trying port 25 of {domain}'s MX hosts …", domain=domain)
+            if domain
+            else tr("Reading postconf -n …")
         )
+        self.query_one("#check-output", Static).update(Text(reading))
         self._check(client, domain)
 
     @on(Input.Submitted)
@@ -119,6 +130,9 @@ class CheckView(VerticalScroll):
         message.stop()
         output = self.query_one("#check-output", Static)
         if message.error is not None:
-            output.update(Text(f"{message.error.title}: {message.error.message}", style="bold"))
+            error = message.error
+            output.update(
+                Text(tr("{title}: {message}", title=error.title, message=error.message), style="bold")
+            )
         else:
             output.update(findings_text(message.findings, message.mx))

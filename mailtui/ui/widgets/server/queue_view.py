@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from mailtui.core.errors import MailtuiError
+from mailtui.core.i18n import tr
 from mailtui.core.sanitize import clean_line
 from mailtui.server.queue import QueueEntry, by_domain, by_reason
 from mailtui.ui.widgets.index.cells import format_size
@@ -54,6 +55,7 @@ class QueueActed(Message):
 
     text: str
     error: MailtuiError | None
+    action: str = ""
 
 
 @dataclass
@@ -81,17 +83,33 @@ def format_age(seconds: float) -> str:
     return f"{s}s"
 
 
+def action_label(action: str) -> str:
+    """An action's name as the status line shows it (the name itself is what `PostfixQueue` takes)."""
+    labels = {
+        "flush": tr("flush"), "hold": tr("hold"), "release": tr("release"),
+        "requeue": tr("requeue"), "delete": tr("delete"),
+    }  # fmt: skip
+    return labels.get(action, action)
+
+
 def entry_text(entry: QueueEntry, now: float) -> Lines:
     """One message in full: queue, age, size, sender, each recipient and its delay reason explained."""
     out = Lines()
     arrived = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(entry.arrival_time))
     line = out.add(entry.queue_id, style="bold")
+    age = format_age(now - entry.arrival_time)
     line.append(
-        f"  {entry.queue_name}  since {arrived} ({format_age(now - entry.arrival_time)})  {entry.size} bytes"
+        tr(
+            "  {queue}  since {arrived} ({age})  {size} bytes",
+            queue=entry.queue_name,
+            arrived=arrived,
+            age=age,
+            size=entry.size,
+        )
     )
-    out.add(f"from <{clean_line(entry.sender)}>")
+    out.add(tr("from <{sender}>", sender=clean_line(entry.sender)))
     for r in entry.recipients:
-        out.add(f"to <{clean_line(r.address)}>")
+        out.add(tr("to <{address}>", address=clean_line(r.address)))
         if r.delay_reason:
             out.add(clean_line(r.delay_reason), 3, "italic")
         if r.explanation:
@@ -102,12 +120,12 @@ def entry_text(entry: QueueEntry, now: float) -> Lines:
 def shape_text(entries: Sequence[QueueEntry]) -> Lines:
     """The queue's shape (qshape's view): recipients by delay reason, explained, and by domain."""
     out = Lines()
-    out.add("By delay reason", style="bold")
+    out.add(tr("By delay reason"), style="bold")
     for reason, count, why in by_reason(entries):
         out.add(f"{count:>5}  {clean_line(reason)}")
         if why:
             out.add(f"=> {clean_line(why)}", 7)
-    out.add("By destination domain", style="bold")
+    out.add(tr("By destination domain"), style="bold")
     for domain, count in by_domain(entries):
         out.add(f"{count:>5}  {clean_line(domain)}")
     return out
@@ -146,21 +164,21 @@ class QueueView(Vertical):
         self.loaded_once = False
         self._generation = 0
         self._shown_generation = -1
-        self._notice: tuple[str, bool] = ("", False)
-        self._list_error = ""  # why the last listing failed (not installed, not allowed)  # the last action's result, and whether it failed
+        self._notice: tuple[str, bool] = ("", False)  # the last action's result, and whether it failed
+        self._list_error = ""  # why the last listing failed (not installed, not allowed)
         self._lock = threading.Lock()
 
     def compose(self) -> ComposeResult:
         table: DataTable[Text] = DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
         yield table
         with VerticalScroll(id="queue-detail-scroll"):
-            yield Static(Text("Reading the queue…"), id="queue-detail", markup=False)
+            yield Static(Text(tr("Reading the queue…")), id="queue-detail", markup=False)
         yield Static(Text(""), id="queue-status", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label, key in (("", "tag"), ("Queue ID", "id"), ("Queue", "queue"), ("Age", "age"),
-                           ("Size", "size"), ("From", "from"), ("To", "to")):  # fmt: skip
+        for label, key in (("", "tag"), (tr("Queue ID"), "id"), (tr("Queue"), "queue"), (tr("Age"), "age"),
+                           (tr("Size"), "size"), (tr("From"), "from"), (tr("To"), "to")):  # fmt: skip
             table.add_column(label, key=key)
         self.set_interval(REFRESH_SECONDS, self._refresh_if_shown)
 
@@ -199,8 +217,9 @@ class QueueView(Vertical):
         if message.error is not None:
             self.entries = []
             self._fill_table()
-            self._list_error = f"{message.error.title}: {message.error.message}"
-            self._status("the queue could not be read", error=True)
+            error = message.error
+            self._list_error = tr("{title}: {message}", title=error.title, message=error.message)
+            self._status(tr("the queue could not be read"), error=True)
             self._show_detail()
             return
         self._list_error = ""
@@ -228,11 +247,14 @@ class QueueView(Vertical):
             table.move_cursor(row=table.get_row_index(keep), animate=False)
 
     def _show_status(self) -> None:
-        tagged = f" · {len(self.tagged)} tagged" if self.tagged else ""
+        tagged = tr(" · {count} tagged", count=len(self.tagged)) if self.tagged else ""
         notice, failed = self._notice
-        when = time.strftime("%H:%M:%S")
+        read = tr(" · read {when}", when=time.strftime("%H:%M:%S"))
         self._status(
-            f"{len(self.entries)} message(s){tagged} · read {when}" + (f" · {notice}" if notice else ""),
+            tr("{count} message(s)", count=len(self.entries))
+            + tagged
+            + read
+            + (f" · {notice}" if notice else ""),
             error=failed,
         )
 
@@ -252,7 +274,7 @@ class QueueView(Vertical):
         elif self._list_error:
             detail.update(Text(self._list_error, style="bold"))
         else:
-            detail.update(Text("The queue is empty."))
+            detail.update(Text(tr("The queue is empty.")))
 
     @on(DataTable.RowHighlighted)
     def _on_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -339,7 +361,11 @@ class QueueView(Vertical):
         if not ids:
             return
         shown = ", ".join(ids[:3]) + (", …" if len(ids) > 3 else "")
-        question = f"Delete {len(ids)} queued message(s) for good ({shown})? This cannot be undone."
+        question = tr(
+            "Delete {count} queued message(s) for good ({shown})? This cannot be undone.",
+            count=len(ids),
+            shown=shown,
+        )
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -350,8 +376,12 @@ class QueueView(Vertical):
     def _act(self, action: str, ids: list[str]) -> None:
         if action != "flush" and not ids:
             return
-        what = "all deferred mail" if action == "flush" and not ids else f"{len(ids)} message(s)"
-        self._status(f"{action}: {what} …")
+        what = (
+            tr("all deferred mail")
+            if action == "flush" and not ids
+            else tr("{count} message(s)", count=len(ids))
+        )
+        self._status(tr("{action}: {what} …", action=action_label(action), what=what))
         self._run_action(action, ids)
 
     @work(thread=True, group="queue-act", exit_on_error=False)
@@ -360,25 +390,31 @@ class QueueView(Vertical):
         try:
             if action == "flush":
                 queue.flush(ids[0] if ids else None)
-                text = f"flushed {ids[0]}" if ids else "flushed all deferred mail (postqueue -f)"
+                text = (
+                    tr("flushed {queue_id}", queue_id=ids[0])
+                    if ids
+                    else tr("flushed all deferred mail (postqueue -f)")
+                )
             else:
                 count = queue.act(action, ids)  # type: ignore[arg-type]  # one of the four actions
-                text = f"{action}: {count} message(s)"
+                text = tr("{action}: {count} message(s)", action=action_label(action), count=count)
         except MailtuiError as exc:
-            self.post_message(QueueActed("", exc))
+            self.post_message(QueueActed("", exc, action))
         else:
-            self.post_message(QueueActed(text, None))
+            self.post_message(QueueActed(text, None, action))
         self.post_message(self._listing())
 
     @on(QueueActed)
     def _on_acted(self, message: QueueActed) -> None:
         message.stop()
         if message.error is not None:
-            self._notice = (f"{message.error.title}: {message.error.message}", True)
+            error = message.error
+            self._notice = (tr("{title}: {message}", title=error.title, message=error.message), True)
             self.notify(message.error.message, title=message.error.title, severity="error", markup=False)
         else:
             self._notice = (message.text, False)
-            if not message.text.startswith("flushed"):
+            # A flush acts on the cursor's message or on all, not on the tagged ones: they stay tagged.
+            if message.action != "flush":
                 self.tagged.clear()
         self._show_status()
 
@@ -393,7 +429,8 @@ class QueueView(Vertical):
     def _on_fetched(self, message: QueuedMessageFetched) -> None:
         message.stop()
         if message.error is not None:
-            self._status(f"{message.error.title}: {message.error.message}", error=True)
+            error = message.error
+            self._status(tr("{title}: {message}", title=error.title, message=error.message), error=True)
             return
         from mailtui.ui.screens.server.queued_message import QueuedMessageScreen
 

@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from mailtui.core.errors import EX_USAGE, MailtuiError
+from mailtui.core.i18n import tr
 from mailtui.core.sanitize import clean_line
 from mailtui.server.summary import Summary, sparkline, summarize
 from mailtui.ui.widgets.server.lines import Lines
@@ -29,7 +30,12 @@ if TYPE_CHECKING:
 
 MAX_HOURS = 24 * 62  # the plot covers at most two months of hours; the counts cover the window
 
-PLOTS = (("received", "received"), ("delivered", "delivered"), ("deferred", "deferred"))
+PLOTS = ("received", "delivered", "deferred")
+
+
+def plot_labels() -> dict[str, str]:
+    """Each plot's label in the current language, by its key in `Summary.per_hour`."""
+    return {"received": tr("received"), "delivered": tr("delivered"), "deferred": tr("deferred")}
 
 
 @dataclass
@@ -52,7 +58,9 @@ def parse_window(text: str) -> tuple[datetime | None, datetime | None]:
             out.append(datetime.fromisoformat(part))
         except ValueError:
             raise MailtuiError(
-                f"{part!r} is not a time: write YYYY-MM-DD[ HH:MM[:SS]]", title="Bad time", exit_code=EX_USAGE
+                tr("{text} is not a time (YYYY-MM-DD[ HH:MM[:SS]])", text=repr(part)),
+                title="Bad time",
+                exit_code=EX_USAGE,
             ) from None
     return out[0], out[1]
 
@@ -74,13 +82,22 @@ def hourly(summary: Summary, key: str) -> list[float]:
 
 
 def counts_text(s: Summary) -> Text:
+    """The window and its counts, one per line; the counts right-aligned in one column (the
+    labels of each language are of one width, so the numbers line up)."""
     text = Text()
-    text.append(f"{s.first} .. {s.last}\n" if s.first else "(no mail lines in this window)\n", style="bold")
-    text.append(f"  received  {s.received:>7}   ({s.bytes_received} bytes)\n")
-    text.append(f"  delivered {s.delivered:>7}   ({s.bytes_delivered} bytes)\n")
-    text.append(f"  deferred  {s.deferred:>7}   ({s.deferrals} deferrals)\n")
-    text.append(f"  bounced   {s.bounced:>7}\n")
-    text.append(f"  rejected  {s.rejected:>7}" + (f"\n  expired   {s.expired:>7}" if s.expired else ""))
+    text.append(
+        f"{s.first} .. {s.last}\n" if s.first else tr("(no mail lines in this window)") + "\n", style="bold"
+    )
+    rows = [
+        tr("received  {count}   ({size} bytes)", count=f"{s.received:>7}", size=s.bytes_received),
+        tr("delivered {count}   ({size} bytes)", count=f"{s.delivered:>7}", size=s.bytes_delivered),
+        tr("deferred  {count}   ({deferrals} deferrals)", count=f"{s.deferred:>7}", deferrals=s.deferrals),
+        tr("bounced   {count}", count=f"{s.bounced:>7}"),
+        tr("rejected  {count}", count=f"{s.rejected:>7}"),
+    ]
+    if s.expired:
+        rows.append(tr("expired   {count}", count=f"{s.expired:>7}"))
+    text.append("\n".join("  " + row for row in rows))
     return text
 
 
@@ -88,8 +105,8 @@ def details_text(s: Summary) -> Lines:
     """Reasons explained first (what an admin acts on), then the tops and timed-out recipients."""
     out = Lines()
     for title, reasons in (
-        ("Deferral reasons", s.deferral_reasons),
-        ("Rejection reasons", s.rejection_reasons),
+        (tr("Deferral reasons"), s.deferral_reasons),
+        (tr("Rejection reasons"), s.rejection_reasons),
     ):
         if reasons:
             out.add(title, style="bold")
@@ -98,11 +115,11 @@ def details_text(s: Summary) -> Lines:
                 if r.explanation:
                     out.add(f"=> {clean_line(r.explanation)}", 9)
     if s.timed_out:
-        out.add("Timed out: " + ", ".join(clean_line(a) for a in s.timed_out))
+        out.add(tr("Timed out: {hosts}", hosts=", ".join(clean_line(a) for a in s.timed_out)))
     for title, rows in (
-        ("Top senders", s.top_senders),
-        ("Top recipients", s.top_recipients),
-        ("Top destination domains", s.top_domains),
+        (tr("Top senders"), s.top_senders),
+        (tr("Top recipients"), s.top_recipients),
+        (tr("Top destination domains"), s.top_domains),
     ):
         if rows:
             out.add(title, style="bold")
@@ -160,13 +177,16 @@ class SummaryView(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Input(
-            placeholder="time window (optional): 2026-12-01 20:00 .. 2026-12-01 22:00", id="summary-window"
+            placeholder=tr(
+                "time window (optional): {example}", example="2026-12-01 20:00 .. 2026-12-01 22:00"
+            ),
+            id="summary-window",
         )
-        yield Static(Text("Reading the log…"), id="summary-counts", markup=False)
+        yield Static(Text(tr("Reading the log…")), id="summary-counts", markup=False)
         yield Static(Text(""), id="summary-hours", markup=False)
-        for key, label in PLOTS:
+        for key, label in plot_labels().items():
             with Horizontal(classes="plot"):
-                yield Static(Text(f"{label}/h"), classes="plot-label", markup=False)
+                yield Static(Text(tr("{label}/h", label=label)), classes="plot-label", markup=False)
                 yield HourlyPlot(id=f"plot-{key}")
                 yield Static(Text(""), id=f"peak-{key}", classes="plot-peak", markup=False)
         yield Static(Text(""), id="summary-details", markup=False)
@@ -177,7 +197,7 @@ class SummaryView(VerticalScroll):
             since, until = parse_window(self.query_one("#summary-window", Input).value)
         except MailtuiError as exc:
             self.query_one("#summary-counts", Static).update(
-                Text(f"{exc.title}: {exc.message}", style="bold")
+                Text(tr("{title}: {message}", title=exc.title, message=exc.message), style="bold")
             )
             return
         self.loaded_once = True
@@ -201,15 +221,22 @@ class SummaryView(VerticalScroll):
         counts = self.query_one("#summary-counts", Static)
         if message.error is not None or message.summary is None:
             error = message.error
-            counts.update(Text(f"{error.title}: {error.message}" if error else "no summary", style="bold"))
+            why = (
+                tr("{title}: {message}", title=error.title, message=error.message)
+                if error
+                else tr("no summary")
+            )
+            counts.update(Text(why, style="bold"))
             return
         s = self.summary = message.summary
         counts.update(counts_text(s))
         hours = sorted(s.per_hour)
-        span = f"per hour, {hours[0]} .. {hours[-1]}" if hours else "no hours"
+        span = tr("per hour, {first} .. {last}", first=hours[0], last=hours[-1]) if hours else tr("no hours")
         self.query_one("#summary-hours", Static).update(Text(span))
-        for key, _ in PLOTS:
+        for key in PLOTS:
             values = hourly(s, key)
             self.query_one(f"#plot-{key}", HourlyPlot).set_values(values)
-            self.query_one(f"#peak-{key}", Static).update(Text(f" peak {int(max(values, default=0))}"))
+            self.query_one(f"#peak-{key}", Static).update(
+                Text(tr(" peak {count}", count=int(max(values, default=0))))
+            )
         self.query_one("#summary-details", Static).update(details_text(s).render())

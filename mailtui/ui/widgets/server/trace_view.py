@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from mailtui.core.errors import MailtuiError
+from mailtui.core.i18n import tr
 from mailtui.core.sanitize import clean_line
 from mailtui.server.follow import FollowUpdate, follow
 from mailtui.server.trace import Trace, trace
@@ -34,14 +35,21 @@ if TYPE_CHECKING:
 
 FOLLOW_TIMEOUT = 600.0  # seconds, as `mailtui server trace --follow`
 DEFERRED_TIMEOUT = 60.0
-# Why a follow ended, for the status line.
-REASONS = {
-    "final": "final status reached",
-    "removed": "left the queue without a final status (deleted?)",
-    "deferred": "deferred, and nothing more for a minute; the MTA retries later (ctrl+f follows again)",
-    "timeout": "no final status within 10 minutes (ctrl+f follows again)",
-    "stopped": "stopped following",
-}
+
+
+def follow_reasons() -> dict[str, str]:
+    """Why a follow ended, for the status line, in the current language (by `FollowUpdate.reason`)."""
+    return {
+        "final": tr("final status reached"),
+        "removed": tr("left the queue without a final status (deleted?)"),
+        "deferred": tr(
+            "deferred, and nothing more for a minute; the MTA retries later (ctrl+f follows again)"
+        ),
+        "timeout": tr("no final status within 10 minutes (ctrl+f follows again)"),
+        "stopped": tr("stopped following"),
+    }
+
+
 # Emphasis only: colours come from the theme (CSS), never from here.
 STATUS_STYLE = {"sent": "bold", "bounced": "bold underline", "expired": "bold underline", "deferred": "bold"}
 
@@ -67,41 +75,51 @@ def trace_text(result: Trace) -> Lines:
     """The timelines and SMTP rejects as plain lines, explanations on their own (indented) lines."""
     out = Lines()
     if not result.timelines and not result.rejects:
-        out.add(f"Nothing in the log matches {result.query!r}.")
+        out.add(tr("Nothing in the log matches {query}.", query=repr(result.query)))
         return out
     for tl in result.timelines:
-        head = out.add(f"message {' -> '.join(tl.queue_ids)} ({tl.mta}): ", style="bold")
-        head.append(tl.status + (" (final)" if tl.final else ""), style=STATUS_STYLE.get(tl.status, "bold"))
+        ids = " -> ".join(tl.queue_ids)
+        head = out.add(tr("message {ids} ({mta}): ", ids=ids, mta=tl.mta), style="bold")
+        # The status word stays as logged (sent, deferred, bounced): admins and scripts match on it.
+        head.append(
+            tl.status + (tr(" (final)") if tl.final else ""), style=STATUS_STYLE.get(tl.status, "bold")
+        )
         facts = [f"Message-ID <{clean_line(tl.message_id)}>" if tl.message_id else ""]
-        facts += [f"from <{clean_line(tl.sender)}>" if tl.sender or tl.size is not None else ""]
-        facts += [f"{tl.size} bytes" if tl.size is not None else ""]
-        facts += [f"client {clean_line(tl.client)}" if tl.client else ""]
+        sender = tr("from <{sender}>", sender=clean_line(tl.sender))
+        facts += [sender if tl.sender or tl.size is not None else ""]
+        facts += [tr("{size} bytes", size=tl.size) if tl.size is not None else ""]
+        facts += [tr("client {client}", client=clean_line(tl.client)) if tl.client else ""]
         if any(facts):
-            out.add(", ".join(f for f in facts if f), 2)
+            out.add(tr(", ").join(f for f in facts if f), 2)
         for r in tl.recipients:
-            line = out.add(f"to <{clean_line(r.address)}> ", 2)
-            line.append(r.status or "attempt", style=STATUS_STYLE.get(r.status, ""))
-            details = [f"dsn {r.dsn}" if r.dsn else "", f"via {clean_line(r.relay)}" if r.relay else ""]
-            details += [f"queue id {r.queue_id}"]
-            line.append(" (" + ", ".join(d for d in details if d) + ")")
+            line = out.add(tr("to <{address}> ", address=clean_line(r.address)), 2)
+            line.append(r.status or tr("attempt"), style=STATUS_STYLE.get(r.status, ""))
+            details = [f"dsn {r.dsn}" if r.dsn else ""]
+            details += [tr("via {relay}", relay=clean_line(r.relay)) if r.relay else ""]
+            details += [tr("queue id {queue_id}", queue_id=r.queue_id)]
+            line.append(tr(" ({details})", details=tr(", ").join(d for d in details if d)))
             if r.reply:
                 out.add(clean_line(r.reply), 5, "italic")
             for part in (r.explanation, r.delay):
                 if part:
                     out.add(f"=> {clean_line(part)}", 5)
         if tl.steps:
-            out.add(f"timeline ({tl.steps[0].time:%Y-%m-%d}):", 2)
+            out.add(tr("timeline ({date}):", date=f"{tl.steps[0].time:%Y-%m-%d}"), 2)
         for step in tl.steps:
             out.add(f"{step.time:%H:%M:%S} {step.queue_id:<12} {clean_line(step.what)}", 2)
             for part in step.explanation.split("; ") if step.explanation else []:
                 out.add(f"=> {clean_line(part)}", 11, "dim")
         out.add("")
     if result.rejects:
-        out.add("Refused during SMTP:", style="bold")
+        out.add(tr("Refused during SMTP:"), style="bold")
         for rj in result.rejects:
-            out.add(f"{rj.time:%Y-%m-%d %H:%M:%S} {rj.stage} from {clean_line(rj.client)}", 2)
+            when = f"{rj.time:%Y-%m-%d %H:%M:%S}"
+            out.add(
+                tr("{time} {stage} from {client}", time=when, stage=rj.stage, client=clean_line(rj.client)), 2
+            )
             if rj.sender or rj.address:
-                out.add(f"from <{clean_line(rj.sender)}> to <{clean_line(rj.address)}>", 5)
+                sender, address = clean_line(rj.sender), clean_line(rj.address)
+                out.add(tr("from <{sender}> to <{address}>", sender=sender, address=address), 5)
             out.add(clean_line(rj.reply), 5, "italic")
             if rj.explanation:
                 out.add(f"=> {clean_line(rj.explanation)}", 5)
@@ -133,11 +151,11 @@ class TraceView(Vertical):
         self.last_update: FollowUpdate | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="queue id, Message-ID or address; Enter traces it", id="trace-query")
+        yield Input(placeholder=tr("queue id, Message-ID or address; Enter traces it"), id="trace-query")
         yield Static(Text(""), id="trace-status", markup=False)
         with VerticalScroll(id="trace-scroll"):
             yield Static(
-                Text("Type a queue id (12BDBE6FEE9), a Message-ID or an address and press Enter."),
+                Text(tr("Type a queue id (12BDBE6FEE9), a Message-ID or an address and press Enter.")),
                 id="trace-output",
                 markup=False,
             )
@@ -152,7 +170,7 @@ class TraceView(Vertical):
         self.query_one("#trace-query", Input).value = query
         self.query_text = query.strip()
         if self.query_text:
-            self._status(f"reading the log for {self.query_text} …")
+            self._status(tr("reading the log for {query} …", query=self.query_text))
             self._trace(self.query_text)
 
     def reload(self) -> None:
@@ -183,20 +201,24 @@ class TraceView(Vertical):
         output = self.query_one("#trace-output", Static)
         if message.error is not None:
             self.stop_following()
-            output.update(Text(f"{message.error.title}: {message.error.message}", style="bold"))
+            error = message.error
+            output.update(
+                Text(tr("{title}: {message}", title=error.title, message=error.message), style="bold")
+            )
             self._status("")
             return
         assert message.result is not None
         self.result = message.result
         output.update(trace_text(message.result).render())
         count = len(message.result.timelines)
-        self._status(f"{count} message(s), {len(message.result.rejects)} SMTP reject(s)")
+        rejects = len(message.result.rejects)
+        self._status(tr("{count} message(s), {rejects} SMTP reject(s)", count=count, rejects=rejects))
 
     def action_follow(self) -> None:
         """Follow the query live until every message has its final status; again: stop."""
         if self.following:
             self.stop_following()
-            self._status(REASONS["stopped"])
+            self._status(follow_reasons()["stopped"])
             return
         query = self.query_one("#trace-query", Input).value.strip() or self.query_text  # what is typed
         if query:
@@ -209,7 +231,7 @@ class TraceView(Vertical):
         self.query_text = query.strip()
         self.last_update = None
         self._stop = threading.Event()
-        self._status(f"following {self.query_text} in the log (ctrl+f stops) …")
+        self._status(tr("following {query} in the log (ctrl+f stops) …", query=self.query_text))
         self._follow_log(self.query_text, since, self._stop)
 
     @work(thread=True, exclusive=True, group="trace-follow", exit_on_error=False)
@@ -240,7 +262,7 @@ class TraceView(Vertical):
         if update.trace.timelines or update.trace.rejects:
             output.update(trace_text(update.trace).render())
         else:
-            output.update(Text(f"{self.query_text} is not in the log yet; waiting for it …"))
+            output.update(Text(tr("{query} is not in the log yet; waiting for it …", query=self.query_text)))
         if update.done:
             self._stop = None
             ids = (
@@ -248,11 +270,25 @@ class TraceView(Vertical):
                 if update.trace.timelines
                 else self.query_text
             )
-            why = REASONS.get(update.reason, update.reason)
-            self._status(f"{ids}: {update.status} ({why}, {update.elapsed:.1f} s)")
+            why = follow_reasons().get(update.reason, update.reason)
+            elapsed = f"{update.elapsed:.1f}"
+            self._status(
+                tr(
+                    "{ids}: {status} ({why}, {elapsed} s)",
+                    ids=ids,
+                    status=update.status,
+                    why=why,
+                    elapsed=elapsed,
+                )
+            )
         else:
             self._status(
-                f"following {self.query_text}: {update.status}, {update.elapsed:.0f} s (ctrl+f stops) …"
+                tr(
+                    "following {query}: {status}, {elapsed} s (ctrl+f stops) …",
+                    query=self.query_text,
+                    status=update.status,
+                    elapsed=f"{update.elapsed:.0f}",
+                )  # fmt: skip
             )
 
     def stop_following(self) -> None:
