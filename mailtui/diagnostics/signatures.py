@@ -4,7 +4,8 @@
 checks each signature with GnuPG (`gpg --verify`, its machine-readable `--status-fd`
 lines, the user's keyring or `gnupghome`) or OpenSSL (`openssl cms -verify`, the system's
 CA store or `ca_file`). No verdict is claimed when it could not be checked: a missing
-tool, a key not in the keyring or a malformed part give `unchecked` with the reason.
+tool, a key not in the keyring or a malformed part give `unchecked` with the reason. The reasons
+are in the current language (`core.i18n`); the status is a keyword in every language.
 
 S/MIME through the `openssl` command rather than the `cryptography` package: the package
 builds PKCS#7 signatures but has no API to verify one (checked on 50.0.2); the signer's
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from mailtui.core.i18n import tr
 from mailtui.core.message.crypto import CryptoPart, find_crypto_parts
 
 TOOL_TIMEOUT = 15.0
@@ -35,7 +37,7 @@ class SignatureVerdict:
     part: str  # "1.2": where in the MIME tree
     label: str  # "PGP/MIME signed", "S/MIME signed", "inline PGP signed", "PGP/MIME encrypted"
     status: Status
-    reason: str  # what it means, in words an admin acts on
+    reason: str  # what it means, in words an admin acts on (in the current language)
     signer: str = ""  # "Alice <alice@example.org>" (PGP user id) or the certificate's subject
     key: str = ""  # PGP fingerprint, or the certificate's issuer and validity
     tool: str = ""  # "gpg 2.2.40", "OpenSSL 3.0.17"
@@ -62,13 +64,13 @@ def verify_signatures(
                     part.path,
                     part.label,
                     "encrypted",
-                    "encrypted: mailtui does not decrypt; its content and any signature inside it are not checked",
+                    tr(
+                        "encrypted: mailtui does not decrypt; its content and any signature inside it are not checked"
+                    ),
                 )
             )
         elif part.problem:
-            verdicts.append(
-                SignatureVerdict(part.path, part.label, "unchecked", f"not checked: {part.problem}")
-            )
+            verdicts.append(SignatureVerdict(part.path, part.label, "unchecked", _not_checked(part.problem)))
         elif part.kind == "pgp":
             verdicts.append(_verify_pgp(part, gpg, gnupghome))
         else:
@@ -83,9 +85,13 @@ def _run(argv: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[bytes] |
             list(argv), capture_output=True, timeout=TOOL_TIMEOUT, cwd=cwd, stdin=subprocess.DEVNULL
         )
     except subprocess.TimeoutExpired:
-        return f"{argv[0]} did not answer in {TOOL_TIMEOUT:.0f} s"
+        return tr("{tool} did not answer in {seconds} s", tool=argv[0], seconds=f"{TOOL_TIMEOUT:.0f}")
     except OSError as exc:
-        return f"{argv[0]} could not be started: {exc.strerror or exc}"
+        return tr("{tool} could not be started: {error}", tool=argv[0], error=exc.strerror or exc)
+
+
+def _not_checked(why: str) -> str:
+    return tr("not checked: {why}", why=why)
 
 
 def _version(tool: str) -> str:
@@ -109,7 +115,7 @@ def _verify_pgp(part: CryptoPart, gpg: str, gnupghome: str | None) -> SignatureV
     label = part.label
     if shutil.which(gpg) is None:
         return SignatureVerdict(
-            part.path, label, "unchecked", "not checked: gpg is not installed (apt-get install gpg)"
+            part.path, label, "unchecked", tr("not checked: gpg is not installed (apt-get install gpg)")
         )
     argv = [gpg, "--batch", "--no-tty", "--status-fd", "1", "--no-auto-key-retrieve"]
     if gnupghome:
@@ -125,7 +131,7 @@ def _verify_pgp(part: CryptoPart, gpg: str, gnupghome: str | None) -> SignatureV
             argv += ["--verify", "signature.asc", "content"]
         done = _run(argv, work)
     if isinstance(done, str):
-        return SignatureVerdict(part.path, label, "unchecked", f"not checked: {done}")
+        return SignatureVerdict(part.path, label, "unchecked", _not_checked(done))
     return _pgp_verdict(
         part, _status_lines(done.stdout), done.stderr.decode("utf-8", "replace"), _version(gpg)
     )
@@ -141,13 +147,18 @@ def _status_lines(out: bytes) -> dict[str, list[str]]:
     return found
 
 
-_TRUST = {
-    "TRUST_ULTIMATE": "the key is yours (ultimately trusted)",
-    "TRUST_FULLY": "the key is fully trusted in your keyring",
-    "TRUST_MARGINAL": "the key is marginally trusted in your keyring",
-    "TRUST_NEVER": "you have marked this key as never to be trusted",
-    "TRUST_UNDEFINED": "the key is in your keyring but not certified as the sender's: compare its fingerprint with the sender before you rely on it",
-}
+def _trust() -> dict[str, str]:
+    """gpg's TRUST_* status keywords in words (built per call: the language is set at start)."""
+    return {
+        "TRUST_ULTIMATE": tr("the key is yours (ultimately trusted)"),
+        "TRUST_FULLY": tr("the key is fully trusted in your keyring"),
+        "TRUST_MARGINAL": tr("the key is marginally trusted in your keyring"),
+        "TRUST_NEVER": tr("you have marked this key as never to be trusted"),
+        "TRUST_UNDEFINED": tr(
+            "the key is in your keyring but not certified as the sender's: compare its fingerprint "
+            "with the sender before you rely on it"
+        ),
+    }
 
 
 def _pgp_verdict(part: CryptoPart, status: dict[str, list[str]], stderr: str, tool: str) -> SignatureVerdict:
@@ -155,22 +166,25 @@ def _pgp_verdict(part: CryptoPart, status: dict[str, list[str]], stderr: str, to
         return status[keyword][0].partition(" ")[2] if status.get(keyword) else ""
 
     fingerprint = status["VALIDSIG"][0].split(" ")[0] if status.get("VALIDSIG") else ""
-    trust = next((text for key, text in _TRUST.items() if key in status), "")
+    trusts = _trust()
+    trust = next((text for key, text in trusts.items() if key in status), "")
     if "BADSIG" in status:
         return SignatureVerdict(
             part.path,
             part.label,
             "bad",
-            "BAD signature: the signed part was changed after it was signed (a list footer, a relay "
-            "rewriting the text), or the signature is not for it",
+            tr(
+                "BAD signature: the signed part was changed after it was signed (a list footer, a relay "
+                "rewriting the text), or the signature is not for it"
+            ),
             uid("BADSIG"),
             status["BADSIG"][0].split(" ")[0],
             tool,
         )
     for keyword, why in (
-        ("EXPKEYSIG", "the signature is valid, but the signer's key has expired"),
-        ("REVKEYSIG", "the signature is valid, but the signer's key has been REVOKED: do not trust it"),
-        ("EXPSIG", "the signature is valid, but it has expired"),
+        ("EXPKEYSIG", tr("the signature is valid, but the signer's key has expired")),
+        ("REVKEYSIG", tr("the signature is valid, but the signer's key has been REVOKED: do not trust it")),
+        ("EXPSIG", tr("the signature is valid, but it has expired")),
     ):
         if keyword in status:
             return SignatureVerdict(part.path, part.label, "untrusted", why, uid(keyword), fingerprint, tool)
@@ -180,13 +194,15 @@ def _pgp_verdict(part: CryptoPart, status: dict[str, list[str]], stderr: str, to
                 part.path,
                 part.label,
                 "untrusted",
-                f"good signature, but {_TRUST['TRUST_NEVER']}",
+                tr("good signature, but {trust}", trust=trusts["TRUST_NEVER"]),
                 uid("GOODSIG"),
                 fingerprint,
                 tool,
             )
         verdict: Status = "good" if trust and "TRUST_UNDEFINED" not in status else "untrusted"
-        reason = "good signature: the signed part is as it was signed" + (f"; {trust}" if trust else "")
+        reason = tr("good signature: the signed part is as it was signed") + (
+            tr("; ") + trust if trust else ""
+        )
         return SignatureVerdict(part.path, part.label, verdict, reason, uid("GOODSIG"), fingerprint, tool)
     if "NO_PUBKEY" in status or "ERRSIG" in status:
         key = (status.get("NO_PUBKEY") or status.get("ERRSIG") or [""])[0].split(" ")[0]
@@ -194,13 +210,16 @@ def _pgp_verdict(part: CryptoPart, status: dict[str, list[str]], stderr: str, to
             part.path,
             part.label,
             "unchecked",
-            f"not checked: the signer's key {key} is not in your keyring (gpg --recv-keys {key}, or import it "
-            "from the sender, then check again)",
+            tr(
+                "not checked: the signer's key {key} is not in your keyring (gpg --recv-keys {key}, or import "
+                "it from the sender, then check again)",
+                key=key,
+            ),
             key=key,
             tool=tool,
         )
-    last = stderr.strip().splitlines()[-1] if stderr.strip() else "gpg gave no verdict"
-    return SignatureVerdict(part.path, part.label, "unchecked", f"not checked: {last}", tool=tool)
+    last = stderr.strip().splitlines()[-1] if stderr.strip() else tr("gpg gave no verdict")
+    return SignatureVerdict(part.path, part.label, "unchecked", _not_checked(last), tool=tool)
 
 
 # --- S/MIME ------------------------------------------------------------------------------
@@ -209,7 +228,7 @@ def _pgp_verdict(part: CryptoPart, status: dict[str, list[str]], stderr: str, to
 def _verify_smime(part: CryptoPart, openssl: str, ca_file: str | None) -> SignatureVerdict:
     label = part.label
     if shutil.which(openssl) is None:
-        return SignatureVerdict(part.path, label, "unchecked", "not checked: openssl is not installed")
+        return SignatureVerdict(part.path, label, "unchecked", tr("not checked: openssl is not installed"))
     tool = _version(openssl)
     with tempfile.TemporaryDirectory(prefix="mailtui-verify-") as tmp:
         work = Path(tmp)
@@ -236,15 +255,15 @@ def _verify_smime(part: CryptoPart, openssl: str, ca_file: str | None) -> Signat
         trusted = [*argv, *(["-CAfile", ca_file] if ca_file else [])]
         done = _run(trusted, work)
         if isinstance(done, str):
-            return SignatureVerdict(part.path, label, "unchecked", f"not checked: {done}", tool=tool)
+            return SignatureVerdict(part.path, label, "unchecked", _not_checked(done), tool=tool)
         signer, key = _signer(work / "signer.pem")
         if done.returncode == 0:
-            where = f"the CA file {ca_file}" if ca_file else "the system's CA store"
+            where = tr("the CA file {path}", path=ca_file) if ca_file else tr("the system's CA store")
             return SignatureVerdict(
                 part.path,
                 label,
                 "good",
-                f"good signature, and the signer's certificate chains to {where}",
+                tr("good signature, and the signer's certificate chains to {where}", where=where),
                 signer,
                 key,
                 tool,
@@ -254,15 +273,18 @@ def _verify_smime(part: CryptoPart, openssl: str, ca_file: str | None) -> Signat
         # an unknown signer.
         alone = _run([*argv, "-noverify"], work)
         if isinstance(alone, str):
-            return SignatureVerdict(part.path, label, "unchecked", f"not checked: {alone}", tool=tool)
+            return SignatureVerdict(part.path, label, "unchecked", _not_checked(alone), tool=tool)
         signer, key = _signer(work / "signer.pem")
         if alone.returncode == 0:
             return SignatureVerdict(
                 part.path,
                 label,
                 "untrusted",
-                f"the signature matches the message, but the signer's certificate is not trusted here "
-                f"({chain_error}); check it, or give its CA with --ca-file",
+                tr(
+                    "the signature matches the message, but the signer's certificate is not trusted here "
+                    "({error}); check it, or give its CA with --smime-ca-file",
+                    error=chain_error,
+                ),
                 signer,
                 key,
                 tool,
@@ -275,13 +297,13 @@ def _verify_smime(part: CryptoPart, openssl: str, ca_file: str | None) -> Signat
                 part.path,
                 label,
                 "bad",
-                f"BAD signature: the signed part was changed after it was signed ({error})",
+                tr("BAD signature: the signed part was changed after it was signed ({error})", error=error),
                 signer,
                 key,
                 tool,
             )
         return SignatureVerdict(
-            part.path, label, "unchecked", f"not checked: openssl: {error}", signer, key, tool
+            part.path, label, "unchecked", _not_checked(f"openssl: {error}"), signer, key, tool
         )
 
 
@@ -295,7 +317,7 @@ def _openssl_error(stderr: bytes) -> str:
             reasons.append(fields[5].strip())
         elif line.strip():
             reasons.append(line.strip())
-    return "; ".join(dict.fromkeys(r for r in reasons if r)) or "no reason given"
+    return "; ".join(dict.fromkeys(r for r in reasons if r)) or tr("no reason given")
 
 
 _BAD_SIGNATURE = ("verification failure", "content verify error", "digest failure", "signature failure")
@@ -334,25 +356,30 @@ def _signer(pem: Path) -> tuple[str, str]:
     emails += [str(a.value) for a in cert.subject.get_attributes_for_oid(NameOID.EMAIL_ADDRESS)]
     subject = cert.subject.rfc4514_string()
     signer = f"{subject} <{emails[0]}>" if emails else subject
-    key = (
-        f"issued by {cert.issuer.rfc4514_string()}, valid {cert.not_valid_before_utc:%Y-%m-%d} to "
-        f"{cert.not_valid_after_utc:%Y-%m-%d}"
+    key = tr(
+        "issued by {issuer}, valid {start} to {end}",
+        issuer=cert.issuer.rfc4514_string(),
+        start=f"{cert.not_valid_before_utc:%Y-%m-%d}",
+        end=f"{cert.not_valid_after_utc:%Y-%m-%d}",
     )
     return signer, key
 
 
 def format_verdicts(verdicts: Sequence[SignatureVerdict]) -> list[str]:
-    """Lines for the text report (`mailtui verify`, `headers --verify`)."""
+    """Lines for the text report (`mailtui verify`, `headers --verify`). The status stays a
+    keyword (GOOD, BAD, UNTRUSTED...) in every language: the headers view marks UNTRUSTED lines."""
     if not verdicts:
-        return ["  (not signed or encrypted with PGP or S/MIME)"]
+        return ["  " + tr("(not signed or encrypted with PGP or S/MIME)")]
     lines = []
     for v in verdicts:
-        lines.append(f"  part {v.part}: {v.label}: {v.status.upper()}")
+        lines.append(
+            "  " + tr("part {part}: {label}: {status}", part=v.part, label=v.label, status=v.status.upper())
+        )
         lines.append(f"     {v.reason}")
         if v.signer:
-            lines.append(f"     signer: {v.signer}")
+            lines.append("     " + tr("signer: {signer}", signer=v.signer))
         if v.key:
-            lines.append(f"     key: {v.key}")
+            lines.append("     " + tr("key: {key}", key=v.key))
         if v.tool:
-            lines.append(f"     checked with {v.tool}")
+            lines.append("     " + tr("checked with {tool}", tool=v.tool))
     return lines

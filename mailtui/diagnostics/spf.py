@@ -4,7 +4,7 @@ The DNS lookups are injected (`SpfLookups`), so this module is pure logic and te
 without a network; `dns_check` plugs dnspython in. The expansion gives the tree (which
 record included which), the flattened list of mechanisms the receiver really evaluates,
 the count of DNS-querying terms against the limit of 10 (RFC 7208 4.6.4), void lookups
-(limit 2), loops and syntax errors.
+(limit 2), loops and syntax errors, the sentences in the current language (`core.i18n`).
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from mailtui.core.i18n import tr
 
 LOOKUP_LIMIT = 10
 VOID_LIMIT = 2
@@ -111,7 +113,7 @@ def parse_spf(record: str) -> SpfRecord:
     words = record.split()
     errors: list[str] = []
     if not words or words[0].lower() != "v=spf1":
-        return SpfRecord(record, (), ("not an SPF record (must start with v=spf1)",))
+        return SpfRecord(record, (), (tr("not an SPF record (must start with v=spf1)"),))
     terms: list[SpfTerm] = []
     for word in words[1:]:
         mod = _MODIFIER.match(word)
@@ -119,20 +121,20 @@ def parse_spf(record: str) -> SpfRecord:
         if mod:  # a modifier's name cannot hold ':' or '/', so "include:x=y" is a mechanism
             name = mod.group(1).lower()
             if name in {"redirect", "exp"} and any(t.is_modifier and t.name == name for t in terms):
-                errors.append(f"{name}= appears more than once")
+                errors.append(tr("{name}= appears more than once", name=name))
             terms.append(SpfTerm("", name, mod.group(2), word, is_modifier=True))
             continue
         if not mech or mech.group(2).lower() not in _MECHANISMS:
-            errors.append(f"unknown term {word!r}")
+            errors.append(tr("unknown term {term}", term=repr(word)))
             continue
         qualifier, name, value = mech.group(1) or "+", mech.group(2).lower(), mech.group(3)
         if name in {"include", "exists"} and not value:
-            errors.append(f"{name} needs a domain: {word!r}")
+            errors.append(tr("{name} needs a domain: {term}", name=name, term=repr(word)))
         if name in {"ip4", "ip6"} and not value:
-            errors.append(f"{name} needs an address: {word!r}")
+            errors.append(tr("{name} needs an address: {term}", name=name, term=repr(word)))
         terms.append(SpfTerm(qualifier, name, (value or "") + (mech.group(4) or "") or None, word))
     if any(t.name == "all" for t in terms) and any(t.name == "redirect" for t in terms):
-        errors.append("redirect= is ignored because the record has an 'all' mechanism")
+        errors.append(tr("redirect= is ignored because the record has an 'all' mechanism"))
     return SpfRecord(record, tuple(terms), tuple(errors))
 
 
@@ -150,12 +152,20 @@ def expand_spf(domain: str, lookups: SpfLookups) -> SpfExpansion:
     root = _expand(domain.rstrip(".").lower(), "root", lookups, state, ())
     if state.lookups > LOOKUP_LIMIT:
         state.problems.append(
-            f"{state.lookups} DNS-querying terms (include, a, mx, ptr, exists, redirect): over SPF's limit "
-            f"of {LOOKUP_LIMIT}; receivers return permerror and the policy fails for everyone"
+            tr(
+                "{lookups} DNS-querying terms (include, a, mx, ptr, exists, redirect): over SPF's limit "
+                "of {limit}; receivers return permerror and the policy fails for everyone",
+                lookups=state.lookups,
+                limit=LOOKUP_LIMIT,
+            )
         )
     if state.voids > VOID_LIMIT:
         state.problems.append(
-            f"{state.voids} void lookups (names with no record): over the limit of {VOID_LIMIT}, permerror"
+            tr(
+                "{voids} void lookups (names with no record): over the limit of {limit}, permerror",
+                voids=state.voids,
+                limit=VOID_LIMIT,
+            )
         )
     return SpfExpansion(domain, root, tuple(state.flat), state.lookups, state.voids, tuple(state.problems))
 
@@ -164,12 +174,16 @@ def _spf_record(domain: str, lookups: SpfLookups, state: _State) -> tuple[SpfRec
     txts = lookups.txt(domain)
     if txts is None:
         state.voids += 1
-        return None, f"{domain}: no such domain or no TXT records"
+        return None, tr("{domain}: no such domain or no TXT records", domain=domain)
     records = [t for t in txts if is_spf(t)]
     if not records:
-        return None, f"{domain}: no SPF record (no TXT record starting with v=spf1)"
+        return None, tr("{domain}: no SPF record (no TXT record starting with v=spf1)", domain=domain)
     if len(records) > 1:
-        return None, f"{domain}: {len(records)} SPF records; RFC 7208 says permerror, keep exactly one"
+        return None, tr(
+            "{domain}: {count} SPF records; RFC 7208 says permerror, keep exactly one",
+            domain=domain,
+            count=len(records),
+        )
     return parse_spf(records[0]), None
 
 
@@ -179,9 +193,9 @@ def _expand(
     """Expand one record. `final` is False inside an include, whose 'all' ends only the include."""
     record, problem = _spf_record(domain, lookups, state)
     if record is None:
-        state.problems.append(problem or f"{domain}: no SPF record")
+        state.problems.append(problem or tr("{domain}: no SPF record", domain=domain))
         return SpfNode(domain, via, None, (), problem)
-    state.problems.extend(f"{domain}: {e}" for e in record.errors)
+    state.problems.extend(tr("{domain}: {error}", domain=domain, error=e) for e in record.errors)
     children: list[SpfNode] = []
     has_all = any(t.name == "all" for t in record.terms)
     for term in record.terms:
@@ -199,7 +213,9 @@ def _expand(
         if term.name in {"a", "mx"} and "%" not in (term.value or ""):
             _check_void(term, domain, lookups, state)
         if term.name == "ptr":
-            state.problems.append(f"{domain}: the ptr mechanism is deprecated (RFC 7208 5.5); use ip4/ip6")
+            state.problems.append(
+                tr("{domain}: the ptr mechanism is deprecated (RFC 7208 5.5); use ip4/ip6", domain=domain)
+            )
         if term.name == "all" and not final:
             continue  # an included record's "all" never decides the outer policy
         if term.name not in {"include", "redirect"}:
@@ -211,14 +227,18 @@ def _expand(
         if not target:
             continue
         if "%" in target:
-            state.problems.append(f"{domain}: {term.raw} uses a macro; not expanded")
+            state.problems.append(
+                tr("{domain}: {term} uses a macro; not expanded", domain=domain, term=term.raw)
+            )
             state.flat.append(FlatTerm(term, domain))
         elif target in stack or target == domain:
             loop = " -> ".join([*stack, domain, target])
-            state.problems.append(f"loop: {loop}")
-            children.append(SpfNode(target, term.name, None, (), f"loop back to {target}"))
+            state.problems.append(tr("loop: {loop}", loop=loop))
+            children.append(SpfNode(target, term.name, None, (), tr("loop back to {target}", target=target)))
         elif len(stack) >= MAX_DEPTH:
-            state.problems.append(f"{domain}: includes nested deeper than {MAX_DEPTH}; stopped")
+            state.problems.append(
+                tr("{domain}: includes nested deeper than {limit}; stopped", domain=domain, limit=MAX_DEPTH)
+            )
         else:
             inner_final = final and term.name == "redirect"
             children.append(_expand(target, term.name, lookups, state, (*stack, domain), final=inner_final))
@@ -233,7 +253,13 @@ def _check_void(term: SpfTerm, domain: str, lookups: SpfLookups, state: _State) 
         state.voids += 1
         kind = "A/AAAA" if term.name == "a" else "MX"
         state.problems.append(
-            f"{domain}: {term.raw} matches nothing: {target} has no {kind} record (void lookup)"
+            tr(
+                "{domain}: {term} matches nothing: {target} has no {kind} record (void lookup)",
+                domain=domain,
+                term=term.raw,
+                target=target,
+                kind=kind,
+            )
         )
 
 

@@ -135,4 +135,119 @@ CATALOG: dict[str, str] = {
     "h= does not include From: the signature is invalid (RFC 6376 5.4)": "h= 不包含 From：签名无效（RFC 6376 5.4）",
     "instance i= missing or not a number": "实例号 i= 缺失或不是数字",
     "cv= missing": "缺少 cv=",
+    # diagnostics.spf: the record's syntax errors and the expansion tree's problems
+    "not an SPF record (must start with v=spf1)": "不是 SPF 记录（必须以 v=spf1 开头）",
+    "{name}= appears more than once": "{name}= 出现了不止一次",
+    "unknown term {term}": "未知的项 {term}",
+    "{name} needs a domain: {term}": "{name} 需要一个域名：{term}",
+    "{name} needs an address: {term}": "{name} 需要一个地址：{term}",
+    "redirect= is ignored because the record has an 'all' mechanism": "redirect= 被忽略，因为该记录含有 'all' 机制",
+    "{lookups} DNS-querying terms (include, a, mx, ptr, exists, redirect): over SPF's limit "
+    "of {limit}; receivers return permerror and the policy fails for everyone": (
+        "{lookups} 个需要 DNS 查询的项（include、a、mx、ptr、exists、redirect）：超过 SPF 的 {limit} 次上限；"
+        "收件方会返回 permerror，该策略对所有邮件都判定失败"
+    ),
+    "{voids} void lookups (names with no record): over the limit of {limit}, permerror": (
+        "{voids} 次空查询（名称没有任何记录）：超过 {limit} 次的上限，结果为 permerror"
+    ),
+    "{domain}: no such domain or no TXT records": "{domain}：域名不存在或没有 TXT 记录",
+    "{domain}: no SPF record (no TXT record starting with v=spf1)": "{domain}：没有 SPF 记录（没有以 v=spf1 开头的 TXT 记录）",
+    "{domain}: {count} SPF records; RFC 7208 says permerror, keep exactly one": (
+        "{domain}：有 {count} 条 SPF 记录；按 RFC 7208 结果为 permerror，请只保留一条"
+    ),
+    "{domain}: no SPF record": "{domain}：没有 SPF 记录",
+    "{domain}: {error}": "{domain}：{error}",
+    "{domain}: the ptr mechanism is deprecated (RFC 7208 5.5); use ip4/ip6": "{domain}：ptr 机制已废弃（RFC 7208 5.5）；请改用 ip4/ip6",
+    "{domain}: {term} uses a macro; not expanded": "{domain}：{term} 使用了宏；未展开",
+    "loop: {loop}": "循环：{loop}",
+    "loop back to {target}": "循环回到 {target}",
+    "{domain}: includes nested deeper than {limit}; stopped": "{domain}：include 嵌套超过 {limit} 层；已停止展开",
+    "{domain}: {term} matches nothing: {target} has no {kind} record (void lookup)": (
+        "{domain}：{term} 匹配不到任何地址：{target} 没有 {kind} 记录（空查询）"
+    ),
+    # diagnostics.signatures: PGP and S/MIME verdicts (the status keyword, labels, key ids and
+    # what gpg or openssl said stay as they are)
+    "encrypted: mailtui does not decrypt; its content and any signature inside it are not checked": (
+        "已加密：mailtui 不解密；其内容及其中的任何签名都未检查"
+    ),
+    "{tool} did not answer in {seconds} s": "{tool} 在 {seconds} 秒内没有应答",
+    "{tool} could not be started: {error}": "无法启动 {tool}：{error}",
+    "not checked: {why}": "未检查：{why}",
+    "not checked: gpg is not installed (apt-get install gpg)": "未检查：没有安装 gpg（apt-get install gpg）",
+    "the key is yours (ultimately trusted)": "这是你自己的密钥（绝对信任）",
+    "the key is fully trusted in your keyring": "该密钥在你的密钥环中被完全信任",
+    "the key is marginally trusted in your keyring": "该密钥在你的密钥环中被勉强信任",
+    "you have marked this key as never to be trusted": "你已把该密钥标记为永不信任",
+    "the key is in your keyring but not certified as the sender's: compare its fingerprint "
+    "with the sender before you rely on it": (
+        "该密钥在你的密钥环中，但未经认证属于发件人：在信赖它之前，请与发件人核对其指纹"
+    ),
+    "BAD signature: the signed part was changed after it was signed (a list footer, a relay "
+    "rewriting the text), or the signature is not for it": (
+        "签名不匹配（BAD）：被签名的部分在签名后被修改了（邮件列表页脚、中继改写了正文），"
+        "或者该签名并非针对这部分内容"
+    ),
+    "the signature is valid, but the signer's key has expired": "签名有效，但签名者的密钥已过期",
+    "the signature is valid, but the signer's key has been REVOKED: do not trust it": (
+        "签名有效，但签名者的密钥已被吊销（REVOKED）：不要信任它"
+    ),
+    "the signature is valid, but it has expired": "签名有效，但签名本身已过期",
+    "good signature, but {trust}": "签名正确，但{trust}",
+    "good signature: the signed part is as it was signed": "签名正确：被签名的部分与签名时一致",
+    "not checked: the signer's key {key} is not in your keyring (gpg --recv-keys {key}, or import "
+    "it from the sender, then check again)": (
+        "未检查：签名者的密钥 {key} 不在你的密钥环中（用 gpg --recv-keys {key} 获取，或从发件人处导入，然后重新检查）"
+    ),
+    "gpg gave no verdict": "gpg 没有给出结论",
+    "not checked: openssl is not installed": "未检查：没有安装 openssl",
+    "the CA file {path}": "所给的 CA 文件 {path}",
+    "the system's CA store": "系统的 CA 证书库",
+    "good signature, and the signer's certificate chains to {where}": "签名正确，签名者的证书链可追溯到{where}",
+    "the signature matches the message, but the signer's certificate is not trusted here "
+    "({error}); check it, or give its CA with --smime-ca-file": (
+        "签名与邮件相符，但签名者的证书在本机不受信任（{error}）；请核查该证书，或用 --smime-ca-file 指定它的 CA"
+    ),
+    "BAD signature: the signed part was changed after it was signed ({error})": (
+        "签名不匹配（BAD）：被签名的部分在签名后被修改了（{error}）"
+    ),
+    "no reason given": "未给出原因",
+    "issued by {issuer}, valid {start} to {end}": "签发者 {issuer}，有效期 {start} 至 {end}",
+    "(not signed or encrypted with PGP or S/MIME)": "（没有 PGP 或 S/MIME 签名或加密）",
+    "part {part}: {label}: {status}": "第 {part} 部分：{label}：{status}",
+    "signer: {signer}": "签名者：{signer}",
+    "key: {key}": "密钥：{key}",
+    "checked with {tool}": "检查工具：{tool}",
+    # core.error_titles: the titles catalog_errors does not hold (diagnostics, mailboxes, storage, outbox, demo)
+    "DNS error": "DNS 错误",
+    "Bad domain": "域名无效",
+    "Bad --server": "--server 无效",
+    "Bad --blocklist-ip": "--blocklist-ip 无效",
+    "Bundle not saved": "诊断包未保存",
+    "DKIM signing failed": "DKIM 签名失败",
+    "Outbox error": "发件队列错误",
+    "Not queued": "未加入发件队列",
+    "No account": "没有账户",
+    "No config file": "没有配置文件",
+    "Cannot read the muttrc": "无法读取 muttrc",
+    "Not connected": "未连接",
+    "Could not save attachment": "无法保存附件",
+    "Cannot attach file": "无法附加文件",
+    "Storage error": "存储错误",
+    "Drafts error": "草稿错误",
+    "No such mailbox": "没有该邮箱",
+    "Not a mailbox": "不是邮箱",
+    "Not a Maildir": "不是 Maildir",
+    "Unknown mailbox type": "未知的邮箱类型",
+    "No mailbox configured": "未配置邮箱",
+    "Folder changed on the server": "服务器上的文件夹已变化",
+    "Changes not applied": "更改未生效",
+    "Header cache": "头部缓存",
+    "Invalid URL": "URL 无效",
+    "Read-only mailbox": "只读邮箱",
+    "Mailbox locked": "邮箱已被锁定",
+    "Demo mailbox": "演示邮箱",
+    "Demo relay": "演示中继",
+    "Cannot build message": "无法生成邮件",
+    "Theme error": "主题错误",
+    "Usage": "用法错误",
 }
