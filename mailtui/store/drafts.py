@@ -9,6 +9,11 @@ marker; a marker whose process is gone means the app died while composing, and
 `recovered_drafts` lists that draft to be offered back at the next start. Postponed
 drafts (no marker) are only shown in the picker, never pushed on the user.
 
+A postponed draft of an IMAP account also has a copy in that account's Drafts folder
+(sending/drafts_copy.py): `<draft_id>.account` beside the JSON file names the account it
+was postponed from, so resuming it under another account still replaces or removes that
+copy. A draft without one (kept before it existed) belongs to the current account.
+
 When the drafts directory cannot be written (a full disk), `save_copy` writes the draft
 as readable text to a path the user names instead.
 """
@@ -139,10 +144,29 @@ class Drafts:
                 out.append(SavedDraft(draft_id, path, path.stat().st_mtime, "", "", error=str(exc)))
         return sorted(out, key=lambda d: d.saved, reverse=True)
 
+    def set_account(self, draft_id: str, account: str) -> None:
+        """Note the account `draft_id` was postponed from (best effort: without the note the
+        current account is used, as for drafts kept before notes existed)."""
+        try:
+            atomic_write(self._account_path(draft_id), account.encode("utf-8"), error=DraftsError)
+        except DraftsError:
+            pass
+
+    def account_of(self, draft_id: str) -> str | None:
+        """The account `draft_id` was postponed from; None when not noted."""
+        try:
+            return self._account_path(draft_id).read_text("utf-8").strip() or None
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def _account_path(self, draft_id: str) -> Path:
+        return self.path(draft_id).with_suffix(".account")
+
     def remove(self, draft_id: str) -> None:
         """Delete a draft (after it was sent or discarded)."""
         try:
             self.path(draft_id).unlink(missing_ok=True)
+            self._account_path(draft_id).unlink(missing_ok=True)
         except OSError as exc:
             raise DraftsError(f"cannot remove the draft {draft_id!r}: {exc.strerror or exc}") from exc
 

@@ -104,3 +104,14 @@ def test_save_copy_elsewhere_is_readable_text_and_never_overwrites(tmp_path):
     assert into_dir.parent == tmp_path and into_dir.read_text("utf-8") == text
     with pytest.raises(DraftsError, match="cannot write"):
         save_copy(draft, tmp_path / "missing" / "x.txt")
+
+
+def test_the_account_a_draft_was_postponed_from_is_kept_beside_it(tmp_path) -> None:
+    drafts = Drafts(tmp_path / "drafts")
+    drafts.save("d1", Draft(from_addr="me@example.org", to="ops@example.net"))
+    assert drafts.account_of("d1") is None  # a draft kept before the note existed: the current account
+    drafts.set_account("d1", "home")
+    assert drafts.account_of("d1") == "home"
+    assert [d.draft_id for d in drafts.list()] == ["d1"]  # the note is not a draft
+    drafts.remove("d1")
+    assert drafts.account_of("d1") is None and not any((tmp_path / "drafts").iterdir())

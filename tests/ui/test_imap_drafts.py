@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from mailtui.config import Config, UIConfig
+from mailtui.config import AccountConfig, Config, UIConfig
 from mailtui.ui.app import MailApp
 from mailtui.ui.screens.browser.browser import BrowserScreen
 from mailtui.ui.screens.compose.compose import ComposeScreen
-from tests.backends.imap_helpers import new_user
+from mailtui.ui.screens.compose.drafts import DraftsDialog
+from tests.backends.imap_helpers import ImapUser, new_user
 from tests.sending.test_drafts_copy import account_of, drafts_in
 from tests.ui.conftest import notifications, settle, wait_until
 
@@ -37,3 +38,41 @@ async def test_escape_postpones_into_the_imap_drafts_folder(dovecot) -> None:  #
     found = drafts_in(user, "Drafts")
     assert len(found) == 1 and {b"\\Draft", b"\\Seen"} <= found[0][1], found
     assert found[0][0] == "disk report, half written"
+
+
+def live_drafts(user: ImapUser) -> list[str]:
+    return [subject for subject, flags in drafts_in(user, "Drafts") if b"\\Deleted" not in flags]
+
+
+async def postpone_from(account: AccountConfig, user: ImapUser, text: str) -> None:
+    app = MailApp(Config(accounts=(account,), ui=UIConfig()), account, backend=user.open())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await wait_until(pilot, lambda: isinstance(app.screen, ComposeScreen), what="compose")
+        await pilot.press(*"ops@example.net", "tab", "tab", "tab", *text)
+        await settle(pilot)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: any("Drafts too" in n.message for n in notifications(app)), 30,
+                         "the copy on the server")  # fmt: skip
+
+
+async def test_a_resumed_draft_is_removed_from_the_account_it_was_postponed_from(dovecot) -> None:  # type: ignore[no-untyped-def]
+    """Postponed from `home`, resumed and discarded while `work` is the current account: the
+    copy in home's Drafts folder goes (work's folder was searched instead)."""
+    home_user, work_user = new_user(dovecot), new_user(dovecot)
+    home = account_of(home_user, name="home", from_address="me@example.org")
+    work = account_of(work_user, name="work", from_address="me@example.com")
+    await postpone_from(home, home_user, "written at home")
+    assert live_drafts(home_user) == ["written at home"]
+    app = MailApp(Config(accounts=(work, home), ui=UIConfig()), work, backend=work_user.open())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, DraftsDialog), what="the drafts picker")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ComposeScreen), what="the draft resumed")
+        await pilot.press("f8", "f8")
+        await wait_until(pilot, lambda: isinstance(app.screen, BrowserScreen), what="discarded")
+        await app.workers.wait_for_complete()
+    assert live_drafts(home_user) == []

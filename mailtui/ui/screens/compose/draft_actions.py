@@ -8,6 +8,7 @@ the disk; when they cannot, Esc asks (`DraftNotSavedDialog`) instead of closing.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.widgets import Input, TextArea
@@ -20,10 +21,14 @@ from mailtui.ui.screens.compose.draft_keeper import DraftKeeper
 from mailtui.ui.screens.compose.workers import ComposeWorkers, DraftNotSaved, DraftSaved
 from mailtui.ui.widgets.compose.attachment_list import AttachmentList
 
+if TYPE_CHECKING:
+    from mailtui.session.session import Session
+
 
 class ComposeDrafts(ComposeWorkers):
     """The draft handling of the compose screen; the subclass provides the fields."""
 
+    session: Session
     drafts: Drafts
     draft_id: str
     resumed: bool
@@ -48,6 +53,14 @@ class ComposeDrafts(ComposeWorkers):
     def account(self) -> AccountConfig:
         """The account the draft is written from (the screen's)."""
         raise NotImplementedError
+
+    def postponed_on(self) -> AccountConfig:
+        """The account whose Drafts folder holds this draft's copy: the one it was postponed
+        from, else (a new draft, or one kept before the account was noted) the current one."""
+        name = self.drafts.account_of(self.draft_id) if self.resumed else None
+        if name is None or name == self.account.name:
+            return self.account
+        return next((a for a in self.session.config.accounts if a.name == name), self.account)
 
     def autosave(self) -> None:
         """Save the draft in the background when it changed since the last save."""
@@ -98,22 +111,26 @@ class ComposeDrafts(ComposeWorkers):
 
     def _close(self, result: str) -> None:
         self._finished = True
-        if result in ("sent", "queued", "discarded"):
+        done = result in ("sent", "queued", "discarded")
+        # A resumed draft may have a copy in an IMAP Drafts folder: where, read before the
+        # local draft (and the note of its account) goes.
+        copy_on = self.postponed_on() if done and self.resumed else None
+        if done:
             try:
                 self.keeper.remove()
             except MailtuiError as exc:
                 self.notify(exc.message, title=exc.title, severity="warning", markup=False)
         mark_closed(self.drafts, self.draft_id)
-        if result in ("sent", "queued", "discarded") and self.resumed:
-            self._copy_on_server(None)  # a resumed draft may have a copy in the IMAP Drafts folder
+        if copy_on is not None:
+            self._copy_on_server(None, copy_on)
         self.dismiss(result)
 
-    def _copy_on_server(self, draft: Draft | None) -> None:
-        """Store `draft` in the account's IMAP Drafts folder (None: remove its copy), on a
+    def _copy_on_server(self, draft: Draft | None, account: AccountConfig) -> None:
+        """Store `draft` in `account`'s IMAP Drafts folder (None: remove its copy), on a
         thread of the app's: the screen is closing. The local draft is already saved."""
         from mailtui.sending.drafts_copy import forget_postponed, next_ticket, store_postponed
 
-        account, draft_id, app = self.account, self.draft_id, self.app
+        draft_id, app = self.draft_id, self.app
         if account.imap is None:
             return
         ticket = next_ticket()  # taken here, in the order the user asked
@@ -152,7 +169,11 @@ class ComposeDrafts(ComposeWorkers):
             return
         if self.keeper.saved is not None:
             self.notify("Draft postponed; resume it from the drafts list.", title="Draft saved")
-            self._copy_on_server(self.keeper.saved)
+            before = self.postponed_on()
+            self.drafts.set_account(self.draft_id, self.account.name)
+            self._copy_on_server(self.keeper.saved, self.account)
+            if before.name != self.account.name:  # postponed elsewhere before: that copy goes
+                self._copy_on_server(None, before)
         self._close("postponed")
 
     def _ask_unsaved(self) -> None:
