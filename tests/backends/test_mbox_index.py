@@ -430,3 +430,23 @@ def test_a_ref_key_in_another_spelling_is_read_but_not_indexed(backend: MboxBack
     odd = MessageRef(" " + ref.key, ref.timestamp)  # parses to the same MboxKey
     assert [e.ref.key for e in backend.fetch_envelopes(FOLDER, [odd])] == [odd.key]
     assert backend.index_columns(FOLDER, [odd, ref], ["size"]) == {}
+
+
+def test_rows_read_by_a_second_mailtui_before_a_rewrite_are_not_trusted(
+    backend: MboxBackend, path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """B reads headers, A rewrites the file, then B writes its rows: under the old keys."""
+    everything(backend)
+    other = MboxBackend(path, header_cache=tmp_path / "index.sqlite3")  # the same index file
+    old = other.list_refs(FOLDER)
+    real = other._envelopes
+
+    def then_a_rewrites(refs):  # type: ignore[no-untyped-def]
+        yield from list(real(refs))  # read before the rewrite ...
+        backend.set_flags(FOLDER, [old[-1]], add=frozenset({Flag.FLAGGED}))  # ... A rewrites
+
+    monkeypatch.setattr(other, "_envelopes", then_a_rewrites)
+    other.fetch_envelopes(FOLDER, old)  # ... and B's rows land after it
+    now = {r.key for r in backend.list_refs(FOLDER)}
+    assert set(backend.index_columns(FOLDER, old, ["size"])) <= now
+    assert_exact(backend, path)

@@ -225,7 +225,8 @@ class MboxBackend(MailBackend):
         Each one read is indexed.
         """
         self._check_folder(folder)
-        fresh = queries.fresh_state(self.index, self.path)
+        index = self.index
+        new, read_at = queries.is_new(index), queries.file_state(self.path)
         envs: list[Envelope] = []
         rows: list[Indexed] = []
         for ref, flags, header, size, from_line, stored in self._envelopes(refs):
@@ -235,11 +236,8 @@ class MboxBackend(MailBackend):
             rows.append(
                 Indexed(env, fmt.from_line_time(from_line), Flag.SEEN not in stored, header_crc(header))
             )
-        index = self.index
         if index is not None:
-            index.put(rows)
-            if fresh is not None:  # a new index: its rows match the file as it was when read
-                index.set_checked(fresh)
+            index.put(rows, read_at, new=new)
         return envs
 
     # -- the index: sort, threads and search as queries (index.py, queries.py) -----------
@@ -446,8 +444,11 @@ class MboxBackend(MailBackend):
             )
         refs = list(refs)
         other = MboxBackend(dest)
-        for ref in refs:
-            other._append_raw(b"".join(self._entry(ref)))
+        try:
+            for ref in refs:
+                other._append_raw(b"".join(self._entry(ref)))
+        finally:
+            other.close()
         self.delete(folder, refs)
 
     def _append_raw(self, raw: bytes) -> None:

@@ -166,7 +166,7 @@ class MboxIndex(SqliteCache):
             "find_to, find_cc, find_subject, unread, header_crc FROM envelopes LIMIT 0",
         )
         super().__init__(path, opened)
-        self.had_rows = False  # see `queries.fresh_state`
+        self.had_rows = False  # see `queries.is_new`
 
     def _fail(self, exc: sqlite3.Error) -> None:
         if not self._error(exc) and self.notice is None:
@@ -201,12 +201,28 @@ class MboxIndex(SqliteCache):
                 return None
 
     # -- rows ---------------------------------------------------------------------------
-    def put(self, items: Iterable[Indexed]) -> None:
-        """Rows of messages just read (replacing rows of the same keys)."""
+    def put(self, items: Iterable[Indexed], read_at: str | None, *, new: bool = False) -> None:
+        """Rows of messages just read from the file in the state `read_at` (taken before
+        reading; None: unknown), replacing rows of the same keys.
+
+        Rows read in a state other than the one checked last make the index unchecked (a
+        second mailtui may have rewritten the file meanwhile); a `new` index is checked at
+        `read_at`, as its only rows are these.
+        """
         rows = [_row(item) for item in items if _KEY.fullmatch(item.env.ref.key)]
-        if rows:
-            marks = ",".join("?" * _ROW_WIDTH)
-            self._run([(f"INSERT OR REPLACE INTO envelopes VALUES ({marks})", rows, True)])
+        if not rows:
+            return
+        marks = ",".join("?" * _ROW_WIDTH)
+        statements: list[tuple[str, Sequence[object] | Iterable[Sequence[object]], bool]] = [
+            (f"INSERT OR REPLACE INTO envelopes VALUES ({marks})", rows, True)
+        ]
+        if read_at is None:
+            statements.append(("DELETE FROM checked", (), False))
+        elif new:
+            statements.append(("INSERT OR REPLACE INTO checked VALUES (1, ?)", (read_at,), False))
+        else:
+            statements.append(("DELETE FROM checked WHERE state != ?", (read_at,), False))
+        self._run(statements)
 
     def forget(self, keys: Iterable[str], *, orders: bool = False) -> None:
         """Drop rows; with `orders`, the stored orders too (their rows changed under the

@@ -55,18 +55,22 @@ def checked(index: MboxIndex, path: Path, read: Reader) -> MboxIndex | None:
     return index if index.enabled else None
 
 
-def fresh_state(index: MboxIndex | None, path: Path) -> str | None:
-    """The file's state now when `index` is new (no row, never checked): rows read from now
-    on match the file as it was then. None otherwise (found out once per index)."""
-    if index is None or not index.enabled or index.had_rows:
-        return None
-    if index.checked_state() is not None or index.count():
-        index.had_rows = True  # from now on rows are checked by the file's state
-        return None
+def file_state(path: Path) -> str | None:
+    """`state_text` of the file now; None when it cannot be seen."""
     try:
         return state_text(os.stat(path))
     except OSError:
         return None
+
+
+def is_new(index: MboxIndex | None) -> bool:
+    """True while `index` has no row and was never checked (found out once per index)."""
+    if index is None or not index.enabled or index.had_rows:
+        return False
+    if index.checked_state() is not None or index.count():
+        index.had_rows = True
+        return False
+    return True
 
 
 def stale_keys(f: io.BufferedReader, crcs: dict[str, int], read: Reader) -> list[str]:
