@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import Static, TabbedContent, TabPane, Tabs
 from textual.worker import Worker, WorkerState
 
 from mailtui.core.errors import MailtuiError
@@ -29,6 +29,7 @@ from mailtui.ui.widgets.diagnostics.headers import DiagHeaders
 from mailtui.ui.widgets.diagnostics.imap_probe import DiagImapProbe
 from mailtui.ui.widgets.diagnostics.smtp_probe import DiagSmtpProbe
 from mailtui.ui.widgets.diagnostics.transcript import DiagTranscript
+from mailtui.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -120,7 +121,7 @@ class DiagnosticsScreen(Screen[None]):
             Text(tr("ctrl+←/→ switch tabs · ctrl+s saves the transcript, ctrl+b the diagnostic bundle")),
             id="diag-status",
         )
-        yield Footer()
+        yield KeyBar()
 
     def show_tab(self, tab: str) -> None:
         """Switch to the tab named as in TABS ("transcript", "smtp", ...)."""

@@ -25,7 +25,7 @@ from textual import on
 from textual.app import SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Label, Select, TextArea
+from textual.widgets import Input, Label, Select, TextArea
 from textual.worker import Worker, WorkerState
 
 from mailtui.config import table_of
@@ -63,6 +63,7 @@ from mailtui.ui.screens.compose.workers import (
 )
 from mailtui.ui.widgets.compose.address_field import AddressField
 from mailtui.ui.widgets.compose.attachment_list import AttachmentList, PathSuggester
+from mailtui.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
@@ -183,7 +184,7 @@ class ComposeScreen(ComposeDrafts):
                 )  # fmt: skip
         yield TextArea(d.body, id="compose-body", soft_wrap=True)
         yield SendTranscript(lang=self.session.config.ui.language, id="compose-transcript")
-        yield Footer(show_command_palette=False)  # room for every compose key at 80 columns
+        yield KeyBar(show_command_palette=False)  # room for every compose key at 80 columns
 
     def on_mount(self) -> None:
         self.query_one(AttachmentList).set_specs(self.initial.attachments)

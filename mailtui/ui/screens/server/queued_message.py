@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from mailtui.core.i18n import tr
+from mailtui.ui.widgets.key_bar import KeyBar
 from mailtui.ui.widgets.pager import Pager
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class QueuedMessageScreen(Screen[None]):
         title = tr("Queued message {queue_id} (postcat -q)", queue_id=self.queue_id)
         yield Static(Text(title), id="queued-title", markup=False)
         yield Pager(id="queued-text")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         pager = self.query_one(Pager)

@@ -15,10 +15,11 @@ from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from mailtui.core.i18n import tr
+from mailtui.ui.widgets.key_bar import KeyBar
 from mailtui.ui.widgets.server.check_view import CheckView
 from mailtui.ui.widgets.server.queue_view import QueueView, TraceRequested
 from mailtui.ui.widgets.server.summary_view import SummaryView
@@ -83,7 +84,7 @@ class ServerScreen(Screen[None]):
             for name, label in tab_labels().items():
                 with TabPane(label, id=f"tab-{name}"):
                     yield views[name]
-        yield Footer()
+        yield KeyBar()
 
     @property
     def active_tab(self) -> str:
