@@ -10,8 +10,8 @@ the key that starts the work until its result holds on screen. mailtui sorts siz
 server (UID SORT) and the rest from the sort keys in its header cache (imap/order.py);
 mutt and neomutt from their header cache (`header_cache`). One unmeasured session per
 client first fills the caches (mailtui: threads on, which reads every header not cached
-yet; mutt: opening, then quitting so the cache is written). Orders mailtui computed are
-kept per listing, so runs after the first read their order back; every run is listed.
+yet; mutt: opening, then quitting so the cache is written). The orders mailtui keeps per
+listing are dropped before each session, so every run computes them from the sort keys.
 Writes results/imap-actions-<count>.txt with the load average (the machine may be shared).
 """
 
@@ -22,10 +22,12 @@ import datetime
 import os
 import platform
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -88,6 +90,18 @@ ROWS = (
 )
 
 
+def forget_orders(cache: Path) -> None:
+    """Drop the orders mailtui kept per listing, so each session computes its orders from
+    the cached sort keys (mutt sorts in memory each time) rather than reading them back."""
+    for path in cache.glob("mailtui/imap/*.sqlite3"):
+        db = sqlite3.connect(path)
+        try:
+            with db:
+                db.execute("DELETE FROM orders")
+        finally:
+            db.close()
+
+
 def drivers_for(work: Path, port: int) -> tuple[list[AnyDriver], list[str]]:
     """mailtui, then mutt and neomutt when installed (each with a private home); notes."""
     home = work / "mailtui"
@@ -99,7 +113,8 @@ def drivers_for(work: Path, port: int) -> tuple[list[AnyDriver], list[str]]:
         "MAILTUI_PASSWORD": PASSWORD,
     }
     argv = [str(MAILTUI), "-f", f"imap://{USER}@127.0.0.1:{port}", "--tls", "none", "--allow-plaintext-auth"]
-    found: list[AnyDriver] = [ImapMailtuiDriver("mailtui", Client("mailtui", argv, env))]
+    forget = partial(forget_orders, home / ".cache")
+    found: list[AnyDriver] = [ImapMailtuiDriver("mailtui", Client("mailtui", argv, env, forget))]
     notes = []
     for prog in ("mutt", "neomutt"):
         if shutil.which(prog) is None:
@@ -210,8 +225,8 @@ def main(argv: list[str] | None = None) -> int:
             "Sorts are the same orders in all (mailtui o cycles date -> from -> subject -> size -> date;"
             " mutt o f, o s, O z, O d; threads: mailtui ctrl+t twice, mutt o t, O d). Every client's"
             " header cache is warm (one unmeasured session each). mailtui: size by the server's UID"
-            " SORT, the rest from the header cache's sort keys; orders it computed are kept per"
-            " listing, so the first run computes them and later runs read them back.",
+            " SORT, the rest from the header cache's sort keys; the orders it keeps per listing are"
+            " dropped before each session, so each run computes them.",
             *notes,
             "every run:",
             *details,
