@@ -76,3 +76,50 @@ async def test_a_resumed_draft_is_removed_from_the_account_it_was_postponed_from
         await wait_until(pilot, lambda: isinstance(app.screen, BrowserScreen), what="discarded")
         await app.workers.wait_for_complete()
     assert live_drafts(home_user) == []
+
+
+async def test_quitting_while_the_copy_is_stored_is_bounded_and_quiet(dovecot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The app quits while the server is slow to take the copy: the draft worker lets it go
+    within a few seconds, and the copy's report to the stopped app raises nothing."""
+    import asyncio
+    import threading
+
+    import mailtui.backends.imap.drafts as imap_drafts
+
+    entered, release = threading.Event(), threading.Event()
+    real_store = imap_drafts.store_copy
+
+    def held_store(*args: object) -> None:
+        entered.set()
+        release.wait(60)
+        real_store(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(imap_drafts, "store_copy", held_store)
+    failures: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: failures.append(args.exc_value))
+    user = new_user(dovecot)
+    account = account_of(user, from_address="me@example.org")
+    app = MailApp(Config(accounts=(account,), ui=UIConfig()), account, backend=user.open())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await wait_until(pilot, lambda: isinstance(app.screen, ComposeScreen), what="compose")
+        await pilot.press(*"ops@example.net", "tab", "tab", "tab", *"written before quitting")
+        await settle(pilot)
+        await pilot.press("escape")
+        await wait_until(pilot, entered.is_set, what="the copy being stored")
+        workers = [w for w in app.workers if w.group == "imap-drafts"]
+        before = set(threading.enumerate())
+    assert workers  # the app has stopped; the copy is still held on its way to the server
+
+    # What asyncio.run does once the app has stopped (mailtui's exit): wait for the worker
+    # threads. Bounded, though the copy is held for a minute.
+    try:
+        await asyncio.wait_for(asyncio.get_running_loop().shutdown_default_executor(), 15)
+    finally:
+        release.set()
+    for thread in before - {threading.current_thread()}:
+        if thread.name.startswith("mailtui-imap-drafts"):
+            thread.join(30)
+    assert failures == []
+    assert live_drafts(user) == ["written before quitting"]  # the local draft was kept as well

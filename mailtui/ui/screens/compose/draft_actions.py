@@ -2,16 +2,20 @@
 
 A base class of `ComposeScreen` (as `ComposeWorkers` is), so the screen module stays about
 the form and sending. Nothing here says "saved" unless `DraftKeeper` saw the bytes reach
-the disk; when they cannot, Esc asks (`DraftNotSavedDialog`) instead of closing.
+the disk; when they cannot, Esc asks (`DraftNotSavedDialog`) instead of closing. The copy
+in an IMAP Drafts folder (sending/drafts_copy.py) is written after the local draft, on the
+account the draft was postponed from, and never holds a quitting app for long.
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on
 from textual.widgets import Input, TextArea
+from textual.worker import get_current_worker
 
 from mailtui.config import AccountConfig
 from mailtui.core.compose import Draft
@@ -22,7 +26,12 @@ from mailtui.ui.screens.compose.workers import ComposeWorkers, DraftNotSaved, Dr
 from mailtui.ui.widgets.compose.attachment_list import AttachmentList
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from mailtui.session.session import Session
+
+# How long a quitting app still waits for a draft's copy to reach the IMAP server.
+EXIT_GRACE_SECONDS = 3.0
 
 
 class ComposeDrafts(ComposeWorkers):
@@ -135,23 +144,40 @@ class ComposeDrafts(ComposeWorkers):
             return
         ticket = next_ticket()  # taken here, in the order the user asked
 
-        def run() -> None:
+        def tell(note: str, title: str, severity: SeverityLevel = "information") -> None:
+            if not app.is_running:
+                return
+            try:
+                app.call_from_thread(app.notify, note, title=title, severity=severity, markup=False)
+            except RuntimeError:
+                pass  # the app stopped meanwhile: the local draft is kept anyway
+
+        def copy(done: threading.Event) -> None:
             try:
                 if draft is None:
                     forget_postponed(account, draft_id, ticket=ticket)
                     return
                 where = store_postponed(account, draft, draft_id, ticket=ticket)
+                if where:
+                    tell(f"The draft is in {where} too.", "Draft saved")
             except (MailtuiError, OSError) as exc:
                 what = "storing the draft in" if draft is not None else "removing the sent draft from"
-                note = f"{what} the IMAP Drafts folder failed: {exc}. The draft is kept locally."
-                app.call_from_thread(
-                    app.notify, note, title="Drafts folder", severity="warning", markup=False
-                )
-                return
-            if where:
-                app.call_from_thread(
-                    app.notify, f"The draft is in {where} too.", title="Draft saved", markup=False
-                )
+                tell(f"{what} the IMAP Drafts folder failed: {exc}. The draft is kept locally.",
+                     "Drafts folder", "warning")  # fmt: skip
+            finally:
+                done.set()
+
+        def run() -> None:
+            # The server work runs on a daemon thread this worker waits for: a quitting app
+            # (which cancels its workers, then waits for their threads) is held for
+            # EXIT_GRACE_SECONDS at most by a slow server, never for its timeouts.
+            done = threading.Event()
+            threading.Thread(target=copy, args=(done,), name="mailtui-imap-drafts", daemon=True).start()
+            worker = get_current_worker()
+            while not done.wait(0.1):
+                if worker.is_cancelled:
+                    done.wait(EXIT_GRACE_SECONDS)
+                    return
 
         app.run_worker(run, thread=True, group="imap-drafts", exit_on_error=False)
 
