@@ -72,9 +72,10 @@ def key_row(uid: int, size: int, header: bytes) -> tuple[object, ...]:
     """The stored keys of one cached header block: what `core.index.columns.index_values`
     gives for its Envelope, the date left None when the message has none."""
     env = envelope_from_headers(header, MessageRef(str(uid)), size)
-    date, sender, subject, message_id, in_reply_to, references = index_values(env, _KEY_COLUMNS)
+    # The date column keeps None (not sort_date's fallback): the fallback is the listing's.
+    _, sender, subject, message_id, in_reply_to, _ = index_values(env, _KEY_COLUMNS)
     # An id holds no " " (message_ids splits on white space), so " " joins them safely.
-    return (uid, env.date, sender, subject, message_id, in_reply_to, " ".join(references))  # type: ignore[arg-type]
+    return (uid, env.date, sender, subject, message_id, in_reply_to, " ".join(env.references))
 
 
 class OrderIndex:
