@@ -115,3 +115,14 @@ async def test_a_match_in_a_collapsed_thread_expands_it(tmp_path: Path) -> None:
         await pilot.press("z", "p")  # upwards from the first message: wraps to the match below
         await wait_until(pilot, lambda: "a3@" in index.row_text(index.cursor) and index.row_count == 4,
                          what="p: the match shown")  # fmt: skip
+
+
+async def test_the_status_bar_says_the_search_count(maildir: Path) -> None:
+    app = make_app(maildir)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(StatusBar)
+        bar.search_query, bar.search_count, bar.search_done = "backup", 2, True
+        assert "(search 'backup': 2 matches)" in str(bar.status_text())
+        bar.search_done = False
+        assert "(search 'backup': 2 so far…)" in str(bar.status_text())

@@ -39,7 +39,7 @@ class StatusBar(Static):
     folder: reactive[str] = reactive("")
     unread: reactive[int | None] = reactive(None)
     total: reactive[int | None] = reactive(None)
-    shown: reactive[int | None] = reactive(None)
+    search_count: reactive[int | None] = reactive(None)
     """How many messages the shown search matches (so far, until `search_done`), else None."""
     search_done: reactive[bool] = reactive(False)
     search_query: reactive[str] = reactive("")
@@ -73,12 +73,12 @@ class StatusBar(Static):
             counts += f"  limit: {clean_line(self.limit)}"
         if self.search_query:
             what = f"search {clean_line(self.search_query)!r}"
-            if self.shown is None:
+            if self.search_count is None:
                 found = "looking…"
             elif not self.search_done:
-                found = f"{self.shown} so far…"
+                found = f"{self.search_count} so far…"
             else:
-                found = f"{self.shown} {'match' if self.shown == 1 else 'matches'}"
+                found = f"{self.search_count} {'match' if self.search_count == 1 else 'matches'}"
             counts += f"  ({what}: {found})"
         view = "  ".join(p for p in (self.order, f"{self.tagged} tagged" if self.tagged else "") if p)
         # The TLS state before the view: at 80 columns the end of the line may be cut.

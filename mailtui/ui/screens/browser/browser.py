@@ -171,7 +171,7 @@ class BrowserScreen(AttachmentKeysScreen):
         self._generation += 1
         self.search.forget()
         self.index.reset()
-        self.status.shown = None
+        self.status.search_count = None
         self.status.folder = name
         self.status.total = None
         self.update_counts()

@@ -68,7 +68,7 @@ class BrowserSearch:
         self._jump_when_found = jump
         tagged = frozenset(r.key for r in index.tagged_refs())
         screen.status.search_query = query
-        screen.status.shown = None
+        screen.status.search_count = None
         screen.status.search_done = False
         # The refs as they are (a compact RefList on Maildir): no copy of 100k refs.
         screen.jobs.search_folder(screen.folder, query, self.limit.scope(), index.cached_envelopes(), tagged)
@@ -96,7 +96,7 @@ class BrowserSearch:
             return
         self.matches = frozenset(r.key for r in message.matches)
         if self.query is not None:
-            screen.status.shown = len(message.matches)
+            screen.status.search_count = len(message.matches)
             screen.status.search_done = message.finished
         if message.finished and self._jump_when_found:
             self._jump_when_found = False
@@ -123,7 +123,7 @@ class BrowserSearch:
             return
         self.query = None
         screen = self.screen
-        screen.status.shown = None
+        screen.status.search_count = None
         screen.status.search_query = ""
 
     def jump(self, step: int) -> None:
