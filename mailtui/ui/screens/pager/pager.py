@@ -15,6 +15,7 @@ headers says "Flagged", and the index is told the new flags.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
     from mailtui.core.message.view import MessageView
     from mailtui.session.session import Session
     from mailtui.ui.screens.pager.neighbours import Neighbours
+
+
+EDGE_NOTE_SECONDS = 2.0
 
 
 @dataclass
@@ -106,6 +110,7 @@ class PagerScreen(Screen[str | None]):
         self.verdicts: str | None = None  # the report of this message, once computed
         self.flag_writing = False
         self.load_failed = False  # the error is shown in place of the message
+        self._edge_said: tuple[str, float] = ("", 0.0)  # the last edge note and when its key came
 
     DEFAULT_CSS = """
     PagerScreen #pager-flag { height: 1; padding: 0 1; color: $accent; text-style: bold; }
@@ -194,9 +199,14 @@ class PagerScreen(Screen[str | None]):
             return
         if message.step > 0 and message.page and not self.session.config.ui.pager_stop:
             self._step(1, unread=False, end="This is the last message.")
-        else:
-            edge = "Bottom" if message.step > 0 else "Top"
-            self.notify(f"{edge} of message is shown.", timeout=2)
+            return
+        # Said once while the key is held (mutt rewrites one line; toasts would pile up).
+        note = f"{'Bottom' if message.step > 0 else 'Top'} of message is shown."
+        now = time.monotonic()
+        last_note, last_at = self._edge_said
+        self._edge_said = (note, now)
+        if note != last_note or now - last_at > EDGE_NOTE_SECONDS:
+            self.notify(note, timeout=EDGE_NOTE_SECONDS)
 
     def action_next_unread(self) -> None:
         """The next unread message below this one in the index (mutt's Tab)."""
