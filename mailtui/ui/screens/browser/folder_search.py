@@ -39,7 +39,7 @@ class BrowserSearch:
         self._last: str | None = None  # the last search, shown or not (n / p)
         self._restart_pending = False  # the folder changed: search again on its next listing
         self._jump_when_found = False  # the cursor goes to the first match once all are known
-        self._jump_from: tuple[str | None, int] = (None, 0)  # (key under the cursor, n / p count) then
+        self._jump_from: tuple[str | None, int] = (None, 0)  # where it was asked: cursor key, n / p count
         self._steps = 0  # n / p presses: a newer one than the search's start wins over its jump
 
     def ask(self) -> None:
