@@ -359,10 +359,14 @@ def test_big_listings_are_answered_in_one_pass_with_the_same_answer(tmp_path: Pa
     assert backend.index_columns(FOLDER, refs, ["sender_key", "date"]) == {
         e.ref.key: index_values(e, ["sender_key", "date"]) for e in envs
     }
-    node = parse("~s report ~f 'user 3'", now=NOW)
-    hits, indexed = backend.index_search(FOLDER, refs, node, "")
-    assert hits == {e.ref.key for e in envs if matches(node, EnvelopeFacts(e))} and hits
-    assert len(indexed) == len(refs)
+    for text in ("~s report ~f 'user 3'", "!~s report", "~d 14/11/2023-14/11/2023 !~i e1"):
+        node = parse(text, now=NOW)
+        hits, indexed = backend.index_search(FOLDER, refs, node, "")
+        assert hits == {e.ref.key for e in envs if matches(node, EnvelopeFacts(e))} and hits, text
+        assert len(indexed) == len(refs)
+    hits, indexed = backend.index_search(FOLDER, refs[:2050], "any", "nightly")
+    assert hits == {e.ref.key for e in envs[:2050] if query_matches(e, Query("any", "nightly"))} and hits
+    assert indexed == {r.key for r in refs[:2050]}
     unread = {e.ref.key for e in envs if e.is_unread}
     assert backend.unread_keys(FOLDER, refs) == unread and 0 < len(unread) < len(refs)
 

@@ -312,18 +312,26 @@ class MboxIndex(SqliteCache):
         columns (`instr`, exactly Python's `in`)."""
         columns = FIND_COLUMNS[field]
         hit = " OR ".join(f"instr({c}, ?) > 0" for c in columns)
-        rows = self.select(keys, f"({hit})", tuple(needle for _ in columns))
-        return {k for k, row in rows.items() if row[0]}, set(rows)
+        return self.matching(keys, hit, tuple(needle for _ in columns))
 
     def unread(self, keys: Sequence[str]) -> tuple[set[str], set[str]]:
-        """(unread keys by their Status header, indexed keys) among `keys`.
+        """(unread keys by their Status header, keys indexed) among `keys`."""
+        return self.matching(keys, "unread = 1", ())
 
-        A big listing is answered in two one-string statements: no row tuple per message.
+    def matching(
+        self, keys: Sequence[str], condition: str, params: Sequence[object]
+    ) -> tuple[set[str], set[str]]:
+        """(keys whose row meets `condition`, keys indexed) among `keys`.
+
+        A big listing is answered in two one-string statements (the matching keys, and all
+        keys from the small unread index): no row tuple crosses into Python per message.
         """
         if len(keys) > _BULK:
+            hits = self._rows(
+                f"SELECT group_concat(key, char(30)) FROM envelopes WHERE ({condition})", params
+            )
             every = self._rows("SELECT group_concat(key, char(30)) FROM envelopes")
-            unread = self._rows("SELECT group_concat(key, char(30)) FROM envelopes WHERE unread = 1")
-            if every is None or unread is None:
+            if every is None or hits is None:
                 return set(), set()
             wanted = set(keys)
 
@@ -331,8 +339,8 @@ class MboxIndex(SqliteCache):
                 text = rows[0][0] if rows else None
                 return set(text.split(_RS)) & wanted if isinstance(text, str) and text else set()
 
-            return split(unread), split(every)
-        found = self.select(keys, "unread")
+            return split(hits), split(every)
+        found = self.select(keys, f"({condition})", params)
         return {k for k, row in found.items() if row[0]}, set(found)
 
     def register(self, functions: Iterable[tuple[str, int, object, bool]]) -> None:

@@ -60,11 +60,10 @@ def search(index: MboxIndex, keys: list[str], node: Node) -> tuple[set[str], set
                 ("mt_in", 2, _mt_in, False),
             ]
         )
-        rows = index.select(keys, f"({sql})", tuple(params))
+        return index.matching(keys, sql, tuple(params))
     finally:
         for used in sets:
             _SETS.pop(used, None)
-    return {key for key, row in rows.items() if row[0]}, set(rows)
 
 
 FieldName = Literal["any", "from", "to", "subject"]
