@@ -130,7 +130,7 @@ class StatusBar(Static):
     def watch_total(self) -> None:
         self._refresh_text()
 
-    def watch_shown(self) -> None:
+    def watch_search_count(self) -> None:
         self._refresh_text()
 
     def watch_search_query(self) -> None:

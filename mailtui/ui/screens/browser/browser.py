@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from mailtui.core.models import Envelope, Flag, MessageRef
@@ -43,6 +42,7 @@ from mailtui.ui.screens.browser.progress import JobProgressed, show_progress
 from mailtui.ui.screens.pager.neighbours import neighbour_row
 from mailtui.ui.widgets.folder_list import FolderList
 from mailtui.ui.widgets.index.message_index import MessageIndex
+from mailtui.ui.widgets.key_bar import KeyBar
 from mailtui.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ class BrowserScreen(AttachmentKeysScreen):
         Binding("T", "tag_pattern", "Tag pattern", id="tag-pattern", show=False),
         Binding("ctrl+a", "tag_all", "Tag all", id="tag-all", show=False),
         Binding("semicolon", "bulk", "Tagged…", id="bulk", show=False),
-        # Footer order and words kept short: at 80 columns every shown key must fit (mutt's help line).
+        # Key bar order and words kept short: at 80 columns every shown key must fit (mutt's help line).
         Binding("q", "quit", "Quit", id="quit"),
         Binding("d", "delete", "Del", id="delete", tooltip="Delete (to Trash, or mark)"),
         Binding("m", "compose", "Mail", id="compose", tooltip="Compose a new message"),
@@ -108,7 +108,7 @@ class BrowserScreen(AttachmentKeysScreen):
             yield FolderList(id="folders")
             yield MessageIndex(id="index", date_format=self.session.config.ui.date_format)
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def index(self) -> MessageIndex:

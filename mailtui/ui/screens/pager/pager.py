@@ -23,12 +23,13 @@ from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from mailtui.core.models import Envelope, Flag, MessageRef
 from mailtui.ui.messages import MessageLoaded
 from mailtui.ui.screens.pager.verdicts import VerdictsComputed, compute_verdicts, verifying_text
+from mailtui.ui.widgets.key_bar import KeyBar
 from mailtui.ui.widgets.pager import Pager, PagerMode
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ class PagerScreen(Screen[str | None]):
     def compose(self) -> ComposeResult:
         yield Static("! Flagged   (F unflags)", id="pager-flag", markup=False)
         yield Pager(id="pager")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def pager(self) -> Pager:

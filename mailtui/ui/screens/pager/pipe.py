@@ -21,10 +21,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from mailtui.core.sanitize import clean_line, clean_text
+from mailtui.ui.widgets.key_bar import KeyBar
 from mailtui.ui.widgets.pager import Pager
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ class PipeOutputScreen(Screen[None]):
         yield Static(Text(clean_line(self.title_text), no_wrap=True, overflow="ellipsis"), id="pipe-title")
         yield Pager(id="pipe-output")
         yield Static("running…", markup=False, id="pipe-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(Pager).focus()
