@@ -179,12 +179,19 @@ class MailtuiDriver(Driver):
     def order(self, live: Live, step: str, timeout: float) -> float | None:
         """`step`: "from", "subject", "size", "date" (each an `o`) or "threads on/off"."""
         want = MAILTUI_ORDERS[step]
+        others = {name for name in MAILTUI_ORDERS.values() if name != want}
 
-        # The new order is named on the status bar and in a notification at once; the
-        # notification may cover the end of the status bar, and the listing's own order
-        # (date) is named only there.
+        # A new order is named on the status bar (and in a notification, which may cover
+        # the end of the status bar). The listing's own order (date) is named in the
+        # notification only: it is shown in the same frame as the status bar drops the
+        # order name (no worker), so that frame is the result, as for mutt's status line.
         def done(screen: str) -> str | None:
-            return want if want in screen and "working…" not in screen else None
+            if "working…" in screen or PLACEHOLDER.search(screen) is not None:
+                return None
+            if want != MAILTUI_ORDERS["date"]:
+                return want if want in screen else None
+            status = self.status(screen)
+            return status if not any(name in status for name in others) else None
 
         key = "C-t" if step.startswith("threads") else "o"
         return live.timed([key], done, timeout)[0]
@@ -493,12 +500,13 @@ def main(argv: list[str] | None = None) -> int:
             "",
             text,
             "",
-            "Compared: mailtui's / search (shows the matches) with mutt's limit (l), the action that"
-            " shows them; mutt's / only moves the cursor to the next match (its own row). Sorts are"
-            " the same orders in both (mutt o f, o s, O z, O d; threads o t, off O d). Timed from the"
-            " key that starts the work (Enter, the sort letter) to the result on screen, held for"
+            "Compared: limit l (only the matches shown) with mutt's l, and search / with mutt's /"
+            " (the cursor to the next match; mailtui is done when its status bar shows the whole"
+            " count, mutt when its cursor moved). Sorts are the same orders in both (mutt o f,"
+            " o s, O z, O d; threads o t, off O d). Timed from the key that starts the work"
+            " (Enter, the sort letter) to the result on screen, held for"
             f" {args.grace} s (not counted). mutt and neomutt have a warm header cache; mailtui's"
-            " cache is warm (one unmeasured search first) except in the fresh-cache row; the"
+            " cache is warm (one unmeasured limit first) except in the fresh-cache row; the"
             " fresh-cache ratio is against mutt's first limit.",
             *notes,
             "every run (mailtui (fresh cache): the cold search's own sessions, RSS after that search):",
