@@ -9,7 +9,9 @@ what the browser does (`ui/screens/browser/ordering.py`, `session/search_scan.py
   backend), one small row each, then `sort_keys` / `thread_order` (limit: `query_matches`);
 - index, query: `index_columns` for the column(s) of the order and `order_from_rows`
   (threads also `unread_keys`); limit: `index_search`;
-- index, stored: `stored_order` of this listing (what a second sort of the same listing costs).
+- index, stored: `stored_order` of this listing (what a second sort of the same listing costs);
+- the first answer after another program changed the file (here only its ctime, as mutt's
+  close does): every row is checked against the file once.
 The listing (`list_refs`, a scan of the file both paths need first) is timed on its own.
 With `--peers`, the same actions in the app next to mutt (`-R`, read-only) in tmux, as
 `actions.py` drives them (first screen, limit, sort by from, threads on), the index warmed
@@ -262,6 +264,14 @@ def main(argv: list[str] | None = None) -> int:
     node = parse(LIMIT)
     query = row(f"limit {LIMIT}: index_search", lambda: indexed.index_search(folder, refs, node, ""))
     results["limit"] = (env, query, float("nan"))
+
+    def touched() -> object:
+        # What mutt does on closing an mbox, even read-only: utime, so only ctime changes.
+        st = path.stat()
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+        return indexed.index_columns(folder, refs, ["size"])
+
+    row("file touched by another program: first answer checks every row", touched)
     say("")
     width = max(len(name) for name, *_ in rows)
     say(f"{'action':<{width}}  median s  min-max")
