@@ -101,6 +101,8 @@ def stored_order(
     if len(positions) != count or len(levels) != count or (count and max(positions) >= count):
         return None  # not an order of this listing after all
     ordered = refs.take(positions) if isinstance(refs, RefList) else [refs[i] for i in positions]
+    if levels.count(0) == count:
+        return ordered, {}  # a sort: no depths (a C count, not a loop over 100k)
     depths = {keys[i]: d for i, d in zip(positions, levels, strict=True) if d}
     return ordered, depths
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from operator import itemgetter
 from typing import overload
 
 from mailtui.backends.maildir import names
@@ -71,6 +72,14 @@ def drop_twins(ordered: list[str], new: frozenset[str]) -> list[str]:
     return ordered
 
 
+def _pick(items: list[str], positions: Sequence[int]) -> list[str]:
+    """`[items[i] for i in positions]` in one C call (a stored order of 100k positions is
+    taken on each sort: the comprehension was most of showing a stored order)."""
+    if len(positions) < 2:
+        return [items[i] for i in positions]  # itemgetter of one index gives the item, not a tuple
+    return list(itemgetter(*positions)(items))
+
+
 class RefList(Sequence[MessageRef]):
     """A folder's refs, newest first, as one string per message.
 
@@ -121,11 +130,9 @@ class RefList(Sequence[MessageRef]):
         """The refs at `positions`, in that order: a reordered or filtered listing that keeps
         each ref's file hint (a list rebuilt from keys loses it, and the backend then needs
         the folder's whole key -> file map to find a file)."""
-        names = self._names
-        part = RefList([names[i] for i in positions], self._new)
+        part = RefList(_pick(self._names, positions), self._new)
         if self._new is not None and self._keys is not None:
-            keys = self._keys
-            part._keys = [keys[i] for i in positions]
+            part._keys = _pick(self._keys, positions)
         return part
 
     def keys(self) -> list[str]:
