@@ -54,7 +54,11 @@ def fill(root: Path, folder: str, cache: Path) -> int:
             if backend.stored_order(folder, refs, mode) is not None:
                 continue
             columns: list[IndexColumn] = list(order_columns(mode))  # type: ignore[arg-type]
-            rows = backend.index_columns(folder, refs, columns)
+            # Row by row: no UI thread here to leave the GIL to, and a lower peak than the
+            # app's one-string read (the child's memory counts beside the app's).
+            rows = queries.columns(index, folder, refs, columns, bulk=False) if index is not None else {}
+            if not rows:
+                continue
             ordered, depths = order_from_rows(keys, rows, mode)
             backend.store_order(folder, refs, mode, ordered, depths)  # only if every key is in it
         return done

@@ -30,11 +30,17 @@ def listing_digest(keys: list[str]) -> str:
 
 
 def columns(
-    cache: MaildirHeaderCache, folder: str, refs: Sequence[MessageRef], wanted: Sequence[IndexColumn]
+    cache: MaildirHeaderCache,
+    folder: str,
+    refs: Sequence[MessageRef],
+    wanted: Sequence[IndexColumn],
+    *,
+    bulk: bool = True,
 ) -> dict[str, tuple[object, ...]]:
     """key -> values of `wanted` for the indexed ones of `refs`, as `IndexColumn` says:
-    a missing Date is the delivery time in the name (Envelope.sort_date), references a tuple."""
-    found = cache.columns(folder, keys_of(refs), wanted)
+    a missing Date is the delivery time in the name (Envelope.sort_date), references a tuple.
+    `bulk`: as `MaildirHeaderCache.columns`."""
+    found = cache.columns(folder, keys_of(refs), wanted, bulk=bulk)
     need_date = "date" in wanted
     need_refs = "references" in wanted
     if not (need_date or need_refs):
