@@ -296,9 +296,9 @@ class MaildirHeaderCache(SqliteCache):
         of every row (a child process ordering 100k threads peaks ~50 MB lower).
         """
         if bulk and len(keys) > 4 * _CHUNK:
-            bulk = self._bulk_columns(folder, keys, names)
-            if bulk is not None:
-                return bulk
+            found = self._bulk_columns(folder, keys, names)
+            if found is not None:
+                return found
         sql_columns = ", ".join(_QUERY_COLUMNS[name] for name in names)
         return self._select(folder, keys, f"key, {sql_columns}", ())
 
