@@ -500,3 +500,24 @@ def test_only_stored_orders_missing_still_starts_a_child(
     assert backend.stored_order("INBOX", refs, "threads") is None
     assert backend.prefetch_envelopes("INBOX", refs) == 0
     assert backend.stored_order("INBOX", refs, "threads") is not None
+
+
+def test_a_fill_that_could_not_store_every_key_does_not_call_the_listing_complete(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file name that is not UTF-8 is read but has no row (sqlite cannot take it): the
+    listing is not marked complete, so a search still reads that message."""
+    big_from(monkeypatch, 20)
+    root = build(tmp_path / "Mail", extra=2100)  # a big listing: searched in bulk statements
+    odd = os.fsencode(root / "cur") + f"/{BASE + 99 * 60}.M99P1.h".encode() + b"\xff:2,S"
+    with open(odd, "wb") as f:
+        f.write(b"From: odd@example.org\nSubject: hello odd\nMessage-ID: <odd@x>\n\nb\n")
+    backend = MaildirBackend(root, header_cache=tmp_path / "c.sqlite3")
+    refs = backend.list_refs("INBOX")
+    backend.prefetch_envelopes("INBOX", refs)
+    hits, indexed = backend.index_search("INBOX", refs, "subject", "hello odd")
+    [odd_key] = [r.key for r in refs if "\udcff" in r.key]
+    assert odd_key not in indexed  # so the session reads it and finds it
+    assert not hits
+    found = backend.fetch_envelopes("INBOX", [r for r in refs if r.key == odd_key])
+    assert found and found[0].subject == "hello odd"

@@ -47,9 +47,14 @@ def fill(root: Path, folder: str, cache: Path) -> int:
         for start in range(0, len(missing), BATCH):
             chunk = [refs[i] for i in missing[start : start + BATCH]]
             done += len(backend.fetch_envelopes(folder, chunk))
-        if done == len(missing) and index is not None:
-            # Every key of this listing has its row now: the app's next start needs no fill.
-            index.mark_complete(folder, queries.listing_digest(keys))
+        if index is not None:
+            # Marked only when every key of this listing has its row now (what was read is
+            # not always stored: a name that is not UTF-8, a cache rebuilt meanwhile): a
+            # complete listing is searched without checking which keys are indexed.
+            stored = queries.cached_keys(index, folder)
+            if stored is not None and all(key in stored for key in keys):
+                index.mark_complete(folder, queries.listing_digest(keys))
+            del stored
         for mode in STORED_MODES:
             if backend.stored_order(folder, refs, mode) is not None:
                 continue
