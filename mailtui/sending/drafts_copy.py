@@ -35,9 +35,12 @@ T = TypeVar("T")
 
 _tickets = itertools.count(1)
 _guard = threading.Lock()
-_locks: dict[str, threading.Lock] = {}  # per draft id, while some work on it runs or waits
-_users: dict[str, int] = {}
-_done: dict[str, int] = {}  # the newest ticket whose work ran, per draft id
+# Per (account, draft id): the copy of one draft on one server. A draft resumed from one
+# account and postponed from another has two, worked on independently (a removal there must
+# not make the store here look older than it).
+_locks: dict[tuple[str, str], threading.Lock] = {}  # while some work on it runs or waits
+_users: dict[tuple[str, str], int] = {}
+_done: dict[tuple[str, str], int] = {}  # the newest ticket whose work ran
 
 
 def next_ticket() -> int:
@@ -45,8 +48,8 @@ def next_ticket() -> int:
     return next(_tickets)
 
 
-def _serialised(draft_id: str, ticket: int | None, skipped: T, work: Callable[[], T]) -> T:
-    """Run `work` alone for `draft_id`; `skipped` instead when a newer ticket already ran."""
+def _serialised(draft_id: tuple[str, str], ticket: int | None, skipped: T, work: Callable[[], T]) -> T:
+    """Run `work` alone for `draft_id` (account, id); `skipped` when a newer ticket already ran."""
     with _guard:
         lock = _locks.setdefault(draft_id, threading.Lock())
         _users[draft_id] = _users.get(draft_id, 0) + 1
@@ -141,7 +144,7 @@ def store_postponed(
         finally:
             backend.close()
 
-    return _serialised(draft_id, ticket, None, work)
+    return _serialised((account.name, draft_id), ticket, None, work)
 
 
 def forget_postponed(
@@ -160,4 +163,4 @@ def forget_postponed(
         finally:
             backend.close()
 
-    return _serialised(draft_id, ticket, 0, work)
+    return _serialised((account.name, draft_id), ticket, 0, work)

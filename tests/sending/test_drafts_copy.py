@@ -170,3 +170,22 @@ def test_an_older_request_for_the_copy_never_undoes_a_newer_one(dovecot: Dovecot
     assert forget_postponed(account, "d7", ticket=sent) == 0
     assert store_postponed(account, draft("already sent"), "d7", ticket=postponed) is None
     assert drafts_in(user, "Drafts") == []
+
+
+def test_a_removal_on_the_old_account_never_skips_the_store_on_the_new_one(
+    dovecot: DovecotServer,
+) -> None:
+    """A draft resumed from one account and postponed from another: the store (here) and
+    the removal (there) are numbered together but are work on different copies, so
+    whichever thread runs first, both happen."""
+    from mailtui.sending.drafts_copy import next_ticket
+
+    old_user, new_user_ = new_user(dovecot), new_user(dovecot)
+    old = account_of(old_user, name="old")
+    new = account_of(new_user_, name="new")
+    assert store_postponed(old, draft("first here"), "d9") is not None
+    stored, removed = next_ticket(), next_ticket()
+    assert forget_postponed(old, "d9", ticket=removed) == 1  # the later ticket runs first
+    assert store_postponed(new, draft("now there"), "d9", ticket=stored) is not None
+    assert drafts_in(old_user, "Drafts") == []
+    assert [s for s, _flags in drafts_in(new_user_, "Drafts")] == ["now there"]
