@@ -34,11 +34,13 @@ def stderr_transcript(enabled: bool) -> Transcript:
     return transcript
 
 
-def language(args: argparse.Namespace) -> str:
+def language(args: argparse.Namespace, *, json_in_english: bool = True) -> str:
     """--lang, else ui.language from the config (a broken config does not stop a headless tool);
     English under --json, whatever they say: JSON is for scripts, which read the same words
-    in every language (errors and notes of a `probe --json` or `send --follow --json` too)."""
-    if getattr(args, "json", False):
+    in every language (errors and notes of a `probe --json` or `send --follow --json` too).
+    `json_in_english=False` for a command whose JSON carries the text in the language asked
+    (`explain --json --lang zh`: the explanation is the data, with its `lang`)."""
+    if json_in_english and getattr(args, "json", False):
         return "en"
     if getattr(args, "lang", None):
         return args.lang

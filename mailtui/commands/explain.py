@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     from mailtui.core.codes.explain import explain, format_explanation
 
     text = sys.stdin.read() if args.text == ["-"] else " ".join(args.text)
-    explanations = explain(text, language(args))
+    explanations = explain(text, language(args, json_in_english=False))
     if args.json:
         print(json.dumps([dataclasses.asdict(e) for e in explanations], ensure_ascii=False, indent=2))
     elif explanations:

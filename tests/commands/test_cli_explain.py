@@ -66,3 +66,12 @@ def test_a_folded_diagnostic_code_is_explained_whole() -> None:
     out = run("explain", "-", stdin=bounce)
     assert out.returncode == 0, out.stderr
     assert "<j.doe@partner.example>: Recipient address rejected: User unknown" in out.stdout
+
+
+def test_explain_json_keeps_the_language_asked() -> None:
+    """explain's JSON is the explanation itself: --lang zh gives it in Chinese, with its lang
+    (other commands' --json stay English)."""
+    out = run("--lang", "zh", "explain", "--json", "550 5.7.1")
+    [found] = json.loads(out.stdout)
+    assert found["lang"] == "zh"
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in json.dumps(found, ensure_ascii=False))
