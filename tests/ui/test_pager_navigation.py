@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import mailbox
+import time
 from pathlib import Path
 
+import pytest
 from textual.binding import Binding
 
 from mailtui.ui.app import MailApp
@@ -181,3 +183,36 @@ async def test_pager_stop_keeps_space_and_j_in_the_message(maildir: Path) -> Non
         await pilot.press("J")  # J still moves: the keys before it were handled by then
         await wait_until(pilot, lambda: shown_subject(app).startswith("[/PATCH]"), what="J")
         assert not any("first message" in n.message for n in notifications(app))
+
+
+async def test_the_edge_note_comes_again_once_its_toast_is_gone(
+    maildir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """j tapped at the end while the note is shown adds no second toast; once its time is
+    over, the next j says it again (the taps kept it silent for as long as they went on)."""
+    from mailtui.ui.screens.pager import pager as pager_module
+
+    monkeypatch.setattr(pager_module, "EDGE_NOTE_SECONDS", 1.0)
+    bottom = "Bottom of message is shown."
+    app = make_app(maildir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pager(pilot, app)
+        pager = app.screen.query_one(Pager)
+        await pilot.press("end")
+        await wait_until(pilot, lambda: pager.scroll_y >= pager.max_scroll_y, what="the end of the message")
+        await pilot.press("j")
+        await wait_until(pilot, lambda: said(app, bottom), what="the first note")
+        first = time.monotonic()
+
+        def count() -> int:
+            return [n.message for n in notifications(app)].count(bottom)
+
+        # Tapping on while the note is shown (1 s here): no second toast meanwhile (a press
+        # handled up to 0.7 s late on a busy machine is still inside)...
+        while time.monotonic() - first < 0.3:
+            await pilot.press("j")
+            assert count() == 1
+        # ...and tapping on past its time: said again (the taps do not keep it silent).
+        while time.monotonic() - first < 1.3:
+            await pilot.press("j")
+        await wait_until(pilot, lambda: count() >= 2, what="the note again after its toast went")

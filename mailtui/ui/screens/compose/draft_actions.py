@@ -160,7 +160,7 @@ class ComposeDrafts(ComposeWorkers):
                 where = store_postponed(account, draft, draft_id, ticket=ticket)
                 if where:
                     tell(f"The draft is in {where} too.", "Draft saved")
-            except (MailtuiError, OSError) as exc:
+            except Exception as exc:  # noqa: BLE001 - on a bare thread: said, never lost in excepthook
                 what = "storing the draft in" if draft is not None else "removing the sent draft from"
                 tell(f"{what} the IMAP Drafts folder failed: {exc}. The draft is kept locally.",
                      "Drafts folder", "warning")  # fmt: skip

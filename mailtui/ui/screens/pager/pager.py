@@ -201,12 +201,13 @@ class PagerScreen(Screen[str | None]):
         if message.step > 0 and message.page and not self.session.config.ui.pager_stop:
             self._step(1, unread=False, end="This is the last message.")
             return
-        # Said once while the key is held (mutt rewrites one line; toasts would pile up).
+        # Said once while it is still shown (mutt rewrites one line; toasts would pile up
+        # while the key is held), and again once that toast is gone.
         note = f"{'Bottom' if message.step > 0 else 'Top'} of message is shown."
         now = time.monotonic()
-        last_note, last_at = self._edge_said
-        self._edge_said = (note, now)
-        if note != last_note or now - last_at > EDGE_NOTE_SECONDS:
+        shown_note, shown_at = self._edge_said
+        if note != shown_note or now - shown_at >= EDGE_NOTE_SECONDS:
+            self._edge_said = (note, now)
             self.notify(note, timeout=EDGE_NOTE_SECONDS)
 
     def action_next_unread(self) -> None:
