@@ -56,7 +56,7 @@ async def test_the_bar_shows_the_shown_keys_and_the_palette_at_the_right() -> No
         line = bottom(app)
         assert line.startswith(" ⏎ Open  q Quit  d Del ")
         assert "Hidden" not in line
-        assert line.endswith("▏^p palette")
+        assert line.endswith("▏^p palette ")
         assert len(line) == 80
 
 
@@ -81,7 +81,7 @@ async def test_a_narrow_bar_leaves_out_whole_keys_and_keeps_the_palette() -> Non
         line = bottom(app)
         assert line.startswith(" ⏎ Open ")
         assert "Del" not in line and " d " not in line  # left out whole, not cut
-        assert line.endswith("▏^p palette")
+        assert line.endswith("▏^p palette ")
 
 
 async def test_a_click_on_a_key_presses_it() -> None:

@@ -95,7 +95,8 @@ class KeyBar(Widget, can_focus=False):
         if palette is not None:
             tail.append("▏", style=text_style)
             tail.append(f"{palette.display} ", style=key_style)
-            tail.append(palette.description, style=text_style)  # to the last column, as Footer
+            # A padding cell after it: Footer leaves the last column empty too.
+            tail.append(f"{palette.description} ", style=text_style)
         line = Text(no_wrap=True, overflow="crop")
         spans: list[tuple[int, int, KeyItem]] = []
         room = max(0, width - tail.cell_len)
