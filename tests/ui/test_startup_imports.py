@@ -54,6 +54,7 @@ NOT_BEFORE_FIRST_FRAME = (
     "keyring",
     "mailtui.backends.imap",
     "mailtui.backends.maildir.pattern_sql",  # the first pattern search loads it
+    "mailtui.backends.pattern_sql",
     "mailtui.config.importer",  # only when a muttrc or msmtprc exists (and no config.toml)
     "mailtui.config.mutt",
     "mailtui.config.msmtp",

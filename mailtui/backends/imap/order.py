@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from imapclient import IMAPClient
 
+from mailtui.backends import stored_orders
 from mailtui.backends.base import IndexColumn
 from mailtui.backends.imap.changes import uids_of
 from mailtui.backends.imap.header_cache import HeaderCache
@@ -193,18 +194,12 @@ class OrderIndex:
         found = cache.get_order(folder, validity, f"{mode}/{ORDER_VERSION}", listing_digest(uids))
         if found is None:
             return None
-        positions, levels = array("I"), array("I")
-        try:
-            positions.frombytes(found[0])
-            levels.frombytes(found[1])
-        except ValueError:
-            return None
-        count = len(uids)
-        if len(positions) != count or len(levels) != count or (count and max(positions) >= count):
+        decoded = stored_orders.decode(found, len(uids))
+        if decoded is None:
             return None  # not an order of this listing after all
+        positions, levels = decoded
         ordered = refs.take(positions) if isinstance(refs, UidRefList) else [refs[i] for i in positions]
-        depths = {str(uids[i]): d for i, d in zip(positions, levels, strict=True) if d}
-        return ordered, depths
+        return ordered, stored_orders.depths_of(lambda i: str(uids[i]), positions, levels)
 
     def store_order(
         self, folder: str, refs: Sequence[MessageRef], mode: str, keys: list[str], depths: dict[str, int]
@@ -214,13 +209,6 @@ class OrderIndex:
         uids = listing_uids(refs)
         if cache is None or validity is None or len(keys) != len(uids):
             return
-        position = {str(uid): i for i, uid in enumerate(uids)}
-        try:
-            positions = array("I", [position[k] for k in keys])
-        except KeyError:
-            return
-        levels = array("I", [depths.get(k, 0) for k in keys])
-        digest = listing_digest(uids)
-        cache.put_order(
-            folder, validity, f"{mode}/{ORDER_VERSION}", digest, positions.tobytes(), levels.tobytes()
-        )
+        encoded = stored_orders.encode([str(uid) for uid in uids], keys, depths)
+        if encoded is not None:
+            cache.put_order(folder, validity, f"{mode}/{ORDER_VERSION}", listing_digest(uids), *encoded)

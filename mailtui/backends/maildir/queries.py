@@ -8,9 +8,9 @@ the cache and the listing, so `backend.py` keeps to files and names. Values foll
 from __future__ import annotations
 
 import hashlib
-from array import array
 from collections.abc import Sequence
 
+from mailtui.backends import stored_orders
 from mailtui.backends.base import IndexColumn, SearchField
 from mailtui.backends.maildir import names
 from mailtui.backends.maildir.header_cache import RS, MaildirHeaderCache
@@ -95,22 +95,12 @@ def stored_order(
     hints kept, no key map built. None when none fits."""
     keys = keys_of(refs)
     found = cache.get_order(folder, stored_mode(mode), listing_digest(keys))
-    if found is None:
+    decoded = None if found is None else stored_orders.decode(found, len(keys))
+    if decoded is None:
         return None
-    positions, levels = array("I"), array("I")
-    try:
-        positions.frombytes(found[0])
-        levels.frombytes(found[1])
-    except ValueError:
-        return None
-    count = len(keys)
-    if len(positions) != count or len(levels) != count or (count and max(positions) >= count):
-        return None  # not an order of this listing after all
+    positions, levels = decoded
     ordered = refs.take(positions) if isinstance(refs, RefList) else [refs[i] for i in positions]
-    if levels.count(0) == count:
-        return ordered, {}  # a sort: no depths (a C count, not a loop over 100k)
-    depths = {keys[i]: d for i, d in zip(positions, levels, strict=True) if d}
-    return ordered, depths
+    return ordered, stored_orders.depths_of(keys.__getitem__, positions, levels)
 
 
 def store_order(
@@ -124,16 +114,9 @@ def store_order(
     """Stored as positions in the listing (4 bytes a message), keyed by its digest; an
     order that is not a permutation of the listing is not stored."""
     listing = keys_of(refs)
-    if len(keys) != len(listing):
-        return
-    position = {key: i for i, key in enumerate(listing)}
-    try:
-        positions = array("I", [position[k] for k in keys])
-    except KeyError:
-        return
-    depth_of = depths.get
-    levels = array("I", [depth_of(k, 0) for k in keys])
-    cache.put_order(folder, stored_mode(mode), listing_digest(listing), positions.tobytes(), levels.tobytes())
+    encoded = stored_orders.encode(listing, keys, depths)
+    if encoded is not None:
+        cache.put_order(folder, stored_mode(mode), listing_digest(listing), *encoded)
 
 
 def stored_mode(mode: str) -> str:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from array import array
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from mailtui.backends import stored_orders
 from mailtui.backends.base import SearchField
 from mailtui.backends.mbox import format as fmt
 from mailtui.backends.mbox.index import MboxIndex, header_crc
@@ -123,19 +123,11 @@ def stored_order(
     """The order stored for exactly this listing, as positions in it; None when none fits."""
     keys = keys_of(refs)
     found = index.get_order(stored_mode(mode), listing_digest(keys))
-    if found is None:
+    decoded = None if found is None else stored_orders.decode(found, len(keys))
+    if decoded is None:
         return None
-    positions, levels = array("I"), array("I")
-    try:
-        positions.frombytes(found[0])
-        levels.frombytes(found[1])
-    except ValueError:
-        return None
-    count = len(keys)
-    if len(positions) != count or len(levels) != count or (count and max(positions) >= count):
-        return None  # not an order of this listing after all
-    depths = {keys[i]: d for i, d in zip(positions, levels, strict=True) if d}
-    return [refs[i] for i in positions], depths
+    positions, levels = decoded
+    return [refs[i] for i in positions], stored_orders.depths_of(keys.__getitem__, positions, levels)
 
 
 def store_order(
@@ -144,14 +136,6 @@ def store_order(
     """Stored as positions in the listing (4 bytes a message) under its digest; an order
     that is not a permutation of the listing is not stored."""
     listing = keys_of(refs)
-    if len(keys) != len(listing):
-        return
-    position = {key: i for i, key in enumerate(listing)}
-    try:
-        positions = array("I", [position[k] for k in keys])
-    except KeyError:
-        return
-    if len(set(positions)) != len(positions):
-        return
-    levels = array("I", [depths.get(k, 0) for k in keys])
-    index.put_order(stored_mode(mode), listing_digest(listing), positions.tobytes(), levels.tobytes())
+    encoded = stored_orders.encode(listing, keys, depths)
+    if encoded is not None:
+        index.put_order(stored_mode(mode), listing_digest(listing), *encoded)
