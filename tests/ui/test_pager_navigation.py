@@ -216,3 +216,36 @@ async def test_the_edge_note_comes_again_once_its_toast_is_gone(
         while time.monotonic() - first < 1.3:
             await pilot.press("j")
         await wait_until(pilot, lambda: count() >= 2, what="the note again after its toast went")
+
+
+async def test_end_then_space_in_one_burst_goes_to_the_next_message(tmp_path: Path) -> None:
+    """End jumps to the bottom at once (no scrolling animation for Space to land inside),
+    so End Space typed together is the bottom and then the next message."""
+    root = tmp_path / "Mail"
+    for sub in ("cur", "new", "tmp"):
+        (root / sub).mkdir(parents=True)
+    body = "".join(f"line {i} of a long report\n" for i in range(200))
+    (root / "cur" / "1700000100.M1P1.host:2,S").write_text(
+        f"From: a@example.org\nSubject: Long report\nDate: Tue, 14 Nov 2023 22:01:40 +0000\n\n{body}"
+    )
+    (root / "cur" / "1700000000.M2P1.host:2,S").write_text(
+        "From: b@example.org\nSubject: Short note\nDate: Tue, 14 Nov 2023 22:00:00 +0000\n\nshort\n"
+    )
+    app = make_app(root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        index = app.screen.query_one(MessageIndex)
+        await wait_until(
+            pilot, lambda: index.row_count == 2 and "Short note" in index.row_text(1), what="rows"
+        )
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: shown_subject(app) == "Long report", what="the long one in the pager")
+        app.animation_level = "full"  # as in a terminal (tests run without animations)
+        pager = app.screen.query_one(Pager)
+        # Pilot waits for animations between keys, which a terminal's burst does not: the
+        # key's action must leave the view at the end before the next key is read.
+        pager.action_scroll_end()
+        assert pager.scroll_y == pager.max_scroll_y > 0
+        pager.action_scroll_home()
+        assert pager.scroll_y == 0
+        await pilot.press("end", "space")
+        await wait_until(pilot, lambda: shown_subject(app) == "Short note", what="End Space: the next one")

@@ -189,6 +189,14 @@ class Pager(ScrollView, can_focus=True):
         else:
             (self.scroll_down if step > 0 else self.scroll_up)(animate=False)
 
+    def action_scroll_home(self) -> None:
+        # At once, not animated: a key typed right after (Space, k) must find the view
+        # at the top or the bottom already, as in mutt.
+        self.scroll_home(animate=False, immediate=True, x_axis=False)
+
+    def action_scroll_end(self) -> None:
+        self.scroll_end(animate=False, immediate=True, x_axis=False)
+
     def action_scroll_down(self) -> None:
         self._scroll_or_edge(1, page=False)
 
