@@ -498,3 +498,20 @@ def test_short_explanation_without_the_code_is_the_same_text_after_it() -> None:
     full = short_explanation(550, "5.1.1 <bob@example.org>: User unknown")
     bare = short_explanation(550, "5.1.1 <bob@example.org>: User unknown", with_code=False)
     assert full == "550 5.1.1 " + bare and not bare[:1].isdigit()
+
+
+def test_usual_causes_are_not_repeated_and_fit_the_enhanced_code() -> None:
+    """550 5.7.1 listed relay denied and sender rejected twice (the enhanced code's and the
+    reply code's wording) and the reply code's user-unknown (5.1.1) cause."""
+    from mailtui.core.codes.explain import explain
+
+    [found] = explain("550 5.7.1", "en")
+    assert found.causes
+    assert not any("5.1.1" in cause for cause in found.causes), found.causes
+    heads = [re.split(r"[:(→]", c.replace("'", ""))[0].strip().lower() for c in found.causes]
+    assert len(heads) == len(set(heads)), found.causes
+    [chinese] = explain("550 5.7.1", "zh")
+    assert len(chinese.causes) == len(found.causes)  # the same causes, in parallel
+    assert not any("5.1.1" in cause for cause in chinese.causes)
+    [plain] = explain("550 5.1.1", "en")
+    assert any("5.1.1" in cause for cause in plain.causes)  # its own cause stays

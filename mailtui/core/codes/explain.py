@@ -246,6 +246,17 @@ def _severity(reply: int | None, enhanced: str | None) -> Severity:
     return _SEVERITY_OF_DIGIT.get(digit, "unknown")
 
 
+_ENHANCED_IN_TEXT = re.compile(r"\b[245]\.\d{1,3}\.\d{1,3}\b")
+
+
+def _cause_head(cause: str) -> str:
+    """What a cause is about, for spotting one given twice: its words before a colon, a
+    parenthesis or the arrow, lower-cased, quotes dropped ("'Relay access denied'" and
+    "Relay access denied (550/554 5.7.1)" are one)."""
+    head = re.split(r"[:(→]", cause.split("→")[0])[0]
+    return " ".join(head.replace("'", " ").lower().split())
+
+
 def _causes(reply: int | None, enhanced: str | None, cues: list[Hint], lg: Lang) -> tuple[str, ...]:
     """Usual causes without repeats, those mentioning what the server's text mentions first.
 
@@ -258,8 +269,16 @@ def _causes(reply: int | None, enhanced: str | None, cues: list[Hint], lg: Lang)
     if reply is not None:
         infos.append((reply_info(reply, "en"), reply_info(reply, lg)))
     pairs: dict[str, str] = {}
-    for en, local in infos:
+    heads: set[str] = set()
+    for n, (en, local) in enumerate(infos):
         for en_cause, cause in zip(en.causes, local.causes, strict=False):
+            head = _cause_head(en_cause)
+            if head in heads:
+                continue  # the same cause from the reply code, worded otherwise
+            named = set(_ENHANCED_IN_TEXT.findall(en_cause))
+            if enhanced and n > 0 and named and enhanced not in named:
+                continue  # the reply code's cause for another enhanced code (550 5.1.1 under 5.7.1)
+            heads.add(head)
             pairs.setdefault(en_cause, cause)
     res = [rx for hint, rx in _HINT_RES if hint in cues and not hint.key.startswith("stage_")]
     ranked = sorted(pairs, key=lambda en_cause: not any(rx.search(en_cause) for rx in res))
