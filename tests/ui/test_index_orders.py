@@ -154,3 +154,28 @@ async def test_an_indexed_folder_is_ordered_without_reading_its_messages(tmp_pat
         await settle(pilot)
         # Only rows drawn on screen were read (a few windows of 30), never the folder's 1200.
         assert 0 < fetches.refs < COUNT // 4, fetches.refs
+
+
+async def test_a_flag_in_a_sorted_view_keeps_the_cursor_on_its_screen_line(tmp_path: Path) -> None:
+    """F renames the file (Maildir flags), the folder is listed again and shown in the same
+    order: the cursor's row stays where it was on screen (it jumped to the top line)."""
+    root = big_maildir(tmp_path / "Mail")
+    app = make_app(root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        index = app.screen.query_one(MessageIndex)
+        await wait_until(pilot, lambda: index.row_count == COUNT, what="the listing")
+        await pilot.press("o", "o")  # by sender, then by subject
+        await wait_until(pilot, lambda: order_shown(app, "by subject, A to Z"), 60, "by subject")
+        await settle(pilot)
+        await pilot.press("g", *["j"] * 30, *["k"] * 4)  # row 26, mid-screen after scrolling
+        await settle(pilot)
+        key, line = index.current_ref.key, index.cursor - int(index.scroll_offset.y)  # type: ignore[union-attr]
+        assert 0 < line < 20
+        listed = index.refs
+        await pilot.press("F")
+        # The watcher sees the renamed file and the folder is listed again.
+        await wait_until(pilot, lambda: index.refs is not listed, what="the folder listed again")
+        await wait_until(pilot, lambda: order_shown(app, "by subject, A to Z"), what="the order again")
+        await settle(pilot)
+        assert index.current_ref is not None and index.current_ref.key == key
+        assert index.cursor - int(index.scroll_offset.y) == line

@@ -336,9 +336,15 @@ class MessageIndex(ScrollView, can_focus=True):
         self.cursor = min(self.cursor, max(len(self._rows) - 1, 0))
 
     def _place_cursor(self, keep_key: str | None) -> None:
+        # The kept message stays on its screen line (a relisting after a flag change shows
+        # the date order, then the sorted one again: the row must not jump to the top).
+        line = self.cursor - int(self.scroll_offset.y)
         self._update_virtual_size()
         row = 0 if keep_key is None else row_of(self._rows, keep_key, self.cursor)
         self.cursor = min(row, max(len(self._rows) - 1, 0))
+        height = max(self.scrollable_content_region.height, 1)
+        if keep_key is not None and 0 <= line < height:
+            self.scroll_to(y=max(self.cursor - line, 0), animate=False, immediate=True)
         self.refresh()
         self._schedule_request()
 
