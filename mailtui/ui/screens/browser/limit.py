@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from mailtui.ui.screens.browser.browser import BrowserScreen
     from mailtui.ui.screens.browser.folder_search import BrowserSearch
 
-LIMIT_PROMPT = "Limit to messages matching (mutt patterns; empty, . or all: every message):"
+LIMIT_PROMPT = "Limit to messages matching (mutt patterns; . or all, or ctrl+u to empty it: every message):"
 CLEAR_WORDS = ("", ".", "all", "~A")
 
 

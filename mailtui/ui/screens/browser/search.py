@@ -39,7 +39,7 @@ class SearchDialog(ModalScreen[str | None]):
     }
     """
 
-    SEARCH_PROMPT = "Search (mutt patterns: ~f ~s ~b ~N ~F ~d <7d, | ! ( )); empty: show all:"
+    SEARCH_PROMPT = "Search (mutt patterns: ~f ~s ~b ~N ~F ~d <7d, | ! ( )); then n / p: next / previous:"
 
     def __init__(self, value: str = "", prompt: str = SEARCH_PROMPT, check: Check | None = None) -> None:
         super().__init__()
