@@ -94,3 +94,25 @@ async def test_threads_search_and_limit_draw_the_tree_top_down(tmp_path: Path) -
         lines = shown(app)
         assert ["a0" in lines[0], "a3" in lines[1], "a2" in lines[2]] == [True] * 3  # top-down
         assert tree_of(lines) == ["", "│ └>", "└>"]
+        # Every ancestor hidden: the replies are trees of their own, not drawn as replies
+        # of whatever row is above them.
+        await pilot.press("l", "ctrl+u", *"~f a[23]", "enter")
+        await wait_until(pilot, lambda: len(shown(app)) == 2, what="the limit without the root")
+        assert tree_of(shown(app)) == ["", ""]
+
+
+def test_under_a_limit_a_reply_counts_only_its_shown_ancestors() -> None:
+    """A reply whose every ancestor the limit hides is not drawn under the row above it (a
+    message of another thread: tmux trial), but as a tree of its own; one with a shown
+    ancestor keeps its depth."""
+    from mailtui.ui.widgets.index.tree import shown_depths
+
+    # z (hidden) > y; x; g > p (hidden) > c; g > q
+    order = refs("z", "y", "x", "g", "p", "c", "q")
+    depth_of = {"y": 1, "p": 1, "c": 2, "q": 1}
+    drawn_depths = shown_depths(order, depth_of, frozenset({"y", "x", "g", "c", "q"}))
+    assert drawn_depths == {"c": 2, "q": 1}  # y starts its own tree; c stays in g's
+    shown = refs("y", "x", "g", "c", "q")
+    assert [tree_prefix(shown, i, drawn_depths) for i in range(len(shown))] == ["", "", "", "│ └>", "└>"]
+    # Without a hidden ancestor nothing changes.
+    assert shown_depths(order, depth_of, frozenset("zyxgpcq")) == depth_of

@@ -38,7 +38,7 @@ from mailtui.ui.widgets.index.cells import (
 )
 from mailtui.ui.widgets.index.folding import ThreadFolding
 from mailtui.ui.widgets.index.limit import limited, refs_of, row_of, without
-from mailtui.ui.widgets.index.tree import tree_prefix
+from mailtui.ui.widgets.index.tree import shown_depths, tree_prefix
 
 CACHE_SIZE = 5000
 
@@ -114,6 +114,7 @@ class MessageIndex(ScrollView, can_focus=True):
         self.folding = ThreadFolding()  # reply depths and collapsed threads of _ordered
         self._tagged: set[str] = set()
         self._limit: frozenset[str] | None = None  # `l`: only these keys, in any order shown
+        self._drawn_depth: dict[str, int] | None = None  # threads under a limit: see shown_depths
         self._envelopes: OrderedDict[str, Envelope] = OrderedDict()
         self._pending: set[str] = set()
         self._stale: dict[str, Envelope] = {}  # drawn until fresh envelopes arrive
@@ -202,6 +203,8 @@ class MessageIndex(ScrollView, can_focus=True):
 
     def _shown_rows(self) -> Sequence[MessageRef]:
         rows = self._refs if self._ordered is None else self.folding.shown(self._ordered, self._envelopes)
+        threaded = self._limit is not None and self._ordered is not None and self.folding.threaded
+        self._drawn_depth = shown_depths(rows, self.folding.depth, self._limit) if threaded else None  # type: ignore[arg-type]
         return rows if self._limit is None else limited(rows, self._limit)
 
     def set_order(
@@ -442,8 +445,9 @@ class MessageIndex(ScrollView, can_focus=True):
             if ref.key in folding.hidden_unread and flags[0] == " ":
                 flags = "N" + flags[1:]  # a collapsed thread with unread replies, as in mutt
             sender, subject = clean_line(display_sender(env)), clean_line(display_subject(env))
-            if folding.depth.get(ref.key, 0):  # replies under their parent, as mutt's tree
-                subject = tree_prefix(self._rows, row, folding.depth) + subject
+            depths = folding.depth if self._drawn_depth is None else self._drawn_depth
+            if depths.get(ref.key, 0):  # replies under their parent, as mutt's tree
+                subject = tree_prefix(self._rows, row, depths) + subject
             elif ref.key in folding.hidden:
                 subject = f"(+{folding.hidden[ref.key]}) {subject}"  # a collapsed thread
         return [Segment(row_line(flags, date, sender, subject, size, width), style)]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
+from mailtui.backends.base import CompactRefs
 from mailtui.core.models import MessageRef
 
 MAX_DRAWN = 8
@@ -45,3 +46,26 @@ def _later_siblings(
             if d == 1:
                 break  # every level above is decided
     return later
+
+
+def shown_depths(
+    ordered: Sequence[MessageRef], depth_of: Mapping[str, int], shown: frozenset[str]
+) -> dict[str, int]:
+    """The depths to draw under a limit: a reply keeps its depth while some ancestor of it
+    is shown (the gap drawn as `│` where its parent is hidden, as in the whole thread); one
+    whose every ancestor the limit hides is drawn as a tree of its own, never under whatever
+    row happens to come above it (another thread's). `ordered` is the thread order (every
+    message), `depth_of` the depths in the whole threads."""
+    drawn: dict[str, int] = {}
+    path: list[bool] = []  # per level of the current thread path: is that ancestor shown
+    keys = ordered.keys() if isinstance(ordered, CompactRefs) else [r.key for r in ordered]
+    get = depth_of.get
+    for key in keys:
+        depth = get(key, 0)
+        del path[depth:]
+        path.extend([False] * (depth - len(path)))
+        visible = key in shown
+        if visible and depth and any(path):
+            drawn[key] = depth
+        path.append(visible)
+    return drawn
