@@ -236,3 +236,22 @@ def test_crlf_message_flags(tmp_path: Path) -> None:
     (ref,) = b.set_flags("m", b.list_refs("m")[1:], add=frozenset({Flag.SEEN}))
     assert b.fetch_envelopes("m", [ref])[0].flags == {Flag.SEEN}
     assert b.fetch_raw("m", ref) == raw.replace(b"\r\n\r\n", b"\r\nStatus: R\r\n\r\n", 1)
+
+
+def test_a_message_grown_in_place_by_another_program_is_not_read_by_its_old_key(tmp_path: Path) -> None:
+    """Another program adds a header to the last message (its start and From_ line stay):
+    the old key's length no longer ends at the next From_ line or the end, so it names
+    nothing (it read the message cut short, and the index kept it)."""
+    path = write_mbox(tmp_path / "inbox.mbox", [make_message(i) for i in range(2)])
+    b = MboxBackend(path)
+    refs = b.list_refs("inbox.mbox")
+    newest = refs[0]  # the last message in the file
+    data = path.read_bytes()
+    start = int(newest.key.split("-")[0])
+    head, _, rest = data[start:].partition(b"\n")
+    path.write_bytes(data[:start] + head + b"\nX-Added: by another program\n" + rest)
+    assert b.fetch_envelopes("inbox.mbox", [newest]) == []
+    with pytest.raises(MessageNotFoundError):
+        b.fetch_raw("inbox.mbox", newest)
+    again = b.list_refs("inbox.mbox")[0]
+    assert b"X-Added" in b.fetch_raw("inbox.mbox", again)

@@ -198,6 +198,12 @@ class MboxBackend(MailBackend):
         if left < 0:
             return None
         data = f.read(left if whole else min(left, _HEADER_LIMIT))
+        # Where it stopped when listed comes the next From_ line, its blank line or the end
+        # (`fmt.scan`); else it grew or shrank in place since (another program).
+        f.seek(key.start + key.length)
+        after = f.read(6)
+        if not (after in (b"", b"\n") or after.startswith((b"From ", b"\nFrom "))):
+            return None
         return from_line, data
 
     def _envelopes(
