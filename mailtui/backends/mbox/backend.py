@@ -12,9 +12,8 @@ An mbox has no Trash: the backend says so (`has_trash=False`) and the UI marks d
 messages, removed on purge. A file the user may read but not write opens read-only: flag
 changes are kept in memory for the session, and the capabilities carry a note saying so.
 
-Sort, threads and search are answered by an index of the header fields (`index.py`),
-filled as header blocks are read; rows follow their messages through our rewrites and are
-checked against the file when another program changed it.
+Sort, threads and search are answered by an index of the header fields (`index.py`), filled
+as header blocks are read; rows follow our rewrites, checked when another program wrote.
 """
 
 from __future__ import annotations
@@ -70,6 +69,7 @@ class MboxBackend(MailBackend):
         if not self.path.is_file():
             raise BackendError(f"{self.path} is not a file, so it cannot be an mbox.")
         self._seen_state: tuple[int, int, int] | None = None
+        self._renamed = fmt.Renames()
         self._notices: list[str] = []
         self._locker = spool.Locker(self.path, lock_timeout, self._notices)
         self._overlay: dict[str, frozenset[Flag]] = {}  # read-only: flags changed in memory
@@ -187,7 +187,7 @@ class MboxBackend(MailBackend):
 
     def _read(self, f: io.BufferedReader, ref: MessageRef, *, whole: bool) -> tuple[bytes, bytes] | None:
         """(From_ line, message or its first block) if `ref` still names the same message."""
-        key = fmt.MboxKey.parse(ref.key)
+        key = fmt.MboxKey.parse(self._renamed.current(ref.key))
         if key is None:
             return None
         f.seek(key.start)
@@ -214,7 +214,7 @@ class MboxBackend(MailBackend):
             with open(self.path, "rb") as f:
                 for ref in refs:
                     got = self._read(f, ref, whole=False)
-                    key = fmt.MboxKey.parse(ref.key)  # not None when `got` is: _read parsed it too
+                    key = fmt.MboxKey.parse(self._renamed.current(ref.key))  # not None when `got` is
                     if got is None or key is None:
                         continue
                     header = read_header_block(io.BytesIO(got[1]))
@@ -369,11 +369,13 @@ class MboxBackend(MailBackend):
                 s: str(fmt.make_key(s, e, line)) for s, e, line in fmt.scan(io.BytesIO(new_data).readlines())
             }
             self._rekey(shifted, after, dropped, before, queries.state_text(os.fstat(fd)))
-        return {
+        result = {
             k: MessageRef(after[new_starts[cur]])
             for k, cur in resolved.items()
             if cur in new_starts and new_starts[cur] in after
         }
+        self._renamed.note({old: ref.key for old, ref in result.items()})
+        return result
 
     def _rekey(
         self, shifted: dict[str, int], after: dict[int, str], dropped: list[str], before: str, now: str

@@ -180,3 +180,22 @@ def resolve(keys: list[str], toc: list[tuple[int, int, bytes]]) -> dict[str, str
         if len(candidates) == 1 and candidates[0] not in resolved.values():
             resolved[k] = candidates[0]
     return resolved
+
+
+class Renames:
+    """Old key -> new key of the messages our own rewrites changed (a few hundred at most):
+    a caller still holding an old ref (a pager opened as its message was marked seen) reads
+    the message by its new key, never by the old one, which now ends elsewhere."""
+
+    def __init__(self) -> None:
+        self._new: dict[str, str] = {}
+
+    def note(self, changed: dict[str, str]) -> None:
+        if len(self._new) > 1000:
+            self._new.clear()  # the UI takes the new refs at once: old ones are short-lived
+        self._new.update((old, new) for old, new in changed.items() if old != new)
+
+    def current(self, key: str) -> str:
+        for _ in range(10):  # a few rewrites in a row
+            key = self._new.get(key, key)
+        return key
