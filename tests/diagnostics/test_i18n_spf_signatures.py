@@ -9,7 +9,6 @@ import ast
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from mailtui.diagnostics.mta_sts import PolicyFetch
 from mailtui.diagnostics.signatures import format_verdicts, verify_signatures
 from mailtui.diagnostics.spf import parse_spf
 from tests.diagnostics.dns_server import DnsServer
-from tests.diagnostics.test_signatures import SIGNER, _cert, _fingerprint, _gpg, pgp_mime, smime_signed
+from tests.diagnostics.test_signatures import SIGNER, _fingerprint, _gpg, pgp_mime, smime_signed
 
 PACKAGE = Path(__file__).resolve().parents[2] / "mailtui"
 
@@ -160,49 +159,8 @@ needs_tools = pytest.mark.skipif(
 )
 
 
-def _kill_agent(home: Path) -> None:
-    subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "all"], capture_output=True, timeout=30)
-
-
-@pytest.fixture(scope="module")
-def keyring() -> Iterator[Path]:
-    home = Path(tempfile.mkdtemp(prefix="mt-gpg-"))  # short: gpg-agent's socket is made in it
-    home.chmod(0o700)
-    try:
-        _gpg(home, "--passphrase", "", "--quick-gen-key", SIGNER, "ed25519", "sign", "never")
-        yield home
-    finally:
-        _kill_agent(home)
-        shutil.rmtree(home, ignore_errors=True)
-
-
-@pytest.fixture
-def other_home() -> Iterator[Path]:
-    home = Path(tempfile.mkdtemp(prefix="mt-gpg-"))
-    home.chmod(0o700)
-    try:
-        yield home
-    finally:
-        _kill_agent(home)
-        shutil.rmtree(home, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def smime(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, object, Path]:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca = _cert("Test Mail CA", ca_key, None, ca_key, ca=True)
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = _cert("Alice Signer", key, ca.subject, ca_key, ca=False, email="alice@example.org")
-    ca_file = tmp_path_factory.mktemp("smime-zh") / "ca.pem"
-    ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    return cert, key, ca_file
-
-
 @needs_tools
-def test_pgp_verdicts_in_chinese(keyring: Path, other_home: Path) -> None:
+def test_pgp_verdicts_in_chinese(keyring: Path, short_home: Path) -> None:
     english = format_verdicts(verify_signatures(pgp_mime(keyring), gnupghome=str(keyring)))
     assert "  part 1: PGP/MIME signed: GOOD" in english
     set_language("zh")
@@ -219,14 +177,14 @@ def test_pgp_verdicts_in_chinese(keyring: Path, other_home: Path) -> None:
     assert lines[4].startswith("     检查工具：gpg")
     (bad,) = verify_signatures(pgp_mime(keyring).replace(b"03:12", b"03:13"), gnupghome=str(keyring))
     assert bad.status == "bad" and bad.reason.startswith("签名不匹配（BAD）：被签名的部分在签名后被修改了")
-    (unknown,) = verify_signatures(pgp_mime(keyring), gnupghome=str(other_home))
+    (unknown,) = verify_signatures(pgp_mime(keyring), gnupghome=str(short_home))
     assert unknown.status == "unchecked"
     assert unknown.reason == (
         f"未检查：签名者的密钥 {unknown.key} 不在你的密钥环中（用 gpg --recv-keys {unknown.key} 获取，"
         "或从发件人处导入，然后重新检查）"
     )
-    _gpg(other_home, "--import", data=_gpg(keyring, "--armor", "--export"))
-    (untrusted,) = verify_signatures(pgp_mime(keyring), gnupghome=str(other_home))
+    _gpg(short_home, "--import", data=_gpg(keyring, "--armor", "--export"))
+    (untrusted,) = verify_signatures(pgp_mime(keyring), gnupghome=str(short_home))
     assert untrusted.status == "untrusted" and untrusted.reason.startswith("签名正确：")
     assert "该密钥在你的密钥环中，但未经认证属于发件人" in untrusted.reason
     (no_gpg,) = verify_signatures(pgp_mime(keyring), gpg="/nonexistent/gpg")

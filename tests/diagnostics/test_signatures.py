@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime
 import shutil
 import subprocess
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -43,31 +41,6 @@ def _gpg(home: Path, *args: str, data: bytes | None = None) -> bytes:
         check=True,
         timeout=60,
     ).stdout
-
-
-@pytest.fixture(scope="module")
-def keyring() -> Iterator[Path]:
-    home = Path(tempfile.mkdtemp(prefix="mt-gpg-"))  # short: gpg-agent's socket is made in it
-    home.chmod(0o700)
-    try:
-        _gpg(home, "--passphrase", "", "--quick-gen-key", SIGNER, "ed25519", "sign", "never")
-        yield home
-    finally:
-        subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "all"], capture_output=True, timeout=30)
-        shutil.rmtree(home, ignore_errors=True)
-
-
-@pytest.fixture
-def short_home() -> Iterator[Path]:
-    """A GnuPG home with a short path: gpg-agent's socket lives in it, and a socket path has at
-    most 107 bytes (pytest's tmp paths under xdist are longer than that)."""
-    home = Path(tempfile.mkdtemp(prefix="mt-gpg-"))
-    home.chmod(0o700)
-    try:
-        yield home
-    finally:
-        subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "all"], capture_output=True, timeout=30)
-        shutil.rmtree(home, ignore_errors=True)
 
 
 def _fingerprint(home: Path) -> str:
@@ -110,7 +83,9 @@ def test_an_own_key_marked_ultimately_trusted_is_good(keyring: Path, short_home:
     assert "ultimately trusted" in verdict.reason
 
 
-def test_an_imported_key_not_certified_gives_a_good_but_untrusted_signature(keyring: Path, short_home: Path) -> None:
+def test_an_imported_key_not_certified_gives_a_good_but_untrusted_signature(
+    keyring: Path, short_home: Path
+) -> None:
     public = _gpg(keyring, "--armor", "--export")
     home = short_home
     _gpg(home, "--import", data=public)
@@ -216,20 +191,6 @@ def _cert(subject: str, key: object, issuer_name: object, issuer_key: object, *,
     if email:
         builder = builder.add_extension(x509.SubjectAlternativeName([x509.RFC822Name(email)]), critical=False)
     return builder.sign(issuer_key, hashes.SHA256())  # type: ignore[arg-type]
-
-
-@pytest.fixture(scope="module")
-def smime(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, object, Path]:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca = _cert("Test Mail CA", ca_key, None, ca_key, ca=True)
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = _cert("Alice Signer", key, ca.subject, ca_key, ca=False, email="alice@example.org")
-    ca_file = tmp_path_factory.mktemp("smime") / "ca.pem"
-    ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    return cert, key, ca_file
 
 
 def smime_signed(cert: object, key: object, content: bytes = CONTENT) -> bytes:
