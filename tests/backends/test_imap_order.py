@@ -13,11 +13,9 @@ from __future__ import annotations
 import pytest
 
 from mailtui.core.index.columns import index_values, order_columns, order_from_rows
-from mailtui.core.index.sorting import as_sort_key, sort_keys, sort_row
-from mailtui.core.index.threads import ThreadRow, thread_order
-from mailtui.core.models import Envelope
 from mailtui.core.transcript import Direction, Transcript
 from tests.backends.imap_helpers import new_user
+from tests.backends.orders import reference_order
 
 MODES = [
     "date:desc",
@@ -80,18 +78,6 @@ def opened(dovecot):  # type: ignore[no-untyped-def]
     backend.close()
 
 
-def envelope_order(envelopes: list[Envelope], mode: str) -> tuple[list[str], dict[str, int]]:
-    """The order as the browser computes it from envelopes (ordering._order_from_envelopes)."""
-    if mode == "threads":
-        rows = [
-            ThreadRow(e.ref.key, e.message_id, e.in_reply_to, e.references, e.sort_date) for e in envelopes
-        ]
-        lines = thread_order(rows)
-        return [line.key for line in lines], {line.key: line.depth for line in lines if line.depth}
-    by, direction = mode.split(":")
-    return sort_keys([sort_row(e, by) for e in envelopes], as_sort_key(by), direction == "desc"), {}
-
-
 def sent_since(transcript: Transcript, before: int) -> list[str]:
     return [line.text for line in transcript.lines()[before:] if line.direction is Direction.SENT]
 
@@ -102,7 +88,7 @@ def test_the_server_the_index_and_the_envelopes_give_one_order(opened) -> None: 
     keys = refs.keys()
     answered = set()
     for mode in MODES:
-        expected = envelope_order(envelopes, mode)
+        expected = reference_order(envelopes, mode)
         before = len(transcript.lines())
         rows = backend.index_columns("INBOX", refs, order_columns(mode))
         assert sent_since(transcript, before) == []  # the cache answers, nothing is fetched
@@ -138,7 +124,7 @@ def test_unread_keys_and_stored_orders(opened) -> None:  # type: ignore[no-untyp
     backend, _transcript, refs, envelopes = opened
     assert backend.unread_keys("INBOX", refs) == {e.ref.key for e in envelopes if e.is_unread}
     assert backend.stored_order("INBOX", refs, "threads") is None
-    keys, depths = envelope_order(envelopes, "threads")
+    keys, depths = reference_order(envelopes, "threads")
     backend.store_order("INBOX", refs, "threads", keys, depths)
     ordered, stored_depths = backend.stored_order("INBOX", refs, "threads")
     assert [r.key for r in ordered] == keys and stored_depths == depths
@@ -175,7 +161,7 @@ def test_offline_the_header_cache_still_sorts(dovecot, monkeypatch: pytest.Monke
         proxy.cut()
         assert backend.server_order("INBOX", refs, "size:asc") is None  # the index answers instead
         rows = backend.index_columns("INBOX", refs, order_columns("size:asc"))
-        assert order_from_rows(refs.keys(), rows, "size:asc") == envelope_order(envelopes, "size:asc")
+        assert order_from_rows(refs.keys(), rows, "size:asc") == reference_order(envelopes, "size:asc")
         assert backend.unread_keys("INBOX", refs) == {e.ref.key for e in envelopes if e.is_unread}
     finally:
         backend.close()
@@ -224,6 +210,6 @@ def test_the_prefetch_makes_the_keys_so_a_sort_parses_nothing(
         monkeypatch.setattr(order, "key_row", no_parsing)
         envelopes = backend.fetch_envelopes("INBOX", refs)
         rows = backend.index_columns("INBOX", refs, order_columns("threads"))
-        assert order_from_rows(refs.keys(), rows, "threads") == envelope_order(envelopes, "threads")
+        assert order_from_rows(refs.keys(), rows, "threads") == reference_order(envelopes, "threads")
     finally:
         backend.close()

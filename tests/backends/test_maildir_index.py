@@ -22,10 +22,9 @@ from mailtui.backends.maildir import queries
 from mailtui.backends.maildir.backend import MaildirBackend
 from mailtui.backends.maildir.refs import RefList
 from mailtui.core.index.columns import index_values
-from mailtui.core.index.sorting import as_sort_key, sort_keys, sort_row
-from mailtui.core.index.threads import ThreadRow, thread_order
 from mailtui.core.models import Envelope, Flag
 from mailtui.session.search_scan import Query, query_matches
+from tests.backends.orders import reference_order
 
 COLUMNS: tuple[IndexColumn, ...] = (
     "date",
@@ -222,17 +221,6 @@ def test_a_background_fill_asked_to_stop_ends_its_child(
     assert backend.prefetch_envelopes("INBOX", refs, should_stop=stop) == 0
     assert started and all(child.poll() is not None for child in started)  # type: ignore[attr-defined]
     assert not backend._fill_children
-
-
-def reference_order(envs: list[Envelope], mode: str) -> tuple[list[str], dict[str, int]]:
-    """The order `mode` computed the plain way, from envelopes (sort_keys / thread_order)."""
-    if mode == "threads":
-        lines = thread_order(
-            ThreadRow(e.ref.key, e.message_id, e.in_reply_to, e.references, e.sort_date) for e in envs
-        )
-        return [line.key for line in lines], {line.key: line.depth for line in lines if line.depth}
-    by, direction = mode.split(":")
-    return sort_keys([sort_row(e) for e in envs], as_sort_key(by), direction == "desc"), {}
 
 
 def test_the_background_fill_stores_the_first_orders_for_this_listing(

@@ -20,13 +20,12 @@ from mailtui import paths
 from mailtui.backends.base import IndexColumn, SearchField
 from mailtui.backends.mbox.backend import MboxBackend
 from mailtui.core.index.columns import index_values
-from mailtui.core.index.sorting import as_sort_key, sort_keys, sort_row
-from mailtui.core.index.threads import ThreadRow, thread_order
 from mailtui.core.models import Envelope, Flag, MessageRef
 from mailtui.core.patterns.evaluate import EnvelopeFacts, matches
 from mailtui.core.patterns.nodes import index_answerable
 from mailtui.core.patterns.parse import parse
 from mailtui.session.search_scan import Query, query_matches, scan_folder
+from tests.backends.orders import reference_order
 
 FOLDER = "inbox.mbox"
 COLUMNS: tuple[IndexColumn, ...] = (
@@ -109,17 +108,6 @@ def truth(path: Path) -> tuple[list[MessageRef], list[Envelope]]:
 
 def everything(backend: MboxBackend) -> list[Envelope]:
     return backend.fetch_envelopes(FOLDER, backend.list_refs(FOLDER))  # reads every header: all indexed
-
-
-def reference_order(envs: list[Envelope], mode: str) -> tuple[list[str], dict[str, int]]:
-    """The order `mode` the envelope path gives (sort_keys / thread_order on envelopes)."""
-    if mode == "threads":
-        lines = thread_order(
-            ThreadRow(e.ref.key, e.message_id, e.in_reply_to, e.references, e.sort_date) for e in envs
-        )
-        return [line.key for line in lines], {line.key: line.depth for line in lines if line.depth}
-    by, direction = mode.split(":")
-    return sort_keys([sort_row(e) for e in envs], as_sort_key(by), direction == "desc"), {}
 
 
 def index_order(
