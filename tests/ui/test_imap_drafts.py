@@ -17,17 +17,22 @@ from tests.ui.conftest import notifications, settle, wait_until
 pytestmark = pytest.mark.dovecot
 
 
+async def postpone_a_new_mail(pilot: object, app: MailApp, subject: str) -> None:
+    """`m`, a recipient and a Subject typed, then Esc: the draft is postponed."""
+    await settle(pilot)
+    await pilot.press("m")  # type: ignore[attr-defined]
+    await wait_until(pilot, lambda: isinstance(app.screen, ComposeScreen), what="compose")
+    await pilot.press(*"ops@example.net", "tab", "tab", "tab", *subject)  # type: ignore[attr-defined]
+    await settle(pilot)
+    await pilot.press("escape")  # type: ignore[attr-defined]
+
+
 async def test_escape_postpones_into_the_imap_drafts_folder(dovecot) -> None:  # type: ignore[no-untyped-def]
     user = new_user(dovecot)
     account = account_of(user, from_address="me@example.org")
     app = MailApp(Config(accounts=(account,), ui=UIConfig()), account, backend=user.open())
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("m")
-        await wait_until(pilot, lambda: isinstance(app.screen, ComposeScreen), what="compose")
-        await pilot.press(*"ops@example.net", "tab", "tab", "tab", *"disk report, half written")
-        await settle(pilot)
-        await pilot.press("escape")
+        await postpone_a_new_mail(pilot, app, "disk report, half written")
         await wait_until(pilot, lambda: isinstance(app.screen, BrowserScreen), what="the index again")
         await wait_until(
             pilot,
@@ -101,12 +106,7 @@ async def test_quitting_while_the_copy_is_stored_is_bounded_and_quiet(dovecot, m
     account = account_of(user, from_address="me@example.org")
     app = MailApp(Config(accounts=(account,), ui=UIConfig()), account, backend=user.open())
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("m")
-        await wait_until(pilot, lambda: isinstance(app.screen, ComposeScreen), what="compose")
-        await pilot.press(*"ops@example.net", "tab", "tab", "tab", *"written before quitting")
-        await settle(pilot)
-        await pilot.press("escape")
+        await postpone_a_new_mail(pilot, app, "written before quitting")
         await wait_until(pilot, entered.is_set, what="the copy being stored")
         workers = [w for w in app.workers if w.group == "imap-drafts"]
         before = set(threading.enumerate())
