@@ -49,7 +49,9 @@ from harness import (  # noqa: E402
     line_with,
     median,
     missing_tools,
+    private_home,
     remover,
+    save_report,
     table,
     tree_peak_kb,
 )
@@ -376,22 +378,14 @@ def drivers_for(work: Path, folder: Path) -> tuple[list[AnyDriver], MailtuiDrive
     """The measured clients (mailtui, then mutt/neomutt when installed), mailtui with a fresh
     cache for the cold search, and notes on what is missing."""
 
-    def mailtui_env(home: Path) -> dict[str, str]:
-        return {
-            "HOME": str(home),
-            "XDG_CONFIG_HOME": str(home / ".config"),
-            "XDG_CACHE_HOME": str(home / ".cache"),
-            "XDG_DATA_HOME": str(home / ".local/share"),
-        }
-
     argv = [str(MAILTUI), "-f", str(folder)]
     found: list[AnyDriver] = [
-        MailtuiDriver("mailtui", Client("mailtui", argv, mailtui_env(work / "mailtui")))
+        MailtuiDriver("mailtui", Client("mailtui", argv, private_home(work / "mailtui")))
     ]
     cold_home = work / "mailtui-cold"
     cold = MailtuiDriver(
         "mailtui (fresh cache)",
-        Client("mailtui-cold", argv, mailtui_env(cold_home), remover(cold_home / ".cache")),
+        Client("mailtui-cold", argv, private_home(cold_home), remover(cold_home / ".cache")),
     )
     notes = []
     for prog in ("mutt", "neomutt"):
@@ -516,11 +510,7 @@ def main(argv: list[str] | None = None) -> int:
             f"wall time of the whole run: {time.perf_counter() - began:.0f} s",
         ]
     )
-    print(report)
-    out = args.out or RESULTS / f"actions-{args.count}.txt"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(report + "\n")
-    print(f"saved {out}")
+    save_report(report, args.out or RESULTS / f"actions-{args.count}.txt")
     return 0
 
 

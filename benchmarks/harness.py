@@ -87,6 +87,26 @@ def aerc_home(home: Path, source: str, extra: str = "") -> dict[str, str]:
     }
 
 
+def private_home(home: Path, **extra: str) -> dict[str, str]:
+    """The environment of a client with a home of its own (config, cache and data under it),
+    so runs never share or touch the user's caches; `extra` variables added."""
+    return {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_DATA_HOME": str(home / ".local/share"),
+        **extra,
+    }
+
+
+def save_report(report: str, out: Path) -> None:
+    """Print the report and save it to `out` (its folder made when missing)."""
+    print(report)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(report.rstrip("\n") + "\n")
+    print(f"saved {out}")
+
+
 def missing_tools(names: Sequence[str]) -> list[str]:
     """The programs of `names` not on PATH."""
     return [n for n in names if shutil.which(n) is None]

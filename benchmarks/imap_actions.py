@@ -54,6 +54,8 @@ from harness import (  # noqa: E402
     line_with,
     median,
     missing_tools,
+    private_home,
+    save_report,
     table,
     tree_peak_kb,
 )
@@ -105,13 +107,7 @@ def forget_orders(cache: Path) -> None:
 def drivers_for(work: Path, port: int) -> tuple[list[AnyDriver], list[str]]:
     """mailtui, then mutt and neomutt when installed (each with a private home); notes."""
     home = work / "mailtui"
-    env = {
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_CACHE_HOME": str(home / ".cache"),
-        "XDG_DATA_HOME": str(home / ".local/share"),
-        "MAILTUI_PASSWORD": PASSWORD,
-    }
+    env = private_home(home, MAILTUI_PASSWORD=PASSWORD)
     argv = [str(MAILTUI), "-f", f"imap://{USER}@127.0.0.1:{port}", "--tls", "none", "--allow-plaintext-auth"]
     forget = partial(forget_orders, home / ".cache")
     found: list[AnyDriver] = [ImapMailtuiDriver("mailtui", Client("mailtui", argv, env, forget))]
@@ -235,11 +231,7 @@ def main(argv: list[str] | None = None) -> int:
             f"wall time of the whole run: {time.perf_counter() - began:.0f} s",
         ]
     )
-    print(report)
-    out = args.out or HERE / "results" / f"imap-actions-{args.count}.txt"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(report + "\n")
-    print(f"saved {out}")
+    save_report(report, args.out or HERE / "results" / f"imap-actions-{args.count}.txt")
     return 0
 
 

@@ -26,7 +26,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_maildir import generate, newest_subject  # noqa: E402
-from harness import Client, Harness, compile_bytecode, median, table, tree_peak_kb  # noqa: E402
+from harness import (  # noqa: E402
+    Client,
+    Harness,
+    compile_bytecode,
+    median,
+    private_home,
+    table,
+    tree_peak_kb,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 MAILTUI = ROOT / ".venv" / "bin" / "mailtui"
@@ -135,12 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (folder / "cur").is_dir():
         generate(folder, args.count)
     home = args.work / "home-mailtui"
-    env = {
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_CACHE_HOME": str(home / ".cache"),
-        "XDG_DATA_HOME": str(home / ".local/share"),
-    }
+    env = private_home(home)
     client = Client("mailtui", [str(MAILTUI), "-f", str(folder)], env)
     rows: list[list[str]] = []
     notes: list[str] = []

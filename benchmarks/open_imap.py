@@ -31,7 +31,17 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 from gen_maildir import generate, newest_subject  # noqa: E402
-from harness import Client, Harness, aerc_home, compile_bytecode, median, missing_tools, remover, table  # noqa: E402
+from harness import (  # noqa: E402
+    Client,
+    Harness,
+    aerc_home,
+    compile_bytecode,
+    median,
+    missing_tools,
+    private_home,
+    remover,
+    table,
+)
 
 from tests.backends.dovecot_server import DovecotServer, dovecot_available  # noqa: E402
 
@@ -59,13 +69,7 @@ def clients(work: Path, port: int) -> list[Client]:
     """mailtui and mutt/neomutt rows, cold and warm header cache, each with a private home."""
     rows: list[Client] = []
     home = work / "home-mailtui"
-    env = {
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_CACHE_HOME": str(home / ".cache"),
-        "XDG_DATA_HOME": str(home / ".local/share"),
-        "MAILTUI_PASSWORD": PASSWORD,
-    }
+    env = private_home(home, MAILTUI_PASSWORD=PASSWORD)
     argv = [str(MAILTUI), "-f", f"imap://{USER}@127.0.0.1:{port}", "--tls", "none", "--allow-plaintext-auth"]
     rows.append(Client("mailtui (cold cache)", argv, env, remover(home / ".cache")))
     rows.append(Client("mailtui (warm cache)", argv, env))

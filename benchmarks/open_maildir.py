@@ -32,6 +32,7 @@ from harness import (  # noqa: E402
     compile_bytecode,
     median,
     missing_tools,
+    private_home,
     remover,
     scandir_floor,
     table,
@@ -71,12 +72,7 @@ def clients(work: Path, root: Path, marker: str) -> list[Client]:
     folder = root / "INBOX"
     found: list[Client] = []
     home = work / "home-mailtui"
-    env = {
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_CACHE_HOME": str(home / ".cache"),
-        "XDG_DATA_HOME": str(home / ".local/share"),
-    }
+    env = private_home(home)
     found.append(Client("mailtui", [str(MAILTUI), "-f", str(folder)], env))
     # The floor for any Textual app: start Python, import textual, draw one line.
     found.append(

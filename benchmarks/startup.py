@@ -42,7 +42,15 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 from gen_maildir import generate, newest_subject  # noqa: E402
-from harness import Client, Harness, compile_bytecode, median, missing_tools, table  # noqa: E402
+from harness import (  # noqa: E402
+    Client,
+    Harness,
+    compile_bytecode,
+    median,
+    missing_tools,
+    private_home,
+    table,
+)
 from open_maildir import clients as maildir_clients  # noqa: E402
 
 MAILTUI = ROOT / ".venv" / "bin" / "mailtui"
@@ -63,12 +71,7 @@ SMALL_MESSAGE = "From: Alice <alice@example.org>\nTo: bob@example.org\nSubject: 
 
 
 def mailtui_env(home: Path) -> dict[str, str]:
-    return {
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_CACHE_HOME": str(home / ".cache"),
-        "XDG_DATA_HOME": str(home / ".local/share"),
-    }
+    return private_home(home)
 
 
 def cli_twins(work: Path, repeat: int) -> tuple[str, dict[str, float]]:
