@@ -17,7 +17,7 @@ from mailtui.ui.app import MailApp
 from mailtui.ui.widgets.index.message_index import MessageIndex
 from mailtui.ui.widgets.status_bar import StatusBar
 
-from .conftest import make_app, notifications, settle, wait_until
+from .conftest import make_app, notifications, screen_text, settle, wait_until
 
 
 class HeldScan:
@@ -126,3 +126,16 @@ async def test_the_status_bar_says_the_search_count(maildir: Path) -> None:
         assert "(search 'backup': 2 matches)" in str(bar.status_text())
         bar.search_done = False
         assert "(search 'backup': 2 so far…)" in str(bar.status_text())
+
+
+async def test_the_shown_status_line_follows_the_count_alone(maildir: Path) -> None:
+    """The count of a search still running grows on its own: the line on screen follows it
+    (its watcher was another name's, so only a later change redrew the line)."""
+    app = make_app(maildir)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(StatusBar)
+        bar.search_query, bar.search_count = "backup", 1
+        await wait_until(pilot, lambda: "(search 'backup': 1 so far…)" in screen_text(app), what="1 so far")
+        bar.search_count = 2
+        await wait_until(pilot, lambda: "(search 'backup': 2 so far…)" in screen_text(app), what="2 so far")
