@@ -11,7 +11,8 @@ from mailtui.core.transcript import Direction
 from mailtui.ui.app import MailApp
 from mailtui.ui.widgets.index.message_index import MessageIndex
 from tests.backends.imap_helpers import new_user
-from tests.backends.test_imap_order import MESSAGES, envelope_order
+from tests.backends.orders import reference_order
+from tests.backends.test_imap_order import MESSAGES
 from tests.ui.conftest import settle, wait_until
 from tests.ui.test_index_orders import order_shown, shown_keys
 
@@ -44,10 +45,10 @@ async def test_orders_of_an_imap_folder_equal_the_reference(dovecot, monkeypatch
             await pilot.press(key)
             await wait_until(pilot, lambda name=name: order_shown(app, name), 60, name)
             if mode != "date:desc":
-                assert shown_keys(app) == envelope_order(envs, mode)[0], name
+                assert shown_keys(app) == reference_order(envs, mode)[0], name
         await pilot.press("ctrl+t")
         await wait_until(pilot, lambda: order_shown(app, "in threads"), 60, "threads")
-        keys, depths = envelope_order(envs, "threads")
+        keys, depths = reference_order(envs, "threads")
         assert shown_keys(app) == keys
         index = app.screen.query_one(MessageIndex)
         assert {k: index.depth(k) for k in keys if index.depth(k)} == depths

@@ -17,9 +17,9 @@ from mailtui.config import AccountConfig, Config, DiagnosticsConfig, UIConfig
 from mailtui.ui.app import MailApp
 from mailtui.ui.screens.pager.pager import PagerScreen
 from mailtui.ui.widgets.pager import Pager
+from tests.diagnostics.conftest import keyring as keyring  # noqa: F401 - the fixture
 from tests.diagnostics.dns_server import DnsServer
 from tests.diagnostics.test_signatures import SIGNER, pgp_mime
-from tests.diagnostics.test_signatures import keyring as keyring  # noqa: F401 - the fixture
 from tests.ui.conftest import BASE_TIME, screen_text, settle, wait_until, write_message
 
 pytestmark = pytest.mark.skipif(shutil.which("gpg") is None, reason="needs gpg (make test)")
