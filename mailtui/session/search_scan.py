@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, overload
 
 from mailtui.backends.base import CompactRefs, MailBackend
 from mailtui.core.errors import BackendError, MessageNotFoundError
@@ -170,6 +170,80 @@ def scan_folder(
         if cancelled():
             return
         yield stop, found
+
+
+# Rows tried in turn by `first_match`, each window after the last: a match within the first
+# rows (the usual case) is found in one small query, a rare one in a few.
+AHEAD_WINDOWS = (100, 1900)  # each within pattern_sql.BULK: a keyed query, not a folder scan
+
+
+@dataclass(frozen=True, slots=True)
+class FirstMatch:
+    """The first match after the cursor: its ref and whether the search wrapped to reach it."""
+
+    ref: MessageRef
+    wrapped: bool
+
+
+class Rotated(Sequence[MessageRef]):
+    """`rows` from the one after `start` to the end, then from the top to `start` (mutt's
+    search order: the cursor's own row last), without copying them."""
+
+    def __init__(self, rows: Sequence[MessageRef], start: int) -> None:
+        self._rows = rows
+        self._first = start + 1
+        self._count = len(rows)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def wrapped(self, i: int) -> bool:
+        """Whether item `i` is at or above the cursor (the search went past the bottom)."""
+        return self._first + i >= self._count
+
+    @overload
+    def __getitem__(self, i: int) -> MessageRef: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[MessageRef]: ...
+
+    def __getitem__(self, i: int | slice) -> MessageRef | list[MessageRef]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._count))]
+        if not -self._count <= i < self._count:
+            raise IndexError(i)
+        return self._rows[(self._first + i % self._count) % self._count]
+
+
+def first_match(
+    call: Call,
+    folder: str,
+    node: Node,
+    ahead: Rotated,
+    cached: dict[str, Envelope],
+    cancelled: Callable[[], bool],
+) -> FirstMatch | None:
+    """The first row of `ahead` matching `node`, looked for window by window (AHEAD_WINDOWS)
+    where the backend has an index, as mutt's search stops at the next match; None when
+    the windows hold none (or the backend has no index: the whole scan answers then)."""
+    if not call(_has_index):
+        return None
+    start = 0
+    for size in AHEAD_WINDOWS:
+        stop = min(start + size, len(ahead))
+        if stop <= start:
+            break
+        window = ahead[start:stop]
+        for _done, found in scan_folder(call, folder, node, window, cached, cancelled):
+            if found:
+                hit = found[0]
+                ref = hit.ref if isinstance(hit, Envelope) else hit
+                at = next(i for i, r in enumerate(window) if r.key == ref.key)
+                return FirstMatch(ref, ahead.wrapped(start + at))
+        if cancelled():
+            return None
+        start = stop
+    return None
 
 
 class _KeyFacts:

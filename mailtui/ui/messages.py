@@ -23,6 +23,7 @@ from mailtui.core.transcript import TranscriptLine
 if TYPE_CHECKING:
     from mailtui.config import AccountConfig
     from mailtui.core.message.view import MessageView
+    from mailtui.session.search_scan import FirstMatch
     from mailtui.session.services import AccountService
 
 
@@ -67,6 +68,7 @@ class SearchProgressed(Message):
     query: str
     matches: list[MessageRef]
     finished: bool
+    first: FirstMatch | None = None  # the first match after the cursor, found before the rest
 
 
 @dataclass

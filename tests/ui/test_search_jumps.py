@@ -34,13 +34,90 @@ class HeldScan:
         yield from self.real(*args, **kwargs)  # type: ignore[operator]
 
 
+class HeldFirst(HeldScan):
+    """The look for the first match after the cursor, held the same way."""
+
+    def __call__(self, *args: object, **kwargs: object) -> object:  # type: ignore[override]
+        self.entered.set()
+        self.release.wait(30)
+        return self.real(*args, **kwargs)  # type: ignore[operator]
+
+
 @pytest.fixture
 def held(monkeypatch: pytest.MonkeyPatch) -> HeldScan:
+    """Both steps of the search worker held: its first match and its count come late."""
+    import mailtui.ui.screens.browser.jobs as jobs
+
+    scan = HeldScan(jobs.scan_folder)
+    first = HeldFirst(jobs.first_match)
+    first.release = scan.release  # one release for both
+    monkeypatch.setattr(jobs, "scan_folder", scan)
+    monkeypatch.setattr(jobs, "first_match", first)
+    scan.entered = first.entered  # the worker is held from its first step
+    return scan
+
+
+@pytest.fixture
+def held_count(monkeypatch: pytest.MonkeyPatch) -> HeldScan:
+    """Only the count held: the first match after the cursor is looked for as usual."""
     import mailtui.ui.screens.browser.jobs as jobs
 
     scan = HeldScan(jobs.scan_folder)
     monkeypatch.setattr(jobs, "scan_folder", scan)
     return scan
+
+
+async def test_the_cursor_moves_to_the_next_match_before_the_rest_are_counted(
+    maildir: Path, held_count: HeldScan
+) -> None:
+    """As mutt's search stops at the next match: the cursor is on it while the count of all
+    matches is still running (before, it waited for the whole scan)."""
+    app = make_app(maildir)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        index = index_of(app)
+        await pilot.press("slash", *"~s backup", "enter")
+        await wait_until(pilot, lambda: "Backup finished" in index.row_text(index.cursor), what="the match")
+        assert not held_count.release.is_set() and "looking…" in screen_text(app)
+        held_count.release.set()
+        await wait_until(pilot, lambda: search_done(app), what="the count")
+        assert "Backup finished" in index.row_text(index.cursor)
+
+
+@pytest.mark.parametrize("windows", [(1, 1), (1, 2, 3)])
+async def test_the_first_match_is_found_window_by_window_and_wraps(
+    maildir: Path, held_count: HeldScan, monkeypatch: pytest.MonkeyPatch, windows: tuple[int, ...]
+) -> None:
+    """From the bottom row the next match is above it (wrapped, said); a match beyond the
+    windows is found by the count (the cursor moves then), within them at once."""
+    import mailtui.session.search_scan as search_scan
+
+    monkeypatch.setattr(search_scan, "AHEAD_WINDOWS", windows)
+    app = make_app(maildir)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        index = index_of(app)
+        await pilot.press("end")
+        await wait_until(pilot, lambda: index.cursor == index.row_count - 1, what="End")
+        # Rows: 测试邮件, [/PATCH], Disk report, Backup finished (4th: 4 rows after the last one).
+        await pilot.press("slash", *"~s backup", "enter")
+        if sum(windows) >= 4:
+            await wait_until(
+                pilot, lambda: "Backup finished" in index.row_text(index.cursor), what="the match, early"
+            )
+            assert not held_count.release.is_set()
+            await wait_until(pilot, lambda: said(app, "Search wrapped to the top."), what="wrapped")
+            held_count.release.set()
+        else:
+            await wait_until(pilot, held_count.entered.is_set, what="the count, held")
+            for _ in range(3):
+                await pilot.pause()  # messages already posted are handled (settle would wait for the worker)
+            assert index.cursor == index.row_count - 1  # not within the windows: not moved yet
+            held_count.release.set()
+            await wait_until(
+                pilot, lambda: "Backup finished" in index.row_text(index.cursor), what="the match, counted"
+            )
+            await wait_until(pilot, lambda: said(app, "Search wrapped to the top."), what="wrapped")
 
 
 def said(app: MailApp, text: str) -> bool:

@@ -10,17 +10,20 @@ The screen's "search" worker (`BrowserJobs.search_folder`) reads the headers fro
 backend's index and streams `SearchProgressed`; the status bar says "search 'PATTERN':
 N matches" (or how many so far). `n` and `p` go to the next / previous match, also after
 Esc has cleared the status; a pattern that cannot be used is refused in the prompt, with
-its column. When the folder changes the matches are found again (no jump). The jump to
-the first match waits for the worker, so it is made only when the cursor is still on the
+its column. When the folder changes the matches are found again (no jump). The worker
+looks for the first match after the cursor before counting the rest (a few small index
+queries, as mutt's search stops at the next match), and the cursor moves as soon as it is
+known; the count follows. The jump is made only when the cursor is still on the
 message it was on when the search started and no `n` / `p` came meanwhile: a late result
 never takes the cursor from where the user moved it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from mailtui.session.search_scan import pattern_problem
+from mailtui.session.search_scan import Rotated, pattern_problem
 from mailtui.ui.screens.browser.limit import BrowserLimit
 
 if TYPE_CHECKING:
@@ -71,7 +74,29 @@ class BrowserSearch:
         screen.status.search_count = None
         screen.status.search_done = False
         # The refs as they are (a compact RefList on Maildir): no copy of 100k refs.
-        screen.jobs.search_folder(screen.folder, query, self.limit.scope(), index.cached_envelopes(), tagged)
+        ahead = self._ahead() if jump else None
+        screen.jobs.search_folder(
+            screen.folder, query, self.limit.scope(), index.cached_envelopes(), tagged, ahead
+        )
+
+    def _ahead(self) -> Rotated | None:
+        """Every row after the cursor's, in display order, wrapping (collapsed replies too)."""
+        start, keys = self._start()
+        if not keys:
+            return None
+        return Rotated(self.screen.index.expanded_rows, start)
+
+    def _start(self) -> tuple[int, Sequence[str]]:
+        """(the cursor's row among every row, those rows' keys)."""
+        index = self.screen.index
+        rows = index.expanded_rows
+        keys_of = getattr(rows, "keys", None)
+        keys = keys_of() if callable(keys_of) else [r.key for r in rows]
+        current = index.current_ref
+        start = index.cursor
+        if rows is not index.rows and current is not None:  # the cursor's row among every row
+            start = next((i for i, key in enumerate(keys) if key == current.key), start)
+        return start, keys
 
     def restart(self) -> None:
         """The folder changed: search (and limit) again once its new listing is shown, so
@@ -93,6 +118,13 @@ class BrowserSearch:
         """More matches from the worker; at the end the cursor goes to the first one."""
         screen = self.screen
         if message.folder != screen.folder or message.query != self._last:
+            return
+        first = message.first
+        if first is not None:  # the first match after the cursor, before the rest are counted
+            self.matches = self.matches | {first.ref.key}
+            if self._jump_when_found and self._jump_from == (self._cursor_key(), self._steps):
+                self._jump_when_found = False
+                self._go(first.ref.key, first.wrapped, +1)
             return
         self.matches = frozenset(r.key for r in message.matches)
         if self.query is not None:
@@ -136,26 +168,23 @@ class BrowserSearch:
         if self._last is None:
             screen.notify("No search yet: / searches, then n and p go to the matches.", timeout=3)
             return
-        index = screen.index
         # Every row, collapsed threads' replies too: a match there expands its thread.
-        rows = index.expanded_rows
-        keys_of = getattr(rows, "keys", None)
-        keys = keys_of() if callable(keys_of) else [r.key for r in rows]
+        start, keys = self._start()
         count = len(keys)
         if not self.matches or not count:
             screen.notify(f"No message matches {self._last}.", timeout=3, markup=False)
             return
-        current = index.current_ref
-        start = index.cursor
-        if rows is not index.rows and current is not None:  # the cursor's row among every row
-            start = next((i for i, key in enumerate(keys) if key == current.key), start)
         for offset in range(1, count + 1):
             row = (start + step * offset) % count
             if keys[row] in self.matches:
                 wrapped = (row <= start) if step > 0 else (row >= start)
-                index.show_key(keys[row])
-                if wrapped and row != start:
-                    where = "top" if step > 0 else "bottom"
-                    screen.notify(f"Search wrapped to the {where}.", timeout=2)
+                self._go(keys[row], wrapped and row != start, step)
                 return
         screen.notify(f"No message shown matches {self._last}.", timeout=3, markup=False)
+
+    def _go(self, key: str, wrapped: bool, step: int) -> None:
+        """The cursor on `key` (its thread expanded), saying so when the search wrapped."""
+        self.screen.index.show_key(key)
+        if wrapped:
+            where = "top" if step > 0 else "bottom"
+            self.screen.notify(f"Search wrapped to the {where}.", timeout=2)

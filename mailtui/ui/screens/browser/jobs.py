@@ -21,7 +21,7 @@ from textual.worker import get_current_worker
 from mailtui.backends.base import MailBackend
 from mailtui.core.errors import BackendError, MailtuiError
 from mailtui.core.models import Envelope, Flag, MessageRef
-from mailtui.session.search_scan import parse_query, scan_folder, with_tags
+from mailtui.session.search_scan import Rotated, first_match, parse_query, scan_folder, with_tags
 from mailtui.session.session import Session
 from mailtui.ui.messages import (
     ActionFailed,
@@ -194,14 +194,24 @@ class BrowserJobs:
         refs: Sequence[MessageRef],
         cached: dict[str, Envelope],
         tagged: frozenset[str] = frozenset(),
+        ahead: Rotated | None = None,
     ) -> None:
         """Match every message (headers from the backend's cache first), results streaming.
 
-        Memory stays flat on 100k messages: one chunk of envelopes at a time, progress
-        posted at most every PROGRESS_EVERY seconds (each carries a copy of the matches).
+        With `ahead` (the rows after the cursor, in display order) the first match there is
+        looked for first and posted at once (`SearchProgressed.first`), so the cursor moves
+        before the rest are counted. Memory stays flat on 100k messages: one chunk of
+        envelopes at a time, progress posted at most every PROGRESS_EVERY seconds (each
+        carries a copy of the matches).
         """
         worker = get_current_worker()
         parsed = with_tags(parse_query(query), tagged)
+        if ahead is not None:
+            first = first_match(self.session.call, folder, parsed, ahead, cached, lambda: worker.is_cancelled)
+            if first is not None:
+                self.screen.post_message(
+                    SearchProgressed(folder, query, [first.ref], finished=False, first=first)
+                )
         matches: list[MessageRef] = []
         last_post = 0.0
         for _done, found in scan_folder(
