@@ -80,11 +80,12 @@ class BrowserSearch:
         )
 
     def _ahead(self) -> Rotated | None:
-        """Every row after the cursor's, in display order, wrapping (collapsed replies too)."""
-        start, keys = self._start()
-        if not keys:
-            return None
-        return Rotated(self.screen.index.expanded_rows, start)
+        """Every row after the cursor's, in display order, wrapping (collapsed replies too).
+        No key list is built when every row is shown: the cursor's row is its position."""
+        index = self.screen.index
+        rows = index.expanded_rows
+        start = index.cursor if rows is index.rows else self._start()[0]
+        return Rotated(rows, start) if len(rows) else None
 
     def _start(self) -> tuple[int, Sequence[str]]:
         """(the cursor's row among every row, those rows' keys)."""
